@@ -1,0 +1,48 @@
+// Package transport is the playground's in-process network: a deterministic
+// message mover between raft members, advanced in rounds (one round = one
+// cluster tick), with per-link fault injection and counters for the UI.
+//
+// # Round contract
+//
+// A round is what happens between two EndRound calls. Within a round, members
+// (possibly on their own goroutines) call Receive for the messages due to them
+// and Send for the messages they produce. Send only copies the messages into
+// the sender's outbox; nothing crosses the network until EndRound. The caller
+// (node/cluster) guarantees that no Send or Receive runs concurrently with
+// EndRound: EndRound is the barrier between rounds.
+//
+// EndRound, in a fixed order (ascending sender id, then the order in which
+// that sender's messages were sent), applies the faults configured at that
+// moment to every outbox message and schedules each survivor for delivery.
+// A message sent in round r over a link with delay d becomes receivable in
+// round r+1+d, i.e. after d+1 EndRound calls. Every random choice (drops)
+// comes from one source seeded by New, drawn in that fixed order, so the same
+// seed and the same calls in the same rounds give the same deliveries however
+// the goroutines that call Send interleave.
+//
+// # Faults
+//
+// Faults are per directed link (from -> to): cut, drop probability and delay.
+// They are evaluated once, when a message leaves its sender's outbox at
+// EndRound; a message already scheduled (in flight) is not affected by later
+// link changes. Members can also be down (a killed process): messages from or
+// to a down member are lost, including those in flight or waiting in its inbox
+// when it goes down. Down is a member state, not a link fault: HealAll does
+// not bring a member up.
+//
+// # Counters
+//
+// Each directed link counts messages Sent (entered the link at EndRound),
+// Delivered (handed to the recipient by Receive) and Dropped (lost to a cut,
+// a drop draw or a down member); InFlight counts those neither delivered nor
+// dropped yet. Invariant: Sent == Delivered + Dropped + InFlight.
+//
+// # Ownership
+//
+// Send deep-copies each message (entries, their data, snapshot, context and
+// nested responses), so the sender may reuse or mutate its slices at once, and
+// Receive hands the copies over to the recipient, which owns them. Members
+// never share mutable memory through the network.
+//
+// The package never reads the wall clock or global randomness.
+package transport
