@@ -12,11 +12,11 @@ WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all run build wasm test vet test-native test-wasm bench clean
+.PHONY: all run build wasm test vet test-native test-wasm test-browser bench clean
 
 all: build
 
-test: vet test-native test-wasm
+test: vet test-native test-wasm test-browser
 
 vet:
 	$(GO) vet ./...
@@ -28,6 +28,23 @@ test-native:
 # Store and engine tests compiled to wasm and run under Node: proves the wasm build.
 test-wasm:
 	PATH="$$PATH:$(WASMEXEC)" GOOS=js GOARCH=wasm $(GO) test -count=1 ./node/mvcc/
+
+# The page compiled to wasm (what the browser runs). VERSION is shown on the page.
+wasm:
+	GOOS=js GOARCH=wasm $(GO) build -ldflags="-s -w -X main.version=$(VERSION)" -o web/app.wasm .
+
+# Serve the playground for development at http://$(ADDR)/ (prints the URL).
+run: wasm
+	$(GO) run -ldflags="-X main.version=$(VERSION)" . serve -addr $(ADDR)
+
+# Static site for GitHub Pages (or any static host) under the prefix BASE.
+build: wasm
+	$(GO) run . build -out build -base "$(BASE)" -version "$(VERSION)"
+
+# The page in headless Chromium against the real engine: serves build/ under
+# BASE with a plain file server (needs chromium; see .ci/run).
+test-browser: build
+	ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 10m -v ./app/e2e/
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./node/...

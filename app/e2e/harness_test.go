@@ -1,0 +1,221 @@
+//go:build browser
+
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+)
+
+var (
+	siteURL    string          // e.g. http://127.0.0.1:PORT/etcd-play/
+	browserCtx context.Context // the one shared browser
+)
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	dir := os.Getenv("ETCDPLAY_BUILD")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "build")
+	}
+	base := "/" + strings.Trim(os.Getenv("ETCDPLAY_BASE"), "/")
+	if os.Getenv("ETCDPLAY_BASE") == "" {
+		base = "/etcd-play"
+	}
+	if _, err := os.Stat(filepath.Join(dir, "web", "app.wasm")); err != nil {
+		fmt.Fprintf(os.Stderr, "e2e: %s has no web/app.wasm: run `make build` first (%v)\n", dir, err)
+		return 1
+	}
+	exe, err := chromiumPath()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	mux := http.NewServeMux()
+	prefix := strings.TrimRight(base, "/")
+	mux.Handle(prefix+"/", http.StripPrefix(prefix, http.FileServer(http.Dir(dir))))
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	defer srv.Close()
+	siteURL = "http://" + ln.Addr().String() + prefix + "/"
+
+	profile, err := os.MkdirTemp("", "etcd-play-chromium-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(profile)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1400, 1000),
+	)
+	defer cancelAlloc()
+	var cancelBrowser context.CancelFunc
+	browserCtx, cancelBrowser = chromedp.NewContext(allocCtx)
+	defer cancelBrowser()
+	if err := chromedp.Run(browserCtx); err != nil { // starts the browser
+		fmt.Fprintln(os.Stderr, "e2e: starting chromium:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// chromiumPath prefers Debian's real binary over its noisy /usr/bin wrapper.
+func chromiumPath() (string, error) {
+	const debian = "/usr/lib/chromium/chromium"
+	if st, err := os.Stat(debian); err == nil && !st.IsDir() {
+		return debian, nil
+	}
+	p, err := exec.LookPath("chromium")
+	if err != nil {
+		return "", errors.New("chromium not found (apt-get install chromium; see .ci/run)")
+	}
+	return p, nil
+}
+
+// tab is one test's page.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+
+	mu      sync.Mutex
+	dialogs []string // JavaScript dialogs (alert, confirm, prompt) the page opened
+	panics  []string // Go panics printed to the console
+}
+
+// newTab opens the playground in a fresh tab of a fresh browser context and
+// waits until the wasm has mounted the page (data-ready is only set by
+// OnMount, which runs only in the browser) and a cluster is showing.
+func newTab(t *testing.T, timeout time.Duration) *tab {
+	t.Helper()
+	// chromedp.WithNewBrowserContext fails in new-headless Chromium ("no
+	// browser is open"): the target must be created with newWindow.
+	bc := chromedp.FromContext(browserCtx)
+	ex := cdp.WithExecutor(browserCtx, bc.Browser)
+	bctxID, err := target.CreateBrowserContext().WithDisposeOnDetach(true).Do(ex)
+	if err != nil {
+		t.Fatalf("creating a browser context: %v", err)
+	}
+	tid, err := target.CreateTarget("about:blank").WithBrowserContextID(bctxID).WithNewWindow(true).Do(ex)
+	if err != nil {
+		t.Fatalf("opening a tab: %v", err)
+	}
+	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithTargetID(tid))
+	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancel() // closes the tab
+		if err := target.DisposeBrowserContext(bctxID).Do(ex); err != nil {
+			t.Logf("disposing the browser context: %v", err)
+		}
+	})
+	tb := &tab{t: t, ctx: ctx}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *page.EventJavascriptDialogOpening:
+			tb.mu.Lock()
+			tb.dialogs = append(tb.dialogs, string(ev.Type)+": "+ev.Message)
+			tb.mu.Unlock()
+			go chromedp.Run(ctx, page.HandleJavaScriptDialog(false))
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type != runtime.APITypeError {
+				return
+			}
+			var b strings.Builder
+			for _, a := range ev.Args {
+				b.WriteString(strings.Trim(string(a.Value), `"`))
+				b.WriteByte(' ')
+			}
+			msg := b.String()
+			t.Logf("console.error: %.500s", msg)
+			if strings.Contains(msg, "panic:") {
+				tb.mu.Lock()
+				tb.panics = append(tb.panics, msg)
+				tb.mu.Unlock()
+			}
+		case *runtime.EventExceptionThrown:
+			t.Logf("page exception: %s", ev.ExceptionDetails.Error())
+		}
+	})
+	start := time.Now()
+	tb.run(chromedp.Navigate(siteURL))
+	tb.waitJS(`document.querySelector('.playground[data-ready="true"]') !== null`, "the wasm to mount the page")
+	t.Logf("page mounted %v after navigation", time.Since(start).Round(time.Millisecond))
+	t.Cleanup(func() {
+		tb.mu.Lock()
+		defer tb.mu.Unlock()
+		if len(tb.panics) > 0 {
+			t.Errorf("the page panicked: %q", tb.panics)
+		}
+	})
+	return tb
+}
+
+func (tb *tab) run(actions ...chromedp.Action) {
+	tb.t.Helper()
+	if err := chromedp.Run(tb.ctx, actions...); err != nil {
+		tb.t.Fatalf("chromedp: %v", err)
+	}
+}
+
+// waitJS waits until the JavaScript expression is truthy (polled every
+// animation frame), failing the test with what it waited for on timeout.
+func (tb *tab) waitJS(expr, what string) {
+	tb.t.Helper()
+	var ok bool
+	if err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, chromedp.WithPollingTimeout(0))); err != nil {
+		tb.t.Fatalf("waiting for %s: %v (expression %s)", what, err, expr)
+	}
+}
+
+// eval evaluates a JavaScript expression into out.
+func (tb *tab) eval(expr string, out any) {
+	tb.t.Helper()
+	tb.run(chromedp.Evaluate(expr, out))
+}
+
+// click performs a real mouse click on the first element matching sel.
+func (tb *tab) click(sel string) {
+	tb.t.Helper()
+	tb.run(chromedp.Click(sel, chromedp.ByQuery, chromedp.NodeVisible))
+}
+
+func (tb *tab) dialogCount() int {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return len(tb.dialogs)
+}

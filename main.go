@@ -1,0 +1,35 @@
+// Command etcd-play is the etcd playground: in the browser it runs the
+// go-app UI over a five-member in-page cluster; natively it serves the page
+// for development or generates the static site (native.go).
+//
+//	go run . serve [-addr localhost:8000]                        # what `make run` uses; serves ./web
+//	go run . build [-out build] [-base /etcd-play] [-version v]  # static site for GitHub Pages
+//
+// Both native commands expect web/app.wasm to exist (`make wasm`).
+package main
+
+import (
+	"fmt"
+	"os"
+
+	ui "github.com/etcd-play/etcd-play/app"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// version is set at link time: -ldflags "-X main.version=$(git describe)".
+// The build command overrides it with -version for the pre-rendered page.
+var version = "dev"
+
+func main() {
+	app.Route("/", func() app.Composer {
+		return ui.New(ui.Options{Version: version, NewEngine: newEngine})
+	})
+	// In the browser this runs the app and never returns; natively it
+	// returns at once.
+	app.RunWhenOnBrowser()
+
+	if err := runNative(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "etcd-play:", err)
+		os.Exit(2)
+	}
+}
