@@ -42,6 +42,18 @@ var (
 	// ErrSnapshotCorrupt is wrapped by every error Restore returns for bad
 	// input (checksum mismatch, truncation, bad encoding).
 	ErrSnapshotCorrupt = errors.New("mvcc: snapshot is corrupt")
+
+	// Added by the store for the remaining inputs etcd's gRPC layer
+	// rejects, so that every bad request gets a clear error instead of
+	// being guessed at.
+
+	// ErrKeyNotFound is etcd's answer to a txn RequestOp holding no request.
+	ErrKeyNotFound = errors.New("etcdserver: key not found")
+	// ErrInvalidSortOption rejects a SortOrder or SortTarget out of range.
+	ErrInvalidSortOption = errors.New("etcdserver: invalid sort option")
+	// ErrInvalidRequestOp rejects a RequestOp holding more than one
+	// request (etcd's protobuf oneof cannot express it).
+	ErrInvalidRequestOp = errors.New("mvcc: request op holds more than one request")
 )
 
 // KeyValue and Event are etcd's own wire types.

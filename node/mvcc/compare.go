@@ -1,0 +1,73 @@
+package mvcc
+
+import "bytes"
+
+// compares reports whether every compare holds at the current revision.
+// Caller holds mu.
+func (s *Store) compares(cs []Compare) bool {
+	for i := range cs {
+		if !s.compare(&cs[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// compare evaluates one guard as etcd does: every key in [Key, End) must
+// satisfy it; with no key there, a VALUE compare is false and any other
+// compares the zero KeyValue.
+func (s *Store) compare(c *Compare) bool {
+	rr, err := s.rangeAt(&RangeRequest{Key: c.Key, End: c.End}, s.rev)
+	if err != nil {
+		return false
+	}
+	if len(rr.KVs) == 0 {
+		if c.Target == CompareValue {
+			return false
+		}
+		return compareKV(c, &KeyValue{})
+	}
+	for _, kv := range rr.KVs {
+		if !compareKV(c, kv) {
+			return false
+		}
+	}
+	return true
+}
+
+func compareKV(c *Compare, kv *KeyValue) bool {
+	var r int
+	switch c.Target {
+	case CompareValue:
+		r = bytes.Compare(kv.Value, c.Value)
+	case CompareCreate:
+		r = cmpInt64(kv.CreateRevision, c.CreateRevision)
+	case CompareMod:
+		r = cmpInt64(kv.ModRevision, c.ModRevision)
+	case CompareVersion:
+		r = cmpInt64(kv.Version, c.Version)
+	case CompareLease:
+		r = cmpInt64(kv.Lease, c.Lease)
+	}
+	switch c.Result {
+	case CompareEqual:
+		return r == 0
+	case CompareNotEqual:
+		return r != 0
+	case CompareGreater:
+		return r > 0
+	case CompareLess:
+		return r < 0
+	}
+	return true
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

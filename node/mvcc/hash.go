@@ -1,0 +1,135 @@
+package mvcc
+
+import (
+	"hash/crc32"
+)
+
+// hashCacheSize is how many compaction hashes are kept (etcd's
+// hashStorageMaxSize).
+const hashCacheSize = 10
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// kvHasher computes etcd's HashKV: crc32 (Castagnoli) over the bucket name
+// "key" and then, in ascending revision order, each stored revision key
+// (appendRevKey) and its marshalled mvccpb.KeyValue, restricted to:
+//   - main revision <= rev;
+//   - if main <= compactRev and keepAny: only revisions in keep (the
+//     revision each key shows at rev); with keepAny false, everything;
+//   - never a tombstone whose main == compactRev.
+type kvHasher struct {
+	crc        uint32
+	compactRev int64
+	rev        int64
+	keep       map[revision]struct{} // only revisions <= compactRev matter
+	keepAny    bool                  // etcd's len(keep) > 0 over all keys
+	buf        []byte
+}
+
+func newKVHasher(compactRev, rev int64, keep map[revision]struct{}, keepAny bool) *kvHasher {
+	return &kvHasher{
+		crc:        crc32.Update(0, castagnoli, []byte("key")),
+		compactRev: compactRev,
+		rev:        rev,
+		keep:       keep,
+		keepAny:    keepAny,
+	}
+}
+
+// write hashes e if etcd's rules include it; entries come in revision order.
+func (h *kvHasher) write(e *entry) {
+	if e.rev.main > h.rev {
+		return
+	}
+	if e.rev.main <= h.compactRev && h.keepAny {
+		if _, ok := h.keep[e.rev]; !ok {
+			return
+		}
+	}
+	tomb := e.isTombstone()
+	if tomb && e.rev.main == h.compactRev {
+		return
+	}
+	var kv KeyValue
+	if tomb {
+		kv.Key = e.ki.key
+	} else {
+		e.fill(&kv)
+	}
+	n := kv.Size()
+	need := revKeyLen + 1 + n
+	if cap(h.buf) < need {
+		h.buf = make([]byte, 0, need*2)
+	}
+	b := appendRevKey(h.buf[:0], e.rev, tomb)
+	k := len(b)
+	b = b[:k+n]
+	// Cannot fail: the buffer is sized by Size().
+	_, _ = kv.MarshalToSizedBuffer(b[k:])
+	h.crc = crc32.Update(h.crc, castagnoli, b)
+	h.buf = b
+}
+
+func (h *kvHasher) result() HashKVResult {
+	return HashKVResult{Hash: h.crc, CompactRevision: h.compactRev, HashRevision: h.rev}
+}
+
+// HashKV returns etcd's HashKV at rev (0: current revision): a hash cached by
+// one of the last compactions at exactly rev if any, else ErrCompacted for
+// 0 < rev < CompactRev, ErrFutureRev for rev > Rev, else a fresh hash.
+func (s *Store) HashKV(rev int64) (HashKVResult, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, h := range s.hashes {
+		if h.HashRevision == rev {
+			return h, nil
+		}
+	}
+	if rev > 0 && rev < s.compactRev {
+		return HashKVResult{}, ErrCompacted
+	}
+	if rev > 0 && rev > s.rev {
+		return HashKVResult{}, ErrFutureRev
+	}
+	if rev == 0 {
+		rev = s.rev
+	}
+	var keep map[revision]struct{}
+	keepAny := false
+	if s.compactRev >= 1 { // otherwise no stored revision is <= compactRev
+		keep = make(map[revision]struct{})
+		s.idx.tree.Ascend(func(ki *keyIndex) bool {
+			if r, ok := ki.keep(rev); ok {
+				keepAny = true
+				if r.main <= s.compactRev {
+					keep[r] = struct{}{}
+				}
+			}
+			return true
+		})
+	}
+	h := newKVHasher(s.compactRev, rev, keep, keepAny)
+	for i, n := 0, s.log.len(); i < n; i++ {
+		e := s.log.at(i)
+		if e.rev.main > rev {
+			break
+		}
+		h.write(e)
+	}
+	return h.result(), nil
+}
+
+// cacheHash records the hash a compaction computed (etcd's
+// hashStorage.Store): kept sorted by HashRevision, newest hashCacheSize.
+func (s *Store) cacheHash(h HashKVResult) {
+	i := len(s.hashes)
+	for i > 0 && s.hashes[i-1].HashRevision > h.HashRevision {
+		i--
+	}
+	s.hashes = append(s.hashes, HashKVResult{})
+	copy(s.hashes[i+1:], s.hashes[i:])
+	s.hashes[i] = h
+	if len(s.hashes) > hashCacheSize {
+		s.hashes = append([]HashKVResult(nil), s.hashes[len(s.hashes)-hashCacheSize:]...)
+	}
+}

@@ -1,0 +1,77 @@
+package mvcc
+
+import "sync"
+
+// Store is the in-memory MVCC store. All methods are safe for concurrent
+// use: reads share mu, writes (and watch registration) hold it exclusively.
+// No method blocks on anything but mu: watchers are fed with non-blocking
+// sends, and the store never starts a goroutine or reads a clock.
+type Store struct {
+	mu sync.RWMutex
+
+	idx index
+	log revlog
+
+	// rev is the revision of the last completed write; compactRev the
+	// last compaction revision (-1 if none), as etcd's currentRev and
+	// compactMainRev.
+	rev        int64
+	compactRev int64
+
+	keys  int   // live keys at rev
+	bytes int64 // key+value bytes of every stored entry
+
+	// leases by ID; keyLease maps a live key to its attached lease.
+	leases   map[int64]*lease
+	keyLease map[string]int64
+
+	// hashes caches the HashKV taken by the most recent compactions
+	// (ascending HashRevision, at most hashCacheSize), as etcd does.
+	hashes []HashKVResult
+
+	w watchers
+}
+
+// New returns an empty store at revision 1, never compacted (compact
+// revision -1), as a new etcd.
+func New() *Store {
+	s := &Store{
+		idx:        newIndex(),
+		rev:        1,
+		compactRev: -1,
+		leases:     make(map[int64]*lease),
+		keyLease:   make(map[string]int64),
+	}
+	s.w.init()
+	return s
+}
+
+// Rev returns the current revision.
+func (s *Store) Rev() int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.rev
+}
+
+// CompactRev returns the last compaction revision, -1 if never compacted.
+func (s *Store) CompactRev() int64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.compactRev
+}
+
+// Stats returns cheap counters (no scan).
+func (s *Store) Stats() Stats {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return Stats{
+		Rev:        s.rev,
+		CompactRev: s.compactRev,
+		Keys:       s.keys,
+		Revisions:  s.log.len(),
+		Bytes:      s.bytes,
+	}
+}
+
+// header returns a response header at rev.
+func header(rev int64) ResponseHeader { return ResponseHeader{Revision: rev} }
