@@ -1,0 +1,366 @@
+//go:build js
+
+package durable
+
+import (
+	"errors"
+	"fmt"
+	"syscall/js"
+)
+
+// IndexedDB layout (the browser tests corrupt records through it):
+//
+//	database     the name given to OpenIndexedDB, version 1
+//	object store "records", out-of-line keys
+//	key          [namespace string, key as binary (Uint8Array / ArrayBuffer)]
+//	value        the record bytes (record.go) as a Uint8Array
+//
+// IndexedDB orders array keys element-wise and any array after any binary
+// key, so one namespace's keys are exactly the range [[ns], [ns, []]) and
+// sort bytewise inside it.
+const idbStore = "records"
+
+// IDBOptions tunes OpenIndexedDB.
+type IDBOptions struct {
+	// Relaxed asks for "relaxed" transaction durability: "complete" may fire
+	// before the data reaches the disk, which is faster but can lose
+	// acknowledged batches if the machine (not just the tab) goes down. The
+	// default is "strict", which the raft contract needs.
+	Relaxed bool
+}
+
+// OpenIndexedDB opens (creating if needed) the IndexedDB database name in
+// this page's origin. It returns an error wrapping ErrUnavailable when
+// IndexedDB is missing, blocked or fails to open; the caller may then fall
+// back to NewMemory and must say that data will not survive a reload.
+// It waits for IndexedDB events: do not call it from a js.FuncOf callback.
+func OpenIndexedDB(name string, opt IDBOptions) (*DB, error) {
+	factory, err := idbFactory()
+	if err != nil {
+		return nil, err
+	}
+	b, err := openIDB(factory, name, opt)
+	if err != nil {
+		return nil, err
+	}
+	return newDB(b), nil
+}
+
+// idbFactory returns globalThis.indexedDB; reading it throws a SecurityError
+// in some sandboxed frames.
+func idbFactory() (f js.Value, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: reading indexedDB: %v", ErrUnavailable, r)
+		}
+	}()
+	return js.Global().Get("indexedDB"), nil
+}
+
+// DeleteIndexedDB deletes the whole database name ("reset cluster"). Every
+// DB open on it must be closed first, or the deletion waits for them.
+func DeleteIndexedDB(name string) error {
+	factory, err := idbFactory()
+	if err != nil {
+		return err
+	}
+	if !factory.Truthy() {
+		return fmt.Errorf("%w: indexedDB is not defined", ErrUnavailable)
+	}
+	var req js.Value
+	if err := jsTry(func() { req = factory.Call("deleteDatabase", name) }); err != nil {
+		return fmt.Errorf("%w: deleteDatabase: %v", ErrUnavailable, err)
+	}
+	_, err = awaitRequest(req)
+	return err
+}
+
+type idbBackend struct {
+	db      js.Value // IDBDatabase
+	txOpts  js.Value // {durability: ...}
+	onClose js.Func  // releases onversionchange
+}
+
+func openIDB(factory js.Value, name string, opt IDBOptions) (*idbBackend, error) {
+	if !factory.Truthy() {
+		return nil, fmt.Errorf("%w: indexedDB is not defined", ErrUnavailable)
+	}
+	var req js.Value
+	if err := jsTry(func() { req = factory.Call("open", name, 1) }); err != nil {
+		return nil, fmt.Errorf("%w: indexedDB.open: %v", ErrUnavailable, err)
+	}
+	// Creating the object store must happen inside the upgrade callback; it
+	// does not wait for anything.
+	upgrade := js.FuncOf(func(this js.Value, args []js.Value) any {
+		db := req.Get("result")
+		if !db.Get("objectStoreNames").Call("contains", idbStore).Bool() {
+			db.Call("createObjectStore", idbStore)
+		}
+		return nil
+	})
+	defer upgrade.Release()
+	req.Set("onupgradeneeded", upgrade)
+	db, err := awaitRequest(req)
+	req.Set("onupgradeneeded", js.Null())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+	}
+	b := &idbBackend{db: db}
+	durability := "strict"
+	if opt.Relaxed {
+		durability = "relaxed"
+	}
+	b.txOpts = js.ValueOf(map[string]any{"durability": durability})
+	// Another tab deleting or upgrading the database: let it proceed; our
+	// later transactions then fail with a clear error instead of blocking it.
+	b.onClose = js.FuncOf(func(this js.Value, args []js.Value) any {
+		db.Call("close")
+		return nil
+	})
+	db.Set("onversionchange", b.onClose)
+	return b, nil
+}
+
+func (b *idbBackend) persistent() bool { return true }
+
+func (b *idbBackend) close() error {
+	b.db.Set("onversionchange", js.Null())
+	b.db.Call("close")
+	b.onClose.Release()
+	return nil
+}
+
+var (
+	jsUint8Array = js.Global().Get("Uint8Array")
+	jsKeyRange   = js.Global().Get("IDBKeyRange")
+)
+
+func bytesToJS(p []byte) js.Value {
+	a := jsUint8Array.New(len(p))
+	js.CopyBytesToJS(a, p)
+	return a
+}
+
+// bytesFromJS copies a Uint8Array or ArrayBuffer into Go memory.
+func bytesFromJS(v js.Value) []byte {
+	if !v.InstanceOf(jsUint8Array) {
+		v = jsUint8Array.New(v)
+	}
+	p := make([]byte, v.Length())
+	js.CopyBytesToGo(p, v)
+	return p
+}
+
+func idbKey(ns string, key []byte) js.Value { return js.ValueOf([]any{ns, bytesToJS(key)}) }
+
+// idbRange is the key range of ns's keys in [start, end), end nil: to the
+// end of ns. The caller guarantees start < end when end is not nil.
+func idbRange(ns string, start, end []byte) js.Value {
+	lower := js.ValueOf([]any{ns, bytesToJS(start)})
+	upper := js.ValueOf([]any{ns, []any{}}) // after every binary key
+	if end != nil {
+		upper = idbKey(ns, end)
+	}
+	return jsKeyRange.Call("bound", lower, upper, false, true)
+}
+
+// txResult is what a transaction's complete or abort handler sends.
+type txResult struct{ err error }
+
+func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued func()) error {
+	done := make(chan txResult, 1) // buffered: handlers never block
+	var tx js.Value
+	var oncomplete, onabort js.Func
+	err := jsTry(func() {
+		tx = b.db.Call("transaction", idbStore, "readwrite", b.txOpts)
+		oncomplete = js.FuncOf(func(this js.Value, args []js.Value) any {
+			done <- txResult{}
+			return nil
+		})
+		onabort = js.FuncOf(func(this js.Value, args []js.Value) any {
+			done <- txResult{domError("transaction", tx.Get("error"))}
+			return nil
+		})
+		tx.Set("oncomplete", oncomplete)
+		tx.Set("onabort", onabort)
+		store := tx.Call("objectStore", idbStore)
+		for _, o := range ops {
+			switch o.kind {
+			case opPut:
+				store.Call("put", bytesToJS(o.value), idbKey(ns, o.key))
+			case opDeleteRange:
+				store.Call("delete", idbRange(ns, o.key, o.end))
+			}
+		}
+	})
+	if err != nil {
+		// A synchronous throw (closed connection, bad key): nothing is
+		// committed if we abort now, before returning to the event loop.
+		if tx.Truthy() {
+			jsTry(func() { tx.Call("abort") })
+			<-done // the abort event (handlers were set before any request)
+			oncomplete.Release()
+			onabort.Release()
+		}
+		return fmt.Errorf("durable: indexeddb write to %q: %w", ns, err)
+	}
+	defer oncomplete.Release()
+	defer onabort.Release()
+	if issued != nil {
+		issued()
+	}
+	select {
+	case r := <-done:
+		return r.err
+	case <-killed:
+		// Power loss: abort unless it already committed (abort then throws
+		// InvalidStateError and "complete" is on its way). Either way wait
+		// for the transaction to settle before reporting.
+		jsTry(func() { tx.Call("abort") })
+		<-done
+		return ErrKilled
+	}
+}
+
+func (b *idbBackend) get(ns string, key []byte) ([]byte, error) {
+	var req js.Value
+	if err := jsTry(func() {
+		req = b.db.Call("transaction", idbStore, "readonly").Call("objectStore", idbStore).Call("get", idbKey(ns, key))
+	}); err != nil {
+		return nil, fmt.Errorf("durable: indexeddb get in %q: %w", ns, err)
+	}
+	v, err := awaitRequest(req)
+	if err != nil {
+		return nil, fmt.Errorf("durable: indexeddb get in %q: %w", ns, err)
+	}
+	if v.IsUndefined() {
+		return nil, ErrNotFound
+	}
+	return recordFromJS(ns, key, v)
+}
+
+// recordFromJS copies a stored value; anything but binary data is corrupt.
+func recordFromJS(ns string, key []byte, v js.Value) ([]byte, error) {
+	if !v.InstanceOf(jsUint8Array) && !v.InstanceOf(js.Global().Get("ArrayBuffer")) {
+		return nil, &CorruptError{Namespace: ns, Key: clone(key), Reason: "stored value is a " + v.Type().String() + ", not bytes"}
+	}
+	return bytesFromJS(v), nil
+}
+
+// scanPage bounds the records fetched per getAll request, so memory stays
+// bounded for huge namespaces. Each page is its own read transaction.
+const scanPage = 16384
+
+func (b *idbBackend) scan(ns string, start, end []byte, fn func(rec []byte) error) error {
+	if start == nil {
+		start = []byte{}
+	}
+	lowerOpen := false
+	for {
+		var req js.Value
+		if err := jsTry(func() {
+			r := idbRange(ns, start, end)
+			if lowerOpen {
+				r = jsKeyRange.Call("bound", r.Get("lower"), r.Get("upper"), true, true)
+			}
+			req = b.db.Call("transaction", idbStore, "readonly").Call("objectStore", idbStore).Call("getAll", r, scanPage)
+		}); err != nil {
+			return fmt.Errorf("durable: indexeddb scan of %q: %w", ns, err)
+		}
+		vals, err := awaitRequest(req)
+		if err != nil {
+			return fmt.Errorf("durable: indexeddb scan of %q: %w", ns, err)
+		}
+		n := vals.Length()
+		for i := 0; i < n; i++ {
+			rec, err := recordFromJS(ns, nil, vals.Index(i))
+			if err != nil {
+				return err
+			}
+			if i == n-1 && n == scanPage {
+				// The next page starts after this record's key; a
+				// corrupt record stops the scan here anyway.
+				if k, _, err := decodeRecord(ns, nil, rec); err == nil {
+					start, lowerOpen = k, true
+				}
+			}
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		if n < scanPage {
+			return nil
+		}
+	}
+}
+
+func (b *idbBackend) wipe(ns string) error {
+	return b.write(ns, []op{{kind: opDeleteRange, key: []byte{}}}, nil, nil)
+}
+
+// awaitRequest waits for an IDBRequest's success (returning its result) or
+// error event. Its handlers only send on a buffered channel.
+func awaitRequest(req js.Value) (js.Value, error) {
+	type res struct {
+		v   js.Value
+		err error
+	}
+	ch := make(chan res, 1)
+	onsuccess := js.FuncOf(func(this js.Value, args []js.Value) any {
+		ch <- res{v: req.Get("result")}
+		return nil
+	})
+	onerror := js.FuncOf(func(this js.Value, args []js.Value) any {
+		ch <- res{err: domError("request", req.Get("error"))}
+		return nil
+	})
+	onblocked := js.FuncOf(func(this js.Value, args []js.Value) any {
+		// Another connection holds an older version; the request goes on
+		// once it closes (ours close on versionchange).
+		return nil
+	})
+	defer onsuccess.Release()
+	defer onerror.Release()
+	defer onblocked.Release()
+	req.Set("onsuccess", onsuccess)
+	req.Set("onerror", onerror)
+	req.Set("onblocked", onblocked)
+	r := <-ch
+	req.Set("onsuccess", js.Null())
+	req.Set("onerror", js.Null())
+	req.Set("onblocked", js.Null())
+	return r.v, r.err
+}
+
+// domError maps a DOMException (or null) to an error:
+// QuotaExceededError wraps ErrQuota.
+func domError(what string, ex js.Value) error {
+	if !ex.Truthy() {
+		return fmt.Errorf("durable: indexeddb %s aborted", what)
+	}
+	name, msg := ex.Get("name").String(), ex.Get("message").String()
+	return mapDOMError(what, name, msg)
+}
+
+func mapDOMError(what, name, msg string) error {
+	if name == "QuotaExceededError" {
+		return fmt.Errorf("%w: indexeddb %s: %s", ErrQuota, what, msg)
+	}
+	return fmt.Errorf("durable: indexeddb %s failed: %s: %s", what, name, msg)
+}
+
+// jsTry runs f, turning a thrown JavaScript exception into an error.
+func jsTry(f func()) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			var je js.Error
+			if e, ok := r.(error); ok && errors.As(e, &je) {
+				err = mapDOMError("call", je.Get("name").String(), je.Get("message").String())
+				return
+			}
+			err = fmt.Errorf("durable: javascript exception: %v", r)
+		}
+	}()
+	f()
+	return nil
+}
