@@ -1,0 +1,197 @@
+package node
+
+import (
+	"encoding/binary"
+	"errors"
+
+	"go.etcd.io/raft/v3"
+
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
+
+// Submit starts a client call on this member; done is called exactly once,
+// from inside a later (or this) Submit, Tick, HandleReady or Stop call.
+//
+//   - Writes (put, delete, txn, compact, lease grant/revoke/keep-alive) are
+//     proposed through raft (a follower's proposal is forwarded to the leader
+//     by raft) and answered when this member applies the entry.
+//   - Linearizable ranges wait for a ReadIndex round and for the member to
+//     apply up to the read index, then read the local store.
+//   - Serializable ranges and lease time-to-live read the local store at
+//     once.
+//
+// A member that knows no leader answers ErrNoLeader at once; a call not
+// answered within RequestTimeoutTicks fails with ErrTimeout.
+func (m *Member) Submit(op Op, done func(Result, error)) {
+	c := &call{op: op, done: done}
+	if m.stopped {
+		m.fail(c, ErrStopped)
+		return
+	}
+	kind := op.Kind()
+	switch {
+	case kind == "":
+		m.fail(c, ErrBadRequest)
+		return
+	case kind == "range" && (op.Serializable || m.cfg.UnsafeLocalReads && m.soft.RaftState == raft.StateLeader):
+		m.serveRange(c)
+		return
+	case kind == "lease-ttl":
+		m.serveLeaseTTL(c)
+		return
+	case m.soft.Lead == raft.None:
+		m.fail(c, ErrNoLeader)
+		return
+	}
+	c.deadline = m.now + uint64(m.cfg.RequestTimeoutTicks)
+	if kind == "range" {
+		m.calls = append(m.calls, c)
+		m.reads = append(m.reads, c)
+		return
+	}
+
+	m.reqSeq++
+	c.id = m.cfg.ID<<56 | (m.cfg.Incarnation&0xffff)<<40 | m.reqSeq&(1<<40-1)
+	r := &request{id: c.id}
+	switch kind {
+	case "put":
+		r.kind, r.put = kindPut, op.Put
+	case "delete":
+		r.kind, r.deleteRange = kindDeleteRange, op.DeleteRange
+	case "txn":
+		r.kind, r.txn = kindTxn, op.Txn
+	case "compact":
+		r.kind, r.compact = kindCompact, op.Compact
+	case "lease-grant":
+		g := *op.LeaseGrant
+		if g.ID == 0 {
+			// As etcd: the member picks the ID before proposing, so every
+			// member grants the same lease.
+			g.ID = int64(c.id & (1<<63 - 1))
+		}
+		r.kind, r.leaseGrant = kindLeaseGrant, &g
+	case "lease-revoke":
+		r.kind, r.leaseID = kindLeaseRevoke, op.LeaseRevoke
+	case "lease-keepalive":
+		r.kind, r.leaseID = kindLeaseKeepAlive, op.LeaseKeepAlive
+	}
+	data := encodeRequest(r)
+	if len(data) > mvcc.MaxRequestBytes {
+		m.fail(c, mvcc.ErrRequestTooLarge)
+		return
+	}
+	var err error
+	m.withRaft(func() { err = m.rn.Propose(data) })
+	if err != nil {
+		if errors.Is(err, raft.ErrProposalDropped) && m.soft.Lead != raft.None {
+			err = ErrLeaderTransfer
+		} else {
+			err = ErrNoLeader
+		}
+		m.fail(c, err)
+		return
+	}
+	m.waits[c.id] = c
+	m.calls = append(m.calls, c)
+}
+
+// proposeInternal proposes a request no client waits for (lease expiry).
+// Called with raftMu held. A dropped proposal is retried by the caller's
+// own schedule.
+func (m *Member) proposeInternal(r *request) {
+	m.reqSeq++
+	r.id = m.cfg.ID<<56 | (m.cfg.Incarnation&0xffff)<<40 | m.reqSeq&(1<<40-1)
+	_ = m.rn.Propose(encodeRequest(r))
+}
+
+// flushReads sends the reads submitted since the last flush to raft as one
+// ReadIndex request (etcd batches concurrent reads the same way). Called
+// with raftMu held.
+func (m *Member) flushReads() {
+	if len(m.reads) == 0 {
+		return
+	}
+	m.readSeq++
+	var ctx [8]byte
+	binary.BigEndian.PutUint64(ctx[:], (m.cfg.Incarnation&0xffff)<<40|m.readSeq&(1<<40-1))
+	b := &readBatch{ctx: string(ctx[:]), calls: m.reads, deadline: m.reads[0].deadline}
+	m.reads = nil
+	m.batches = append(m.batches, b)
+	m.rn.ReadIndex(ctx[:])
+}
+
+// readIndexed records the read index raft confirmed for a batch. Contexts
+// this incarnation did not issue are ignored.
+func (m *Member) readIndexed(ctx string, index uint64) {
+	for _, b := range m.batches {
+		if b.ctx == ctx && !b.hasIndex {
+			b.index, b.hasIndex = index, true
+			return
+		}
+	}
+}
+
+// serveReads answers the batches whose read index is applied, in issue
+// order, and forgets batches whose calls all finished (timed out).
+func (m *Member) serveReads() {
+	kept := m.batches[:0]
+	for _, b := range m.batches {
+		if b.hasIndex && b.index <= m.applied {
+			for _, c := range b.calls {
+				if !c.finished {
+					m.serveRange(c)
+				}
+			}
+			continue
+		}
+		if b.deadline > m.now {
+			kept = append(kept, b)
+		}
+	}
+	clear(m.batches[len(kept):])
+	m.batches = kept
+}
+
+func (m *Member) serveRange(c *call) {
+	resp, err := m.store.Range(c.op.Range)
+	if err != nil {
+		m.fail(c, err)
+		return
+	}
+	m.finish(c, Result{Range: resp})
+}
+
+// expireCalls fails the calls whose deadline passed. Called with raftMu held
+// (from Tick) but touches no raft state.
+func (m *Member) expireCalls() {
+	n := 0
+	for n < len(m.calls) && (m.calls[n].finished || m.calls[n].deadline <= m.now) {
+		c := m.calls[n]
+		if !c.finished {
+			delete(m.waits, c.id)
+			m.fail(c, ErrTimeout)
+		}
+		n++
+	}
+	if n > 0 {
+		clear(m.calls[:n])
+		m.calls = m.calls[n:]
+	}
+}
+
+func (m *Member) finish(c *call, res Result) {
+	if c.finished {
+		return
+	}
+	c.finished = true
+	res.setHeader(m.cfg.ClusterID, m.id, m.term)
+	c.done(res, nil)
+}
+
+func (m *Member) fail(c *call, err error) {
+	if c.finished {
+		return
+	}
+	c.finished = true
+	c.done(Result{}, err)
+}

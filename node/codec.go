@@ -1,0 +1,361 @@
+package node
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
+
+// The entry codec: every write request travels through raft as one entry
+// whose Data is
+//
+//	kind byte | request ID uvarint | payload
+//
+// with integers as (u)varints and byte strings as uvarint(len+1) followed by
+// the bytes (0 encodes nil, so nil and empty survive a round trip exactly).
+// Encoding is deterministic: equal requests give equal bytes. Decoding never
+// panics: every length is checked against the remaining input and txn
+// nesting is bounded.
+//
+// The request ID lets the member that proposed an entry answer its waiting
+// client when the entry is applied; other members ignore it.
+
+type entryKind byte
+
+const (
+	kindPut entryKind = iota + 1
+	kindDeleteRange
+	kindTxn
+	kindCompact
+	kindLeaseGrant
+	kindLeaseRevoke
+	kindLeaseKeepAlive
+)
+
+// maxTxnDepth bounds nested txns in decoded data (the store enforces its own
+// limits on what it accepts).
+const maxTxnDepth = 32
+
+// errCorruptEntry is wrapped by every decoding error.
+var errCorruptEntry = errors.New("node: corrupt entry")
+
+// request is a decoded entry: the request ID and exactly one write request.
+type request struct {
+	id   uint64
+	kind entryKind
+
+	put         *mvcc.PutRequest
+	deleteRange *mvcc.DeleteRangeRequest
+	txn         *mvcc.TxnRequest
+	compact     int64
+	leaseGrant  *mvcc.LeaseGrantRequest
+	leaseID     int64 // revoke, keep-alive
+}
+
+// encodeRequest encodes a write request. The caller guarantees exactly one
+// of the request fields matching kind is set.
+func encodeRequest(r *request) []byte {
+	e := encoder{buf: make([]byte, 0, 64)}
+	e.buf = append(e.buf, byte(r.kind))
+	e.uvarint(r.id)
+	switch r.kind {
+	case kindPut:
+		e.put(r.put)
+	case kindDeleteRange:
+		e.deleteRange(r.deleteRange)
+	case kindTxn:
+		e.txn(r.txn)
+	case kindCompact:
+		e.varint(r.compact)
+	case kindLeaseGrant:
+		e.varint(r.leaseGrant.ID)
+		e.varint(r.leaseGrant.TTL)
+	case kindLeaseRevoke, kindLeaseKeepAlive:
+		e.varint(r.leaseID)
+	}
+	return e.buf
+}
+
+// decodeRequest is encodeRequest's inverse. Byte slices in the result alias
+// data, which raft never mutates.
+func decodeRequest(data []byte) (*request, error) {
+	d := decoder{buf: data}
+	kind := entryKind(d.byte())
+	r := &request{kind: kind, id: d.uvarint()}
+	switch kind {
+	case kindPut:
+		r.put = d.put()
+	case kindDeleteRange:
+		r.deleteRange = d.deleteRange()
+	case kindTxn:
+		r.txn = d.txn(0)
+	case kindCompact:
+		r.compact = d.varint()
+	case kindLeaseGrant:
+		r.leaseGrant = &mvcc.LeaseGrantRequest{ID: d.varint(), TTL: d.varint()}
+	case kindLeaseRevoke, kindLeaseKeepAlive:
+		r.leaseID = d.varint()
+	default:
+		d.fail("unknown entry kind %d", kind)
+	}
+	if d.err == nil && d.pos != len(d.buf) {
+		d.fail("%d trailing bytes", len(d.buf)-d.pos)
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	return r, nil
+}
+
+type encoder struct{ buf []byte }
+
+func (e *encoder) uvarint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }
+func (e *encoder) varint(v int64)   { e.buf = binary.AppendVarint(e.buf, v) }
+
+func (e *encoder) bool(v bool) {
+	if v {
+		e.buf = append(e.buf, 1)
+	} else {
+		e.buf = append(e.buf, 0)
+	}
+}
+
+func (e *encoder) bytes(b []byte) {
+	if b == nil {
+		e.uvarint(0)
+		return
+	}
+	e.uvarint(uint64(len(b)) + 1)
+	e.buf = append(e.buf, b...)
+}
+
+func (e *encoder) put(r *mvcc.PutRequest) {
+	e.bytes(r.Key)
+	e.bytes(r.Value)
+	e.varint(r.Lease)
+	e.bool(r.PrevKV)
+}
+
+func (e *encoder) deleteRange(r *mvcc.DeleteRangeRequest) {
+	e.bytes(r.Key)
+	e.bytes(r.End)
+	e.bool(r.PrevKV)
+}
+
+func (e *encoder) rangeReq(r *mvcc.RangeRequest) {
+	e.bytes(r.Key)
+	e.bytes(r.End)
+	e.varint(r.Rev)
+	e.varint(r.Limit)
+	e.varint(int64(r.SortOrder))
+	e.varint(int64(r.SortTarget))
+	e.bool(r.KeysOnly)
+	e.bool(r.CountOnly)
+}
+
+func (e *encoder) txn(r *mvcc.TxnRequest) {
+	e.uvarint(uint64(len(r.Compare)))
+	for i := range r.Compare {
+		c := &r.Compare[i]
+		e.bytes(c.Key)
+		e.bytes(c.End)
+		e.varint(int64(c.Target))
+		e.varint(int64(c.Result))
+		e.varint(c.Version)
+		e.varint(c.CreateRevision)
+		e.varint(c.ModRevision)
+		e.bytes(c.Value)
+		e.varint(c.Lease)
+	}
+	e.ops(r.Success)
+	e.ops(r.Failure)
+}
+
+// Request op tags inside a txn.
+const (
+	opRange byte = iota + 1
+	opPut
+	opDeleteRange
+	opTxn
+)
+
+func (e *encoder) ops(ops []mvcc.RequestOp) {
+	e.uvarint(uint64(len(ops)))
+	for _, op := range ops {
+		switch {
+		case op.Range != nil:
+			e.buf = append(e.buf, opRange)
+			e.rangeReq(op.Range)
+		case op.Put != nil:
+			e.buf = append(e.buf, opPut)
+			e.put(op.Put)
+		case op.DeleteRange != nil:
+			e.buf = append(e.buf, opDeleteRange)
+			e.deleteRange(op.DeleteRange)
+		case op.Txn != nil:
+			e.buf = append(e.buf, opTxn)
+			e.txn(op.Txn)
+		default:
+			// An empty RequestOp: kept as such so the store rejects it
+			// the same way on every member.
+			e.buf = append(e.buf, 0)
+		}
+	}
+}
+
+// decoder reads what encoder wrote. After the first error every read
+// returns a zero value and err keeps that first error.
+type decoder struct {
+	buf []byte
+	pos int
+	err error
+}
+
+func (d *decoder) fail(format string, args ...any) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%w at byte %d: %s", errCorruptEntry, d.pos, fmt.Sprintf(format, args...))
+	}
+}
+
+func (d *decoder) byte() byte {
+	if d.err != nil {
+		return 0
+	}
+	if d.pos >= len(d.buf) {
+		d.fail("truncated")
+		return 0
+	}
+	b := d.buf[d.pos]
+	d.pos++
+	return b
+}
+
+func (d *decoder) bool() bool {
+	switch b := d.byte(); b {
+	case 0:
+		return false
+	case 1:
+		return true
+	default:
+		d.fail("bad bool %d", b)
+		return false
+	}
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.buf[d.pos:])
+	if n <= 0 {
+		d.fail("bad uvarint")
+		return 0
+	}
+	d.pos += n
+	return v
+}
+
+func (d *decoder) varint() int64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(d.buf[d.pos:])
+	if n <= 0 {
+		d.fail("bad varint")
+		return 0
+	}
+	d.pos += n
+	return v
+}
+
+// count reads a list length, bounded by the remaining input (every element
+// takes at least one byte).
+func (d *decoder) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.buf)-d.pos) {
+		d.fail("list of %d elements in %d bytes", n, len(d.buf)-d.pos)
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil || n == 0 {
+		return nil
+	}
+	n--
+	if n > uint64(len(d.buf)-d.pos) {
+		d.fail("byte string of %d bytes in %d", n, len(d.buf)-d.pos)
+		return nil
+	}
+	b := d.buf[d.pos : d.pos+int(n) : d.pos+int(n)]
+	d.pos += int(n)
+	return b
+}
+
+func (d *decoder) put() *mvcc.PutRequest {
+	return &mvcc.PutRequest{Key: d.bytes(), Value: d.bytes(), Lease: d.varint(), PrevKV: d.bool()}
+}
+
+func (d *decoder) deleteRange() *mvcc.DeleteRangeRequest {
+	return &mvcc.DeleteRangeRequest{Key: d.bytes(), End: d.bytes(), PrevKV: d.bool()}
+}
+
+func (d *decoder) rangeReq() *mvcc.RangeRequest {
+	return &mvcc.RangeRequest{
+		Key: d.bytes(), End: d.bytes(), Rev: d.varint(), Limit: d.varint(),
+		SortOrder: mvcc.SortOrder(d.varint()), SortTarget: mvcc.SortTarget(d.varint()),
+		KeysOnly: d.bool(), CountOnly: d.bool(),
+	}
+}
+
+func (d *decoder) txn(depth int) *mvcc.TxnRequest {
+	if depth > maxTxnDepth {
+		d.fail("txn nested deeper than %d", maxTxnDepth)
+		return &mvcc.TxnRequest{}
+	}
+	r := &mvcc.TxnRequest{}
+	if n := d.count(); n > 0 {
+		r.Compare = make([]mvcc.Compare, n)
+		for i := range r.Compare {
+			c := &r.Compare[i]
+			c.Key, c.End = d.bytes(), d.bytes()
+			c.Target, c.Result = mvcc.CompareTarget(d.varint()), mvcc.CompareResult(d.varint())
+			c.Version, c.CreateRevision, c.ModRevision = d.varint(), d.varint(), d.varint()
+			c.Value, c.Lease = d.bytes(), d.varint()
+		}
+	}
+	r.Success = d.ops(depth)
+	r.Failure = d.ops(depth)
+	return r
+}
+
+func (d *decoder) ops(depth int) []mvcc.RequestOp {
+	n := d.count()
+	if n == 0 {
+		return nil
+	}
+	ops := make([]mvcc.RequestOp, n)
+	for i := range ops {
+		switch tag := d.byte(); tag {
+		case 0:
+		case opRange:
+			ops[i].Range = d.rangeReq()
+		case opPut:
+			ops[i].Put = d.put()
+		case opDeleteRange:
+			ops[i].DeleteRange = d.deleteRange()
+		case opTxn:
+			ops[i].Txn = d.txn(depth + 1)
+		default:
+			d.fail("unknown txn op %d", tag)
+		}
+		if d.err != nil {
+			return nil
+		}
+	}
+	return ops
+}

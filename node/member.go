@@ -1,0 +1,322 @@
+package node
+
+import (
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+
+	"go.etcd.io/raft/v3"
+	"go.etcd.io/raft/v3/raftpb"
+
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
+
+// Config configures one member. Zero values get etcd-like defaults (see
+// withDefaults) except ID, Peers and Send, which are required.
+type Config struct {
+	ID uint64
+	// Peers lists every voter, this member included. It is used only to
+	// bootstrap an empty Storage; a restarted member takes its
+	// configuration from Storage.
+	Peers     []uint64
+	ClusterID uint64
+
+	ElectionTicks  int // default 10
+	HeartbeatTicks int // default 1
+	// SnapshotCount: applied entries between two raft snapshots (default
+	// 100). CatchUpCount: entries kept in the log behind each snapshot for
+	// slow followers (default 50).
+	SnapshotCount uint64
+	CatchUpCount  uint64
+
+	DisablePreVote, DisableCheckQuorum bool
+	// RequestTimeoutTicks bounds every client call (default
+	// 5*ElectionTicks): a call not answered by then fails with ErrTimeout.
+	RequestTimeoutTicks int
+
+	// Seed and Incarnation (how many times this member ID was started
+	// before) determine the member's election jitter stream and make its
+	// request IDs unique across restarts.
+	Seed        int64
+	Incarnation uint64
+
+	// UnsafeLocalReads is a TEST-ONLY fault: a member that believes it is
+	// the leader serves linearizable reads from its local store without
+	// ReadIndex, so a deposed leader cut off from the majority serves stale
+	// reads. It exists to prove the linearizability checker can fail.
+	UnsafeLocalReads bool
+
+	// Send hands the messages of one Ready to the network. Required. It is
+	// called after the Ready's state is saved and must not keep msgs (the
+	// transport copies them).
+	Send func(msgs []raftpb.Message)
+	// OnEvent, if set, receives the member's notable transitions.
+	OnEvent func(Event)
+	// OnApply, if set, sees every committed entry as it is applied, in
+	// index order, before its effects reach the store (invariant checks).
+	OnApply func(e raftpb.Entry)
+	// Logger receives raft's log; nil discards it.
+	Logger raft.Logger
+}
+
+func (c Config) withDefaults() Config {
+	if c.ElectionTicks <= 0 {
+		c.ElectionTicks = 10
+	}
+	if c.HeartbeatTicks <= 0 {
+		c.HeartbeatTicks = 1
+	}
+	if c.SnapshotCount == 0 {
+		c.SnapshotCount = 100
+	}
+	if c.CatchUpCount == 0 {
+		c.CatchUpCount = 50
+	}
+	if c.RequestTimeoutTicks <= 0 {
+		c.RequestTimeoutTicks = 5 * c.ElectionTicks
+	}
+	if c.Logger == nil {
+		c.Logger = discardLogger{}
+	}
+	return c
+}
+
+// Event is a notable transition of one member, for the cluster's event log.
+// Kind is one of "election", "leader", "term", "snapshot-sent",
+// "snapshot-restored", "snapshot-saved", "lease". Text is one human line.
+type Event struct {
+	Kind string
+	Text string
+}
+
+// Member is one etcd member. See the package comment for its threading
+// contract. Invariant: applied <= the raft log's committed index, and the
+// store reflects exactly the entries up to applied.
+type Member struct {
+	cfg    Config
+	id     uint64
+	st     Storage
+	rn     *raft.RawNode
+	store  *mvcc.Store
+	stream *mrand.ChaCha8
+
+	now       uint64 // ticks since this incarnation started
+	term      uint64 // latest persisted term
+	soft      raft.SoftState
+	applied   uint64
+	snapIndex uint64
+	confState raftpb.ConfState
+
+	reqSeq  uint64
+	waits   map[uint64]*call // proposals awaiting their entry's apply, by request ID
+	calls   []*call          // every unfinished call, in deadline order (FIFO)
+	reads   []*call          // linearizable reads not yet sent to ReadIndex
+	batches []*readBatch     // ReadIndex requests in flight, in issue order
+	readSeq uint64
+	leases  map[int64]*leaseClock
+
+	stopped bool
+}
+
+// call is one client request waiting for its answer.
+type call struct {
+	id       uint64
+	op       Op
+	done     func(Result, error)
+	deadline uint64
+	finished bool
+}
+
+// readBatch is the set of linearizable reads sharing one ReadIndex.
+type readBatch struct {
+	ctx      string
+	calls    []*call
+	index    uint64
+	hasIndex bool
+	deadline uint64
+}
+
+// New starts a member on st: a fresh member when st is empty (it bootstraps
+// st with the configuration in cfg.Peers), otherwise a restarted one, rebuilt
+// from st alone.
+func New(cfg Config, st Storage) (*Member, error) {
+	cfg = cfg.withDefaults()
+	if cfg.ID == 0 {
+		return nil, errors.New("node: member ID must be > 0")
+	}
+	if cfg.Send == nil {
+		return nil, errors.New("node: Config.Send is required")
+	}
+	m := &Member{
+		cfg:    cfg,
+		id:     cfg.ID,
+		st:     st,
+		stream: newStream(cfg.Seed, cfg.ID, cfg.Incarnation),
+		waits:  map[uint64]*call{},
+		leases: map[int64]*leaseClock{},
+	}
+	hs, _, err := st.InitialState()
+	if err != nil {
+		return nil, fmt.Errorf("node: member %d: reading storage: %w", cfg.ID, err)
+	}
+	snap, err := st.Snapshot()
+	if err != nil {
+		return nil, fmt.Errorf("node: member %d: reading snapshot: %w", cfg.ID, err)
+	}
+	last, err := st.LastIndex()
+	if err != nil {
+		return nil, fmt.Errorf("node: member %d: reading storage: %w", cfg.ID, err)
+	}
+	if last == 0 && raft.IsEmptyHardState(hs) && raft.IsEmptySnap(snap) {
+		// Fresh member: the storage starts at a snapshot of the empty
+		// store at index 1 carrying the configuration (raft's recommended
+		// bootstrap, instead of RawNode.Bootstrap).
+		if len(cfg.Peers) == 0 {
+			return nil, fmt.Errorf("node: member %d: empty storage and no peers to bootstrap", cfg.ID)
+		}
+		snap = raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{
+			Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: append([]uint64(nil), cfg.Peers...)},
+		}}
+		hs = raftpb.HardState{Term: 1, Commit: 1}
+		if err := st.Save(hs, nil, snap); err != nil {
+			return nil, fmt.Errorf("node: member %d: bootstrapping storage: %w", cfg.ID, err)
+		}
+	}
+	if m.store, err = restoreStore(snap.Data); err != nil {
+		return nil, fmt.Errorf("node: member %d: %w", cfg.ID, err)
+	}
+	m.applied = snap.Metadata.Index
+	m.snapIndex = snap.Metadata.Index
+	m.confState = snap.Metadata.ConfState
+	m.term = hs.Term
+	m.resetLeases()
+
+	rc := &raft.Config{
+		ID:              cfg.ID,
+		ElectionTick:    cfg.ElectionTicks,
+		HeartbeatTick:   cfg.HeartbeatTicks,
+		Storage:         st,
+		Applied:         m.applied,
+		MaxSizePerMsg:   1 << 20,
+		MaxInflightMsgs: 256,
+		CheckQuorum:     !cfg.DisableCheckQuorum,
+		PreVote:         !cfg.DisablePreVote,
+		ReadOnlyOption:  raft.ReadOnlySafe,
+		Logger:          cfg.Logger,
+	}
+	m.withRaft(func() { m.rn, err = raft.NewRawNode(rc) })
+	if err != nil {
+		return nil, fmt.Errorf("node: member %d: %w", cfg.ID, err)
+	}
+	m.soft = raft.SoftState{RaftState: raft.StateFollower}
+	return m, nil
+}
+
+// restoreStore rebuilds a store from snapshot bytes; empty data is the
+// empty store of the bootstrap snapshot.
+func restoreStore(data []byte) (*mvcc.Store, error) {
+	if len(data) == 0 {
+		return mvcc.New(), nil
+	}
+	s, err := storeRestore(data)
+	if err != nil {
+		return nil, fmt.Errorf("restoring store from snapshot: %w", err)
+	}
+	return s, nil
+}
+
+// ID returns the member's raft ID.
+func (m *Member) ID() uint64 { return m.id }
+
+// Store returns the member's current store. It changes when a snapshot is
+// restored, so callers must not keep it across HandleReady.
+func (m *Member) Store() *mvcc.Store { return m.store }
+
+// Applied returns the index of the last entry applied to the store.
+func (m *Member) Applied() uint64 { return m.applied }
+
+// Now returns the ticks this incarnation has seen.
+func (m *Member) Now() uint64 { return m.now }
+
+// Step delivers messages from the network, in order. Messages raft rejects
+// (from unknown peers, stale local types) are dropped, as a real member
+// drops them.
+func (m *Member) Step(msgs []raftpb.Message) {
+	if m.stopped || len(msgs) == 0 {
+		return
+	}
+	m.withRaft(func() {
+		for i := range msgs {
+			_ = m.rn.Step(msgs[i])
+		}
+	})
+}
+
+// Tick advances the member's logical clock by one tick: raft's election and
+// heartbeat timers, client call deadlines and (on the leader) lease expiry.
+func (m *Member) Tick() {
+	if m.stopped {
+		return
+	}
+	m.now++
+	m.withRaft(func() {
+		m.rn.Tick()
+		m.expireCalls()
+		if m.soft.RaftState == raft.StateLeader {
+			m.expireLeases()
+		}
+	})
+}
+
+// TransferLeadership asks the leader (if this member is it) to hand
+// leadership to member to. It reports false when this member is not the
+// leader.
+func (m *Member) TransferLeadership(to uint64) bool {
+	if m.stopped || m.soft.RaftState != raft.StateLeader {
+		return false
+	}
+	m.withRaft(func() { m.rn.TransferLeader(to) })
+	return true
+}
+
+// Stop ends the member (a Kill): every unfinished call fails with
+// ErrStopped, in submission order, and later calls on the member are no-ops
+// (Submit answers ErrStopped). Storage is left as it is.
+func (m *Member) Stop() {
+	if m.stopped {
+		return
+	}
+	m.stopped = true
+	for _, c := range m.calls {
+		if !c.finished {
+			m.fail(c, ErrStopped)
+		}
+	}
+	m.calls, m.reads, m.batches = nil, nil, nil
+	clear(m.waits)
+}
+
+func (m *Member) event(kind, format string, args ...any) {
+	if m.cfg.OnEvent != nil {
+		m.cfg.OnEvent(Event{Kind: kind, Text: fmt.Sprintf(format, args...)})
+	}
+}
+
+// discardLogger drops raft's log lines; Fatal and Panic still panic, as raft
+// expects (they mark raft invariant violations).
+type discardLogger struct{}
+
+func (discardLogger) Debug(...any)            {}
+func (discardLogger) Debugf(string, ...any)   {}
+func (discardLogger) Error(...any)            {}
+func (discardLogger) Errorf(string, ...any)   {}
+func (discardLogger) Info(...any)             {}
+func (discardLogger) Infof(string, ...any)    {}
+func (discardLogger) Warning(...any)          {}
+func (discardLogger) Warningf(string, ...any) {}
+func (discardLogger) Fatal(v ...any)          { panic(fmt.Sprint(v...)) }
+func (discardLogger) Fatalf(f string, v ...any) {
+	panic(fmt.Sprintf(f, v...))
+}
+func (discardLogger) Panic(v ...any)            { panic(fmt.Sprint(v...)) }
+func (discardLogger) Panicf(f string, v ...any) { panic(fmt.Sprintf(f, v...)) }

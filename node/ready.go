@@ -1,0 +1,182 @@
+package node
+
+import (
+	"fmt"
+
+	"go.etcd.io/raft/v3"
+	"go.etcd.io/raft/v3/raftpb"
+)
+
+// maxReadiesPerRound bounds how many Readys one HandleReady drains. A
+// leader's own append acknowledgement (stepped on Advance) can make a second
+// Ready immediately available; more than a few means a bug, not work.
+const maxReadiesPerRound = 4
+
+// HandleReady drains the member's pending Readys, each in raft's documented
+// order (raft/doc.go):
+//
+//  1. persist the snapshot, entries and hard state to Storage;
+//  2. send the messages;
+//  3. apply the snapshot, then the committed entries, to the store, and
+//     answer the calls they complete;
+//  4. Advance.
+//
+// Afterwards it serves the linearizable reads whose ReadIndex is applied and
+// takes a raft snapshot when SnapshotCount entries were applied since the
+// last one. Pending linearizable reads are first sent to ReadIndex as one
+// batch. A non-nil error (Storage failure, corrupt snapshot) means the member
+// crashed: the caller must Stop it; its Storage is intact up to the failure.
+func (m *Member) HandleReady() error {
+	if m.stopped {
+		return nil
+	}
+	var err error
+	m.withRaft(func() {
+		m.flushReads()
+		for i := 0; i < maxReadiesPerRound && m.rn.HasReady(); i++ {
+			if err = m.handleOne(); err != nil {
+				return
+			}
+		}
+		m.serveReads()
+		err = m.maybeSnapshot()
+	})
+	return err
+}
+
+func (m *Member) handleOne() error {
+	rd := m.rn.Ready()
+	if rd.SoftState != nil {
+		m.observeSoftState(*rd.SoftState, rd.HardState.Term)
+	}
+	if !raft.IsEmptyHardState(rd.HardState) && rd.HardState.Term != m.term {
+		m.event("term", "member %d entered term %d", m.id, rd.HardState.Term)
+		m.term = rd.HardState.Term
+	}
+
+	// 1. Persist.
+	if err := m.st.Save(rd.HardState, rd.Entries, rd.Snapshot); err != nil {
+		return fmt.Errorf("node: member %d: saving raft state: %w", m.id, err)
+	}
+
+	// 2. Send.
+	var snapTo []uint64
+	for i := range rd.Messages {
+		msg := &rd.Messages[i]
+		if msg.Type == raftpb.MsgSnap {
+			snapTo = append(snapTo, msg.To)
+			m.event("snapshot-sent", "member %d sent a snapshot at index %d to member %d",
+				m.id, msg.Snapshot.Metadata.Index, msg.To)
+		}
+	}
+	if len(rd.Messages) > 0 {
+		m.cfg.Send(rd.Messages)
+	}
+
+	// 3. Apply.
+	if !raft.IsEmptySnap(rd.Snapshot) {
+		if err := m.restore(rd.Snapshot); err != nil {
+			return err
+		}
+	}
+	for i := range rd.CommittedEntries {
+		m.apply(&rd.CommittedEntries[i])
+	}
+	for _, rs := range rd.ReadStates {
+		m.readIndexed(string(rs.RequestCtx), rs.Index)
+	}
+
+	// 4. Advance.
+	m.rn.Advance(rd)
+
+	// The transport gives no delivery receipts: a snapshot counts as
+	// delivered once handed over. If it was lost, the follower rejects
+	// the next append probe and raft sends a new snapshot.
+	for _, to := range snapTo {
+		m.rn.ReportSnapshot(to, raft.SnapshotFinish)
+	}
+	return nil
+}
+
+// observeSoftState records role and leader changes as events; a member that
+// becomes leader takes over lease expiry.
+func (m *Member) observeSoftState(ss raft.SoftState, term uint64) {
+	if term == 0 {
+		term = m.term
+	}
+	old := m.soft
+	m.soft = ss
+	if ss.RaftState != old.RaftState {
+		switch ss.RaftState {
+		case raft.StatePreCandidate:
+			m.event("election", "member %d starts a pre-vote (term %d)", m.id, term)
+		case raft.StateCandidate:
+			m.event("election", "member %d starts an election for term %d", m.id, term)
+		case raft.StateLeader:
+			m.event("leader", "member %d became leader in term %d", m.id, term)
+			m.promoteLeases()
+		case raft.StateFollower:
+			if old.RaftState == raft.StateLeader {
+				m.event("leader", "member %d stepped down in term %d", m.id, term)
+			}
+		}
+	}
+	if ss.Lead != old.Lead && ss.RaftState != raft.StateLeader {
+		if ss.Lead == raft.None {
+			m.event("leader", "member %d lost its leader (term %d)", m.id, term)
+		} else {
+			m.event("leader", "member %d follows leader %d in term %d", m.id, ss.Lead, term)
+		}
+	}
+}
+
+// restore replaces the store with the snapshot's (a follower that fell
+// behind the leader's compacted log).
+func (m *Member) restore(snap raftpb.Snapshot) error {
+	s, err := restoreStore(snap.Data)
+	if err != nil {
+		return fmt.Errorf("node: member %d: %w", m.id, err)
+	}
+	m.store = s
+	m.applied = snap.Metadata.Index
+	m.snapIndex = snap.Metadata.Index
+	m.confState = snap.Metadata.ConfState
+	m.resetLeases()
+	m.event("snapshot-restored", "member %d restored a snapshot at index %d (revision %d)",
+		m.id, snap.Metadata.Index, s.Rev())
+	return nil
+}
+
+// maybeSnapshot saves a raft snapshot of the store every SnapshotCount
+// applied entries and compacts the log, keeping CatchUpCount entries behind
+// it for followers that are only a little behind.
+func (m *Member) maybeSnapshot() error {
+	if m.applied < m.snapIndex+m.cfg.SnapshotCount {
+		return nil
+	}
+	data, err := storeSnapshot(m.store)
+	if err != nil {
+		return fmt.Errorf("node: member %d: snapshotting store: %w", m.id, err)
+	}
+	if _, err := m.st.CreateSnapshot(m.applied, &m.confState, data); err != nil {
+		return fmt.Errorf("node: member %d: saving snapshot: %w", m.id, err)
+	}
+	m.snapIndex = m.applied
+	compacted := ""
+	if m.applied > m.cfg.CatchUpCount {
+		to := m.applied - m.cfg.CatchUpCount
+		first, err := m.st.FirstIndex()
+		if err != nil {
+			return fmt.Errorf("node: member %d: %w", m.id, err)
+		}
+		if to >= first {
+			if err := m.st.Compact(to); err != nil {
+				return fmt.Errorf("node: member %d: compacting log: %w", m.id, err)
+			}
+			compacted = fmt.Sprintf(", log compacted through index %d", to)
+		}
+	}
+	m.event("snapshot-saved", "member %d saved a snapshot at index %d (%d bytes)%s",
+		m.id, m.applied, len(data), compacted)
+	return nil
+}
