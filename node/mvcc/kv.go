@@ -54,6 +54,13 @@ var (
 	// ErrInvalidRequestOp rejects a RequestOp holding more than one
 	// request (etcd's protobuf oneof cannot express it).
 	ErrInvalidRequestOp = errors.New("mvcc: request op holds more than one request")
+	// ErrEmptyWatcherRange rejects a watch whose End is not after Key
+	// (etcd's message).
+	ErrEmptyWatcherRange = errors.New("mvcc: watcher range is empty")
+	// ErrWatcherNotExist answers Cancel of an unknown watch ID (etcd's).
+	ErrWatcherNotExist = errors.New("mvcc: watcher does not exist")
+	// ErrWatchStreamClosed answers Watch on a closed WatchStream.
+	ErrWatchStreamClosed = errors.New("mvcc: watch stream is closed")
 )
 
 // KeyValue and Event are etcd's own wire types.
