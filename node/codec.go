@@ -16,8 +16,9 @@ import (
 // with integers as (u)varints and byte strings as uvarint(len+1) followed by
 // the bytes (0 encodes nil, so nil and empty survive a round trip exactly).
 // Encoding is deterministic: equal requests give equal bytes. Decoding never
-// panics: every length is checked against the remaining input and txn
-// nesting is bounded.
+// panics: every length is checked against the remaining input, txn nesting
+// is bounded, and only the canonical encoding is accepted (no overlong
+// varints), so decoding then encoding gives back the same bytes.
 //
 // The request ID lets the member that proposed an entry answer its waiting
 // client when the entry is applied; other members ignore it.
@@ -249,7 +250,7 @@ func (d *decoder) uvarint() uint64 {
 		return 0
 	}
 	v, n := binary.Uvarint(d.buf[d.pos:])
-	if n <= 0 {
+	if n <= 0 || n > 1 && d.buf[d.pos+n-1] == 0 {
 		d.fail("bad uvarint")
 		return 0
 	}
@@ -262,7 +263,7 @@ func (d *decoder) varint() int64 {
 		return 0
 	}
 	v, n := binary.Varint(d.buf[d.pos:])
-	if n <= 0 {
+	if n <= 0 || n > 1 && d.buf[d.pos+n-1] == 0 {
 		d.fail("bad varint")
 		return 0
 	}

@@ -121,7 +121,7 @@ func (m *Member) observeSoftState(ss raft.SoftState, term uint64) {
 			}
 		}
 	}
-	if ss.Lead != old.Lead && ss.RaftState != raft.StateLeader {
+	if ss.Lead != old.Lead && ss.RaftState == raft.StateFollower {
 		if ss.Lead == raft.None {
 			m.event("leader", "member %d lost its leader (term %d)", m.id, term)
 		} else {

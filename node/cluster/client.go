@@ -1,0 +1,207 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/etcd-play/etcd-play/node"
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
+
+// Op is one client request (exactly one field set); Result its answer. See
+// node.Op for the meaning of each field.
+type (
+	Op     = node.Op
+	Result = node.Result
+)
+
+// ErrMemberDown answers calls made to a member that is down.
+var ErrMemberDown = errors.New("cluster: member is down (connection refused)")
+
+// errPending is what Result returns before the call is done.
+var errPending = errors.New("cluster: call still pending")
+
+// Call is one client call in flight. Its fields are set once, before Done
+// is closed.
+type Call struct {
+	member uint64
+	op     Op
+	quiet  bool // stress load: no per-call event
+
+	done      chan struct{}
+	submitted uint64 // tick the call reached its member
+	finished  uint64 // tick it was answered
+	res       Result
+	err       error
+
+	onDone func(*Call) // stress bookkeeping, run with c.mu held
+}
+
+// Done is closed when the call is answered.
+func (c *Call) Done() <-chan struct{} { return c.done }
+
+// Result returns the call's answer once Done is closed (before that, an
+// error saying the call is pending).
+func (c *Call) Result() (Result, error) {
+	select {
+	case <-c.done:
+		return c.res, c.err
+	default:
+		return Result{}, errPending
+	}
+}
+
+// LatencyTicks returns how many ticks the call took (0 before Done).
+func (c *Call) LatencyTicks() uint64 {
+	select {
+	case <-c.done:
+		return c.finished - c.submitted
+	default:
+		return 0
+	}
+}
+
+// Do sends op to member at the next tick and returns at once. The call is
+// answered (Done closed) during a later Tick: with the member's response,
+// with etcd's error, or with ErrMemberDown / an ErrNoMember error.
+func (c *Cluster) Do(member uint64, op Op) *Call {
+	call := &Call{member: member, op: op, done: make(chan struct{})}
+	c.enqueue(func() { c.submit(call) })
+	return call
+}
+
+// submit hands a call to its member. Called with c.mu held, during Tick.
+func (c *Cluster) submit(call *Call) {
+	call.submitted = c.now
+	if err := c.checkID(call.member); err != nil {
+		c.answer(call, Result{}, err)
+		return
+	}
+	m := c.members[call.member]
+	if m == nil {
+		c.answer(call, Result{}, fmt.Errorf("member %d: %w", call.member, ErrMemberDown))
+		return
+	}
+	m.Submit(call.op, func(res Result, err error) { c.answer(call, res, err) })
+}
+
+// answer completes a call. Runs with c.mu held, inside Tick.
+func (c *Cluster) answer(call *Call, res Result, err error) {
+	call.finished = c.now
+	call.res, call.err = res, err
+	if call.onDone != nil {
+		call.onDone(call)
+	}
+	if !call.quiet {
+		e := Event{Kind: "client", Member: call.member, OK: err == nil, LatencyTicks: call.finished - call.submitted}
+		if err != nil {
+			e.Text = fmt.Sprintf("%s on member %d failed: %v", describe(&call.op), call.member, err)
+		} else {
+			e.Text = fmt.Sprintf("%s on member %d: %s", describe(&call.op), call.member, outcome(&res))
+		}
+		c.emit(e)
+	}
+	close(call.done)
+}
+
+// Put writes key=value through member (blocking helper for the UI: it needs
+// a running driver; ctx cancels the wait, not the request).
+func (c *Cluster) Put(ctx context.Context, member uint64, key, value []byte) (*mvcc.PutResponse, error) {
+	res, err := c.wait(ctx, c.Do(member, Op{Put: &mvcc.PutRequest{Key: key, Value: value}}))
+	if err != nil {
+		return nil, err
+	}
+	return res.Put, nil
+}
+
+// Get ranges through member, linearizable unless serializable.
+func (c *Cluster) Get(ctx context.Context, member uint64, req mvcc.RangeRequest, serializable bool) (*mvcc.RangeResponse, error) {
+	res, err := c.wait(ctx, c.Do(member, Op{Range: &req, Serializable: serializable}))
+	if err != nil {
+		return nil, err
+	}
+	return res.Range, nil
+}
+
+// Delete deletes a key or range through member.
+func (c *Cluster) Delete(ctx context.Context, member uint64, req mvcc.DeleteRangeRequest) (*mvcc.DeleteRangeResponse, error) {
+	res, err := c.wait(ctx, c.Do(member, Op{DeleteRange: &req}))
+	if err != nil {
+		return nil, err
+	}
+	return res.DeleteRange, nil
+}
+
+func (c *Cluster) wait(ctx context.Context, call *Call) (Result, error) {
+	select {
+	case <-call.done:
+		return call.res, call.err
+	case <-ctx.Done():
+		return Result{}, ctx.Err()
+	}
+}
+
+// describe renders a request as a short etcdctl-like line.
+func describe(op *Op) string {
+	switch {
+	case op.Put != nil:
+		return fmt.Sprintf("put %s (%d bytes)", short(op.Put.Key), len(op.Put.Value))
+	case op.Range != nil:
+		mode := "linearizable"
+		if op.Serializable {
+			mode = "serializable"
+		}
+		return fmt.Sprintf("get %s (%s)", keyRange(op.Range.Key, op.Range.End), mode)
+	case op.DeleteRange != nil:
+		return "del " + keyRange(op.DeleteRange.Key, op.DeleteRange.End)
+	case op.Txn != nil:
+		return fmt.Sprintf("txn (%d compares, %d/%d ops)", len(op.Txn.Compare), len(op.Txn.Success), len(op.Txn.Failure))
+	case op.Compact != 0:
+		return fmt.Sprintf("compact %d", op.Compact)
+	case op.LeaseGrant != nil:
+		return fmt.Sprintf("lease grant %ds", op.LeaseGrant.TTL)
+	case op.LeaseRevoke != 0:
+		return fmt.Sprintf("lease revoke %x", op.LeaseRevoke)
+	case op.LeaseKeepAlive != 0:
+		return fmt.Sprintf("lease keep-alive %x", op.LeaseKeepAlive)
+	case op.LeaseTimeToLive != 0:
+		return fmt.Sprintf("lease timetolive %x", op.LeaseTimeToLive)
+	}
+	return "empty request"
+}
+
+// outcome renders a successful result briefly.
+func outcome(r *Result) string {
+	switch {
+	case r.Range != nil:
+		return fmt.Sprintf("%d keys at revision %d", r.Range.Count, r.Header.Revision)
+	case r.DeleteRange != nil:
+		return fmt.Sprintf("deleted %d at revision %d", r.DeleteRange.Deleted, r.Header.Revision)
+	case r.Txn != nil:
+		return fmt.Sprintf("succeeded=%t at revision %d", r.Txn.Succeeded, r.Header.Revision)
+	case r.LeaseGrant != nil:
+		return fmt.Sprintf("lease %x granted, TTL %ds", r.LeaseGrant.ID, r.LeaseGrant.TTL)
+	case r.LeaseTimeToLive != nil:
+		return fmt.Sprintf("TTL %ds of %ds", r.LeaseTimeToLive.TTL, r.LeaseTimeToLive.GrantedTTL)
+	}
+	return fmt.Sprintf("ok at revision %d", r.Header.Revision)
+}
+
+func keyRange(key, end []byte) string {
+	switch {
+	case len(end) == 0:
+		return short(key)
+	case len(end) == 1 && end[0] == 0:
+		return short(key) + " --from-key"
+	}
+	return fmt.Sprintf("[%s, %s)", short(key), short(end))
+}
+
+// short quotes a key, cut to 40 bytes.
+func short(b []byte) string {
+	if len(b) > 40 {
+		return fmt.Sprintf("%q...", b[:40])
+	}
+	return fmt.Sprintf("%q", b)
+}

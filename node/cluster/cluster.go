@@ -1,0 +1,250 @@
+// Package cluster runs an etcd cluster of playground members (package node)
+// over the in-process network (package transport). It is the only API the UI
+// and the scenario tests use.
+//
+// # Time and determinism
+//
+// A cluster moves in ticks. Tick runs one round: it applies the actions
+// queued since the last tick (faults, kills, restarts, client calls, stress
+// load) in the order they were queued, then lets each live member, in ID
+// order, take the messages due to it, tick, and handle its Readys; finally the
+// network's EndRound schedules the messages sent during the round. Nothing
+// reads the wall clock (only the Driver does, to pace its calls to Tick), and
+// the only randomness is seeded by Config.Seed (transport drops, raft's
+// election jitter, stress keys), so the same seed and the same actions queued
+// before the same ticks give a byte-identical event log and identical stores,
+// whether Tick is called by a loop (the simulator) or by a Driver.
+//
+// # Concurrency
+//
+// Every method is safe for concurrent use. Actions only queue (they never
+// wait for a tick); Status, Events, Links and Inspect take the cluster lock
+// and so wait for a running Tick to finish.
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+
+	"go.etcd.io/raft/v3/raftpb"
+
+	"github.com/etcd-play/etcd-play/node"
+	"github.com/etcd-play/etcd-play/transport"
+)
+
+// Config configures a cluster. Zero values take the defaults noted.
+type Config struct {
+	Members        int   // 1, 3, 5 (default) or 7
+	Seed           int64 // seeds the network, election jitter and stress load
+	ElectionTicks  int   // default 10
+	HeartbeatTicks int   // default 1
+	SnapshotCount  uint64
+	// SnapshotCount: applied entries between raft snapshots (default 100).
+	// CatchUpCount: entries kept behind a snapshot (default 50).
+	CatchUpCount                       uint64
+	DisablePreVote, DisableCheckQuorum bool
+	RequestTimeoutTicks                int // default 5*ElectionTicks
+	// NewStorage creates member id's durable storage once, at New; nil
+	// means in-memory (node.MemoryStorage). Kill keeps it, Restart reuses it.
+	NewStorage func(id uint64) (node.Storage, error)
+
+	// UnsafeLocalReads is a TEST-ONLY fault (see node.Config): leaders
+	// serve linearizable reads locally without ReadIndex.
+	UnsafeLocalReads bool
+	// OnApply, if set, is called for every entry every member applies, in
+	// each member's index order, during Tick (for invariant checks). It
+	// must not call back into the cluster.
+	OnApply func(member uint64, e raftpb.Entry)
+	// EventLog bounds the event ring (default 8192 events).
+	EventLog int
+}
+
+func (c Config) withDefaults() (Config, error) {
+	switch c.Members {
+	case 0:
+		c.Members = 5
+	case 1, 3, 5, 7:
+	default:
+		return c, fmt.Errorf("cluster: %d members: only 1, 3, 5 or 7 are supported", c.Members)
+	}
+	if c.ElectionTicks <= 0 {
+		c.ElectionTicks = 10
+	}
+	if c.HeartbeatTicks <= 0 {
+		c.HeartbeatTicks = 1
+	}
+	if c.HeartbeatTicks >= c.ElectionTicks {
+		return c, fmt.Errorf("cluster: HeartbeatTicks (%d) must be below ElectionTicks (%d)", c.HeartbeatTicks, c.ElectionTicks)
+	}
+	if c.SnapshotCount == 0 {
+		c.SnapshotCount = 100
+	}
+	if c.CatchUpCount == 0 {
+		c.CatchUpCount = 50
+	}
+	if c.RequestTimeoutTicks <= 0 {
+		c.RequestTimeoutTicks = 5 * c.ElectionTicks
+	}
+	if c.EventLog <= 0 {
+		c.EventLog = 8192
+	}
+	return c, nil
+}
+
+// Cluster is a running cluster. See the package comment.
+type Cluster struct {
+	cfg       Config
+	ids       []uint64
+	clusterID uint64
+
+	mu          sync.Mutex // guards everything below; held for a whole Tick
+	net         *transport.Network
+	members     map[uint64]*node.Member // nil entry: member is down
+	storages    map[uint64]node.Storage
+	incarnation map[uint64]uint64
+	now         uint64
+	stress      []*StressRun // active runs, in start order
+	stressRuns  int
+	hashes      hashCache
+
+	qmu   sync.Mutex // guards queue and callSeq
+	queue []func()
+
+	events eventRing
+}
+
+// New starts a cluster: every member bootstraps its empty storage with the
+// full membership. No leader exists until ticks elect one.
+func New(cfg Config) (*Cluster, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	c := &Cluster{
+		cfg:         cfg,
+		clusterID:   0x0e7cd0000000000 ^ uint64(cfg.Seed),
+		net:         transport.New(cfg.Seed),
+		members:     map[uint64]*node.Member{},
+		storages:    map[uint64]node.Storage{},
+		incarnation: map[uint64]uint64{},
+		events:      newEventRing(cfg.EventLog),
+	}
+	for i := 1; i <= cfg.Members; i++ {
+		c.ids = append(c.ids, uint64(i))
+	}
+	for _, id := range c.ids {
+		st, err := c.newStorage(id)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: storage for member %d: %w", id, err)
+		}
+		c.storages[id] = st
+		c.net.AddMember(id)
+		m, err := c.startMember(id)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
+		c.members[id] = m
+	}
+	return c, nil
+}
+
+func (c *Cluster) newStorage(id uint64) (node.Storage, error) {
+	if c.cfg.NewStorage == nil {
+		return node.NewMemoryStorage(), nil
+	}
+	return c.cfg.NewStorage(id)
+}
+
+// startMember builds member id from its storage alone. Called with c.mu
+// held (or before the cluster is shared).
+func (c *Cluster) startMember(id uint64) (*node.Member, error) {
+	inc := c.incarnation[id]
+	c.incarnation[id] = inc + 1
+	mc := node.Config{
+		ID:                  id,
+		Peers:               c.ids,
+		ClusterID:           c.clusterID,
+		ElectionTicks:       c.cfg.ElectionTicks,
+		HeartbeatTicks:      c.cfg.HeartbeatTicks,
+		SnapshotCount:       c.cfg.SnapshotCount,
+		CatchUpCount:        c.cfg.CatchUpCount,
+		DisablePreVote:      c.cfg.DisablePreVote,
+		DisableCheckQuorum:  c.cfg.DisableCheckQuorum,
+		RequestTimeoutTicks: c.cfg.RequestTimeoutTicks,
+		Seed:                c.cfg.Seed,
+		Incarnation:         inc,
+		UnsafeLocalReads:    c.cfg.UnsafeLocalReads,
+		Send:                func(msgs []raftpb.Message) { c.net.Send(id, msgs) },
+		OnEvent:             func(e node.Event) { c.emit(Event{Kind: e.Kind, Member: id, Text: e.Text}) },
+	}
+	if c.cfg.OnApply != nil {
+		onApply := c.cfg.OnApply
+		mc.OnApply = func(e raftpb.Entry) { onApply(id, e) }
+	}
+	return node.New(mc, c.storages[id])
+}
+
+// Members returns the member IDs, 1..N.
+func (c *Cluster) Members() []uint64 { return append([]uint64(nil), c.ids...) }
+
+// Now returns the number of ticks run so far.
+func (c *Cluster) Now() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Tick runs one round (see the package comment).
+func (c *Cluster) Tick() {
+	c.qmu.Lock()
+	queue := c.queue
+	c.queue = nil
+	c.qmu.Unlock()
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, action := range queue {
+		action()
+	}
+	c.stressTick()
+	for _, id := range c.ids {
+		msgs := c.net.Receive(id)
+		m := c.members[id]
+		if m == nil {
+			continue
+		}
+		m.Step(msgs)
+		m.Tick()
+		if err := m.HandleReady(); err != nil {
+			c.crash(id, err)
+		}
+	}
+	c.net.EndRound()
+	c.now++
+}
+
+// enqueue schedules f to run at the start of the next Tick, with c.mu held.
+func (c *Cluster) enqueue(f func()) {
+	c.qmu.Lock()
+	c.queue = append(c.queue, f)
+	c.qmu.Unlock()
+}
+
+// ErrNoMember is wrapped by errors for member IDs outside 1..N.
+var ErrNoMember = errors.New("cluster: no such member")
+
+func (c *Cluster) checkID(id uint64) error {
+	if id < 1 || id > uint64(len(c.ids)) {
+		return fmt.Errorf("%w: %d (members are 1..%d)", ErrNoMember, id, len(c.ids))
+	}
+	return nil
+}
+
+// crash stops a member whose HandleReady failed, as a Kill would.
+func (c *Cluster) crash(id uint64, err error) {
+	c.members[id].Stop()
+	c.members[id] = nil
+	c.net.SetDown(id, true)
+	c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("member %d crashed: %v", id, err)})
+}

@@ -1,0 +1,163 @@
+package cluster
+
+import (
+	"fmt"
+	mrand "math/rand/v2"
+	"slices"
+	"sync"
+
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
+
+// StressConfig describes a load of puts.
+type StressConfig struct {
+	Member    uint64 // 0: round robin over the members live at each put
+	Rate      int    // puts issued per tick (default 10)
+	Count     int    // total puts (default 1000)
+	Keys      int    // key space: keys stress/00000 .. (default 100)
+	ValueSize int    // bytes per value (default 16)
+}
+
+// StressProgress reports a run. Latencies are in ticks, over finished puts.
+type StressProgress struct {
+	Total, Done, OK, Failed int
+	P50, P99                uint64
+	Running                 bool
+}
+
+// StressRun is a load started by Stress. It starts at the next tick.
+type StressRun struct {
+	c   *Cluster
+	cfg StressConfig
+	seq int
+	rng *mrand.PCG
+
+	// Written with c.mu held during Tick; read by Progress under mu.
+	mu        sync.Mutex
+	issued    int
+	inflight  int
+	ok        int
+	failed    int
+	latencies []uint64
+	stopped   bool
+	next      int // round-robin cursor
+}
+
+// Stress starts a load run at the next tick: Rate puts per tick until Count
+// were issued, to random keys (from a source seeded by the cluster seed and
+// the run's number) with deterministic values.
+func (c *Cluster) Stress(cfg StressConfig) *StressRun {
+	if cfg.Rate <= 0 {
+		cfg.Rate = 10
+	}
+	if cfg.Count <= 0 {
+		cfg.Count = 1000
+	}
+	if cfg.Keys <= 0 {
+		cfg.Keys = 100
+	}
+	if cfg.ValueSize <= 0 {
+		cfg.ValueSize = 16
+	}
+	run := &StressRun{c: c, cfg: cfg}
+	c.enqueue(func() {
+		c.stressRuns++
+		run.seq = c.stressRuns
+		run.rng = mrand.NewPCG(uint64(c.cfg.Seed), uint64(run.seq))
+		c.stress = append(c.stress, run)
+		c.emit(Event{Kind: "stress", Member: cfg.Member, Text: fmt.Sprintf(
+			"stress run %d: %d puts at %d per tick over %d keys, %d-byte values",
+			run.seq, cfg.Count, cfg.Rate, cfg.Keys, cfg.ValueSize)})
+	})
+	return run
+}
+
+// Stop stops issuing puts at the next tick; puts in flight still finish.
+func (r *StressRun) Stop() {
+	r.c.enqueue(func() {
+		r.mu.Lock()
+		r.stopped = true
+		r.mu.Unlock()
+	})
+}
+
+// Progress reports the run so far.
+func (r *StressRun) Progress() StressProgress {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	p := StressProgress{
+		Total: r.cfg.Count, Done: r.ok + r.failed, OK: r.ok, Failed: r.failed,
+		Running: r.inflight > 0 || (!r.stopped && r.issued < r.cfg.Count),
+	}
+	if len(r.latencies) > 0 {
+		l := slices.Clone(r.latencies)
+		slices.Sort(l)
+		p.P50 = l[(len(l)-1)*50/100]
+		p.P99 = l[(len(l)-1)*99/100]
+	}
+	return p
+}
+
+// stressTick issues this tick's puts for every active run, in run order.
+// Called with c.mu held.
+func (c *Cluster) stressTick() {
+	active := c.stress[:0]
+	for _, r := range c.stress {
+		r.mu.Lock()
+		n := 0
+		if !r.stopped {
+			n = min(r.cfg.Rate, r.cfg.Count-r.issued)
+		}
+		r.issued += n
+		r.inflight += n
+		done := r.inflight == 0 && (r.stopped || r.issued == r.cfg.Count)
+		r.mu.Unlock()
+		for i := 0; i < n; i++ {
+			c.stressPut(r)
+		}
+		if done {
+			p := r.Progress()
+			c.emit(Event{Kind: "stress", OK: p.Failed == 0, Text: fmt.Sprintf(
+				"stress run %d finished: %d ok, %d failed, p50 %d ticks, p99 %d ticks",
+				r.seq, p.OK, p.Failed, p.P50, p.P99)})
+			continue
+		}
+		active = append(active, r)
+	}
+	clear(c.stress[len(active):])
+	c.stress = active
+}
+
+func (c *Cluster) stressPut(r *StressRun) {
+	key := fmt.Sprintf("stress/%05d", r.rng.Uint64()%uint64(r.cfg.Keys))
+	value := make([]byte, r.cfg.ValueSize)
+	for i := range value {
+		value[i] = 'a' + byte((r.issued+i)%26)
+	}
+	member := r.cfg.Member
+	if member == 0 {
+		member = c.ids[r.next%len(c.ids)]
+		for range c.ids {
+			if c.members[member] != nil {
+				break
+			}
+			r.next++
+			member = c.ids[r.next%len(c.ids)]
+		}
+		r.next++
+	}
+	call := &Call{member: member, op: Op{Put: &mvcc.PutRequest{Key: []byte(key), Value: value}},
+		quiet: true, done: make(chan struct{})}
+	call.onDone = func(call *Call) {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.inflight--
+		if call.err == nil {
+			r.ok++
+		} else {
+			r.failed++
+		}
+		r.latencies = append(r.latencies, call.finished-call.submitted)
+	}
+	c.submit(call)
+}
