@@ -218,7 +218,7 @@ func restoreStore(data []byte) (*mvcc.Store, error) {
 	if len(data) == 0 {
 		return mvcc.New(), nil
 	}
-	s, err := storeRestore(data)
+	s, err := mvcc.Restore(data)
 	if err != nil {
 		return nil, fmt.Errorf("restoring store from snapshot: %w", err)
 	}

@@ -154,7 +154,7 @@ func (m *Member) maybeSnapshot() error {
 	if m.applied < m.snapIndex+m.cfg.SnapshotCount {
 		return nil
 	}
-	data, err := storeSnapshot(m.store)
+	data, err := m.store.Snapshot()
 	if err != nil {
 		return fmt.Errorf("node: member %d: snapshotting store: %w", m.id, err)
 	}

@@ -35,7 +35,8 @@ type Call struct {
 	res       Result
 	err       error
 
-	onDone func(*Call) // stress bookkeeping, run with c.mu held
+	onDone func(*Call) // stress bookkeeping, run with c.mu held before done closes
+	after  func()      // run with c.mu held after done closes
 }
 
 // Done is closed when the call is answered.
@@ -103,6 +104,9 @@ func (c *Cluster) answer(call *Call, res Result, err error) {
 		c.emit(e)
 	}
 	close(call.done)
+	if call.after != nil {
+		call.after()
+	}
 }
 
 // Put writes key=value through member (blocking helper for the UI: it needs

@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/etcd-play/etcd-play/node/mvcc"
@@ -91,4 +92,79 @@ func dump(c *Cluster) string {
 			m.ID, m.State, m.Term, m.Leader, m.Commit, m.Applied, m.LastIndex, m.SnapshotIndex, m.Revision, m.Hash, m.HashRevision)
 	}
 	return s
+}
+
+// writeKeys puts n keys prefix%05d through the live members in turn (or
+// through the members in via, if any), perTick calls per tick, ticks until
+// all are answered and requires every one to succeed.
+func writeKeys(t testing.TB, c *Cluster, prefix string, n, perTick int, via ...uint64) {
+	t.Helper()
+	live := via
+	for _, s := range c.Inspect() {
+		if s.Up && len(via) == 0 {
+			live = append(live, s.ID)
+		}
+	}
+	calls := make([]*Call, 0, n)
+	for i := 0; i < n; i++ {
+		calls = append(calls, c.Do(live[i%len(live)], put(fmt.Sprintf("%s%05d", prefix, i), fmt.Sprintf("value-%d", i))))
+		if (i+1)%perTick == 0 {
+			c.Tick()
+		}
+	}
+	for i, cl := range calls {
+		tickUntil(t, c, 2000, "answered", func() bool { return isDone(cl) })
+		if _, err := cl.Result(); err != nil {
+			t.Fatalf("put %s%05d via member %d: %v\n%s", prefix, i, cl.member, err, dump(c))
+		}
+	}
+}
+
+func isDone(cl *Call) bool {
+	select {
+	case <-cl.Done():
+		return true
+	default:
+		return false
+	}
+}
+
+// converge ticks until every member is up, applied the same index and
+// holds the same revision and HashKV, and returns that status.
+func converge(t testing.TB, c *Cluster, limit int) []MemberStatus {
+	t.Helper()
+	var st []MemberStatus
+	tickUntil(t, c, limit, "converged", func() bool {
+		st = c.Status()
+		for _, s := range st {
+			if s.State == "down" || s.Applied != st[0].Applied || s.Revision != st[0].Revision ||
+				s.Hash != st[0].Hash || s.Commit != s.Applied {
+				return false
+			}
+		}
+		return true
+	})
+	return st
+}
+
+// eventsOf returns the events of a kind (all kinds if kind is "").
+func eventsOf(c *Cluster, kind string) []Event {
+	var out []Event
+	for _, e := range c.Events(0) {
+		if kind == "" || e.Kind == kind {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func follower(t testing.TB, c *Cluster, not ...uint64) uint64 {
+	t.Helper()
+	for _, s := range c.Inspect() {
+		if s.Up && s.State == "follower" && !slices.Contains(not, s.ID) {
+			return s.ID
+		}
+	}
+	t.Fatalf("no follower other than %v\n%s", not, dump(c))
+	return 0
 }

@@ -40,7 +40,8 @@ type StressRun struct {
 	failed    int
 	latencies []uint64
 	stopped   bool
-	next      int // round-robin cursor
+	logged    bool // the finish event was emitted
+	next      int  // round-robin cursor
 }
 
 // Stress starts a load run at the next tick: Rate puts per tick until Count
@@ -78,6 +79,7 @@ func (r *StressRun) Stop() {
 		r.mu.Lock()
 		r.stopped = true
 		r.mu.Unlock()
+		r.c.stressFinished(r)
 	})
 }
 
@@ -110,22 +112,33 @@ func (c *Cluster) stressTick() {
 		}
 		r.issued += n
 		r.inflight += n
-		done := r.inflight == 0 && (r.stopped || r.issued == r.cfg.Count)
 		r.mu.Unlock()
 		for i := 0; i < n; i++ {
 			c.stressPut(r)
 		}
-		if done {
-			p := r.Progress()
-			c.emit(Event{Kind: "stress", OK: p.Failed == 0, Text: fmt.Sprintf(
-				"stress run %d finished: %d ok, %d failed, p50 %d ticks, p99 %d ticks",
-				r.seq, p.OK, p.Failed, p.P50, p.P99)})
-			continue
+		if !c.stressFinished(r) {
+			active = append(active, r)
 		}
-		active = append(active, r)
 	}
 	clear(c.stress[len(active):])
 	c.stress = active
+}
+
+// stressFinished logs the run's end once, when nothing is left to issue or
+// to answer, and reports whether it ended. Called with c.mu held.
+func (c *Cluster) stressFinished(r *StressRun) bool {
+	r.mu.Lock()
+	end := r.inflight == 0 && (r.stopped || r.issued == r.cfg.Count)
+	logged := r.logged
+	r.logged = r.logged || end
+	r.mu.Unlock()
+	if end && !logged {
+		p := r.Progress()
+		c.emit(Event{Kind: "stress", OK: p.Failed == 0, Text: fmt.Sprintf(
+			"stress run %d finished: %d ok, %d failed, p50 %d ticks, p99 %d ticks",
+			r.seq, p.OK, p.Failed, p.P50, p.P99)})
+	}
+	return end
 }
 
 func (c *Cluster) stressPut(r *StressRun) {
@@ -159,5 +172,6 @@ func (c *Cluster) stressPut(r *StressRun) {
 		}
 		r.latencies = append(r.latencies, call.finished-call.submitted)
 	}
+	call.after = func() { c.stressFinished(r) }
 	c.submit(call)
 }

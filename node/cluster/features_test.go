@@ -1,0 +1,219 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/etcd-play/etcd-play/node"
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
+
+// A lease expires on the leader after its TTL in ticks and is revoked
+// through raft: its keys disappear from every member at one revision. A
+// keep-alive pushes expiry back; a leader failover does not expire it early.
+func TestLeaseExpiresThroughRaft(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 4})
+	l := waitLeader(t, c, 200)
+	f := follower(t, c, l)
+	res, err := call(t, c, f, Op{LeaseGrant: &mvcc.LeaseGrantRequest{TTL: 3}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.LeaseGrant.ID
+	if id <= 0 {
+		t.Fatalf("lease ID %d", id)
+	}
+	if _, err := call(t, c, f, Op{Put: &mvcc.PutRequest{Key: []byte("leased"), Value: []byte("x"), Lease: id}}); err != nil {
+		t.Fatal(err)
+	}
+	granted := c.Now()
+
+	// Keep it alive for 5 s (50 ticks), longer than its 3 s TTL.
+	for c.Now() < granted+50 {
+		if _, err := call(t, c, f, Op{LeaseKeepAlive: id}); err != nil {
+			t.Fatal(err)
+		}
+		for i := 0; i < 10; i++ {
+			c.Tick()
+		}
+	}
+	if r, err := call(t, c, l, get("leased")); err != nil || r.Range.Count != 1 {
+		t.Fatalf("leased key gone while kept alive: %+v %v", r.Range, err)
+	}
+	ttl, err := call(t, c, l, Op{LeaseTimeToLive: id})
+	if err != nil || ttl.LeaseTimeToLive.GrantedTTL != 3 || ttl.LeaseTimeToLive.TTL < 1 || ttl.LeaseTimeToLive.TTL > 3 {
+		t.Fatalf("time to live: %+v %v", ttl.LeaseTimeToLive, err)
+	}
+
+	// Let it expire: gone everywhere, within TTL plus a few ticks.
+	if _, err := call(t, c, f, Op{LeaseKeepAlive: id}); err != nil {
+		t.Fatal(err)
+	}
+	last := c.Now()
+	tickUntil(t, c, 3*node.TicksPerSecond+10, "lease revoked", func() bool {
+		for _, s := range c.Status() {
+			if s.Keys != 0 {
+				return false
+			}
+		}
+		return true
+	})
+	if c.Now()-last < 2*node.TicksPerSecond {
+		t.Fatalf("lease revoked %d ticks after the last keep-alive, TTL is 3 s", c.Now()-last)
+	}
+	converge(t, c, 50)
+	if len(eventsOf(c, "lease")) == 0 {
+		t.Fatal("no lease event")
+	}
+	if _, err := call(t, c, f, Op{LeaseKeepAlive: id}); !errors.Is(err, mvcc.ErrLeaseNotFound) {
+		t.Fatalf("keep-alive of a revoked lease: %v, want %v", err, mvcc.ErrLeaseNotFound)
+	}
+}
+
+// The TEST-ONLY UnsafeLocalReads switch really breaks linearizability: a
+// deposed leader, cut off while the majority moves on, answers a stale
+// value, where the safe configuration refuses.
+func TestUnsafeLocalReadsServeStaleData(t *testing.T) {
+	for _, unsafe := range []bool{false, true} {
+		c := newTestCluster(t, Config{Seed: 9, UnsafeLocalReads: unsafe, DisableCheckQuorum: true})
+		old := waitLeader(t, c, 200)
+		if _, err := call(t, c, old, put("k", "old")); err != nil {
+			t.Fatal(err)
+		}
+		c.Isolate(old)
+		c.Tick()
+		rest := others(c, old)
+		var l uint64
+		tickUntil(t, c, 200, "a new leader", func() bool { l = leader(c); return l != 0 && l != old })
+		if _, err := call(t, c, rest[0], put("k", "new")); err != nil {
+			t.Fatalf("majority write: %v\n%s", err, dump(c))
+		}
+		res, err := call(t, c, old, get("k"))
+		switch {
+		case unsafe && (err != nil || string(res.Range.KVs[0].Value) != "old"):
+			t.Fatalf("unsafe reads: got %+v, %v; want the stale value", res.Range, err)
+		case !unsafe && err == nil:
+			t.Fatalf("safe reads: the cut-off leader answered %q", res.Range.KVs[0].Value)
+		}
+	}
+}
+
+// A stress run issues its puts at its rate and reports them all.
+func TestStress(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 3})
+	waitLeader(t, c, 200)
+	run := c.Stress(StressConfig{Rate: 20, Count: 500, Keys: 50, ValueSize: 8})
+	start := c.Now()
+	tickUntil(t, c, 500, "stress done", func() bool { p := run.Progress(); return p.Total == 500 && !p.Running })
+	p := run.Progress()
+	if p.OK != 500 || p.Failed != 0 || p.Done != 500 {
+		t.Fatalf("progress %+v", p)
+	}
+	if p.P50 == 0 || p.P99 < p.P50 {
+		t.Fatalf("latencies p50 %d p99 %d", p.P50, p.P99)
+	}
+	if took := c.Now() - start; took < 25 {
+		t.Fatalf("500 puts at 20 per tick finished in %d ticks", took)
+	}
+	st := converge(t, c, 50)
+	if st[0].Revision != 501 || st[0].Keys != 50 {
+		t.Fatalf("revision %d keys %d, want 501 and 50", st[0].Revision, st[0].Keys)
+	}
+	if n := len(eventsOf(c, "stress")); n != 2 {
+		t.Fatalf("%d stress events, want start and finish", n)
+	}
+}
+
+// Client errors: a down member, an unknown member, a bad op, no leader.
+func TestClientErrors(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 2, Members: 3})
+	if _, err := call(t, c, 1, put("k", "v")); !errors.Is(err, node.ErrNoLeader) {
+		t.Fatalf("before any election: %v, want %v", err, node.ErrNoLeader)
+	}
+	waitLeader(t, c, 200)
+	if _, err := call(t, c, 9, put("k", "v")); !errors.Is(err, ErrNoMember) {
+		t.Fatalf("member 9: %v", err)
+	}
+	if _, err := call(t, c, 1, Op{}); !errors.Is(err, node.ErrBadRequest) {
+		t.Fatalf("empty op: %v", err)
+	}
+	if _, err := call(t, c, 1, Op{Put: &mvcc.PutRequest{}, Compact: 3}); !errors.Is(err, node.ErrBadRequest) {
+		t.Fatalf("two requests: %v", err)
+	}
+	if _, err := call(t, c, 1, put("", "v")); !errors.Is(err, mvcc.ErrKeyNotProvided) {
+		t.Fatalf("empty key: %v", err)
+	}
+	c.Kill(2)
+	if _, err := call(t, c, 2, put("k", "v")); !errors.Is(err, ErrMemberDown) {
+		t.Fatalf("down member: %v", err)
+	}
+	if err := c.Kill(0); !errors.Is(err, ErrNoMember) {
+		t.Fatalf("Kill(0): %v", err)
+	}
+	if _, err := New(Config{Members: 4}); err == nil {
+		t.Fatal("4 members accepted")
+	}
+}
+
+// A call waiting on a member that is killed fails with ErrStopped.
+func TestKillFailsWaitingCalls(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 2, Members: 3})
+	l := waitLeader(t, c, 200)
+	f := follower(t, c, l)
+	c.Isolate(f)
+	c.Tick()
+	cl := c.Do(f, put("k", "v")) // forwarded into the cut: never answered
+	c.Tick()
+	c.Kill(f)
+	c.Tick()
+	if _, err := cl.Result(); !errors.Is(err, node.ErrStopped) {
+		t.Fatalf("call on killed member: %v, want %v", err, node.ErrStopped)
+	}
+}
+
+// The real-time driver serves the blocking helpers while playing; Step runs
+// exactly one tick while paused.
+func TestDriverPlayPauseStep(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 8})
+	d := NewDriver(c, 2000)
+	defer d.Close()
+	if !d.Paused() {
+		t.Fatal("a new driver plays")
+	}
+	d.Play()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var err error
+	for i := 0; i < 200; i++ { // until a leader is elected
+		if _, err = c.Put(ctx, 1, []byte("k"), []byte("v")); err == nil || ctx.Err() != nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatalf("put while playing: %v", err)
+	}
+	got, err := c.Get(ctx, 2, mvcc.RangeRequest{Key: []byte("k")}, false)
+	if err != nil || got.Count != 1 {
+		t.Fatalf("get: %+v %v", got, err)
+	}
+	if _, err := c.Delete(ctx, 3, mvcc.DeleteRangeRequest{Key: []byte("k")}); err != nil {
+		t.Fatal(err)
+	}
+	d.Step() // pauses, then ticks once
+	if !d.Paused() {
+		t.Fatal("Step did not pause")
+	}
+	n := c.Now()
+	d.Step()
+	d.Step()
+	if c.Now() != n+2 {
+		t.Fatalf("two steps moved %d ticks", c.Now()-n)
+	}
+	cctx, ccancel := context.WithCancel(context.Background())
+	ccancel()
+	if _, err := c.Put(cctx, 1, []byte("k"), []byte("v")); !errors.Is(err, context.Canceled) {
+		t.Fatalf("put with a cancelled context while paused: %v", err)
+	}
+}
