@@ -1,0 +1,370 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// The console accepts a subset of etcdctl (v3) command lines. This file
+// turns one line into a command; console_exec.go runs it against the
+// engine and console_format.go prints results as etcdctl's "simple" and
+// "table" writers do.
+
+type cmdKind int
+
+const (
+	cmdHelp cmdKind = iota
+	cmdPut
+	cmdGet
+	cmdDel
+	cmdEndpointStatus
+	cmdEndpointHashKV
+	cmdMemberList
+)
+
+// command is one parsed console line. For get and del, Key and End select
+// keys as mvcc.RangeRequest does: End nil is Key alone, End "\x00" every key
+// >= Key, otherwise [Key, End).
+type command struct {
+	kind     cmdKind
+	key      []byte
+	value    []byte // put
+	end      []byte // get, del
+	rev      int64  // get: 0 means the current revision
+	limit    int64  // get: 0 means no limit
+	order    string // get: "", "ASCEND" or "DESCEND"
+	sortBy   string // get: "", "CREATE", "KEY", "MODIFY", "VALUE" or "VERSION"
+	keysOnly bool   // get
+	count    bool   // get --count-only
+	valOnly  bool   // get --print-value-only
+	prevKV   bool   // del
+	serial   bool   // get --consistency=s
+	hex      bool   // print keys and values hex-encoded
+	endpoint string // --endpoints: a member name ("m2") or id ("2"); "" uses the chosen member
+	table    bool   // -w table
+}
+
+// errEmpty is returned for a blank line; the console ignores it.
+var errEmpty = errors.New("empty command")
+
+// flagSpec says whether a flag takes a value.
+type flagSpec struct{ hasValue bool }
+
+var globalFlags = map[string]flagSpec{
+	"endpoints": {true}, "write-out": {true}, "w": {true}, "hex": {false},
+}
+
+var commandFlags = map[cmdKind]map[string]flagSpec{
+	cmdPut: {},
+	cmdGet: {
+		"prefix": {false}, "from-key": {false}, "keys-only": {false}, "count-only": {false},
+		"print-value-only": {false}, "rev": {true}, "limit": {true}, "consistency": {true},
+		"order": {true}, "sort-by": {true},
+	},
+	cmdDel:            {"prefix": {false}, "from-key": {false}, "prev-kv": {false}},
+	cmdEndpointStatus: {"cluster": {false}},
+	cmdEndpointHashKV: {"cluster": {false}},
+	cmdMemberList:     {},
+	cmdHelp:           {},
+}
+
+// parseCommand parses one console line. Errors are one line, phrased as
+// etcdctl phrases them where it has an equivalent.
+func parseCommand(line string) (command, error) {
+	words, err := splitWords(line)
+	if err != nil {
+		return command{}, err
+	}
+	if len(words) > 0 && words[0] == "etcdctl" {
+		words = words[1:]
+	}
+	if len(words) == 0 {
+		return command{}, errEmpty
+	}
+
+	var c command
+	rest := words[1:]
+	switch words[0] {
+	case "help", "--help", "-h":
+		c.kind = cmdHelp
+	case "put":
+		c.kind = cmdPut
+	case "get":
+		c.kind = cmdGet
+	case "del", "delete":
+		c.kind = cmdDel
+	case "endpoint":
+		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
+			return c, errors.New(`endpoint needs a subcommand: "endpoint status" or "endpoint hashkv"`)
+		}
+		switch rest[0] {
+		case "status":
+			c.kind = cmdEndpointStatus
+		case "hashkv":
+			c.kind = cmdEndpointHashKV
+		default:
+			return c, fmt.Errorf("unknown command %q for \"endpoint\" (try status or hashkv)", rest[0])
+		}
+		rest = rest[1:]
+	case "member":
+		if len(rest) == 0 || rest[0] != "list" {
+			return c, errors.New(`member needs the subcommand "list" (the playground's membership is fixed)`)
+		}
+		c.kind = cmdMemberList
+		rest = rest[1:]
+	default:
+		return c, fmt.Errorf("unknown command %q (try help)", words[0])
+	}
+
+	args, flags, err := splitFlags(rest, commandFlags[c.kind])
+	if err != nil {
+		return c, err
+	}
+	if err := c.applyFlags(flags); err != nil {
+		return c, err
+	}
+	return c, c.applyArgs(args, flags)
+}
+
+// splitWords splits a line as a POSIX shell would for plain words: blanks
+// separate words; 'single quotes' are literal; "double quotes" allow \" \\
+// \$ and \` escapes; a backslash outside quotes escapes the next character.
+func splitWords(line string) ([]string, error) {
+	var words []string
+	var cur strings.Builder
+	inWord := false
+	for i := 0; i < len(line); i++ {
+		ch := line[i]
+		switch {
+		case ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r':
+			if inWord {
+				words = append(words, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		case ch == '\'':
+			inWord = true
+			j := strings.IndexByte(line[i+1:], '\'')
+			if j < 0 {
+				return nil, errors.New("unterminated ' quote")
+			}
+			cur.WriteString(line[i+1 : i+1+j])
+			i += j + 1
+		case ch == '"':
+			inWord = true
+			closed := false
+			for i++; i < len(line); i++ {
+				c := line[i]
+				if c == '"' {
+					closed = true
+					break
+				}
+				if c == '\\' && i+1 < len(line) && strings.IndexByte("\"\\$`", line[i+1]) >= 0 {
+					i++
+					c = line[i]
+				}
+				cur.WriteByte(c)
+			}
+			if !closed {
+				return nil, errors.New(`unterminated " quote`)
+			}
+		case ch == '\\':
+			inWord = true
+			if i+1 == len(line) {
+				return nil, errors.New("a trailing backslash escapes nothing")
+			}
+			i++
+			cur.WriteByte(line[i])
+		default:
+			inWord = true
+			cur.WriteByte(ch)
+		}
+	}
+	if inWord {
+		words = append(words, cur.String())
+	}
+	return words, nil
+}
+
+// splitFlags separates positional arguments from --flags (also accepted:
+// --flag=value, --flag value, -w value). "--" ends the flags. Every flag
+// must be known to the command or global.
+func splitFlags(words []string, known map[string]flagSpec) (args []string, flags map[string]string, err error) {
+	flags = map[string]string{}
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if w == "--" {
+			args = append(args, words[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(w, "-") || w == "-" {
+			args = append(args, w)
+			continue
+		}
+		name, val, hasVal := strings.Cut(strings.TrimLeft(w, "-"), "=")
+		if strings.HasPrefix(w, "--") == (len(name) == 1) && name != "" {
+			// --w or -write-out: etcdctl (pflag) rejects these too.
+			return nil, nil, fmt.Errorf("unknown flag: %s", w)
+		}
+		spec, ok := known[name]
+		if !ok {
+			spec, ok = globalFlags[name]
+		}
+		if !ok || name == "" {
+			return nil, nil, fmt.Errorf("unknown flag: %s", w)
+		}
+		if name == "w" {
+			name = "write-out"
+		}
+		if _, dup := flags[name]; dup {
+			return nil, nil, fmt.Errorf("flag --%s given twice", name)
+		}
+		switch {
+		case spec.hasValue && !hasVal:
+			if i+1 == len(words) {
+				return nil, nil, fmt.Errorf("flag needs an argument: %s", w)
+			}
+			i++
+			val = words[i]
+		case !spec.hasValue && !hasVal:
+			val = "true"
+		case !spec.hasValue:
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				return nil, nil, fmt.Errorf("invalid argument %q for %s: want true or false", val, "--"+name)
+			}
+			val = strconv.FormatBool(b)
+		}
+		flags[name] = val
+	}
+	return args, flags, nil
+}
+
+func (c *command) applyFlags(flags map[string]string) error {
+	isTrue := func(name string) bool { b, _ := strconv.ParseBool(flags[name]); return b }
+	var err error
+	intFlag := func(name string) int64 {
+		v, ok := flags[name]
+		if !ok || err != nil {
+			return 0
+		}
+		n, perr := strconv.ParseInt(v, 10, 64)
+		if perr != nil || n < 0 {
+			err = fmt.Errorf("invalid argument %q for --%s: want a non-negative integer", v, name)
+		}
+		return n
+	}
+	c.rev = intFlag("rev")
+	c.limit = intFlag("limit")
+	if err != nil {
+		return err
+	}
+	c.keysOnly = isTrue("keys-only")
+	c.count = isTrue("count-only")
+	c.valOnly = isTrue("print-value-only")
+	c.prevKV = isTrue("prev-kv")
+	c.hex = isTrue("hex")
+	c.endpoint = flags["endpoints"]
+	if strings.Contains(c.endpoint, ",") {
+		return errors.New("--endpoints: the console talks to one member at a time (e.g. --endpoints=m2)")
+	}
+	switch flags["consistency"] {
+	case "", "l":
+	case "s":
+		c.serial = true
+	default:
+		return fmt.Errorf("unknown consistency flag %q", flags["consistency"])
+	}
+	switch w := flags["write-out"]; w {
+	case "", "simple":
+	case "table":
+		if c.kind != cmdEndpointStatus && c.kind != cmdMemberList && c.kind != cmdEndpointHashKV {
+			return errors.New("-w table is supported by endpoint status, endpoint hashkv and member list")
+		}
+		c.table = true
+	default:
+		return fmt.Errorf("unsupported output format %q (simple or table)", w)
+	}
+	c.order = strings.ToUpper(flags["order"])
+	switch c.order {
+	case "", "ASCEND", "DESCEND":
+	default:
+		return fmt.Errorf("bad sort order %v", flags["order"])
+	}
+	c.sortBy = strings.ToUpper(flags["sort-by"])
+	switch c.sortBy {
+	case "", "CREATE", "KEY", "MODIFY", "VALUE", "VERSION":
+	default:
+		return fmt.Errorf("bad sort target %v", flags["sort-by"])
+	}
+	return nil
+}
+
+func (c *command) applyArgs(args []string, flags map[string]string) error {
+	prefix, fromKey := flags["prefix"] == "true", flags["from-key"] == "true"
+	switch c.kind {
+	case cmdHelp, cmdEndpointStatus, cmdEndpointHashKV, cmdMemberList:
+		if len(args) > 0 {
+			return fmt.Errorf("unexpected argument %q", args[0])
+		}
+		return nil
+	case cmdPut:
+		if len(args) != 2 {
+			return errors.New("put command needs 2 arguments: key and value")
+		}
+		if args[0] == "" {
+			return errors.New("put: the key is empty (etcdserver: key is not provided)")
+		}
+		c.key, c.value = []byte(args[0]), []byte(args[1])
+		return nil
+	}
+
+	// get and del
+	name := map[cmdKind]string{cmdGet: "get", cmdDel: "del"}[c.kind]
+	if len(args) == 0 || len(args) > 2 {
+		return fmt.Errorf("%s command needs one argument as key and an optional argument as range_end", name)
+	}
+	if prefix && fromKey {
+		return errors.New("`--prefix` and `--from-key` cannot be set at the same time, choose one")
+	}
+	if (prefix || fromKey) && len(args) == 2 {
+		flag := "--prefix"
+		if fromKey {
+			flag = "--from-key"
+		}
+		return fmt.Errorf("too many arguments, only accept one argument when `%s` is set", flag)
+	}
+	c.key = []byte(args[0])
+	switch {
+	case len(args) == 2:
+		c.end = []byte(args[1])
+	case prefix:
+		c.end = prefixEnd(c.key)
+	case fromKey:
+		c.end = []byte{0}
+	}
+	if len(c.key) == 0 {
+		if c.end == nil {
+			return fmt.Errorf("%s: the key is empty (etcdserver: key is not provided)", name)
+		}
+		// As etcd's client: an empty key with a range means "from the first key".
+		c.key = []byte{0}
+	}
+	return nil
+}
+
+// prefixEnd is the end of the range of keys that start with prefix: the
+// prefix with its last byte below 0xff incremented and the rest dropped;
+// "\x00" (every key) when there is none, as etcd's client computes it.
+func prefixEnd(prefix []byte) []byte {
+	end := append([]byte(nil), prefix...)
+	for i := len(end) - 1; i >= 0; i-- {
+		if end[i] < 0xff {
+			end[i]++
+			return end[:i+1]
+		}
+	}
+	return []byte{0}
+}
