@@ -248,8 +248,11 @@ func recordFromJS(ns string, key []byte, v js.Value) ([]byte, error) {
 }
 
 // scanPage bounds the records fetched per getAll request, so memory stays
-// bounded for huge namespaces. Each page is its own read transaction.
-const scanPage = 16384
+// bounded for huge namespaces. Each page is its own read transaction, so a
+// Scan concurrent with writes to the same namespace may see some of them
+// (the member never does that: it scans only while opening). A variable so
+// tests can cross pages cheaply.
+var scanPage = 16384
 
 func (b *idbBackend) scan(ns string, start, end []byte, fn func(rec []byte) error) error {
 	if start == nil {

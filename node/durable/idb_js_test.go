@@ -121,6 +121,8 @@ func TestIndexedDBValueNotBytes(t *testing.T) {
 
 // TestIndexedDBScanPages crosses the getAll page size.
 func TestIndexedDBScanPages(t *testing.T) {
+	defer func(old int) { scanPage = old }(scanPage)
+	scanPage = 50
 	db := idbMedium(t).open(t)
 	n := mustOpen(t, db, "member-1")
 	var b Batch
@@ -141,3 +143,7 @@ func TestIndexedDBScanPages(t *testing.T) {
 		t.Fatalf("Scan: %v after %d records, want %d", err, i, total)
 	}
 }
+
+func TestRaftStorageIndexedDB(t *testing.T) { runRaftStorage(t, idbMedium) }
+
+func TestMemberRestartIndexedDB(t *testing.T) { testMemberRestart(t, idbMedium(t)) }

@@ -42,7 +42,8 @@ func encodeRecord(ns string, key, value []byte) []byte {
 }
 
 // decodeRecord verifies rec, read from namespace ns under key (nil when the
-// caller does not know the key: it is then taken from the record), and
+// caller does not know the key: it is then taken from the record, and named
+// in errors as far as it can be read), and
 // returns the stored key and value, both aliasing rec.
 func decodeRecord(ns string, key, rec []byte) (k, v []byte, err error) {
 	bad := func(format string, args ...any) ([]byte, []byte, error) {
@@ -65,6 +66,9 @@ func decodeRecord(ns string, key, rec []byte) (k, v []byte, err error) {
 		return bad("truncated or bad header: value length unreadable")
 	}
 	payload := body[n1+n2:]
+	if key == nil && klen <= uint64(len(payload)) {
+		k = payload[:klen] // unverified, only to name the record in an error
+	}
 	// Compare without overflow: klen and vlen come from untrusted bytes.
 	if klen > uint64(len(payload)) || vlen > uint64(len(payload))-klen {
 		return bad("truncated: header announces %d key and %d value bytes, %d present", klen, vlen, len(payload))

@@ -1,0 +1,242 @@
+//go:build js
+
+package durable
+
+import (
+	"fmt"
+	"math/rand"
+	"syscall/js"
+	"testing"
+
+	"go.etcd.io/raft/v3/raftpb"
+)
+
+// benchDB opens a fresh IndexedDB database for a benchmark.
+func benchDB(b *testing.B, name string, opt IDBOptions) *DB {
+	if !inBrowser() {
+		b.Skip("needs a browser")
+	}
+	if err := DeleteIndexedDB(name); err != nil {
+		b.Fatal(err)
+	}
+	db, err := OpenIndexedDB(name, opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close(); DeleteIndexedDB(name) })
+	return db
+}
+
+// entryValue is a raft entry's size for a small put (key ~16 bytes, value
+// 64 bytes, plus request framing).
+var entryValue = make([]byte, 100)
+
+// fill writes n entries to ns in batches of batch.
+func fill(b *testing.B, n *Namespace, count, batch int) {
+	var bt Batch
+	for i := 0; i < count; i++ {
+		bt.Put(idx(uint64(i)), entryValue)
+		if bt.Len() == batch || i == count-1 {
+			if err := n.Write(&bt); err != nil {
+				b.Fatal(err)
+			}
+			bt.Reset()
+		}
+	}
+}
+
+// BenchmarkIDBWriteBatch: one Write of N entries (a Ready's worth), strict
+// and relaxed durability. ns/op is per batch; entries/s is reported.
+func BenchmarkIDBWriteBatch(b *testing.B) {
+	for _, relaxed := range []bool{false, true} {
+		for _, n := range []int{1, 64, 1000} {
+			name := fmt.Sprintf("N=%d/strict", n)
+			if relaxed {
+				name = fmt.Sprintf("N=%d/relaxed", n)
+			}
+			b.Run(name, func(b *testing.B) {
+				db := benchDB(b, "bench-write", IDBOptions{Relaxed: relaxed})
+				ns := mustOpenB(b, db, "member-1")
+				next := uint64(0)
+				var bt Batch
+				for b.Loop() {
+					bt.Reset()
+					for i := 0; i < n; i++ {
+						bt.Put(idx(next), entryValue)
+						next++
+					}
+					if err := ns.Write(&bt); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(next)/b.Elapsed().Seconds(), "entries/s")
+			})
+		}
+	}
+}
+
+func mustOpenB(b *testing.B, db *DB, ns string) *Namespace {
+	n, err := db.Open(ns)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+// BenchmarkIDBScan100k: reading back 100,000 stored records with Scan.
+func BenchmarkIDBScan100k(b *testing.B) {
+	const count = 100000
+	db := benchDB(b, "bench-scan", IDBOptions{Relaxed: true})
+	ns := mustOpenB(b, db, "member-1")
+	fill(b, ns, count, 10000)
+	for b.Loop() {
+		seen := 0
+		if err := ns.Scan(nil, nil, func(k, v []byte) error { seen++; return nil }); err != nil {
+			b.Fatal(err)
+		}
+		if seen != count {
+			b.Fatalf("scanned %d records, want %d", seen, count)
+		}
+	}
+}
+
+// BenchmarkIDBGetSnapshot: reading one large record, as a member's restart
+// reads its store snapshot (10 MiB, about 100,000 small keys).
+func BenchmarkIDBGetSnapshot(b *testing.B) {
+	db := benchDB(b, "bench-snap", IDBOptions{})
+	ns := mustOpenB(b, db, "member-1")
+	big := make([]byte, 10<<20)
+	for i := range big {
+		big[i] = byte(i * 7)
+	}
+	var bt Batch
+	bt.Put(keySnapshot, big)
+	if err := ns.Write(&bt); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(big)))
+	for b.Loop() {
+		v, err := ns.Get(keySnapshot)
+		if err != nil || len(v) != len(big) {
+			b.Fatalf("Get: %d bytes, %v", len(v), err)
+		}
+	}
+}
+
+// storageUsage is navigator.storage.estimate()'s IndexedDB usage in bytes.
+func storageUsage(b *testing.B) float64 {
+	ch := make(chan float64, 1)
+	then := js.FuncOf(func(this js.Value, args []js.Value) any {
+		u := args[0].Get("usage")
+		if d := args[0].Get("usageDetails"); d.Truthy() && d.Get("indexedDB").Truthy() {
+			u = d.Get("indexedDB")
+		}
+		ch <- u.Float()
+		return nil
+	})
+	defer then.Release()
+	js.Global().Get("navigator").Get("storage").Call("estimate").Call("then", then)
+	return <-ch
+}
+
+// BenchmarkIDBBytesPerEntry reports the origin's IndexedDB growth per stored
+// raft entry (incompressible 100-byte payload, written 64 per batch), as
+// navigator.storage.estimate measures it after the database is closed.
+func BenchmarkIDBBytesPerEntry(b *testing.B) {
+	const count = 20000
+	rng := rand.New(rand.NewSource(1))
+	for b.Loop() {
+		const name = "bench-bytes"
+		if err := DeleteIndexedDB(name); err != nil {
+			b.Fatal(err)
+		}
+		before := storageUsage(b)
+		db, err := OpenIndexedDB(name, IDBOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ns := mustOpenB(b, db, "member-1")
+		var bt Batch
+		val := make([]byte, 100)
+		for i := 0; i < count; i++ {
+			rng.Read(val)
+			bt.Put(idx(uint64(i)), val)
+			if bt.Len() == 64 || i == count-1 {
+				if err := ns.Write(&bt); err != nil {
+					b.Fatal(err)
+				}
+				bt.Reset()
+			}
+		}
+		db.Close()
+		after := storageUsage(b)
+		b.ReportMetric((after-before)/count, "B/entry")
+		if err := DeleteIndexedDB(name); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkIDBRaftSave: one Ready's Save (hard state + one 100-byte entry),
+// the per-Ready persistence cost a member pays with IndexedDB on.
+func BenchmarkIDBRaftSave(b *testing.B) {
+	for _, relaxed := range []bool{false, true} {
+		b.Run(map[bool]string{false: "strict", true: "relaxed"}[relaxed], func(b *testing.B) {
+			db := benchDB(b, "bench-save", IDBOptions{Relaxed: relaxed})
+			st, err := OpenRaftStorage(mustOpenB(b, db, "member-1"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			boot := raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: []uint64{1}}}}
+			if err := st.Save(raftpb.HardState{Term: 1, Commit: 1}, nil, boot); err != nil {
+				b.Fatal(err)
+			}
+			i := uint64(1)
+			for b.Loop() {
+				i++
+				e := raftpb.Entry{Index: i, Term: 1, Data: entryValue}
+				if err := st.Save(raftpb.HardState{Term: 1, Vote: 1, Commit: i}, []raftpb.Entry{e}, raftpb.Snapshot{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkIDBOpenRaftStorage: a member's restart on reload: reading a
+// 10 MiB store snapshot (about 100,000 small keys) and the 150 entries kept
+// around it (SnapshotCount 100 + CatchUpCount 50).
+func BenchmarkIDBOpenRaftStorage(b *testing.B) {
+	db := benchDB(b, "bench-open", IDBOptions{Relaxed: true})
+	st, err := OpenRaftStorage(mustOpenB(b, db, "member-1"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := make([]byte, 10<<20)
+	rand.New(rand.NewSource(1)).Read(data)
+	boot := raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: []uint64{1}}}}
+	var ents []raftpb.Entry
+	for i := uint64(2); i <= 151; i++ {
+		ents = append(ents, raftpb.Entry{Index: i, Term: 1, Data: entryValue})
+	}
+	if err := st.Save(raftpb.HardState{Term: 1, Commit: 151}, ents, boot); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.CreateSnapshot(101, &boot.Metadata.ConfState, data); err != nil {
+		b.Fatal(err)
+	}
+	if err := st.Compact(51); err != nil {
+		b.Fatal(err)
+	}
+	st.Namespace().Close()
+	for b.Loop() {
+		st, err := OpenRaftStorage(mustOpenB(b, db, "member-1"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if snap, _ := st.Snapshot(); len(snap.Data) != len(data) {
+			b.Fatalf("snapshot of %d bytes", len(snap.Data))
+		}
+		st.Namespace().Close()
+	}
+}

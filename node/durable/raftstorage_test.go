@@ -1,0 +1,274 @@
+package durable
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math/rand"
+	"testing"
+
+	"go.etcd.io/raft/v3"
+	"go.etcd.io/raft/v3/raftpb"
+
+	"github.com/etcd-play/etcd-play/node"
+)
+
+var _ node.Storage = (*RaftStorage)(nil)
+
+// raftState renders everything raft can read from st, for comparison.
+func raftState(t *testing.T, st raft.Storage) string {
+	t.Helper()
+	hs, cs, err := st.InitialState()
+	if err != nil {
+		t.Fatalf("InitialState: %v", err)
+	}
+	first, err1 := st.FirstIndex()
+	last, err2 := st.LastIndex()
+	snap, err3 := st.Snapshot()
+	if err := errors.Join(err1, err2, err3); err != nil {
+		t.Fatal(err)
+	}
+	var w bytes.Buffer
+	fmt.Fprintf(&w, "hs %v\ncs %v\nfirst %d last %d\nsnap %v data %q\n", hs, cs, first, last, snap.Metadata, snap.Data)
+	for i := first - 1; i <= last; i++ {
+		term, err := st.Term(i)
+		fmt.Fprintf(&w, "term(%d) %d %v\n", i, term, err)
+	}
+	if last >= first {
+		ents, err := st.Entries(first, last+1, 1<<62)
+		if err != nil {
+			t.Fatalf("Entries(%d, %d): %v", first, last+1, err)
+		}
+		for _, e := range ents {
+			fmt.Fprintf(&w, "entry %d/%d %q\n", e.Index, e.Term, e.Data)
+		}
+	}
+	return w.String()
+}
+
+func mustRaftStorage(t *testing.T, db *DB, ns string) *RaftStorage {
+	t.Helper()
+	s, err := OpenRaftStorage(mustOpen(t, db, ns))
+	if err != nil {
+		t.Fatalf("OpenRaftStorage(%q): %v", ns, err)
+	}
+	return s
+}
+
+// runRaftStorage runs the RaftStorage tests on a medium.
+func runRaftStorage(t *testing.T, newMedium func(t *testing.T) medium) {
+	t.Run("MatchesMemoryStorageAcrossRestarts", func(t *testing.T) { testRaftDifferential(t, newMedium(t)) })
+	t.Run("PowerLossKeepsLastSave", func(t *testing.T) { testRaftPowerLoss(t, newMedium(t)) })
+	t.Run("CorruptEntryRefusesToOpen", func(t *testing.T) { testRaftCorrupt(t, newMedium(t)) })
+	t.Run("QuotaChangesNothing", func(t *testing.T) { testRaftQuota(t, newMedium(t)) })
+}
+
+func TestRaftStorageMemory(t *testing.T) { runRaftStorage(t, memMedium) }
+
+// testRaftDifferential drives a RaftStorage and raft's MemoryStorage (via
+// node.MemoryStorage) through the same raft-like history: appends with
+// conflicting tails, hard states, snapshots, compactions and incoming
+// snapshots. After every step both must read the same, and so must a
+// RaftStorage reopened from the medium (a restart).
+func testRaftDifferential(t *testing.T, m medium) {
+	db := m.open(t)
+	const ns = "member-1"
+	got := mustRaftStorage(t, db, ns)
+	want := node.NewMemoryStorage()
+	rng := rand.New(rand.NewSource(7))
+	var term, commit uint64 = 1, 0
+	check := func(step string) {
+		t.Helper()
+		w := raftState(t, want)
+		if g := raftState(t, got); g != w {
+			t.Fatalf("after %s:\ngot\n%s\nwant\n%s", step, g, w)
+		}
+		got.Namespace().Close()
+		got = mustRaftStorage(t, db, ns)
+		if g := raftState(t, got); g != w {
+			t.Fatalf("after %s, reopened:\ngot\n%s\nwant\n%s", step, g, w)
+		}
+	}
+	both := func(step string, f func(s node.Storage) error) {
+		t.Helper()
+		errW, errG := f(want), f(got)
+		if (errW == nil) != (errG == nil) {
+			t.Fatalf("%s: MemoryStorage error %v, RaftStorage error %v", step, errW, errG)
+		}
+		check(step)
+	}
+	// Bootstrap as node.New does.
+	both("bootstrap", func(s node.Storage) error {
+		return s.Save(raftpb.HardState{Term: 1, Commit: 1}, nil, raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{
+			Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: []uint64{1, 2, 3}}}})
+	})
+	for step := 0; step < 120; step++ {
+		last, _ := want.LastIndex()
+		first, _ := want.FirstIndex()
+		snap, _ := want.Snapshot()
+		switch r := rng.Intn(10); {
+		case r < 5: // append, sometimes overwriting a conflicting tail
+			from := last + 1
+			if r == 0 && last > commit {
+				term++
+				from = commit + 1 + uint64(rng.Intn(int(last-commit)))
+			}
+			var ents []raftpb.Entry
+			for i := 0; i < 1+rng.Intn(8); i++ {
+				idx := from + uint64(i)
+				ents = append(ents, raftpb.Entry{Index: idx, Term: term, Data: []byte(fmt.Sprintf("put %d@%d", idx, term))})
+			}
+			end := ents[len(ents)-1].Index
+			commit = max(commit, end-uint64(rng.Intn(3)))
+			hs := raftpb.HardState{Term: term, Vote: 1, Commit: commit}
+			both(fmt.Sprintf("step %d: append %d..%d term %d", step, from, end, term), func(s node.Storage) error {
+				return s.Save(hs, ents, raftpb.Snapshot{})
+			})
+		case r < 7: // snapshot at an applied index
+			if commit <= snap.Metadata.Index {
+				continue
+			}
+			i := snap.Metadata.Index + 1 + uint64(rng.Intn(int(commit-snap.Metadata.Index)))
+			cs := raftpb.ConfState{Voters: []uint64{1, 2, 3}}
+			data := []byte(fmt.Sprintf("store at %d", i))
+			both(fmt.Sprintf("step %d: snapshot at %d", step, i), func(s node.Storage) error {
+				_, err := s.CreateSnapshot(i, &cs, data)
+				return err
+			})
+		case r < 9: // compact below the snapshot, keeping some entries
+			if snap.Metadata.Index < first {
+				continue
+			}
+			i := first + uint64(rng.Intn(int(snap.Metadata.Index-first+1)))
+			both(fmt.Sprintf("step %d: compact %d", step, i), func(s node.Storage) error { return s.Compact(i) })
+		default: // a leader's snapshot, then entries after it
+			term++
+			at := last + uint64(rng.Intn(5)) - 2
+			if at <= snap.Metadata.Index {
+				continue
+			}
+			in := raftpb.Snapshot{Data: []byte(fmt.Sprintf("leader store at %d", at)), Metadata: raftpb.SnapshotMetadata{
+				Index: at, Term: term, ConfState: raftpb.ConfState{Voters: []uint64{1, 2, 3}}}}
+			ents := []raftpb.Entry{{Index: at + 1, Term: term, Data: []byte("after snap")}}
+			commit = at
+			hs := raftpb.HardState{Term: term, Commit: commit}
+			both(fmt.Sprintf("step %d: incoming snapshot at %d", step, at), func(s node.Storage) error {
+				return s.Save(hs, ents, in)
+			})
+		}
+	}
+	// Refusals (stale snapshot, compacted index) change nothing.
+	snap, _ := want.Snapshot()
+	first, _ := want.FirstIndex()
+	both("stale snapshot", func(s node.Storage) error {
+		_, err := s.CreateSnapshot(snap.Metadata.Index, nil, nil)
+		return err
+	})
+	both("compact below first", func(s node.Storage) error { return s.Compact(first - 1) })
+}
+
+func testRaftPowerLoss(t *testing.T, m medium) {
+	db := m.open(t)
+	s := mustRaftStorage(t, db, "member-2")
+	boot := raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: []uint64{2}}}}
+	if err := s.Save(raftpb.HardState{Term: 1, Commit: 1}, nil, boot); err != nil {
+		t.Fatal(err)
+	}
+	ents := []raftpb.Entry{{Index: 2, Term: 2, Data: []byte("a")}, {Index: 3, Term: 2, Data: []byte("b")}}
+	if err := s.Save(raftpb.HardState{Term: 2, Vote: 2, Commit: 3}, ents, raftpb.Snapshot{}); err != nil {
+		t.Fatal(err)
+	}
+	before := raftState(t, s)
+
+	// The next Save is caught in flight by power loss.
+	issued := make(chan string, 1)
+	db.testHookIssued = func(string) { issued <- "" }
+	release := func() {}
+	if m.hold != nil {
+		release = m.hold()
+	}
+	saved := make(chan error, 1)
+	go func() {
+		saved <- s.Save(raftpb.HardState{Term: 3, Vote: 2, Commit: 4},
+			[]raftpb.Entry{{Index: 4, Term: 3, Data: []byte("lost")}}, raftpb.Snapshot{})
+	}()
+	<-issued
+	s.Namespace().Kill()
+	release()
+	db.testHookIssued = nil
+	if err := <-saved; !errors.Is(err, ErrKilled) {
+		t.Fatalf("Save during power loss: %v, want ErrKilled", err)
+	}
+	if got := raftState(t, s); got != before {
+		t.Fatalf("failed Save changed the mirror:\n%s\nwant\n%s", got, before)
+	}
+	if got := raftState(t, mustRaftStorage(t, db, "member-2")); got != before {
+		t.Fatalf("after restart:\n%s\nwant the state of the last acknowledged Save:\n%s", got, before)
+	}
+}
+
+func testRaftCorrupt(t *testing.T, m medium) {
+	db := m.open(t)
+	s := mustRaftStorage(t, db, "member-3")
+	boot := raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: []uint64{3}}}}
+	ents := []raftpb.Entry{{Index: 2, Term: 1, Data: []byte("a")}, {Index: 3, Term: 1, Data: []byte("b")}}
+	if err := s.Save(raftpb.HardState{Term: 1, Commit: 3}, ents, boot); err != nil {
+		t.Fatal(err)
+	}
+	s.Namespace().Close()
+	// Truncate entry 3's record.
+	rec, err := db.b.get("member-3", entryKey(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	putRaw(t, db, "member-3", entryKey(3), rec[:len(rec)-1])
+	ns := mustOpen(t, db, "member-3")
+	_, err = OpenRaftStorage(ns)
+	wantCorrupt(t, err, "member-3", entryKey(3), "truncated")
+	// "Wipe this member's data": afterwards it opens empty, ready to be
+	// bootstrapped and caught up by the leader.
+	ns.Close()
+	if err := db.Wipe("member-3"); err != nil {
+		t.Fatal(err)
+	}
+	s = mustRaftStorage(t, db, "member-3")
+	if last, _ := s.LastIndex(); last != 0 {
+		t.Fatalf("wiped storage has last index %d", last)
+	}
+	// A gap in the log (a lost entry record) is corruption too.
+	if err := s.Save(raftpb.HardState{Term: 1, Commit: 3}, ents, boot); err != nil {
+		t.Fatal(err)
+	}
+	ns = s.Namespace()
+	var b Batch
+	b.Delete(entryKey(2))
+	mustWrite(t, ns, &b)
+	ns.Close()
+	_, err = OpenRaftStorage(mustOpen(t, db, "member-3"))
+	wantCorrupt(t, err, "member-3", entryKey(3), "expected index 2")
+}
+
+func testRaftQuota(t *testing.T, m medium) {
+	if m.setQuota == nil {
+		t.Skip("this medium cannot simulate a quota")
+	}
+	db := m.open(t)
+	s := mustRaftStorage(t, db, "member-4")
+	boot := raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: []uint64{4}}}}
+	if err := s.Save(raftpb.HardState{Term: 1, Commit: 1}, nil, boot); err != nil {
+		t.Fatal(err)
+	}
+	before := raftState(t, s)
+	m.setQuota(1000)
+	big := []raftpb.Entry{{Index: 2, Term: 1, Data: bytes.Repeat([]byte("x"), 2000)}}
+	if err := s.Save(raftpb.HardState{Term: 1, Commit: 2}, big, raftpb.Snapshot{}); !errors.Is(err, ErrQuota) {
+		t.Fatalf("Save over quota: %v, want ErrQuota", err)
+	}
+	if got := raftState(t, s); got != before {
+		t.Fatalf("failed Save changed the mirror:\n%s\nwant\n%s", got, before)
+	}
+	s.Namespace().Close()
+	if got := raftState(t, mustRaftStorage(t, db, "member-4")); got != before {
+		t.Fatalf("after restart:\n%s\nwant\n%s", got, before)
+	}
+}
