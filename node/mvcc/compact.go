@@ -23,7 +23,7 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 
 	keep := make(map[revision]struct{})
 	var empty []*keyIndex
-	s.idx.tree.Ascend(func(ki *keyIndex) bool {
+	s.idx.ascend(func(ki *keyIndex) bool {
 		if r, ok := ki.compact(rev); ok {
 			keep[r] = struct{}{}
 		}
@@ -33,7 +33,7 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 		return true
 	})
 	for _, ki := range empty {
-		s.idx.tree.Delete(ki)
+		s.idx.remove(ki)
 	}
 
 	h := newKVHasher(prev, rev, keep, len(keep) > 0)

@@ -98,7 +98,7 @@ func (s *Store) HashKV(rev int64) (HashKVResult, error) {
 	keepAny := false
 	if s.compactRev >= 1 { // otherwise no stored revision is <= compactRev
 		keep = make(map[revision]struct{})
-		s.idx.tree.Ascend(func(ki *keyIndex) bool {
+		s.idx.ascend(func(ki *keyIndex) bool {
 			if r, ok := ki.keep(rev); ok {
 				keepAny = true
 				if r.main <= s.compactRev {

@@ -23,6 +23,9 @@ package mvcc
 type keyIndex struct {
 	key         []byte // owned, never modified
 	generations []generation
+	// last points at the stored entry of the key's newest revision (in a
+	// revlog chunk, which never moves; revlog.filter re-points it).
+	last *entry
 }
 
 type generation struct {

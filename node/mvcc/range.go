@@ -33,6 +33,9 @@ func (s *Store) rangeAt(r *RangeRequest, curRev int64) (*RangeResponse, error) {
 	if rev < s.compactRev {
 		return nil, ErrCompacted
 	}
+	if len(r.End) == 0 && !r.CountOnly {
+		return s.rangeOne(r, rev, curRev), nil
+	}
 	resp := &RangeResponse{Header: header(curRev)}
 	if r.CountOnly {
 		s.idx.visit(r.Key, r.End, func(ki *keyIndex) bool {
@@ -71,7 +74,7 @@ func (s *Store) rangeAt(r *RangeRequest, curRev int64) (*RangeResponse, error) {
 	slab := make([]KeyValue, len(revs))
 	resp.KVs = make([]*KeyValue, len(revs))
 	for i, rv := range revs {
-		e := s.log.find(rv)
+		e := s.entryOf(kis[i], rv)
 		kv := &slab[i]
 		e.fill(kv)
 		resp.KVs[i] = kv
@@ -87,6 +90,38 @@ func (s *Store) rangeAt(r *RangeRequest, curRev int64) (*RangeResponse, error) {
 		}
 	}
 	return resp, nil
+}
+
+// rangeOne reads the single key r.Key at rev with one allocation.
+func (s *Store) rangeOne(r *RangeRequest, rev, curRev int64) *RangeResponse {
+	ki := s.idx.get(r.Key)
+	if ki == nil {
+		return &RangeResponse{Header: header(curRev)}
+	}
+	rv, ok := ki.get(rev)
+	if !ok {
+		return &RangeResponse{Header: header(curRev)}
+	}
+	one := &struct {
+		resp RangeResponse
+		kv   KeyValue
+		kvs  [1]*KeyValue
+	}{}
+	s.entryOf(ki, rv).fill(&one.kv)
+	if r.KeysOnly {
+		one.kv.Value = nil
+	}
+	one.kvs[0] = &one.kv
+	one.resp = RangeResponse{Header: header(curRev), KVs: one.kvs[:], Count: 1}
+	return &one.resp
+}
+
+// entryOf returns the stored entry of ki at revision rv (one of ki's).
+func (s *Store) entryOf(ki *keyIndex, rv revision) *entry {
+	if ki.last.rev == rv {
+		return ki.last
+	}
+	return s.log.find(rv)
 }
 
 // fill sets kv to the stored KeyValue of a put entry (sharing byte slices).

@@ -36,7 +36,8 @@ func (l *revlog) len() int { return l.n }
 
 func (l *revlog) at(i int) *entry { return &l.chunks[i/logChunk][i%logChunk] }
 
-// append adds e, whose revision must be greater than every stored one.
+// append adds e, whose revision must be greater than every stored one,
+// and points e.ki.last at the stored copy.
 func (l *revlog) append(e entry) {
 	if l.n%logChunk == 0 {
 		l.chunks = append(l.chunks, make([]entry, 0, logChunk))
@@ -44,6 +45,7 @@ func (l *revlog) append(e entry) {
 	c := &l.chunks[len(l.chunks)-1]
 	*c = append(*c, e)
 	l.n++
+	e.ki.last = &(*c)[len(*c)-1]
 }
 
 // search returns the index of the first entry whose revision is >= rev.
@@ -63,7 +65,9 @@ func (l *revlog) find(rev revision) *entry {
 }
 
 // filter keeps, in order, the entries for which keep returns true, and
-// releases the memory of the others.
+// releases the memory of the others. Kept entries' keyIndex.last pointers
+// are moved to the new copies (the newest revision of a key that has any
+// left is always kept).
 func (l *revlog) filter(keep func(e *entry) bool) {
 	var out revlog
 	for _, c := range l.chunks {

@@ -252,11 +252,11 @@ func restore(b []byte) (*Store, error) {
 	}
 	// Attach leases to the live keys that carry them.
 	var err error
-	s.idx.tree.Ascend(func(ki *keyIndex) bool {
+	s.idx.ascend(func(ki *keyIndex) bool {
 		if !ki.live() {
 			return true
 		}
-		e := s.log.find(ki.latest())
+		e := ki.last
 		if e.lease == 0 {
 			return true
 		}
@@ -296,7 +296,7 @@ func (s *Store) replay(e *entry, key []byte) error {
 		case e.create < 1 || e.create > e.rev.main:
 			return fmt.Errorf("create revision %d", e.create)
 		case !first && ki.live():
-			prev := s.log.find(ki.latest())
+			prev := ki.last
 			if e.version != prev.version+1 || e.create != prev.create {
 				return fmt.Errorf("version %d create %d after version %d create %d", e.version, e.create, prev.version, prev.create)
 			}
@@ -305,7 +305,7 @@ func (s *Store) replay(e *entry, key []byte) error {
 		}
 	}
 	if first {
-		s.idx.tree.ReplaceOrInsert(ki)
+		s.idx.insert(ki)
 	}
 	e.ki = ki
 	if e.isTombstone() {

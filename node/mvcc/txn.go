@@ -45,10 +45,10 @@ func (tw *writeTxn) put(key, value []byte, leaseID int64) {
 	create, version := rev.main, int64(1)
 	if ki == nil {
 		ki = newKeyIndex(append([]byte(nil), key...))
-		s.idx.tree.ReplaceOrInsert(ki)
+		s.idx.insert(ki)
 	}
 	if ki.live() {
-		prev := s.log.find(ki.latest())
+		prev := ki.last
 		create, version = prev.create, prev.version+1
 	} else {
 		s.keys++
@@ -132,7 +132,7 @@ func (s *Store) getLive(key []byte) *KeyValue {
 		return nil
 	}
 	kv := new(KeyValue)
-	s.log.find(ki.latest()).fill(kv)
+	ki.last.fill(kv)
 	return kv
 }
 

@@ -255,7 +255,7 @@ func (s *Store) prevKV(e *entry) *KeyValue {
 	if !ok {
 		return nil
 	}
-	p := s.log.find(rev)
+	p := s.entryOf(e.ki, rev)
 	if p == nil {
 		return nil
 	}

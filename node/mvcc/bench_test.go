@@ -1,0 +1,173 @@
+package mvcc
+
+import (
+	"encoding/binary"
+	"fmt"
+	"runtime"
+	"testing"
+)
+
+// Benchmark workload shared with the oracle's BenchmarkEtcdPut: 8-byte
+// keys ("k" + 7 decimal digits) drawn round-robin from benchKeySpace keys,
+// 256-byte values.
+const (
+	benchKeySpace = 10000
+	benchValueLen = 256
+)
+
+func benchKey(i int) []byte { return []byte(fmt.Sprintf("k%07d", i)) }
+
+func benchValue() []byte {
+	v := make([]byte, benchValueLen)
+	for i := range v {
+		v[i] = byte('a' + i%26)
+	}
+	return v
+}
+
+func benchKeys(n int) [][]byte {
+	keys := make([][]byte, n)
+	for i := range keys {
+		keys[i] = benchKey(i)
+	}
+	return keys
+}
+
+func BenchmarkPut(b *testing.B) {
+	s := New()
+	keys, val := benchKeys(benchKeySpace), benchValue()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.Put(&PutRequest{Key: keys[i%benchKeySpace], Value: val}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// fill returns a store holding n keys (one revision each).
+func fill(b *testing.B, n int) *Store {
+	b.Helper()
+	s := New()
+	val := benchValue()
+	for i := 0; i < n; i++ {
+		if _, err := s.Put(&PutRequest{Key: benchKey(i), Value: val}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return s
+}
+
+func BenchmarkRangeOneKey(b *testing.B) {
+	s := fill(b, 100000)
+	key := benchKey(4242)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := s.Range(&RangeRequest{Key: key})
+		if err != nil || len(r.KVs) != 1 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRangePrefix1000 reads a 1,000-key prefix out of 100,000 keys.
+func BenchmarkRangePrefix1000(b *testing.B) {
+	s := fill(b, 100000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r, err := s.Range(&RangeRequest{Key: []byte("k0042"), End: []byte("k0043")})
+		if err != nil || len(r.KVs) != 1000 {
+			b.Fatalf("%v, %d kvs", err, len(r.KVs))
+		}
+	}
+}
+
+func BenchmarkHashKV100k(b *testing.B) {
+	s := fill(b, 100000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.HashKV(0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSnapshot100k(b *testing.B) {
+	s := fill(b, 100000)
+	b.ReportAllocs()
+	b.ResetTimer()
+	var n int
+	for i := 0; i < b.N; i++ {
+		snap, err := s.Snapshot()
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(snap)
+	}
+	b.ReportMetric(float64(n), "snapshot-bytes")
+}
+
+func BenchmarkRestore100k(b *testing.B) {
+	snap, err := fill(b, 100000).Snapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Restore(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMemoryPerRevision measures the live heap per stored revision for
+// 8-byte keys and 256-byte values (raw key+value: 264 bytes), as
+// HeapAlloc after minus before inserting memRevisions revisions, both after
+// a GC. "unique" makes every revision a new key; "overwrite" spreads the
+// revisions over 1,000 keys (100 revisions each).
+func BenchmarkMemoryPerRevision(b *testing.B) {
+	const memRevisions = 100000
+	for _, keys := range []int{memRevisions, 1000} {
+		name := "unique"
+		if keys != memRevisions {
+			name = "overwrite"
+		}
+		b.Run(name, func(b *testing.B) {
+			var perRev float64
+			for i := 0; i < b.N; i++ {
+				perRev = measureStoreHeap(b, memRevisions, keys)
+			}
+			b.ReportMetric(perRev, "B/rev")
+			b.ReportMetric(perRev/float64(8+benchValueLen), "x-raw")
+		})
+	}
+}
+
+func measureStoreHeap(b *testing.B, revisions, keys int) float64 {
+	b.Helper()
+	keyBufs := make([][]byte, keys)
+	for i := range keyBufs {
+		keyBufs[i] = binary.BigEndian.AppendUint64(nil, uint64(i)) // 8 bytes
+	}
+	val := benchValue()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	s := New()
+	for i := 0; i < revisions; i++ {
+		if _, err := s.Put(&PutRequest{Key: keyBufs[i%keys], Value: val}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if st := s.Stats(); st.Revisions != revisions {
+		b.Fatalf("%d revisions stored", st.Revisions)
+	}
+	runtime.KeepAlive(s)
+	return float64(after.HeapAlloc-before.HeapAlloc) / float64(revisions)
+}
