@@ -346,10 +346,13 @@ func domError(what string, ex js.Value) error {
 }
 
 func mapDOMError(what, name, msg string) error {
-	if name == "QuotaExceededError" {
-		return fmt.Errorf("%w: indexeddb %s: %s", ErrQuota, what, msg)
+	if msg != "" {
+		msg = ": " + msg
 	}
-	return fmt.Errorf("durable: indexeddb %s failed: %s: %s", what, name, msg)
+	if name == "QuotaExceededError" {
+		return fmt.Errorf("%w (indexeddb %s: %s%s)", ErrQuota, what, name, msg)
+	}
+	return fmt.Errorf("durable: indexeddb %s failed: %s%s", what, name, msg)
 }
 
 // jsTry runs f, turning a thrown JavaScript exception into an error.

@@ -85,8 +85,8 @@ func TestIndexedDBUnavailable(t *testing.T) {
 }
 
 func TestIndexedDBErrorMapping(t *testing.T) {
-	// A real QuotaExceededError needs the origin's quota filled (60% of the
-	// disk in Chromium); only the mapping of its DOMException is checked.
+	// The DOMException mapping; TestIndexedDBRealQuota (make
+	// test-idb-quota) provokes a real QuotaExceededError on a small disk.
 	ex := js.Global().Get("DOMException").New("quota reached", "QuotaExceededError")
 	if err := domError("transaction", ex); !errors.Is(err, ErrQuota) {
 		t.Fatalf("QuotaExceededError maps to %v, want ErrQuota", err)
