@@ -6,6 +6,8 @@ import (
 
 	"go.etcd.io/raft/v3"
 
+	"go.etcd.io/raft/v3/raftpb"
+
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -13,8 +15,10 @@ import (
 // from inside a later (or this) Submit, Tick, HandleReady or Stop call.
 //
 //   - Writes (put, delete, txn, compact, lease grant/revoke/keep-alive) are
-//     proposed through raft (a follower's proposal is forwarded to the leader
-//     by raft) and answered when this member applies the entry.
+//     proposed through raft, batched per round (HandleReady proposes every
+//     write submitted since the last round as one MsgProp; a follower's batch
+//     is forwarded to the leader by raft), and answered when this member
+//     applies the entry.
 //   - Linearizable ranges wait for a ReadIndex round and for the member to
 //     apply up to the read index, then read the local store.
 //   - Serializable ranges and lease time-to-live read the local store at
@@ -80,19 +84,34 @@ func (m *Member) Submit(op Op, done func(Result, error)) {
 		m.fail(c, mvcc.ErrRequestTooLarge)
 		return
 	}
-	var err error
-	m.withRaft(func() { err = m.rn.Propose(data) })
+	m.waits[c.id] = c
+	m.calls = append(m.calls, c)
+	m.props = append(m.props, raftpb.Entry{Data: data})
+	m.propCalls = append(m.propCalls, c)
+}
+
+// flushProposals proposes the writes submitted since the last flush as one
+// MsgProp (one raft append and one replication message per follower for the
+// whole batch, instead of one per write). Called with raftMu held.
+func (m *Member) flushProposals() {
+	if len(m.props) == 0 {
+		return
+	}
+	err := m.rn.Step(raftpb.Message{Type: raftpb.MsgProp, From: m.id, Entries: m.props})
 	if err != nil {
 		if errors.Is(err, raft.ErrProposalDropped) && m.soft.Lead != raft.None {
 			err = ErrLeaderTransfer
 		} else {
 			err = ErrNoLeader
 		}
-		m.fail(c, err)
-		return
+		for _, c := range m.propCalls {
+			delete(m.waits, c.id)
+			m.fail(c, err)
+		}
 	}
-	m.waits[c.id] = c
-	m.calls = append(m.calls, c)
+	m.props = nil // raft keeps the slice
+	clear(m.propCalls)
+	m.propCalls = m.propCalls[:0]
 }
 
 // proposeInternal proposes a request no client waits for (lease expiry).

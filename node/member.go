@@ -107,13 +107,15 @@ type Member struct {
 	snapIndex uint64
 	confState raftpb.ConfState
 
-	reqSeq  uint64
-	waits   map[uint64]*call // proposals awaiting their entry's apply, by request ID
-	calls   []*call          // every unfinished call, in deadline order (FIFO)
-	reads   []*call          // linearizable reads not yet sent to ReadIndex
-	batches []*readBatch     // ReadIndex requests in flight, in issue order
-	readSeq uint64
-	leases  map[int64]*leaseClock
+	reqSeq    uint64
+	props     []raftpb.Entry   // writes submitted since the last flush...
+	propCalls []*call          // ...and their calls, index for index
+	waits     map[uint64]*call // proposals awaiting their entry's apply, by request ID
+	calls     []*call          // every unfinished call, in deadline order (FIFO)
+	reads     []*call          // linearizable reads not yet sent to ReadIndex
+	batches   []*readBatch     // ReadIndex requests in flight, in issue order
+	readSeq   uint64
+	leases    map[int64]*leaseClock
 
 	stopped bool
 }
@@ -292,7 +294,7 @@ func (m *Member) Stop() {
 			m.fail(c, ErrStopped)
 		}
 	}
-	m.calls, m.reads, m.batches = nil, nil, nil
+	m.calls, m.reads, m.batches, m.props, m.propCalls = nil, nil, nil, nil, nil
 	clear(m.waits)
 }
 

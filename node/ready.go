@@ -23,7 +23,8 @@ const maxReadiesPerRound = 4
 //
 // Afterwards it serves the linearizable reads whose ReadIndex is applied and
 // takes a raft snapshot when SnapshotCount entries were applied since the
-// last one. Pending linearizable reads are first sent to ReadIndex as one
+// last one. First, the writes submitted since the last round are proposed as
+// one batch and the pending linearizable reads sent to ReadIndex as one
 // batch. A non-nil error (Storage failure, corrupt snapshot) means the member
 // crashed: the caller must Stop it; its Storage is intact up to the failure.
 func (m *Member) HandleReady() error {
@@ -32,6 +33,7 @@ func (m *Member) HandleReady() error {
 	}
 	var err error
 	m.withRaft(func() {
+		m.flushProposals()
 		m.flushReads()
 		for i := 0; i < maxReadiesPerRound && m.rn.HasReady(); i++ {
 			if err = m.handleOne(); err != nil {

@@ -1,0 +1,178 @@
+package cluster
+
+import (
+	"fmt"
+	"testing"
+
+	"go.etcd.io/raft/v3"
+	"go.etcd.io/raft/v3/raftpb"
+
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
+
+// Committed puts per second of a 5-member cluster in which every member
+// applies every put to its mvcc store, against the ceiling: five bare raft
+// RawNodes with in-memory mailboxes applying to a map. Run with
+//
+//	go test -run '^$' -bench . ./node/cluster
+//	PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm go test -run '^$' -bench . ./node/cluster
+
+const benchValueSize = 16
+
+func benchPut(i int) Op {
+	return Op{Put: &mvcc.PutRequest{Key: fmt.Appendf(nil, "k%08d", i%100000), Value: make([]byte, benchValueSize)}}
+}
+
+func benchCluster(b *testing.B) (*Cluster, uint64) {
+	// A large SnapshotCount keeps the measurement on the put path; the
+	// default 100 would snapshot the whole store every 100 puts.
+	c := newTestCluster(b, Config{Seed: 1, SnapshotCount: 10000, CatchUpCount: 5000})
+	return c, waitLeader(b, c, 200)
+}
+
+// awaitAll ticks until every member applied what the leader committed.
+func awaitAll(b *testing.B, c *Cluster) {
+	tickUntil(b, c, 10000, "all applied", func() bool {
+		st := c.Inspect()
+		for _, s := range st {
+			if s.Applied != st[0].Commit || s.Commit != st[0].Commit {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+// One client: each put is sent once the previous one is answered.
+func BenchmarkClusterPut1Client(b *testing.B) {
+	c, l := benchCluster(b)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		cl := c.Do(l, benchPut(i))
+		for !isDone(cl) {
+			c.Tick()
+		}
+		if _, err := cl.Result(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	awaitAll(b, c)
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
+	b.ReportMetric(float64(c.Now())/float64(b.N), "ticks/put")
+}
+
+// Pipelined clients: up to `window` puts in flight to the leader, topped
+// up every tick.
+func BenchmarkClusterPutPipelined(b *testing.B) {
+	const window = 256
+	c, l := benchCluster(b)
+	b.ResetTimer()
+	var inflight []*Call
+	sent := 0
+	for sent < b.N || len(inflight) > 0 {
+		for ; sent < b.N && len(inflight) < window; sent++ {
+			inflight = append(inflight, c.Do(l, benchPut(sent)))
+		}
+		c.Tick()
+		kept := inflight[:0]
+		for _, cl := range inflight {
+			if !isDone(cl) {
+				kept = append(kept, cl)
+				continue
+			}
+			if _, err := cl.Result(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		inflight = kept
+	}
+	awaitAll(b, c)
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
+}
+
+// The ceiling: five bare RawNodes, in-memory mailboxes, each applying
+// every committed entry to a map; the leader proposes batches of 64 entries
+// (one MsgProp each) while at most 4 batches are unapplied.
+func BenchmarkRawNodeCeiling(b *testing.B) {
+	const n, batch = 5, 64
+	type bare struct {
+		rn    *raft.RawNode
+		st    *raft.MemoryStorage
+		kv    map[string][]byte
+		inbox []raftpb.Message
+	}
+	nodes := make([]*bare, n+1)
+	peers := []uint64{1, 2, 3, 4, 5}
+	for id := uint64(1); id <= n; id++ {
+		st := raft.NewMemoryStorage()
+		st.ApplySnapshot(raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: peers}}})
+		rn, err := raft.NewRawNode(&raft.Config{ID: id, ElectionTick: 10, HeartbeatTick: 1, Storage: st, Applied: 1,
+			MaxSizePerMsg: 1 << 20, MaxInflightMsgs: 256, CheckQuorum: true, PreVote: true, Logger: &raft.DefaultLogger{Logger: discard}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		nodes[id] = &bare{rn: rn, st: st, kv: map[string][]byte{}}
+	}
+	applied := 0 // entries applied by the leader (node 1)
+	round := func() {
+		var out []raftpb.Message
+		for id := 1; id <= n; id++ {
+			nd := nodes[id]
+			for _, m := range nd.inbox {
+				nd.rn.Step(m)
+			}
+			nd.inbox = nd.inbox[:0]
+			for nd.rn.HasReady() {
+				rd := nd.rn.Ready()
+				nd.st.Append(rd.Entries)
+				if !raft.IsEmptyHardState(rd.HardState) {
+					nd.st.SetHardState(rd.HardState)
+				}
+				out = append(out, rd.Messages...)
+				for _, e := range rd.CommittedEntries {
+					if len(e.Data) > 8 {
+						nd.kv[string(e.Data[:9])] = e.Data[9:]
+						if id == 1 {
+							applied++
+						}
+					}
+				}
+				nd.rn.Advance(rd)
+				// Bound the log as the cluster does (keep 5000 entries).
+				if idx := nd.rn.BasicStatus().Applied; idx%10000 == 0 && idx > 5000 {
+					nd.st.Compact(idx - 5000)
+				}
+			}
+		}
+		for _, m := range out {
+			nodes[m.To].inbox = append(nodes[m.To].inbox, m)
+		}
+	}
+	nodes[1].rn.Campaign()
+	for nodes[1].rn.BasicStatus().RaftState != raft.StateLeader {
+		round()
+	}
+	for nodes[1].rn.BasicStatus().Commit < 2 {
+		round()
+	}
+	base := applied
+	b.ResetTimer()
+	proposed, rounds := 0, 0
+	for applied-base < b.N {
+		if k := min(batch, b.N-proposed); k > 0 && proposed-(applied-base) < 4*batch {
+			ents := make([]raftpb.Entry, k)
+			for j := range ents {
+				data := fmt.Appendf(nil, "k%08d", proposed%100000)
+				ents[j].Data = append(data, make([]byte, benchValueSize)...)
+				proposed++
+			}
+			if err := nodes[1].rn.Step(raftpb.Message{Type: raftpb.MsgProp, From: 1, Entries: ents}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		round()
+		rounds++
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
+	b.ReportMetric(float64(rounds)/float64(b.N), "rounds/put")
+}

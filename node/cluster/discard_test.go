@@ -1,0 +1,8 @@
+package cluster
+
+import (
+	"io"
+	"log"
+)
+
+var discard = log.New(io.Discard, "", 0)
