@@ -13,6 +13,7 @@ import (
 	"os"
 
 	ui "github.com/etcd-play/etcd-play/app"
+	"github.com/etcd-play/etcd-play/node/cluster"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -20,9 +21,12 @@ import (
 // The build command overrides it with -version for the pre-rendered page.
 var version = "dev"
 
+// speed is the tick rate the page starts at (ticks per second).
+const speed = 20
+
 func main() {
 	app.Route("/", func() app.Composer {
-		return ui.New(ui.Options{Version: version, NewEngine: newEngine})
+		return ui.New(ui.Options{Version: version, NewEngine: newEngine, Speed: speed})
 	})
 	// In the browser this runs the app and never returns; natively it
 	// returns at once.
@@ -32,4 +36,10 @@ func main() {
 		fmt.Fprintln(os.Stderr, "etcd-play:", err)
 		os.Exit(2)
 	}
+}
+
+// newEngine starts the page's cluster: five members with the engine's
+// defaults and a fixed seed, ticking in real time.
+func newEngine() (ui.Engine, error) {
+	return ui.NewClusterEngine(cluster.Config{Members: 5, Seed: 1}, speed)
 }

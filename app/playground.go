@@ -2,11 +2,11 @@
 // running cluster and drive it only through Engine (engine.go).
 //
 // Threading: go-app runs every handler, Render and Dispatch callback on one
-// UI goroutine; component fields are read and written only there. Engine
-// calls that can block (Put, Get, Delete) run in ctx.Async goroutines and hand
-// their results back with ctx.Dispatch. The live view is refreshed by one
-// ticker goroutine (refresh.go) that polls Status, Links and Events and
-// dispatches one update per period, never one per event.
+// UI goroutine; component fields are read and written only there. Every
+// engine call made for the user runs in a ctx.Async goroutine (act, in
+// actions.go) and hands its outcome back with ctx.Dispatch. The live view is
+// refreshed by one ticker goroutine (refresh.go) that polls Status, Links
+// and Events and dispatches one update per period, never one per event.
 package app
 
 import (
@@ -20,14 +20,28 @@ type Options struct {
 	// NewEngine builds and starts the cluster. It is called once, in the
 	// browser only (OnMount), never while pre-rendering natively.
 	NewEngine func() (Engine, error)
+	// Speed is the initial tick rate (ticks per second) NewEngine's driver
+	// runs at; the time controls show it.
+	Speed float64
 }
 
 // New returns the playground page component.
 func New(opts Options) app.Composer {
-	return &playground{opts: opts}
+	if opts.Speed <= 0 {
+		opts.Speed = defaultSpeed
+	}
+	return &playground{
+		opts:     opts,
+		speed:    opts.Speed,
+		stressAt: &stressSlot{},
+		write:    writeForm{consistency: "l"},
+		stress:   stressForm{rate: 10, count: 1000, keys: 100, valueSize: 16},
+		link:     linkForm{from: 1, to: 2},
+	}
 }
 
-// playground is the root component. All fields are owned by the UI goroutine.
+// playground is the root component. All fields are owned by the UI goroutine
+// except stressAt, which the refresh goroutine reads.
 type playground struct {
 	app.Compo
 	opts Options
@@ -35,6 +49,23 @@ type playground struct {
 	mounted bool   // OnMount ran: the wasm has taken over the pre-rendered page
 	eng     Engine // nil until OnMount built it, or when building failed
 	engErr  string
+
+	// Live view, replaced by each refresh (refresh.go).
+	view      liveView
+	refreshes uint64 // refreshes applied so far
+	events    []EventView
+	chart     chartState
+
+	speed  float64 // ticks per second the driver was last set to
+	client uint64  // member the write panel and console talk to (0: the first member)
+	notice string  // outcome of the last control action, announced politely
+
+	logKind, logText string // event log filters
+	write            writeForm
+	console          consoleState
+	stress           stressForm
+	stressAt         *stressSlot
+	link             linkForm
 }
 
 func (p *playground) OnMount(ctx app.Context) {
@@ -49,17 +80,39 @@ func (p *playground) OnMount(ctx app.Context) {
 		return
 	}
 	p.eng = eng
+	p.startRefresh(ctx)
 }
 
 func (p *playground) Render() app.UI {
 	return app.Div().
 		Class("playground").
 		DataSet("ready", p.mounted).
+		DataSet("refreshes", p.refreshes).
 		Body(
 			p.renderHeader(),
 			app.If(p.engErr != "", func() app.UI {
 				return app.P().Class("error").Role("alert").Text("The cluster could not start: " + p.engErr)
 			}),
+			app.Main().Class("layout").Body(
+				app.Section().Class("cluster").Aria("label", "cluster").Body(
+					p.renderClusterView(),
+					p.renderHashIndicator(),
+					p.renderCards(),
+				),
+				app.Section().Class("side").Aria("label", "controls").Body(
+					p.renderClusterControls(),
+					p.renderLinkPanel(),
+					p.renderStressPanel(),
+				),
+				app.Section().Class("client").Aria("label", "client").Body(
+					p.renderWritePanel(),
+					p.renderConsole(),
+				),
+				app.Section().Class("history").Aria("label", "history").Body(
+					p.renderChart(),
+					p.renderEventLog(),
+				),
+			),
 		)
 }
 
@@ -71,5 +124,6 @@ func (p *playground) renderHeader() app.UI {
 		app.If(!p.mounted, func() app.UI {
 			return app.Span().Class("loading").Text("starting…")
 		}),
+		p.renderTimeControls(),
 	)
 }

@@ -1,0 +1,42 @@
+package app
+
+import (
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// act runs one engine action for a control: f runs in a ctx.Async goroutine
+// (engine calls may wait on the ticking cluster); its outcome becomes the
+// page's notice. label names the action in the notice. UI goroutine.
+func (p *playground) act(ctx app.Context, label string, f func(Engine) error) {
+	eng := p.eng
+	if eng == nil {
+		p.notice = label + ": the cluster is not running"
+		return
+	}
+	ctx.Async(func() {
+		err := f(eng)
+		ctx.Dispatch(func(ctx app.Context) {
+			if err != nil {
+				p.notice = label + ": " + err.Error()
+				return
+			}
+			p.notice = label + ": done"
+		})
+	})
+}
+
+// onAct returns a click handler that calls act.
+func (p *playground) onAct(label string, f func(Engine) error) app.EventHandler {
+	return func(ctx app.Context, e app.Event) { p.act(ctx, label, f) }
+}
+
+func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// inputValue is the current value of the input, select or textarea that
+// raised e.
+func inputValue(ctx app.Context) string { return ctx.JSSrc().Get("value").String() }
+
+// checked reports whether the checkbox that raised the event is checked.
+func checked(ctx app.Context) bool { return ctx.JSSrc().Get("checked").Bool() }

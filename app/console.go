@@ -1,0 +1,155 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// The console: etcdctl-style command lines (console_parse.go) run against
+// the chosen client member; output as etcdctl prints it
+// (console_format.go). Up and Down recall earlier lines.
+
+type consoleState struct {
+	input   string
+	entries []consoleEntry // oldest first
+	history []string
+	histPos int // index into history while browsing with Up/Down; len(history) when not
+	seq     int
+}
+
+const (
+	maxConsoleEntries = 100
+	maxConsoleLines   = 400 // output lines kept per command
+)
+
+// capLines keeps the first n lines of s and says how many it left out.
+func capLines(s string, n int) string {
+	idx := 0
+	for i := 0; i < n; i++ {
+		j := strings.IndexByte(s[idx:], '\n')
+		if j < 0 {
+			return s
+		}
+		idx += j + 1
+	}
+	rest := strings.Count(s[idx:], "\n") + 1
+	return s[:idx] + fmt.Sprintf("… %d more lines not shown", rest)
+}
+
+type consoleEntry struct {
+	seq     int
+	line    string
+	out     string
+	failed  bool
+	pending bool
+}
+
+// runConsole parses and runs the current input line. UI goroutine.
+func (p *playground) runConsole(ctx app.Context) {
+	c := &p.console
+	line := c.input
+	c.input = ""
+	cmd, err := parseCommand(line)
+	if err == errEmpty {
+		return
+	}
+	c.history = append(c.history, line)
+	c.histPos = len(c.history)
+	c.seq++
+	seq := c.seq
+	e := consoleEntry{seq: seq, line: line}
+	switch {
+	case err != nil:
+		e.out, e.failed = "Error: "+err.Error(), true
+	case p.eng == nil:
+		e.out, e.failed = "Error: the cluster is not running", true
+	default:
+		e.pending = true
+		eng, member := p.eng, p.client
+		ctx.Async(func() {
+			out, err := runCommand(context.Context(ctx), eng, member, cmd)
+			ctx.Dispatch(func(ctx app.Context) {
+				for i := range p.console.entries {
+					en := &p.console.entries[i]
+					if en.seq != seq {
+						continue
+					}
+					en.pending = false
+					if err != nil {
+						en.out, en.failed = "Error: "+err.Error(), true
+					} else {
+						en.out = capLines(out, maxConsoleLines)
+					}
+				}
+			})
+		})
+	}
+	c.entries = append(c.entries, e)
+	if over := len(c.entries) - maxConsoleEntries; over > 0 {
+		c.entries = append(c.entries[:0], c.entries[over:]...)
+	}
+}
+
+func (p *playground) consoleKey(ctx app.Context, e app.Event) {
+	c := &p.console
+	switch e.Get("key").String() {
+	case "ArrowUp":
+		if c.histPos > 0 {
+			c.histPos--
+			c.input = c.history[c.histPos]
+			e.PreventDefault()
+		}
+	case "ArrowDown":
+		if c.histPos < len(c.history) {
+			c.histPos++
+			c.input = ""
+			if c.histPos < len(c.history) {
+				c.input = c.history[c.histPos]
+			}
+			e.PreventDefault()
+		}
+	}
+}
+
+func (p *playground) renderConsole() app.UI {
+	c := p.console
+	return app.Section().Class("panel console").Aria("labelledby", "console-h").Body(
+		app.H2().ID("console-h").Text("Console"),
+		app.Div().Class("console-output").Role("log").Aria("live", "polite").Body(
+			app.If(len(c.entries) == 0, func() app.UI {
+				return app.P().Class("muted").Text(`Type etcdctl commands, e.g. put greeting hello, get greeting, get "" --prefix --keys-only, endpoint status -w table. "help" lists them.`)
+			}),
+			app.Range(c.entries).Slice(func(i int) app.UI {
+				en := c.entries[i]
+				status := "ok"
+				switch {
+				case en.pending:
+					status = "pending"
+				case en.failed:
+					status = "error"
+				}
+				out := en.out
+				if en.pending {
+					out = "…"
+				}
+				return app.Div().Class("console-entry "+status).DataSet("seq", en.seq).DataSet("status", status).Body(
+					app.Pre().Class("cmd").Text("$ etcdctl "+en.line),
+					app.Pre().Class("out").Text(out),
+				)
+			}),
+		),
+		app.Form().Class("console-form").
+			OnSubmit(func(ctx app.Context, e app.Event) { e.PreventDefault(); p.runConsole(ctx) }).
+			Body(
+				app.Label().For("console-input").Text("etcdctl"),
+				app.Input().ID("console-input").Type("text").Value(c.input).AutoComplete(false).Spellcheck(false).
+					Placeholder("get --prefix \"\"").
+					OnInput(func(ctx app.Context, e app.Event) { p.console.input = inputValue(ctx) }).
+					OnKeyDown(p.consoleKey),
+				app.Button().Type("submit").DataSet("action", "run").Text("Run"),
+			),
+	)
+}

@@ -1,0 +1,93 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// The event log: the cluster's events, newest first, filterable by kind and
+// by text.
+
+// maxLogRows bounds the rows rendered (the filters reach every kept event).
+const maxLogRows = 120
+
+// logKinds are the filter choices: label and the event kinds they match.
+var logKinds = []struct {
+	value, label string
+	kinds        []string
+}{
+	{"", "all", nil},
+	{"raft", "elections, leaders, terms", []string{"election", "leader", "term"}},
+	{"fault", "faults", []string{"fault"}},
+	{"client", "client requests", []string{"client"}},
+	{"snapshot", "snapshots", []string{"snapshot-sent", "snapshot-restored", "snapshot-saved"}},
+	{"stress", "stress", []string{"stress"}},
+	{"lease", "leases", []string{"lease"}},
+}
+
+func logMatches(filter string, ev EventView) bool {
+	for _, k := range logKinds {
+		if k.value != filter {
+			continue
+		}
+		if k.kinds == nil {
+			return true
+		}
+		for _, kind := range k.kinds {
+			if ev.Kind == kind {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}
+
+func (p *playground) renderEventLog() app.UI {
+	text := strings.ToLower(p.logText)
+	var rows []EventView
+	for i := len(p.events) - 1; i >= 0 && len(rows) < maxLogRows; i-- {
+		ev := p.events[i]
+		if logMatches(p.logKind, ev) && (text == "" || strings.Contains(strings.ToLower(ev.Text), text)) {
+			rows = append(rows, ev)
+		}
+	}
+	return app.Section().Class("panel events").Aria("labelledby", "events-h").Body(
+		app.H2().ID("events-h").Text("Events"),
+		app.Div().Class("row").Body(
+			app.Span().Class("field-inline").Body(
+				app.Label().For("log-kind").Text("show"),
+				app.Select().ID("log-kind").
+					OnChange(func(ctx app.Context, e app.Event) { p.logKind = inputValue(ctx) }).
+					Body(app.Range(logKinds).Slice(func(i int) app.UI {
+						k := logKinds[i]
+						return app.Option().Value(k.value).Selected(k.value == p.logKind).Text(k.label)
+					})),
+			),
+			app.Span().Class("field-inline grow").Body(
+				app.Label().For("log-text").Text("containing"),
+				app.Input().ID("log-text").Type("search").Value(p.logText).
+					OnInput(func(ctx app.Context, e app.Event) { p.logText = inputValue(ctx) }),
+			),
+		),
+		app.Ol().Class("log").Aria("label", "events, newest first").Body(
+			app.Range(rows).Slice(func(i int) app.UI {
+				ev := rows[i]
+				who := ""
+				if ev.Member != 0 {
+					who = p.view.name(ev.Member) + " · "
+				}
+				cls := "ev kind-" + ev.Kind
+				if ev.Kind == "client" && !ev.OK {
+					cls += " failed"
+				}
+				return app.Li().Class(cls).DataSet("kind", ev.Kind).Body(
+					app.Span().Class("when").Text(fmt.Sprintf("tick %d", ev.Tick)),
+					app.Span().Class("what").Text(who+ev.Text),
+				)
+			}),
+		),
+	)
+}

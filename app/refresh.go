@@ -1,0 +1,145 @@
+package app
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// refreshPeriod is how often the live view is polled and redrawn (20 Hz).
+const refreshPeriod = 50 * time.Millisecond
+
+// maxEvents bounds the events the page keeps for its log.
+const maxEvents = 400
+
+// linkKey names a directed link.
+type linkKey struct{ from, to uint64 }
+
+// liveView is what one refresh shows: a consistent copy of the engine's
+// state taken by the refresh goroutine.
+type liveView struct {
+	members  []MemberView
+	links    []LinkView
+	activity map[linkKey]uint64 // messages delivered per link since the previous refresh
+	now      uint64
+	paused   bool
+	stress   StressProgress
+	stressOn bool // a stress run was started (stress holds its progress)
+}
+
+// stressSlot hands the current stress run from the UI goroutine (which starts
+// runs) to the refresh goroutine (which polls its progress).
+type stressSlot struct {
+	mu  sync.Mutex
+	run StressRun
+}
+
+func (s *stressSlot) set(r StressRun) {
+	s.mu.Lock()
+	s.run = r
+	s.mu.Unlock()
+}
+
+func (s *stressSlot) get() StressRun {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.run
+}
+
+// startRefresh starts the one goroutine that polls the engine every
+// refreshPeriod and dispatches the result to the UI goroutine. A poll is
+// skipped while the previous update has not been applied yet, so a slow
+// frame never queues a backlog of updates.
+func (p *playground) startRefresh(ctx app.Context) {
+	eng, slot := p.eng, p.stressAt
+	ctx.Async(func() {
+		var (
+			after   uint64 // last event Seq fetched
+			prev    map[linkKey]uint64
+			pending atomic.Bool
+		)
+		t := time.NewTicker(refreshPeriod)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if pending.Load() {
+				continue
+			}
+			v := liveView{members: eng.Status(), links: eng.Links(), now: eng.Now(), paused: eng.Paused()}
+			evs := eng.Events(after)
+			if n := len(evs); n > 0 {
+				after = evs[n-1].Seq
+			}
+			v.activity = make(map[linkKey]uint64, len(v.links))
+			cur := make(map[linkKey]uint64, len(v.links))
+			for _, l := range v.links {
+				k := linkKey{l.From, l.To}
+				cur[k] = l.Delivered
+				if d, ok := prev[k]; ok && l.Delivered >= d {
+					v.activity[k] = l.Delivered - d
+				}
+			}
+			prev = cur
+			if r := slot.get(); r != nil {
+				v.stress, v.stressOn = r.Progress(), true
+			}
+			at := time.Now()
+			pending.Store(true)
+			ctx.Dispatch(func(ctx app.Context) {
+				pending.Store(false)
+				p.apply(v, evs, at)
+			})
+		}
+	})
+}
+
+// apply installs one refresh. UI goroutine.
+func (p *playground) apply(v liveView, evs []EventView, at time.Time) {
+	p.view = v
+	p.refreshes++
+	if len(evs) > 0 {
+		p.events = append(p.events, evs...)
+		if over := len(p.events) - maxEvents; over > 0 {
+			p.events = append(p.events[:0], p.events[over:]...)
+		}
+	}
+	p.chart.sample(v.members, at)
+	if p.client == 0 && len(v.members) > 0 {
+		p.client = v.members[0].ID
+	}
+}
+
+// leader returns the id of the member that is leader, preferring the
+// highest term when two claim it (an old leader cut off by a partition).
+func (v liveView) leader() uint64 {
+	var id, term uint64
+	for _, m := range v.members {
+		if m.State == "leader" && m.Term >= term {
+			id, term = m.ID, m.Term
+		}
+	}
+	return id
+}
+
+func (v liveView) member(id uint64) (MemberView, bool) {
+	for _, m := range v.members {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return MemberView{}, false
+}
+
+// name returns a member's display name.
+func (v liveView) name(id uint64) string {
+	if m, ok := v.member(id); ok && m.Name != "" {
+		return m.Name
+	}
+	return "member " + itoa(id)
+}

@@ -1,0 +1,98 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Bounds of the stress controls. The heaviest load the page allows is
+// maxStressRate puts per tick at the fastest speed.
+const (
+	maxStressRate  = 100
+	maxStressCount = 20000
+	maxStressKeys  = 10000
+	maxValueSize   = 4096
+)
+
+// stressForm holds the stress inputs as typed.
+type stressForm struct {
+	rate, count, keys, valueSize int
+	member                       uint64 // 0: round robin
+	err                          string
+}
+
+func (p *playground) renderStressPanel() app.UI {
+	f := p.stress
+	pr, on := p.view.stress, p.view.stressOn
+	pct := 0
+	if pr.Total > 0 {
+		pct = pr.Done * 100 / pr.Total
+	}
+	num := func(id, label string, value, max int, set func(int)) app.UI {
+		return app.Span().Class("field-inline").Body(
+			app.Label().For(id).Text(label),
+			app.Input().ID(id).Type("number").Min(1).Max(max).Step(1).Value(value).
+				OnChange(func(ctx app.Context, e app.Event) {
+					n, err := strconv.Atoi(inputValue(ctx))
+					if err != nil || n < 1 || n > max {
+						p.stress.err = fmt.Sprintf("%s must be a whole number from 1 to %d", label, max)
+						return
+					}
+					p.stress.err = ""
+					set(n)
+				}),
+		)
+	}
+	return app.Section().Class("panel").Aria("labelledby", "stress-h").Body(
+		app.H2().ID("stress-h").Text("Stress"),
+		app.Div().Class("row").Body(
+			num("stress-rate", "puts per tick", f.rate, maxStressRate, func(n int) { p.stress.rate = n }),
+			num("stress-count", "count", f.count, maxStressCount, func(n int) { p.stress.count = n }),
+		),
+		app.Div().Class("row").Body(
+			num("stress-keys", "keys", f.keys, maxStressKeys, func(n int) { p.stress.keys = n }),
+			num("stress-size", "value bytes", f.valueSize, maxValueSize, func(n int) { p.stress.valueSize = n }),
+			p.memberSelect("stress-member", "via", f.member, func(id uint64) { p.stress.member = id },
+				app.Option().Value("0").Selected(f.member == 0).Text("round robin")),
+		),
+		app.Div().Class("row").Body(
+			app.Button().Type("button").DataSet("action", "stress").Disabled(on && pr.Running).Text("Start stress").
+				OnClick(func(ctx app.Context, e app.Event) {
+					if p.stress.err != "" {
+						return
+					}
+					cfg := StressConfig{Member: p.stress.member, Rate: p.stress.rate, Count: p.stress.count,
+						Keys: p.stress.keys, ValueSize: p.stress.valueSize}
+					slot := p.stressAt
+					p.act(ctx, fmt.Sprintf("stress %d puts", cfg.Count), func(e Engine) error {
+						slot.set(e.Stress(cfg))
+						return nil
+					})
+				}),
+			app.Button().Type("button").DataSet("action", "stress-stop").Disabled(!on || !pr.Running).Text("Stop").
+				OnClick(func(ctx app.Context, e app.Event) {
+					slot := p.stressAt
+					p.act(ctx, "stop stress", func(Engine) error {
+						if r := slot.get(); r != nil {
+							r.Stop()
+						}
+						return nil
+					})
+				}),
+		),
+		app.If(f.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(f.err) }),
+		app.If(on, func() app.UI {
+			return app.Div().Class("stress-result").
+				DataSet("running", pr.Running).DataSet("done", pr.Done).DataSet("total", pr.Total).
+				DataSet("ok", pr.OK).DataSet("failed", pr.Failed).DataSet("p50", pr.P50).DataSet("p99", pr.P99).
+				Body(
+					app.Label().For("stress-progress").Text(fmt.Sprintf("%d of %d puts", pr.Done, pr.Total)),
+					app.Progress().ID("stress-progress").Max(max(pr.Total, 1)).Value(pr.Done).Text(fmt.Sprintf("%d%%", pct)),
+					app.P().Text(fmt.Sprintf("ok %d · failed %d · p50 %d ticks · p99 %d ticks%s",
+						pr.OK, pr.Failed, pr.P50, pr.P99, map[bool]string{true: " · running", false: ""}[pr.Running])),
+				)
+		}),
+	)
+}
