@@ -5,6 +5,7 @@ package durable
 import (
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"syscall/js"
 )
 
@@ -78,8 +79,14 @@ func DeleteIndexedDB(name string) error {
 type idbBackend struct {
 	db      js.Value // IDBDatabase
 	txOpts  js.Value // {durability: ...}
-	onClose js.Func  // releases onversionchange
+	onClose js.Func  // the onversionchange handler
+	// lost is set when another connection (a tab, or DeleteIndexedDB)
+	// deleted or upgraded the database and this one closed for it.
+	lost atomic.Bool
 }
+
+// errLost is returned by every call after the connection was given up.
+var errLost = fmt.Errorf("%w: the database was deleted or upgraded elsewhere (reset, or another tab)", ErrClosed)
 
 func openIDB(factory js.Value, name string, opt IDBOptions) (*idbBackend, error) {
 	if !factory.Truthy() {
@@ -114,6 +121,7 @@ func openIDB(factory js.Value, name string, opt IDBOptions) (*idbBackend, error)
 	// Another tab deleting or upgrading the database: let it proceed; our
 	// later transactions then fail with a clear error instead of blocking it.
 	b.onClose = js.FuncOf(func(this js.Value, args []js.Value) any {
+		b.lost.Store(true)
 		db.Call("close")
 		return nil
 	})
@@ -168,6 +176,9 @@ func idbRange(ns string, start, end []byte) js.Value {
 type txResult struct{ err error }
 
 func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued func()) error {
+	if b.lost.Load() {
+		return errLost
+	}
 	done := make(chan txResult, 1) // buffered: handlers never block
 	var tx js.Value
 	var oncomplete, onabort js.Func
@@ -223,6 +234,9 @@ func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 }
 
 func (b *idbBackend) get(ns string, key []byte) ([]byte, error) {
+	if b.lost.Load() {
+		return nil, errLost
+	}
 	var req js.Value
 	if err := jsTry(func() {
 		req = b.db.Call("transaction", idbStore, "readonly").Call("objectStore", idbStore).Call("get", idbKey(ns, key))
@@ -260,6 +274,9 @@ func (b *idbBackend) scan(ns string, start, end []byte, fn func(rec []byte) erro
 	}
 	lowerOpen := false
 	for {
+		if b.lost.Load() {
+			return errLost
+		}
 		var req js.Value
 		if err := jsTry(func() {
 			r := idbRange(ns, start, end)

@@ -5,6 +5,7 @@ package durable
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"syscall/js"
 	"testing"
 )
@@ -147,3 +148,36 @@ func TestIndexedDBScanPages(t *testing.T) {
 func TestRaftStorageIndexedDB(t *testing.T) { runRaftStorage(t, idbMedium) }
 
 func TestMemberRestartIndexedDB(t *testing.T) { testMemberRestart(t, idbMedium(t)) }
+
+// TestDeleteIndexedDBWhileOpen: "reset cluster" deletes the database even
+// while a connection is open (it closes on versionchange instead of
+// blocking the deletion); the old connection then fails clearly, and a new
+// one starts empty.
+func TestDeleteIndexedDBWhileOpen(t *testing.T) {
+	if !inBrowser() {
+		t.Skip("needs a browser")
+	}
+	const name = "durable-test-reset"
+	db, err := OpenIndexedDB(name, IDBOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := mustOpen(t, db, "member-1")
+	var b Batch
+	b.Put([]byte("k"), []byte("v"))
+	mustWrite(t, n, &b)
+	if err := DeleteIndexedDB(name); err != nil {
+		t.Fatalf("DeleteIndexedDB: %v", err)
+	}
+	if err := n.Write(&b); !errors.Is(err, ErrClosed) || !strings.Contains(err.Error(), "deleted or upgraded elsewhere") {
+		t.Fatalf("Write on a connection closed by the reset: %v, want ErrClosed saying why", err)
+	}
+	db.Close()
+	db, err = OpenIndexedDB(name, IDBOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer DeleteIndexedDB(name)
+	defer db.Close()
+	wantMissing(t, mustOpen(t, db, "member-1"), []byte("k"))
+}
