@@ -18,19 +18,19 @@ type Event struct {
 	LatencyTicks uint64
 }
 
-// eventRing keeps the latest events in a circular buffer. Invariant: the
-// ring holds the n events with Seq in [next-n, next), the oldest at
-// buf[head].
+// eventRing keeps the latest events in a circular buffer that grows up to
+// its capacity. Invariant: the ring holds the n events with Seq in
+// [next-n, next), the oldest at buf[head]; n == len(buf) <= cap.
 type eventRing struct {
 	mu   sync.Mutex
+	cap  int
 	buf  []Event
 	head int
-	n    int
 	next uint64
 }
 
 func newEventRing(capacity int) eventRing {
-	return eventRing{buf: make([]Event, capacity), next: 1}
+	return eventRing{cap: capacity, next: 1}
 }
 
 // emit appends e to the log, stamped with the next Seq and the current
@@ -42,9 +42,8 @@ func (c *Cluster) emit(e Event) {
 	defer r.mu.Unlock()
 	e.Seq = r.next
 	r.next++
-	if r.n < len(r.buf) {
-		r.buf[(r.head+r.n)%len(r.buf)] = e
-		r.n++
+	if len(r.buf) < r.cap {
+		r.buf = append(r.buf, e)
 		return
 	}
 	r.buf[r.head] = e
@@ -58,13 +57,14 @@ func (c *Cluster) Events(after uint64) []Event {
 	r := &c.events
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	first := r.next - uint64(r.n) // Seq of the oldest retained event
+	n := len(r.buf)
+	first := r.next - uint64(n) // Seq of the oldest retained event
 	skip := 0
 	if after >= first {
-		skip = int(min(after-first+1, uint64(r.n)))
+		skip = int(min(after-first+1, uint64(n)))
 	}
-	out := make([]Event, 0, r.n-skip)
-	for i := skip; i < r.n; i++ {
+	out := make([]Event, 0, n-skip)
+	for i := skip; i < n; i++ {
 		out = append(out, r.buf[(r.head+i)%len(r.buf)])
 	}
 	return out

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -215,5 +216,28 @@ func TestDriverPlayPauseStep(t *testing.T) {
 	ccancel()
 	if _, err := c.Put(cctx, 1, []byte("k"), []byte("v")); !errors.Is(err, context.Canceled) {
 		t.Fatalf("put with a cancelled context while paused: %v", err)
+	}
+}
+
+// The event ring keeps the latest EventLog events and reports them by Seq.
+func TestEventRing(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 1, EventLog: 4})
+	c.mu.Lock()
+	for i := 0; i < 10; i++ {
+		c.emit(Event{Kind: "test", Text: fmt.Sprint(i)})
+	}
+	c.mu.Unlock()
+	all := c.Events(0)
+	if len(all) != 4 || all[0].Seq != 7 || all[3].Seq != 10 || all[3].Text != "9" {
+		t.Fatalf("ring of 4 after 10 events: %+v", all)
+	}
+	if got := c.Events(8); len(got) != 2 || got[0].Seq != 9 {
+		t.Fatalf("Events(8): %+v", got)
+	}
+	if got := c.Events(10); len(got) != 0 {
+		t.Fatalf("Events(10): %+v", got)
+	}
+	if got := c.Events(3); len(got) != 4 {
+		t.Fatalf("Events(3) after the ring dropped 1..6: %+v", got)
 	}
 }
