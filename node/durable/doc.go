@@ -10,6 +10,20 @@
 //     A Namespace holds ordered binary keys; it is written by atomic batches
 //     and read by Get and Scan. Every record carries a CRC-32C checksum that
 //     is verified on every read (record.go).
+////   - RaftStorage (raftstorage.go): a member's raft state (node.Storage) on
+//     a Namespace, one batch per Save, with an in-memory mirror for raft's
+//     reads.
+//   - TabLock (tablock.go): one tab at a time writes a cluster (Web Locks).
+//
+// # Typical use (the cluster, in the browser)
+//
+//	lock, err := durable.LockTab("etcd-play", false) // ErrLocked: open elsewhere
+//	db, err := durable.OpenIndexedDB("etcd-play", durable.IDBOptions{})
+//	// errors.Is(err, durable.ErrUnavailable): db = durable.NewMemory(nil), tell the person
+//	ns, err := db.Open("member-1")
+//	st, err := durable.OpenRaftStorage(ns) // ErrCorrupt: refuse to start, offer db.Wipe("member-1")
+//	m, err := node.New(cfg, st)
+//	// clean stop: m.Stop(); ns.Close()   power loss: ns.Kill(); m.Stop()
 //
 // # Contracts
 //
