@@ -10,7 +10,7 @@
 //     A Namespace holds ordered binary keys; it is written by atomic batches
 //     and read by Get and Scan. Every record carries a CRC-32C checksum that
 //     is verified on every read (record.go).
-////   - RaftStorage (raftstorage.go): a member's raft state (node.Storage) on
+//   - RaftStorage (raftstorage.go): a member's raft state (node.Storage) on
 //     a Namespace, one batch per Save, with an in-memory mirror for raft's
 //     reads.
 //   - TabLock (tablock.go): one tab at a time writes a cluster (Web Locks).
