@@ -70,7 +70,7 @@ func (r *Recorder) Visualize(w io.Writer, timeout time.Duration) error {
 
 // history converts the records into porcupine operations. Failed and
 // pending writes return at end, after every recorded time; failed and
-// pending reads are left out.
+// pending reads, and discarded operations, are left out.
 func (r *Recorder) history() ([]porcupine.Operation, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -81,7 +81,7 @@ func (r *Recorder) history() ([]porcupine.Operation, error) {
 			return nil, fmt.Errorf("%w: operation %d has kind %v", ErrBadOp, id, rec.op.Kind)
 		}
 		failed := rec.unknown || rec.ret == 0
-		if failed && rec.op.Kind == KindGet {
+		if rec.discarded || failed && rec.op.Kind == KindGet {
 			continue
 		}
 		op := porcupine.Operation{ClientId: rec.client, Input: rec.op, Call: rec.call}

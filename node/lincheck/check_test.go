@@ -183,6 +183,32 @@ func TestInfoNamesTheFailingKey(t *testing.T) {
 	}
 }
 
+func TestDiscard(t *testing.T) {
+	var r Recorder
+	put := r.Invoke(0, Put("x", "1"))
+	if err := r.Discard(put); err != nil {
+		t.Fatal(err)
+	}
+	get := r.Invoke(1, Get("x"))
+	if err := r.Return(get, found("1"), nil, false); err != nil {
+		t.Fatal(err)
+	}
+	// The discarded put is not in the history, so reading its value is a
+	// violation; counted as possibly applied it would not be.
+	if res, err := r.Check(0); err != nil || res.OK || res.Ops != 1 {
+		t.Fatalf("Check = %+v, %v; want a violation over 1 op", res, err)
+	}
+	if err := r.Discard(put); !errors.Is(err, ErrDoubleReturn) {
+		t.Fatalf("second Discard = %v, want ErrDoubleReturn", err)
+	}
+	if err := r.Return(put, Output{}, nil, false); !errors.Is(err, ErrDoubleReturn) {
+		t.Fatalf("Return after Discard = %v, want ErrDoubleReturn", err)
+	}
+	if err := r.Discard(7); !errors.Is(err, ErrUnknownID) {
+		t.Fatalf("Discard(7) = %v, want ErrUnknownID", err)
+	}
+}
+
 func TestRecorderErrors(t *testing.T) {
 	var r Recorder
 	id := r.Invoke(0, Put("x", "1"))

@@ -18,7 +18,9 @@
 // A write that failed or timed out may still have been applied (the
 // proposal may have committed after the error), so it is recorded with an
 // unknown outcome and a return at the end of the history: the checker may
-// linearize it at any point after its invocation, or effectively never. A
+// linearize it at any point after its invocation, or effectively never.
+// Each such write multiplies the checker's search, so a caller that knows a
+// write was refused before it could take effect records it with Discard. A
 // read that failed has no effect and is left out. Only linearizable reads
 // belong in a history; serializable (possibly stale) reads do not.
 package lincheck
@@ -90,6 +92,8 @@ type record struct {
 	// unknown: the operation failed or timed out; for a write its effect
 	// is unknown, for a read it is left out of the history.
 	unknown bool
+	// discarded: the operation certainly had no effect; it is left out.
+	discarded bool
 }
 
 // Errors from Return and Check.
@@ -132,6 +136,26 @@ func (r *Recorder) Return(id int, out Output, err error, timedOut bool) error {
 		return nil
 	}
 	rec.out = out
+	return nil
+}
+
+// Discard records that operation id returned now without having had any
+// effect: it was refused before it could be applied (the member was down,
+// or knew no leader and never proposed it). It is left out of the history.
+// Use Return with an error when in doubt: discarding a write that was in
+// fact applied can only make Check report a violation, never hide one.
+func (r *Recorder) Discard(id int) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if id < 0 || id >= len(r.ops) {
+		return fmt.Errorf("%w: %d", ErrUnknownID, id)
+	}
+	rec := &r.ops[id]
+	if rec.ret != 0 {
+		return fmt.Errorf("%w: %d", ErrDoubleReturn, id)
+	}
+	r.now++
+	rec.ret, rec.discarded = r.now, true
 	return nil
 }
 
