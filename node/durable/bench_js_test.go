@@ -240,3 +240,30 @@ func BenchmarkIDBOpenRaftStorage(b *testing.B) {
 		st.Namespace().Close()
 	}
 }
+
+// BenchmarkIDBCreateSnapshot: storing a 10 MiB store snapshot (about
+// 100,000 small keys), which a member does every SnapshotCount entries.
+func BenchmarkIDBCreateSnapshot(b *testing.B) {
+	db := benchDB(b, "bench-createsnap", IDBOptions{})
+	st, err := OpenRaftStorage(mustOpenB(b, db, "member-1"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	boot := raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: []uint64{1}}}}
+	if err := st.Save(raftpb.HardState{Term: 1, Commit: 1}, nil, boot); err != nil {
+		b.Fatal(err)
+	}
+	data := make([]byte, 10<<20)
+	rand.New(rand.NewSource(1)).Read(data)
+	b.SetBytes(int64(len(data)))
+	i := uint64(1)
+	for b.Loop() {
+		i++
+		if err := st.Save(raftpb.HardState{Term: 1, Commit: i}, []raftpb.Entry{{Index: i, Term: 1}}, raftpb.Snapshot{}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := st.CreateSnapshot(i, &boot.Metadata.ConfState, data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

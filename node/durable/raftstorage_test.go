@@ -71,38 +71,91 @@ func TestRaftStorageMemory(t *testing.T) { runRaftStorage(t, memMedium) }
 // snapshots. After every step both must read the same, and so must a
 // RaftStorage reopened from the medium (a restart).
 func testRaftDifferential(t *testing.T, m medium) {
+	for seed := int64(1); seed <= 3; seed++ {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { raftDifferential(t, m, seed) })
+	}
+}
+
+// raftDiff applies each step to a RaftStorage and a node.MemoryStorage and
+// compares them, and a reopened RaftStorage, after every step.
+type raftDiff struct {
+	t    *testing.T
+	db   *DB
+	ns   string
+	got  *RaftStorage
+	want *node.MemoryStorage
+}
+
+func newRaftDiff(t *testing.T, m medium, ns string) *raftDiff {
 	db := m.open(t)
-	const ns = "member-1"
-	got := mustRaftStorage(t, db, ns)
-	want := node.NewMemoryStorage()
-	rng := rand.New(rand.NewSource(7))
+	return &raftDiff{t: t, db: db, ns: ns, got: mustRaftStorage(t, db, ns), want: node.NewMemoryStorage()}
+}
+
+func (d *raftDiff) both(step string, f func(s node.Storage) error) {
+	t := d.t
+	t.Helper()
+	errW, errG := f(d.want), f(d.got)
+	if (errW == nil) != (errG == nil) {
+		t.Fatalf("%s: MemoryStorage error %v, RaftStorage error %v", step, errW, errG)
+	}
+	w := raftState(t, d.want)
+	if g := raftState(t, d.got); g != w {
+		t.Fatalf("after %s:\ngot\n%s\nwant\n%s", step, g, w)
+	}
+	d.got.Namespace().Close()
+	d.got = mustRaftStorage(t, d.db, d.ns)
+	if g := raftState(t, d.got); g != w {
+		t.Fatalf("after %s, reopened:\ngot\n%s\nwant\n%s", step, g, w)
+	}
+}
+
+func (d *raftDiff) save(step string, hs raftpb.HardState, ents []raftpb.Entry, snap raftpb.Snapshot) {
+	d.t.Helper()
+	d.both(step, func(s node.Storage) error { return s.Save(hs, ents, snap) })
+}
+
+func bootSnap() raftpb.Snapshot {
+	return raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: []uint64{1, 2, 3}}}}
+}
+
+func entries(from, to, term uint64) []raftpb.Entry {
+	var ents []raftpb.Entry
+	for i := from; i <= to; i++ {
+		ents = append(ents, raftpb.Entry{Index: i, Term: term, Data: []byte(fmt.Sprintf("put %d@%d", i, term))})
+	}
+	return ents
+}
+
+// TestRaftStorageStraddlingChunk: one Save's entries (one chunk) are partly
+// compacted, then replaced from the middle, then from the first index
+// (a history the random one rarely produces).
+func TestRaftStorageStraddlingChunk(t *testing.T) {
+	d := newRaftDiff(t, memMedium(t), "member-1")
+	d.save("bootstrap", raftpb.HardState{Term: 1, Commit: 1}, nil, bootSnap())
+	d.save("append 2..11", raftpb.HardState{Term: 1, Commit: 6}, entries(2, 11, 1), raftpb.Snapshot{})
+	cs := raftpb.ConfState{Voters: []uint64{1, 2, 3}}
+	d.both("snapshot at 6", func(s node.Storage) error { _, err := s.CreateSnapshot(6, &cs, []byte("s6")); return err })
+	d.both("compact 4", func(s node.Storage) error { return s.Compact(4) })
+	// The chunk [2, 12) keeps 5..7 (2..4 are compacted) and gains 8..9.
+	d.save("replace from 8", raftpb.HardState{Term: 2, Commit: 6}, entries(8, 9, 2), raftpb.Snapshot{})
+	// Compacting to the snapshot leaves nothing of the old chunk below the
+	// next conflict at 7, so it goes entirely.
+	d.both("compact 6", func(s node.Storage) error { return s.Compact(6) })
+	d.save("replace from 7", raftpb.HardState{Term: 3, Commit: 6}, entries(7, 9, 3), raftpb.Snapshot{})
+	d.save("append 10", raftpb.HardState{Term: 3, Commit: 10}, entries(10, 10, 3), raftpb.Snapshot{})
+}
+
+func raftDifferential(t *testing.T, m medium, seed int64) {
+	d := newRaftDiff(t, m, fmt.Sprint("member-", seed))
+	want, both := d.want, d.both
+	rng := rand.New(rand.NewSource(seed))
 	var term, commit uint64 = 1, 0
-	check := func(step string) {
-		t.Helper()
-		w := raftState(t, want)
-		if g := raftState(t, got); g != w {
-			t.Fatalf("after %s:\ngot\n%s\nwant\n%s", step, g, w)
-		}
-		got.Namespace().Close()
-		got = mustRaftStorage(t, db, ns)
-		if g := raftState(t, got); g != w {
-			t.Fatalf("after %s, reopened:\ngot\n%s\nwant\n%s", step, g, w)
-		}
-	}
-	both := func(step string, f func(s node.Storage) error) {
-		t.Helper()
-		errW, errG := f(want), f(got)
-		if (errW == nil) != (errG == nil) {
-			t.Fatalf("%s: MemoryStorage error %v, RaftStorage error %v", step, errW, errG)
-		}
-		check(step)
-	}
 	// Bootstrap as node.New does.
 	both("bootstrap", func(s node.Storage) error {
 		return s.Save(raftpb.HardState{Term: 1, Commit: 1}, nil, raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{
 			Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: []uint64{1, 2, 3}}}})
 	})
-	for step := 0; step < 120; step++ {
+	for step := 0; step < 150; step++ {
 		last, _ := want.LastIndex()
 		first, _ := want.FirstIndex()
 		snap, _ := want.Snapshot()
@@ -114,12 +167,14 @@ func testRaftDifferential(t *testing.T, m medium) {
 				from = commit + 1 + uint64(rng.Intn(int(last-commit)))
 			}
 			var ents []raftpb.Entry
-			for i := 0; i < 1+rng.Intn(8); i++ {
+			for i := 0; i < 1+rng.Intn(12); i++ {
 				idx := from + uint64(i)
 				ents = append(ents, raftpb.Entry{Index: idx, Term: term, Data: []byte(fmt.Sprintf("put %d@%d", idx, term))})
 			}
 			end := ents[len(ents)-1].Index
-			commit = max(commit, end-uint64(rng.Intn(3)))
+			if lag := uint64(rng.Intn(8)); end > lag {
+				commit = max(commit, end-lag)
+			}
 			hs := raftpb.HardState{Term: term, Vote: 1, Commit: commit}
 			both(fmt.Sprintf("step %d: append %d..%d term %d", step, from, end, term), func(s node.Storage) error {
 				return s.Save(hs, ents, raftpb.Snapshot{})
@@ -216,15 +271,15 @@ func testRaftCorrupt(t *testing.T, m medium) {
 		t.Fatal(err)
 	}
 	s.Namespace().Close()
-	// Truncate entry 3's record.
-	rec, err := db.b.get("member-3", entryKey(3))
+	// Truncate the record of the chunk holding entries 2 and 3.
+	rec, err := db.b.get("member-3", entryKey(2))
 	if err != nil {
 		t.Fatal(err)
 	}
-	putRaw(t, db, "member-3", entryKey(3), rec[:len(rec)-1])
+	putRaw(t, db, "member-3", entryKey(2), rec[:len(rec)-1])
 	ns := mustOpen(t, db, "member-3")
 	_, err = OpenRaftStorage(ns)
-	wantCorrupt(t, err, "member-3", entryKey(3), "truncated")
+	wantCorrupt(t, err, "member-3", entryKey(2), "truncated")
 	// "Wipe this member's data": afterwards it opens empty, ready to be
 	// bootstrapped and caught up by the leader.
 	ns.Close()
@@ -235,17 +290,30 @@ func testRaftCorrupt(t *testing.T, m medium) {
 	if last, _ := s.LastIndex(); last != 0 {
 		t.Fatalf("wiped storage has last index %d", last)
 	}
-	// A gap in the log (a lost entry record) is corruption too.
-	if err := s.Save(raftpb.HardState{Term: 1, Commit: 3}, ents, boot); err != nil {
+	// A lost chunk record (a gap in the log) is corruption too.
+	if err := s.Save(raftpb.HardState{Term: 1, Commit: 1}, nil, boot); err != nil {
 		t.Fatal(err)
+	}
+	for _, e := range append(ents, raftpb.Entry{Index: 4, Term: 1}) {
+		if err := s.Save(raftpb.HardState{Term: 1, Commit: e.Index}, []raftpb.Entry{e}, raftpb.Snapshot{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ns = s.Namespace()
 	var b Batch
+	b.Delete(entryKey(3))
+	mustWrite(t, ns, &b)
+	ns.Close()
+	ns = mustOpen(t, db, "member-3")
+	_, err = OpenRaftStorage(ns)
+	wantCorrupt(t, err, "member-3", entryKey(4), "expected index 3")
+	// So is a log that does not resume right after the boundary.
+	b.Reset()
 	b.Delete(entryKey(2))
 	mustWrite(t, ns, &b)
 	ns.Close()
 	_, err = OpenRaftStorage(mustOpen(t, db, "member-3"))
-	wantCorrupt(t, err, "member-3", entryKey(3), "expected index 2")
+	wantCorrupt(t, err, "member-3", entryKey(4), "expected index 2")
 }
 
 func testRaftQuota(t *testing.T, m medium) {
