@@ -54,8 +54,7 @@ func (m *Member) Submit(op Op, done func(Result, error)) {
 		return
 	}
 
-	m.reqSeq++
-	c.id = m.cfg.ID<<56 | (m.cfg.Incarnation&0xffff)<<40 | m.reqSeq&(1<<40-1)
+	c.id = m.nextID()
 	r := &request{id: c.id}
 	switch kind {
 	case "put":
@@ -114,12 +113,20 @@ func (m *Member) flushProposals() {
 	m.propCalls = m.propCalls[:0]
 }
 
+// nextID returns a new request ID: the incarnation's idBase in the high 32
+// bits, a counter in the low 32. IDs of different incarnations (restarts,
+// epochs) differ with overwhelming probability, so an entry proposed by an
+// earlier incarnation never answers a call of this one.
+func (m *Member) nextID() uint64 {
+	m.reqSeq++
+	return m.idBase | m.reqSeq&(1<<32-1)
+}
+
 // proposeInternal proposes a request no client waits for (lease expiry).
 // Called with raftMu held. A dropped proposal is retried by the caller's
 // own schedule.
 func (m *Member) proposeInternal(r *request) {
-	m.reqSeq++
-	r.id = m.cfg.ID<<56 | (m.cfg.Incarnation&0xffff)<<40 | m.reqSeq&(1<<40-1)
+	r.id = m.nextID()
 	_ = m.rn.Propose(encodeRequest(r))
 }
 
@@ -132,7 +139,7 @@ func (m *Member) flushReads() {
 	}
 	m.readSeq++
 	var ctx [8]byte
-	binary.BigEndian.PutUint64(ctx[:], (m.cfg.Incarnation&0xffff)<<40|m.readSeq&(1<<40-1))
+	binary.BigEndian.PutUint64(ctx[:], m.idBase|m.readSeq&(1<<32-1))
 	b := &readBatch{ctx: string(ctx[:]), calls: m.reads, deadline: m.reads[0].deadline}
 	m.reads = nil
 	m.batches = append(m.batches, b)

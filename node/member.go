@@ -35,10 +35,13 @@ type Config struct {
 	RequestTimeoutTicks int
 
 	// Seed and Incarnation (how many times this member ID was started
-	// before) determine the member's election jitter stream and make its
-	// request IDs unique across restarts.
+	// before) determine the member's election jitter stream. Incarnation and
+	// Epoch make its request IDs unique across restarts: Epoch must differ
+	// between runs that share one Storage (a page reload over durable
+	// storage restarts every member at incarnation 0).
 	Seed        int64
 	Incarnation uint64
+	Epoch       uint64
 
 	// UnsafeLocalReads is a TEST-ONLY fault: a member that believes it is
 	// the leader serves linearizable reads from its local store without
@@ -107,6 +110,7 @@ type Member struct {
 	snapIndex uint64
 	confState raftpb.ConfState
 
+	idBase    uint64 // high 32 bits of every request ID of this incarnation
 	reqSeq    uint64
 	props     []raftpb.Entry   // writes submitted since the last flush...
 	propCalls []*call          // ...and their calls, index for index
@@ -154,6 +158,7 @@ func New(cfg Config, st Storage) (*Member, error) {
 		id:     cfg.ID,
 		st:     st,
 		stream: newStream(cfg.Seed, cfg.ID, cfg.Incarnation),
+		idBase: splitmix(splitmix(splitmix(cfg.ID)^cfg.Epoch)^cfg.Incarnation) &^ (1<<32 - 1),
 		waits:  map[uint64]*call{},
 		leases: map[int64]*leaseClock{},
 	}

@@ -48,6 +48,11 @@ type Config struct {
 	// NewStorage creates member id's durable storage once, at New; nil
 	// means in-memory (node.MemoryStorage). Kill keeps it, Restart reuses it.
 	NewStorage func(id uint64) (node.Storage, error)
+	// Epoch must differ between runs that reopen the same durable storage
+	// (page reloads): it keeps request IDs of the earlier run from
+	// answering calls of this one (see node.Config.Epoch). 0 is fine for a
+	// fresh in-memory cluster.
+	Epoch uint64
 
 	// UnsafeLocalReads is a TEST-ONLY fault (see node.Config): leaders
 	// serve linearizable reads locally without ReadIndex.
@@ -174,6 +179,7 @@ func (c *Cluster) startMember(id uint64) (*node.Member, error) {
 		RequestTimeoutTicks: c.cfg.RequestTimeoutTicks,
 		Seed:                c.cfg.Seed,
 		Incarnation:         inc,
+		Epoch:               c.cfg.Epoch,
 		UnsafeLocalReads:    c.cfg.UnsafeLocalReads,
 		Send:                func(msgs []raftpb.Message) { c.net.Send(id, msgs) },
 		OnEvent:             func(e node.Event) { c.emit(Event{Kind: e.Kind, Member: id, Text: e.Text}) },
