@@ -241,3 +241,44 @@ func TestEventRing(t *testing.T) {
 		t.Fatalf("Events(3) after the ring dropped 1..6: %+v", got)
 	}
 }
+
+// A new leader takes over lease expiry: it extends every lease on election
+// (no early expiry after a failover) and then revokes the expired ones.
+func TestLeaseSurvivesFailoverThenExpires(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 6})
+	l := waitLeader(t, c, 200)
+	f := follower(t, c, l)
+	res, err := call(t, c, f, Op{LeaseGrant: &mvcc.LeaseGrantRequest{TTL: 4}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.LeaseGrant.ID
+	if _, err := call(t, c, f, Op{Put: &mvcc.PutRequest{Key: []byte("leased"), Value: []byte("x"), Lease: id}}); err != nil {
+		t.Fatal(err)
+	}
+	granted := c.Now()
+	c.Kill(l)
+	c.Tick()
+	nl := waitLeader(t, c, 100)
+	elected := c.Now()
+	// The new leader counts the full TTL from its election.
+	tickUntil(t, c, 200, "lease revoked by the new leader", func() bool {
+		for _, s := range c.Status() {
+			if s.State != "down" && s.Keys != 0 {
+				return false
+			}
+		}
+		return true
+	})
+	if c.Now() < elected+4*node.TicksPerSecond {
+		t.Fatalf("lease of 4 s granted at tick %d, new leader %d elected at %d, revoked at %d: too early",
+			granted, nl, elected, c.Now())
+	}
+	revokers := map[uint64]bool{}
+	for _, e := range eventsOf(c, "lease") {
+		revokers[e.Member] = true
+	}
+	if !revokers[nl] || revokers[l] {
+		t.Fatalf("lease revoked by %v, want the new leader %d only", revokers, nl)
+	}
+}
