@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"flag"
+	"strings"
+	"sync"
 	"testing"
 )
 
@@ -11,8 +13,11 @@ var (
 	chaosFirst = flag.Int64("chaos.first", 1, "first chaos seed TestChaos runs")
 )
 
-// TestChaos runs many seeded chaos scenarios (see runChaos), in parallel.
-// A failure prints the seed and the one-line command that replays it.
+// TestChaos runs many seeded chaos scenarios (see runChaos), two at a time.
+// A failure prints the seed and the one-line command that replays it. Over
+// 100 seeds or more it also checks that the runs exercised what they are
+// meant to: kills and restarts, partitions, new leaders, snapshots sent to
+// followers and restored, and a real client history.
 func TestChaos(t *testing.T) {
 	if *chaosSeed != 0 {
 		rep, err := runChaos(chaosOptions{Seed: *chaosSeed})
@@ -28,14 +33,68 @@ func TestChaos(t *testing.T) {
 	if testing.Short() {
 		n = min(n, 50)
 	}
-	for seed := *chaosFirst; seed < *chaosFirst+int64(n); seed++ {
-		t.Run("", func(t *testing.T) {
-			t.Parallel()
-			rep, err := runChaos(chaosOptions{Seed: seed})
-			if err != nil {
-				t.Fatalf("%s\n%v\nlast events:\n%s\nreplay: go test ./node/cluster -run 'TestChaos$' -chaos.seed=%d -v",
-					rep.Summary, err, tail(rep.Events, 40), seed)
-			}
-		})
+	var (
+		mu   sync.Mutex
+		runs = map[string]int{} // feature -> runs that showed it
+		ops  int
+	)
+	t.Run("seeds", func(t *testing.T) {
+		for seed := *chaosFirst; seed < *chaosFirst+int64(n); seed++ {
+			t.Run("", func(t *testing.T) {
+				t.Parallel()
+				rep, err := runChaos(chaosOptions{Seed: seed})
+				if err != nil {
+					t.Fatalf("%s\n%v\nlast events:\n%s\nreplay: go test ./node/cluster -run 'TestChaos$' -chaos.seed=%d -v",
+						rep.Summary, err, tail(rep.Events, 40), seed)
+				}
+				mu.Lock()
+				defer mu.Unlock()
+				for _, f := range features(rep.Events) {
+					runs[f]++
+				}
+				ops += rep.Lin.Ops
+			})
+		}
+	})
+	if t.Failed() {
+		return
 	}
+	t.Logf("%d seeds, %d checked operations; runs showing each feature: %v", n, ops, runs)
+	if n < 100 {
+		return
+	}
+	for _, f := range []string{"kill", "restart", "partition", "new term", "snapshot sent", "snapshot restored"} {
+		if runs[f] < n/2 {
+			t.Errorf("only %d of %d runs showed %q: the chaos no longer exercises it", runs[f], n, f)
+		}
+	}
+	if ops < 100*n {
+		t.Errorf("only %d operations checked over %d runs: the workload is too thin", ops, n)
+	}
+}
+
+// features names what a run's event log shows happened.
+func features(events []Event) []string {
+	seen := map[string]bool{}
+	for _, e := range events {
+		switch {
+		case e.Kind == "fault" && strings.Contains(e.Text, " killed"):
+			seen["kill"] = true
+		case e.Kind == "fault" && strings.Contains(e.Text, " restarted"):
+			seen["restart"] = true
+		case e.Kind == "fault" && strings.HasPrefix(e.Text, "partition"):
+			seen["partition"] = true
+		case e.Kind == "term":
+			seen["new term"] = true
+		case e.Kind == "snapshot-sent":
+			seen["snapshot sent"] = true
+		case e.Kind == "snapshot-restored":
+			seen["snapshot restored"] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for f := range seen {
+		out = append(out, f)
+	}
+	return out
 }
