@@ -6,6 +6,15 @@ import "sync"
 // use: reads share mu, writes (and watch registration) hold it exclusively.
 // No method blocks on anything but mu: watchers are fed with non-blocking
 // sends, and the store never starts a goroutine or reads a clock.
+//
+// Request byte slices are copied in. Byte slices in responses and watch
+// events (keys, values) share the store's memory: callers must treat them
+// as read-only.
+//
+// Layout: idx (index.go, key_index.go) maps each key to its revisions
+// grouped in generations; log (revlog.go) holds every stored revision's
+// value once, in revision order, which is what HashKV, watch catch-up and
+// Snapshot iterate.
 type Store struct {
 	mu sync.RWMutex
 
