@@ -27,9 +27,16 @@ func (p *playground) act(ctx app.Context, label string, f func(Engine) error) {
 	})
 }
 
-// onAct returns a click handler that calls act.
-func (p *playground) onAct(label string, f func(Engine) error) app.EventHandler {
-	return func(ctx app.Context, e app.Event) { p.act(ctx, label, f) }
+// onAct returns a click handler that calls act, and its event scope.
+//
+// go-app keeps the handler installed at an element's first render when the
+// new one has the same code pointer and scope, and every onAct closure
+// shares one code pointer: the scope (the label) is what makes a button that
+// changes its action in place (Kill becoming Restart) get the new handler.
+// So label must name everything f captures; handlers that need current state
+// read it from p when they run instead.
+func (p *playground) onAct(label string, f func(Engine) error) (app.EventHandler, app.EventOption) {
+	return func(ctx app.Context, e app.Event) { p.act(ctx, label, f) }, app.EventScope(label)
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }

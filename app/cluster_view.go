@@ -127,8 +127,16 @@ func (p *playground) renderLink(l LinkView, a, b point, delivered uint64) app.UI
 	}
 	from, to := l.From, l.To
 	label := linkLabel(p.view, l)
+	// toggle reads the link's state when it runs: go-app keeps a handler's
+	// first closure across renders, so a captured l.Cut would go stale.
 	toggle := func(ctx app.Context) {
-		if l.Cut {
+		cut := false
+		for _, cur := range p.view.links {
+			if cur.From == from && cur.To == to {
+				cut = cur.Cut
+			}
+		}
+		if cut {
 			p.act(ctx, fmt.Sprintf("heal %d→%d", from, to), func(e Engine) error { e.HealLink(from, to); return nil })
 		} else {
 			p.act(ctx, fmt.Sprintf("cut %d→%d", from, to), func(e Engine) error { e.Cut(from, to); return nil })

@@ -23,7 +23,8 @@ const helpText = `etcdctl-style commands (flags as etcdctl; --endpoints=m2 picks
       [--sort-by=CREATE|KEY|MODIFY|VALUE|VERSION]
   del <key> [range_end] [--prefix|--from-key] [--prev-kv]
   endpoint status [-w table]     endpoint hashkv [-w table]     member list [-w table]
-  global: --hex (keys and values as \xNN)`
+  global: --hex (keys and values as \xNN)
+  quoting as in a shell: 'single', "double", and $'\x00\n' for binary bytes`
 
 func (c command) bytes(b []byte) string {
 	if c.hex {

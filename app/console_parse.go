@@ -130,7 +130,9 @@ func parseCommand(line string) (command, error) {
 
 // splitWords splits a line as a POSIX shell would for plain words: blanks
 // separate words; 'single quotes' are literal; "double quotes" allow \" \\
-// \$ and \` escapes; a backslash outside quotes escapes the next character.
+// \$ and \` escapes; a backslash outside quotes escapes the next character;
+// bash's $'...' quoting reads \xHH, \n, \t, \r, \\, \' and \" escapes, the way
+// to enter binary bytes.
 func splitWords(line string) ([]string, error) {
 	var words []string
 	var cur strings.Builder
@@ -144,6 +146,13 @@ func splitWords(line string) ([]string, error) {
 				cur.Reset()
 				inWord = false
 			}
+		case ch == '$' && i+1 < len(line) && line[i+1] == '\'':
+			inWord = true
+			n, err := ansiCQuoted(line[i+2:], &cur)
+			if err != nil {
+				return nil, err
+			}
+			i += 1 + n
 		case ch == '\'':
 			inWord = true
 			j := strings.IndexByte(line[i+1:], '\'')
@@ -186,6 +195,52 @@ func splitWords(line string) ([]string, error) {
 		words = append(words, cur.String())
 	}
 	return words, nil
+}
+
+// ansiCQuoted decodes the body of a $'...' word from s (which starts after
+// the opening quote) into cur and returns how many bytes of s it consumed,
+// closing quote included.
+func ansiCQuoted(s string, cur *strings.Builder) (int, error) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\'' {
+			return i + 1, nil
+		}
+		if c != '\\' || i+1 == len(s) {
+			cur.WriteByte(c)
+			continue
+		}
+		i++
+		switch e := s[i]; e {
+		case 'n':
+			cur.WriteByte('\n')
+		case 't':
+			cur.WriteByte('\t')
+		case 'r':
+			cur.WriteByte('\r')
+		case '\\', '\'', '"':
+			cur.WriteByte(e)
+		case 'x':
+			j := i + 1
+			for j < len(s) && j < i+3 && isHex(s[j]) {
+				j++
+			}
+			if j == i+1 {
+				return 0, errors.New(`\x needs hex digits in $'...'`)
+			}
+			v, _ := strconv.ParseUint(s[i+1:j], 16, 8)
+			cur.WriteByte(byte(v))
+			i = j - 1
+		default:
+			cur.WriteByte('\\')
+			cur.WriteByte(e)
+		}
+	}
+	return 0, errors.New("unterminated $' quote")
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // splitFlags separates positional arguments from --flags (also accepted:

@@ -15,6 +15,9 @@ func TestParseCommand(t *testing.T) {
 		{"etcdctl put foo bar", command{kind: cmdPut, key: []byte("foo"), value: []byte("bar")}},
 		{`put "a key" 'it''s'`, command{kind: cmdPut, key: []byte("a key"), value: []byte("its")}},
 		{`put k "say \"hi\" \\ \n"`, command{kind: cmdPut, key: []byte("k"), value: []byte(`say "hi" \ \n`)}},
+		{`put bin $'\x00\xff\x7'`, command{kind: cmdPut, key: []byte("bin"), value: []byte{0, 0xff, 7}}},
+		{`put $'a\'b\n' $'\t\\\q'`, command{kind: cmdPut, key: []byte("a'b\n"), value: []byte("\t\\\\q")}},
+		{`put a$'\x41'b c`, command{kind: cmdPut, key: []byte("aAb"), value: []byte("c")}},
 		{`put a\ b c`, command{kind: cmdPut, key: []byte("a b"), value: []byte("c")}},
 		{`put k ""`, command{kind: cmdPut, key: []byte("k"), value: []byte{}}},
 		{"put -- k --v", command{kind: cmdPut, key: []byte("k"), value: []byte("--v")}},
@@ -98,6 +101,8 @@ func TestParseCommandMalformed(t *testing.T) {
 		{`put "k v`, `unterminated " quote`},
 		{`put 'k v`, "unterminated ' quote"},
 		{`put k v\`, "trailing backslash"},
+		{`put k $'abc`, "unterminated $' quote"},
+		{`put k $'\xzz'`, `\x needs hex digits`},
 	}
 	for _, tt := range tests {
 		_, err := parseCommand(tt.line)

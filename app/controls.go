@@ -23,14 +23,15 @@ func (p *playground) renderTimeControls() app.UI {
 	}
 	return app.Div().Class("time").Role("group").Aria("label", "time").Body(
 		app.Button().Type("button").DataSet("action", playAction).Text(playLabel).
-			OnClick(p.onAct(playAction, func(e Engine) error {
-				if playAction == "play" {
-					e.Play()
+			OnClick(func(ctx app.Context, e app.Event) {
+				// Decided at click time: go-app keeps the first closure of a
+				// handler, so render-time captures would go stale.
+				if p.view.paused {
+					p.act(ctx, "play", func(e Engine) error { e.Play(); return nil })
 				} else {
-					e.Pause()
+					p.act(ctx, "pause", func(e Engine) error { e.Pause(); return nil })
 				}
-				return nil
-			})),
+			}),
 		app.Button().Type("button").DataSet("action", "step").Text("Step 1 tick").
 			Aria("label", "step one tick (pauses)").
 			OnClick(p.onAct("step", func(e Engine) error { e.Step(); return nil })),
@@ -82,19 +83,25 @@ func (p *playground) renderClusterControls() app.UI {
 		app.Div().Class("row").Role("group").Aria("label", "partition presets").Body(
 			app.Button().Type("button").DataSet("action", "isolate-leader").Disabled(leader == 0).
 				Text("Isolate leader").
-				OnClick(p.onAct("isolate the leader", func(e Engine) error {
-					if leader == 0 {
-						return fmt.Errorf("there is no leader")
-					}
-					e.Isolate(leader)
-					return nil
-				})),
+				OnClick(func(ctx app.Context, e app.Event) {
+					leader := p.view.leader() // at click time, not render time
+					p.act(ctx, "isolate the leader", func(e Engine) error {
+						if leader == 0 {
+							return fmt.Errorf("there is no leader")
+						}
+						e.Isolate(leader)
+						return nil
+					})
+				}),
 			app.Button().Type("button").DataSet("action", "split").Disabled(len(minority) == 0).
 				Text(fmt.Sprintf("Split %d|%d", len(minority), len(majority))).
-				OnClick(p.onAct(fmt.Sprintf("split %d|%d", len(minority), len(majority)), func(e Engine) error {
-					e.Partition(minority, majority)
-					return nil
-				})),
+				OnClick(func(ctx app.Context, e app.Event) {
+					minority, majority := splitGroups(p.memberIDs())
+					p.act(ctx, fmt.Sprintf("split %d|%d", len(minority), len(majority)), func(e Engine) error {
+						e.Partition(minority, majority)
+						return nil
+					})
+				}),
 			app.Button().Type("button").DataSet("action", "heal").Text("Heal all").
 				OnClick(p.onAct("heal all", func(e Engine) error { e.HealAll(); return nil })),
 		),
