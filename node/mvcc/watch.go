@@ -106,8 +106,12 @@ func (ws *WatchStream) Chan() <-chan WatchResponse { return ws.ch }
 // 0 or after the current revision: events from the next revision (or
 // StartRev if later). An older StartRev: history is replayed by
 // SyncWatchers, or, if StartRev is compacted, the watcher gets one response
-// with CompactRevision set and Canceled, then is gone.
+// with CompactRevision set and Canceled, then is gone. A negative StartRev
+// is refused with ErrCompacted, as etcd does.
 func (ws *WatchStream) Watch(r WatchRequest) (int64, error) {
+	if r.StartRev < 0 {
+		return -1, ErrCompacted // etcd's gRPC layer refuses it with this reason
+	}
 	if len(r.End) != 0 && !isOpenEnd(r.End) && bytes.Compare(r.Key, r.End) >= 0 {
 		return -1, ErrEmptyWatcherRange
 	}

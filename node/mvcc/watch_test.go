@@ -202,6 +202,8 @@ func TestWatchErrorsAndClose(t *testing.T) {
 	ws := s.NewWatchStream(0)
 	_, err := ws.Watch(WatchRequest{Key: []byte("b"), End: []byte("a")})
 	wantErr(t, err, ErrEmptyWatcherRange)
+	_, err = ws.Watch(WatchRequest{Key: []byte("b"), StartRev: -1})
+	wantErr(t, err, ErrCompacted)
 	wantErr(t, ws.Cancel(7), ErrWatcherNotExist)
 	mustWatch(t, ws, WatchRequest{Key: []byte("a")})
 	ws.Close()
