@@ -54,8 +54,10 @@ func runChaos(opts chaosOptions) (chaosReport, error) {
 	rng := mrand.New(mrand.NewPCG(uint64(opts.Seed), 0xc4a05))
 	inv := newInvariants()
 	cfg := Config{
-		Members:            []int{3, 5, 5, 5, 7}[rng.IntN(5)],
+		Members:            []int{1, 3, 5, 5, 5, 7}[rng.IntN(6)],
 		Seed:               opts.Seed,
+		ElectionTicks:      []int{5, 10, 10, 20}[rng.IntN(4)],
+		HeartbeatTicks:     1 + rng.IntN(2),
 		SnapshotCount:      []uint64{8, 20, 50, 100}[rng.IntN(4)],
 		CatchUpCount:       []uint64{2, 10, 30}[rng.IntN(3)],
 		DisablePreVote:     rng.IntN(8) == 0,
@@ -68,8 +70,9 @@ func runChaos(opts chaosOptions) (chaosReport, error) {
 		opts.Tune(&cfg)
 	}
 	var rep chaosReport
-	rep.Summary = fmt.Sprintf("seed %d: %d members, snapshot every %d (keep %d), prevote %t, checkquorum %t",
-		opts.Seed, cfg.Members, cfg.SnapshotCount, cfg.CatchUpCount, !cfg.DisablePreVote, !cfg.DisableCheckQuorum)
+	rep.Summary = fmt.Sprintf("seed %d: %d members, election %d ticks, heartbeat %d, snapshot every %d (keep %d), prevote %t, checkquorum %t",
+		opts.Seed, cfg.Members, cfg.ElectionTicks, cfg.HeartbeatTicks, cfg.SnapshotCount, cfg.CatchUpCount,
+		!cfg.DisablePreVote, !cfg.DisableCheckQuorum)
 	c, err := New(cfg)
 	if err != nil {
 		return rep, err
