@@ -35,10 +35,14 @@ var (
 type CorruptError struct {
 	Namespace string // the member's namespace
 	Key       []byte // the key the record was read under
+	Record    string // what the record holds, for a person ("raft hard state"); may be empty
 	Reason    string // what was wrong, for a person
 }
 
 func (e *CorruptError) Error() string {
+	if e.Record != "" {
+		return fmt.Sprintf("durable: %s: corrupt %s (key %q): %s", e.Namespace, e.Record, e.Key, e.Reason)
+	}
 	return fmt.Sprintf("durable: corrupt record in %q at key %q: %s", e.Namespace, e.Key, e.Reason)
 }
 

@@ -181,3 +181,5 @@ func TestDeleteIndexedDBWhileOpen(t *testing.T) {
 	defer db.Close()
 	wantMissing(t, mustOpen(t, db, "member-1"), []byte("k"))
 }
+
+func TestMemberPowerLossIndexedDB(t *testing.T) { testMemberPowerLoss(t, idbMedium(t)) }

@@ -59,14 +59,63 @@ type RaftStorage struct {
 func OpenRaftStorage(ns *Namespace) (*RaftStorage, error) {
 	s := &RaftStorage{ns: ns, mem: raft.NewMemoryStorage()}
 	if err := s.load(); err != nil {
+		var ce *CorruptError
+		if errors.As(err, &ce) && ce.Record == "" {
+			ce.Record = describeKey(ce.Key)
+		}
 		return nil, err
 	}
 	return s, nil
 }
 
-// Namespace is the namespace the storage writes to (Kill or Close it to stop
-// the member's disk).
+// describeKey names a raft record for a person.
+func describeKey(k []byte) string {
+	switch {
+	case string(k) == string(keyHardState):
+		return "raft hard state"
+	case string(k) == string(keySnapshot):
+		return "raft snapshot"
+	case string(k) == string(keyBoundary):
+		return "raft log boundary"
+	case len(k) == 9 && k[0] == entryPrefix:
+		return fmt.Sprintf("raft log entries from index %d", binary.BigEndian.Uint64(k[1:]))
+	}
+	return "record"
+}
+
+// Namespace is the namespace the storage writes to.
 func (s *RaftStorage) Namespace() *Namespace { return s.ns }
+
+// Kill is power loss for this member's disk (Namespace.Kill): a Save in
+// flight is abandoned and returns ErrKilled, so the member never sends that
+// Ready's messages; every later write fails until Reopen. Safe to call from
+// any goroutine while the member runs: that is what makes the loss real.
+func (s *RaftStorage) Kill() { s.ns.Kill() }
+
+// Close is a clean stop of this member's disk: it waits for a Save in
+// flight. Later writes fail with ErrClosed until Reopen.
+func (s *RaftStorage) Close() error { return s.ns.Close() }
+
+// Reopen makes a closed or killed storage usable again, reloading the raft
+// state from the medium: exactly what survived (after a power loss the
+// mirror may lag or lead the medium, so it is rebuilt). An open storage is
+// closed cleanly first. Call it only while no member uses s (between a
+// member's Stop and the node.New of its restart). On ErrCorrupt s stays
+// closed (offer DB.Wipe, then Reopen again).
+func (s *RaftStorage) Reopen() error {
+	s.ns.Close()
+	ns, err := s.ns.db.Open(s.ns.name)
+	if err != nil {
+		return err
+	}
+	fresh, err := OpenRaftStorage(ns)
+	if err != nil {
+		ns.Close()
+		return err
+	}
+	*s = *fresh
+	return nil
+}
 
 func (s *RaftStorage) corrupt(key []byte, format string, args ...any) error {
 	return &CorruptError{Namespace: s.ns.Name(), Key: clone(key), Reason: fmt.Sprintf(format, args...)}

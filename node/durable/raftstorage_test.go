@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"strings"
 	"testing"
 
 	"go.etcd.io/raft/v3"
@@ -248,7 +249,7 @@ func testRaftPowerLoss(t *testing.T, m medium) {
 			[]raftpb.Entry{{Index: 4, Term: 3, Data: []byte("lost")}}, raftpb.Snapshot{})
 	}()
 	<-issued
-	s.Namespace().Kill()
+	s.Kill()
 	release()
 	db.testHookIssued = nil
 	if err := <-saved; !errors.Is(err, ErrKilled) {
@@ -257,8 +258,30 @@ func testRaftPowerLoss(t *testing.T, m medium) {
 	if got := raftState(t, s); got != before {
 		t.Fatalf("failed Save changed the mirror:\n%s\nwant\n%s", got, before)
 	}
-	if got := raftState(t, mustRaftStorage(t, db, "member-2")); got != before {
+	// Restart on the same object (the cluster keeps storages across
+	// restarts): Reopen reloads what survived.
+	if err := s.Save(raftpb.HardState{Term: 3}, nil, raftpb.Snapshot{}); !errors.Is(err, ErrKilled) {
+		t.Fatalf("Save after power loss: %v, want ErrKilled", err)
+	}
+	if err := s.Reopen(); err != nil {
+		t.Fatalf("Reopen: %v", err)
+	}
+	if got := raftState(t, s); got != before {
 		t.Fatalf("after restart:\n%s\nwant the state of the last acknowledged Save:\n%s", got, before)
+	}
+	if err := s.Save(raftpb.HardState{Term: 3, Vote: 2, Commit: 3}, nil, raftpb.Snapshot{}); err != nil {
+		t.Fatalf("Save after Reopen: %v", err)
+	}
+	// A clean Close followed by Reopen keeps everything.
+	after := raftState(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Reopen(); err != nil {
+		t.Fatal(err)
+	}
+	if got := raftState(t, s); got != after {
+		t.Fatalf("after Close and Reopen:\n%s\nwant\n%s", got, after)
 	}
 }
 
@@ -280,6 +303,9 @@ func testRaftCorrupt(t *testing.T, m medium) {
 	ns := mustOpen(t, db, "member-3")
 	_, err = OpenRaftStorage(ns)
 	wantCorrupt(t, err, "member-3", entryKey(2), "truncated")
+	if msg := err.Error(); !strings.Contains(msg, "member-3: corrupt raft log entries from index 2") {
+		t.Fatalf("message %q does not name the member and the record", msg)
+	}
 	// "Wipe this member's data": afterwards it opens empty, ready to be
 	// bootstrapped and caught up by the leader.
 	ns.Close()
