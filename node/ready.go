@@ -31,23 +31,33 @@ func (m *Member) HandleReady() error {
 	if m.stopped {
 		return nil
 	}
-	var err error
 	m.withRaft(func() {
 		m.flushProposals()
 		m.flushReads()
-		for i := 0; i < maxReadiesPerRound && m.rn.HasReady(); i++ {
-			if err = m.handleOne(); err != nil {
-				return
-			}
-		}
-		m.serveReads()
-		err = m.maybeSnapshot()
 	})
-	return err
+	for i := 0; i < maxReadiesPerRound; i++ {
+		var rd raft.Ready
+		ready := false
+		m.withRaft(func() {
+			if ready = m.rn.HasReady(); ready {
+				rd = m.rn.Ready()
+			}
+		})
+		if !ready {
+			break
+		}
+		if err := m.handleOne(rd); err != nil {
+			return err
+		}
+	}
+	m.serveReads()
+	return m.maybeSnapshot()
 }
 
-func (m *Member) handleOne() error {
-	rd := m.rn.Ready()
+// handleOne handles one Ready. Only Advance (and snapshot reports) touch
+// the RawNode, under raftMu; persisting and applying run without it, so
+// members of one cluster can do that work in parallel.
+func (m *Member) handleOne(rd raft.Ready) error {
 	if rd.SoftState != nil {
 		m.observeSoftState(*rd.SoftState, rd.HardState.Term)
 	}
@@ -89,14 +99,15 @@ func (m *Member) handleOne() error {
 	}
 
 	// 4. Advance.
-	m.rn.Advance(rd)
-
-	// The transport gives no delivery receipts: a snapshot counts as
-	// delivered once handed over. If it was lost, the follower rejects
-	// the next append probe and raft sends a new snapshot.
-	for _, to := range snapTo {
-		m.rn.ReportSnapshot(to, raft.SnapshotFinish)
-	}
+	m.withRaft(func() {
+		m.rn.Advance(rd)
+		// The transport gives no delivery receipts: a snapshot counts as
+		// delivered once handed over. If it was lost, the follower rejects
+		// the next append probe and raft sends a new snapshot.
+		for _, to := range snapTo {
+			m.rn.ReportSnapshot(to, raft.SnapshotFinish)
+		}
+	})
 	return nil
 }
 

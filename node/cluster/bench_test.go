@@ -17,18 +17,52 @@ import (
 //	go test -run '^$' -bench . ./node/cluster
 //	PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm go test -run '^$' -bench . ./node/cluster
 
-const benchValueSize = 16
+// The workload: 16-byte values over 10,000 keys. Every benchCompactEvery
+// puts the client compacts the store's history up to the last revision it
+// saw, as etcd's auto-compaction would, so the store (and each raft
+// snapshot of it) stays bounded and the cost per put does not grow with b.N.
+const (
+	benchValueSize    = 16
+	benchKeys         = 10000
+	benchCompactEvery = 10000
+)
 
 func benchPut(i int) Op {
-	return Op{Put: &mvcc.PutRequest{Key: fmt.Appendf(nil, "k%08d", i%100000), Value: make([]byte, benchValueSize)}}
+	return Op{Put: &mvcc.PutRequest{Key: fmt.Appendf(nil, "k%08d", i%benchKeys), Value: make([]byte, benchValueSize)}}
+}
+
+// benchClient sends puts and the periodic compaction, and checks answers.
+type benchClient struct {
+	b    *testing.B
+	c    *Cluster
+	to   uint64
+	sent int
+	rev  int64 // highest revision answered
+}
+
+func (bc *benchClient) send() *Call {
+	if bc.sent > 0 && bc.sent%benchCompactEvery == 0 && bc.rev > 0 {
+		bc.c.Do(bc.to, Op{Compact: bc.rev}) // answered or not, the next ones follow
+	}
+	bc.sent++
+	return bc.c.Do(bc.to, benchPut(bc.sent))
+}
+
+func (bc *benchClient) check(cl *Call) {
+	res, err := cl.Result()
+	if err != nil {
+		bc.b.Fatal(err)
+	}
+	bc.rev = max(bc.rev, res.Header.Revision)
 }
 
 // benchSnapshotCount is etcd v3.6's default --snapshot-count; the
 // playground's default (100) would snapshot the whole store every 100 puts.
 const benchSnapshotCount = 10000
 
-func benchCluster(b *testing.B, snapshotCount uint64) (*Cluster, uint64) {
+func benchCluster(b *testing.B, snapshotCount uint64, parallel bool) (*Cluster, uint64) {
 	c := newTestCluster(b, Config{Seed: 1, SnapshotCount: snapshotCount, CatchUpCount: 5000})
+	c.parallel = c.parallel && parallel
 	return c, waitLeader(b, c, 200)
 }
 
@@ -47,16 +81,15 @@ func awaitAll(b *testing.B, c *Cluster) {
 
 // One client: each put is sent once the previous one is answered.
 func BenchmarkClusterPut1Client(b *testing.B) {
-	c, l := benchCluster(b, benchSnapshotCount)
+	c, l := benchCluster(b, benchSnapshotCount, true)
+	bc := &benchClient{b: b, c: c, to: l}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		cl := c.Do(l, benchPut(i))
+		cl := bc.send()
 		for !isDone(cl) {
 			c.Tick()
 		}
-		if _, err := cl.Result(); err != nil {
-			b.Fatal(err)
-		}
+		bc.check(cl)
 	}
 	awaitAll(b, c)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "puts/s")
@@ -66,26 +99,30 @@ func BenchmarkClusterPut1Client(b *testing.B) {
 // Pipelined clients: up to 256 puts in flight to the leader, topped up
 // every tick. Every member snapshots its store every 10,000 entries.
 func BenchmarkClusterPutPipelined(b *testing.B) {
-	benchPipelined(b, benchSnapshotCount)
+	benchPipelined(b, benchSnapshotCount, true)
+}
+
+// The same with members running their rounds one after the other, as under
+// js/wasm (natively, members of a round otherwise run in parallel).
+func BenchmarkClusterPutPipelinedSequential(b *testing.B) {
+	benchPipelined(b, benchSnapshotCount, false)
 }
 
 // The same without raft snapshots (SnapshotCount beyond the run): the
-// replication and apply path alone. Each store snapshot serializes the whole
-// history, which here grows with b.N, so snapshots cost more the longer the
-// run.
+// replication and apply path alone.
 func BenchmarkClusterPutPipelinedNoSnapshot(b *testing.B) {
-	benchPipelined(b, 1<<40)
+	benchPipelined(b, 1<<40, true)
 }
 
-func benchPipelined(b *testing.B, snapshotCount uint64) {
+func benchPipelined(b *testing.B, snapshotCount uint64, parallel bool) {
 	const window = 256
-	c, l := benchCluster(b, snapshotCount)
+	c, l := benchCluster(b, snapshotCount, parallel)
+	bc := &benchClient{b: b, c: c, to: l}
 	b.ResetTimer()
 	var inflight []*Call
-	sent := 0
-	for sent < b.N || len(inflight) > 0 {
-		for ; sent < b.N && len(inflight) < window; sent++ {
-			inflight = append(inflight, c.Do(l, benchPut(sent)))
+	for bc.sent < b.N || len(inflight) > 0 {
+		for bc.sent < b.N && len(inflight) < window {
+			inflight = append(inflight, bc.send())
 		}
 		c.Tick()
 		kept := inflight[:0]
@@ -94,9 +131,7 @@ func benchPipelined(b *testing.B, snapshotCount uint64) {
 				kept = append(kept, cl)
 				continue
 			}
-			if _, err := cl.Result(); err != nil {
-				b.Fatal(err)
-			}
+			bc.check(cl)
 		}
 		inflight = kept
 	}
@@ -105,8 +140,9 @@ func benchPipelined(b *testing.B, snapshotCount uint64) {
 }
 
 // The ceiling: five bare RawNodes, in-memory mailboxes, each applying
-// every committed entry to a map; the leader proposes batches of 64 entries
-// (one MsgProp each) while at most 4 batches are unapplied.
+// every committed entry to a map (same keys and values as above); the leader
+// proposes batches of 64 entries (one MsgProp each) while at most 4 batches
+// are unapplied.
 func BenchmarkRawNodeCeiling(b *testing.B) {
 	const n, batch = 5, 64
 	type bare struct {
@@ -176,7 +212,7 @@ func BenchmarkRawNodeCeiling(b *testing.B) {
 		if k := min(batch, b.N-proposed); k > 0 && proposed-(applied-base) < 4*batch {
 			ents := make([]raftpb.Entry, k)
 			for j := range ents {
-				data := fmt.Appendf(nil, "k%08d", proposed%100000)
+				data := fmt.Appendf(nil, "k%08d", proposed%benchKeys)
 				ents[j].Data = append(data, make([]byte, benchValueSize)...)
 				proposed++
 			}

@@ -84,7 +84,10 @@ func (c *Cluster) submit(call *Call) {
 		c.answer(call, Result{}, fmt.Errorf("member %d: %w", call.member, ErrMemberDown))
 		return
 	}
-	m.Submit(call.op, func(res Result, err error) { c.answer(call, res, err) })
+	m.Submit(call.op, func(res Result, err error) {
+		c.later(call.member, func() { c.answer(call, res, err) })
+	})
+	c.flush(call.member)
 }
 
 // answer completes a call. Runs with c.mu held, inside Tick.

@@ -25,6 +25,7 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 
 	"go.etcd.io/raft/v3/raftpb"
@@ -58,8 +59,8 @@ type Config struct {
 	// serve linearizable reads locally without ReadIndex.
 	UnsafeLocalReads bool
 	// OnApply, if set, is called for every entry every member applies, in
-	// each member's index order, during Tick (for invariant checks). It
-	// must not call back into the cluster.
+	// each member's index order, during Tick after that member's round (for
+	// invariant checks). It must not call back into the cluster.
 	OnApply func(member uint64, e raftpb.Entry)
 	// EventLog bounds the event ring (default 8192 events).
 	EventLog int
@@ -110,8 +111,14 @@ type Cluster struct {
 	incarnation map[uint64]uint64
 	now         uint64
 	stress      []*StressRun // active runs, in start order
-	stressRuns  int
-	hashes      hashCache
+	// effects[i] holds what member ids[i] did that the cluster must see
+	// (events, answered calls, applied entries), in order. A member's
+	// callbacks only append to its own slot, so members can run their
+	// rounds concurrently; flush replays the slots in ID order.
+	effects    [][]func()
+	parallel   bool // run members' rounds on their own goroutines
+	stressRuns int
+	hashes     hashCache
 
 	qmu   sync.Mutex // guards queue and callSeq
 	queue []func()
@@ -134,6 +141,8 @@ func New(cfg Config) (*Cluster, error) {
 		storages:    map[uint64]node.Storage{},
 		incarnation: map[uint64]uint64{},
 		events:      newEventRing(cfg.EventLog),
+		effects:     make([][]func(), cfg.Members),
+		parallel:    runtime.GOMAXPROCS(0) > 1,
 	}
 	for i := 1; i <= cfg.Members; i++ {
 		c.ids = append(c.ids, uint64(i))
@@ -182,11 +191,13 @@ func (c *Cluster) startMember(id uint64) (*node.Member, error) {
 		Epoch:               c.cfg.Epoch,
 		UnsafeLocalReads:    c.cfg.UnsafeLocalReads,
 		Send:                func(msgs []raftpb.Message) { c.net.Send(id, msgs) },
-		OnEvent:             func(e node.Event) { c.emit(Event{Kind: e.Kind, Member: id, Text: e.Text}) },
+		OnEvent: func(e node.Event) {
+			c.later(id, func() { c.emit(Event{Kind: e.Kind, Member: id, Text: e.Text}) })
+		},
 	}
 	if c.cfg.OnApply != nil {
 		onApply := c.cfg.OnApply
-		mc.OnApply = func(e raftpb.Entry) { onApply(id, e) }
+		mc.OnApply = func(e raftpb.Entry) { c.later(id, func() { onApply(id, e) }) }
 	}
 	return node.New(mc, c.storages[id])
 }
@@ -201,7 +212,10 @@ func (c *Cluster) Now() uint64 {
 	return c.now
 }
 
-// Tick runs one round (see the package comment).
+// Tick runs one round (see the package comment). Members' rounds run
+// concurrently when GOMAXPROCS > 1 (natively; js/wasm has one thread) and
+// one after the other otherwise; either way each member sees the same
+// inputs and its effects are replayed in ID order, so the run is the same.
 func (c *Cluster) Tick() {
 	c.qmu.Lock()
 	queue := c.queue
@@ -214,20 +228,61 @@ func (c *Cluster) Tick() {
 		action()
 	}
 	c.stressTick()
-	for _, id := range c.ids {
-		msgs := c.net.Receive(id)
-		m := c.members[id]
-		if m == nil {
-			continue
+
+	type round struct {
+		m    *node.Member
+		msgs []raftpb.Message
+		err  error
+	}
+	rounds := make([]round, len(c.ids))
+	live := 0
+	for i, id := range c.ids {
+		rounds[i] = round{m: c.members[id], msgs: c.net.Receive(id)}
+		if rounds[i].m != nil {
+			live++
 		}
-		m.Step(msgs)
-		m.Tick()
-		if err := m.HandleReady(); err != nil {
-			c.crash(id, err)
+	}
+	run := func(r *round) {
+		r.m.Step(r.msgs)
+		r.m.Tick()
+		r.err = r.m.HandleReady()
+	}
+	var wg sync.WaitGroup
+	for i := range rounds {
+		switch {
+		case rounds[i].m == nil:
+		case c.parallel && live > 1:
+			wg.Go(func() { run(&rounds[i]) })
+		default:
+			run(&rounds[i])
+		}
+	}
+	wg.Wait()
+	for i, id := range c.ids {
+		c.flush(id)
+		if rounds[i].err != nil {
+			c.crash(id, rounds[i].err)
 		}
 	}
 	c.net.EndRound()
 	c.now++
+}
+
+// later records an effect of member id, replayed by flush. Called from the
+// member's callbacks, on the goroutine running that member.
+func (c *Cluster) later(id uint64, f func()) {
+	c.effects[id-1] = append(c.effects[id-1], f)
+}
+
+// flush replays member id's recorded effects in order. Called with c.mu
+// held, after every call into the member.
+func (c *Cluster) flush(id uint64) {
+	fs := c.effects[id-1]
+	for i, f := range fs {
+		f()
+		fs[i] = nil
+	}
+	c.effects[id-1] = fs[:0]
 }
 
 // enqueue schedules f to run at the start of the next Tick, with c.mu held.
@@ -249,8 +304,10 @@ func (c *Cluster) checkID(id uint64) error {
 
 // crash stops a member whose HandleReady failed, as a Kill would.
 func (c *Cluster) crash(id uint64, err error) {
-	c.members[id].Stop()
+	m := c.members[id]
 	c.members[id] = nil
 	c.net.SetDown(id, true)
 	c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("member %d crashed: %v", id, err)})
+	m.Stop()
+	c.flush(id)
 }

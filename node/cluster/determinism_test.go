@@ -9,9 +9,10 @@ import (
 // scriptedRun drives a cluster through a fixed list of actions, one tick at
 // a time through step (Tick, or a Driver's Step), and returns its event log
 // and final status.
-func scriptedRun(t *testing.T, seed int64, withDriver bool) ([]Event, []MemberStatus) {
+func scriptedRun(t *testing.T, seed int64, withDriver, parallel bool) ([]Event, []MemberStatus) {
 	t.Helper()
-	c := newTestCluster(t, Config{Seed: seed, SnapshotCount: 1000})
+	c := newTestCluster(t, Config{Seed: seed, SnapshotCount: 30, CatchUpCount: 10})
+	c.parallel = parallel
 	step := c.Tick
 	if withDriver {
 		d := NewDriver(c, 1000)
@@ -47,16 +48,26 @@ func scriptedRun(t *testing.T, seed int64, withDriver bool) ([]Event, []MemberSt
 }
 
 // The same seed and actions give a byte-identical event log and equal
-// hashes, run by a loop and by a Driver stepped tick by tick; another seed
+// hashes, run by a loop and by a Driver stepped tick by tick, with members
+// running their rounds one after the other or concurrently; another seed
 // gives another run.
 func TestSameSeedSameRun(t *testing.T) {
-	ev1, st1 := scriptedRun(t, 5, false)
-	ev2, st2 := scriptedRun(t, 5, false)
-	ev3, st3 := scriptedRun(t, 5, true)
+	ev1, st1 := scriptedRun(t, 5, false, false)
+	ev2, st2 := scriptedRun(t, 5, false, true)
+	ev3, st3 := scriptedRun(t, 5, true, true)
 	if len(ev1) < 100 {
 		t.Fatalf("only %d events: the script did not exercise the cluster", len(ev1))
 	}
-	for name, ev := range map[string][]Event{"second simulator run": ev2, "driver run": ev3} {
+	snapshots := 0
+	for _, e := range ev1 {
+		if e.Kind == "snapshot-restored" {
+			snapshots++
+		}
+	}
+	if snapshots == 0 {
+		t.Fatal("no snapshot was restored: the script does not exercise snapshots")
+	}
+	for name, ev := range map[string][]Event{"parallel simulator run": ev2, "driver run": ev3} {
 		if !reflect.DeepEqual(ev1, ev) {
 			for i := range min(len(ev1), len(ev)) {
 				if ev1[i] != ev[i] {
@@ -69,7 +80,7 @@ func TestSameSeedSameRun(t *testing.T) {
 	if !reflect.DeepEqual(st1, st2) || !reflect.DeepEqual(st1, st3) {
 		t.Fatalf("status differs:\n%+v\n%+v\n%+v", st1, st2, st3)
 	}
-	ev4, _ := scriptedRun(t, 6, false)
+	ev4, _ := scriptedRun(t, 6, false, true)
 	if reflect.DeepEqual(ev1, ev4) {
 		t.Fatal("seeds 5 and 6 gave identical runs: the seed is not used")
 	}

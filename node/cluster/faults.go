@@ -64,6 +64,7 @@ func (c *Cluster) kill(id uint64) {
 	c.net.SetDown(id, true)
 	c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("member %d killed", id)})
 	m.Stop() // fails its waiting calls, logged after the kill
+	c.flush(id)
 }
 
 func (c *Cluster) restart(id uint64) {
@@ -77,6 +78,7 @@ func (c *Cluster) restart(id uint64) {
 		return
 	}
 	c.members[id] = m
+	c.flush(id)
 	c.net.SetDown(id, false)
 	st := m.Status()
 	c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf(
@@ -145,6 +147,7 @@ func (c *Cluster) TransferLeadership(to uint64) error {
 	c.enqueue(func() {
 		for _, id := range c.ids {
 			if m := c.members[id]; m != nil && m.TransferLeadership(to) {
+				c.flush(id)
 				c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("leader %d transfers leadership to member %d", id, to)})
 				return
 			}
