@@ -58,7 +58,7 @@ type etcdSystem struct {
 // etcdWatcher is one watcher on the etcd side. Fields after mu-guarded
 // comment are written by the stream's reader goroutine.
 type etcdWatcher struct {
-	stream   int
+	ws       etcdmvcc.WatchStream
 	id       etcdmvcc.WatchID
 	startRev int64
 	prevKV   bool
@@ -95,10 +95,7 @@ func newEtcdSystem(t testing.TB) *etcdSystem {
 }
 
 func (e *etcdSystem) Close() {
-	for _, ws := range e.streams {
-		ws.Close()
-	}
-	e.readers.Wait()
+	e.CloseStreams()
 	e.kv.Close()
 	e.le.Stop()
 	e.be.Close()
@@ -456,12 +453,12 @@ func (e *etcdSystem) Watch(stream, w int, r WatchRequest) error {
 	if r.NoDelete {
 		filters = append(filters, func(ev mvccpb.Event) bool { return ev.Type == mvccpb.DELETE })
 	}
-	ew := &etcdWatcher{stream: stream, id: etcdmvcc.WatchID(w + 1), startRev: r.StartRev, prevKV: r.PrevKV}
+	ew := &etcdWatcher{ws: e.streams[stream], id: etcdmvcc.WatchID(w + 1), startRev: r.StartRev, prevKV: r.PrevKV}
 	e.mu.Lock()
 	e.watchers[w] = ew
 	e.byID[ew.id] = ew
 	e.mu.Unlock()
-	if _, err := e.streams[stream].Watch(ew.id, wire(r.Key), end, r.StartRev, filters...); err != nil {
+	if _, err := ew.ws.Watch(ew.id, wire(r.Key), end, r.StartRev, filters...); err != nil {
 		e.mu.Lock()
 		delete(e.byID, ew.id)
 		ew.canceled = true
@@ -478,7 +475,7 @@ func (e *etcdSystem) Cancel(w int) error {
 	if ew == nil {
 		return etcdmvcc.ErrWatcherNotExist
 	}
-	if err := e.streams[ew.stream].Cancel(ew.id); err != nil {
+	if err := ew.ws.Cancel(ew.id); err != nil {
 		return err
 	}
 	e.mu.Lock()
@@ -519,7 +516,7 @@ func (e *etcdSystem) Drain() error {
 			if time.Now().After(deadline) {
 				return fmt.Errorf("etcd: watcher %d not caught up to revision %d within %v", w.id-1, rev, drainTimeout)
 			}
-			e.streams[w.stream].RequestProgress(w.id)
+			w.ws.RequestProgress(w.id)
 			select {
 			case <-e.arrived:
 			case <-time.After(10 * time.Millisecond):
@@ -541,4 +538,17 @@ func (e *etcdSystem) Records(w int) []string {
 		return slices.Clone(ew.records)
 	}
 	return nil
+}
+
+func (e *etcdSystem) CloseStreams() {
+	for _, ws := range e.streams {
+		ws.Close()
+	}
+	e.readers.Wait()
+	e.streams = nil
+	e.mu.Lock()
+	for _, w := range e.watchers {
+		w.canceled = true
+	}
+	e.mu.Unlock()
 }

@@ -20,7 +20,7 @@ type ourSystem struct {
 }
 
 type ourWatcher struct {
-	stream  int
+	ws      *WatchStream
 	id      int64
 	records []string
 	lastRev int64 // revision of the last event delivered
@@ -35,10 +35,27 @@ func (o *ourSystem) Stats() (rev, compactRev int64, keys int) {
 	return st.Rev, st.CompactRev, st.Keys
 }
 
-func (o *ourSystem) Close() {
+func (o *ourSystem) Close() { o.CloseStreams() }
+
+func (o *ourSystem) CloseStreams() {
 	for _, ws := range o.streams {
 		ws.Close()
 	}
+	o.streams, o.byID = nil, nil
+}
+
+// restored returns a system running a store restored from this one's
+// snapshot, with this one's watch records and no streams.
+func (o *ourSystem) restored() (system, error) {
+	b, err := o.Store.Snapshot()
+	if err != nil {
+		return nil, fmt.Errorf("Snapshot: %w", err)
+	}
+	s, err := Restore(b)
+	if err != nil {
+		return nil, fmt.Errorf("Restore: %w", err)
+	}
+	return &ourSystem{Store: s, watchers: o.watchers}, nil
 }
 
 func (o *ourSystem) NewStream(stream, buf int) {
@@ -54,7 +71,7 @@ func (o *ourSystem) Watch(stream, w int, r WatchRequest) error {
 	if err != nil {
 		return err
 	}
-	ow := &ourWatcher{stream: stream, id: id}
+	ow := &ourWatcher{ws: o.streams[stream], id: id}
 	o.watchers[w] = ow
 	o.byID[stream][id] = ow
 	return nil
@@ -65,7 +82,7 @@ func (o *ourSystem) Cancel(w int) error {
 	if ow == nil {
 		return ErrWatcherNotExist
 	}
-	return o.streams[ow.stream].Cancel(ow.id)
+	return ow.ws.Cancel(ow.id)
 }
 
 // drainRounds bounds Drain: SyncWatchers must finish within this many calls.

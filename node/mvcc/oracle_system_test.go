@@ -46,4 +46,7 @@ type watchSystem interface {
 	Drain() error
 	// Records returns watcher w's records (events, compaction) so far.
 	Records(w int) []string
+	// CloseStreams closes every stream (and so every watcher); stream
+	// numbers start again at 0. Records stay readable.
+	CloseStreams()
 }

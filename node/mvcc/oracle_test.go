@@ -211,7 +211,7 @@ func (r *oracleRun) step() error {
 	g := r.g
 	kinds := 1000
 	if r.etcdW == nil {
-		kinds = 925 // no watch operations
+		kinds = 932 // no watch operations
 	}
 	x := g.rng.Intn(kinds)
 	switch {
@@ -281,13 +281,78 @@ func (r *oracleRun) step() error {
 		return same("leases", text(""), renderLeases(r.etcd.Leases()), renderLeases(r.ours.Leases()))
 	case x < 925:
 		return same("stats", text(""), renderStats(r.etcd.Stats()), renderStats(r.ours.Stats()))
-	case x < 955:
+	case x < 932:
+		return r.restore()
+	case x < 960:
 		return r.watch()
-	case x < 965:
+	case x < 970:
 		return r.cancel()
 	default:
 		return r.drain()
 	}
+}
+
+// restore replaces our store with one restored from its snapshot, after
+// holding the copy to etcd on a battery of reads: every key at a sample of
+// revisions from the compaction revision on, HashKV, every lease and the
+// counters. Watch streams end first on both sides: watchers are not part of
+// a snapshot.
+func (r *oracleRun) restore() error {
+	s, ok := r.ours.(interface{ restored() (system, error) })
+	if !ok {
+		return nil
+	}
+	if r.etcdW != nil {
+		if err := r.drain(); err != nil {
+			return err
+		}
+		r.etcdW.CloseStreams()
+		r.oursW.CloseStreams()
+		r.streams = 0
+		clear(r.watchers)
+	}
+	restored, err := s.restored()
+	if err != nil {
+		return same("snapshot and restore", text(""), "ok", renderErr(err))
+	}
+	g := r.g
+	revs := []int64{0, g.compactRev}
+	for range 6 {
+		lo := max(1, g.compactRev)
+		revs = append(revs, lo+g.rng.Int63n(g.rev-lo+1))
+	}
+	for _, rev := range revs {
+		q := &RangeRequest{Key: []byte{0}, End: []byte{0}, Rev: rev}
+		a, err := r.etcd.Range(q)
+		b, err2 := restored.Range(q)
+		if err := same("range after restore", pbRange(q).String, renderRange(a, err), renderRange(b, err2)); err != nil {
+			return err
+		}
+	}
+	h, err := r.etcd.HashKV(0)
+	h2, err2 := restored.HashKV(0)
+	if err := same("hashkv after restore", text("0"), renderHash(h, err), renderHash(h2, err2)); err != nil {
+		return err
+	}
+	for _, id := range g.leases {
+		a, err := r.etcd.LeaseTimeToLive(id, true)
+		b, err2 := restored.LeaseTimeToLive(id, true)
+		if err := same("lease timetolive after restore", text(fmt.Sprint(id)), renderTTL(a, err), renderTTL(b, err2)); err != nil {
+			return err
+		}
+	}
+	if err := same("leases after restore", text(""), renderLeases(r.etcd.Leases()), renderLeases(restored.Leases())); err != nil {
+		return err
+	}
+	if err := same("stats after restore", text(""), renderStats(r.etcd.Stats()), renderStats(restored.Stats())); err != nil {
+		return err
+	}
+	r.ours.Close()
+	r.ours = restored
+	if r.etcdW != nil {
+		r.oursW = restored.(watchSystem)
+	}
+	return nil
 }
 
 // watch creates a watcher (and sometimes a stream) on both systems.
