@@ -106,8 +106,9 @@ func (ws *WatchStream) Chan() <-chan WatchResponse { return ws.ch }
 // 0 or after the current revision: events from the next revision (or
 // StartRev if later). An older StartRev: history is replayed by
 // SyncWatchers, or, if StartRev is compacted, the watcher gets one response
-// with CompactRevision set and Canceled, then is gone. A negative StartRev
-// is refused with ErrCompacted, as etcd does.
+// with CompactRevision set and Canceled, then gets no more (Cancel of its
+// ID still succeeds once, as in etcd). A negative StartRev is refused with
+// ErrCompacted, as etcd does.
 func (ws *WatchStream) Watch(r WatchRequest) (int64, error) {
 	if r.StartRev < 0 {
 		return -1, ErrCompacted // etcd's gRPC layer refuses it with this reason
@@ -366,8 +367,9 @@ func (s *Store) syncOne(w *watcher) (stay bool) {
 		if !w.trySend(WatchResponse{WatchID: w.id, CompactRevision: s.compactRev, Canceled: true}) {
 			return true
 		}
+		// It stays in ws.watchers, so that Cancel still finds it once (as
+		// etcd's watchStream keeps a compacted watcher's cancel func).
 		w.state = stateGone
-		delete(w.ws.watchers, w.id)
 		return false
 	}
 	var evs []Event

@@ -126,6 +126,10 @@ func TestWatchHistoryAndCompaction(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %q\nwant %q", got, want)
 	}
+	// Cancelling the compacted watcher succeeds once, as in etcd.
+	if err := ws.Cancel(id); err != nil {
+		t.Fatalf("cancel of the compacted watcher: %v", err)
+	}
 	wantErr(t, ws.Cancel(id), ErrWatcherNotExist)
 	if err := ws.Cancel(okID); err != nil {
 		t.Fatal(err)
