@@ -33,6 +33,10 @@ const (
 	// watchBatchMaxRevs bounds the revisions in one catch-up response
 	// (etcd's watchBatchMaxRevs).
 	watchBatchMaxRevs = 1000
+	// maxScanPerSync bounds the stored revisions one SyncWatchers call
+	// reads while catching watchers up (etcd has no such bound: it reads
+	// the whole backlog at once; on the page's single thread we may not).
+	maxScanPerSync = 64 * 1024
 )
 
 type watchers struct {
@@ -315,22 +319,23 @@ func (s *Store) notify(rev int64, first int) {
 
 // SyncWatchers does a bounded amount of catch-up work and reports whether
 // more remains: it retries victims' pending responses, then serves up to
-// maxWatchersPerSync unsynced watchers one response each (at most
-// watchBatchMaxRevs revisions of history, or the compacted response).
+// maxWatchersPerSync unsynced watchers at most one response each (at most
+// watchBatchMaxRevs revisions of history, or the compacted response),
+// reading at most about maxScanPerSync stored revisions in all.
 // The store's owner calls it (e.g. once per tick) until it returns false.
 func (s *Store) SyncWatchers() (more bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.retryVictims()
-	served := 0
+	served, budget := 0, maxScanPerSync
 	var still []*watcher
 	for _, w := range s.w.unsynced {
-		if served == maxWatchersPerSync {
+		if served == maxWatchersPerSync || budget <= 0 {
 			still = append(still, w)
 			continue
 		}
 		served++
-		if s.syncOne(w) {
+		if s.syncOne(w, &budget) {
 			still = append(still, w)
 		}
 	}
@@ -361,7 +366,10 @@ func (s *Store) retryVictims() {
 
 // syncOne serves one unsynced watcher and reports whether it stays
 // unsynced. It may instead become synced, a victim, or gone (compacted).
-func (s *Store) syncOne(w *watcher) (stay bool) {
+// It reads whole revisions, decrementing *budget per stored revision read,
+// and stops at a revision boundary once *budget is spent (after reading at
+// least one revision, so every call makes progress).
+func (s *Store) syncOne(w *watcher, budget *int) (stay bool) {
 	if w.minRev < s.compactRev {
 		// etcd's compacted response: Revision 0, then the watcher is gone.
 		if !w.trySend(WatchResponse{WatchID: w.id, CompactRevision: s.compactRev, Canceled: true}) {
@@ -373,10 +381,18 @@ func (s *Store) syncOne(w *watcher) (stay bool) {
 		return false
 	}
 	var evs []Event
-	revs, last := 0, int64(0)
+	revs, last, scanned := 0, int64(0), int64(0)
 	next := s.rev + 1 // first revision not covered by this response
 	for i, n := s.log.search(revision{main: w.minRev}), s.log.len(); i < n; i++ {
 		e := s.log.at(i)
+		if e.rev.main != scanned {
+			if *budget <= 0 && scanned != 0 {
+				next = e.rev.main
+				break
+			}
+			scanned = e.rev.main
+		}
+		*budget--
 		if !w.matches(e.ki.key) {
 			continue
 		}

@@ -219,3 +219,27 @@ func TestWatchErrorsAndClose(t *testing.T) {
 	wantErr(t, err, ErrWatchStreamClosed)
 	mustPut(t, s, "a", "1") // must not send on the closed channel
 }
+
+// Catch-up reads a bounded number of stored revisions per SyncWatchers
+// call, even when they hold no event for the watcher.
+func TestSyncWatchersBoundsScanning(t *testing.T) {
+	s := New()
+	for i := 0; i < maxScanPerSync+100; i++ {
+		mustPut(t, s, "other", "v")
+	}
+	mustPut(t, s, "k", "1")
+	ws := s.NewWatchStream(8)
+	mustWatch(t, ws, WatchRequest{Key: []byte("k"), StartRev: 2})
+	if !s.SyncWatchers() {
+		t.Fatal("one call scanned the whole backlog")
+	}
+	if r := drain(ws); len(r) != 0 {
+		t.Fatalf("unexpected responses %v", summarizeResps(r))
+	}
+	if s.SyncWatchers() {
+		t.Fatal("second call should finish")
+	}
+	if got := summarizeResps(drain(ws)); !reflect.DeepEqual(got, []string{fmt.Sprintf("w0 r%d: PUT k=1@%d", s.Rev(), s.Rev())}) {
+		t.Fatalf("got %q", got)
+	}
+}
