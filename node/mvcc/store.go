@@ -38,21 +38,19 @@ type Store struct {
 	// (ascending HashRevision, at most hashCacheSize), as etcd does.
 	hashes []HashKVResult
 
-	w watchers
+	w watchers // watch.go
 }
 
 // New returns an empty store at revision 1, never compacted (compact
 // revision -1), as a new etcd.
 func New() *Store {
-	s := &Store{
+	return &Store{
 		idx:        newIndex(),
 		rev:        1,
 		compactRev: -1,
 		leases:     make(map[int64]*lease),
 		keyLease:   make(map[string]int64),
 	}
-	s.w.init()
-	return s
 }
 
 // Rev returns the current revision.

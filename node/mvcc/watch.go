@@ -46,8 +46,6 @@ type watchers struct {
 	seq      uint64
 }
 
-func (w *watchers) init() {}
-
 type watcher struct {
 	ws       *WatchStream
 	id       int64
