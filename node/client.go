@@ -5,7 +5,6 @@ import (
 	"errors"
 
 	"go.etcd.io/raft/v3"
-
 	"go.etcd.io/raft/v3/raftpb"
 
 	"github.com/etcd-play/etcd-play/node/mvcc"
@@ -98,7 +97,10 @@ func (m *Member) flushProposals() {
 	}
 	err := m.rn.Step(raftpb.Message{Type: raftpb.MsgProp, From: m.id, Entries: m.props})
 	if err != nil {
-		if errors.Is(err, raft.ErrProposalDropped) && m.soft.Lead != raft.None {
+		// Raft drops proposals while a leader hands over leadership and
+		// when this member knows no leader (follower without one,
+		// candidate).
+		if bs := m.rn.BasicStatus(); errors.Is(err, raft.ErrProposalDropped) && bs.LeadTransferee != raft.None {
 			err = ErrLeaderTransfer
 		} else {
 			err = ErrNoLeader
