@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"flag"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -22,7 +23,9 @@ func TestChaos(t *testing.T) {
 	if *chaosSeed != 0 {
 		rep, err := runChaos(chaosOptions{Seed: *chaosSeed})
 		t.Log(rep.Summary)
-		t.Logf("linearizability: %+v", rep.Lin)
+		if rep.Lin.Ops > 0 {
+			t.Logf("linearizability: %+v", rep.Lin)
+		}
 		if err != nil {
 			t.Fatalf("%v\nlast events:\n%s", err, tail(rep.Events, 80))
 		}
@@ -40,7 +43,7 @@ func TestChaos(t *testing.T) {
 	)
 	t.Run("seeds", func(t *testing.T) {
 		for seed := *chaosFirst; seed < *chaosFirst+int64(n); seed++ {
-			t.Run("", func(t *testing.T) {
+			t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 				t.Parallel()
 				rep, err := runChaos(chaosOptions{Seed: seed})
 				if err != nil {
