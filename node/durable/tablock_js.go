@@ -14,7 +14,10 @@ import (
 // It (and Release) waits for the browser: do not call it from a js.FuncOf
 // callback.
 func LockTab(name string, steal bool) (*TabLock, error) {
-	locks := js.Global().Get("navigator").Get("locks")
+	var locks js.Value
+	if nav := js.Global().Get("navigator"); nav.Truthy() { // Node 20 has none
+		locks = nav.Get("locks")
+	}
 	if !locks.Truthy() {
 		return nil, fmt.Errorf("%w: the Web Locks API is not available", ErrUnavailable)
 	}
