@@ -112,11 +112,12 @@ func (n *Network) SetDelay(from, to uint64, rounds int) {
 	n.link(from, to).delay = rounds
 }
 
-// SetDown marks a member down (a crashed process) or up again. While a
-// member is down, messages from it and to it are dropped, including those
-// already scheduled to it. Going down also drops, at once, the messages
-// waiting in its inbox and its unsent outbox stays to be dropped at
-// EndRound. Unknown ids are ignored.
+// SetDown marks a member down (a crashed process) or up again. Going down
+// drops, at once, the messages waiting in its inbox. While it is down, every
+// message it sent this round or sends later, every message sent to it, and
+// every message in flight to it that falls due is dropped. Messages it sent
+// before going down that are already in flight still arrive (they are on
+// the wire). Unknown ids are ignored.
 func (n *Network) SetDown(id uint64, down bool) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
