@@ -96,7 +96,7 @@ type record struct {
 	discarded bool
 }
 
-// Errors from Return and Check.
+// Errors from Return, Discard and Check.
 var (
 	ErrBadOp        = errors.New("lincheck: bad operation")
 	ErrUnknownID    = errors.New("lincheck: unknown operation id")
@@ -117,8 +117,8 @@ func (r *Recorder) Invoke(client int, op Op) int {
 
 // Return records that operation id returned now. If err is non-nil or
 // timedOut is true, out is ignored and the operation counts as failed: a
-// write as possibly applied, a read as absent. An operation never returned
-// counts as failed too.
+// write is possibly applied, a read is left out of the history. An
+// operation never returned counts as failed too.
 func (r *Recorder) Return(id int, out Output, err error, timedOut bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
