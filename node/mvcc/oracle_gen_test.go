@@ -33,12 +33,22 @@ type gen struct {
 	// there, so compactions avoid these revisions; everything else about
 	// such txns is still compared.
 	unsafeCompactRevs map[int64]bool
+
+	// holdUntil: one seed in five neither compacts nor reads with a plain
+	// Range (both become puts) for its first holdUntil operations, so that
+	// history grows past etcd's 1,000-revision watch catch-up batch
+	// (watchBatchMaxRevs) before any of it is dropped.
+	holdUntil int
 }
 
 const keyAlphabet = "abcd"
 
 func newGen(seed int64) *gen {
-	return &gen{rng: rand.New(rand.NewSource(seed)), seed: seed, nextLease: 100, unsafeCompactRevs: map[int64]bool{}}
+	g := &gen{rng: rand.New(rand.NewSource(seed)), seed: seed, nextLease: 100, unsafeCompactRevs: map[int64]bool{}}
+	if seed%5 == 0 {
+		g.holdUntil = 1800
+	}
+	return g
 }
 
 func (g *gen) chance(p float64) bool { return g.rng.Float64() < p }

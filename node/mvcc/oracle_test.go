@@ -216,15 +216,14 @@ func (r *oracleRun) step() error {
 	x := g.rng.Intn(kinds)
 	switch {
 	case x < 330:
-		q := g.putReq(nil)
-		a, err := r.etcd.Put(q)
-		b, err2 := r.ours.Put(q)
-		return same("put", pbPut(q).String, renderPut(a, err), renderPut(b, err2))
+		return r.put()
 	case x < 400:
 		q := g.deleteReq()
 		a, err := r.etcd.DeleteRange(q)
 		b, err2 := r.ours.DeleteRange(q)
 		return same("delete", pbDelete(q).String, renderDelete(a, err), renderDelete(b, err2))
+	case x < 600 && g.op < g.holdUntil:
+		return r.put()
 	case x < 600:
 		q := g.rangeReq(true)
 		a, err := r.etcd.Range(q)
@@ -241,6 +240,8 @@ func (r *oracleRun) step() error {
 			g.noteTxn(q, a.Header.Revision)
 		}
 		return same("txn", pbTxn(q).String, renderTxn(a, err), renderTxn(b, err2))
+	case x < 820 && g.op < g.holdUntil:
+		return r.put()
 	case x < 820:
 		// Compaction drops history; etcd's watchers catch up concurrently,
 		// so settle them first to keep the run deterministic.
@@ -290,6 +291,13 @@ func (r *oracleRun) step() error {
 	default:
 		return r.drain()
 	}
+}
+
+func (r *oracleRun) put() error {
+	q := r.g.putReq(nil)
+	a, err := r.etcd.Put(q)
+	b, err2 := r.ours.Put(q)
+	return same("put", pbPut(q).String, renderPut(a, err), renderPut(b, err2))
 }
 
 // restore replaces our store with one restored from its snapshot, after
