@@ -254,3 +254,16 @@ func BenchmarkIDBCreateSnapshot(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkIDBMemberRestart100k: a member's restart on page reload with
+// 100,000 keys: reading its raft state (the store snapshot) from IndexedDB
+// and restoring the store (node.New). A cluster reload is five of these
+// (sequential on the page's one thread) plus an election.
+func BenchmarkIDBMemberRestart100k(b *testing.B) {
+	db := benchDB(b, "bench-restart", IDBOptions{})
+	st, err := OpenRaftStorage(mustOpenB(b, db, "member-1"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchMemberRestart(b, st, 100000)
+}
