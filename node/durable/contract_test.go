@@ -415,7 +415,7 @@ func testClose(t *testing.T, m medium) {
 
 func testQuota(t *testing.T, m medium) {
 	if m.setQuota == nil {
-		t.Skip("this medium cannot simulate a quota; see the report in the package's IndexedDB tests")
+		t.Skip("this medium cannot simulate a quota: TestIndexedDBRealQuota (make test-idb-quota) fills a real one")
 	}
 	db := m.open(t)
 	n := mustOpen(t, db, "member-1")

@@ -347,7 +347,7 @@ func testRaftCorrupt(t *testing.T, m medium) {
 
 func testRaftQuota(t *testing.T, m medium) {
 	if m.setQuota == nil {
-		t.Skip("this medium cannot simulate a quota")
+		t.Skip("this medium cannot simulate a quota: TestIndexedDBRealQuota (make test-idb-quota) fills a real one")
 	}
 	db := m.open(t)
 	s := mustRaftStorage(t, db, "member-4")
