@@ -2,6 +2,7 @@ package mvcc
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/google/btree"
 )
@@ -9,39 +10,48 @@ import (
 // index maps keys to their keyIndex, ordered by key. It is not safe for
 // concurrent use: the Store's lock guards it.
 //
-// Items hold the key inline (a copy of the slice header of ki.key) so that
-// comparisons do not chase a pointer and a lookup needs no allocation.
+// Items are *keyIndex (8 bytes per key in the tree's nodes). A lookup needs
+// a probe item holding the key; probes come from a pool so that lookups do
+// not allocate (a probe passed to the tree's comparison escapes).
 type index struct {
-	tree *btree.BTreeG[indexItem]
+	tree *btree.BTreeG[*keyIndex]
 }
 
-type indexItem struct {
-	key []byte // == ki.key
-	ki  *keyIndex
-}
-
-func lessItem(a, b indexItem) bool { return bytes.Compare(a.key, b.key) < 0 }
+func lessKeyIndex(a, b *keyIndex) bool { return bytes.Compare(a.key, b.key) < 0 }
 
 func newIndex() index {
-	return index{tree: btree.NewG(32, lessItem)}
+	return index{tree: btree.NewG(32, lessKeyIndex)}
+}
+
+var probes = sync.Pool{New: func() any { return new(keyIndex) }}
+
+func getProbe(key []byte) *keyIndex {
+	p := probes.Get().(*keyIndex)
+	p.key = key
+	return p
+}
+
+func putProbe(p *keyIndex) {
+	p.key = nil
+	probes.Put(p)
 }
 
 // get returns the keyIndex of key, or nil.
 func (x index) get(key []byte) *keyIndex {
-	it, _ := x.tree.Get(indexItem{key: key})
-	return it.ki
+	p := getProbe(key)
+	ki, _ := x.tree.Get(p)
+	putProbe(p)
+	return ki
 }
 
 // insert adds ki, whose key is not in the index.
-func (x index) insert(ki *keyIndex) { x.tree.ReplaceOrInsert(indexItem{ki.key, ki}) }
+func (x index) insert(ki *keyIndex) { x.tree.ReplaceOrInsert(ki) }
 
-// remove deletes ki's key from the index.
-func (x index) remove(ki *keyIndex) { x.tree.Delete(indexItem{key: ki.key}) }
+// remove deletes ki from the index.
+func (x index) remove(ki *keyIndex) { x.tree.Delete(ki) }
 
 // ascend calls f for every keyIndex in key order until f returns false.
-func (x index) ascend(f func(ki *keyIndex) bool) {
-	x.tree.Ascend(func(it indexItem) bool { return f(it.ki) })
-}
+func (x index) ascend(f func(ki *keyIndex) bool) { x.tree.Ascend(f) }
 
 // isOpenEnd reports whether end selects every key >= the start key
 // (etcd's "\x00" range end).
@@ -58,10 +68,12 @@ func (x index) visit(key, end []byte, f func(ki *keyIndex) bool) {
 		return
 	}
 	open := isOpenEnd(end)
-	x.tree.AscendGreaterOrEqual(indexItem{key: key}, func(it indexItem) bool {
-		if !open && bytes.Compare(it.key, end) >= 0 {
+	p := getProbe(key)
+	defer putProbe(p)
+	x.tree.AscendGreaterOrEqual(p, func(ki *keyIndex) bool {
+		if !open && bytes.Compare(ki.key, end) >= 0 {
 			return false
 		}
-		return f(it.ki)
+		return f(ki)
 	})
 }

@@ -26,6 +26,11 @@ type keyIndex struct {
 	// last points at the stored entry of the key's newest revision (in a
 	// revlog chunk, which never moves; revlog.filter re-points it).
 	last *entry
+	// Inline storage for the first generation and its first revision, so
+	// that a new key costs one allocation; appends beyond them move to the
+	// heap as usual.
+	gen0 [1]generation
+	rev0 [1]revision
 }
 
 type generation struct {
@@ -46,7 +51,10 @@ func (g *generation) lastAtOrBefore(atRev int64) int {
 }
 
 func newKeyIndex(key []byte) *keyIndex {
-	return &keyIndex{key: key, generations: make([]generation, 1)}
+	ki := &keyIndex{key: key}
+	ki.gen0[0].revs = ki.rev0[:0]
+	ki.generations = ki.gen0[:]
+	return ki
 }
 
 // put appends rev (greater than every revision of the key) to the open
