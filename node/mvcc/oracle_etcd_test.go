@@ -55,16 +55,16 @@ type etcdSystem struct {
 	arrived  chan struct{} // cap 1; signalled after each response is recorded
 }
 
-// etcdWatcher is one watcher on the etcd side. Fields after mu-guarded
-// comment are written by the stream's reader goroutine.
+// etcdWatcher is one watcher on the etcd side. The first four fields are
+// fixed at creation; the rest are guarded by etcdSystem.mu (canceled is set
+// by the driver, the others by the stream's reader goroutine).
 type etcdWatcher struct {
 	ws       etcdmvcc.WatchStream
 	id       etcdmvcc.WatchID
 	startRev int64
 	prevKV   bool
-	canceled bool // by the driver
 
-	// guarded by etcdSystem.mu
+	canceled  bool // by Cancel, CloseStreams or a failed Watch
 	records   []string
 	progress  int64 // revision of the latest progress notification, 0 if none
 	compacted bool

@@ -95,7 +95,9 @@ func (g *gen) value(i int) []byte {
 	return v
 }
 
-// readRev picks a revision to read at; nonPositive allows revisions < 0.
+// readRev picks a revision to read at; negative allows revisions below 0,
+// which etcd reads as the current revision in a plain Range but, inside a
+// txn, rejects as compacted when below the compaction revision.
 func (g *gen) readRev(negative bool) int64 {
 	switch g.rng.Intn(12) {
 	case 0, 1, 2, 3:

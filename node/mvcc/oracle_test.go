@@ -96,12 +96,11 @@ type oracleRun struct {
 	// Watch halves of the systems; nil when either system has none.
 	etcdW, oursW watchSystem
 	streams      int
-	watchers     []bool         // by watcher number: live (neither canceled nor failed)
-	skipped      map[string]int // operations not compared, by open mismatch
+	watchers     []bool // by watcher number: live (neither canceled nor failed)
 }
 
 func runOracle(t *testing.T, seed int64, perSeed int, ops *atomic.Int64) {
-	r := &oracleRun{t: t, g: newGen(seed), perSeed: perSeed, etcd: newEtcdSystem(t), skipped: map[string]int{}}
+	r := &oracleRun{t: t, g: newGen(seed), perSeed: perSeed, etcd: newEtcdSystem(t)}
 	if *flagOracleSelf {
 		r.ours = newEtcdSystem(t)
 	} else {
@@ -126,26 +125,13 @@ func runOracle(t *testing.T, seed int64, perSeed int, ops *atomic.Int64) {
 	if err := r.drain(); err != nil {
 		t.Fatal(r.mismatch(err))
 	}
-	for why, n := range r.skipped {
-		t.Logf("not compared: %d operations of an open mismatch: %s", n, why)
-	}
 }
 
-// Open mismatches: a category of operations whose comparison fails because
-// of a known, reported bug in our store (listed in /work/briefs/mismatches.md)
-// is not drawn while the bug is open, so that the rest stays under test. Each
-// has a minimal reproduction below, skipped with the same reason until the
-// store is fixed; set the reason to "" to compare the category again.
-const openCancelCompacted = "mismatches.md #1: Cancel of a watcher already cancelled by compaction " +
-	"returns ErrWatcherNotExist; etcd returns nil"
-
-// TestOracleCancelCompactedWatcher is mismatch #1 reduced: a watcher whose
-// start revision is compacted gets the compaction response, then the client
-// cancels it.
+// TestOracleCancelCompactedWatcher is mismatch #1 of
+// /work/briefs/mismatches.md reduced: a watcher whose start revision is
+// compacted gets the compaction response, then the client cancels it
+// (etcd: the first Cancel succeeds).
 func TestOracleCancelCompactedWatcher(t *testing.T) {
-	if openCancelCompacted != "" {
-		t.Skip(openCancelCompacted)
-	}
 	etcd, ours := newEtcdSystem(t), newOurSystem()
 	defer etcd.Close()
 	defer ours.Close()
@@ -405,11 +391,6 @@ func (r *oracleRun) cancel() error {
 		return nil
 	}
 	recs := r.etcdW.Records(w)
-	if compacted := len(recs) > 0 && strings.HasPrefix(recs[len(recs)-1], "compacted"); compacted && openCancelCompacted != "" {
-		r.watchers[w] = false
-		r.skipped[openCancelCompacted]++
-		return nil
-	}
 	desc := fmt.Sprintf("watcher %d (%d records so far, last: %s)", w, len(recs), strings.Join(recs[max(0, len(recs)-1):], ""))
 	err := r.etcdW.Cancel(w)
 	err2 := r.oursW.Cancel(w)
