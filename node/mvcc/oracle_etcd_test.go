@@ -22,6 +22,7 @@ import (
 	etcdlease "go.etcd.io/etcd/server/v3/lease"
 	etcdbackend "go.etcd.io/etcd/server/v3/storage/backend"
 	etcdmvcc "go.etcd.io/etcd/server/v3/storage/mvcc"
+	"go.etcd.io/etcd/server/v3/storage/schema"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -328,6 +329,24 @@ func (e *etcdSystem) Stats() (rev, compactRev int64, keys int) {
 		panic(fmt.Sprintf("etcd: counting keys: %v", err))
 	}
 	return tx.Rev(), tx.FirstRev(), all.Count
+}
+
+// StoredRevisions counts the key bucket's entries through the backend's
+// write transaction, which (unlike a read transaction) already sees the
+// deletions of a compaction that is not yet committed.
+func (e *etcdSystem) StoredRevisions() int {
+	n := 0
+	tx := e.be.BatchTx()
+	tx.LockOutsideApply()
+	defer tx.Unlock()
+	err := tx.UnsafeForEach(schema.Key, func(k, v []byte) error {
+		n++
+		return nil
+	})
+	if err != nil {
+		panic(fmt.Sprintf("etcd: counting revisions: %v", err))
+	}
+	return n
 }
 
 // Leases, as etcd's apply code and lease server use the lessor.

@@ -35,6 +35,8 @@ func (o *ourSystem) Stats() (rev, compactRev int64, keys int) {
 	return st.Rev, st.CompactRev, st.Keys
 }
 
+func (o *ourSystem) StoredRevisions() int { return o.Store.Stats().Revisions }
+
 func (o *ourSystem) Close() { o.CloseStreams() }
 
 func (o *ourSystem) CloseStreams() {

@@ -26,6 +26,9 @@ type system interface {
 	// Stats reports the store-level counters etcd also has: current and
 	// compacted revision and the number of live keys.
 	Stats() (rev, compactRev int64, keys int)
+	// StoredRevisions counts the revisions physically kept, tombstones
+	// included (etcd's key bucket; our Stats().Revisions).
+	StoredRevisions() int
 
 	Close()
 }

@@ -267,7 +267,9 @@ func (r *oracleRun) step() error {
 	case x < 915:
 		return same("leases", text(""), renderLeases(r.etcd.Leases()), renderLeases(r.ours.Leases()))
 	case x < 925:
-		return same("stats", text(""), renderStats(r.etcd.Stats()), renderStats(r.ours.Stats()))
+		a := renderStats(r.etcd.Stats()) + fmt.Sprintf(" revisions=%d", r.etcd.StoredRevisions())
+		b := renderStats(r.ours.Stats()) + fmt.Sprintf(" revisions=%d", r.ours.StoredRevisions())
+		return same("stats", text(""), a, b)
 	case x < 932:
 		return r.restore()
 	case x < 960:
@@ -338,7 +340,9 @@ func (r *oracleRun) restore() error {
 	if err := same("leases after restore", text(""), renderLeases(r.etcd.Leases()), renderLeases(restored.Leases())); err != nil {
 		return err
 	}
-	if err := same("stats after restore", text(""), renderStats(r.etcd.Stats()), renderStats(restored.Stats())); err != nil {
+	a := renderStats(r.etcd.Stats()) + fmt.Sprintf(" revisions=%d", r.etcd.StoredRevisions())
+	b := renderStats(restored.Stats()) + fmt.Sprintf(" revisions=%d", restored.StoredRevisions())
+	if err := same("stats after restore", text(""), a, b); err != nil {
 		return err
 	}
 	r.ours.Close()
