@@ -122,8 +122,8 @@ func (p *playground) renderLink(l LinkView, a, b point, delivered uint64) app.UI
 	x1, y1 := a.x+ux*nodeR+ox, a.y+uy*nodeR+oy
 	x2, y2 := b.x-ux*(nodeR+2)+ox, b.y-uy*(nodeR+2)+oy
 	width := 1.5
-	if delivered > 0 && !l.Cut {
-		width = math.Min(6, 2+math.Log2(float64(delivered)))
+	if lvl := activityLevel(delivered); lvl > 0 && !l.Cut {
+		width = 1.5 + float64(lvl)
 	}
 	from, to := l.From, l.To
 	label := linkLabel(p.view, l)
@@ -175,6 +175,22 @@ func renderNode(m MemberView, at point) app.UI {
 		svg("text").Attr("x", f1(at.x)).Attr("y", f1(at.y-4)).Class("name").Text(m.Name),
 		svg("text").Attr("x", f1(at.x)).Attr("y", f1(at.y+12)).Class("role").Text(m.State),
 	)
+}
+
+// activityLevel buckets a link's traffic per refresh, 0 (none) to 4, on a
+// log scale: the line width shows it.
+func activityLevel(delivered uint64) int {
+	switch {
+	case delivered == 0:
+		return 0
+	case delivered < 4:
+		return 1
+	case delivered < 16:
+		return 2
+	case delivered < 64:
+		return 3
+	}
+	return 4
 }
 
 func f1(f float64) string { return fmt.Sprintf("%.1f", f) }

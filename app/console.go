@@ -72,6 +72,7 @@ func (p *playground) runConsole(ctx app.Context) {
 		ctx.Async(func() {
 			out, err := runCommand(context.Context(ctx), eng, member, cmd)
 			ctx.Dispatch(func(ctx app.Context) {
+				p.consoleRev++
 				for i := range p.console.entries {
 					en := &p.console.entries[i]
 					if en.seq != seq {

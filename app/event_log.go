@@ -45,15 +45,30 @@ func logMatches(filter string, ev EventView) bool {
 	return true
 }
 
-func (p *playground) renderEventLog() app.UI {
-	text := strings.ToLower(p.logText)
+// logWindow picks the events to render, oldest first: the last maxLogRows
+// matching ones, with the window's start moving in steps of maxLogRows/2 so
+// that most refreshes only append rows (the list is laid out newest first
+// by CSS, column-reverse) instead of rewriting every row.
+func logWindow(events []EventView, match func(EventView) bool) []EventView {
 	var rows []EventView
-	for i := len(p.events) - 1; i >= 0 && len(rows) < maxLogRows; i-- {
-		ev := p.events[i]
-		if logMatches(p.logKind, ev) && (text == "" || strings.Contains(strings.ToLower(ev.Text), text)) {
+	for _, ev := range events {
+		if match(ev) {
 			rows = append(rows, ev)
 		}
 	}
+	if over := len(rows) - maxLogRows; over > 0 {
+		step := maxLogRows / 2
+		start := (over + step - 1) / step * step
+		rows = rows[start:]
+	}
+	return rows
+}
+
+func (p *playground) renderEventLog() app.UI {
+	text := strings.ToLower(p.logText)
+	rows := logWindow(p.events, func(ev EventView) bool {
+		return logMatches(p.logKind, ev) && (text == "" || strings.Contains(strings.ToLower(ev.Text), text))
+	})
 	return app.Section().Class("panel events").Aria("labelledby", "events-h").Body(
 		app.H2().ID("events-h").Text("Events"),
 		app.Div().Class("row").Body(
@@ -72,7 +87,7 @@ func (p *playground) renderEventLog() app.UI {
 					OnInput(func(ctx app.Context, e app.Event) { p.logText = inputValue(ctx) }),
 			),
 		),
-		app.Ol().Class("log").Aria("label", "events, newest first").Body(
+		app.Ol().Class("log").Aria("label", "events (shown newest first)").Body(
 			app.Range(rows).Slice(func(i int) app.UI {
 				ev := rows[i]
 				who := ""

@@ -60,6 +60,9 @@ type playground struct {
 	client uint64  // member the write panel and console talk to (0: the first member)
 	notice string  // outcome of the last control action, announced politely
 
+	// Change counters of state that async results update (panel keys).
+	writeRev, consoleRev uint64
+
 	logKind, logText string // event log filters
 	write            writeForm
 	console          consoleState
@@ -95,22 +98,22 @@ func (p *playground) Render() app.UI {
 			}),
 			app.Main().Class("layout").Body(
 				app.Section().Class("cluster").Aria("label", "cluster").Body(
-					p.renderClusterView(),
+					p.newPanel(panelView),
 					p.renderHashIndicator(),
-					p.renderCards(),
+					p.newPanel(panelCards),
 				),
 				app.Section().Class("side").Aria("label", "controls").Body(
-					p.renderClusterControls(),
-					p.renderLinkPanel(),
-					p.renderStressPanel(),
+					p.newPanel(panelFaults),
+					p.newPanel(panelLinks),
+					p.newPanel(panelStress),
 				),
 				app.Section().Class("client").Aria("label", "client").Body(
-					p.renderWritePanel(),
-					p.renderConsole(),
+					p.newPanel(panelWrite),
+					p.newPanel(panelConsole),
 				),
 				app.Section().Class("history").Aria("label", "history").Body(
-					p.renderChart(),
-					p.renderEventLog(),
+					p.newPanel(panelChart),
+					p.newPanel(panelLog),
 				),
 			),
 		)

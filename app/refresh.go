@@ -8,7 +8,8 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// refreshPeriod is how often the live view is polled and redrawn (20 Hz).
+// refreshPeriod is the shortest interval between two polls of the live view
+// (20 Hz).
 const refreshPeriod = 50 * time.Millisecond
 
 // maxEvents bounds the events the page keeps for its log.
@@ -48,10 +49,13 @@ func (s *stressSlot) get() StressRun {
 	return s.run
 }
 
-// startRefresh starts the one goroutine that polls the engine every
-// refreshPeriod and dispatches the result to the UI goroutine. A poll is
-// skipped while the previous update has not been applied yet, so a slow
-// frame never queues a backlog of updates.
+// startRefresh starts the one goroutine that polls the engine and
+// dispatches the result to the UI goroutine. It paces itself on animation
+// frames (waitFrame), at most once per refreshPeriod, and backs off when a
+// poll is expensive: the next poll waits at least twice as long as the last
+// one took, so polling never takes more than a third of the page's thread.
+// A poll is also skipped while the previous update has not been applied, so a
+// slow frame never queues a backlog of updates.
 func (p *playground) startRefresh(ctx app.Context) {
 	eng, slot := p.eng, p.stressAt
 	ctx.Async(func() {
@@ -59,18 +63,14 @@ func (p *playground) startRefresh(ctx app.Context) {
 			after   uint64 // last event Seq fetched
 			prev    map[linkKey]uint64
 			pending atomic.Bool
+			last    time.Time
+			period  = refreshPeriod
 		)
-		t := time.NewTicker(refreshPeriod)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-			if pending.Load() {
+		for waitFrame(ctx) {
+			if pending.Load() || time.Since(last) < period {
 				continue
 			}
+			start := time.Now()
 			v := liveView{members: eng.Status(), links: eng.Links(), now: eng.Now(), paused: eng.Paused()}
 			evs := eng.Events(after)
 			if n := len(evs); n > 0 {
@@ -89,11 +89,12 @@ func (p *playground) startRefresh(ctx app.Context) {
 			if r := slot.get(); r != nil {
 				v.stress, v.stressOn = r.Progress(), true
 			}
-			at := time.Now()
+			last = start
+			period = max(refreshPeriod, 2*time.Since(start))
 			pending.Store(true)
 			ctx.Dispatch(func(ctx app.Context) {
 				pending.Store(false)
-				p.apply(v, evs, at)
+				p.apply(v, evs, start)
 			})
 		}
 	})

@@ -100,6 +100,7 @@ func (p *playground) startWrite(ctx app.Context, op string) {
 			}
 		}
 		ctx.Dispatch(func(ctx app.Context) {
+			p.writeRev++
 			for i := range p.write.results {
 				if p.write.results[i].seq == seq {
 					p.write.results[i] = res

@@ -1,0 +1,58 @@
+package app
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// panel is a child component that renders one part of the page from the
+// playground's state. go-app re-renders a child only when one of its
+// exported fields changed, so the root, which re-renders on every refresh,
+// hands each panel a Key that summarises exactly what the panel shows: a
+// panel whose content did not change costs one comparison per refresh
+// instead of a diff of its whole subtree. Handlers inside a panel update the
+// playground's fields and go-app re-renders the panel they ran in.
+type panel struct {
+	app.Compo
+	P    *playground // never changes
+	Kind panelKind
+	Key  string // changes whenever what the panel shows changes
+}
+
+type panelKind int
+
+const (
+	panelView panelKind = iota
+	panelCards
+	panelFaults
+	panelLinks
+	panelStress
+	panelWrite
+	panelConsole
+	panelChart
+	panelLog
+)
+
+func (c *panel) Render() app.UI {
+	p := c.P
+	switch c.Kind {
+	case panelView:
+		return p.renderClusterView()
+	case panelCards:
+		return p.renderCards()
+	case panelFaults:
+		return p.renderClusterControls()
+	case panelLinks:
+		return p.renderLinkPanel()
+	case panelStress:
+		return p.renderStressPanel()
+	case panelWrite:
+		return p.renderWritePanel()
+	case panelConsole:
+		return p.renderConsole()
+	case panelChart:
+		return p.renderChart()
+	case panelLog:
+		return p.renderEventLog()
+	}
+	return app.Div()
+}

@@ -1,0 +1,53 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Panel keys (see panel): each summarises everything its panel renders, and
+// nothing else, so that a refresh re-renders only the panels that changed.
+
+func (p *playground) panelKey(k panelKind) string {
+	var b strings.Builder
+	v := p.view
+	switch k {
+	case panelView:
+		for _, m := range v.members {
+			fmt.Fprintf(&b, "%d%s;", m.ID, m.State)
+		}
+		for _, l := range v.links {
+			fmt.Fprintf(&b, "%t%g%d%d;", l.Cut, l.Drop, l.Delay, activityLevel(v.activity[linkKey{l.From, l.To}]))
+		}
+	case panelCards:
+		fmt.Fprint(&b, v.members)
+	case panelFaults:
+		fmt.Fprint(&b, p.notice, v.leader() == 0, len(v.members))
+	case panelLinks:
+		fmt.Fprint(&b, p.link, len(v.members))
+		for _, l := range v.links {
+			if l.Cut || l.Drop > 0 || l.Delay > 0 {
+				fmt.Fprint(&b, l)
+			}
+		}
+	case panelStress:
+		fmt.Fprint(&b, p.stress, v.stress, v.stressOn, len(v.members))
+	case panelWrite:
+		fmt.Fprint(&b, p.writeRev, p.client, len(v.members))
+	case panelConsole:
+		fmt.Fprint(&b, p.consoleRev)
+	case panelChart:
+		fmt.Fprint(&b, len(p.chart.samples), p.chart.last.UnixNano())
+	case panelLog:
+		var last uint64
+		if n := len(p.events); n > 0 {
+			last = p.events[n-1].Seq
+		}
+		fmt.Fprint(&b, last, p.logKind, "\x00", p.logText)
+	}
+	return b.String()
+}
+
+func (p *playground) newPanel(k panelKind) *panel {
+	return &panel{P: p, Kind: k, Key: p.panelKey(k)}
+}
