@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math/rand"
 	"slices"
+
+	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 )
 
 // gen draws random requests for one seeded run. Keys come from a small key
@@ -166,11 +168,33 @@ func (g *gen) putReq(key []byte) *PutRequest {
 	switch {
 	case g.chance(0.001):
 		r.Value = make([]byte, MaxRequestBytes+1024)
-	case g.chance(0.0002):
-		r.Value = make([]byte, MaxRequestBytes-4096)
+	case g.chance(0.0003):
+		// One byte over the limit before etcd adds its request header:
+		// too large however the header is counted.
+		r.Value = valueForRaftSize(r, MaxRequestBytes+1)
+	case g.chance(0.0003):
+		// Under the limit even with etcd's request header (12 bytes for
+		// a 9-byte request ID).
+		r.Value = valueForRaftSize(r, MaxRequestBytes-16)
 		g.rng.Read(r.Value)
 	}
 	return r
+}
+
+// valueForRaftSize returns a value that makes r's raft proposal (etcd's
+// InternalRaftRequest carrying the put, without its request header) exactly
+// size bytes long.
+func valueForRaftSize(r *PutRequest, size int) []byte {
+	for n := size; n > 0; n-- {
+		p := pbPut(r)
+		p.Value = make([]byte, n)
+		if got := (&pb.InternalRaftRequest{Put: p}).Size(); got == size {
+			return p.Value
+		} else if got < size {
+			break
+		}
+	}
+	panic(fmt.Sprintf("no value gives a %d-byte proposal", size))
 }
 
 func (g *gen) deleteReq() *DeleteRangeRequest {
