@@ -33,6 +33,9 @@ func (s *Store) checkLease(id int64) error {
 // moveLease attaches the live key to lease id (0: none), detaching it from
 // its previous lease. Caller holds mu exclusively; id is granted or 0.
 func (s *Store) moveLease(key []byte, id int64) {
+	if id == 0 && len(s.keyLease) == 0 {
+		return // no lease anywhere: nothing to detach
+	}
 	old, had := s.keyLease[string(key)]
 	if had && old == id {
 		return
