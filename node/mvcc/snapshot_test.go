@@ -8,6 +8,7 @@ import (
 	"hash/crc32"
 	"math/rand"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -143,11 +144,11 @@ func TestRestoreRejectsInconsistentContent(t *testing.T) {
 	// Drop the lease (last 2 bytes before the checksum: id 5, ttl 10, count 1).
 	body := good[:len(good)-4]
 	noLease := append(bytes.Clone(body[:len(body)-3]), 0)
-	if _, err := Restore(reseal(append(noLease, 0, 0, 0, 0))); !errors.Is(err, ErrSnapshotCorrupt) {
+	if _, err := Restore(reseal(append(noLease, 0, 0, 0, 0))); !errors.Is(err, ErrSnapshotCorrupt) || !strings.Contains(err.Error(), "unknown lease") {
 		t.Fatalf("key with unknown lease: %v", err)
 	}
 	// Trailing garbage.
-	if _, err := Restore(reseal(append(bytes.Clone(body), 1, 0, 0, 0, 0))); !errors.Is(err, ErrSnapshotCorrupt) {
+	if _, err := Restore(reseal(append(bytes.Clone(body), 1, 0, 0, 0, 0))); !errors.Is(err, ErrSnapshotCorrupt) || !strings.Contains(err.Error(), "trailing") {
 		t.Fatalf("trailing bytes: %v", err)
 	}
 	if _, err := Restore(good); err != nil {
