@@ -136,8 +136,9 @@ func renderLeases(ls []LeaseInfo) string {
 	return fmt.Sprintf("leases %+v", ls)
 }
 
-func renderStats(rev, compactRev int64, keys int) string {
-	return fmt.Sprintf("stats rev=%d compact=%d keys=%d", rev, compactRev, keys)
+func renderCounters(s system) string {
+	rev, compactRev, keys := s.Stats()
+	return fmt.Sprintf("stats rev=%d compact=%d keys=%d revisions=%d", rev, compactRev, keys, s.StoredRevisions())
 }
 
 func renderWatchErr(err error) string {

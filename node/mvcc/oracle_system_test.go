@@ -31,11 +31,7 @@ type system interface {
 	StoredRevisions() int
 
 	Close()
-}
 
-// watchSystem is the watch half of a system. The driver compares watches
-// only when both systems implement it.
-type watchSystem interface {
 	// NewStream opens watch stream number stream (streams are numbered
 	// 0, 1, ... in call order). buf is the channel capacity our store uses;
 	// etcd's is fixed at 128.
