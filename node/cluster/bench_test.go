@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"fmt"
+	"runtime"
+	"sync"
 	"testing"
 
 	"go.etcd.io/raft/v3"
@@ -142,14 +144,23 @@ func benchPipelined(b *testing.B, snapshotCount uint64, parallel bool) {
 // The ceiling: five bare RawNodes, in-memory mailboxes, each applying
 // every committed entry to a map (same keys and values as above); the leader
 // proposes batches of 64 entries (one MsgProp each) while at most 4 batches
-// are unapplied.
-func BenchmarkRawNodeCeiling(b *testing.B) {
+// are unapplied. Rounds run like the cluster's: the nodes concurrently when
+// GOMAXPROCS > 1 (BenchmarkRawNodeCeiling), or one after the other
+// (BenchmarkRawNodeCeilingSequential, the js/wasm model), then the mailboxes
+// are exchanged.
+func BenchmarkRawNodeCeiling(b *testing.B) { benchCeiling(b, runtime.GOMAXPROCS(0) > 1) }
+
+func BenchmarkRawNodeCeilingSequential(b *testing.B) { benchCeiling(b, false) }
+
+func benchCeiling(b *testing.B, parallel bool) {
 	const n, batch = 5, 64
 	type bare struct {
-		rn    *raft.RawNode
-		st    *raft.MemoryStorage
-		kv    map[string][]byte
-		inbox []raftpb.Message
+		rn      *raft.RawNode
+		st      *raft.MemoryStorage
+		kv      map[string][]byte
+		inbox   []raftpb.Message
+		out     []raftpb.Message
+		applied int
 	}
 	nodes := make([]*bare, n+1)
 	peers := []uint64{1, 2, 3, 4, 5}
@@ -163,39 +174,46 @@ func BenchmarkRawNodeCeiling(b *testing.B) {
 		}
 		nodes[id] = &bare{rn: rn, st: st, kv: map[string][]byte{}}
 	}
-	applied := 0 // entries applied by the leader (node 1)
-	round := func() {
-		var out []raftpb.Message
-		for id := 1; id <= n; id++ {
-			nd := nodes[id]
-			for _, m := range nd.inbox {
-				nd.rn.Step(m)
+	step := func(nd *bare) {
+		for _, m := range nd.inbox {
+			nd.rn.Step(m)
+		}
+		nd.inbox = nd.inbox[:0]
+		for nd.rn.HasReady() {
+			rd := nd.rn.Ready()
+			nd.st.Append(rd.Entries)
+			if !raft.IsEmptyHardState(rd.HardState) {
+				nd.st.SetHardState(rd.HardState)
 			}
-			nd.inbox = nd.inbox[:0]
-			for nd.rn.HasReady() {
-				rd := nd.rn.Ready()
-				nd.st.Append(rd.Entries)
-				if !raft.IsEmptyHardState(rd.HardState) {
-					nd.st.SetHardState(rd.HardState)
+			nd.out = append(nd.out, rd.Messages...)
+			for _, e := range rd.CommittedEntries {
+				if len(e.Data) > 8 {
+					nd.kv[string(e.Data[:9])] = e.Data[9:]
+					nd.applied++
 				}
-				out = append(out, rd.Messages...)
-				for _, e := range rd.CommittedEntries {
-					if len(e.Data) > 8 {
-						nd.kv[string(e.Data[:9])] = e.Data[9:]
-						if id == 1 {
-							applied++
-						}
-					}
-				}
-				nd.rn.Advance(rd)
-				// Bound the log as the cluster does (keep 5000 entries).
-				if idx := nd.rn.BasicStatus().Applied; idx%10000 == 0 && idx > 5000 {
-					nd.st.Compact(idx - 5000)
-				}
+			}
+			nd.rn.Advance(rd)
+			// Bound the log as the cluster does (keep 5000 entries).
+			if idx := nd.rn.BasicStatus().Applied; idx%10000 == 0 && idx > 5000 {
+				nd.st.Compact(idx - 5000)
 			}
 		}
-		for _, m := range out {
-			nodes[m.To].inbox = append(nodes[m.To].inbox, m)
+	}
+	round := func() {
+		var wg sync.WaitGroup
+		for id := 1; id <= n; id++ {
+			if parallel {
+				wg.Go(func() { step(nodes[id]) })
+			} else {
+				step(nodes[id])
+			}
+		}
+		wg.Wait()
+		for id := 1; id <= n; id++ {
+			for _, m := range nodes[id].out {
+				nodes[m.To].inbox = append(nodes[m.To].inbox, m)
+			}
+			nodes[id].out = nodes[id].out[:0]
 		}
 	}
 	nodes[1].rn.Campaign()
@@ -205,11 +223,11 @@ func BenchmarkRawNodeCeiling(b *testing.B) {
 	for nodes[1].rn.BasicStatus().Commit < 2 {
 		round()
 	}
-	base := applied
+	base := nodes[1].applied
 	b.ResetTimer()
 	proposed, rounds := 0, 0
-	for applied-base < b.N {
-		if k := min(batch, b.N-proposed); k > 0 && proposed-(applied-base) < 4*batch {
+	for nodes[1].applied-base < b.N {
+		if k := min(batch, b.N-proposed); k > 0 && proposed-(nodes[1].applied-base) < 4*batch {
 			ents := make([]raftpb.Entry, k)
 			for j := range ents {
 				data := fmt.Appendf(nil, "k%08d", proposed%benchKeys)
