@@ -44,6 +44,11 @@ func runCommand(ctx context.Context, eng Engine, member uint64, c command) (stri
 			return "", err
 		}
 		return formatGet(c, r), nil
+	case cmdCompaction:
+		if _, err := eng.Compact(ctx, member, c.rev); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("compacted revision %d", c.rev), nil
 	case cmdDel:
 		r, err := eng.Delete(ctx, member, mvcc.DeleteRangeRequest{Key: c.key, End: c.end, PrevKV: c.prevKV})
 		if err != nil {

@@ -41,6 +41,9 @@ func TestRunCommandMapsToEngine(t *testing.T) {
 	if out, err := run(t, f, 1, "del p --prefix"); err != nil || out != "3" || f.calls[len(f.calls)-1] != "del p..q" {
 		t.Fatalf("del: %q %v %q", out, err, f.calls)
 	}
+	if out, err := run(t, f, 4, "compaction 9"); err != nil || out != "compacted revision 9" || f.member != 4 || f.calls[len(f.calls)-1] != "compact 9" {
+		t.Fatalf("compaction: %q %v %q", out, err, f.calls)
+	}
 	if out, err := run(t, f, 1, "member list"); err != nil || strings.Count(out, "started") != 3 {
 		t.Fatalf("member list: %q %v", out, err)
 	}

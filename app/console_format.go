@@ -22,6 +22,7 @@ const helpText = `etcdctl-style commands (flags as etcdctl; --endpoints=m2 picks
       [--count-only] [--print-value-only] [--consistency=l|s] [--order=ASCEND|DESCEND]
       [--sort-by=CREATE|KEY|MODIFY|VALUE|VERSION]
   del <key> [range_end] [--prefix|--from-key] [--prev-kv]
+  compaction <rev> [--physical]  (discards the history before rev on every member)
   endpoint status [-w table]     endpoint hashkv [-w table]     member list [-w table]
   global: --hex (keys and values as \xNN)
   quoting as in a shell: 'single', "double", and $'\x00\n' for binary bytes`

@@ -22,6 +22,7 @@ const (
 	cmdEndpointStatus
 	cmdEndpointHashKV
 	cmdMemberList
+	cmdCompaction
 )
 
 // command is one parsed console line. For get and del, Key and End select
@@ -67,6 +68,7 @@ var commandFlags = map[cmdKind]map[string]flagSpec{
 	cmdEndpointStatus: {"cluster": {false}},
 	cmdEndpointHashKV: {"cluster": {false}},
 	cmdMemberList:     {},
+	cmdCompaction:     {"physical": {false}},
 	cmdHelp:           {},
 }
 
@@ -108,6 +110,8 @@ func parseCommand(line string) (command, error) {
 			return c, fmt.Errorf("unknown command %q for \"endpoint\" (try status or hashkv)", rest[0])
 		}
 		rest = rest[1:]
+	case "compaction":
+		c.kind = cmdCompaction
 	case "member":
 		if len(rest) == 0 || rest[0] != "list" {
 			return c, errors.New(`member needs the subcommand "list" (the playground's membership is fixed)`)
@@ -364,6 +368,16 @@ func (c *command) applyArgs(args []string, flags map[string]string) error {
 		if len(args) > 0 {
 			return fmt.Errorf("unexpected argument %q", args[0])
 		}
+		return nil
+	case cmdCompaction:
+		if len(args) != 1 {
+			return errors.New("compaction command needs 1 argument: the revision")
+		}
+		rev, err := strconv.ParseInt(args[0], 10, 64)
+		if err != nil || rev <= 0 {
+			return fmt.Errorf("bad revision %q: want a positive integer", args[0])
+		}
+		c.rev = rev
 		return nil
 	case cmdPut:
 		if len(args) != 2 {

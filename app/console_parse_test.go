@@ -43,6 +43,8 @@ func TestParseCommand(t *testing.T) {
 		{"member list", command{kind: cmdMemberList}},
 		{"  member   list  -w simple ", command{kind: cmdMemberList}},
 		{"help", command{kind: cmdHelp}},
+		{"compaction 42", command{kind: cmdCompaction, rev: 42}},
+		{"compaction --physical 7", command{kind: cmdCompaction, rev: 7}},
 	}
 	for _, tt := range tests {
 		got, err := parseCommand(tt.line)
@@ -97,6 +99,10 @@ func TestParseCommandMalformed(t *testing.T) {
 		{"endpoint", "endpoint needs a subcommand"},
 		{"endpoint health", `unknown command "health" for "endpoint"`},
 		{"endpoint status extra", `unexpected argument "extra"`},
+		{"compaction", "compaction command needs 1 argument"},
+		{"compaction 0", `bad revision "0"`},
+		{"compaction x", `bad revision "x"`},
+		{"compaction 5 6", "compaction command needs 1 argument"},
 		{"member add m6", `member needs the subcommand "list"`},
 		{`put "k v`, `unterminated " quote`},
 		{`put 'k v`, "unterminated ' quote"},

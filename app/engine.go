@@ -48,6 +48,8 @@ type Engine interface {
 	Put(ctx context.Context, member uint64, key, value []byte) (*mvcc.PutResponse, error)
 	Get(ctx context.Context, member uint64, req mvcc.RangeRequest, serializable bool) (*mvcc.RangeResponse, error)
 	Delete(ctx context.Context, member uint64, req mvcc.DeleteRangeRequest) (*mvcc.DeleteRangeResponse, error)
+	// Compact compacts every member's history up to rev (through raft).
+	Compact(ctx context.Context, member uint64, rev int64) (*mvcc.CompactResponse, error)
 
 	// Stress starts a load run; the returned run reports progress until done.
 	Stress(cfg StressConfig) StressRun

@@ -1,7 +1,12 @@
 package app
 
 import (
+	"context"
+	"sync"
+	"time"
+
 	"github.com/etcd-play/etcd-play/node/cluster"
+	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
 // clusterEngine is the shipped Engine: a *cluster.Cluster ticked in real
@@ -11,6 +16,12 @@ import (
 type clusterEngine struct {
 	*cluster.Cluster
 	driver *cluster.Driver
+
+	mu       sync.Mutex    // guards the fields below (Status)
+	full     []MemberView  // the last full Status
+	fullAt   time.Time     // when it was taken
+	fullCost time.Duration // how long it took
+	up       []bool        // which members were up then
 }
 
 var _ Engine = (*clusterEngine)(nil)
@@ -27,8 +38,55 @@ func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (Engine, error
 	return &clusterEngine{Cluster: c, driver: d}, nil
 }
 
+// Status returns one view per member. The fields that change every tick
+// (role, term, vote, leader, indexes, revisions, progress) come from
+// Cluster.Inspect on every call, which is cheap. The fields only
+// Cluster.Status provides (key count, store size, HashKV and its revision)
+// come from a full Status taken at most every max(fullStatusEvery, 8 × the
+// last one's cost), and at once when a member went up or down: a full
+// Status hashes every member's store at each new revision, the costliest
+// thing the page asks of the engine, so under load it is spread out rather
+// than taken on every frame.
 func (e *clusterEngine) Status() []MemberView {
-	st := e.Cluster.Status()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ins := e.Cluster.Inspect()
+	up := make([]bool, len(ins))
+	changed := len(e.full) != len(ins)
+	for i, s := range ins {
+		up[i] = s.Up
+		changed = changed || i >= len(e.up) || e.up[i] != s.Up
+	}
+	if changed || time.Since(e.fullAt) >= max(fullStatusEvery, 8*e.fullCost) {
+		start := time.Now()
+		e.full = convertStatus(e.Cluster.Status())
+		e.fullAt, e.fullCost, e.up = start, time.Since(start), up
+		return cloneViews(e.full)
+	}
+	out := cloneViews(e.full)
+	for i, s := range ins {
+		v := &out[i]
+		if v.ID != s.ID {
+			return cloneViews(e.full) // both are sorted by ID; never expected
+		}
+		if !s.Up {
+			continue // the full Status read what its storage holds
+		}
+		v.State, v.Term, v.Vote, v.Leader = s.State, s.Term, s.Vote, s.Lead
+		v.Commit, v.Applied, v.LastIndex, v.SnapshotIndex = s.Commit, s.Applied, s.LastIndex, s.SnapshotIndex
+		v.Revision, v.CompactRevision = s.Revision, s.CompactRevision
+		v.Progress = v.Progress[:0:0]
+		for _, p := range s.Progress {
+			v.Progress = append(v.Progress, FollowerProgress{ID: p.ID, Match: p.Match, Next: p.Next, State: p.State})
+		}
+	}
+	return out
+}
+
+// fullStatusEvery is the shortest interval between two full Status calls.
+const fullStatusEvery = 250 * time.Millisecond
+
+func convertStatus(st []cluster.MemberStatus) []MemberView {
 	out := make([]MemberView, len(st))
 	for i, s := range st {
 		out[i] = MemberView{
@@ -42,6 +100,30 @@ func (e *clusterEngine) Status() []MemberView {
 		}
 	}
 	return out
+}
+
+// cloneViews copies views so that callers never share Progress slices.
+func cloneViews(vs []MemberView) []MemberView {
+	out := append([]MemberView(nil), vs...)
+	for i := range out {
+		out[i].Progress = append([]FollowerProgress(nil), out[i].Progress...)
+	}
+	return out
+}
+
+// Compact proposes a compaction through member and waits for the answer.
+func (e *clusterEngine) Compact(ctx context.Context, member uint64, rev int64) (*mvcc.CompactResponse, error) {
+	call := e.Do(member, cluster.Op{Compact: rev})
+	select {
+	case <-call.Done():
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	res, err := call.Result()
+	if err != nil {
+		return nil, err
+	}
+	return res.Compact, nil
 }
 
 func (e *clusterEngine) Links() []LinkView {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
@@ -69,6 +70,11 @@ func (f *fakeEngine) Delete(_ context.Context, member uint64, req mvcc.DeleteRan
 	f.rec("del " + string(req.Key) + ".." + string(req.End))
 	return &mvcc.DeleteRangeResponse{Deleted: 3}, f.err
 }
+func (f *fakeEngine) Compact(_ context.Context, member uint64, rev int64) (*mvcc.CompactResponse, error) {
+	f.member = member
+	f.rec(fmt.Sprintf("compact %d", rev))
+	return &mvcc.CompactResponse{}, f.err
+}
 func (f *fakeEngine) Stress(StressConfig) StressRun { return nil }
 func (f *fakeEngine) Play()                         {}
 func (f *fakeEngine) Pause()                        {}
@@ -77,3 +83,14 @@ func (f *fakeEngine) SetSpeed(float64)              {}
 func (f *fakeEngine) Paused() bool                  { return false }
 
 var errFake = errors.New("etcdserver: no leader")
+
+func putReq(k, v string) *mvcc.PutRequest { return &mvcc.PutRequest{Key: []byte(k), Value: []byte(v)} }
+
+func done(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}

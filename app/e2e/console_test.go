@@ -31,6 +31,10 @@ func TestConsole(t *testing.T) {
 	ok("get foo --endpoints=3 --consistency=s", "foo\nbar")
 	ok("del foo --prefix", "2")
 	ok("get foo --prefix", "")
+	ok("compaction 3", "compacted revision 3")
+	if status, out := tb.consoleRun("get foo --rev=2"); status != "error" || !strings.Contains(out, "required revision has been compacted") {
+		t.Errorf("get below the compaction: %s %q", status, out)
+	}
 
 	status, out := tb.consoleRun("endpoint status")
 	if status != "ok" || strings.Count(out, "\n") != 4 || !strings.Contains(out, ", true, false, ") {

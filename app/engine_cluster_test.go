@@ -1,0 +1,127 @@
+package app
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/etcd-play/etcd-play/node/cluster"
+)
+
+// newPausedEngine is the shipped adapter over a real cluster whose driver
+// stays paused: the test ticks the cluster itself.
+func newPausedEngine(t *testing.T) (*clusterEngine, *cluster.Cluster) {
+	t.Helper()
+	c, err := cluster.New(cluster.Config{Members: 5, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cluster.NewDriver(c, 10)
+	t.Cleanup(d.Close)
+	return &clusterEngine{Cluster: c, driver: d}, c
+}
+
+func tickUntil(t *testing.T, c *cluster.Cluster, what string, cond func() bool) {
+	t.Helper()
+	for i := 0; i < 1000; i++ {
+		if cond() {
+			return
+		}
+		c.Tick()
+	}
+	t.Fatalf("after 1000 ticks: no %s", what)
+}
+
+// Between full Status calls, the adapter's Status takes the fast fields from
+// Inspect and keeps the full Status's hash, key count and store size; a
+// member going down forces a full Status.
+func TestClusterEngineStatusMerge(t *testing.T) {
+	e, c := newPausedEngine(t)
+	if got, want := e.Status(), convertStatus(c.Status()); !viewsEqual(got, want) {
+		t.Fatalf("first Status is not a full one:\n got %+v\nwant %+v", got, want)
+	}
+	e.fullCost = time.Hour // from now on only the fast path, until membership changes
+
+	tickUntil(t, c, "leader", func() bool {
+		for _, m := range c.Status() {
+			if m.State == "leader" {
+				return true
+			}
+		}
+		return false
+	})
+	full := convertStatus(c.Status())
+	got := e.Status()
+	for i := range got {
+		g, w := got[i], full[i]
+		if g.State != w.State || g.Term != w.Term || g.Leader != w.Leader || g.Commit != w.Commit ||
+			g.Applied != w.Applied || g.Revision != w.Revision || len(g.Progress) != len(w.Progress) {
+			t.Errorf("member %d fast fields: got %+v, want %+v", g.ID, g, w)
+		}
+		if g.HashRevision != e.full[i].HashRevision || g.Hash != e.full[i].Hash {
+			t.Errorf("member %d: the fast path changed the hash fields", g.ID)
+		}
+	}
+
+	if err := c.Kill(2); err != nil {
+		t.Fatal(err)
+	}
+	c.Tick()
+	got = e.Status()
+	if got[1].State != "down" || !viewsEqual(got, convertStatus(c.Status())) {
+		t.Fatalf("after a kill, Status is not a fresh full one: %+v", got[1])
+	}
+}
+
+func viewsEqual(a, b []MemberView) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if len(x.Progress) != len(y.Progress) {
+			return false
+		}
+		for j := range x.Progress {
+			if x.Progress[j] != y.Progress[j] {
+				return false
+			}
+		}
+		x.Progress, y.Progress = nil, nil
+		if !reflect.DeepEqual(x, y) {
+			return false
+		}
+	}
+	return true
+}
+
+// Compact goes through raft and answers once applied.
+func TestClusterEngineCompact(t *testing.T) {
+	e, c := newPausedEngine(t)
+	tickUntil(t, c, "leader", func() bool { return len(e.Status()) == 5 && e.Cluster.Status()[0].Leader != 0 })
+	ctx := context.Background()
+	put := c.Do(1, cluster.Op{Put: putReq("k", "v")})
+	tickUntil(t, c, "put answer", func() bool { return done(put.Done()) })
+	compacted := make(chan error, 1)
+	go func() { _, err := e.Compact(ctx, 3, 2); compacted <- err }()
+	for i := 0; ; i++ {
+		if i == 1000 {
+			t.Fatal("no answer to the compaction after 1000 ticks")
+		}
+		select {
+		case err := <-compacted:
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range c.Status() {
+				if m.CompactRevision != 2 {
+					t.Errorf("member %d compact revision %d, want 2", m.ID, m.CompactRevision)
+				}
+			}
+			return
+		default:
+			c.Tick()
+		}
+	}
+}
