@@ -23,8 +23,8 @@ func (m *Member) apply(e *raftpb.Entry) {
 		// at bootstrap, so no conf changes are ever proposed.
 		return
 	}
-	req, err := decodeRequest(e.Data)
-	if err != nil {
+	req := &m.scratch
+	if err := decodeRequestInto(req, e.Data); err != nil {
 		m.event("corrupt", "member %d skipped entry %d: %v", m.id, e.Index, err)
 		return
 	}

@@ -53,6 +53,12 @@ type request struct {
 	compact     int64
 	leaseGrant  *mvcc.LeaseGrantRequest
 	leaseID     int64 // revoke, keep-alive
+
+	// Storage for the top-level request, so that decoding a put or a
+	// delete allocates nothing (the apply path decodes every entry).
+	putBuf   mvcc.PutRequest
+	delBuf   mvcc.DeleteRangeRequest
+	grantBuf mvcc.LeaseGrantRequest
 }
 
 // encodeRequest encodes a write request. The caller guarantees exactly one
@@ -82,32 +88,42 @@ func encodeRequest(r *request) []byte {
 // decodeRequest is encodeRequest's inverse. Byte slices in the result alias
 // data, which raft never mutates.
 func decodeRequest(data []byte) (*request, error) {
+	r := &request{}
+	if err := decodeRequestInto(r, data); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// decodeRequestInto decodes into r, overwriting it; a top-level put, delete
+// or lease grant lands in r's own storage (valid until r is reused).
+func decodeRequestInto(r *request, data []byte) error {
 	d := decoder{buf: data}
-	kind := entryKind(d.byte())
-	r := &request{kind: kind, id: d.uvarint()}
-	switch kind {
+	*r = request{kind: entryKind(d.byte())}
+	r.id = d.uvarint()
+	switch r.kind {
 	case kindPut:
-		r.put = d.put()
+		d.putInto(&r.putBuf)
+		r.put = &r.putBuf
 	case kindDeleteRange:
-		r.deleteRange = d.deleteRange()
+		d.deleteRangeInto(&r.delBuf)
+		r.deleteRange = &r.delBuf
 	case kindTxn:
 		r.txn = d.txn(0)
 	case kindCompact:
 		r.compact = d.varint()
 	case kindLeaseGrant:
-		r.leaseGrant = &mvcc.LeaseGrantRequest{ID: d.varint(), TTL: d.varint()}
+		r.grantBuf = mvcc.LeaseGrantRequest{ID: d.varint(), TTL: d.varint()}
+		r.leaseGrant = &r.grantBuf
 	case kindLeaseRevoke, kindLeaseKeepAlive:
 		r.leaseID = d.varint()
 	default:
-		d.fail("unknown entry kind %d", kind)
+		d.fail("unknown entry kind %d", r.kind)
 	}
 	if d.err == nil && d.pos != len(d.buf) {
 		d.fail("%d trailing bytes", len(d.buf)-d.pos)
 	}
-	if d.err != nil {
-		return nil, d.err
-	}
-	return r, nil
+	return d.err
 }
 
 type encoder struct{ buf []byte }
@@ -298,11 +314,23 @@ func (d *decoder) bytes() []byte {
 }
 
 func (d *decoder) put() *mvcc.PutRequest {
-	return &mvcc.PutRequest{Key: d.bytes(), Value: d.bytes(), Lease: d.varint(), PrevKV: d.bool()}
+	r := &mvcc.PutRequest{}
+	d.putInto(r)
+	return r
+}
+
+func (d *decoder) putInto(r *mvcc.PutRequest) {
+	*r = mvcc.PutRequest{Key: d.bytes(), Value: d.bytes(), Lease: d.varint(), PrevKV: d.bool()}
 }
 
 func (d *decoder) deleteRange() *mvcc.DeleteRangeRequest {
-	return &mvcc.DeleteRangeRequest{Key: d.bytes(), End: d.bytes(), PrevKV: d.bool()}
+	r := &mvcc.DeleteRangeRequest{}
+	d.deleteRangeInto(r)
+	return r
+}
+
+func (d *decoder) deleteRangeInto(r *mvcc.DeleteRangeRequest) {
+	*r = mvcc.DeleteRangeRequest{Key: d.bytes(), End: d.bytes(), PrevKV: d.bool()}
 }
 
 func (d *decoder) rangeReq() *mvcc.RangeRequest {

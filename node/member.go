@@ -110,7 +110,8 @@ type Member struct {
 	snapIndex uint64
 	confState raftpb.ConfState
 
-	idBase    uint64 // high 32 bits of every request ID of this incarnation
+	scratch   request // the entry being applied (decoded in place)
+	idBase    uint64  // high 32 bits of every request ID of this incarnation
 	reqSeq    uint64
 	props     []raftpb.Entry   // writes submitted since the last flush...
 	propCalls []*call          // ...and their calls, index for index

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/mvcc"
@@ -85,7 +86,7 @@ func (c *Cluster) submit(call *Call) {
 		return
 	}
 	m.Submit(call.op, func(res Result, err error) {
-		c.later(call.member, func() { c.answer(call, res, err) })
+		c.later(call.member, effect{call: call, res: res, err: err})
 	})
 	c.flush(call.member)
 }
@@ -98,13 +99,14 @@ func (c *Cluster) answer(call *Call, res Result, err error) {
 		call.onDone(call)
 	}
 	if !call.quiet {
-		e := Event{Kind: "client", Member: call.member, OK: err == nil, LatencyTicks: call.finished - call.submitted}
+		b := describe(make([]byte, 0, 96), &call.op)
+		b = strconv.AppendUint(append(b, " on member "...), call.member, 10)
 		if err != nil {
-			e.Text = fmt.Sprintf("%s on member %d failed: %v", describe(&call.op), call.member, err)
+			b = append(append(b, " failed: "...), err.Error()...)
 		} else {
-			e.Text = fmt.Sprintf("%s on member %d: %s", describe(&call.op), call.member, outcome(&res))
+			b = outcome(append(b, ": "...), &res)
 		}
-		c.emit(e)
+		c.emit(Event{Kind: "client", Member: call.member, OK: err == nil, LatencyTicks: call.finished - call.submitted, Text: string(b)})
 	}
 	close(call.done)
 	if call.after != nil {
@@ -150,65 +152,71 @@ func (c *Cluster) wait(ctx context.Context, call *Call) (Result, error) {
 }
 
 // describe renders a request as a short etcdctl-like line.
-func describe(op *Op) string {
+func describe(b []byte, op *Op) []byte {
 	switch {
 	case op.Put != nil:
-		return fmt.Sprintf("put %s (%d bytes)", short(op.Put.Key), len(op.Put.Value))
+		b = appendKey(append(b, "put "...), op.Put.Key)
+		b = strconv.AppendInt(append(b, " ("...), int64(len(op.Put.Value)), 10)
+		return append(b, " bytes)"...)
 	case op.Range != nil:
-		mode := "linearizable"
+		b = appendRange(append(b, "get "...), op.Range.Key, op.Range.End)
 		if op.Serializable {
-			mode = "serializable"
+			return append(b, " (serializable)"...)
 		}
-		return fmt.Sprintf("get %s (%s)", keyRange(op.Range.Key, op.Range.End), mode)
+		return append(b, " (linearizable)"...)
 	case op.DeleteRange != nil:
-		return "del " + keyRange(op.DeleteRange.Key, op.DeleteRange.End)
+		return appendRange(append(b, "del "...), op.DeleteRange.Key, op.DeleteRange.End)
 	case op.Txn != nil:
-		return fmt.Sprintf("txn (%d compares, %d/%d ops)", len(op.Txn.Compare), len(op.Txn.Success), len(op.Txn.Failure))
+		return fmt.Appendf(b, "txn (%d compares, %d/%d ops)", len(op.Txn.Compare), len(op.Txn.Success), len(op.Txn.Failure))
 	case op.Compact != 0:
-		return fmt.Sprintf("compact %d", op.Compact)
+		return strconv.AppendInt(append(b, "compact "...), op.Compact, 10)
 	case op.LeaseGrant != nil:
-		return fmt.Sprintf("lease grant %ds", op.LeaseGrant.TTL)
+		return fmt.Appendf(b, "lease grant %ds", op.LeaseGrant.TTL)
 	case op.LeaseRevoke != 0:
-		return fmt.Sprintf("lease revoke %x", op.LeaseRevoke)
+		return fmt.Appendf(b, "lease revoke %x", op.LeaseRevoke)
 	case op.LeaseKeepAlive != 0:
-		return fmt.Sprintf("lease keep-alive %x", op.LeaseKeepAlive)
+		return fmt.Appendf(b, "lease keep-alive %x", op.LeaseKeepAlive)
 	case op.LeaseTimeToLive != 0:
-		return fmt.Sprintf("lease timetolive %x", op.LeaseTimeToLive)
+		return fmt.Appendf(b, "lease timetolive %x", op.LeaseTimeToLive)
 	}
-	return "empty request"
+	return append(b, "empty request"...)
 }
 
 // outcome renders a successful result briefly.
-func outcome(r *Result) string {
+func outcome(b []byte, r *Result) []byte {
 	switch {
 	case r.Range != nil:
-		return fmt.Sprintf("%d keys at revision %d", r.Range.Count, r.Header.Revision)
+		b = strconv.AppendInt(b, r.Range.Count, 10)
+		b = strconv.AppendInt(append(b, " keys at revision "...), r.Header.Revision, 10)
+		return b
 	case r.DeleteRange != nil:
-		return fmt.Sprintf("deleted %d at revision %d", r.DeleteRange.Deleted, r.Header.Revision)
+		b = strconv.AppendInt(append(b, "deleted "...), r.DeleteRange.Deleted, 10)
+		return strconv.AppendInt(append(b, " at revision "...), r.Header.Revision, 10)
 	case r.Txn != nil:
-		return fmt.Sprintf("succeeded=%t at revision %d", r.Txn.Succeeded, r.Header.Revision)
+		return fmt.Appendf(b, "succeeded=%t at revision %d", r.Txn.Succeeded, r.Header.Revision)
 	case r.LeaseGrant != nil:
-		return fmt.Sprintf("lease %x granted, TTL %ds", r.LeaseGrant.ID, r.LeaseGrant.TTL)
+		return fmt.Appendf(b, "lease %x granted, TTL %ds", r.LeaseGrant.ID, r.LeaseGrant.TTL)
 	case r.LeaseTimeToLive != nil:
-		return fmt.Sprintf("TTL %ds of %ds", r.LeaseTimeToLive.TTL, r.LeaseTimeToLive.GrantedTTL)
+		return fmt.Appendf(b, "TTL %ds of %ds", r.LeaseTimeToLive.TTL, r.LeaseTimeToLive.GrantedTTL)
 	}
-	return fmt.Sprintf("ok at revision %d", r.Header.Revision)
+	return strconv.AppendInt(append(b, "ok at revision "...), r.Header.Revision, 10)
 }
 
-func keyRange(key, end []byte) string {
+func appendRange(b, key, end []byte) []byte {
 	switch {
 	case len(end) == 0:
-		return short(key)
+		return appendKey(b, key)
 	case len(end) == 1 && end[0] == 0:
-		return short(key) + " --from-key"
+		return append(appendKey(b, key), " --from-key"...)
 	}
-	return fmt.Sprintf("[%s, %s)", short(key), short(end))
+	b = appendKey(append(b, '['), key)
+	return append(appendKey(append(b, ", "...), end), ')')
 }
 
-// short quotes a key, cut to 40 bytes.
-func short(b []byte) string {
-	if len(b) > 40 {
-		return fmt.Sprintf("%q...", b[:40])
+// appendKey quotes a key, cut to 40 bytes.
+func appendKey(b, key []byte) []byte {
+	if len(key) > 40 {
+		return append(strconv.AppendQuote(b, string(key[:40])), "..."...)
 	}
-	return fmt.Sprintf("%q", b)
+	return strconv.AppendQuote(b, string(key))
 }

@@ -115,7 +115,7 @@ type Cluster struct {
 	// (events, answered calls, applied entries), in order. A member's
 	// callbacks only append to its own slot, so members can run their
 	// rounds concurrently; flush replays the slots in ID order.
-	effects    [][]func()
+	effects    [][]effect
 	parallel   bool // run members' rounds on their own goroutines
 	stressRuns int
 	hashes     hashCache
@@ -141,7 +141,7 @@ func New(cfg Config) (*Cluster, error) {
 		storages:    map[uint64]node.Storage{},
 		incarnation: map[uint64]uint64{},
 		events:      newEventRing(cfg.EventLog),
-		effects:     make([][]func(), cfg.Members),
+		effects:     make([][]effect, cfg.Members),
 		parallel:    runtime.GOMAXPROCS(0) > 1,
 	}
 	for i := 1; i <= cfg.Members; i++ {
@@ -192,12 +192,11 @@ func (c *Cluster) startMember(id uint64) (*node.Member, error) {
 		UnsafeLocalReads:    c.cfg.UnsafeLocalReads,
 		Send:                func(msgs []raftpb.Message) { c.net.Send(id, msgs) },
 		OnEvent: func(e node.Event) {
-			c.later(id, func() { c.emit(Event{Kind: e.Kind, Member: id, Text: e.Text}) })
+			c.later(id, effect{event: &Event{Kind: e.Kind, Member: id, Text: e.Text}})
 		},
 	}
 	if c.cfg.OnApply != nil {
-		onApply := c.cfg.OnApply
-		mc.OnApply = func(e raftpb.Entry) { c.later(id, func() { onApply(id, e) }) }
+		mc.OnApply = func(e raftpb.Entry) { c.later(id, effect{applied: true, entry: e}) }
 	}
 	return node.New(mc, c.storages[id])
 }
@@ -268,21 +267,41 @@ func (c *Cluster) Tick() {
 	c.now++
 }
 
-// later records an effect of member id, replayed by flush. Called from the
-// member's callbacks, on the goroutine running that member.
-func (c *Cluster) later(id uint64, f func()) {
-	c.effects[id-1] = append(c.effects[id-1], f)
+// effect is one thing a member did that the cluster must see, recorded
+// during the member's round and replayed by flush: exactly one of an event,
+// an answered call, or an applied entry (for Config.OnApply).
+type effect struct {
+	event   *Event
+	call    *Call
+	res     Result
+	err     error
+	applied bool
+	entry   raftpb.Entry
+}
+
+// later records an effect of member id. Called from the member's
+// callbacks, on the goroutine running that member.
+func (c *Cluster) later(id uint64, e effect) {
+	c.effects[id-1] = append(c.effects[id-1], e)
 }
 
 // flush replays member id's recorded effects in order. Called with c.mu
 // held, after every call into the member.
 func (c *Cluster) flush(id uint64) {
-	fs := c.effects[id-1]
-	for i, f := range fs {
-		f()
-		fs[i] = nil
+	es := c.effects[id-1]
+	for i := range es {
+		e := &es[i]
+		switch {
+		case e.event != nil:
+			c.emit(*e.event)
+		case e.call != nil:
+			c.answer(e.call, e.res, e.err)
+		case e.applied:
+			c.cfg.OnApply(id, e.entry)
+		}
 	}
-	c.effects[id-1] = fs[:0]
+	clear(es)
+	c.effects[id-1] = es[:0]
 }
 
 // enqueue schedules f to run at the start of the next Tick, with c.mu held.
