@@ -282,3 +282,45 @@ func TestLeaseSurvivesFailoverThenExpires(t *testing.T) {
 		t.Fatalf("lease revoked by %v, want the new leader %d only", revokers, nl)
 	}
 }
+
+// Status: one entry per member; the leader reports every follower's
+// progress; a down member shows what its storage holds; hashes are taken at
+// the revision every live member has.
+func TestStatus(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 12})
+	l := waitLeader(t, c, 200)
+	writeKeys(t, c, "k", 30, 10)
+	st := converge(t, c, 100)
+	if len(st) != 5 {
+		t.Fatalf("%d statuses", len(st))
+	}
+	lead := st[l-1]
+	if lead.State != "leader" || len(lead.Progress) != 4 {
+		t.Fatalf("leader status %+v", lead)
+	}
+	for _, p := range lead.Progress {
+		if p.ID == l || p.Match != lead.Commit || p.State != "replicate" {
+			t.Fatalf("leader's progress for %d: %+v (commit %d)", p.ID, p, lead.Commit)
+		}
+	}
+	for _, s := range st {
+		if s.ID != l && (s.State != "follower" || s.Leader != l || s.Progress != nil) {
+			t.Fatalf("follower status %+v", s)
+		}
+		if s.Name != fmt.Sprintf("etcd-%d", s.ID) || s.Keys != 30 || s.Revision != 31 || s.HashRevision != 31 || s.StoreBytes <= 0 {
+			t.Fatalf("status %+v", s)
+		}
+	}
+	f := follower(t, c, l)
+	c.Kill(f)
+	c.Tick()
+	writeKeys(t, c, "more", 5, 5)
+	st = c.Status()
+	down := st[f-1]
+	if down.State != "down" || down.Term != lead.Term || down.Commit == 0 || down.LastIndex < down.Commit || down.Revision != 0 {
+		t.Fatalf("down member status %+v", down)
+	}
+	if st[l-1].HashRevision != 36 || st[l-1].Hash == lead.Hash {
+		t.Fatalf("after 5 more writes: hash revision %d hash %08x (before %08x)", st[l-1].HashRevision, st[l-1].Hash, lead.Hash)
+	}
+}
