@@ -36,12 +36,18 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 		s.idx.remove(ki)
 	}
 
+	// Entries at rev itself are all kept. etcd's per-key rule keeps each of
+	// them anyway (the newest revision <= rev of its key), except when one
+	// txn at rev deleted a key (from-key delete) and put it again: etcd's
+	// rule keeps the tombstone and drops the live value, then crashes
+	// (etcd-io/etcd#22376). Keeping it matches keyIndex.compact, which
+	// leaves the recreated generation intact.
 	h := newKVHasher(prev, rev, keep, len(keep) > 0)
 	s.log.filter(func(e *entry) bool {
-		if e.rev.main > rev {
+		h.write(e) // skips revisions after rev
+		if e.rev.main >= rev {
 			return true
 		}
-		h.write(e)
 		if _, ok := keep[e.rev]; ok {
 			return true
 		}

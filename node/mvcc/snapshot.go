@@ -281,8 +281,10 @@ func (s *Store) replay(e *entry, key []byte) error {
 	first := ki == nil
 	if first {
 		ki = newKeyIndex(append([]byte(nil), key...))
-	} else if e.rev.main <= s.compactRev {
-		return errors.New("two revisions of one key at or before the compaction revision")
+	} else if e.rev.main < s.compactRev {
+		// Compaction keeps one revision per key below the compaction
+		// revision (more only at it: see Compact).
+		return errors.New("two revisions of one key before the compaction revision")
 	}
 	if e.isTombstone() {
 		switch {
@@ -300,8 +302,12 @@ func (s *Store) replay(e *entry, key []byte) error {
 			if e.version != prev.version+1 || e.create != prev.create {
 				return fmt.Errorf("version %d create %d after version %d create %d", e.version, e.create, prev.version, prev.create)
 			}
-		case e.rev.main > s.compactRev && (e.version != 1 || e.create != e.rev.main):
-			return fmt.Errorf("new key with version %d create %d", e.version, e.create)
+		case !first || e.rev.main > s.compactRev:
+			// A new generation; only a key's first entry at or before the
+			// compaction revision may continue an older one.
+			if e.version != 1 || e.create != e.rev.main {
+				return fmt.Errorf("new key with version %d create %d", e.version, e.create)
+			}
 		}
 	}
 	if first {
