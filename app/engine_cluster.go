@@ -10,12 +10,13 @@ import (
 )
 
 // clusterEngine is the shipped Engine: a *cluster.Cluster ticked in real
-// time by a *cluster.Driver. The cluster's own methods are promoted as they
-// are; Status, Links, Events and Stress convert to the page's view types; the
-// time controls are the driver's.
+// time by the page's driver (driver.go, which yields to the browser between
+// work slices). The cluster's own methods are promoted as they are; Status,
+// Links, Events and Stress convert to the page's view types; the time
+// controls are the driver's.
 type clusterEngine struct {
 	*cluster.Cluster
-	driver *cluster.Driver
+	driver *driver
 
 	mu       sync.Mutex    // guards the fields below (Status)
 	full     []MemberView  // the last full Status
@@ -33,7 +34,7 @@ func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (Engine, error
 	if err != nil {
 		return nil, err
 	}
-	d := cluster.NewDriver(c, ticksPerSecond)
+	d := newDriver(c.Tick, ticksPerSecond)
 	d.Play()
 	return &clusterEngine{Cluster: c, driver: d}, nil
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"syscall/js"
+	"time"
 )
 
 // waitFrame blocks until the browser's next animation frame and reports
@@ -27,5 +28,27 @@ func waitFrame(ctx context.Context) bool {
 	case <-ctx.Done():
 		js.Global().Call("cancelAnimationFrame", id)
 		return false
+	}
+}
+
+// yieldFor waits d on a browser timer (so the browser runs in between; see
+// driver), returning early when wake fires. A Step request arriving
+// meanwhile is served with tick.
+func yieldFor(d time.Duration, wake <-chan struct{}, steps <-chan chan struct{}, tick func()) {
+	fired := make(chan struct{})
+	cb := js.FuncOf(func(js.Value, []js.Value) any {
+		close(fired)
+		return nil
+	})
+	defer cb.Release()
+	id := js.Global().Call("setTimeout", cb, d.Milliseconds())
+	select {
+	case <-fired:
+	case <-wake:
+		js.Global().Call("clearTimeout", id)
+	case done := <-steps:
+		js.Global().Call("clearTimeout", id)
+		tick()
+		close(done)
 	}
 }

@@ -19,3 +19,17 @@ func waitFrame(ctx context.Context) bool {
 		return false
 	}
 }
+
+// yieldFor waits d (natively a Go timer is fine), returning early when wake
+// fires; a Step request arriving meanwhile is served with tick.
+func yieldFor(d time.Duration, wake <-chan struct{}, steps <-chan chan struct{}, tick func()) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-wake:
+	case done := <-steps:
+		tick()
+		close(done)
+	}
+}
