@@ -12,9 +12,10 @@ import (
 // one with the same actions before the same ticks.
 //
 // Pacing: while playing, the driver runs the ticks that are due, working at
-// most ~10 ms before it sleeps (time.Sleep-based timers of at least 1 ms),
-// so the page's single thread under js/wasm stays responsive. When it falls
-// behind by more than maxLag it drops the backlog rather than rushing.
+// most ~10 ms before it waits at least 1 ms (waitFor: a Go timer natively, a
+// browser timer under js/wasm, so the page's single thread goes back to the
+// browser). When it falls behind by more than maxLag it drops the backlog
+// rather than rushing.
 type Driver struct {
 	c *Cluster
 
@@ -109,8 +110,6 @@ func (d *Driver) state() (paused, closed bool, tps float64) {
 
 func (d *Driver) run() {
 	defer close(d.exit)
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
 	var next time.Time // when the next tick is due while playing
 	for {
 		paused, closed, tps := d.state()
@@ -136,14 +135,7 @@ func (d *Driver) run() {
 			d.c.Tick()
 			next = next.Add(interval)
 		}
-		wait := max(next.Sub(time.Now()), minSleep)
-		timer.Reset(wait)
-		select {
-		case <-timer.C:
-		case <-d.wake:
-			timer.Stop() // Go >= 1.23: no stale value can be received after Stop
-		case done := <-d.steps:
-			timer.Stop()
+		if done := waitFor(max(next.Sub(time.Now()), minSleep), d.wake, d.steps); done != nil {
 			d.c.Tick()
 			close(done)
 		}

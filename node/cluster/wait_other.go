@@ -1,0 +1,19 @@
+//go:build !js
+
+package cluster
+
+import "time"
+
+// waitFor blocks until d has passed or wake fires, or returns a Step
+// request that arrived first. Natively a Go timer is all it takes.
+func waitFor(d time.Duration, wake <-chan struct{}, steps <-chan chan struct{}) chan struct{} {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-wake:
+	case done := <-steps:
+		return done
+	}
+	return nil
+}
