@@ -3,18 +3,69 @@
 package e2e
 
 import (
+	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
 )
 
 // The static site loads under its sub-path, the wasm takes over the
-// pre-rendered page, and the version is visible.
+// pre-rendered page, the version the site was built with is shown, no
+// request leaves the site, and every control is a labelled, focusable
+// element.
 func TestPageLoads(t *testing.T) {
 	tb := newTab(t, time.Minute)
-	var version string
-	tb.eval(`document.querySelector('[data-version]').textContent`, &version)
-	if version == "" {
-		t.Fatal("no version shown")
+	var mu sync.Mutex
+	var requests []string
+	chromedp.ListenTarget(tb.ctx, func(ev any) {
+		if ev, ok := ev.(*network.EventRequestWillBeSent); ok {
+			mu.Lock()
+			requests = append(requests, ev.Request.URL)
+			mu.Unlock()
+		}
+	})
+	tb.run(network.Enable(), chromedp.Reload())
+	tb.waitJS(`document.querySelector('.playground[data-ready="true"]') !== null`, "the wasm to mount the reloaded page")
+	tb.waitLeader()
+
+	var shown, built string
+	tb.eval(`document.querySelector('[data-version]').textContent`, &shown)
+	tb.eval(`goappGetenv("GOAPP_VERSION")`, &built)
+	if built == "" || !strings.HasSuffix(shown, built) {
+		t.Errorf("the page shows %q; the site was built as version %q", shown, built)
 	}
-	t.Logf("shown: %q", version)
+
+	mu.Lock()
+	if len(requests) == 0 {
+		t.Error("no request was seen: the network listener is not working")
+	}
+	origin := strings.SplitN(strings.TrimPrefix(siteURL, "http://"), "/", 2)[0]
+	for _, u := range requests {
+		if !strings.HasPrefix(u, "http://"+origin+"/") && !strings.HasPrefix(u, "data:") && !strings.HasPrefix(u, "blob:") {
+			t.Errorf("a request left the site: %s", u)
+		}
+	}
+	mu.Unlock()
+
+	// Every input and select has a label; every button and link control
+	// has a name; everything interactive is reachable with Tab.
+	var problems []string
+	tb.eval(`(() => {
+		const out = [];
+		for (const e of document.querySelectorAll('.playground input, .playground select')) {
+			if (e.labels.length === 0 && !e.getAttribute('aria-label')) out.push('unlabelled ' + e.outerHTML.slice(0, 80));
+		}
+		for (const e of document.querySelectorAll('.playground button, .playground [role=button]')) {
+			const name = (e.getAttribute('aria-label') || e.textContent || '').trim();
+			if (!name) out.push('nameless ' + e.outerHTML.slice(0, 80));
+			if (e.tabIndex < 0) out.push('not focusable ' + e.outerHTML.slice(0, 80));
+		}
+		return out;
+	})()`, &problems)
+	for _, p := range problems {
+		t.Error(p)
+	}
 }
