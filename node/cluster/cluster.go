@@ -40,9 +40,9 @@ type Config struct {
 	Seed           int64 // seeds the network, election jitter and stress load
 	ElectionTicks  int   // default 10
 	HeartbeatTicks int   // default 1
-	SnapshotCount  uint64
 	// SnapshotCount: applied entries between raft snapshots (default 100).
 	// CatchUpCount: entries kept behind a snapshot (default 50).
+	SnapshotCount                      uint64
 	CatchUpCount                       uint64
 	DisablePreVote, DisableCheckQuorum bool
 	RequestTimeoutTicks                int // default 5*ElectionTicks
@@ -120,14 +120,15 @@ type Cluster struct {
 	stressRuns int
 	hashes     hashCache
 
-	qmu   sync.Mutex // guards queue and callSeq
+	qmu   sync.Mutex // guards queue
 	queue []func()
 
 	events eventRing
 }
 
-// New starts a cluster: every member bootstraps its empty storage with the
-// full membership. No leader exists until ticks elect one.
+// New starts a cluster: a member whose storage is empty bootstraps it with
+// the full membership; one whose storage holds state (Config.NewStorage over
+// durable storage) restarts from it. No leader exists until ticks elect one.
 func New(cfg Config) (*Cluster, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
