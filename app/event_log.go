@@ -46,9 +46,7 @@ func logMatches(filter string, ev EventView) bool {
 }
 
 // logWindow picks the events to render, oldest first: the last maxLogRows
-// matching ones, with the window's start moving in steps of maxLogRows/2 so
-// that most refreshes only append rows (the list is laid out newest first
-// by CSS, column-reverse) instead of rewriting every row.
+// matching ones, with the window's start moving in steps of maxLogRows/2.
 func logWindow(events []EventView, match func(EventView) bool) []EventView {
 	var rows []EventView
 	for _, ev := range events {
@@ -87,9 +85,9 @@ func (p *playground) renderEventLog() app.UI {
 					OnInput(func(ctx app.Context, e app.Event) { p.logText = inputValue(ctx) }),
 			),
 		),
-		app.Ol().Class("log").Aria("label", "events (shown newest first)").Body(
+		app.Ol().Class("log").Aria("label", "events, newest first").Body(
 			app.Range(rows).Slice(func(i int) app.UI {
-				ev := rows[i]
+				ev := rows[len(rows)-1-i] // newest first
 				who := ""
 				if ev.Member != 0 {
 					who = p.view.name(ev.Member) + " · "
