@@ -36,19 +36,22 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 		s.idx.remove(ki)
 	}
 
-	// Entries at rev itself are all kept. etcd's per-key rule keeps each of
-	// them anyway (the newest revision <= rev of its key), except when one
-	// txn at rev deleted a key (from-key delete) and put it again: etcd's
-	// rule keeps the tombstone and drops the live value, then crashes
-	// (etcd-io/etcd#22376). Keeping it matches keyIndex.compact, which
-	// leaves the recreated generation intact.
+	// The log keeps exactly what the index kept: revisions after rev, the
+	// kept set, and, at rev itself, a recreated key's new value. (A txn at
+	// rev may delete a key with a from-key delete and put it again; etcd's
+	// rule keeps only the tombstone, losing the live value, and crashes:
+	// etcd-io/etcd#22376. keyIndex.compact leaves the recreated generation
+	// intact, so its value stays.)
 	h := newKVHasher(prev, rev, keep, len(keep) > 0)
 	s.log.filter(func(e *entry) bool {
 		h.write(e) // skips revisions after rev
-		if e.rev.main >= rev {
+		if e.rev.main > rev {
 			return true
 		}
 		if _, ok := keep[e.rev]; ok {
+			return true
+		}
+		if e.rev.main == rev && e.ki.has(e.rev) {
 			return true
 		}
 		s.bytes -= e.size()

@@ -194,3 +194,29 @@ func TestCompactAtDeleteAndRecreateRevision(t *testing.T) {
 		t.Fatalf("stats %+v", st)
 	}
 }
+
+// The reverse order in one txn, put then from-key delete of the same key,
+// is etcd-compatible: compaction at that revision keeps only the tombstone,
+// as etcd does.
+func TestCompactAtPutAndDeleteRevision(t *testing.T) {
+	s := New()
+	mustPut(t, s, "b", "old") // 2
+	if _, err := s.Txn(&TxnRequest{Success: []RequestOp{
+		put("b", "gone"),
+		{DeleteRange: &DeleteRangeRequest{Key: []byte("b"), End: []byte{0}}},
+	}}); err != nil { // 3: b@3.0 put, b@3.1 tombstone
+		t.Fatal(err)
+	}
+	if _, err := s.Compact(3); err != nil {
+		t.Fatal(err)
+	}
+	if st := s.Stats(); st.Revisions != 1 || st.Keys != 0 {
+		t.Fatalf("stats %+v: want only the tombstone kept", st)
+	}
+	snap, _ := s.Snapshot()
+	r, err := Restore(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameStore(t, s, r)
+}

@@ -100,6 +100,18 @@ func (ki *keyIndex) get(atRev int64) (revision, bool) {
 	return revision{}, false
 }
 
+// has reports whether rev is one of the key's revisions.
+func (ki *keyIndex) has(rev revision) bool {
+	for i := range ki.generations {
+		for _, r := range ki.generations[i].revs {
+			if r == rev {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // findGeneration returns the generation the key is in at atRev, or nil if
 // the key does not exist at atRev.
 func (ki *keyIndex) findGeneration(atRev int64) *generation {
