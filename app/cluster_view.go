@@ -60,7 +60,7 @@ func linkLabel(v liveView, l LinkView) string {
 	default:
 		s += fmt.Sprintf("drops %.0f%%, delay %d ticks", l.Drop*100, l.Delay)
 	}
-	return s + fmt.Sprintf("; %d sent, %d delivered, %d dropped", l.Sent, l.Delivered, l.Dropped)
+	return s + fmt.Sprintf("; %d sent, %d delivered, %d dropped, %d in flight", l.Sent, l.Delivered, l.Dropped, l.InFlight)
 }
 
 func (p *playground) renderClusterView() app.UI {
@@ -104,6 +104,7 @@ func (p *playground) renderClusterView() app.UI {
 			app.Span().Class("lg cut").Text("cut"),
 			app.Span().Class("lg lossy").Text("drops"),
 			app.Span().Class("lg slow").Text("delayed"),
+			app.Span().Class("lg inflight").Text("messages in flight"),
 			app.Span().Class("hint").Text("Thicker = more messages. Click or press Enter on a link to cut or heal it."),
 		),
 	)
@@ -166,6 +167,15 @@ func (p *playground) renderLink(l LinkView, a, b point, delivered uint64) app.UI
 			svg("title").Text(label),
 			coords(svg("line")).Class("hit"),
 			coords(svg("line")).Class("wire").Attr("stroke-width", f1(width)).Attr("marker-end", "url(#arrow)"),
+			app.If(l.InFlight > 0, func() app.UI {
+				// Messages on their way (delayed or not yet delivered),
+				// drawn where they are: past the middle of the lane.
+				cx, cy := x1+(x2-x1)*0.6, y1+(y2-y1)*0.6
+				return svg("g").Class("inflight").Body(
+					svg("circle").Attr("cx", f1(cx)).Attr("cy", f1(cy)).Attr("r", 7),
+					svg("text").Attr("x", f1(cx)).Attr("y", f1(cy+3.5)).Text(min(l.InFlight, 99)),
+				)
+			}),
 		)
 }
 

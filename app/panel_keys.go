@@ -17,7 +17,7 @@ func (p *playground) panelKey(k panelKind) string {
 			fmt.Fprintf(&b, "%d%s;", m.ID, m.State)
 		}
 		for _, l := range v.links {
-			fmt.Fprintf(&b, "%t%g%d%d;", l.Cut, l.Drop, l.Delay, activityLevel(v.activity[linkKey{l.From, l.To}]))
+			fmt.Fprintf(&b, "%t%g%d%d%d;", l.Cut, l.Drop, l.Delay, activityLevel(v.activity[linkKey{l.From, l.To}]), min(l.InFlight, 99))
 		}
 	case panelCards:
 		fmt.Fprint(&b, v.members)
