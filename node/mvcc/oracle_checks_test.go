@@ -147,9 +147,18 @@ func checkTxnRequest(r *pb.TxnRequest) error {
 	return err
 }
 
-// proposalID stands in for the request ID etcd puts in every raft request
-// header (a 64-bit generator value); it makes the encoded size realistic.
-const proposalID = 1 << 62
+// etcd puts a header in every raft proposal before it checks the size
+// (InternalRaftRequest.Header, field 100: 2 tag bytes, 1 length byte, 1 tag
+// byte and the request ID as a varint). The ID is the member's 16 low ID
+// bits << 48 | a millisecond clock << 8 | a counter: at least 2^47, so the
+// header takes 11 to 14 bytes depending on the member. proposalID stands in
+// for it with 2^62 (a 9-byte varint, 13 header bytes: the common case);
+// requests whose size would depend on the member's ID are not drawn.
+const (
+	proposalID             = 1 << 62
+	minProposalHeaderBytes = 11
+	maxProposalHeaderBytes = 14
+)
 
 // tooLargeForRaft reports whether etcd would refuse to propose ir: etcd
 // compares the encoded InternalRaftRequest with --max-request-bytes.

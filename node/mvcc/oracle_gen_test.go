@@ -152,9 +152,12 @@ func (g *gen) rangeReq(negative bool) *RangeRequest {
 }
 
 // putReq puts key (a random one if nil). One put in a thousand carries a
-// value too large for a raft proposal; one in five thousand a value just
-// small enough.
-func (g *gen) putReq(key []byte) *PutRequest {
+// value far too large for a raft proposal. A plain put (alone, not in a
+// txn) is sometimes sized exactly around etcd's limit: one byte over it
+// before etcd even adds its request header, or under it with any header
+// (see proposalHeaderBytes). Sizes in between depend on the etcd member
+// and are not drawn.
+func (g *gen) putReq(key []byte, alone bool) *PutRequest {
 	if key == nil {
 		key = g.key()
 	}
@@ -168,14 +171,10 @@ func (g *gen) putReq(key []byte) *PutRequest {
 	switch {
 	case g.chance(0.001):
 		r.Value = make([]byte, MaxRequestBytes+1024)
-	case g.chance(0.0003):
-		// One byte over the limit before etcd adds its request header:
-		// too large however the header is counted.
+	case alone && g.chance(0.0005):
 		r.Value = valueForRaftSize(r, MaxRequestBytes+1)
-	case g.chance(0.0003):
-		// Under the limit even with etcd's request header (12 bytes for
-		// a 9-byte request ID).
-		r.Value = valueForRaftSize(r, MaxRequestBytes-16)
+	case alone && g.chance(0.0005):
+		r.Value = valueForRaftSize(r, MaxRequestBytes-maxProposalHeaderBytes)
 		g.rng.Read(r.Value)
 	}
 	return r
@@ -265,7 +264,7 @@ func (g *gen) txnOps(depth int, used map[string]bool) []RequestOp {
 		case x < 7:
 			ops = append(ops, RequestOp{Range: g.rangeReq(true)})
 		case x < 14:
-			ops = append(ops, RequestOp{Put: g.putReq(g.freshKey(used))})
+			ops = append(ops, RequestOp{Put: g.putReq(g.freshKey(used), false)})
 		case x < 17:
 			d := g.deleteReq()
 			if g.chance(0.7) {
