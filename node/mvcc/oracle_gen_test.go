@@ -3,9 +3,9 @@
 package mvcc
 
 import (
+	"bytes"
 	"fmt"
 	"math/rand"
-	"slices"
 
 	pb "go.etcd.io/etcd/api/v3/etcdserverpb"
 )
@@ -27,7 +27,7 @@ type gen struct {
 	values          [][]byte // recently written values, for compares
 
 	// unsafeCompactRevs are revisions etcd v3.6.6 cannot be compacted at:
-	// a txn that deletes from-key ("\x00" end) and puts a key in that
+	// a txn that deletes from-key ("\x00" end) and then puts a key in that
 	// range passes etcd's duplicate-key check (etcd-io/etcd#22445) and
 	// deletes and re-creates the key in one revision; compacting exactly
 	// there drops the live value, and etcd exits ("range failed to find
@@ -311,29 +311,36 @@ func (g *gen) compactRevision() int64 {
 }
 
 // noteTxn records the revision of a txn that wrote, when compacting at it
-// would crash etcd (see unsafeCompactRevs).
-func (g *gen) noteTxn(t *TxnRequest, rev int64) {
-	if rev > g.rev && deletesFromKey(t) && puts(t) {
-		g.unsafeCompactRevs[rev] = true
+// would crash etcd (see unsafeCompactRevs): one whose executed operations
+// put a key after a from-key delete whose range holds that key. resp is
+// etcd's answer, which tells which branch of each txn ran.
+func (g *gen) noteTxn(t *TxnRequest, resp *TxnResponse) {
+	if resp.Header.Revision > g.rev && recreates(t, resp, new([][]byte)) {
+		g.unsafeCompactRevs[resp.Header.Revision] = true
 	}
 }
 
-func deletesFromKey(t *TxnRequest) bool {
-	for _, op := range append(slices.Clone(t.Success), t.Failure...) {
-		if d := op.DeleteRange; d != nil && len(d.End) == 1 && d.End[0] == 0 {
-			return true
-		}
-		if op.Txn != nil && deletesFromKey(op.Txn) {
-			return true
-		}
+// recreates walks the executed branch of t in order; fromKeys collects the
+// start keys of the from-key deletes run so far.
+func recreates(t *TxnRequest, resp *TxnResponse, fromKeys *[][]byte) bool {
+	ops := t.Failure
+	if resp.Succeeded {
+		ops = t.Success
 	}
-	return false
-}
-
-func puts(t *TxnRequest) bool {
-	for _, op := range append(slices.Clone(t.Success), t.Failure...) {
-		if op.Put != nil || (op.Txn != nil && puts(op.Txn)) {
-			return true
+	for i, op := range ops {
+		switch {
+		case op.DeleteRange != nil && len(op.DeleteRange.End) == 1 && op.DeleteRange.End[0] == 0:
+			*fromKeys = append(*fromKeys, op.DeleteRange.Key)
+		case op.Put != nil:
+			for _, from := range *fromKeys {
+				if bytes.Compare(op.Put.Key, from) >= 0 {
+					return true
+				}
+			}
+		case op.Txn != nil && i < len(resp.Responses) && resp.Responses[i].Txn != nil:
+			if recreates(op.Txn, resp.Responses[i].Txn, fromKeys) {
+				return true
+			}
 		}
 	}
 	return false

@@ -213,7 +213,7 @@ func (r *oracleRun) step() error {
 		a, err := r.etcd.Txn(q)
 		b, err2 := r.ours.Txn(q)
 		if err == nil {
-			g.noteTxn(q, a.Header.Revision)
+			g.noteTxn(q, a)
 		}
 		return same("txn", pbTxn(q).String, renderTxn(a, err), renderTxn(b, err2))
 	case x < 820 && g.op < g.holdUntil:
