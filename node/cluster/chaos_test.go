@@ -12,6 +12,7 @@ var (
 	chaosSeed  = flag.Int64("chaos.seed", 0, "run only this chaos seed, verbosely (replays a failure)")
 	chaosSeeds = flag.Int("chaos.seeds", 500, "number of chaos seeds TestChaos runs (50 with -short)")
 	chaosFirst = flag.Int64("chaos.first", 1, "first chaos seed TestChaos runs")
+	chaosTicks = flag.Int("chaos.ticks", 600, "ticks of the fault phase of each chaos run")
 )
 
 // TestChaos runs many seeded chaos scenarios (see runChaos), two at a time.
@@ -21,7 +22,7 @@ var (
 // followers and restored, and a real client history.
 func TestChaos(t *testing.T) {
 	if *chaosSeed != 0 {
-		rep, err := runChaos(chaosOptions{Seed: *chaosSeed})
+		rep, err := runChaos(chaosOptions{Seed: *chaosSeed, Ticks: *chaosTicks})
 		t.Log(rep.Summary)
 		if rep.Lin.Ops > 0 {
 			t.Logf("linearizability: %+v", rep.Lin)
@@ -45,10 +46,14 @@ func TestChaos(t *testing.T) {
 		for seed := *chaosFirst; seed < *chaosFirst+int64(n); seed++ {
 			t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
 				t.Parallel()
-				rep, err := runChaos(chaosOptions{Seed: seed})
+				rep, err := runChaos(chaosOptions{Seed: seed, Ticks: *chaosTicks})
 				if err != nil {
-					t.Fatalf("%s\n%v\nlast events:\n%s\nreplay: go test ./node/cluster -run 'TestChaos$' -chaos.seed=%d -v",
-						rep.Summary, err, tail(rep.Events, 40), seed)
+					ticks := ""
+					if *chaosTicks != 600 {
+						ticks = fmt.Sprintf(" -chaos.ticks=%d", *chaosTicks)
+					}
+					t.Fatalf("%s\n%v\nlast events:\n%s\nreplay: go test ./node/cluster -run 'TestChaos$' -chaos.seed=%d%s -v",
+						rep.Summary, err, tail(rep.Events, 40), seed, ticks)
 				}
 				mu.Lock()
 				defer mu.Unlock()
