@@ -324,3 +324,34 @@ func TestStatus(t *testing.T) {
 		t.Fatalf("after 5 more writes: hash revision %d hash %08x (before %08x)", st[l-1].HashRevision, st[l-1].Hash, lead.Hash)
 	}
 }
+
+// A linearizable read on any member sees every write answered before it
+// started (ReadIndex on followers); a serializable one may not.
+func TestFollowerReadsAreLinearizable(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 21})
+	waitLeader(t, c, 200)
+	for i := 0; i < 20; i++ {
+		w := uint64(i%5 + 1)
+		r := uint64((i+2)%5 + 1)
+		v := fmt.Sprint("v", i)
+		if _, err := call(t, c, w, put("k", v)); err != nil {
+			t.Fatal(err)
+		}
+		res, err := call(t, c, r, get("k"))
+		if err != nil || res.Range.Count != 1 || string(res.Range.KVs[0].Value) != v {
+			t.Fatalf("write %q via %d, then linearizable read via %d: %+v %v", v, w, r, res.Range, err)
+		}
+	}
+	// Serializable reads answer at once from the local store, even
+	// without a leader.
+	c.Isolate(3)
+	for i := 0; i < 30; i++ {
+		c.Tick()
+	}
+	cl := c.Do(3, Op{Range: &mvcc.RangeRequest{Key: []byte("k")}, Serializable: true})
+	c.Tick()
+	res, err := cl.Result()
+	if err != nil || res.Range.Count != 1 || cl.LatencyTicks() != 0 {
+		t.Fatalf("serializable read on an isolated member: %+v %v (latency %d)", res.Range, err, cl.LatencyTicks())
+	}
+}
