@@ -3,11 +3,21 @@ package mvcc
 import "math/bits"
 
 // Encoded request sizes, for the MaxRequestBytes check. etcd rejects a
-// request whose marshalled raft request exceeds --max-request-bytes; these
-// functions compute the protobuf encoding of the etcdserverpb message the
-// request corresponds to (field numbers as in rpc.proto), and wrapSize the
-// field that carries it in InternalRaftRequest. The member-chosen request
-// header (a few bytes) is not counted.
+// request whose marshalled raft request (InternalRaftRequest) exceeds
+// --max-request-bytes; these functions compute the protobuf encoding of the
+// etcdserverpb message the request corresponds to (field numbers as in
+// rpc.proto), wrapSize the field that carries it in InternalRaftRequest,
+// and raftHeaderSize the request header etcd adds before measuring.
+
+// raftHeaderSize is InternalRaftRequest's header as etcd sets it: field 100
+// (2-byte tag), 1 length byte, and RequestHeader.ID (1 tag byte + varint).
+// The ID is memberID16<<48 | ms-timestamp<<8 | counter, a 9-byte varint
+// for all but a few member IDs (which give 8 or 10), so 13 bytes.
+const raftHeaderSize = 2 + 1 + 1 + 9
+
+// tooLarge reports whether a request whose own encoding is sz bytes makes
+// a raft request larger than MaxRequestBytes.
+func tooLarge(sz int) bool { return sz+wrapSize(sz)+raftHeaderSize > MaxRequestBytes }
 
 func varintSize(x uint64) int { return (bits.Len64(x|1) + 6) / 7 }
 

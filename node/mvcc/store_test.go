@@ -185,9 +185,12 @@ func TestValidation(t *testing.T) {
 	wantErr(t, err, ErrRequestTooLarge)
 	_, err = s.Put(&PutRequest{Key: []byte("k"), Lease: 5})
 	wantErr(t, err, ErrLeaseNotFound)
-	// A value just under the limit goes through.
-	if _, err := s.Put(&PutRequest{Key: []byte("k"), Value: make([]byte, MaxRequestBytes-16)}); err != nil {
-		t.Fatalf("put under the limit: %v", err)
+	// The boundary: a put of key "k" encodes as 3 + (4 + len(value)) bytes,
+	// plus 4 to carry it and etcd's 13-byte header.
+	_, err = s.Put(&PutRequest{Key: []byte("k"), Value: make([]byte, MaxRequestBytes-23)})
+	wantErr(t, err, ErrRequestTooLarge)
+	if _, err := s.Put(&PutRequest{Key: []byte("k"), Value: make([]byte, MaxRequestBytes-24)}); err != nil {
+		t.Fatalf("put at the limit: %v", err)
 	}
 	if s.Rev() != 2 {
 		t.Fatalf("rev %d: failed requests must not change the store", s.Rev())

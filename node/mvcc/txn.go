@@ -100,7 +100,7 @@ func (s *Store) Put(r *PutRequest) (*PutResponse, error) {
 	if err := checkPut(r); err != nil {
 		return nil, err
 	}
-	if sz := putSize(r); sz+wrapSize(sz) > MaxRequestBytes {
+	if tooLarge(putSize(r)) {
 		return nil, ErrRequestTooLarge
 	}
 	s.mu.Lock()
@@ -142,7 +142,7 @@ func (s *Store) DeleteRange(r *DeleteRangeRequest) (*DeleteRangeResponse, error)
 	if err := checkDelete(r); err != nil {
 		return nil, err
 	}
-	if sz := deleteSize(r); sz+wrapSize(sz) > MaxRequestBytes {
+	if tooLarge(deleteSize(r)) {
 		return nil, ErrRequestTooLarge
 	}
 	s.mu.Lock()
@@ -183,7 +183,7 @@ func (s *Store) Txn(r *TxnRequest) (*TxnResponse, error) {
 	if err := checkIntervals(r.Failure); err != nil {
 		return nil, err
 	}
-	if sz := txnSize(r); sz+wrapSize(sz) > MaxRequestBytes {
+	if tooLarge(txnSize(r)) {
 		return nil, ErrRequestTooLarge
 	}
 	if isReadOnly(r) {
