@@ -11,8 +11,10 @@ import "math/bits"
 
 // raftHeaderSize is InternalRaftRequest's header as etcd sets it: field 100
 // (2-byte tag), 1 length byte, and RequestHeader.ID (1 tag byte + varint).
-// The ID is memberID16<<48 | ms-timestamp<<8 | counter, a 9-byte varint
-// for all but a few member IDs (which give 8 or 10), so 13 bytes.
+// The ID is memberID16<<48 | ms-timestamp<<8 | counter: a 9-byte varint
+// when it is below 2^63, 10 bytes above (half of the member IDs), rarely
+// fewer. We count 9 (13 bytes in all); etcd's own answer for a request
+// within a byte or two of the limit depends on its member ID.
 const raftHeaderSize = 2 + 1 + 1 + 9
 
 // tooLarge reports whether a request whose own encoding is sz bytes makes
