@@ -30,6 +30,7 @@ type driver struct {
 
 const (
 	workSlice = 8 * time.Millisecond
+	lateAfter = 4 * time.Millisecond // see run
 	maxLag    = 250 * time.Millisecond
 	maxSpeed  = 1000.0 // ticks per second
 )
@@ -124,7 +125,12 @@ func (d *driver) run() {
 			d.tick()
 			next = next.Add(interval)
 		}
-		// Always hand the thread back, even when behind.
-		yieldFor(max(time.Until(next), time.Millisecond), d.wake, d.steps, d.tick)
+		// Always hand the thread back, even when behind. If other
+		// goroutines already spent the browser task that woke us, wait for
+		// a fresh one rather than adding a work slice to theirs.
+		wait := max(time.Until(next), time.Millisecond)
+		for i := 0; i < 4 && yieldFor(wait, d.wake, d.steps, d.tick) > lateAfter; i++ {
+			wait = 0
+		}
 	}
 }

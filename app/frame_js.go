@@ -33,10 +33,14 @@ func waitFrame(ctx context.Context) bool {
 
 // yieldFor waits d on a browser timer (so the browser runs in between; see
 // driver), returning early when wake fires. A Step request arriving
-// meanwhile is served with tick.
-func yieldFor(d time.Duration, wake <-chan struct{}, steps <-chan chan struct{}, tick func()) {
+// meanwhile is served with tick. It returns how long ago the timer fired
+// when it did: more than a few milliseconds means other goroutines already
+// used the browser task that woke us (0 otherwise).
+func yieldFor(d time.Duration, wake <-chan struct{}, steps <-chan chan struct{}, tick func()) (late time.Duration) {
 	fired := make(chan struct{})
+	var firedAt time.Time
 	cb := js.FuncOf(func(js.Value, []js.Value) any {
+		firedAt = time.Now()
 		close(fired)
 		return nil
 	})
@@ -44,6 +48,7 @@ func yieldFor(d time.Duration, wake <-chan struct{}, steps <-chan chan struct{},
 	id := js.Global().Call("setTimeout", cb, d.Milliseconds())
 	select {
 	case <-fired:
+		return time.Since(firedAt)
 	case <-wake:
 		js.Global().Call("clearTimeout", id)
 	case done := <-steps:
@@ -51,4 +56,5 @@ func yieldFor(d time.Duration, wake <-chan struct{}, steps <-chan chan struct{},
 		tick()
 		close(done)
 	}
+	return 0
 }
