@@ -5,8 +5,17 @@
 // UI goroutine; component fields are read and written only there. Every
 // engine call made for the user runs in a ctx.Async goroutine (act, in
 // actions.go) and hands its outcome back with ctx.Dispatch. The live view is
-// refreshed by one ticker goroutine (refresh.go) that polls Status, Links
-// and Events and dispatches one update per period, never one per event.
+// refreshed by one goroutine (refresh.go), paced on animation frames, that
+// polls Status, Links and Events and dispatches one update per period (at
+// most 20 Hz), never one per event. The cluster is ticked by the page's
+// driver (driver.go), which hands the thread back to the browser between
+// work slices. Panels (panel.go) re-render only when what they show changed.
+//
+// Files: engine.go (the Engine interface and view types), engine_cluster.go
+// (the node/cluster adapter), one file per panel (cluster_view, member_card,
+// controls, link_panel, stress_panel, write_panel, console, event_log, chart),
+// console_parse/console_exec/console_format (the etcdctl-style console),
+// display.go (how user bytes are shown), frame_js.go (browser waits).
 package app
 
 import (
