@@ -130,9 +130,8 @@ func (n *Network) SetDown(id uint64, down bool) {
 		return
 	}
 	for _, e := range m.inbox {
-		ls := n.link(e.from, id)
-		ls.inFlight--
-		ls.dropped++
+		e.link.inFlight--
+		e.link.dropped++
 	}
 	clear(m.inbox)
 	m.inbox = m.inbox[:0]

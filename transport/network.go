@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -11,21 +12,26 @@ import (
 // Network is a deterministic in-process network of raft members, moved in
 // rounds by EndRound. All methods are safe for concurrent use; see the
 // package documentation for the round contract that makes runs reproducible.
+//
+// Buffers live as long as the network: outboxes, pending queues and inboxes
+// are cleared and reused round after round, so a round in steady state
+// allocates only the message copies Send makes.
 type Network struct {
 	mu sync.Mutex
 	// rng decides drops. Invariant: drawn only inside EndRound, in the fixed
 	// (sender id, send order) order, and only for links with 0 < drop < 1.
 	rng   *rand.Rand
 	round uint64
-	// seq numbers scheduled messages so that delivery order is (due, seq).
-	seq     uint64
+	// members by id; ids is the sorted list of member ids and byID the
+	// members in the same order.
 	members map[uint64]*member
-	// ids is the sorted list of member ids.
-	ids []uint64
-	// outbox holds messages sent this round, by sender id. It is separate
-	// from members so that sends from unknown ids are kept and counted.
-	outbox map[uint64][]raftpb.Message
-	links  map[link]*linkState
+	ids     []uint64
+	byID    []*member
+	// outboxes holds the messages sent this round, one outbox per sender
+	// id that ever sent, sorted by id. It is separate from members so that
+	// sends from unknown ids are kept and counted at EndRound.
+	outboxes []*outbox
+	links    map[link]*linkState
 	// unroutable counts messages whose sender or recipient is not a
 	// member, or whose recipient is the sender itself.
 	unroutable uint64
@@ -41,20 +47,32 @@ type linkState struct {
 	inFlight                 int
 }
 
+// outbox is one sender's messages of the current round, in send order. Its
+// own lock lets different senders copy their messages in concurrently; the
+// network lock is held only to find the outbox.
+type outbox struct {
+	id   uint64
+	mu   sync.Mutex
+	msgs []raftpb.Message
+}
+
 type member struct {
 	id   uint64
 	down bool
-	// pending holds scheduled messages to this member, sorted by (due, seq).
+	// pending holds scheduled messages to this member, sorted by due
+	// round, then by the order EndRound scheduled them.
 	pending []envelope
 	// inbox holds messages due by the current round, in delivery order,
 	// waiting for Receive.
 	inbox []envelope
 }
 
+// envelope is a scheduled message and the link it travels on (whose
+// counters its delivery or loss updates).
 type envelope struct {
-	due, seq uint64
-	from     uint64
-	msg      raftpb.Message
+	due  uint64
+	link *linkState
+	msg  raftpb.Message
 }
 
 // New returns an empty network whose random choices all come from one
@@ -63,7 +81,6 @@ func New(seed int64) *Network {
 	return &Network{
 		rng:     rand.New(rand.NewPCG(uint64(seed), 0x65746364706c6179)), // "etcdplay"
 		members: make(map[uint64]*member),
-		outbox:  make(map[uint64][]raftpb.Message),
 		links:   make(map[link]*linkState),
 	}
 }
@@ -80,9 +97,11 @@ func (n *Network) AddMember(id uint64) {
 	if _, ok := n.members[id]; ok {
 		return
 	}
-	n.members[id] = &member{id: id}
+	m := &member{id: id}
+	n.members[id] = m
 	i, _ := slices.BinarySearch(n.ids, id)
 	n.ids = slices.Insert(n.ids, i, id)
+	n.byID = slices.Insert(n.byID, i, m)
 }
 
 // Send queues deep copies of msgs in from's outbox, in order, for the next
@@ -94,13 +113,25 @@ func (n *Network) Send(from uint64, msgs []raftpb.Message) {
 	if len(msgs) == 0 {
 		return
 	}
-	copies := make([]raftpb.Message, len(msgs))
-	for i := range msgs {
-		copies[i] = cloneMessage(&msgs[i])
-	}
 	n.mu.Lock()
-	n.outbox[from] = append(n.outbox[from], copies...)
+	ob := n.outbox(from)
 	n.mu.Unlock()
+	ob.mu.Lock()
+	for i := range msgs {
+		ob.msgs = append(ob.msgs, cloneMessage(&msgs[i]))
+	}
+	ob.mu.Unlock()
+}
+
+// outbox returns from's outbox, creating it. Callers hold n.mu.
+func (n *Network) outbox(from uint64) *outbox {
+	i, found := slices.BinarySearchFunc(n.outboxes, from, func(ob *outbox, id uint64) int {
+		return cmp.Compare(ob.id, id)
+	})
+	if !found {
+		n.outboxes = slices.Insert(n.outboxes, i, &outbox{id: from})
+	}
+	return n.outboxes[i]
 }
 
 // EndRound closes the current round: it applies the faults to every message
@@ -112,26 +143,19 @@ func (n *Network) EndRound() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 
-	senders := make([]uint64, 0, len(n.outbox))
-	for id, msgs := range n.outbox {
-		if len(msgs) > 0 {
-			senders = append(senders, id)
+	for _, ob := range n.outboxes {
+		ob.mu.Lock()
+		sender := n.members[ob.id]
+		for i := range ob.msgs {
+			n.route(sender, ob.id, &ob.msgs[i])
 		}
-	}
-	slices.Sort(senders)
-	for _, from := range senders {
-		msgs := n.outbox[from]
-		sender := n.members[from]
-		for i := range msgs {
-			n.route(sender, from, msgs[i])
-		}
-		clear(msgs) // release the copies for the garbage collector
-		n.outbox[from] = msgs[:0]
+		clear(ob.msgs) // release the copies for the garbage collector
+		ob.msgs = ob.msgs[:0]
+		ob.mu.Unlock()
 	}
 
 	n.round++
-	for _, id := range n.ids {
-		m := n.members[id]
+	for _, m := range n.byID {
 		due := 0
 		for due < len(m.pending) && m.pending[due].due <= n.round {
 			due++
@@ -141,21 +165,22 @@ func (n *Network) EndRound() {
 		}
 		for _, e := range m.pending[:due] {
 			if m.down {
-				ls := n.link(e.from, id)
-				ls.inFlight--
-				ls.dropped++
+				e.link.inFlight--
+				e.link.dropped++
 				continue
 			}
 			m.inbox = append(m.inbox, e)
 		}
-		clear(m.pending[:due])
-		m.pending = m.pending[due:]
+		// Move the rest to the front so that pending keeps its capacity.
+		rest := copy(m.pending, m.pending[due:])
+		clear(m.pending[rest:])
+		m.pending = m.pending[:rest]
 	}
 }
 
 // route applies the faults to one message leaving from's outbox and
-// schedules it if it survives. sender is nil for a non-member.
-func (n *Network) route(sender *member, from uint64, msg raftpb.Message) {
+// schedules a copy of it if it survives. sender is nil for a non-member.
+func (n *Network) route(sender *member, from uint64, msg *raftpb.Message) {
 	to := msg.To
 	recipient := n.members[to]
 	if sender == nil || recipient == nil || from == to {
@@ -172,39 +197,48 @@ func (n *Network) route(sender *member, from uint64, msg raftpb.Message) {
 		ls.dropped++
 		return
 	}
-	n.seq++
-	e := envelope{due: n.round + 1 + uint64(ls.delay), seq: n.seq, from: from, msg: msg}
-	// Keep pending sorted by (due, seq): seq only grows, so the new
-	// envelope goes after every envelope due no later than it.
-	i := len(recipient.pending)
-	for i > 0 && recipient.pending[i-1].due > e.due {
+	due := n.round + 1 + uint64(ls.delay)
+	// Keep pending sorted by due round and, within a round, by scheduling
+	// order: the new envelope goes after every envelope due no later than
+	// it (usually at the end, as most links have no delay).
+	p := recipient.pending
+	i := len(p)
+	for i > 0 && p[i-1].due > due {
 		i--
 	}
-	recipient.pending = slices.Insert(recipient.pending, i, e)
+	recipient.pending = slices.Insert(p, i, envelope{due: due, link: ls, msg: *msg})
 	ls.inFlight++
 }
 
 // Receive returns the messages due to member to by the current round, in
 // delivery order (due round, then the order EndRound scheduled them), and
 // removes them from the network. The caller owns the returned messages.
-// It returns nil for an unknown or down member.
+// It returns nil for an unknown or down member, or when none is due.
 func (n *Network) Receive(to uint64) []raftpb.Message {
+	return n.ReceiveAppend(nil, to)
+}
+
+// ReceiveAppend is Receive appending the messages to buf (which it returns,
+// grown as needed): a caller that receives every round can reuse one buffer.
+// The caller owns the appended messages; it should clear buf's elements
+// once they are handled, so that the buffer keeps no message alive.
+func (n *Network) ReceiveAppend(buf []raftpb.Message, to uint64) []raftpb.Message {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	m := n.members[to]
 	if m == nil || len(m.inbox) == 0 {
-		return nil
+		return buf
 	}
-	out := make([]raftpb.Message, len(m.inbox))
-	for i, e := range m.inbox {
-		out[i] = e.msg
-		ls := n.link(e.from, to)
-		ls.inFlight--
-		ls.delivered++
+	buf = slices.Grow(buf, len(m.inbox))
+	for i := range m.inbox {
+		e := &m.inbox[i]
+		buf = append(buf, e.msg)
+		e.link.inFlight--
+		e.link.delivered++
 	}
 	clear(m.inbox)
 	m.inbox = m.inbox[:0]
-	return out
+	return buf
 }
 
 // Round returns the number of EndRound calls so far; messages sent now

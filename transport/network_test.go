@@ -160,3 +160,63 @@ func TestEmptySendIsNoop(t *testing.T) {
 		t.Fatalf("link 1->2 = %+v after empty sends", l)
 	}
 }
+
+// ReceiveAppend appends to the caller's buffer, keeping what it held, in
+// the same order and with the same counters as Receive.
+func TestReceiveAppend(t *testing.T) {
+	n := newNet(1, 3)
+	n.Send(3, []raftpb.Message{app(3, 1, 30)})
+	n.Send(2, []raftpb.Message{app(2, 1, 20), app(2, 1, 21)})
+	n.EndRound()
+	buf := []raftpb.Message{app(9, 1, 99)}
+	buf = n.ReceiveAppend(buf, 1)
+	if got, want := tags(buf), []uint64{99, 20, 21, 30}; !slices.Equal(got, want) {
+		t.Fatalf("ReceiveAppend gave %v, want %v", got, want)
+	}
+	if again := n.ReceiveAppend(buf[:0], 1); len(again) != 0 {
+		t.Fatalf("second ReceiveAppend gave %v, want nothing", tags(again))
+	}
+	if got := n.ReceiveAppend(nil, 42); got != nil {
+		t.Fatalf("ReceiveAppend for a non-member gave %v", tags(got))
+	}
+	if l := linkOf(t, n, 2, 1); l.Delivered != 2 || l.InFlight != 0 {
+		t.Fatalf("link 2->1 = %+v", l)
+	}
+	checkCounters(t, n)
+}
+
+// In steady state a round allocates nothing but the copies Send makes:
+// messages without entries, context or snapshot (heartbeats and their
+// responses) cross a round with no allocation at all, because outboxes,
+// pending queues and inboxes are reused.
+func TestSteadyRoundReusesBuffers(t *testing.T) {
+	n := newNet(1, 3)
+	n.SetDelay(1, 3, 2) // a delayed link keeps a pending queue non-empty
+	beats := []raftpb.Message{
+		{Type: raftpb.MsgHeartbeat, From: 1, To: 2, Term: 1},
+		{Type: raftpb.MsgHeartbeat, From: 1, To: 3, Term: 1},
+	}
+	resp := []raftpb.Message{{Type: raftpb.MsgHeartbeatResp, From: 2, To: 1, Term: 1}}
+	var buf []raftpb.Message
+	delivered := 0
+	round := func() {
+		n.Send(1, beats)
+		n.Send(2, resp)
+		n.EndRound()
+		for to := uint64(1); to <= 3; to++ {
+			buf = n.ReceiveAppend(buf[:0], to)
+			delivered += len(buf)
+			clear(buf)
+		}
+	}
+	for range 10 {
+		round() // grow every buffer to its steady size
+	}
+	if allocs := testing.AllocsPerRun(100, round); allocs != 0 {
+		t.Fatalf("a steady round allocates %.1f times, want 0", allocs)
+	}
+	if delivered < 3*100 {
+		t.Fatalf("only %d messages delivered: the rounds moved nothing", delivered)
+	}
+	checkCounters(t, n)
+}
