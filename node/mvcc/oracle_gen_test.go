@@ -153,9 +153,9 @@ func (g *gen) rangeReq(negative bool) *RangeRequest {
 
 // putReq puts key (a random one if nil). One put in a thousand carries a
 // value far too large for a raft proposal. A plain put (alone, not in a
-// txn) is sometimes sized exactly around etcd's limit: one byte over it
-// before etcd even adds its request header, or under it with any header
-// (see proposalHeaderBytes). Sizes in between depend on the etcd member
+// txn) is sometimes sized exactly around etcd's limit: over it with the
+// smallest request header etcd adds (or even without one), or under it with
+// the largest (see proposalID). Sizes in between depend on the etcd member
 // and are not drawn.
 func (g *gen) putReq(key []byte, alone bool) *PutRequest {
 	if key == nil {
@@ -173,6 +173,8 @@ func (g *gen) putReq(key []byte, alone bool) *PutRequest {
 		r.Value = make([]byte, MaxRequestBytes+1024)
 	case alone && g.chance(0.0005):
 		r.Value = valueForRaftSize(r, MaxRequestBytes+1)
+	case alone && g.chance(0.0005):
+		r.Value = valueForRaftSize(r, MaxRequestBytes-minProposalHeaderBytes+1)
 	case alone && g.chance(0.0005):
 		r.Value = valueForRaftSize(r, MaxRequestBytes-maxProposalHeaderBytes)
 		g.rng.Read(r.Value)
