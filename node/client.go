@@ -26,7 +26,26 @@ import (
 // A member that knows no leader answers ErrNoLeader at once; a call not
 // answered within RequestTimeoutTicks fails with ErrTimeout.
 func (m *Member) Submit(op Op, done func(Result, error)) {
-	c := &call{op: op, done: done}
+	m.SubmitTo(op, answerFunc(done))
+}
+
+// Answerer receives the answer of one call started with SubmitTo.
+type Answerer interface {
+	Answer(Result, error)
+}
+
+// answerFunc adapts Submit's callback (a func value fits in an interface
+// without allocating).
+type answerFunc func(Result, error)
+
+func (f answerFunc) Answer(res Result, err error) { f(res, err) }
+
+// SubmitTo is Submit with the answer delivered to a.Answer, exactly once,
+// under the same contract as done. A caller that already has a per-call
+// object can pass it (or a pointer conversion of it) and so avoid
+// allocating a closure per call.
+func (m *Member) SubmitTo(op Op, a Answerer) {
+	c := &call{op: op, done: a}
 	if m.stopped {
 		m.fail(c, ErrStopped)
 		return
@@ -213,7 +232,7 @@ func (m *Member) finish(c *call, res Result) {
 	}
 	c.finished = true
 	res.setHeader(m.cfg.ClusterID, m.id, m.term)
-	c.done(res, nil)
+	c.done.Answer(res, nil)
 }
 
 func (m *Member) fail(c *call, err error) {
@@ -221,5 +240,5 @@ func (m *Member) fail(c *call, err error) {
 		return
 	}
 	c.finished = true
-	c.done(Result{}, err)
+	c.done.Answer(Result{}, err)
 }

@@ -129,7 +129,7 @@ type Member struct {
 type call struct {
 	id       uint64
 	op       Op
-	done     func(Result, error)
+	done     Answerer
 	deadline uint64
 	finished bool
 }

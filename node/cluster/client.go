@@ -26,9 +26,10 @@ var errPending = errors.New("cluster: call still pending")
 // Call is one client call in flight. Its fields are set once, before Done
 // is closed.
 type Call struct {
-	member uint64
-	op     Op
-	quiet  bool // stress load: no per-call event
+	cluster *Cluster // set when the call is submitted
+	member  uint64
+	op      Op
+	quiet   bool // stress load: no per-call event
 
 	done      chan struct{}
 	submitted uint64 // tick the call reached its member
@@ -69,7 +70,7 @@ func (c *Call) LatencyTicks() uint64 {
 // with etcd's error, or with ErrMemberDown / an ErrNoMember error.
 func (c *Cluster) Do(member uint64, op Op) *Call {
 	call := &Call{member: member, op: op, done: make(chan struct{})}
-	c.enqueue(func() { c.submit(call) })
+	c.enqueueCall(call)
 	return call
 }
 
@@ -85,10 +86,19 @@ func (c *Cluster) submit(call *Call) {
 		c.answer(call, Result{}, fmt.Errorf("member %d: %w", call.member, ErrMemberDown))
 		return
 	}
-	m.Submit(call.op, func(res Result, err error) {
-		c.later(call.member, effect{call: call, res: res, err: err})
-	})
+	call.cluster = c
+	m.SubmitTo(call.op, (*answerer)(call))
 	c.flush(call.member)
+}
+
+// answerer is the member's view of a Call (a pointer conversion, so that
+// submitting allocates no callback): its answer is recorded as an effect of
+// the member, on the goroutine running it, and replayed by flush.
+type answerer Call
+
+func (a *answerer) Answer(res Result, err error) {
+	call := (*Call)(a)
+	call.cluster.later(call.member, effect{call: call, res: res, err: err})
 }
 
 // answer completes a call. Runs with c.mu held, inside Tick.

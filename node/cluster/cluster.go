@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"go.etcd.io/raft/v3/raftpb"
 
@@ -115,13 +116,22 @@ type Cluster struct {
 	// (events, answered calls, applied entries), in order. A member's
 	// callbacks only append to its own slot, so members can run their
 	// rounds concurrently; flush replays the slots in ID order.
-	effects    [][]effect
-	parallel   bool // run members' rounds on their own goroutines
+	effects  [][]effect
+	parallel bool    // run members' rounds on their own goroutines
+	rounds   []round // per member (ids order), reused by every Tick
+	// next is the index of the next round a worker takes; work is the
+	// workers' loop (made once, so a Tick allocates no closure).
+	next       atomic.Int32
+	work       func()
+	workers    sync.WaitGroup
 	stressRuns int
 	hashes     hashCache
 
 	qmu   sync.Mutex // guards queue
-	queue []func()
+	queue []action
+	// spare is the previous tick's queue, emptied, for reuse (owned by
+	// Tick; only touched with c.mu held).
+	spare []action
 
 	events eventRing
 }
@@ -143,10 +153,16 @@ func New(cfg Config) (*Cluster, error) {
 		incarnation: map[uint64]uint64{},
 		events:      newEventRing(cfg.EventLog),
 		effects:     make([][]effect, cfg.Members),
+		rounds:      make([]round, cfg.Members),
 		parallel:    runtime.GOMAXPROCS(0) > 1,
 	}
 	for i := 1; i <= cfg.Members; i++ {
 		c.ids = append(c.ids, uint64(i))
+	}
+	c.work = func() {
+		for i := int(c.next.Add(1)) - 1; i < len(c.rounds); i = int(c.next.Add(1)) - 1 {
+			c.rounds[i].run()
+		}
 	}
 	for _, id := range c.ids {
 		st, err := c.newStorage(id)
@@ -157,6 +173,9 @@ func New(cfg Config) (*Cluster, error) {
 		c.net.AddMember(id)
 		m, err := c.startMember(id)
 		if err != nil {
+			if c.refused(id, err) {
+				continue // corrupt storage: the member stays down (storage.go)
+			}
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
 		c.members[id] = m
@@ -217,47 +236,49 @@ func (c *Cluster) Now() uint64 {
 // one after the other otherwise; either way each member sees the same
 // inputs and its effects are replayed in ID order, so the run is the same.
 func (c *Cluster) Tick() {
-	c.qmu.Lock()
-	queue := c.queue
-	c.queue = nil
-	c.qmu.Unlock()
-
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, action := range queue {
-		action()
+	c.qmu.Lock()
+	queue := c.queue
+	c.queue = c.spare
+	c.qmu.Unlock()
+	for i := range queue {
+		if a := &queue[i]; a.call != nil {
+			c.submit(a.call)
+		} else {
+			a.f()
+		}
 	}
+	clear(queue)
+	c.spare = queue[:0]
 	c.stressTick()
 
-	type round struct {
-		m    *node.Member
-		msgs []raftpb.Message
-		err  error
-	}
-	rounds := make([]round, len(c.ids))
+	rounds := c.rounds
 	live := 0
 	for i, id := range c.ids {
-		rounds[i] = round{m: c.members[id], msgs: c.net.Receive(id)}
-		if rounds[i].m != nil {
+		r := &rounds[i]
+		r.m, r.err = c.members[id], nil
+		r.msgs = c.net.ReceiveAppend(r.msgs[:0], id)
+		if r.m != nil {
 			live++
 		}
 	}
-	run := func(r *round) {
-		r.m.Step(r.msgs)
-		r.m.Tick()
-		r.err = r.m.HandleReady()
-	}
-	var wg sync.WaitGroup
-	for i := range rounds {
-		switch {
-		case rounds[i].m == nil:
-		case c.parallel && live > 1:
-			wg.Go(func() { run(&rounds[i]) })
-		default:
-			run(&rounds[i])
+	if c.parallel && live > 1 {
+		// Workers (this goroutine and up to GOMAXPROCS-1 others) take
+		// members by index until none is left; which worker runs which
+		// member does not matter, as each member only touches its own
+		// round and effects slot.
+		c.next.Store(0)
+		for range min(runtime.GOMAXPROCS(0), live) - 1 {
+			c.workers.Go(c.work)
+		}
+		c.work()
+		c.workers.Wait()
+	} else {
+		for i := range rounds {
+			rounds[i].run()
 		}
 	}
-	wg.Wait()
 	for i, id := range c.ids {
 		c.flush(id)
 		if rounds[i].err != nil {
@@ -266,6 +287,25 @@ func (c *Cluster) Tick() {
 	}
 	c.net.EndRound()
 	c.now++
+}
+
+// round is one member's part of a tick: the messages due to it, then its
+// tick and Readys. The struct and its msgs buffer are reused every tick.
+type round struct {
+	m    *node.Member // nil: the member is down
+	msgs []raftpb.Message
+	err  error
+}
+
+// run steps the messages into the member, ticks it and handles its Readys;
+// it then drops its references to the messages (raft keeps what it needs).
+func (r *round) run() {
+	if r.m != nil {
+		r.m.Step(r.msgs)
+		r.m.Tick()
+		r.err = r.m.HandleReady()
+	}
+	clear(r.msgs)
 }
 
 // effect is one thing a member did that the cluster must see, recorded
@@ -305,10 +345,24 @@ func (c *Cluster) flush(id uint64) {
 	c.effects[id-1] = es[:0]
 }
 
+// action is one queued action: a client call to submit, or else f.
+type action struct {
+	call *Call
+	f    func()
+}
+
 // enqueue schedules f to run at the start of the next Tick, with c.mu held.
 func (c *Cluster) enqueue(f func()) {
 	c.qmu.Lock()
-	c.queue = append(c.queue, f)
+	c.queue = append(c.queue, action{f: f})
+	c.qmu.Unlock()
+}
+
+// enqueueCall schedules call to be submitted at the start of the next Tick
+// (as enqueue(func() { c.submit(call) }), without allocating a closure).
+func (c *Cluster) enqueueCall(call *Call) {
+	c.qmu.Lock()
+	c.queue = append(c.queue, action{call: call})
 	c.qmu.Unlock()
 }
 
