@@ -4,8 +4,9 @@
 //
 // A Member is single-threaded: its owner (node/cluster) calls Step, Submit,
 // Tick and HandleReady from one goroutine at a time, and every callback the
-// member makes (Config.Send, Config.OnEvent, Config.OnApply and the done
-// functions of Submit) runs synchronously inside those calls. Different
+// member makes (Config.Send, Config.OnEvent, Config.OnApply, the done
+// functions of Submit and the Answerers of SubmitTo) runs synchronously
+// inside those calls. Different
 // members may run concurrently, each on its own goroutine: they share only
 // the raft lock (jitter.go), so their Storage values must then be safe to use
 // concurrently with one another (each is still used by one member only).
