@@ -65,12 +65,16 @@ func (c *Cluster) kill(id uint64) {
 	c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("member %d killed", id)})
 	m.Stop() // fails its waiting calls, logged after the kill
 	c.flush(id)
+	c.stopDisk(id) // a clean stop: the last save is on disk
 }
 
 func (c *Cluster) restart(id uint64) {
 	if c.members[id] != nil {
 		c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("restart member %d: already running", id)})
 		return
+	}
+	if c.reopenDisk(id) != nil {
+		return // logged: corrupt or unreadable storage
 	}
 	m, err := c.startMember(id)
 	if err != nil {
