@@ -26,7 +26,7 @@ const speed = 20
 
 func main() {
 	app.Route("/", func() app.Composer {
-		return ui.New(ui.Options{Version: version, NewEngine: newEngine, Speed: speed})
+		return ui.New(ui.Options{Version: version, NewEngineAs: newEngine, Speed: speed})
 	})
 	// In the browser this runs the app and never returns; natively it
 	// returns at once.
@@ -44,6 +44,9 @@ func main() {
 // followers) rather than the engine's demo default of 100: under the
 // heaviest stress the page allows, snapshots at 100 took a third of the
 // page's thread (Chromium profile, 100 puts per tick at 200 ticks/s).
-func newEngine() (ui.Engine, error) {
-	return ui.NewClusterEngine(cluster.Config{Members: 5, Seed: 1, SnapshotCount: 1000, CatchUpCount: 500}, speed)
+//
+// The members keep their state in IndexedDB (ui.NewDurableEngine): a reload
+// resumes the cluster.
+func newEngine(mode ui.StartMode) (ui.Engine, error) {
+	return ui.NewDurableEngine(cluster.Config{Members: 5, Seed: 1, SnapshotCount: 1000, CatchUpCount: 500}, speed, mode)
 }

@@ -29,6 +29,9 @@ type Options struct {
 	// NewEngine builds and starts the cluster. It is called once, in the
 	// browser only (OnMount), never while pre-rendering natively.
 	NewEngine func() (Engine, error)
+	// NewEngineAs, if set, is used instead of NewEngine: it opens the
+	// cluster's storage as mode says (storage.go), in a goroutine.
+	NewEngineAs func(mode StartMode) (Engine, error)
 	// Speed is the initial tick rate (ticks per second) NewEngine's driver
 	// runs at; the time controls show it.
 	Speed float64
@@ -78,21 +81,12 @@ type playground struct {
 	stress           stressForm
 	stressAt         *stressSlot
 	link             linkForm
+	storage          storageUI // storage section (storage_panel.go)
 }
 
 func (p *playground) OnMount(ctx app.Context) {
 	p.mounted = true
-	if p.opts.NewEngine == nil {
-		p.engErr = "no engine configured"
-		return
-	}
-	eng, err := p.opts.NewEngine()
-	if err != nil {
-		p.engErr = err.Error()
-		return
-	}
-	p.eng = eng
-	p.startRefresh(ctx)
+	p.startEngine(ctx, StartShared) // storage_panel.go
 }
 
 func (p *playground) Render() app.UI {
@@ -105,6 +99,7 @@ func (p *playground) Render() app.UI {
 			app.If(p.engErr != "", func() app.UI {
 				return app.P().Class("error").Role("alert").Text("The cluster could not start: " + p.engErr)
 			}),
+			p.renderStorage(),
 			app.Main().Class("layout").Body(
 				app.Section().Class("cluster").Aria("label", "cluster").Body(
 					p.newPanel(panelView),

@@ -1,0 +1,232 @@
+package app
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/etcd-play/etcd-play/node/cluster"
+	"github.com/etcd-play/etcd-play/node/durable"
+)
+
+// The page's durable cluster: members on IndexedDB (node/durable), one tab
+// at a time (a Web Lock), resumed on every load. When IndexedDB cannot be
+// used the cluster runs on durable's in-memory medium and the page says that
+// its data will not survive a reload.
+
+// StoreName names the IndexedDB database and the Web Lock of the page's
+// cluster.
+const StoreName = "etcd-play"
+
+// StartMode says how NewDurableEngine opens the cluster's storage.
+type StartMode int
+
+const (
+	// StartShared takes the tab lock and resumes the stored cluster; it
+	// fails with ErrOpenElsewhere when another tab holds it.
+	StartShared StartMode = iota
+	// StartTakeOver takes the lock from the other tab (which stops at
+	// once) and resumes the stored cluster.
+	StartTakeOver
+	// StartInMemory runs a separate cluster in memory, leaving the stored
+	// one to the other tab.
+	StartInMemory
+)
+
+// ErrOpenElsewhere: another tab of the site runs the stored cluster.
+var ErrOpenElsewhere = errors.New("the cluster is open in another tab")
+
+// StorageView is what the page shows about the cluster's storage.
+type StorageView struct {
+	Medium     string // "indexeddb" or "memory"
+	Persistent bool   // data survives a reload
+	Notice     string // why the data is not persistent; "" when it is
+	Resumed    bool   // the cluster was loaded from stored data
+	Epoch      uint64 // loads of this storage so far (1 for a new one)
+	// LoadTime is how long opening the storage and loading every member
+	// took (the members' stores restored from their snapshots and logs).
+	LoadTime time.Duration
+	Lost     bool // another tab took the cluster over: this one stopped
+	Disk     []DiskErrorView
+}
+
+// DiskErrorView mirrors cluster.DiskError.
+type DiskErrorView struct {
+	Member         uint64
+	Corrupt, Quota bool
+	Err            string
+}
+
+// storageEngine is the part of the engine the storage controls use; only
+// the durable engine has it (tests' fake engines need not).
+type storageEngine interface {
+	Storage() StorageView
+	KillPowerLoss(id uint64) error
+	KillAllPowerLoss()
+	WipeMember(id uint64) error
+	// ResetAll stops the cluster and deletes everything it stored; the
+	// page reloads afterwards to start a new one.
+	ResetAll() error
+}
+
+// durableEngine is the shipped engine with storage: clusterEngine over
+// members on a durable.DB.
+type durableEngine struct {
+	*clusterEngine
+	db   *durable.DB
+	lock *durable.TabLock // nil for an in-memory medium
+
+	mu   sync.Mutex
+	info StorageView // without Disk, which Storage reads live
+}
+
+var _ storageEngine = (*durableEngine)(nil)
+
+// NewDurableEngine opens the page's storage as mode says, starts (or
+// resumes) the cluster on it and a driver ticking it at ticksPerSecond,
+// playing. The stored cluster keeps its member count and seed across loads
+// (cfg's apply to a new one); cfg.Epoch is taken from the storage and bumped
+// on every load. It waits for the browser: call it from a goroutine, never
+// from a js.FuncOf callback.
+func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode) (Engine, error) {
+	start := time.Now()
+	db, lock, info, err := openMedium(mode)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(err error) (Engine, error) {
+		db.Close()
+		if lock != nil {
+			lock.Release()
+		}
+		return nil, err
+	}
+	if info.Epoch, info.Resumed, err = loadMeta(db, &cfg); err != nil {
+		return fail(err)
+	}
+	cfg.Epoch = info.Epoch
+	cfg.NewStorage = cluster.OnDisk(db)
+	c, err := cluster.New(cfg)
+	if err != nil {
+		return fail(err)
+	}
+	info.LoadTime = time.Since(start)
+	fmt.Printf("etcd-play: %s storage opened and %d members loaded in %v (epoch %d, resumed %v)\n",
+		info.Medium, cfg.Members, info.LoadTime.Round(time.Millisecond), info.Epoch, info.Resumed)
+	d := newDriver(c.Tick, ticksPerSecond)
+	d.Play()
+	e := &durableEngine{clusterEngine: &clusterEngine{Cluster: c, driver: d}, db: db, lock: lock, info: info}
+	if lock != nil {
+		go e.watchLock()
+	}
+	return e, nil
+}
+
+// openMedium opens IndexedDB under the tab lock, or the in-memory medium
+// (StartInMemory, or IndexedDB or Web Locks unavailable: then info.Notice
+// says why).
+func openMedium(mode StartMode) (*durable.DB, *durable.TabLock, StorageView, error) {
+	memory := func(notice string) (*durable.DB, *durable.TabLock, StorageView, error) {
+		return durable.NewMemory(nil), nil, StorageView{Medium: "memory", Notice: notice}, nil
+	}
+	if mode == StartInMemory {
+		return memory("This is a separate in-memory cluster (the stored one is open in another tab): its data will not survive a reload.")
+	}
+	lock, err := durable.LockTab(StoreName, mode == StartTakeOver)
+	if errors.Is(err, durable.ErrLocked) {
+		return nil, nil, StorageView{}, ErrOpenElsewhere
+	}
+	if err != nil {
+		return memory(fmt.Sprintf("Browser storage is unavailable (%v): the cluster runs in memory and its data will not survive a reload.", err))
+	}
+	db, err := durable.OpenIndexedDB(StoreName, durable.IDBOptions{})
+	if err != nil {
+		lock.Release()
+		return memory(fmt.Sprintf("IndexedDB is unavailable (%v): the cluster runs in memory and its data will not survive a reload.", err))
+	}
+	return db, lock, StorageView{Medium: "indexeddb", Persistent: db.Persistent()}, nil
+}
+
+// The page's own records live in namespace metaNamespace: "epoch" (8-byte
+// big-endian count of loads) and "config" (JSON storedConfig).
+const metaNamespace = "playground"
+
+type storedConfig struct {
+	Members int   `json:"members"`
+	Seed    int64 `json:"seed"`
+}
+
+// loadMeta bumps the stored load count and returns it, and makes cfg use
+// the stored cluster's member count and seed (storing cfg's for a new
+// cluster). resumed reports whether a cluster was stored. A corrupt meta
+// record is replaced: it only guards request IDs, and the members' own
+// records are checked separately.
+func loadMeta(db *durable.DB, cfg *cluster.Config) (epoch uint64, resumed bool, err error) {
+	ns, err := db.Open(metaNamespace)
+	if err != nil {
+		return 0, false, err
+	}
+	defer ns.Close()
+	if v, err := ns.Get([]byte("epoch")); err == nil && len(v) == 8 {
+		epoch = binary.BigEndian.Uint64(v)
+	}
+	if v, err := ns.Get([]byte("config")); err == nil {
+		var sc storedConfig
+		if json.Unmarshal(v, &sc) == nil && sc.Members > 0 {
+			cfg.Members, cfg.Seed, resumed = sc.Members, sc.Seed, true
+		}
+	}
+	if cfg.Members == 0 {
+		cfg.Members = 5
+	}
+	epoch++
+	var b durable.Batch
+	b.Put([]byte("epoch"), binary.BigEndian.AppendUint64(nil, epoch))
+	sc, _ := json.Marshal(storedConfig{Members: cfg.Members, Seed: cfg.Seed})
+	b.Put([]byte("config"), sc)
+	if err := ns.Write(&b); err != nil {
+		return 0, false, fmt.Errorf("saving the cluster's load count: %w", err)
+	}
+	return epoch, resumed, nil
+}
+
+// watchLock stops this tab's cluster at once when another tab takes it
+// over: every member's disk is cut (no write of this tab lands after the
+// other tab's), and the driver stops.
+func (e *durableEngine) watchLock() {
+	<-e.lock.Lost()
+	e.Cluster.KillAllPowerLoss()
+	e.driver.Pause()
+	e.mu.Lock()
+	e.info.Lost = true
+	e.mu.Unlock()
+}
+
+// Storage implements storageEngine.
+func (e *durableEngine) Storage() StorageView {
+	e.mu.Lock()
+	v := e.info
+	e.mu.Unlock()
+	for _, d := range e.Cluster.DiskErrors() {
+		v.Disk = append(v.Disk, DiskErrorView{Member: d.Member, Corrupt: d.Corrupt, Quota: d.Quota, Err: d.Err})
+	}
+	return v
+}
+
+// ResetAll implements storageEngine.
+func (e *durableEngine) ResetAll() error {
+	e.driver.Close()
+	e.Cluster.KillAllPowerLoss()
+	e.db.Close()
+	var err error
+	if e.db.Persistent() {
+		err = durable.DeleteIndexedDB(StoreName)
+	}
+	if e.lock != nil {
+		e.lock.Release()
+	}
+	return err
+}

@@ -1,0 +1,228 @@
+package app
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// The storage section: where the cluster's data lives, the notices about it
+// (in memory only, corrupt member, storage full, open in another tab, taken
+// over by another tab) and the storage controls (power loss, wipe a
+// member's data, reset the cluster). Automation hooks: section.storage with
+// data-storage ("indexeddb", "memory", "elsewhere", "opening"),
+// data-epoch, data-resumed, data-lost; .disk-error[data-member][data-kind];
+// buttons data-action = kill-power, kill-all-power, wipe, reset,
+// reset-confirm, reset-cancel, take-over, run-in-memory, reload.
+
+// storageUI is the section's state. UI goroutine only.
+type storageUI struct {
+	view         StorageView
+	has          bool // the engine is a storageEngine
+	starting     bool // NewEngineAs is running
+	elsewhere    bool // another tab holds the cluster: offer the choice
+	confirmReset bool
+	resetting    bool
+}
+
+// storagePoll is how often the section re-reads the engine's storage view.
+const storagePoll = 300 * time.Millisecond
+
+// startEngine builds the engine. With Options.NewEngineAs it opens the
+// storage (mode) in a goroutine, as that waits for the browser; otherwise it
+// calls Options.NewEngine at once. UI goroutine.
+func (p *playground) startEngine(ctx app.Context, mode StartMode) {
+	if p.opts.NewEngineAs == nil {
+		if p.opts.NewEngine == nil {
+			p.engErr = "no engine configured"
+			return
+		}
+		eng, err := p.opts.NewEngine()
+		if err != nil {
+			p.engErr = err.Error()
+			return
+		}
+		p.eng = eng
+		p.startRefresh(ctx)
+		return
+	}
+	p.storage.starting, p.storage.elsewhere = true, false
+	newEngine := p.opts.NewEngineAs
+	ctx.Async(func() {
+		eng, err := newEngine(mode)
+		ctx.Dispatch(func(ctx app.Context) {
+			p.storage.starting = false
+			switch {
+			case errors.Is(err, ErrOpenElsewhere):
+				p.storage.elsewhere = true
+			case err != nil:
+				p.engErr = err.Error()
+			default:
+				p.eng = eng
+				p.startRefresh(ctx)
+				p.startStoragePoll(ctx)
+			}
+		})
+	})
+}
+
+// startStoragePoll keeps p.storage.view current while the engine has
+// storage. Dispatches only changes.
+func (p *playground) startStoragePoll(ctx app.Context) {
+	se, ok := p.eng.(storageEngine)
+	if !ok {
+		return
+	}
+	p.storage.has = true
+	p.storage.view = se.Storage()
+	prev := p.storage.view
+	ctx.Async(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(storagePoll):
+			}
+			v := se.Storage()
+			if reflect.DeepEqual(v, prev) {
+				continue
+			}
+			prev = v
+			ctx.Dispatch(func(ctx app.Context) { p.storage.view = v })
+		}
+	})
+}
+
+func (p *playground) renderStorage() app.UI {
+	s := &p.storage
+	switch {
+	case s.elsewhere:
+		return app.Section().Class("storage panel alert").Role("alert").DataSet("storage", "elsewhere").Body(
+			app.P().Text("The cluster is open in another tab. Two tabs must not write it at once."),
+			app.Div().Class("row").Body(
+				app.Button().Type("button").DataSet("action", "take-over").Text("Take it over here").
+					Aria("label", "take the cluster over from the other tab (that tab stops)").
+					OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartTakeOver) }),
+				app.Button().Type("button").DataSet("action", "run-in-memory").Text("Run a separate in-memory cluster").
+					OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartInMemory) }),
+			),
+		)
+	case s.starting:
+		return app.P().Class("storage loading").DataSet("storage", "opening").Text("Opening the cluster's storage…")
+	case !s.has:
+		return app.Text("")
+	}
+	v := s.view
+	status := fmt.Sprintf("Storage: IndexedDB, survives reloads (load %d, members loaded in %v)", v.Epoch, v.LoadTime.Round(time.Millisecond))
+	if !v.Persistent {
+		status = "Storage: memory only"
+	}
+	ids := p.memberIDs()
+	return app.Section().Class("storage panel").Aria("label", "storage").
+		DataSet("storage", v.Medium).DataSet("epoch", v.Epoch).DataSet("resumed", v.Resumed).DataSet("lost", v.Lost).
+		Body(
+			app.P().Class("storage-status").Text(status),
+			app.If(v.Notice != "", func() app.UI {
+				return app.P().Class("error storage-notice").Role("alert").Text(v.Notice)
+			}),
+			app.If(v.Lost, func() app.UI {
+				return app.P().Class("error").Role("alert").DataSet("storage-lost", true).Body(
+					app.Text("Another tab took this cluster over; this tab stopped it. "),
+					app.Button().Type("button").DataSet("action", "reload").Text("Reload").
+						OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
+				)
+			}),
+			app.Range(v.Disk).Slice(func(i int) app.UI { return p.renderDiskError(v.Disk[i]) }),
+			app.Div().Class("row").Role("group").Aria("label", "power loss").Body(
+				app.Span().Text("Power loss:"),
+				app.Range(ids).Slice(func(i int) app.UI {
+					id := ids[i]
+					name := p.view.name(id)
+					return app.Button().Type("button").Class("danger").
+						DataSet("action", "kill-power").DataSet("member", id).
+						Aria("label", "cut the power of "+name+" (its save in flight is lost)").Text(name).
+						OnClick(p.onStorage("power loss of "+name, func(se storageEngine) error { return se.KillPowerLoss(id) }))
+				}),
+				app.Button().Type("button").Class("danger").DataSet("action", "kill-all-power").
+					Aria("label", "cut the power of every member").Text("All").
+					OnClick(p.onStorage("power loss of every member", func(se storageEngine) error { se.KillAllPowerLoss(); return nil })),
+			),
+			p.renderReset(),
+		)
+}
+
+func (p *playground) renderDiskError(d DiskErrorView) app.UI {
+	name := p.view.name(d.Member)
+	kind, text := "other", fmt.Sprintf("%s: storage error: %s", name, d.Err)
+	switch {
+	case d.Corrupt:
+		kind, text = "corrupt", fmt.Sprintf("%s refuses to start: its stored data is corrupt (%s).", name, d.Err)
+	case d.Quota:
+		kind, text = "quota", fmt.Sprintf("%s stopped: the browser's storage is full (%s). Nothing it stored is damaged; reset the cluster to free space.", name, d.Err)
+	}
+	id := d.Member
+	return app.Div().Class("disk-error error").Role("alert").DataSet("member", id).DataSet("kind", kind).Body(
+		app.P().Text(text),
+		app.If(d.Corrupt, func() app.UI {
+			return app.P().Body(
+				app.Button().Type("button").Class("danger").DataSet("action", "wipe").DataSet("member", id).
+					Aria("label", "wipe "+name+"'s data and restart it").Text("Wipe this member's data").
+					OnClick(p.onStorage("wipe "+name+"'s data", func(se storageEngine) error {
+						if err := se.WipeMember(id); err != nil {
+							return err
+						}
+						return p.eng.Restart(id)
+					})),
+				app.Text(" It restarts empty and catches up from the leader by snapshot, but without its vote: etcd would instead remove the member and add a new one."),
+			)
+		}),
+	)
+}
+
+func (p *playground) renderReset() app.UI {
+	if !p.storage.confirmReset {
+		return app.Div().Class("row").Body(
+			app.Button().Type("button").Class("danger").DataSet("action", "reset").Text("Reset cluster…").
+				OnClick(func(ctx app.Context, e app.Event) { p.storage.confirmReset = true }),
+		)
+	}
+	return app.Div().Class("row").Role("group").Aria("label", "confirm reset").Body(
+		app.Span().Text("Delete every member's data and start a new cluster?"),
+		app.Button().Type("button").Class("danger").DataSet("action", "reset-confirm").Disabled(p.storage.resetting).
+			Text("Delete all and restart").
+			OnClick(func(ctx app.Context, e app.Event) {
+				se, ok := p.eng.(storageEngine)
+				if !ok || p.storage.resetting {
+					return
+				}
+				p.storage.resetting = true
+				ctx.Async(func() {
+					err := se.ResetAll()
+					ctx.Dispatch(func(ctx app.Context) {
+						if err != nil {
+							p.storage.resetting = false
+							p.notice = "reset cluster: " + err.Error() + " (the cluster is stopped: reload the page)"
+							return
+						}
+						ctx.Reload()
+					})
+				})
+			}),
+		app.Button().Type("button").DataSet("action", "reset-cancel").Text("Cancel").
+			OnClick(func(ctx app.Context, e app.Event) { p.storage.confirmReset = false }),
+	)
+}
+
+// onStorage is onAct for the storage controls (see onAct on label).
+func (p *playground) onStorage(label string, f func(storageEngine) error) (app.EventHandler, app.EventOption) {
+	return p.onAct(label, func(e Engine) error {
+		se, ok := e.(storageEngine)
+		if !ok {
+			return errors.New("this cluster has no storage controls")
+		}
+		return f(se)
+	})
+}
