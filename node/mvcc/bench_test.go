@@ -171,3 +171,30 @@ func measureStoreHeap(b *testing.B, revisions, keys int) float64 {
 	runtime.KeepAlive(s)
 	return float64(after.HeapAlloc-before.HeapAlloc) / float64(revisions)
 }
+
+// BenchmarkHashKVCurrent100k is the member's status path: 100,000 keys,
+// compacted at their last put (so the hash covers a compacted prefix),
+// then per iteration one put overwriting one of those keys (a new
+// revision, superseding an entry of the prefix) and HashKV at the current
+// revision.
+func BenchmarkHashKVCurrent100k(b *testing.B) {
+	const n = 100000
+	s := fill(b, n)
+	if _, err := s.Compact(s.Rev()); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.HashKV(0); err != nil { // first call after compaction hashes the prefix
+		b.Fatal(err)
+	}
+	keys, val := benchKeys(n), benchValue()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := s.Put(&PutRequest{Key: keys[i*7919%n], Value: val}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.HashKV(0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

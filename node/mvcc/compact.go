@@ -58,5 +58,6 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 		return false
 	})
 	s.cacheHash(h.result())
+	s.cur.reset() // the log changed other than by appending
 	return &CompactResponse{Header: header(s.rev)}, nil
 }

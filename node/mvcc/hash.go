@@ -2,6 +2,7 @@ package mvcc
 
 import (
 	"hash/crc32"
+	"slices"
 )
 
 // hashCacheSize is how many compaction hashes are kept (etcd's
@@ -46,10 +47,18 @@ func (h *kvHasher) write(e *entry) {
 			return
 		}
 	}
-	tomb := e.isTombstone()
-	if tomb && e.rev.main == h.compactRev {
+	if e.isTombstone() && e.rev.main == h.compactRev {
 		return
 	}
+	h.buf = e.appendHashed(h.buf[:0])
+	h.crc = crc32.Update(h.crc, castagnoli, h.buf)
+}
+
+// appendHashed appends the bytes etcd hashes for e: its stored revision key
+// (appendRevKey) and its marshalled mvccpb.KeyValue (a tombstone's holds
+// only the key).
+func (e *entry) appendHashed(dst []byte) []byte {
+	tomb := e.isTombstone()
 	var kv KeyValue
 	if tomb {
 		kv.Key = e.ki.key
@@ -57,17 +66,13 @@ func (h *kvHasher) write(e *entry) {
 		e.fill(&kv)
 	}
 	n := kv.Size()
-	need := revKeyLen + 1 + n
-	if cap(h.buf) < need {
-		h.buf = make([]byte, 0, need*2)
-	}
-	b := appendRevKey(h.buf[:0], e.rev, tomb)
-	k := len(b)
-	b = b[:k+n]
+	dst = slices.Grow(dst, revKeyLen+1+n)
+	dst = appendRevKey(dst, e.rev, tomb)
+	k := len(dst)
+	dst = dst[:k+n]
 	// Cannot fail: the buffer is sized by Size().
-	_, _ = kv.MarshalToSizedBuffer(b[k:])
-	h.crc = crc32.Update(h.crc, castagnoli, b)
-	h.buf = b
+	_, _ = kv.MarshalToSizedBuffer(dst[k:])
+	return dst
 }
 
 func (h *kvHasher) result() HashKVResult {
@@ -91,9 +96,23 @@ func (s *Store) HashKV(rev int64) (HashKVResult, error) {
 	if rev > 0 && rev > s.rev {
 		return HashKVResult{}, ErrFutureRev
 	}
-	if rev == 0 {
-		rev = s.rev
+	if rev == 0 || rev == s.rev {
+		// The current revision: incremental (curhash.go).
+		s.hmu.Lock()
+		defer s.hmu.Unlock()
+		h, ok := s.cur.sum(s)
+		if !ok {
+			h = s.hashScan(s.rev).Hash
+			s.cur.remember(s.rev, h)
+		}
+		return HashKVResult{Hash: h, CompactRevision: s.compactRev, HashRevision: s.rev}, nil
 	}
+	return s.hashScan(rev), nil
+}
+
+// hashScan computes HashKV at rev (CompactRev <= rev <= Rev) by scanning
+// the log. Caller holds mu.
+func (s *Store) hashScan(rev int64) HashKVResult {
 	var keep map[revision]struct{}
 	keepAny := false
 	if s.compactRev >= 1 { // otherwise no stored revision is <= compactRev
@@ -116,7 +135,7 @@ func (s *Store) HashKV(rev int64) (HashKVResult, error) {
 		}
 		h.write(e)
 	}
-	return h.result(), nil
+	return h.result()
 }
 
 // cacheHash records the hash a compaction computed (etcd's

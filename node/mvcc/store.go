@@ -38,6 +38,11 @@ type Store struct {
 	// (ascending HashRevision, at most hashCacheSize), as etcd does.
 	hashes []HashKVResult
 
+	// cur makes HashKV at the current revision incremental (curhash.go);
+	// hmu serialises HashKV callers, which hold mu only for reading.
+	hmu sync.Mutex
+	cur curHash
+
 	w watchers // watch.go
 }
 

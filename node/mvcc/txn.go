@@ -57,6 +57,7 @@ func (tw *writeTxn) put(key, value []byte, leaseID int64) {
 	if len(value) > 0 {
 		v = append(make([]byte, 0, len(value)), value...)
 	}
+	s.cur.supersede(&s.log, ki.last)
 	ki.put(rev)
 	s.log.append(entry{rev: rev, ki: ki, value: v, create: create, version: version, lease: leaseID})
 	s.bytes += int64(len(ki.key) + len(v))
@@ -86,6 +87,7 @@ func (tw *writeTxn) deleteRange(key, end []byte) int64 {
 func (tw *writeTxn) delete(ki *keyIndex) {
 	s := tw.s
 	rev := revision{main: tw.beginRev + 1, sub: tw.changes}
+	s.cur.supersede(&s.log, ki.last)
 	ki.tombstone(rev)
 	s.log.append(entry{rev: rev, ki: ki})
 	s.bytes += int64(len(ki.key))
