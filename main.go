@@ -26,7 +26,7 @@ const speed = 20
 
 func main() {
 	app.Route("/", func() app.Composer {
-		return ui.New(ui.Options{Version: version, NewEngineAs: newEngine, Speed: speed})
+		return ui.New(ui.Options{Version: ui.SiteVersion(version), WasmVersion: version, NewEngineAs: newEngine, Speed: speed})
 	})
 	// In the browser this runs the app and never returns; natively it
 	// returns at once.
@@ -47,6 +47,9 @@ func main() {
 //
 // The members keep their state in IndexedDB (ui.NewDurableEngine): a reload
 // resumes the cluster.
+//
+// The URL may choose the size, seed and speed (ui.ParsePageConfig).
 func newEngine(mode ui.StartMode) (ui.Engine, error) {
-	return ui.NewDurableEngine(cluster.Config{Members: 5, Seed: 1, SnapshotCount: 1000, CatchUpCount: 500}, speed, mode)
+	pc := ui.ParsePageConfig(app.Window().URL().Query())
+	return ui.NewDurableEngine(cluster.Config{Members: pc.Members, Seed: pc.Seed, SnapshotCount: 1000, CatchUpCount: 500}, pc.Speed, mode)
 }

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -42,11 +45,11 @@ func runNative(args []string, stdout io.Writer) error {
 		if err := fl.Parse(args[1:]); err != nil {
 			return err
 		}
-		version = *ver // what the pre-rendered page shows
-		if err := build(*out, *base, *ver); err != nil {
+		v, err := build(*out, *base, *ver)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "static site in %s (base %q, version %s)\n", *out, normBase(*base), *ver)
+		fmt.Fprintf(stdout, "static site in %s (base %q, version %s)\n", *out, normBase(*base), v)
 		return nil
 	default:
 		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
@@ -54,24 +57,61 @@ func runNative(args []string, stdout io.Writer) error {
 }
 
 // handler describes the page. Every resource is local (no request leaves
-// the site); base is the URL prefix ("" for the root).
-func handler(base, ver string) *app.Handler {
+// the site); base is the URL prefix ("" for the root). site is what
+// siteFiles read from web/: the page's version, the service worker and the
+// wasm's size.
+func handler(base string, site siteFiles) *app.Handler {
 	h := &app.Handler{
 		Name:            "etcd-play",
 		ShortName:       "etcd-play",
 		Title:           "etcd playground",
 		Description:     "Five real etcd raft members running in your browser: kill them, cut the network, write keys.",
 		Icon:            app.Icon{Default: "/web/icon.png", Large: "/web/icon.png", SVG: "/web/icon.svg"},
-		Styles:          []string{"/web/app.css"},
+		Styles:          []string{"/web/app.css", "/web/embed.css"},
 		LoadingLabel:    "Loading etcd-play… {progress}%",
-		Version:         ver,
+		Version:         site.version,
 		ThemeColor:      "#1f2a44",
 		BackgroundColor: "#f6f7fb",
+		// The raw size, not the Content-Length a compressing server
+		// sends: the loader counts decompressed bytes.
+		WasmContentLength:     strconv.FormatInt(site.wasmSize, 10),
+		ServiceWorkerTemplate: site.worker,
 	}
 	if base != "" {
 		h.Resources = app.PrefixedLocation(base)
 	}
 	return h
+}
+
+// workerTemplate is the service worker (see its header for the contract);
+// it is a template for go-app, not a published file.
+const workerTemplate = "app-worker.tmpl.js"
+
+// siteFiles is what the site's description takes from web/.
+type siteFiles struct {
+	version  string // ver+"+"+the first 10 hex digits of app.wasm's SHA-256
+	wasmSize int64  // bytes
+	worker   string // the service worker template
+}
+
+// readSite reads web/app.wasm and the worker template from dir. The
+// version carries a hash of app.wasm so that every new wasm gets a new
+// service worker cache, whatever ver says (e.g. an unchanged git describe).
+func readSite(dir, ver string) (siteFiles, error) {
+	wasm, err := os.ReadFile(filepath.Join(dir, "app.wasm"))
+	if err != nil {
+		return siteFiles{}, fmt.Errorf("%s/app.wasm is missing (run `make wasm` first): %w", dir, err)
+	}
+	worker, err := os.ReadFile(filepath.Join(dir, workerTemplate))
+	if err != nil {
+		return siteFiles{}, fmt.Errorf("the service worker template: %w", err)
+	}
+	sum := sha256.Sum256(wasm)
+	return siteFiles{
+		version:  ver + "+" + hex.EncodeToString(sum[:])[:10],
+		wasmSize: int64(len(wasm)),
+		worker:   string(worker),
+	}, nil
 }
 
 func normBase(base string) string {
@@ -83,30 +123,35 @@ func normBase(base string) string {
 }
 
 func serve(addr string, stdout io.Writer) error {
-	if _, err := os.Stat(filepath.Join("web", "app.wasm")); err != nil {
-		return fmt.Errorf("web/app.wasm is missing (run `make wasm` first): %w", err)
+	site, err := readSite("web", version)
+	if err != nil {
+		return err
 	}
+	version = site.version // what the page shows
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "etcd-play %s: http://%s/\n", version, ln.Addr())
-	return http.Serve(ln, handler("", version))
+	return http.Serve(ln, handler("", site))
 }
 
 // build generates the static site into out and copies web/ (app.wasm
-// included, which GenerateStaticWebsite does not copy) into out/web.
-func build(out, base, ver string) error {
-	if _, err := os.Stat(filepath.Join("web", "app.wasm")); err != nil {
-		return fmt.Errorf("web/app.wasm is missing (run `make wasm` first): %w", err)
+// included, which GenerateStaticWebsite does not copy; the worker template
+// excluded) into out/web. It returns the site's version.
+func build(out, base, ver string) (string, error) {
+	site, err := readSite("web", ver)
+	if err != nil {
+		return "", err
 	}
+	version = site.version // what the pre-rendered page shows
 	if err := os.RemoveAll(out); err != nil {
-		return err
+		return "", err
 	}
-	if err := app.GenerateStaticWebsite(out, handler(normBase(base), ver)); err != nil {
-		return fmt.Errorf("generating the static site: %w", err)
+	if err := app.GenerateStaticWebsite(out, handler(normBase(base), site)); err != nil {
+		return "", fmt.Errorf("generating the static site: %w", err)
 	}
-	return copyDir("web", filepath.Join(out, "web"))
+	return site.version, copyDir("web", filepath.Join(out, "web"))
 }
 
 func copyDir(src, dst string) error {
@@ -121,6 +166,9 @@ func copyDir(src, dst string) error {
 		target := filepath.Join(dst, rel)
 		if d.IsDir() {
 			return os.MkdirAll(target, 0o755)
+		}
+		if rel == workerTemplate {
+			return nil
 		}
 		return copyFile(path, target)
 	})

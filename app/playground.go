@@ -26,6 +26,10 @@ import (
 type Options struct {
 	// Version is shown on the page (e.g. from git describe).
 	Version string
+	// WasmVersion is the version compiled into the running wasm (it may
+	// differ from Version only while a new deploy is loading); the page
+	// shows it as data-wasm-version.
+	WasmVersion string
 	// NewEngine builds and starts the cluster. It is called once, in the
 	// browser only (OnMount), never while pre-rendering natively.
 	NewEngine func() (Engine, error)
@@ -81,15 +85,21 @@ type playground struct {
 	stress           stressForm
 	stressAt         *stressSlot
 	link             linkForm
-	storage          storageUI // storage section (storage_panel.go)
+	storage          storageUI  // storage section (storage_panel.go)
+	page             PageConfig // from the URL (embed.go), set in OnMount
 }
 
 func (p *playground) OnMount(ctx app.Context) {
 	p.mounted = true
+	p.applyPageConfig(ctx)          // embed_layout.go
+	p.startAPI(ctx)                 // postmessage_js.go
 	p.startEngine(ctx, StartShared) // storage_panel.go
 }
 
 func (p *playground) Render() app.UI {
+	if p.page.Embed {
+		return p.renderEmbed() // embed_layout.go
+	}
 	return app.Div().
 		Class("playground").
 		DataSet("ready", p.mounted).
@@ -127,7 +137,8 @@ func (p *playground) renderHeader() app.UI {
 	return app.Header().Class("top").Body(
 		app.Img().Src("/web/icon.svg").Aria("hidden", true).Class("logo"),
 		app.H1().Text("etcd playground"),
-		app.Span().Class("version").DataSet("version", p.opts.Version).Text("version "+p.opts.Version),
+		app.Span().Class("version").DataSet("version", p.opts.Version).DataSet("wasm-version", p.opts.WasmVersion).
+			Text("version "+p.opts.Version),
 		app.If(!p.mounted, func() app.UI {
 			return app.Span().Class("loading").Text("starting…")
 		}),

@@ -1,0 +1,52 @@
+package app
+
+import (
+	"strings"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// applyPageConfig reads the page's URL parameters (embed.go) into the page:
+// the layout, the panels, the starting speed (main.go's engine reads the
+// same URL) and, as a notice, any parameter that was ignored. UI goroutine,
+// OnMount, before the engine starts.
+func (p *playground) applyPageConfig(ctx app.Context) {
+	p.page = ParsePageConfig(ctx.Page().URL().Query())
+	p.speed = p.page.Speed
+	if len(p.page.Problems) > 0 {
+		p.notice = "ignored URL parameters: " + strings.Join(p.page.Problems, "; ")
+	}
+}
+
+// renderEmbed is the compact layout of ?embed=1, for an iframe: no page
+// header, the time controls and version in one bar, then the chosen panels
+// (PageConfig.Panels) in page order. It keeps the hooks the full page has
+// (.playground with data-ready and data-refreshes, [data-version]).
+func (p *playground) renderEmbed() app.UI {
+	var panels []app.UI
+	for _, pn := range panelNames {
+		if !p.page.shows(pn.kind) {
+			continue
+		}
+		panels = append(panels, p.newPanel(pn.kind))
+		if pn.kind == panelView {
+			panels = append(panels, p.renderHashIndicator())
+		}
+	}
+	return app.Div().
+		Class("playground", "embed").
+		DataSet("ready", p.mounted).
+		DataSet("refreshes", p.refreshes).
+		DataSet("embed", true).
+		Body(
+			app.Div().Class("embed-bar").Body(
+				p.renderTimeControls(),
+				app.Span().Class("version").DataSet("version", p.opts.Version).
+					DataSet("wasm-version", p.opts.WasmVersion).Text("etcd-play "+p.opts.Version),
+			),
+			app.If(p.engErr != "", func() app.UI {
+				return app.P().Class("error").Role("alert").Text("The cluster could not start: " + p.engErr)
+			}),
+			app.Main().Class("embed-panels").Body(panels...),
+		)
+}

@@ -1,0 +1,84 @@
+package app
+
+import (
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestParsePageConfig(t *testing.T) {
+	all := []string{"view", "cards", "faults", "links", "stress", "write", "console", "chart", "log"}
+	for _, tc := range []struct {
+		query    string
+		want     PageConfig
+		problems []string // substrings, one per expected problem
+	}{
+		{"", PageConfig{Members: 5, Seed: 1, Speed: 20, Panels: all}, nil},
+		{"embed=1", PageConfig{Embed: true, Members: 5, Seed: 1, Speed: 20, Panels: []string{"view", "cards", "faults"}}, nil},
+		{"embed=1&members=3&seed=-42&speed=200&panels=log,view&panels=write",
+			PageConfig{Embed: true, Members: 3, Seed: -42, Speed: 200, Panels: []string{"log", "view", "write"}}, nil},
+		{"allow=https://Docs.Example/,http://localhost:8080&allow=https://b.example",
+			PageConfig{Members: 5, Seed: 1, Speed: 20, Panels: all,
+				Allow: []string{"https://docs.example", "http://localhost:8080", "https://b.example"}}, nil},
+		// Bad values are ignored, one problem each, defaults kept.
+		{"embed=yes&members=4&seed=x&speed=3&panels=nope&allow=javascript:alert(1)",
+			PageConfig{Members: 5, Seed: 1, Speed: 20, Panels: all},
+			[]string{`embed="yes"`, `members="4"`, `seed="x"`, `speed="3"`, `no panel "nope"`, `allow="javascript:alert(1)"`}},
+		{"embed=1&panels=cards,bogus", PageConfig{Embed: true, Members: 5, Seed: 1, Speed: 20, Panels: []string{"cards"}},
+			[]string{`no panel "bogus"`}},
+		{"members=7&speed=0.5", PageConfig{Members: 7, Seed: 1, Speed: 20, Panels: all}, []string{`speed="0.5"`}},
+	} {
+		q, err := url.ParseQuery(tc.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ParsePageConfig(q)
+		problems := got.Problems
+		got.Problems = nil
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%q:\n got  %+v\n want %+v", tc.query, got, tc.want)
+		}
+		if len(problems) != len(tc.problems) {
+			t.Errorf("%q: problems %q, want %d matching %q", tc.query, problems, len(tc.problems), tc.problems)
+			continue
+		}
+		for i, want := range tc.problems {
+			if !strings.Contains(problems[i], want) {
+				t.Errorf("%q: problem %d is %q, want it to mention %s", tc.query, i, problems[i], want)
+			}
+		}
+	}
+}
+
+func TestNormOrigin(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://docs.example":       "https://docs.example",
+		"https://docs.example/":      "https://docs.example",
+		"HTTP://LOCALHOST:8080":      "http://localhost:8080",
+		"https://docs.example/page":  "",
+		"https://docs.example?x=1":   "",
+		"https://u@docs.example":     "",
+		"ftp://docs.example":         "",
+		"docs.example":               "",
+		"null":                       "",
+		"*":                          "",
+		"https://docs.example#frag":  "",
+		"javascript:alert(document)": "",
+	} {
+		got, ok := normOrigin(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("normOrigin(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
+func TestPageConfigShows(t *testing.T) {
+	c := ParsePageConfig(url.Values{"embed": {"1"}, "panels": {"write,view"}})
+	for _, pn := range panelNames {
+		want := pn.name == "write" || pn.name == "view"
+		if c.shows(pn.kind) != want {
+			t.Errorf("shows(%s) = %v, want %v", pn.name, !want, want)
+		}
+	}
+}

@@ -1,0 +1,444 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
+
+// The postMessage API lets the page that embeds the playground drive it.
+// This file is the whole protocol: parsing, validating and dispatching
+// commands, and the events the page sends back. postmessage_js.go only
+// connects it to window.addEventListener("message") and parent.postMessage.
+//
+// Every message either way is a plain object whose "etcdplay" field is
+// ProtocolVersion. Commands (embedding page -> playground):
+//
+//	{etcdplay: 1, id: ANY, cmd: "kill"|"restart", member: N}
+//	{etcdplay: 1, id: ANY, cmd: "partition", groups: [[1,2],[3,4,5]]}
+//	{etcdplay: 1, id: ANY, cmd: "heal"}
+//	{etcdplay: 1, id: ANY, cmd: "put", key: "k", value: "v", member: N?}
+//	{etcdplay: 1, id: ANY, cmd: "get", key: "k", member: N?, serializable: bool?}
+//	{etcdplay: 1, id: ANY, cmd: "stress", count: N, rate: N?, keys: N?, valueSize: N?, member: N?}
+//	{etcdplay: 1, id: ANY, cmd: "status"}
+//
+// member 0 or absent means the current leader (else the first member that
+// is up). id is echoed in the result so the caller can match it. The fault
+// commands (kill, restart, partition, heal) answer once the cluster
+// accepted them; they act at its next tick, which the following leader and
+// status events show.
+//
+// Events (playground -> embedding page), type field first:
+//
+//	{type: "ready", version, members}          once, when the API starts
+//	{type: "result", id, cmd, ok: true, result} a command finished
+//	{type: "result", id, cmd, ok: false, error} a command failed or was refused
+//	{type: "leader", leader, term}              the leader changed (leader 0: none)
+//	{type: "hash", agreed, revision, hash, members} the live members' HashKV at one revision
+//
+// Status events (ready, leader, hash) go to any parent; commands are obeyed
+// only from origins in PageConfig.Allow, and a refused command gets a
+// result with ok false.
+
+// ProtocolVersion is the "etcdplay" field of every message.
+const ProtocolVersion = 1
+
+// Command is one request from the embedding page.
+type Command struct {
+	EtcdPlay     int             `json:"etcdplay"`
+	ID           json.RawMessage `json:"id,omitempty"`
+	Cmd          string          `json:"cmd"`
+	Member       uint64          `json:"member,omitempty"`
+	Groups       [][]uint64      `json:"groups,omitempty"`
+	Key          *string         `json:"key,omitempty"`
+	Value        string          `json:"value,omitempty"`
+	Serializable bool            `json:"serializable,omitempty"`
+	Count        int             `json:"count,omitempty"`
+	Rate         int             `json:"rate,omitempty"`
+	Keys         int             `json:"keys,omitempty"`
+	ValueSize    int             `json:"valueSize,omitempty"`
+}
+
+// Message is one event to the embedding page. Fields not used by Type are
+// omitted.
+type Message struct {
+	EtcdPlay int             `json:"etcdplay"`
+	Type     string          `json:"type"`
+	ID       json.RawMessage `json:"id,omitempty"`
+	Cmd      string          `json:"cmd,omitempty"`
+	OK       *bool           `json:"ok,omitempty"`
+	Error    string          `json:"error,omitempty"`
+	Result   any             `json:"result,omitempty"`
+
+	Version string   `json:"version,omitempty"` // ready
+	Members []uint64 `json:"members,omitempty"` // ready, hash
+
+	Leader *uint64 `json:"leader,omitempty"` // leader
+	Term   uint64  `json:"term,omitempty"`   // leader
+
+	Agreed   *bool  `json:"agreed,omitempty"`   // hash
+	Revision int64  `json:"revision,omitempty"` // hash
+	Hash     uint32 `json:"hash,omitempty"`     // hash
+}
+
+// Limits on commands, so that one message cannot stall the page (stress
+// takes the stress panel's maxStressRate and maxStressCount).
+const (
+	maxKeyBytes     = 1 << 10
+	maxValueBytes   = 64 << 10
+	commandDeadline = 10 * time.Second
+)
+
+// KVResult is one key of a get result.
+type KVResult struct {
+	Key            string `json:"key"`
+	Value          string `json:"value"`
+	CreateRevision int64  `json:"createRevision"`
+	ModRevision    int64  `json:"modRevision"`
+	Version        int64  `json:"version"`
+}
+
+// MemberResult is one member of a status result.
+type MemberResult struct {
+	ID           uint64 `json:"id"`
+	State        string `json:"state"`
+	Term         uint64 `json:"term"`
+	Leader       uint64 `json:"leader"`
+	Applied      uint64 `json:"applied"`
+	Revision     int64  `json:"revision"`
+	Hash         uint32 `json:"hash"`
+	HashRevision int64  `json:"hashRevision"`
+}
+
+// messageAPI serves commands against the page's current Engine. handle and
+// setEngine may be called from any goroutine; each command's outcome is
+// delivered once through post.
+type messageAPI struct {
+	mu  sync.Mutex
+	eng Engine // nil until the page's cluster runs
+
+	allow []string
+	// post delivers m to the embedding page; toOrigin is the origin that
+	// may read it ("*": any).
+	post func(m Message, toOrigin string)
+	// pollEvery is how often a stress command checks its run (tests shorten it).
+	pollEvery time.Duration
+}
+
+func newMessageAPI(eng Engine, allow []string, post func(Message, string)) *messageAPI {
+	return &messageAPI{eng: eng, allow: allow, post: post, pollEvery: 100 * time.Millisecond}
+}
+
+// setEngine makes eng the engine later commands run against.
+func (a *messageAPI) setEngine(eng Engine) {
+	a.mu.Lock()
+	a.eng = eng
+	a.mu.Unlock()
+}
+
+func (a *messageAPI) engine() Engine {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.eng
+}
+
+// allowed reports whether commands from origin are obeyed.
+func (a *messageAPI) allowed(origin string) bool {
+	return slices.Contains(a.allow, origin)
+}
+
+// handle takes one message from the embedding page: data is its JSON and
+// origin its MessageEvent.origin. Messages that are not etcd-play commands
+// (no "etcdplay" field) are ignored, as pages receive unrelated messages.
+// Commands that block (put, get, stress) finish in their own goroutine.
+func (a *messageAPI) handle(origin string, data []byte) {
+	var c Command
+	if err := json.Unmarshal(data, &c); err != nil || c.EtcdPlay == 0 {
+		return
+	}
+	if !a.allowed(origin) {
+		a.fail(c, origin, fmt.Errorf("origin %s may not send commands: the playground's URL must list it in allow=", origin))
+		return
+	}
+	if c.EtcdPlay != ProtocolVersion {
+		a.fail(c, origin, fmt.Errorf("protocol version %d: this playground speaks version %d", c.EtcdPlay, ProtocolVersion))
+		return
+	}
+	eng := a.engine()
+	if eng == nil {
+		a.fail(c, origin, errors.New("the cluster is not running yet"))
+		return
+	}
+	run, err := a.validate(eng, c)
+	if err != nil {
+		a.fail(c, origin, err)
+		return
+	}
+	go func() {
+		res, err := run()
+		if err != nil {
+			a.fail(c, origin, err)
+			return
+		}
+		ok := true
+		a.post(Message{EtcdPlay: ProtocolVersion, Type: "result", ID: c.ID, Cmd: c.Cmd, OK: &ok, Result: res}, origin)
+	}()
+}
+
+// fail answers c with an error, to origin only.
+func (a *messageAPI) fail(c Command, origin string, err error) {
+	ok := false
+	a.post(Message{EtcdPlay: ProtocolVersion, Type: "result", ID: c.ID, Cmd: c.Cmd, OK: &ok, Error: err.Error()}, origin)
+}
+
+// validate checks c completely and returns the work that runs it. Nothing
+// reaches the engine unless validate accepted the whole command.
+func (a *messageAPI) validate(eng Engine, c Command) (func() (any, error), error) {
+	members := eng.Members()
+	member := func() (uint64, error) {
+		if c.Member != 0 && !slices.Contains(members, c.Member) {
+			return 0, fmt.Errorf("no member %d (members are %v)", c.Member, members)
+		}
+		return c.Member, nil
+	}
+	id, err := member()
+	if err != nil {
+		return nil, err
+	}
+	key := func() ([]byte, error) {
+		switch {
+		case c.Key == nil || *c.Key == "":
+			return nil, errors.New("key is required")
+		case len(*c.Key) > maxKeyBytes:
+			return nil, fmt.Errorf("key is longer than %d bytes", maxKeyBytes)
+		}
+		return []byte(*c.Key), nil
+	}
+	switch c.Cmd {
+	case "kill", "restart":
+		if id == 0 {
+			return nil, fmt.Errorf("%s needs a member", c.Cmd)
+		}
+		if c.Cmd == "kill" {
+			return func() (any, error) { return nil, eng.Kill(id) }, nil
+		}
+		return func() (any, error) { return nil, eng.Restart(id) }, nil
+	case "partition":
+		if err := checkGroups(c.Groups, members); err != nil {
+			return nil, err
+		}
+		groups := c.Groups
+		return func() (any, error) { eng.Partition(groups...); return nil, nil }, nil
+	case "heal":
+		return func() (any, error) { eng.HealAll(); return nil, nil }, nil
+	case "status":
+		return func() (any, error) { return statusResult(eng.Status()), nil }, nil
+	case "put":
+		k, err := key()
+		if err != nil {
+			return nil, err
+		}
+		if len(c.Value) > maxValueBytes {
+			return nil, fmt.Errorf("value is longer than %d bytes", maxValueBytes)
+		}
+		v := []byte(c.Value)
+		return func() (any, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), commandDeadline)
+			defer cancel()
+			r, err := eng.Put(ctx, target(eng, id), k, v)
+			if err != nil {
+				return nil, err
+			}
+			return map[string]int64{"revision": r.Header.Revision}, nil
+		}, nil
+	case "get":
+		k, err := key()
+		if err != nil {
+			return nil, err
+		}
+		serial := c.Serializable
+		return func() (any, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), commandDeadline)
+			defer cancel()
+			r, err := eng.Get(ctx, target(eng, id), mvcc.RangeRequest{Key: k}, serial)
+			if err != nil {
+				return nil, err
+			}
+			return getResult(r), nil
+		}, nil
+	case "stress":
+		cfg := StressConfig{Member: id, Count: c.Count, Rate: c.Rate, Keys: c.Keys, ValueSize: c.ValueSize}
+		if cfg.Rate == 0 {
+			cfg.Rate = 10
+		}
+		if cfg.Keys == 0 {
+			cfg.Keys = 100
+		}
+		if cfg.ValueSize == 0 {
+			cfg.ValueSize = 16
+		}
+		switch {
+		case cfg.Count < 1 || cfg.Count > maxStressCount:
+			return nil, fmt.Errorf("count must be 1..%d", maxStressCount)
+		case cfg.Rate < 1 || cfg.Rate > maxStressRate:
+			return nil, fmt.Errorf("rate must be 1..%d puts per tick", maxStressRate)
+		case cfg.Keys < 1 || cfg.ValueSize < 1 || cfg.ValueSize > maxValueBytes:
+			return nil, fmt.Errorf("keys must be at least 1 and valueSize 1..%d", maxValueBytes)
+		}
+		return func() (any, error) {
+			p := stressToEnd(eng, cfg, a.pollEvery)
+			return map[string]any{"total": p.Total, "done": p.Done, "ok": p.OK, "failed": p.Failed,
+				"p50Ticks": p.P50, "p99Ticks": p.P99}, nil
+		}, nil
+	case "":
+		return nil, errors.New("cmd is required")
+	}
+	return nil, fmt.Errorf("unknown cmd %q (commands: kill, restart, partition, heal, put, get, stress, status)", c.Cmd)
+}
+
+// target resolves member 0 to the leader, else the first member that is up,
+// else member 1 (whose call then fails with the engine's own error).
+func target(eng Engine, id uint64) uint64 {
+	if id != 0 {
+		return id
+	}
+	st := eng.Status()
+	v := liveView{members: st}
+	if l := v.leader(); l != 0 {
+		return l
+	}
+	for _, m := range st {
+		if m.State != "down" {
+			return m.ID
+		}
+	}
+	return 1
+}
+
+// stressToEnd runs a load to the end, checking it every pollEvery, and
+// returns its final progress.
+func stressToEnd(eng Engine, cfg StressConfig, pollEvery time.Duration) StressProgress {
+	run := eng.Stress(cfg)
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	for {
+		if p := run.Progress(); !p.Running {
+			return p
+		}
+		<-t.C
+	}
+}
+
+// checkGroups accepts a partition into at least two non-empty groups of
+// known, distinct members.
+func checkGroups(groups [][]uint64, members []uint64) error {
+	if len(groups) < 2 {
+		return errors.New("partition needs at least two groups, e.g. groups: [[1,2],[3,4,5]]")
+	}
+	seen := map[uint64]bool{}
+	for _, g := range groups {
+		if len(g) == 0 {
+			return errors.New("partition: a group is empty")
+		}
+		for _, id := range g {
+			if !slices.Contains(members, id) {
+				return fmt.Errorf("partition: no member %d (members are %v)", id, members)
+			}
+			if seen[id] {
+				return fmt.Errorf("partition: member %d is in two groups", id)
+			}
+			seen[id] = true
+		}
+	}
+	return nil
+}
+
+func statusResult(st []MemberView) map[string]any {
+	ms := make([]MemberResult, len(st))
+	for i, m := range st {
+		ms[i] = MemberResult{ID: m.ID, State: m.State, Term: m.Term, Leader: m.Leader, Applied: m.Applied,
+			Revision: m.Revision, Hash: m.Hash, HashRevision: m.HashRevision}
+	}
+	return map[string]any{"leader": liveView{members: st}.leader(), "members": ms}
+}
+
+func getResult(r *mvcc.RangeResponse) map[string]any {
+	kvs := make([]KVResult, len(r.KVs))
+	for i, kv := range r.KVs {
+		kvs[i] = KVResult{Key: string(kv.Key), Value: string(kv.Value), CreateRevision: kv.CreateRevision,
+			ModRevision: kv.ModRevision, Version: kv.Version}
+	}
+	return map[string]any{"revision": r.Header.Revision, "count": r.Count, "kvs": kvs}
+}
+
+// watcher turns successive Status snapshots into leader and hash events,
+// each sent once per change. Not safe for concurrent use: one goroutine
+// owns it (postmessage_js.go's status loop, or a test).
+type watcher struct {
+	started  bool
+	leader   uint64
+	term     uint64
+	hashSeen bool
+	agreed   bool
+	revision int64
+	hash     uint32
+}
+
+// observe returns the events that st implies since the previous call.
+//
+// Leader: the member in state leader with the highest term (0: none); an
+// event whenever the leader or its term changes.
+// Hash: when every member that is up reports its HashKV at one revision,
+// an event with agreed = all hashes equal, once per (revision, agreed,
+// hash). Members still at different revisions produce no hash event.
+func (w *watcher) observe(st []MemberView) []Message {
+	var out []Message
+	v := liveView{members: st}
+	leader := v.leader()
+	var term uint64
+	if m, ok := v.member(leader); ok {
+		term = m.Term
+	}
+	if !w.started || leader != w.leader || term != w.term {
+		w.started, w.leader, w.term = true, leader, term
+		l := leader
+		out = append(out, Message{EtcdPlay: ProtocolVersion, Type: "leader", Leader: &l, Term: term})
+	}
+
+	var up []MemberView
+	for _, m := range st {
+		if m.State != "down" {
+			up = append(up, m)
+		}
+	}
+	if len(up) == 0 || up[0].HashRevision <= 0 {
+		return out
+	}
+	rev, hash, agreed := up[0].HashRevision, up[0].Hash, true
+	ids := make([]uint64, 0, len(up))
+	for _, m := range up {
+		if m.HashRevision != rev {
+			return out
+		}
+		agreed = agreed && m.Hash == hash
+		ids = append(ids, m.ID)
+	}
+	if w.hashSeen && w.revision == rev && w.agreed == agreed && w.hash == hash {
+		return out
+	}
+	w.hashSeen, w.revision, w.agreed, w.hash = true, rev, agreed, hash
+	a := agreed
+	out = append(out, Message{EtcdPlay: ProtocolVersion, Type: "hash", Agreed: &a, Revision: rev, Hash: hash, Members: ids})
+	return out
+}
+
+// ready is the first event the API sends.
+func readyMessage(version string, members []uint64) Message {
+	return Message{EtcdPlay: ProtocolVersion, Type: "ready", Version: version, Members: members}
+}

@@ -1,0 +1,114 @@
+package app
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+// The commands against the shipped engine over a real five-member cluster,
+// ticked by the test: results carry what the cluster did.
+func TestAPICommandsOnCluster(t *testing.T) {
+	e, c := newPausedEngine(t)
+	tickUntil(t, c, "leader", func() bool { return liveView{members: e.Status()}.leader() != 0 })
+	stop := make(chan struct{})
+	ticked := make(chan struct{})
+	go func() { // the cluster runs while commands wait on it
+		defer close(ticked)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				c.Tick()
+				time.Sleep(time.Millisecond)
+			}
+		}
+	}()
+	defer func() { close(stop); <-ticked }()
+
+	out := newPosted()
+	a := newMessageAPI(e, []string{docs}, out.post)
+	a.pollEvery = time.Millisecond
+	n := 0
+	run := func(cmd string) json.RawMessage {
+		t.Helper()
+		a.handle(docs, []byte(cmd))
+		m, _ := out.next(t, n)
+		n++
+		if m.OK == nil || !*m.OK {
+			t.Fatalf("%s: %+v", cmd, m)
+		}
+		b, err := json.Marshal(m.Result)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+
+	var put struct{ Revision int64 }
+	json.Unmarshal(run(`{"etcdplay":1,"cmd":"put","key":"greeting","value":"hello"}`), &put)
+	if put.Revision < 2 {
+		t.Errorf("put revision %d", put.Revision)
+	}
+	var get struct {
+		Revision int64
+		Count    int64
+		KVs      []KVResult
+	}
+	json.Unmarshal(run(`{"etcdplay":1,"cmd":"get","key":"greeting","member":4}`), &get)
+	if get.Count != 1 || len(get.KVs) != 1 || get.KVs[0].Value != "hello" || get.KVs[0].ModRevision != put.Revision {
+		t.Errorf("get = %+v after put at %d", get, put.Revision)
+	}
+
+	// Fault commands are accepted at once and act at the next tick.
+	run(`{"etcdplay":1,"cmd":"kill","member":2}`)
+	var st struct {
+		Leader  uint64
+		Members []MemberResult
+	}
+	waitFor(t, "status to show member 2 down", func() bool {
+		json.Unmarshal(run(`{"etcdplay":1,"cmd":"status"}`), &st)
+		return len(st.Members) == 5 && st.Members[1].State == "down"
+	})
+	if st.Leader == 0 || st.Leader == 2 {
+		t.Errorf("status after kill 2 names leader %d", st.Leader)
+	}
+	run(`{"etcdplay":1,"cmd":"restart","member":2}`)
+	waitFor(t, "status to show member 2 up", func() bool {
+		json.Unmarshal(run(`{"etcdplay":1,"cmd":"status"}`), &st)
+		return st.Members[1].State != "down"
+	})
+
+	cut := func() int {
+		n := 0
+		for _, l := range e.Links() {
+			if l.Cut {
+				n++
+			}
+		}
+		return n
+	}
+	run(`{"etcdplay":1,"cmd":"partition","groups":[[1,2],[3,4,5]]}`)
+	waitFor(t, "a 2|3 partition to cut 12 links (2×3 each way)", func() bool { return cut() == 12 })
+	run(`{"etcdplay":1,"cmd":"heal"}`)
+	waitFor(t, "heal to restore every link", func() bool { return cut() == 0 })
+
+	var sp struct{ Total, Done, OK, Failed int }
+	json.Unmarshal(run(`{"etcdplay":1,"cmd":"stress","count":50,"rate":5,"keys":10}`), &sp)
+	if sp.Total != 50 || sp.Done != 50 || sp.OK == 0 {
+		t.Errorf("stress result %+v", sp)
+	}
+}
+
+// waitFor polls cond (the cluster is ticking meanwhile) for up to 10 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

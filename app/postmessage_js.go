@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"syscall/js"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// statusEvery is how often the API looks for leader and hash changes.
+const statusEvery = 100 * time.Millisecond
+
+// startAPI connects the postMessage API (postmessage.go) to the browser
+// when the page runs in a frame: commands arrive as "message" events whose
+// source is the parent window; events go to the parent. A top-level page
+// has no API. UI goroutine, from OnMount.
+//
+// The API follows p.eng, which the page sets (and may replace) on the UI
+// goroutine: its status loop reads it there with ctx.Defer every
+// statusEvery, sends "ready" whenever a new engine appears, and then
+// leader and hash events as the engine's status changes.
+func (p *playground) startAPI(ctx app.Context) {
+	win := js.Global()
+	parent := win.Get("parent")
+	if parent.IsUndefined() || parent.Equal(win) {
+		return
+	}
+	post := func(m Message, toOrigin string) {
+		b, err := json.Marshal(m)
+		if err != nil {
+			return // every Message field marshals; never expected
+		}
+		if _, ok := normOrigin(toOrigin); !ok {
+			// An opaque ("null") origin cannot be named: a refusal (all
+			// such a sender ever gets) still goes to the parent only.
+			toOrigin = "*"
+		}
+		defer func() { recover() }() // the parent navigated away: nothing to tell
+		parent.Call("postMessage", win.Get("JSON").Call("parse", string(b)), toOrigin)
+	}
+	api := newMessageAPI(nil, p.page.Allow, post)
+	onMessage := js.FuncOf(func(_ js.Value, args []js.Value) any {
+		ev := args[0]
+		if !ev.Get("source").Equal(parent) {
+			return nil
+		}
+		data, err := stringify(ev.Get("data"))
+		if err != nil {
+			return nil // not JSON (e.g. a transferable): not one of ours
+		}
+		origin := ev.Get("origin").String()
+		go api.handle(origin, []byte(data)) // never block inside a JS callback
+		return nil
+	})
+	win.Call("addEventListener", "message", onMessage)
+
+	version := p.opts.Version
+	ctx.Async(func() {
+		defer func() {
+			win.Call("removeEventListener", "message", onMessage)
+			onMessage.Release()
+		}()
+		var (
+			eng Engine
+			w   watcher
+		)
+		for sleepCtx(ctx, statusEvery) {
+			cur := make(chan Engine, 1)
+			ctx.Defer(func(app.Context) { cur <- p.eng })
+			select {
+			case e := <-cur:
+				if e != eng {
+					eng, w = e, watcher{}
+					api.setEngine(eng)
+					if eng != nil {
+						post(readyMessage(version, eng.Members()), "*")
+					}
+				}
+			case <-ctx.Done():
+				return
+			}
+			if eng == nil {
+				continue
+			}
+			for _, m := range w.observe(eng.Status()) {
+				post(m, "*")
+			}
+		}
+	})
+}
+
+// stringify is JSON.stringify(v), with a thrown exception as an error.
+func stringify(v js.Value) (s string, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("JSON.stringify: %v", r)
+		}
+	}()
+	out := js.Global().Get("JSON").Call("stringify", v)
+	if out.Type() != js.TypeString {
+		return "", fmt.Errorf("JSON.stringify gave %s", out.Type())
+	}
+	return out.String(), nil
+}
+
+// sleepCtx waits d and reports whether ctx is still live.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

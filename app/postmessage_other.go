@@ -1,0 +1,8 @@
+//go:build !js
+
+package app
+
+import "github.com/maxence-charriere/go-app/v10/pkg/app"
+
+// startAPI: natively there is no parent window (postmessage_js.go).
+func (p *playground) startAPI(app.Context) {}

@@ -1,0 +1,233 @@
+package app
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// posted collects what the API sends, with the origin it was sent to.
+type posted struct {
+	mu   sync.Mutex
+	msgs []Message
+	to   []string
+	more chan struct{} // signalled on every post
+}
+
+func newPosted() *posted { return &posted{more: make(chan struct{}, 1000)} }
+
+func (p *posted) post(m Message, to string) {
+	p.mu.Lock()
+	p.msgs, p.to = append(p.msgs, m), append(p.to, to)
+	p.mu.Unlock()
+	p.more <- struct{}{}
+}
+
+// next waits for the i-th message (0-based).
+func (p *posted) next(t *testing.T, i int) (Message, string) {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		p.mu.Lock()
+		if len(p.msgs) > i {
+			m, to := p.msgs[i], p.to[i]
+			p.mu.Unlock()
+			return m, to
+		}
+		p.mu.Unlock()
+		select {
+		case <-p.more:
+		case <-deadline:
+			t.Fatalf("no message #%d", i)
+		}
+	}
+}
+
+func (p *posted) count() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.msgs)
+}
+
+const docs = "https://docs.example"
+
+func fiveMembers() []MemberView {
+	ms := make([]MemberView, 5)
+	for i := range ms {
+		ms[i] = MemberView{ID: uint64(i + 1), State: "follower"}
+	}
+	return ms
+}
+
+// A command from an origin that is not allowed is answered with an error,
+// to that origin only, and never reaches the engine; the same command from
+// an allowed origin does.
+func TestAPIRefusesOriginsNotAllowed(t *testing.T) {
+	f := &fakeEngine{members: fiveMembers()}
+	out := newPosted()
+	a := newMessageAPI(f, []string{docs}, out.post)
+
+	a.handle("https://evil.example", []byte(`{"etcdplay":1,"id":"a","cmd":"kill","member":2}`))
+	m, to := out.next(t, 0)
+	if m.Type != "result" || m.OK == nil || *m.OK || !strings.Contains(m.Error, "https://evil.example may not send commands") ||
+		string(m.ID) != `"a"` || m.Cmd != "kill" {
+		t.Errorf("refusal = %+v", m)
+	}
+	if to != "https://evil.example" {
+		t.Errorf("refusal sent to %q, want the sender's origin", to)
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("a refused command reached the engine: %q", f.calls)
+	}
+
+	a.handle(docs, []byte(`{"etcdplay":1,"id":7,"cmd":"kill","member":2}`))
+	m, to = out.next(t, 1)
+	if m.OK == nil || !*m.OK || string(m.ID) != "7" || to != docs {
+		t.Errorf("allowed kill = %+v to %q", m, to)
+	}
+	if len(f.calls) != 1 || f.calls[0] != "kill" {
+		t.Errorf("engine calls %q, want one kill", f.calls)
+	}
+}
+
+// Messages that are not etcd-play commands are ignored without a reply,
+// from any origin: pages receive unrelated messages.
+func TestAPIIgnoresForeignMessages(t *testing.T) {
+	f := &fakeEngine{members: fiveMembers()}
+	out := newPosted()
+	a := newMessageAPI(f, []string{docs}, out.post)
+	for _, data := range []string{``, `null`, `"hello"`, `42`, `[1,2]`, `{"cmd":"kill","member":1}`, `{"type":"webpackOk"}`, `{not json`} {
+		a.handle(docs, []byte(data))
+		a.handle("https://evil.example", []byte(data))
+	}
+	if n := out.count(); n != 0 {
+		t.Errorf("%d replies to foreign messages: %+v", n, out.msgs)
+	}
+	if len(f.calls) != 0 {
+		t.Errorf("foreign messages reached the engine: %q", f.calls)
+	}
+}
+
+// Every invalid command gets an error naming the problem, and nothing
+// reaches the engine.
+func TestAPIValidation(t *testing.T) {
+	for _, tc := range []struct{ data, want string }{
+		{`{"etcdplay":2,"cmd":"status"}`, "protocol version 2"},
+		{`{"etcdplay":1}`, "cmd is required"},
+		{`{"etcdplay":1,"cmd":"reboot"}`, `unknown cmd "reboot"`},
+		{`{"etcdplay":1,"cmd":"kill"}`, "kill needs a member"},
+		{`{"etcdplay":1,"cmd":"restart","member":9}`, "no member 9"},
+		{`{"etcdplay":1,"cmd":"partition","groups":[[1,2,3,4,5]]}`, "at least two groups"},
+		{`{"etcdplay":1,"cmd":"partition","groups":[[1,2],[]]}`, "a group is empty"},
+		{`{"etcdplay":1,"cmd":"partition","groups":[[1,2],[2,3]]}`, "member 2 is in two groups"},
+		{`{"etcdplay":1,"cmd":"partition","groups":[[1,2],[8]]}`, "no member 8"},
+		{`{"etcdplay":1,"cmd":"put","value":"v"}`, "key is required"},
+		{`{"etcdplay":1,"cmd":"put","key":""}`, "key is required"},
+		{`{"etcdplay":1,"cmd":"put","key":"` + strings.Repeat("k", maxKeyBytes+1) + `"}`, "key is longer"},
+		{`{"etcdplay":1,"cmd":"put","key":"k","value":"` + strings.Repeat("v", maxValueBytes+1) + `"}`, "value is longer"},
+		{`{"etcdplay":1,"cmd":"get"}`, "key is required"},
+		{`{"etcdplay":1,"cmd":"stress"}`, "count must be"},
+		{`{"etcdplay":1,"cmd":"stress","count":10,"rate":1000}`, "rate must be"},
+		{`{"etcdplay":1,"cmd":"stress","count":10,"keys":-1}`, "keys must be"},
+		{`{"etcdplay":1,"cmd":"kill","member":-1}`, "cannot unmarshal"},
+	} {
+		f := &fakeEngine{members: fiveMembers()}
+		out := newPosted()
+		a := newMessageAPI(f, []string{docs}, out.post)
+		a.handle(docs, []byte(tc.data))
+		if tc.want == "cannot unmarshal" {
+			// Not even a command: ignored like any foreign message.
+			if out.count() != 0 {
+				t.Errorf("%.60s: replied %+v", tc.data, out.msgs)
+			}
+			continue
+		}
+		m, _ := out.next(t, 0)
+		if m.OK == nil || *m.OK || !strings.Contains(m.Error, tc.want) {
+			t.Errorf("%.60s: got %+v, want an error mentioning %q", tc.data, m, tc.want)
+		}
+		if len(f.calls) != 0 {
+			t.Errorf("%.60s: reached the engine: %q", tc.data, f.calls)
+		}
+	}
+}
+
+// Before the page's cluster runs, commands fail with a clear error.
+func TestAPIWithoutEngine(t *testing.T) {
+	out := newPosted()
+	a := newMessageAPI(nil, []string{docs}, out.post)
+	a.handle(docs, []byte(`{"etcdplay":1,"cmd":"status"}`))
+	if m, _ := out.next(t, 0); m.OK == nil || *m.OK || !strings.Contains(m.Error, "not running") {
+		t.Errorf("got %+v", m)
+	}
+}
+
+// Results marshal to the documented JSON shape.
+func TestMessageJSON(t *testing.T) {
+	ok, leader := true, uint64(0)
+	for _, tc := range []struct {
+		m    Message
+		want string
+	}{
+		{Message{EtcdPlay: 1, Type: "result", ID: json.RawMessage(`"x"`), Cmd: "put", OK: &ok, Result: map[string]int64{"revision": 2}},
+			`{"etcdplay":1,"type":"result","id":"x","cmd":"put","ok":true,"result":{"revision":2}}`},
+		{Message{EtcdPlay: 1, Type: "leader", Leader: &leader}, `{"etcdplay":1,"type":"leader","leader":0}`},
+		{readyMessage("v1+abc", []uint64{1, 2, 3}), `{"etcdplay":1,"type":"ready","version":"v1+abc","members":[1,2,3]}`},
+	} {
+		b, err := json.Marshal(tc.m)
+		if err != nil || string(b) != tc.want {
+			t.Errorf("marshal = %s, %v; want %s", b, err, tc.want)
+		}
+	}
+}
+
+// The watcher reports the leader once per change (0 when there is none),
+// and a hash event once per (revision, agreement, hash) when every member
+// that is up hashed the same revision.
+func TestWatcherEvents(t *testing.T) {
+	var w watcher
+	st := fiveMembers()
+	for i := range st {
+		st[i].HashRevision, st[i].Hash = 1, 100
+	}
+	describe := func(ms []Message) string {
+		var b strings.Builder
+		for _, m := range ms {
+			switch m.Type {
+			case "leader":
+				b.WriteString("leader " + itoa(*m.Leader) + " term " + itoa(m.Term) + ";")
+			case "hash":
+				b.WriteString("hash rev " + itoa(uint64(m.Revision)) + " agreed " + map[bool]string{true: "yes", false: "no"}[*m.Agreed] + ";")
+			}
+		}
+		return b.String()
+	}
+	step := func(want string) {
+		t.Helper()
+		if got := describe(w.observe(st)); got != want {
+			t.Errorf("events %q, want %q", got, want)
+		}
+	}
+	step("leader 0 term 0;hash rev 1 agreed yes;")
+	step("") // nothing changed
+	st[2].State, st[2].Term = "leader", 2
+	step("leader 3 term 2;")
+	st[2].Term = 3 // re-elected in a new term
+	step("leader 3 term 3;")
+	// Members at different revisions: no hash event yet.
+	st[0].HashRevision, st[0].Hash = 5, 500
+	step("")
+	for i := range st {
+		st[i].HashRevision, st[i].Hash = 5, 500
+	}
+	step("hash rev 5 agreed yes;")
+	// A down member does not count; a diverging one does.
+	st[4].State, st[4].HashRevision = "down", 1
+	step("")
+	st[1].Hash = 501
+	step("hash rev 5 agreed no;")
+	st[2].State = "down" // the leader died
+	step("leader 0 term 0;")
+}
