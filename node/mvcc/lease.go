@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"slices"
 	"sort"
+
+	"github.com/google/btree"
 )
 
 // MaxLeaseTTL is etcd's largest grantable TTL, in seconds.
@@ -16,6 +18,22 @@ type lease struct {
 	id   int64
 	ttl  int64
 	keys map[string]struct{}
+}
+
+// leaseTTL is a lease as a snapshot stores it.
+type leaseTTL struct {
+	id, ttl int64
+}
+
+func newLeaseTTLs() *btree.BTreeG[leaseTTL] {
+	return btree.NewG(16, func(a, b leaseTTL) bool { return a.id < b.id })
+}
+
+// grant records lease id (not granted yet) with ttl. Caller holds mu
+// exclusively.
+func (s *Store) grant(id, ttl int64) {
+	s.leases[id] = &lease{id: id, ttl: ttl, keys: make(map[string]struct{})}
+	s.leaseTTLs.ReplaceOrInsert(leaseTTL{id: id, ttl: ttl})
 }
 
 // checkLease returns ErrLeaseNotFound unless id is 0 (no lease) or granted.
@@ -68,7 +86,7 @@ func (s *Store) LeaseGrant(r *LeaseGrantRequest) (*LeaseGrantResponse, error) {
 	if _, ok := s.leases[r.ID]; ok {
 		return nil, ErrLeaseExist
 	}
-	s.leases[r.ID] = &lease{id: r.ID, ttl: r.TTL, keys: make(map[string]struct{})}
+	s.grant(r.ID, r.TTL)
 	return &LeaseGrantResponse{Header: header(s.rev), ID: r.ID, TTL: r.TTL}, nil
 }
 
@@ -94,6 +112,7 @@ func (s *Store) LeaseRevoke(id int64) (*LeaseRevokeResponse, error) {
 		}
 	}
 	delete(s.leases, id)
+	s.leaseTTLs.Delete(leaseTTL{id: id})
 	tw.end()
 	return &LeaseRevokeResponse{Header: header(s.rev)}, nil
 }

@@ -23,12 +23,16 @@ func (e *entry) size() int64 { return int64(len(e.ki.key) + len(e.value)) }
 const logChunk = 1024
 
 // revlog holds every stored revision in ascending revision order, in
-// fixed-size chunks so that growth never copies existing entries.
+// fixed-size chunks so that growth never copies or moves existing entries.
 //
-// Invariant: every chunk but the last holds exactly logChunk entries, so
-// entry i is chunks[i/logChunk][i%logChunk].
+// Invariants: entry i is chunks[i/logChunk][i%logChunk] for i < n; a stored
+// entry is never modified; chunks are only ever appended to, at index n.
+// A copy of a revlog value is thus a point-in-time view (SnapshotView)
+// that later appends do not disturb, even concurrently: they write chunk
+// slots and chunk pointers past the copy's n. (Compaction builds a new
+// revlog; the old chunks stay with whoever still holds them.)
 type revlog struct {
-	chunks [][]entry
+	chunks []*[logChunk]entry
 	n      int
 }
 
@@ -40,12 +44,12 @@ func (l *revlog) at(i int) *entry { return &l.chunks[i/logChunk][i%logChunk] }
 // and points e.ki.last at the stored copy.
 func (l *revlog) append(e entry) {
 	if l.n%logChunk == 0 {
-		l.chunks = append(l.chunks, make([]entry, 0, logChunk))
+		l.chunks = append(l.chunks, new([logChunk]entry))
 	}
-	c := &l.chunks[len(l.chunks)-1]
-	*c = append(*c, e)
+	p := &l.chunks[l.n/logChunk][l.n%logChunk]
+	*p = e
 	l.n++
-	e.ki.last = &(*c)[len(*c)-1]
+	e.ki.last = p
 }
 
 // search returns the index of the first entry whose revision is >= rev.
@@ -70,11 +74,9 @@ func (l *revlog) find(rev revision) *entry {
 // left is always kept).
 func (l *revlog) filter(keep func(e *entry) bool) {
 	var out revlog
-	for _, c := range l.chunks {
-		for i := range c {
-			if keep(&c[i]) {
-				out.append(c[i])
-			}
+	for i := 0; i < l.n; i++ {
+		if e := l.at(i); keep(e) {
+			out.append(*e)
 		}
 	}
 	*l = out

@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"slices"
+
+	"github.com/google/btree"
 )
 
 // Snapshot encoding, version 1 (all integers varint/uvarint unless noted):
@@ -38,20 +39,40 @@ const (
 func (s *Store) Snapshot() ([]byte, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	b := make([]byte, 0, 64+int(s.bytes)+s.log.len()*24+len(s.leases)*16)
+	st := snapState{
+		rev: s.rev, compactRev: s.compactRev, hashes: s.hashes,
+		log: s.log, bytes: s.bytes, leases: s.leaseTTLs,
+	}
+	return st.encode(), nil
+}
+
+// snapState is what a snapshot holds. Snapshot fills it with the store's
+// own fields under the read lock; SnapshotView with copies that later
+// writes do not disturb.
+type snapState struct {
+	rev, compactRev int64
+	hashes          []HashKVResult
+	log             revlog
+	bytes           int64 // Stats.Bytes: key+value bytes of log
+	leases          *btree.BTreeG[leaseTTL]
+}
+
+// encode returns the snapshot bytes (format above).
+func (st *snapState) encode() []byte {
+	b := make([]byte, 0, 64+int(st.bytes)+st.log.len()*24+st.leases.Len()*16)
 	b = append(b, snapMagic...)
 	b = binary.AppendUvarint(b, snapVersion)
-	b = binary.AppendVarint(b, s.rev)
-	b = binary.AppendVarint(b, s.compactRev)
-	b = binary.AppendUvarint(b, uint64(len(s.hashes)))
-	for _, h := range s.hashes {
+	b = binary.AppendVarint(b, st.rev)
+	b = binary.AppendVarint(b, st.compactRev)
+	b = binary.AppendUvarint(b, uint64(len(st.hashes)))
+	for _, h := range st.hashes {
 		b = binary.BigEndian.AppendUint32(b, h.Hash)
 		b = binary.AppendVarint(b, h.CompactRevision)
 		b = binary.AppendVarint(b, h.HashRevision)
 	}
-	b = binary.AppendUvarint(b, uint64(s.log.len()))
-	for i, n := 0, s.log.len(); i < n; i++ {
-		e := s.log.at(i)
+	b = binary.AppendUvarint(b, uint64(st.log.len()))
+	for i, n := 0, st.log.len(); i < n; i++ {
+		e := st.log.at(i)
 		b = binary.AppendVarint(b, e.rev.main)
 		b = binary.AppendUvarint(b, uint64(e.rev.sub))
 		b = appendBytes(b, e.ki.key)
@@ -62,17 +83,13 @@ func (s *Store) Snapshot() ([]byte, error) {
 			b = appendBytes(b, e.value)
 		}
 	}
-	ids := make([]int64, 0, len(s.leases))
-	for id := range s.leases {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	b = binary.AppendUvarint(b, uint64(len(ids)))
-	for _, id := range ids {
-		b = binary.AppendVarint(b, id)
-		b = binary.AppendVarint(b, s.leases[id].ttl)
-	}
-	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli)), nil
+	b = binary.AppendUvarint(b, uint64(st.leases.Len()))
+	st.leases.Ascend(func(l leaseTTL) bool {
+		b = binary.AppendVarint(b, l.id)
+		b = binary.AppendVarint(b, l.ttl)
+		return true
+	})
+	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
 }
 
 func appendBytes(b, p []byte) []byte {
@@ -242,7 +259,7 @@ func restore(b []byte) (*Store, error) {
 		if _, dup := s.leases[id]; dup {
 			r.fail("lease %d twice", id)
 		}
-		s.leases[id] = &lease{id: id, ttl: ttl, keys: make(map[string]struct{})}
+		s.grant(id, ttl)
 	}
 	if r.err != nil {
 		return nil, r.err

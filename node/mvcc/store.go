@@ -1,6 +1,10 @@
 package mvcc
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/google/btree"
+)
 
 // Store is the in-memory MVCC store. All methods are safe for concurrent
 // use: reads share mu, writes (and watch registration) hold it exclusively.
@@ -31,8 +35,11 @@ type Store struct {
 	bytes int64 // key+value bytes of every stored entry
 
 	// leases by ID; keyLease maps a live key to its attached lease.
-	leases   map[int64]*lease
-	keyLease map[string]int64
+	// leaseTTLs holds the same leases' IDs and TTLs ordered by ID, for
+	// snapshots (a clone is an O(1) point-in-time copy: SnapshotView).
+	leases    map[int64]*lease
+	keyLease  map[string]int64
+	leaseTTLs *btree.BTreeG[leaseTTL]
 
 	// hashes caches the HashKV taken by the most recent compactions
 	// (ascending HashRevision, at most hashCacheSize), as etcd does.
@@ -55,6 +62,7 @@ func New() *Store {
 		compactRev: -1,
 		leases:     make(map[int64]*lease),
 		keyLease:   make(map[string]int64),
+		leaseTTLs:  newLeaseTTLs(),
 	}
 }
 
