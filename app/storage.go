@@ -18,8 +18,18 @@ import (
 // its data will not survive a reload.
 
 // StoreName names the IndexedDB database and the Web Lock of the page's
-// cluster.
+// default cluster (five members, seed 1); storeName names the others.
 const StoreName = "etcd-play"
+
+// storeName is the database and lock name of a cluster of that size and
+// seed: a page whose URL asks for another size or seed (embed.go) keeps its
+// own stored cluster instead of resuming the default one.
+func storeName(cfg cluster.Config) string {
+	if (cfg.Members == 0 || cfg.Members == DefaultMembers) && cfg.Seed == DefaultSeed {
+		return StoreName
+	}
+	return fmt.Sprintf("%s-%dm-seed%d", StoreName, cfg.Members, cfg.Seed)
+}
 
 // StartMode says how NewDurableEngine opens the cluster's storage.
 type StartMode int
@@ -76,24 +86,27 @@ type storageEngine interface {
 // members on a durable.DB.
 type durableEngine struct {
 	*clusterEngine
+	name string // database and lock name
 	db   *durable.DB
 	lock *durable.TabLock // nil for an in-memory medium
 
-	mu   sync.Mutex
-	info StorageView // without Disk, which Storage reads live
+	mu      sync.Mutex
+	info    StorageView   // without Disk, which Storage reads live
+	stopped chan struct{} // closed once a take-over by another tab stopped this one
 }
 
 var _ storageEngine = (*durableEngine)(nil)
 
 // NewDurableEngine opens the page's storage as mode says, starts (or
 // resumes) the cluster on it and a driver ticking it at ticksPerSecond,
-// playing. The stored cluster keeps its member count and seed across loads
-// (cfg's apply to a new one); cfg.Epoch is taken from the storage and bumped
+// playing. Each size and seed has its own stored cluster (storeName), whose
+// member count and seed are checked on load; cfg.Epoch is taken from the storage and bumped
 // on every load. It waits for the browser: call it from a goroutine, never
 // from a js.FuncOf callback.
 func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode) (Engine, error) {
 	start := time.Now()
-	db, lock, info, err := openMedium(mode)
+	name := storeName(cfg)
+	db, lock, info, err := openMedium(name, mode)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +131,8 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode
 		info.Medium, cfg.Members, info.LoadTime.Round(time.Millisecond), info.Epoch, info.Resumed)
 	d := newDriver(c.Tick, ticksPerSecond)
 	d.Play()
-	e := &durableEngine{clusterEngine: &clusterEngine{Cluster: c, driver: d}, db: db, lock: lock, info: info}
+	e := &durableEngine{clusterEngine: &clusterEngine{Cluster: c, driver: d}, name: name, db: db, lock: lock, info: info,
+		stopped: make(chan struct{})}
 	if lock != nil {
 		go e.watchLock()
 	}
@@ -128,27 +142,30 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode
 // openMedium opens IndexedDB under the tab lock, or the in-memory medium
 // (StartInMemory, or IndexedDB or Web Locks unavailable: then info.Notice
 // says why).
-func openMedium(mode StartMode) (*durable.DB, *durable.TabLock, StorageView, error) {
+func openMedium(name string, mode StartMode) (*durable.DB, *durable.TabLock, StorageView, error) {
 	memory := func(notice string) (*durable.DB, *durable.TabLock, StorageView, error) {
 		return durable.NewMemory(nil), nil, StorageView{Medium: "memory", Notice: notice}, nil
 	}
 	if mode == StartInMemory {
 		return memory("This is a separate in-memory cluster (the stored one is open in another tab): its data will not survive a reload.")
 	}
-	lock, err := durable.LockTab(StoreName, mode == StartTakeOver)
+	lock, err := durable.LockTab(name, mode == StartTakeOver)
 	if errors.Is(err, durable.ErrLocked) {
 		return nil, nil, StorageView{}, ErrOpenElsewhere
 	}
 	if err != nil {
 		return memory(fmt.Sprintf("Browser storage is unavailable (%v): the cluster runs in memory and its data will not survive a reload.", err))
 	}
-	db, err := durable.OpenIndexedDB(StoreName, durable.IDBOptions{})
+	db, err := openIDB(name)
 	if err != nil {
 		lock.Release()
 		return memory(fmt.Sprintf("IndexedDB is unavailable (%v): the cluster runs in memory and its data will not survive a reload.", err))
 	}
 	return db, lock, StorageView{Medium: "indexeddb", Persistent: db.Persistent()}, nil
 }
+
+// openIDB opens the named IndexedDB database; tests replace it.
+var openIDB = func(name string) (*durable.DB, error) { return durable.OpenIndexedDB(name, durable.IDBOptions{}) }
 
 // The page's own records live in namespace metaNamespace: "epoch" (8-byte
 // big-endian count of loads) and "config" (JSON storedConfig).
@@ -203,6 +220,7 @@ func (e *durableEngine) watchLock() {
 	e.mu.Lock()
 	e.info.Lost = true
 	e.mu.Unlock()
+	close(e.stopped)
 }
 
 // Storage implements storageEngine.
@@ -223,7 +241,7 @@ func (e *durableEngine) ResetAll() error {
 	e.db.Close()
 	var err error
 	if e.db.Persistent() {
-		err = durable.DeleteIndexedDB(StoreName)
+		err = durable.DeleteIndexedDB(e.name)
 	}
 	if e.lock != nil {
 		e.lock.Release()

@@ -1,0 +1,108 @@
+package app
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/etcd-play/etcd-play/node/cluster"
+	"github.com/etcd-play/etcd-play/node/durable"
+)
+
+func TestLoadMetaBumpsEpochAndKeepsConfig(t *testing.T) {
+	disk := durable.NewMemDisk()
+	for load := uint64(1); load <= 3; load++ {
+		db := durable.NewMemory(disk)
+		cfg := cluster.Config{Members: 3, Seed: 9}
+		if load > 1 {
+			cfg = cluster.Config{Members: 7, Seed: 1} // the stored cluster's size and seed win
+		}
+		epoch, resumed, err := loadMeta(db, &cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if epoch != load || resumed != (load > 1) || cfg.Members != 3 || cfg.Seed != 9 {
+			t.Fatalf("load %d: epoch %d resumed %v members %d seed %d", load, epoch, resumed, cfg.Members, cfg.Seed)
+		}
+		db.Close()
+	}
+}
+
+func TestStoreName(t *testing.T) {
+	for _, c := range []struct {
+		cfg  cluster.Config
+		want string
+	}{
+		{cluster.Config{Seed: 1}, "etcd-play"},
+		{cluster.Config{Members: 5, Seed: 1}, "etcd-play"},
+		{cluster.Config{Members: 3, Seed: 1}, "etcd-play-3m-seed1"},
+		{cluster.Config{Members: 5, Seed: -4}, "etcd-play-5m-seed-4"},
+	} {
+		if got := storeName(c.cfg); got != c.want {
+			t.Errorf("storeName(%+v) = %q, want %q", c.cfg, got, c.want)
+		}
+	}
+}
+
+// Natively there is no IndexedDB: the engine runs in memory and says so.
+func TestDurableEngineWithoutIndexedDB(t *testing.T) {
+	e, err := NewDurableEngine(cluster.Config{Members: 3, Seed: 42}, 100, StartShared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	se := e.(storageEngine)
+	defer se.ResetAll()
+	if v := se.Storage(); v.Medium != "memory" || v.Persistent || !strings.Contains(v.Notice, "will not survive a reload") || v.Epoch != 1 {
+		t.Fatalf("storage without IndexedDB: %+v", v)
+	}
+}
+
+// With a stand-in for IndexedDB (a memory disk shared by the "tabs") and
+// the in-process tab lock: a second tab is refused, may run in memory, or
+// take over, which stops the first; a later load resumes the cluster.
+func TestDurableEngineTabs(t *testing.T) {
+	disk := durable.NewMemDisk()
+	saved := openIDB
+	openIDB = func(string) (*durable.DB, error) { return durable.NewMemory(disk), nil }
+	defer func() { openIDB = saved }()
+
+	cfg := cluster.Config{Members: 3, Seed: 42}
+	first, err := NewDurableEngine(cfg, 100, StartShared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fe := first.(*durableEngine)
+	defer fe.ResetAll()
+	if v := fe.Storage(); v.Medium != "indexeddb" || v.Epoch != 1 || v.Resumed {
+		t.Fatalf("first engine's storage: %+v", v)
+	}
+	if _, err := NewDurableEngine(cfg, 100, StartShared); !errors.Is(err, ErrOpenElsewhere) {
+		t.Fatalf("second engine, shared: %v, want ErrOpenElsewhere", err)
+	}
+	mem, err := NewDurableEngine(cfg, 100, StartInMemory)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := mem.(storageEngine).Storage(); v.Medium != "memory" || !strings.Contains(v.Notice, "separate in-memory cluster") {
+		t.Fatalf("separate engine's storage: %+v", v)
+	}
+	mem.(storageEngine).ResetAll()
+
+	second, err := NewDurableEngine(cfg, 100, StartTakeOver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-fe.stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first engine did not stop after the take-over")
+	}
+	if !fe.Storage().Lost || !fe.Paused() {
+		t.Fatalf("the taken-over engine: lost %v, paused %v", fe.Storage().Lost, fe.Paused())
+	}
+	if v := second.(storageEngine).Storage(); v.Epoch != 2 || !v.Resumed {
+		t.Fatalf("taking over: %+v, want the stored cluster at load 2", v)
+	}
+	second.(storageEngine).ResetAll()
+}
