@@ -12,7 +12,7 @@ WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all run build wasm test vet test-native test-wasm test-idb bench-idb test-idb-quota test-browser bench clean
+.PHONY: all run build build-b wasm test vet test-native test-wasm test-idb bench-idb test-idb-quota test-browser bench clean
 
 all: build
 
@@ -32,6 +32,7 @@ test-wasm:
 # The page compiled to wasm (what the browser runs). VERSION is shown on the page.
 wasm:
 	GOOS=js GOARCH=wasm $(GO) build -ldflags="-s -w -X main.version=$(VERSION)" -o web/app.wasm .
+	@echo "web/app.wasm: $$(wc -c < web/app.wasm) bytes raw, $$(gzip -9c web/app.wasm | wc -c) gzip -9"
 
 # Serve the playground for development at http://$(ADDR)/ (prints the URL).
 run: wasm
@@ -41,10 +42,18 @@ run: wasm
 build: wasm
 	$(GO) run . build -out build -base "$(BASE)" -version "$(VERSION)"
 
+# A second deploy for the update test (app/e2e/update_test.go): the same
+# site with another version and another app.wasm, outside the tree.
+BUILDB ?= $(or $(TMPDIR),/tmp)/etcd-play-build-b
+build-b: wasm
+	mkdir -p $(BUILDB).wasm
+	GOOS=js GOARCH=wasm $(GO) build -ldflags="-s -w -X main.version=$(VERSION)-b" -o $(BUILDB).wasm/app.wasm .
+	$(GO) run . build -out $(BUILDB) -base "$(BASE)" -version "$(VERSION)-b" -wasm $(BUILDB).wasm/app.wasm
+
 # The page in headless Chromium against the real engine: serves build/ under
 # BASE with a plain file server (needs chromium; see .ci/run).
-test-browser: build
-	ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 10m -v ./app/e2e/
+test-browser: build build-b
+	ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BUILD_B=$(BUILDB) ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 10m -v ./app/e2e/
 
 WASMBROWSERTEST := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/wasmbrowsertest
 IDBPATH := $(CURDIR)/node/durable/testdata:$(PATH)
@@ -80,4 +89,4 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./node/...
 
 clean:
-	rm -rf build web/app.wasm
+	rm -rf build $(BUILDB) $(BUILDB).wasm web/app.wasm

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -22,7 +23,7 @@ import (
 
 const usage = `usage:
   etcd-play serve [-addr localhost:8000]
-  etcd-play build [-out build] [-base /etcd-play] [-version v]`
+  etcd-play build [-out build] [-base /etcd-play] [-version v] [-wasm web/app.wasm]`
 
 // runNative runs the native commands; in the browser main never gets here.
 func runNative(args []string, stdout io.Writer) error {
@@ -42,10 +43,11 @@ func runNative(args []string, stdout io.Writer) error {
 		out := fl.String("out", "build", "output directory")
 		base := fl.String("base", "/etcd-play", "URL path prefix the site is served under (\"\" or / for the root)")
 		ver := fl.String("version", version, "version shown on the page and used by the service worker")
+		wasm := fl.String("wasm", filepath.Join("web", "app.wasm"), "the app.wasm to publish (the other files come from web/)")
 		if err := fl.Parse(args[1:]); err != nil {
 			return err
 		}
-		v, err := build(*out, *base, *ver)
+		v, err := build(*out, *base, *ver, *wasm)
 		if err != nil {
 			return err
 		}
@@ -83,6 +85,31 @@ func handler(base string, site siteFiles) *app.Handler {
 	return h
 }
 
+// staticHandler is handler for the static site: app.js and the worker name
+// the wasm as web/app.wasm?v=VERSION, so that a page can only ever load the
+// wasm its own version was built with, whatever the HTTP cache holds (a
+// server sending only Last-Modified cannot revalidate an old copy into a new
+// page), and the worker may serve it cache-first.
+func staticHandler(base string, site siteFiles) *app.Handler {
+	h := handler(base, site)
+	h.Resources = versionedWasm{ResourceResolver: app.PrefixedLocation(base), query: "v=" + url.QueryEscape(site.version)}
+	return h
+}
+
+// versionedWasm adds query to the wasm's URL.
+type versionedWasm struct {
+	app.ResourceResolver
+	query string
+}
+
+func (v versionedWasm) Resolve(location string) string {
+	u := v.ResourceResolver.Resolve(location)
+	if location == "/web/app.wasm" {
+		u += "?" + v.query
+	}
+	return u
+}
+
 // workerTemplate is the service worker (see its header for the contract);
 // it is a template for go-app, not a published file.
 const workerTemplate = "app-worker.tmpl.js"
@@ -94,15 +121,15 @@ type siteFiles struct {
 	worker   string // the service worker template
 }
 
-// readSite reads web/app.wasm and the worker template from dir. The
-// version carries a hash of app.wasm so that every new wasm gets a new
+// readSite reads the wasm at wasmPath and the worker template from web/.
+// The version carries a hash of the wasm so that every new wasm gets a new
 // service worker cache, whatever ver says (e.g. an unchanged git describe).
-func readSite(dir, ver string) (siteFiles, error) {
-	wasm, err := os.ReadFile(filepath.Join(dir, "app.wasm"))
+func readSite(wasmPath, ver string) (siteFiles, error) {
+	wasm, err := os.ReadFile(wasmPath)
 	if err != nil {
-		return siteFiles{}, fmt.Errorf("%s/app.wasm is missing (run `make wasm` first): %w", dir, err)
+		return siteFiles{}, fmt.Errorf("%s is missing (run `make wasm` first): %w", wasmPath, err)
 	}
-	worker, err := os.ReadFile(filepath.Join(dir, workerTemplate))
+	worker, err := os.ReadFile(filepath.Join("web", workerTemplate))
 	if err != nil {
 		return siteFiles{}, fmt.Errorf("the service worker template: %w", err)
 	}
@@ -123,7 +150,7 @@ func normBase(base string) string {
 }
 
 func serve(addr string, stdout io.Writer) error {
-	site, err := readSite("web", version)
+	site, err := readSite(filepath.Join("web", "app.wasm"), version)
 	if err != nil {
 		return err
 	}
@@ -136,11 +163,11 @@ func serve(addr string, stdout io.Writer) error {
 	return http.Serve(ln, handler("", site))
 }
 
-// build generates the static site into out and copies web/ (app.wasm
-// included, which GenerateStaticWebsite does not copy; the worker template
-// excluded) into out/web. It returns the site's version.
-func build(out, base, ver string) (string, error) {
-	site, err := readSite("web", ver)
+// build generates the static site into out and copies web/ into out/web,
+// with the worker template left out and wasm published as web/app.wasm
+// (GenerateStaticWebsite copies neither). It returns the site's version.
+func build(out, base, ver, wasm string) (string, error) {
+	site, err := readSite(wasm, ver)
 	if err != nil {
 		return "", err
 	}
@@ -148,10 +175,13 @@ func build(out, base, ver string) (string, error) {
 	if err := os.RemoveAll(out); err != nil {
 		return "", err
 	}
-	if err := app.GenerateStaticWebsite(out, handler(normBase(base), site)); err != nil {
+	if err := app.GenerateStaticWebsite(out, staticHandler(normBase(base), site)); err != nil {
 		return "", fmt.Errorf("generating the static site: %w", err)
 	}
-	return site.version, copyDir("web", filepath.Join(out, "web"))
+	if err := copyDir("web", filepath.Join(out, "web")); err != nil {
+		return "", err
+	}
+	return site.version, copyFile(wasm, filepath.Join(out, "web", "app.wasm"))
 }
 
 func copyDir(src, dst string) error {

@@ -7,9 +7,12 @@
 //   "etcd-play-<version>", fetching each one past the HTTP cache
 //   (cache: "reload"), so a server that sends only Last-Modified cannot hand
 //   the new worker an old app.wasm.
-// - Updates: every request of the site goes to the network first, revalidating
-//   the HTTP cache (cache: "no-cache"), and falls back to the cache only when
-//   the network fails. So the first load after a deploy already runs the new
+// - Updates: every request of the site goes to the network first, past the
+//   HTTP cache (cache: "no-store"; these files are small), and falls back to
+//   the cache only when the network fails. The one exception is the wasm,
+//   whose URL carries the version (web/app.wasm?v=VERSION, written into
+//   app.js by the build): it is served cache-first, as a given URL only ever
+//   names one wasm. So the first load after a deploy already runs the new
 //   index.html, app.js and app.wasm: no reload is needed, whichever worker
 //   version answers.
 // - A response that differs from the cached one (ETag, Last-Modified or
@@ -28,11 +31,14 @@ self.addEventListener("install", (event) => {
           if (!resp.ok) {
             throw new Error("precaching " + url + ": HTTP " + resp.status);
           }
-          if (resp.redirected) {
-            // The site's root without its trailing slash: keep the page
-            // under its final URL, as a plain (not redirected) response,
-            // which is the only kind a navigation may be answered with.
-            await cache.put(resp.url, new Response(await resp.blob(), {
+          // The site's one page is kept under the scope URL (with its
+          // trailing slash), whichever form the list names it by, and as a
+          // plain response: a navigation may not be answered with a
+          // redirected one.
+          const key = new URL(resp.redirected ? resp.url : url, self.location.href).href;
+          const isRoot = key === self.registration.scope || key + "/" === self.registration.scope;
+          if (isRoot || resp.redirected) {
+            await cache.put(isRoot ? self.registration.scope : key, new Response(await resp.blob(), {
               status: resp.status, statusText: resp.statusText, headers: resp.headers,
             }));
             return;
@@ -75,16 +81,24 @@ function sameBody(a, b) {
 
 async function networkFirst(event, req) {
   const nav = req.mode === "navigate";
-  // A navigation to the site (with or without a query such as ?embed=1) is
-  // cached as the page itself.
+  // A navigation is cached by its path: the playground's page (with or
+  // without a query such as ?embed=1) at the scope URL, as install keeps it.
   const url = new URL(req.url);
-  const key = nav ? url.origin + url.pathname : req;
+  if (url.searchParams.has("v")) {
+    const hit = await caches.match(req, { cacheName: cacheName });
+    if (hit) {
+      return hit;
+    }
+  }
+  const page = url.origin + url.pathname;
+  const scope = self.registration.scope;
+  const key = !nav ? req : page === scope || page + "/" === scope || page === scope + "index.html" ? scope : page;
   let resp;
   try {
     // A navigation keeps redirect "manual": a redirect reaches the browser
     // as such instead of as a redirected response it would refuse.
-    resp = await fetch(nav ? new Request(req.url, { cache: "no-cache", redirect: "manual" })
-      : new Request(req, { cache: "no-cache" }));
+    resp = await fetch(nav ? new Request(req.url, { cache: "no-store", redirect: "manual" })
+      : new Request(req, { cache: url.searchParams.has("v") ? "default" : "no-store" }));
   } catch (err) {
     const cached = await caches.match(key, { cacheName: cacheName });
     if (cached) {
