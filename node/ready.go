@@ -189,7 +189,7 @@ func (m *Member) maybeSnapshot() error {
 			compacted = fmt.Sprintf(", log compacted through index %d", to)
 		}
 	}
-	m.event("snapshot-saved", "member %d saved a snapshot at index %d (%d bytes)%s",
-		m.id, m.applied, len(data), compacted)
+	m.event("snapshot-saved", "member %d saved a snapshot at index %d (revision %d)%s",
+		m.id, m.applied, m.store.Rev(), compacted)
 	return nil
 }
