@@ -47,6 +47,10 @@ func (p *playground) renderEmbed() app.UI {
 			app.If(p.engErr != "", func() app.UI {
 				return app.P().Class("error").Role("alert").Text("The cluster could not start: " + p.engErr)
 			}),
+			app.If(len(p.page.Problems) > 0, func() app.UI {
+				return app.P().Class("url-problems").Role("status").
+					Text("Ignored URL parameters: " + strings.Join(p.page.Problems, "; "))
+			}),
 			app.Main().Class("embed-panels").Body(panels...),
 		)
 }

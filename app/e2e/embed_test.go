@@ -1,0 +1,212 @@
+//go:build browser
+
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// event is one message the playground posted to the docs page.
+type event struct {
+	Type     string          `json:"type"`
+	ID       string          `json:"id"`
+	Cmd      string          `json:"cmd"`
+	OK       *bool           `json:"ok"`
+	Error    string          `json:"error"`
+	Result   json.RawMessage `json:"result"`
+	Version  string          `json:"version"`
+	Members  []uint64        `json:"members"`
+	Leader   uint64          `json:"leader"`
+	Term     uint64          `json:"term"`
+	Agreed   bool            `json:"agreed"`
+	Revision int64           `json:"revision"`
+}
+
+// docsPage is web/embed-example.html served from its own origin, embedding
+// the playground from the harness's origin.
+type docsPage struct {
+	*tab
+	origin    string
+	navigated time.Time // when the tab started loading the docs page
+}
+
+// openDocs serves web/ at a new origin on host and opens the example page
+// there, embedding the playground with the given extra parameters.
+func openDocs(t *testing.T, host string, params url.Values) docsPage {
+	t.Helper()
+	origin := serveFiles(t, host, filepath.Join("..", "..", "web"))
+	params.Set("playground", siteURL)
+	tb := newTab(t, 2*time.Minute)
+	d := docsPage{tab: tb, origin: origin, navigated: time.Now()}
+	tb.run(chromedp.Navigate(origin + "/embed-example.html?" + params.Encode()))
+	return d
+}
+
+// events returns every message the docs page received so far.
+func (d docsPage) events() []event {
+	d.t.Helper()
+	var evs []event
+	d.eval(`window.playgroundEvents || []`, &evs)
+	return evs
+}
+
+// waitEvent waits for a message satisfying the JavaScript condition on m
+// and returns the first one.
+func (d docsPage) waitEvent(cond, what string) event {
+	d.t.Helper()
+	d.waitJS(fmt.Sprintf(`(window.playgroundEvents || []).some(m => %s)`, cond), what)
+	var e event
+	d.eval(fmt.Sprintf(`window.playgroundEvents.find(m => %s)`, cond), &e)
+	return e
+}
+
+// send posts a command through the page's send() and returns its id.
+func (d docsPage) send(cmd string) string {
+	d.t.Helper()
+	var id string
+	d.eval(`send(`+cmd+`)`, &id)
+	return id
+}
+
+// result waits for the result of command id.
+func (d docsPage) result(id string) event {
+	d.t.Helper()
+	return d.waitEvent(fmt.Sprintf(`m.type === "result" && m.id === %q`, id), "the result of command "+id)
+}
+
+// A docs page on another site (localhost vs 127.0.0.1) embeds the
+// playground with ?embed=1, receives its status events, drives it with
+// every command and sees the cluster react; commands from an origin the
+// playground does not allow are refused.
+func TestEmbedPostMessage(t *testing.T) {
+	d := openDocs(t, "localhost", url.Values{"members": {"3"}, "speed": {"50"}})
+
+	ready := d.waitEvent(`m.type === "ready"`, "the ready event")
+	if len(ready.Members) != 3 || ready.Version == "" {
+		t.Errorf("ready = %+v, want 3 members and a version", ready)
+	}
+	first := d.waitEvent(`m.type === "leader" && m.leader !== 0`, "a leader event")
+	t.Logf("embedded (3 members, 50 ticks/s): first leader %d %v after navigating the docs page", first.Leader, since(d.navigated))
+
+	put := d.result(d.send(`{cmd: "put", key: "greeting", value: "hello"}`))
+	var pr struct{ Revision int64 }
+	if put.OK == nil || !*put.OK || json.Unmarshal(put.Result, &pr) != nil || pr.Revision < 2 {
+		t.Fatalf("put result %+v", put)
+	}
+	get := d.result(d.send(`{cmd: "get", key: "greeting", serializable: true}`))
+	var gr struct {
+		KVs []struct{ Key, Value string }
+	}
+	if get.OK == nil || !*get.OK || json.Unmarshal(get.Result, &gr) != nil || len(gr.KVs) != 1 || gr.KVs[0].Value != "hello" {
+		t.Fatalf("get result %+v", get)
+	}
+	hash := d.waitEvent(fmt.Sprintf(`m.type === "hash" && m.agreed && m.revision >= %d`, pr.Revision), "the members' hashes to agree at the put's revision")
+	t.Logf("hash agreement at revision %d across %v", hash.Revision, hash.Members)
+
+	// Kill the leader: the result, then a new leader event.
+	kill := d.result(d.send(fmt.Sprintf(`{cmd: "kill", member: %d}`, first.Leader)))
+	if kill.OK == nil || !*kill.OK {
+		t.Fatalf("kill result %+v", kill)
+	}
+	next := d.waitEvent(fmt.Sprintf(`m.type === "leader" && m.leader !== 0 && m.leader !== %d`, first.Leader), "a new leader after the kill")
+	status := d.result(d.send(`{cmd: "status"}`))
+	var st struct {
+		Leader  uint64
+		Members []struct {
+			ID    uint64
+			State string
+		}
+	}
+	if json.Unmarshal(status.Result, &st) != nil || len(st.Members) != 3 || st.Members[first.Leader-1].State != "down" {
+		t.Errorf("status after killing %d: %s", first.Leader, status.Result)
+	}
+	if r := d.result(d.send(fmt.Sprintf(`{cmd: "restart", member: %d}`, first.Leader))); r.OK == nil || !*r.OK {
+		t.Errorf("restart result %+v", r)
+	}
+
+	// Partition the new leader away from the other two: they elect a
+	// leader of their own; heal.
+	others := []uint64{}
+	for _, id := range []uint64{1, 2, 3} {
+		if id != next.Leader {
+			others = append(others, id)
+		}
+	}
+	groups, _ := json.Marshal([][]uint64{{next.Leader}, others})
+	if r := d.result(d.send(`{cmd: "partition", groups: ` + string(groups) + `}`)); r.OK == nil || !*r.OK {
+		t.Fatalf("partition result %+v", r)
+	}
+	d.waitEvent(fmt.Sprintf(`m.type === "leader" && (m.leader === %d || m.leader === %d) && m.term > %d`, others[0], others[1], next.Term),
+		"the majority side to elect its own leader")
+	if r := d.result(d.send(`{cmd: "heal"}`)); r.OK == nil || !*r.OK {
+		t.Errorf("heal result %+v", r)
+	}
+	stress := d.result(d.send(`{cmd: "stress", count: 100, rate: 10, keys: 10}`))
+	var sr struct{ Total, Done, OK int }
+	if json.Unmarshal(stress.Result, &sr) != nil || sr.Done != 100 || sr.OK == 0 {
+		t.Errorf("stress result %s", stress.Result)
+	}
+	bad := d.result(d.send(`{cmd: "kill", member: 9}`))
+	if bad.OK == nil || *bad.OK || bad.Error == "" {
+		t.Errorf("kill of a missing member: %+v", bad)
+	}
+	t.Logf("docs page at %s drove the playground: %d events", d.origin, len(d.events()))
+}
+
+// A page whose origin is not in allow= still receives status events (they
+// go to any parent), but its commands are refused with an error event and
+// change nothing.
+func TestEmbedRefusesOriginNotAllowed(t *testing.T) {
+	d := openDocs(t, "localhost", url.Values{"allow": {"https://docs.example"}})
+	ready := d.waitEvent(`m.type === "ready"`, "the ready event (status events go to any parent)")
+	first := d.waitEvent(`m.type === "leader" && m.leader !== 0`, "a leader event")
+	r := d.result(d.send(fmt.Sprintf(`{cmd: "kill", member: %d}`, first.Leader)))
+	if r.OK == nil || *r.OK || r.Error == "" {
+		t.Fatalf("a command from %s (allow=https://docs.example) got %+v, want an error", d.origin, r)
+	}
+	if len(ready.Members) != 5 {
+		t.Errorf("ready = %+v, want the default 5 members", ready)
+	}
+	t.Logf("refused: %s", r.Error)
+}
+
+// ?embed=1 is the compact layout: the time controls, the cluster view, the
+// cards and the fault controls, no page header; panels= picks others; the
+// URL's cluster size and speed apply; a bad parameter is named, not fatal.
+func TestEmbedLayout(t *testing.T) {
+	tb := newTab(t, time.Minute)
+	tb.goTo(siteURL + "?embed=1&members=7&speed=50")
+	tb.waitLeader()
+	var got struct {
+		Embed, Header, View, Cards, Faults, Console, Log int
+		Speed                                           string
+	}
+	count := `(sel) => document.querySelectorAll(sel).length`
+	tb.eval(`(() => { const n = `+count+`; return {embed: n('.playground.embed'), header: n('header.top'), view: n('figure.view'),
+		cards: n('.card[data-member]'), faults: n('[data-action="kill"]'), console: n('#console-input'), log: n('.panel.events'),
+		speed: document.querySelector('#speed').value}; })()`, &got)
+	if got.Embed != 1 || got.Header != 0 || got.View != 1 || got.Cards != 7 || got.Faults == 0 || got.Console != 0 || got.Log != 0 || got.Speed != "50" {
+		t.Errorf("embed layout: %+v; want the embed root, no header, 7 cards, fault controls, no console or log, speed 50", got)
+	}
+
+	tb.goTo(siteURL + "?embed=1&panels=console,nope")
+	tb.waitJS(`document.querySelector('#console-input') !== null`, "the console panel")
+	var cards int
+	tb.eval(`document.querySelectorAll('.card[data-member]').length`, &cards)
+	if cards != 0 {
+		t.Errorf("panels=console shows %d cards", cards)
+	}
+	var notice string
+	tb.eval(`document.body.innerText`, &notice)
+	if !strings.Contains(notice, `no panel "nope"`) {
+		t.Errorf("the page does not name the ignored panel: %.300q", notice)
+	}
+}

@@ -1,0 +1,44 @@
+//go:build browser
+
+package e2e
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// Figures, not assertions (the targets are 3.5 MB gzipped and a leader
+// within 1.5 s): app.wasm's size raw and gzipped, and the time from
+// navigation to the first elected leader in headless Chromium on a local
+// server, cold (a fresh browser context: empty HTTP cache, no worker) and
+// warm (reloaded: the worker serves the wasm from its cache). The time is
+// performance.now() (milliseconds since navigation start) read when the
+// test saw a leader card, polled every animation frame.
+func TestLoadFigures(t *testing.T) {
+	dir, _ := buildDirs(t)
+	wasm, err := os.ReadFile(filepath.Join(dir, "web", "app.wasm"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gz bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	w.Write(wasm)
+	w.Close()
+
+	tb := newTab(t, 2*time.Minute) // a fresh browser context
+	tb.waitLeader()
+	var cold float64
+	tb.eval(`performance.now()`, &cold)
+	tb.waitWorker()
+	tb.reload()
+	tb.waitLeader()
+	var warm float64
+	tb.eval(`performance.now()`, &warm)
+	fmt.Printf("BENCH app-wasm-bytes=%d app-wasm-gzip9-bytes=%d first-leader-cold-ms=%.0f first-leader-warm-ms=%.0f\n",
+		len(wasm), gz.Len(), cold, warm)
+}
