@@ -187,7 +187,7 @@ func TestEmbedLayout(t *testing.T) {
 	tb.waitLeader()
 	var got struct {
 		Embed, Header, View, Cards, Faults, Console, Log int
-		Speed                                           string
+		Speed                                            string
 	}
 	count := `(sel) => document.querySelectorAll(sel).length`
 	tb.eval(`(() => { const n = `+count+`; return {embed: n('.playground.embed'), header: n('header.top'), view: n('figure.view'),
