@@ -21,9 +21,11 @@ import (
 // storageUI is the section's state. UI goroutine only.
 type storageUI struct {
 	view         StorageView
-	has          bool // the engine is a storageEngine
-	starting     bool // NewEngineAs is running
-	elsewhere    bool // another tab holds the cluster: offer the choice
+	root         app.Context // OnMount's context: outlives the buttons that restart the engine
+	rooted       bool        // root is set
+	has          bool        // the engine is a storageEngine
+	starting     bool        // NewEngineAs is running
+	elsewhere    bool        // another tab holds the cluster: offer the choice
 	confirmReset bool
 	resetting    bool
 }
@@ -33,8 +35,15 @@ const storagePoll = 300 * time.Millisecond
 
 // startEngine builds the engine. With Options.NewEngineAs it opens the
 // storage (mode) in a goroutine, as that waits for the browser; otherwise it
-// calls Options.NewEngine at once. UI goroutine.
+// calls Options.NewEngine at once. The first call (OnMount) passes the
+// component's context; later ones (the second-tab buttons) run on it too,
+// as a context of a button that the next render removes drops its
+// Dispatches. UI goroutine.
 func (p *playground) startEngine(ctx app.Context, mode StartMode) {
+	if !p.storage.rooted {
+		p.storage.root, p.storage.rooted = ctx, true
+	}
+	ctx = p.storage.root
 	if p.opts.NewEngineAs == nil {
 		if p.opts.NewEngine == nil {
 			p.engErr = "no engine configured"
