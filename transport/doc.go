@@ -41,8 +41,9 @@
 //
 // Send deep-copies each message (entries, their data, snapshot, context and
 // nested responses), so the sender may reuse or mutate its slices at once, and
-// Receive hands the copies over to the recipient, which owns them. Members
-// never share mutable memory through the network.
+// Receive hands the copies over to the recipient, which owns them
+// (ReceiveAppend appends them to a buffer the caller reuses round after
+// round). Members never share mutable memory through the network.
 //
 // The package never reads the wall clock or global randomness.
 package transport

@@ -114,7 +114,7 @@ func (n *Network) Send(from uint64, msgs []raftpb.Message) {
 		return
 	}
 	n.mu.Lock()
-	ob := n.outbox(from)
+	ob := n.outboxOf(from)
 	n.mu.Unlock()
 	ob.mu.Lock()
 	for i := range msgs {
@@ -123,8 +123,8 @@ func (n *Network) Send(from uint64, msgs []raftpb.Message) {
 	ob.mu.Unlock()
 }
 
-// outbox returns from's outbox, creating it. Callers hold n.mu.
-func (n *Network) outbox(from uint64) *outbox {
+// outboxOf returns from's outbox, creating it. Callers hold n.mu.
+func (n *Network) outboxOf(from uint64) *outbox {
 	i, found := slices.BinarySearchFunc(n.outboxes, from, func(ob *outbox, id uint64) int {
 		return cmp.Compare(ob.id, id)
 	})
