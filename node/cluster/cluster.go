@@ -179,6 +179,7 @@ func New(cfg Config) (*Cluster, error) {
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
 		c.members[id] = m
+		c.advanceElection(id, m) // storage.go
 	}
 	return c, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/durable"
 )
 
@@ -172,4 +173,20 @@ func (c *Cluster) wipe(id uint64) {
 	}
 	c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf(
 		"member %d's data wiped: it will rejoin empty and without its vote (etcd would remove it and add a new member)", id)})
+}
+
+// advanceElection fast-forwards the election clock of a member that New
+// loaded from stored state by ElectionTicks-1 ticks, as etcd does when a
+// member boots (--initial-election-tick-advance, on by default): after a
+// page reload the first election starts within 1..ElectionTicks ticks
+// instead of ElectionTicks..2*ElectionTicks. The ticks stay below every
+// randomized election timeout (>= ElectionTicks), so they send nothing.
+// Members on fresh or in-memory storage are left alone. Called by New.
+func (c *Cluster) advanceElection(id uint64, m *node.Member) {
+	if d := c.disk(id); d == nil || !d.resumed {
+		return
+	}
+	for range c.cfg.ElectionTicks - 1 {
+		m.Tick()
+	}
 }

@@ -69,6 +69,12 @@ func TestDiskKillRestartAndReload(t *testing.T) {
 
 	c2, _ := reload(t, c, db, disk, 2)
 	waitLeader(t, c2, 1000)
+	// Members loaded from storage fast-forward their election clocks
+	// (etcd's initial election tick advance): the first campaign starts
+	// within ElectionTicks (10) ticks, not after 10 to 20.
+	if es := eventsOf(c2, "election"); len(es) == 0 || es[0].Tick >= 10 {
+		t.Fatalf("first election after reload: %+v, want one before tick 10", es)
+	}
 	r, h := diskAgreed(t, c2)
 	if r != rev2 || h != before[0].Hash || before[0].HashRevision != r {
 		t.Fatalf("after reload: revision %d hash %08x, want revision %d hash %08x (at %d)", r, h, rev2, before[0].Hash, before[0].HashRevision)

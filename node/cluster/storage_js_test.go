@@ -1,0 +1,157 @@
+//go:build js
+
+package cluster
+
+import (
+	"fmt"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"github.com/etcd-play/etcd-play/node"
+	"github.com/etcd-play/etcd-play/node/durable"
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
+
+// Benchmarks of the cluster on IndexedDB, in Chromium (wasmbrowsertest):
+//
+//	PATH=$PWD/node/durable/testdata:$PATH GOOS=js GOARCH=wasm \
+//	  go test -run '^$' -bench IDB -benchtime 3x -exec=$(go env GOPATH)/bin/wasmbrowsertest ./node/cluster/
+
+func inBrowser() bool { return js.Global().Get("window").Truthy() }
+
+// freshIDB opens an empty IndexedDB database name.
+func freshIDB(b *testing.B, name string) *durable.DB {
+	if !inBrowser() {
+		b.Skip("needs a browser (IndexedDB)")
+	}
+	if err := durable.DeleteIndexedDB(name); err != nil {
+		b.Fatal(err)
+	}
+	db, err := durable.OpenIndexedDB(name, durable.IDBOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return db
+}
+
+// fillKeys puts n distinct keys (16-byte values) through the leader,
+// perTick per tick, and waits for every answer.
+func fillKeys(b *testing.B, c *Cluster, n, perTick int) {
+	l := waitLeader(b, c, 1000)
+	value := []byte("0123456789abcdef")
+	var calls []*Call
+	for i := 0; i < n; i++ {
+		calls = append(calls, c.Do(l, Op{Put: &mvcc.PutRequest{Key: fmt.Appendf(nil, "key/%06d", i), Value: value}}))
+		if (i+1)%perTick == 0 {
+			c.Tick()
+		}
+	}
+	for _, cl := range calls {
+		tickUntil(b, c, 5000, "answered", func() bool { return isDone(cl) })
+		if _, err := cl.Result(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkIDBClusterReload100k: the engine's part of a page reload with
+// 100,000 keys on five members: open IndexedDB, cluster.New (each member
+// reads its raft state and restores its store from the snapshot, then its
+// log), then ticks until a leader answers a linearizable read. Reported:
+// load-ms (open + New), serve-ms (load + election + read, ticks run back to
+// back) and election-ticks (the page runs 20 ticks per second, so add
+// ticks*50 ms to serve-ms for the page's figure, plus the wasm download).
+func BenchmarkIDBClusterReload100k(b *testing.B) {
+	const name = "bench-cluster-reload"
+	db := freshIDB(b, name)
+	// Snapshots at every 25,000 entries during the fill (the page takes
+	// one every 1,000): the last one lands a few entries before the end,
+	// so loading replays few entries, as in the page.
+	cfg := Config{Members: 5, Seed: 1, SnapshotCount: 25000, CatchUpCount: 500, Epoch: 1, NewStorage: OnDisk(db)}
+	c := newTestCluster(b, cfg)
+	t0 := time.Now()
+	fillKeys(b, c, 100000, 1000)
+	converge(b, c, 5000)
+	b.Logf("filled 100,000 keys through raft onto IndexedDB in %v; status %+v", time.Since(t0).Round(time.Millisecond), c.Status()[0])
+	c.KillAll()
+	c.Tick()
+	db.Close()
+	defer durable.DeleteIndexedDB(name)
+
+	b.ResetTimer()
+	var read, load, serve time.Duration
+	var ticks uint64
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		db, err := durable.OpenIndexedDB(name, durable.IDBOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		open := OnDisk(db)
+		disks := map[uint64]*disk{}
+		for id := uint64(1); id <= 5; id++ {
+			st, err := open(id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			disks[id] = st.(*disk)
+		}
+		read += time.Since(start)
+		cfg.NewStorage = func(id uint64) (node.Storage, error) { return disks[id], nil }
+		cfg.Epoch, cfg.SnapshotCount = uint64(i+2), 1000
+		c := newTestCluster(b, cfg)
+		load += time.Since(start)
+		res, err := call(b, c, waitLeader(b, c, 1000), Op{Range: &mvcc.RangeRequest{Key: []byte("key/099999")}})
+		if err != nil || len(res.Range.KVs) != 1 {
+			b.Fatalf("read after reload: %v", err)
+		}
+		serve += time.Since(start)
+		ticks += c.Now()
+		b.StopTimer()
+		c.KillAll()
+		c.Tick()
+		db.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(read.Milliseconds())/float64(b.N), "read-ms")
+	b.ReportMetric(float64(load.Milliseconds())/float64(b.N), "load-ms")
+	b.ReportMetric(float64(serve.Milliseconds())/float64(b.N), "serve-ms")
+	b.ReportMetric(float64(ticks)/float64(b.N), "election-ticks")
+}
+
+// BenchmarkIDBClusterPuts: puts through a five-member cluster, 100 per tick
+// (the page's stress maximum), members on IndexedDB versus in memory.
+// Reported: puts/s with ticks run back to back (the engine's ceiling; the
+// page also paces ticks in real time).
+func BenchmarkIDBClusterPuts(b *testing.B) {
+	for _, medium := range []string{"indexeddb", "memory"} {
+		b.Run(medium, func(b *testing.B) {
+			cfg := Config{Members: 5, Seed: 1, SnapshotCount: 1000, CatchUpCount: 500}
+			if medium == "indexeddb" {
+				db := freshIDB(b, "bench-cluster-puts")
+				defer func() { db.Close(); durable.DeleteIndexedDB("bench-cluster-puts") }()
+				cfg.NewStorage = OnDisk(db)
+			}
+			c := newTestCluster(b, cfg)
+			l := waitLeader(b, c, 1000)
+			value := []byte("0123456789abcdef")
+			b.ResetTimer()
+			start := time.Now()
+			var calls []*Call
+			for i := 0; i < b.N; i++ {
+				calls = append(calls, c.Do(l, Op{Put: &mvcc.PutRequest{Key: fmt.Appendf(nil, "stress/%05d", i%10000), Value: value}}))
+				if (i+1)%100 == 0 {
+					c.Tick()
+				}
+			}
+			for _, cl := range calls {
+				tickUntil(b, c, 5000, "answered", func() bool { return isDone(cl) })
+				if _, err := cl.Result(); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "puts/s")
+		})
+	}
+}
