@@ -1,0 +1,69 @@
+package app
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// renderStorageHTML renders the storage section of the populated page with
+// s as its state.
+func renderStorageHTML(t *testing.T, s storageUI) string {
+	t.Helper()
+	p := populated()
+	p.storage = s
+	return app.HTMLString(p.renderStorage())
+}
+
+// go-app writes a true data attribute bare (data-lost) natively; the
+// browser's dataset reads it as "true".
+func TestRenderStorageSection(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		s     storageUI
+		want  []string
+		avoid []string
+	}{
+		{"persistent", storageUI{has: true, view: StorageView{Medium: "indexeddb", Persistent: true, Epoch: 3, Resumed: true, LoadTime: 420 * time.Millisecond}},
+			[]string{`data-storage="indexeddb"`, `data-epoch="3"`, `re:data-resumed[ >]`, "survives reloads", "420ms",
+				`data-action="kill-power" data-member="1"`, `data-action="kill-power" data-member="3"`, `data-action="kill-all-power"`, `data-action="reset"`},
+			[]string{"role=\"alert\"", `data-action="reset-confirm"`, `data-resumed="false"`, `re:data-lost[ >]`}},
+		{"memory", storageUI{has: true, view: StorageView{Medium: "memory", Notice: "IndexedDB is unavailable (x): the cluster runs in memory and its data will not survive a reload."}},
+			[]string{`data-storage="memory"`, "memory only", `role="alert"`, "will not survive a reload"}, nil},
+		{"corrupt", storageUI{has: true, view: StorageView{Medium: "indexeddb", Persistent: true,
+			Disk: []DiskErrorView{{Member: 3, Corrupt: true, Err: `durable: member-3: corrupt raft hard state (key "h"): checksum mismatch`}}}},
+			[]string{`data-kind="corrupt"`, `data-action="wipe" data-member="3"`, "etcd-3 refuses to start", "checksum mismatch", "without its vote"}, nil},
+		{"quota", storageUI{has: true, view: StorageView{Medium: "indexeddb", Persistent: true,
+			Disk: []DiskErrorView{{Member: 2, Quota: true, Err: "durable: storage quota exceeded"}}}},
+			[]string{`data-kind="quota"`, "storage is full", "Nothing it stored is damaged"}, []string{`data-action="wipe"`}},
+		{"lost", storageUI{has: true, view: StorageView{Medium: "indexeddb", Persistent: true, Lost: true}},
+			[]string{`re:data-lost[ >]`, "Another tab took this cluster over", `data-action="reload"`}, nil},
+		{"confirm reset", storageUI{has: true, confirmReset: true, view: StorageView{Medium: "indexeddb", Persistent: true}},
+			[]string{`data-action="reset-confirm"`, `data-action="reset-cancel"`, "Delete every member"}, []string{`data-action="reset"`}},
+		{"elsewhere", storageUI{elsewhere: true},
+			[]string{`data-storage="elsewhere"`, "open in another tab", `data-action="take-over"`, `data-action="run-in-memory"`}, []string{`data-action="kill-power"`}},
+		{"opening", storageUI{starting: true}, []string{`data-storage="opening"`}, nil},
+		{"no storage", storageUI{}, nil, []string{"storage"}},
+	} {
+		html := renderStorageHTML(t, c.s)
+		has := func(w string) bool {
+			if re, ok := strings.CutPrefix(w, "re:"); ok {
+				return regexp.MustCompile(re).MatchString(html)
+			}
+			return strings.Contains(html, w)
+		}
+		for _, w := range c.want {
+			if !has(w) {
+				t.Errorf("%s: lacks %s in %.600s", c.name, w, html)
+			}
+		}
+		for _, a := range c.avoid {
+			if has(a) {
+				t.Errorf("%s: has %s", c.name, a)
+			}
+		}
+	}
+}
