@@ -51,5 +51,9 @@ func main() {
 // The URL may choose the size, seed and speed (ui.ParsePageConfig).
 func newEngine(mode ui.StartMode) (ui.Engine, error) {
 	pc := ui.ParsePageConfig(app.Window().URL().Query())
-	return ui.NewDurableEngine(cluster.Config{Members: pc.Members, Seed: pc.Seed, SnapshotCount: 1000, CatchUpCount: 500}, pc.Speed, mode)
+	eng, err := ui.NewDurableEngine(cluster.Config{Members: pc.Members, Seed: pc.Seed, SnapshotCount: 1000, CatchUpCount: 500}, pc.Speed, mode)
+	if err == nil {
+		ui.BootToLeader(eng, 100) // the first election without its real-time wait
+	}
+	return eng, err
 }
