@@ -62,10 +62,24 @@ func (d docsPage) events() []event {
 // and returns the first one.
 func (d docsPage) waitEvent(cond, what string) event {
 	d.t.Helper()
-	d.waitJS(fmt.Sprintf(`(window.playgroundEvents || []).some(m => %s)`, cond), what)
+	return d.waitEventAfter(0, cond, what)
+}
+
+// waitEventAfter is waitEvent among the messages after the first n.
+func (d docsPage) waitEventAfter(n int, cond, what string) event {
+	d.t.Helper()
+	d.waitJS(fmt.Sprintf(`(window.playgroundEvents || []).slice(%d).some(m => %s)`, n, cond), what)
 	var e event
-	d.eval(fmt.Sprintf(`window.playgroundEvents.find(m => %s)`, cond), &e)
+	d.eval(fmt.Sprintf(`window.playgroundEvents.slice(%d).find(m => %s)`, n, cond), &e)
 	return e
+}
+
+// mark is the number of messages received so far.
+func (d docsPage) mark() int {
+	d.t.Helper()
+	var n int
+	d.eval(`(window.playgroundEvents || []).length`, &n)
+	return n
 }
 
 // send posts a command through the page's send() and returns its id.
@@ -112,11 +126,12 @@ func TestEmbedPostMessage(t *testing.T) {
 	t.Logf("hash agreement at revision %d across %v", hash.Revision, hash.Members)
 
 	// Kill the leader: the result, then a new leader event.
+	beforeKill := d.mark()
 	kill := d.result(d.send(fmt.Sprintf(`{cmd: "kill", member: %d}`, first.Leader)))
 	if kill.OK == nil || !*kill.OK {
 		t.Fatalf("kill result %+v", kill)
 	}
-	next := d.waitEvent(fmt.Sprintf(`m.type === "leader" && m.leader !== 0 && m.leader !== %d`, first.Leader), "a new leader after the kill")
+	next := d.waitEventAfter(beforeKill, fmt.Sprintf(`m.type === "leader" && m.leader !== 0 && m.leader !== %d`, first.Leader), "a new leader after the kill")
 	status := d.result(d.send(`{cmd: "status"}`))
 	var st struct {
 		Leader  uint64
@@ -141,10 +156,11 @@ func TestEmbedPostMessage(t *testing.T) {
 		}
 	}
 	groups, _ := json.Marshal([][]uint64{{next.Leader}, others})
+	beforePartition := d.mark()
 	if r := d.result(d.send(`{cmd: "partition", groups: ` + string(groups) + `}`)); r.OK == nil || !*r.OK {
 		t.Fatalf("partition result %+v", r)
 	}
-	d.waitEvent(fmt.Sprintf(`m.type === "leader" && (m.leader === %d || m.leader === %d) && m.term > %d`, others[0], others[1], next.Term),
+	d.waitEventAfter(beforePartition, fmt.Sprintf(`m.type === "leader" && (m.leader === %d || m.leader === %d) && m.term > %d`, others[0], others[1], next.Term),
 		"the majority side to elect its own leader")
 	if r := d.result(d.send(`{cmd: "heal"}`)); r.OK == nil || !*r.OK {
 		t.Errorf("heal result %+v", r)
