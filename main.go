@@ -3,7 +3,7 @@
 // for development or generates the static site (native.go).
 //
 //	go run . serve [-addr localhost:8000]                        # what `make run` uses; serves ./web
-//	go run . build [-out build] [-base /etcd-play] [-version v]  # static site for GitHub Pages
+//	go run . build [-out build] [-base /etcd-play] [-version v] [-wasm file]  # static site for GitHub Pages
 //
 // Both native commands expect web/app.wasm to exist (`make wasm`).
 package main

@@ -42,7 +42,7 @@ func runNative(args []string, stdout io.Writer) error {
 		fl := flag.NewFlagSet("build", flag.ContinueOnError)
 		out := fl.String("out", "build", "output directory")
 		base := fl.String("base", "/etcd-play", "URL path prefix the site is served under (\"\" or / for the root)")
-		ver := fl.String("version", version, "version shown on the page and used by the service worker")
+		ver := fl.String("version", version, "version shown on the page (a hash of the wasm is appended) and keying the service worker's cache")
 		wasm := fl.String("wasm", filepath.Join("web", "app.wasm"), "the app.wasm to publish (the other files come from web/)")
 		if err := fl.Parse(args[1:]); err != nil {
 			return err
@@ -59,9 +59,9 @@ func runNative(args []string, stdout io.Writer) error {
 }
 
 // handler describes the page. Every resource is local (no request leaves
-// the site); base is the URL prefix ("" for the root). site is what
-// siteFiles read from web/: the page's version, the service worker and the
-// wasm's size.
+// the site); base is the URL prefix ("" for the root); site is what
+// readSite read: the page's version, the service worker and the wasm's
+// size.
 func handler(base string, site siteFiles) *app.Handler {
 	h := &app.Handler{
 		Name:            "etcd-play",
