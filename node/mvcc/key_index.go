@@ -51,10 +51,16 @@ func (g *generation) lastAtOrBefore(atRev int64) int {
 }
 
 func newKeyIndex(key []byte) *keyIndex {
-	ki := &keyIndex{key: key}
+	ki := new(keyIndex)
+	ki.init(key)
+	return ki
+}
+
+// init makes the zero keyIndex ki the index of key, with no revisions.
+func (ki *keyIndex) init(key []byte) {
+	ki.key = key
 	ki.gen0[0].revs = ki.rev0[:0]
 	ki.generations = ki.gen0[:]
-	return ki
 }
 
 // put appends rev (greater than every revision of the key) to the open

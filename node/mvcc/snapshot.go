@@ -213,6 +213,7 @@ func restore(b []byte) (*Store, error) {
 		r.fail("%d cached hashes", len(s.hashes))
 	}
 	ne := r.count(4)
+	kl := newKeyLoader(ne)
 	var last revision
 	for i := 0; i < ne && r.err == nil; i++ {
 		var e entry
@@ -243,10 +244,8 @@ func restore(b []byte) (*Store, error) {
 			r.fail("entry %d: empty key", i)
 			break
 		}
-		if len(value) > 0 {
-			e.value = append(make([]byte, 0, len(value)), value...)
-		}
-		if err := s.replay(&e, key); err != nil {
+		e.value = value // copied by the log
+		if err := s.replay(kl, &e, key); err != nil {
 			r.fail("entry %d (%v): %v", i, e.rev, err)
 		}
 	}
@@ -267,6 +266,7 @@ func restore(b []byte) (*Store, error) {
 	if len(r.b) != 0 {
 		return nil, fmt.Errorf("%d trailing bytes", len(r.b))
 	}
+	kl.finish(s.idx)
 	// Attach leases to the live keys that carry them.
 	var err error
 	s.idx.ascend(func(ki *keyIndex) bool {
@@ -291,14 +291,12 @@ func restore(b []byte) (*Store, error) {
 }
 
 // replay appends a decoded entry (whose revision is greater than every
-// stored one) to the index and log, checking that it is a change etcd could
+// stored one) to the key loader and log, checking that it is a change etcd could
 // have made given the key's history and the compaction point.
-func (s *Store) replay(e *entry, key []byte) error {
-	ki := s.idx.get(key)
+func (s *Store) replay(kl *keyLoader, e *entry, key []byte) error {
+	ki := kl.get(key)
 	first := ki == nil
-	if first {
-		ki = newKeyIndex(append([]byte(nil), key...))
-	} else if e.rev.main < s.compactRev {
+	if !first && e.rev.main < s.compactRev {
 		// Compaction keeps one revision per key below the compaction
 		// revision (more only at it: see Compact).
 		return errors.New("two revisions of one key before the compaction revision")
@@ -328,7 +326,7 @@ func (s *Store) replay(e *entry, key []byte) error {
 		}
 	}
 	if first {
-		s.idx.insert(ki)
+		ki = kl.add(key)
 	}
 	e.ki = ki
 	if e.isTombstone() {
