@@ -284,6 +284,33 @@ func TestStorageCorruptRecordWipe(t *testing.T) {
 	tb.waitJS(`document.querySelector('`+sel+`') === null`, "the error to clear after the wipe")
 	c := tb.converged(6, "the wiped member to catch up")
 	t.Logf("wiped member %d rejoined at revision %d", victim, c.Revision)
+
+	// Reset cluster, after its confirmation, deletes everything: the page
+	// reloads into a new, empty cluster.
+	tb.clickAction("reset", 0)
+	tb.clickAction("reset-cancel", 0)
+	tb.clickAction("reset", 0)
+	tb.eval(`window.__beforeReset = true`, new(bool))
+	tb.clickAction("reset-confirm", 0)
+	// The page reloads itself: wait for the new document (polls of the
+	// old one end with an error when it navigates away), then for its
+	// new cluster.
+	for i := 0; ; i++ {
+		var gone bool
+		err := chromedp.Run(tb.ctx, chromedp.Poll(`window.__beforeReset !== true && document.querySelector('.playground[data-ready="true"]') !== null`,
+			&gone, chromedp.WithPollingTimeout(0)))
+		if err == nil {
+			break
+		}
+		if i == 5 || !strings.Contains(err.Error(), "navigated") && !strings.Contains(err.Error(), "context with specified id") {
+			t.Fatalf("waiting for the page to reload after the reset: %v", err)
+		}
+	}
+	tb.waitStorage(`s.storage === "indexeddb" && s.epoch === "1" && s.resumed === "false"`, "a new cluster after the reset")
+	tb.waitLeader()
+	if c := tb.converged(1, "the new cluster"); c.Revision != 1 || c.Keys != 0 {
+		t.Fatalf("revision %d and %d keys after reset, want an empty store at revision 1", c.Revision, c.Keys)
+	}
 }
 
 // awaitPromise makes chromedp.Evaluate wait for the promise's value.
