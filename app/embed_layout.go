@@ -25,12 +25,13 @@ func (p *playground) applyPageConfig(ctx app.Context) {
 func (p *playground) renderEmbed() app.UI {
 	var panels []app.UI
 	for _, pn := range panelNames {
-		if !p.page.shows(pn.kind) {
-			continue
-		}
-		panels = append(panels, p.newPanel(pn.kind))
-		if pn.kind == panelView {
-			panels = append(panels, p.renderHashIndicator())
+		switch {
+		case !p.page.shows(pn.kind):
+		case pn.kind == panelView:
+			// The view keeps the hash indicator under it, in one cell.
+			panels = append(panels, app.Div().Class("embed-view").Body(p.newPanel(pn.kind), p.renderHashIndicator()))
+		default:
+			panels = append(panels, p.newPanel(pn.kind))
 		}
 	}
 	return app.Div().
