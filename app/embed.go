@@ -18,7 +18,7 @@ import (
 //	members=1|3|5|7              cluster size (default 5)
 //	seed=N                       seeds the network, elections and stress (int64, default 1)
 //	speed=N                      ticks per second, one of the speed control's rates (default 20)
-//	panels=view,cards,faults,... panels to show (default: all; embedded: view,cards,faults)
+//	panels=view,cards,faults,... with embed=1, the panels to show, in page order (default view,cards,faults)
 //	allow=ORIGIN[,ORIGIN...]     origins whose postMessage commands are obeyed (repeatable)
 //
 // Invariant: a bad parameter never stops the page: it is ignored, its
@@ -28,7 +28,7 @@ type PageConfig struct {
 	Members int     // 1, 3, 5 or 7
 	Seed    int64   // cluster seed
 	Speed   float64 // ticks per second, one of speeds
-	Panels  []string
+	Panels  []string // the compact layout's panels (the full page shows every panel)
 	Allow   []string // origins ("scheme://host[:port]"), exact match
 	// Problems lists the parameters that were ignored, one sentence each.
 	Problems []string
