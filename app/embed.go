@@ -25,9 +25,9 @@ import (
 // default applies, and Problems says why.
 type PageConfig struct {
 	Embed   bool
-	Members int     // 1, 3, 5 or 7
-	Seed    int64   // cluster seed
-	Speed   float64 // ticks per second, one of speeds
+	Members int      // 1, 3, 5 or 7
+	Seed    int64    // cluster seed
+	Speed   float64  // ticks per second, one of speeds
 	Panels  []string // the compact layout's panels (the full page shows every panel)
 	Allow   []string // origins ("scheme://host[:port]"), exact match
 	// Problems lists the parameters that were ignored, one sentence each.
