@@ -219,8 +219,8 @@ func TestStoragePowerLossKeepsAcknowledged(t *testing.T) {
 		t.Fatalf("only %d of 15 puts acknowledged", len(acked))
 	}
 	tb.clickAction("restart-all", 0)
-	tb.waitLeader()
-	status, out := tb.consoleRun("get ack/ --prefix --keys-only")
+	l := tb.waitLeader()
+	status, out := tb.consoleRun(fmt.Sprintf("get ack/ --prefix --keys-only --endpoints %d", l.Member))
 	if status != "ok" {
 		t.Fatalf("get after power loss: %s", out)
 	}

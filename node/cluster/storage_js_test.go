@@ -76,6 +76,20 @@ func BenchmarkIDBClusterReload100k(b *testing.B) {
 	b.Logf("filled 100,000 keys through raft onto IndexedDB in %v; status %+v", time.Since(t0).Round(time.Millisecond), c.Status()[0])
 	c.KillAll()
 	c.Tick()
+	var logical int64
+	for id := uint64(1); id <= 5; id++ {
+		ns, err := db.Open(MemberNamespace(id))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := ns.Scan(nil, nil, func(k, v []byte) error { logical += int64(len(k) + len(v)); return nil }); err != nil {
+			b.Fatal(err)
+		}
+		ns.Close()
+	}
+	usage := storageUsage()
+	b.Logf("IndexedDB holds %d logical bytes (%.0f per key over 5 members); the origin uses %d bytes (navigator.storage.estimate, %.0f per key)",
+		logical, float64(logical)/100000, usage, float64(usage)/100000)
 	db.Close()
 	defer durable.DeleteIndexedDB(name)
 
@@ -154,4 +168,22 @@ func BenchmarkIDBClusterPuts(b *testing.B) {
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "puts/s")
 		})
 	}
+}
+
+// storageUsage is navigator.storage.estimate().usage: the bytes the origin
+// stores, as the browser counts them (0 if unknown).
+func storageUsage() int64 {
+	st := js.Global().Get("navigator").Get("storage")
+	if !st.Truthy() {
+		return 0
+	}
+	done := make(chan int64, 1)
+	var then js.Func
+	then = js.FuncOf(func(this js.Value, args []js.Value) any {
+		done <- int64(args[0].Get("usage").Float())
+		go then.Release()
+		return nil
+	})
+	st.Call("estimate").Call("then", then)
+	return <-done
 }
