@@ -15,7 +15,9 @@
 // (the node/cluster adapter), one file per panel (cluster_view, member_card,
 // controls, link_panel, stress_panel, write_panel, console, event_log, chart),
 // console_parse/console_exec/console_format (the etcdctl-style console),
-// display.go (how user bytes are shown), frame_js.go (browser waits).
+// display.go (how user bytes are shown), frame_js.go (browser waits),
+// storage.go (the engine on IndexedDB: tab lock, resume, in-memory fallback)
+// and storage_panel.go (storage notices and controls).
 package app
 
 import (
