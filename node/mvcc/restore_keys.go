@@ -6,24 +6,27 @@ import (
 	"unsafe"
 )
 
-// Slab sizes for restored keys: keyIndexes per slab, key bytes per slab.
-// Keys longer than keySlab/4 get their own allocation.
+// Slab sizes for a restore: keyIndexes per slab, bytes (keys and values)
+// per slab. Keys and values longer than byteSlab/4 get their own
+// allocation.
 const (
-	kiSlab  = 256
-	keySlab = 16 << 10
+	kiSlab   = 256
+	byteSlab = 16 << 10
 )
 
-// keyLoader builds a restored store's key index. While entries replay in
-// revision order, keys are found through a map; at the end the keyIndexes
-// go into the btree once, in key order (the tree's cheapest insertion
-// order). KeyIndexes and key bytes are carved from slabs, so a restore
-// allocates per slab, not per key; a slab is freed once all its keys are
-// gone, so it pins at most the restored keys' own memory.
+// keyLoader builds a restored store's key index and copies its keys and
+// values. While entries replay in revision order, keys are found through a
+// map; at the end the keyIndexes go into the btree once, in key order (the
+// tree's cheapest insertion order). KeyIndexes, keys and values are carved
+// from slabs, so a restore allocates per slab rather than per key and per
+// value. A slab is freed once nothing in it is used any more; until then it
+// stays whole, so slabs pin at most the restored store's own memory (a
+// one-time cost: later writes allocate as usual).
 type keyLoader struct {
 	byKey map[string]*keyIndex // keys alias the keyIndexes' key bytes
 	order []*keyIndex          // in first-appearance (revision) order
 	kis   []keyIndex           // unused tail of the current keyIndex slab
-	keys  []byte               // unused tail of the current key slab
+	buf   []byte               // unused tail of the current byte slab
 }
 
 func newKeyLoader(sizeHint int) *keyLoader {
@@ -34,20 +37,27 @@ func newKeyLoader(sizeHint int) *keyLoader {
 // get returns key's keyIndex, or nil if the key has not appeared yet.
 func (kl *keyLoader) get(key []byte) *keyIndex { return kl.byKey[string(key)] }
 
-// add returns a new keyIndex holding a copy of key (not added before).
-func (kl *keyLoader) add(key []byte) *keyIndex {
-	var k []byte
-	switch n := len(key); {
-	case n > keySlab/4:
-		k = append(make([]byte, 0, n), key...)
-	default:
-		if len(kl.keys) < n {
-			kl.keys = make([]byte, keySlab)
-		}
-		k = kl.keys[:n:n]
-		copy(k, key)
-		kl.keys = kl.keys[n:]
+// copyBytes returns a copy of p (nil if empty) with no spare capacity.
+func (kl *keyLoader) copyBytes(p []byte) []byte {
+	n := len(p)
+	switch {
+	case n == 0:
+		return nil
+	case n > byteSlab/4:
+		return append(make([]byte, 0, n), p...)
+	case len(kl.buf) < n:
+		kl.buf = make([]byte, byteSlab)
 	}
+	c := kl.buf[:n:n]
+	copy(c, p)
+	kl.buf = kl.buf[n:]
+	return c
+}
+
+// add returns a new keyIndex holding a copy of key (not added before, not
+// empty).
+func (kl *keyLoader) add(key []byte) *keyIndex {
+	k := kl.copyBytes(key)
 	if len(kl.kis) == 0 {
 		kl.kis = make([]keyIndex, kiSlab)
 	}

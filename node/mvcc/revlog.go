@@ -22,74 +22,36 @@ func (e *entry) size() int64 { return int64(len(e.ki.key) + len(e.value)) }
 // logChunk is the fixed capacity of one revlog chunk (entries).
 const logChunk = 1024
 
-// Values of up to maxArenaValue bytes are copied into their chunk's value
-// blocks (at most valueBlock bytes each) instead of one allocation each.
-const (
-	valueBlock    = 16 << 10
-	maxArenaValue = 1 << 10
-)
-
 // revlog holds every stored revision in ascending revision order, in
 // fixed-size chunks so that growth never copies or moves existing entries.
 //
-// Invariants: entry i is chunks[i/logChunk].entries[i%logChunk] for i < n;
-// a stored entry and its value bytes are never modified; chunks are only
-// ever appended to, at index n. A copy of a revlog value is thus a
-// point-in-time view (SnapshotView) that later appends do not disturb, even
-// concurrently: they write entry slots, value bytes and chunk pointers that
-// the copy never reads. (Compaction builds a new revlog, copying the kept
-// values, so a chunk's value blocks die with the chunk; the old chunks stay
-// with whoever still holds them.)
+// Invariants: entry i is chunks[i/logChunk][i%logChunk] for i < n; a stored
+// entry and its value bytes are never modified; chunks are only ever
+// appended to, at index n. A copy of a revlog value is thus a point-in-time
+// view (SnapshotView) that later appends do not disturb, even
+// concurrently: they write entry slots and chunk pointers the copy never
+// reads. (Compaction builds a new revlog; the old chunks stay with whoever
+// still holds them.)
 type revlog struct {
-	chunks []*logChunkData
+	chunks []*[logChunk]entry
 	n      int
-}
-
-type logChunkData struct {
-	entries [logChunk]entry
-	// free is the unused tail of the chunk's current value block: small
-	// values of the chunk's entries are carved from it.
-	free []byte
 }
 
 func (l *revlog) len() int { return l.n }
 
-func (l *revlog) at(i int) *entry { return &l.chunks[i/logChunk].entries[i%logChunk] }
+func (l *revlog) at(i int) *entry { return &l.chunks[i/logChunk][i%logChunk] }
 
-// append adds e, whose revision must be greater than every stored one,
-// copying e.value (the caller keeps its slice), and points e.ki.last at
-// the stored copy.
+// append adds e, whose revision must be greater than every stored one and
+// whose value the store owns from now on, and points e.ki.last at the
+// stored copy.
 func (l *revlog) append(e entry) {
-	slot := l.n % logChunk
-	if slot == 0 {
-		l.chunks = append(l.chunks, new(logChunkData))
+	if l.n%logChunk == 0 {
+		l.chunks = append(l.chunks, new([logChunk]entry))
 	}
-	c := l.chunks[len(l.chunks)-1]
-	e.value = c.copyValue(e.value, logChunk-slot)
-	p := &c.entries[slot]
+	p := &l.chunks[l.n/logChunk][l.n%logChunk]
 	*p = e
 	l.n++
 	e.ki.last = p
-}
-
-// copyValue returns a copy of v (nil if empty) for one of the chunk's
-// entries, when left entries (this one included) remain to be filled.
-func (c *logChunkData) copyValue(v []byte, left int) []byte {
-	n := len(v)
-	switch {
-	case n == 0:
-		return nil
-	case n > maxArenaValue:
-		return append(make([]byte, 0, n), v...)
-	case len(c.free) < n:
-		// Size the block for the chunk's remaining entries if their values
-		// are like this one, so that small values waste little.
-		c.free = make([]byte, min(valueBlock, max(n, left*n)))
-	}
-	p := c.free[:n:n]
-	copy(p, v)
-	c.free = c.free[n:]
-	return p
 }
 
 // search returns the index of the first entry whose revision is >= rev.

@@ -244,7 +244,7 @@ func restore(b []byte) (*Store, error) {
 			r.fail("entry %d: empty key", i)
 			break
 		}
-		e.value = value // copied by the log
+		e.value = kl.copyBytes(value)
 		if err := s.replay(kl, &e, key); err != nil {
 			r.fail("entry %d (%v): %v", i, e.rev, err)
 		}

@@ -53,10 +53,14 @@ func (tw *writeTxn) put(key, value []byte, leaseID int64) {
 	} else {
 		s.keys++
 	}
+	var v []byte
+	if len(value) > 0 {
+		v = append(make([]byte, 0, len(value)), value...)
+	}
 	s.cur.supersede(&s.log, ki.last)
 	ki.put(rev)
-	s.log.append(entry{rev: rev, ki: ki, value: value, create: create, version: version, lease: leaseID})
-	s.bytes += int64(len(ki.key) + len(value))
+	s.log.append(entry{rev: rev, ki: ki, value: v, create: create, version: version, lease: leaseID})
+	s.bytes += int64(len(ki.key) + len(v))
 	tw.changes++
 	s.moveLease(ki.key, leaseID)
 }

@@ -7,9 +7,8 @@ import (
 	"testing"
 )
 
-// arenaSizes are value and key lengths around the value blocks' and key
-// slabs' limits.
-var arenaSizes = []int{0, 1, 7, 300, maxArenaValue, maxArenaValue + 1, keySlab/4 - 1, keySlab / 4, keySlab/4 + 1, 9000}
+// arenaSizes are value and key lengths around a restore's byte slab limits.
+var arenaSizes = []int{0, 1, 7, 300, byteSlab/4 - 1, byteSlab / 4, byteSlab/4 + 1, 9000}
 
 func pattern(n, seed int) []byte {
 	b := make([]byte, n)
@@ -42,12 +41,11 @@ func checkContents(t *testing.T, s *Store, want map[string][]byte, what string) 
 	}
 }
 
-// TestValueBlocksAndKeySlabs stores values and keys of many sizes through
-// one reused caller buffer, compacts (which moves kept values to new
-// blocks), restores from a snapshot whose buffer is then overwritten (the
-// restored keys and values come from slabs), and checks every value after
-// each step.
-func TestValueBlocksAndKeySlabs(t *testing.T) {
+// TestRestoreSlabs stores values and keys of many sizes through one reused
+// caller buffer, compacts, restores from a snapshot whose buffer is then
+// overwritten (the restored keys and values come from slabs), writes on,
+// and checks every value after each step.
+func TestRestoreSlabs(t *testing.T) {
 	rng := rand.New(rand.NewSource(3))
 	s := New()
 	want := make(map[string][]byte)
