@@ -212,11 +212,13 @@ func loadMeta(db *durable.DB, cfg *cluster.Config) (epoch uint64, resumed bool, 
 
 // watchLock stops this tab's cluster at once when another tab takes it
 // over: every member's disk is cut (no write of this tab lands after the
-// other tab's), and the driver stops.
+// other tab's), the driver stops, and the database connection closes (an
+// open connection would block the other tab's reset from deleting it).
 func (e *durableEngine) watchLock() {
 	<-e.lock.Lost()
 	e.Cluster.KillAllPowerLoss()
 	e.driver.Pause()
+	e.db.Close()
 	e.mu.Lock()
 	e.info.Lost = true
 	e.mu.Unlock()

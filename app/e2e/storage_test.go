@@ -20,6 +20,32 @@ import (
 // browser context, so its own IndexedDB; a reload or a second tab in the
 // same context sees the same database.
 
+// resetCluster resets the stored cluster with the page's control (and its
+// confirmation) and waits for the page to reload into a new, empty cluster
+// with a leader.
+func (tb *tab) resetCluster() {
+	tb.t.Helper()
+	tb.clickAction("reset", 0)
+	tb.eval(`window.__beforeReset = true`, new(bool))
+	tb.clickAction("reset-confirm", 0)
+	// The page reloads itself: wait for the new document (polls of the
+	// old one end with an error when it navigates away), then for its
+	// new cluster.
+	for i := 0; ; i++ {
+		var gone bool
+		err := chromedp.Run(tb.ctx, chromedp.Poll(`window.__beforeReset !== true && document.querySelector('.playground[data-ready="true"]') !== null`,
+			&gone, chromedp.WithPollingTimeout(0)))
+		if err == nil {
+			break
+		}
+		if i == 5 || !strings.Contains(err.Error(), "navigated") && !strings.Contains(err.Error(), "context with specified id") {
+			tb.t.Fatalf("waiting for the page to reload after the reset: %v", err)
+		}
+	}
+	tb.waitStorage(`s.storage === "indexeddb" && s.epoch === "1" && s.resumed === "false"`, "a new cluster after the reset")
+	tb.waitLeader()
+}
+
 // storageView is section.storage's data-* attributes.
 type storageView struct {
 	Storage string `json:"storage"`
@@ -187,6 +213,12 @@ func TestStorageReloadAndSecondTab(t *testing.T) {
 	if got.Revision != before.Revision || got.Hash != before.Hash {
 		t.Fatalf("taken over: revision %d hash %s, want %d %s", got.Revision, got.Hash, before.Revision, before.Hash)
 	}
+	// The stopped first tab closed its connection, so the second tab's
+	// reset can delete the database.
+	tb2.resetCluster()
+	if c := tb2.converged(1, "the new cluster"); c.Revision != 1 || c.Keys != 0 {
+		t.Fatalf("after the second tab's reset: revision %d, %d keys", c.Revision, c.Keys)
+	}
 }
 
 // Writes acknowledged one by one while a stress load keeps other writes in
@@ -289,25 +321,7 @@ func TestStorageCorruptRecordWipe(t *testing.T) {
 	// reloads into a new, empty cluster.
 	tb.clickAction("reset", 0)
 	tb.clickAction("reset-cancel", 0)
-	tb.clickAction("reset", 0)
-	tb.eval(`window.__beforeReset = true`, new(bool))
-	tb.clickAction("reset-confirm", 0)
-	// The page reloads itself: wait for the new document (polls of the
-	// old one end with an error when it navigates away), then for its
-	// new cluster.
-	for i := 0; ; i++ {
-		var gone bool
-		err := chromedp.Run(tb.ctx, chromedp.Poll(`window.__beforeReset !== true && document.querySelector('.playground[data-ready="true"]') !== null`,
-			&gone, chromedp.WithPollingTimeout(0)))
-		if err == nil {
-			break
-		}
-		if i == 5 || !strings.Contains(err.Error(), "navigated") && !strings.Contains(err.Error(), "context with specified id") {
-			t.Fatalf("waiting for the page to reload after the reset: %v", err)
-		}
-	}
-	tb.waitStorage(`s.storage === "indexeddb" && s.epoch === "1" && s.resumed === "false"`, "a new cluster after the reset")
-	tb.waitLeader()
+	tb.resetCluster()
 	if c := tb.converged(1, "the new cluster"); c.Revision != 1 || c.Keys != 0 {
 		t.Fatalf("revision %d and %d keys after reset, want an empty store at revision 1", c.Revision, c.Keys)
 	}
