@@ -21,11 +21,11 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 	prev := s.compactRev
 	s.compactRev = rev
 
-	keep := make(map[revision]struct{})
+	keepAny := false
 	var empty []*keyIndex
 	s.idx.ascend(func(ki *keyIndex) bool {
-		if r, ok := ki.compact(rev); ok {
-			keep[r] = struct{}{}
+		if _, ok := ki.compact(rev); ok {
+			keepAny = true
 		}
 		if ki.isEmpty() {
 			empty = append(empty, ki)
@@ -37,21 +37,18 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 	}
 
 	// The log keeps exactly what the index kept: revisions after rev, the
-	// kept set, and, at rev itself, a recreated key's new value. (A txn at
-	// rev may delete a key with a from-key delete and put it again; etcd's
-	// rule keeps only the tombstone, losing the live value, and crashes:
-	// etcd-io/etcd#22376. keyIndex.compact leaves the recreated generation
-	// intact, so its value stays.)
-	h := newKVHasher(prev, rev, keep, len(keep) > 0)
+	// revision each key keeps at rev, and, at rev itself, a recreated key's
+	// new value. (A txn at rev may delete a key with a from-key delete and
+	// put it again; etcd's rule keeps only the tombstone, losing the live
+	// value, and crashes: etcd-io/etcd#22376. keyIndex.compact leaves the
+	// recreated generation intact, so its value stays.) Below rev the index
+	// holds only the kept revision, so for the hash (which asks about
+	// revisions <= prev < rev) "kept" is "still in the index".
+	retained := func(e *entry) bool { return e.ki.has(e.rev) }
+	h := newKVHasher(prev, rev, retained, keepAny)
 	s.log.filter(func(e *entry) bool {
 		h.write(e) // skips revisions after rev
-		if e.rev.main > rev {
-			return true
-		}
-		if _, ok := keep[e.rev]; ok {
-			return true
-		}
-		if e.rev.main == rev && e.ki.has(e.rev) {
+		if e.rev.main > rev || retained(e) {
 			return true
 		}
 		s.bytes -= e.size()

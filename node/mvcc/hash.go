@@ -15,24 +15,25 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 // "key" and then, in ascending revision order, each stored revision key
 // (appendRevKey) and its marshalled mvccpb.KeyValue, restricted to:
 //   - main revision <= rev;
-//   - if main <= compactRev and keepAny: only revisions in keep (the
-//     revision each key shows at rev); with keepAny false, everything;
+//   - if main <= compactRev and keepAny: only entries for which kept
+//     returns true (the revision each key keeps at rev); with keepAny
+//     false, everything;
 //   - never a tombstone whose main == compactRev.
 type kvHasher struct {
 	crc        uint32
 	compactRev int64
 	rev        int64
-	keep       map[revision]struct{} // only revisions <= compactRev matter
-	keepAny    bool                  // etcd's len(keep) > 0 over all keys
+	kept       func(e *entry) bool // asked only for main <= compactRev
+	keepAny    bool                // etcd's len(keep) > 0 over all keys
 	buf        []byte
 }
 
-func newKVHasher(compactRev, rev int64, keep map[revision]struct{}, keepAny bool) *kvHasher {
+func newKVHasher(compactRev, rev int64, kept func(e *entry) bool, keepAny bool) *kvHasher {
 	return &kvHasher{
 		crc:        crc32.Update(0, castagnoli, []byte("key")),
 		compactRev: compactRev,
 		rev:        rev,
-		keep:       keep,
+		kept:       kept,
 		keepAny:    keepAny,
 	}
 }
@@ -42,10 +43,8 @@ func (h *kvHasher) write(e *entry) {
 	if e.rev.main > h.rev {
 		return
 	}
-	if e.rev.main <= h.compactRev && h.keepAny {
-		if _, ok := h.keep[e.rev]; !ok {
-			return
-		}
+	if e.rev.main <= h.compactRev && h.keepAny && !h.kept(e) {
+		return
 	}
 	if e.isTombstone() && e.rev.main == h.compactRev {
 		return
@@ -113,21 +112,19 @@ func (s *Store) HashKV(rev int64) (HashKVResult, error) {
 // hashScan computes HashKV at rev (CompactRev <= rev <= Rev) by scanning
 // the log. Caller holds mu.
 func (s *Store) hashScan(rev int64) HashKVResult {
-	var keep map[revision]struct{}
 	keepAny := false
 	if s.compactRev >= 1 { // otherwise no stored revision is <= compactRev
-		keep = make(map[revision]struct{})
 		s.idx.ascend(func(ki *keyIndex) bool {
-			if r, ok := ki.keep(rev); ok {
-				keepAny = true
-				if r.main <= s.compactRev {
-					keep[r] = struct{}{}
-				}
-			}
-			return true
+			_, keepAny = ki.keep(rev)
+			return !keepAny
 		})
 	}
-	h := newKVHasher(s.compactRev, rev, keep, keepAny)
+	// e is in etcd's keep set if it is the revision its key keeps at rev.
+	kept := func(e *entry) bool {
+		r, ok := e.ki.keep(rev)
+		return ok && r == e.rev
+	}
+	h := newKVHasher(s.compactRev, rev, kept, keepAny)
 	for i, n := 0, s.log.len(); i < n; i++ {
 		e := s.log.at(i)
 		if e.rev.main > rev {

@@ -106,12 +106,17 @@ func (ki *keyIndex) get(atRev int64) (revision, bool) {
 	return revision{}, false
 }
 
-// has reports whether rev is one of the key's revisions.
+// has reports whether rev is one of the key's revisions. Revisions ascend
+// across generations, so it looks only at those up to rev: after a
+// compaction at C, asking about revisions <= C costs O(1).
 func (ki *keyIndex) has(rev revision) bool {
 	for i := range ki.generations {
 		for _, r := range ki.generations[i].revs {
 			if r == rev {
 				return true
+			}
+			if rev.less(r) {
+				return false
 			}
 		}
 	}
