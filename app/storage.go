@@ -156,7 +156,10 @@ func openMedium(name string, mode StartMode) (*durable.DB, *durable.TabLock, Sto
 	if err != nil {
 		return memory(fmt.Sprintf("Browser storage is unavailable (%v): the cluster runs in memory and its data will not survive a reload.", err))
 	}
-	db, err := openIDB(name)
+	var db *durable.DB
+	if err = probeIndexedDB(); err == nil {
+		db, err = openIDB(name)
+	}
 	if err != nil {
 		lock.Release()
 		return memory(fmt.Sprintf("IndexedDB is unavailable (%v): the cluster runs in memory and its data will not survive a reload.", err))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
@@ -329,3 +330,27 @@ func TestStorageCorruptRecordWipe(t *testing.T) {
 
 // awaitPromise makes chromedp.Evaluate wait for the promise's value.
 func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+// With IndexedDB blocked (reading it throws, as in some sandboxed frames)
+// the page runs the cluster in memory and says its data will not survive a
+// reload.
+func TestStorageIndexedDBUnavailable(t *testing.T) {
+	tb := newTab(t, time.Minute)
+	tb.run(chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := page.AddScriptToEvaluateOnNewDocument(`Object.defineProperty(window, 'indexedDB',
+			{get() { throw new DOMException('storage is blocked here', 'SecurityError'); }})`).Do(ctx)
+		return err
+	}))
+	tb.reload()
+	tb.waitStorage(`s.storage === "memory"`, "the in-memory fallback")
+	var notice string
+	tb.eval(`document.querySelector('.storage-notice[role="alert"]').textContent`, &notice)
+	if !strings.Contains(notice, "IndexedDB is unavailable") || !strings.Contains(notice, "will not survive a reload") {
+		t.Errorf("notice %q", notice)
+	}
+	l := tb.waitLeader()
+	if status, out := tb.consoleRun(fmt.Sprintf("put k v --endpoints %d", l.Member)); status != "ok" {
+		t.Fatalf("put on the in-memory cluster: %s", out)
+	}
+	t.Logf("notice: %s", notice)
+}

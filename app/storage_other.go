@@ -1,0 +1,7 @@
+//go:build !js
+
+package app
+
+// probeIndexedDB: natively there is nothing to probe (durable.OpenIndexedDB
+// reports IndexedDB as unavailable).
+func probeIndexedDB() error { return nil }
