@@ -39,7 +39,9 @@ var digestChaosSeeds = []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
 // events, a digest of the event log, a digest of the whole rendered run
 // (events, final status of every member, linearizability summary) and the
 // final per-member hashes in clear, so that a diff of the file shows
-// whether the stores or only the log changed.
+// whether the stores or only the log changed. StoreBytes is left out of the
+// status: it is the store's estimate of its own memory, which a change of
+// data structures may move without changing what the store holds.
 func digestLine(name string, events []Event, status []MemberStatus, whole []byte) string {
 	var log bytes.Buffer
 	for _, e := range events {
@@ -63,7 +65,7 @@ func replayDigests(t *testing.T) []string {
 		if err != nil {
 			t.Fatalf("chaos seed %d: %v", seed, err)
 		}
-		lines = append(lines, digestLine(fmt.Sprintf("chaos seed=%d", seed), rep.Events, rep.Status, render(rep)))
+		lines = append(lines, digestLine(fmt.Sprintf("chaos seed=%d", seed), rep.Events, rep.Status, render(withoutStoreBytes(rep))))
 		seen[fmt.Sprintf("%d members", cfg.Members)] = true
 		seen["prevote off"] = seen["prevote off"] || cfg.DisablePreVote
 		seen["checkquorum off"] = seen["checkquorum off"] || cfg.DisableCheckQuorum
@@ -80,11 +82,21 @@ func replayDigests(t *testing.T) []string {
 	// The scripted run of TestSameSeedSameRun, stepped through a Driver.
 	ev, st := scriptedRun(t, 5, true, true)
 	var whole bytes.Buffer
-	for _, s := range st {
+	for _, s := range withoutStoreBytes(chaosReport{Status: st}).Status {
 		fmt.Fprintf(&whole, "%+v\n", s)
 	}
 	lines = append(lines, digestLine("script seed=5", ev, st, whole.Bytes()))
 	return lines
+}
+
+// withoutStoreBytes returns rep with a copy of its status whose StoreBytes
+// are zero (see digestLine).
+func withoutStoreBytes(rep chaosReport) chaosReport {
+	rep.Status = append([]MemberStatus(nil), rep.Status...)
+	for i := range rep.Status {
+		rep.Status[i].StoreBytes = 0
+	}
+	return rep
 }
 
 // TestReplayDigests: the runs named in testdata/replay-digests.txt give
