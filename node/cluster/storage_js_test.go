@@ -4,6 +4,8 @@ package cluster
 
 import (
 	"fmt"
+	"math/rand"
+	"os"
 	"syscall/js"
 	"testing"
 	"time"
@@ -186,4 +188,80 @@ func storageUsage() int64 {
 	})
 	st.Call("estimate").Call("then", then)
 	return <-done
+}
+
+// TestIDBClusterQuota fills a real disk under a running cluster: it runs
+// only with the browser's profile on a small file system, as node/durable's
+// TestIndexedDBRealQuota (make test-idb-quota sets that up; run it with
+// ./node/cluster/ instead). The members crash on a refused save and report
+// the quota; every member's storage then reloads without corruption and
+// its committed log covers every acknowledged write.
+func TestIDBClusterQuota(t *testing.T) {
+	if os.Getenv("DURABLE_SMALL_DISK") != "1" {
+		t.Skip("needs the browser profile on a small disk (see make test-idb-quota)")
+	}
+	const name = "cluster-quota"
+	if err := durable.DeleteIndexedDB(name); err != nil {
+		t.Fatal(err)
+	}
+	db, err := durable.OpenIndexedDB(name, durable.IDBOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newTestCluster(t, Config{Members: 3, Seed: 1, SnapshotCount: 200, CatchUpCount: 100, NewStorage: OnDisk(db)})
+	l := waitLeader(t, c, 1000)
+	rng := rand.New(rand.NewSource(1))
+	var calls []*Call
+	full := false
+	for i := 0; i < 40000 && !full; i++ {
+		value := make([]byte, 4096) // incompressible
+		rng.Read(value)
+		calls = append(calls, c.Do(l, Op{Put: &mvcc.PutRequest{Key: fmt.Appendf(nil, "q/%06d", i), Value: value}}))
+		if i%20 == 19 {
+			c.Tick()
+			for _, d := range c.DiskErrors() {
+				full = full || d.Quota
+			}
+		}
+	}
+	if !full {
+		t.Fatal("no member reported a full disk: is the profile on a small disk?")
+	}
+	c.KillAll()
+	c.Tick()
+	acked := 0
+	for _, cl := range calls {
+		if isDone(cl) {
+			if _, err := cl.Result(); err == nil {
+				acked++
+			}
+		}
+	}
+	t.Logf("disk full after %d acknowledged puts of 4 KiB; disk errors: %+v", acked, c.DiskErrors())
+	db.Close()
+
+	db, err = durable.OpenIndexedDB(name, durable.IDBOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { db.Close(); durable.DeleteIndexedDB(name) }()
+	var maxCommit uint64
+	for id := uint64(1); id <= 3; id++ {
+		ns, err := db.Open(MemberNamespace(id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := durable.OpenRaftStorage(ns)
+		if err != nil {
+			t.Fatalf("member %d's storage after the disk filled: %v", id, err)
+		}
+		hs, _, _ := st.InitialState()
+		maxCommit = max(maxCommit, hs.Commit)
+		st.Close()
+	}
+	// Index 1 is the bootstrap snapshot and every leader appends one empty
+	// entry; each acknowledged put is one more committed entry.
+	if maxCommit < uint64(acked)+2 {
+		t.Fatalf("stored commit index %d does not cover %d acknowledged puts", maxCommit, acked)
+	}
 }
