@@ -99,10 +99,11 @@ var _ storageEngine = (*durableEngine)(nil)
 
 // NewDurableEngine opens the page's storage as mode says, starts (or
 // resumes) the cluster on it and a driver ticking it at ticksPerSecond,
-// playing. Each size and seed has its own stored cluster (storeName), whose
-// member count and seed are checked on load; cfg.Epoch is taken from the storage and bumped
-// on every load. It waits for the browser: call it from a goroutine, never
-// from a js.FuncOf callback.
+// playing. Each size and seed has its own stored cluster (storeName);
+// cfg.Epoch is taken from the storage and bumped on every load. It waits
+// for the browser: call it from a goroutine, never from a js.FuncOf
+// callback. Errors: ErrOpenElsewhere (StartShared while another tab holds
+// the cluster), or the storage or cluster failing to open.
 func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode) (Engine, error) {
 	start := time.Now()
 	name := storeName(cfg)
