@@ -44,12 +44,14 @@ test-wasm:
 # wasmshim/protobuf (see its package doc: raftpb and mvccpb only register
 # with it; the real one costs 0.65 MB of gzipped wasm). Native builds and
 # every other test use go.mod as it is.
-WASMMOD := $(or $(TMPDIR),/tmp)/etcd-play-wasm
-WASMBUILD = cp go.mod $(WASMMOD).mod && cp go.sum $(WASMMOD).sum && \
-	echo 'replace github.com/golang/protobuf => $(CURDIR)/wasmshim/protobuf' >> $(WASMMOD).mod && \
-	GOOS=js GOARCH=wasm $(GO) build -modfile=$(WASMMOD).mod
+# (The copy lives in a fresh temporary directory: builds may run at once.)
+define wasmbuild
+d=$$(mktemp -d) && cp go.mod go.sum $$d/ && \
+	echo 'replace github.com/golang/protobuf => $(CURDIR)/wasmshim/protobuf' >> $$d/go.mod && \
+	GOOS=js GOARCH=wasm $(GO) build -modfile=$$d/go.mod $(1); s=$$?; rm -rf $$d; exit $$s
+endef
 wasm:
-	$(WASMBUILD) -ldflags="-s -w -X main.version=$(VERSION)" -o web/app.wasm .
+	$(call wasmbuild,-ldflags="-s -w -X main.version=$(VERSION)" -o web/app.wasm .)
 	@echo "web/app.wasm: $$(wc -c < web/app.wasm) bytes raw, $$(gzip -9c web/app.wasm | wc -c) gzip -9"
 
 # Serve the playground for development at http://$(ADDR)/ (prints the URL).
@@ -65,7 +67,7 @@ build: wasm
 BUILDB ?= $(or $(TMPDIR),/tmp)/etcd-play-build-b
 build-b: wasm
 	mkdir -p $(BUILDB).wasm
-	$(WASMBUILD) -ldflags="-s -w -X main.version=$(VERSION)-b" -o $(BUILDB).wasm/app.wasm .
+	$(call wasmbuild,-ldflags="-s -w -X main.version=$(VERSION)-b" -o $(BUILDB).wasm/app.wasm .)
 	$(GO) run . build -out $(BUILDB) -base "$(BASE)" -version "$(VERSION)-b" -wasm $(BUILDB).wasm/app.wasm
 
 # The page in headless Chromium against the real engine: serves build/ under
