@@ -12,11 +12,11 @@ WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all run build build-b wasm test test-wasmshim vet test-native test-wasm test-idb bench-idb test-idb-quota test-browser bench clean
+.PHONY: all run build build-b wasm test test-protoshim vet test-native test-wasm test-idb bench-idb test-idb-quota test-browser bench clean
 
 all: build
 
-test: vet test-native test-wasmshim test-wasm test-idb test-browser
+test: vet test-native test-protoshim test-wasm test-idb test-browser
 
 vet:
 	$(GO) vet ./...
@@ -26,8 +26,8 @@ test-native:
 	$(GO) test -count=1 ./...
 
 # The wasm build's stand-in for github.com/golang/protobuf (its own module).
-test-wasmshim:
-	cd wasmshim/protobuf && $(GO) vet ./... && $(GO) test -count=1 ./...
+test-protoshim:
+	cd node/internal/protoshim && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # Store and engine tests compiled to wasm and run under Node: proves the wasm
 # build, and (TestReplayDigests: golden digests written natively) that wasm
@@ -41,13 +41,13 @@ test-wasm:
 # The page compiled to wasm (what the browser runs). VERSION is shown on the page.
 #
 # It builds with a copy of go.mod that replaces github.com/golang/protobuf by
-# wasmshim/protobuf (see its package doc: raftpb and mvccpb only register
+# node/internal/protoshim (see its package doc: raftpb and mvccpb only register
 # with it; the real one costs 0.65 MB of gzipped wasm). Native builds and
 # every other test use go.mod as it is.
 # (The copy lives in a fresh temporary directory: builds may run at once.)
 define wasmbuild
 d=$$(mktemp -d) && cp go.mod go.sum $$d/ && \
-	echo 'replace github.com/golang/protobuf => $(CURDIR)/wasmshim/protobuf' >> $$d/go.mod && \
+	echo 'replace github.com/golang/protobuf => $(CURDIR)/node/internal/protoshim' >> $$d/go.mod && \
 	GOOS=js GOARCH=wasm $(GO) build -modfile=$$d/go.mod $(1); s=$$?; rm -rf $$d; exit $$s
 endef
 wasm:

@@ -1,6 +1,6 @@
 // Command etcd-play is the etcd playground: in the browser it runs the
 // go-app UI over a five-member in-page cluster; natively it serves the page
-// for development or generates the static site (native.go).
+// for development or generates the static site (app/site).
 //
 //	go run . serve [-addr localhost:8000]                        # what `make run` uses; serves ./web
 //	go run . build [-out build] [-base /etcd-play] [-version v] [-wasm file]  # static site for GitHub Pages
@@ -13,6 +13,7 @@ import (
 	"os"
 
 	ui "github.com/etcd-play/etcd-play/app"
+	"github.com/etcd-play/etcd-play/app/site"
 	"github.com/etcd-play/etcd-play/node/cluster"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -32,7 +33,7 @@ func main() {
 	// returns at once.
 	app.RunWhenOnBrowser()
 
-	if err := runNative(os.Args[1:], os.Stdout); err != nil {
+	if err := site.Run(os.Args[1:], os.Stdout, &version); err != nil {
 		fmt.Fprintln(os.Stderr, "etcd-play:", err)
 		os.Exit(2)
 	}

@@ -1,6 +1,6 @@
 //go:build !wasm
 
-package main
+package site
 
 import (
 	"crypto/sha256"
@@ -19,6 +19,8 @@ import (
 // app.js and worker name the wasm by that version, whose loader knows the
 // wasm's raw size, and which publishes the given wasm but not the worker
 // template.
+func init() { WebDir = filepath.Join("..", "..", "web") } // tests run in app/site
+
 func TestBuildSite(t *testing.T) {
 	tmp := t.TempDir()
 	wasm := filepath.Join(tmp, "app.wasm")

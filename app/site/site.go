@@ -1,6 +1,12 @@
 //go:build !wasm
 
-package main
+// Package site holds the playground's native commands: serve (development
+// server, what `make run` uses) and build (the static site for GitHub Pages).
+// main calls Run natively; in the browser main never gets there.
+//
+// Paths are relative to WebDir (the repository's web/, as `make` runs from
+// the repository root).
+package site
 
 import (
 	"crypto/sha256"
@@ -25,8 +31,18 @@ const usage = `usage:
   etcd-play serve [-addr localhost:8000]
   etcd-play build [-out build] [-base /etcd-play] [-version v] [-wasm web/app.wasm]`
 
-// runNative runs the native commands; in the browser main never gets here.
-func runNative(args []string, stdout io.Writer) error {
+// WebDir is the static assets directory (web/ of the repository).
+var WebDir = "web"
+
+// version is what the page shows; Run points it at main's variable so the
+// page routes main registered render the site's version.
+var version = new(string)
+
+// Run runs the native command in args ("serve" or "build"). ver is main's
+// version variable: Run sets it to the site's version (the given version
+// plus a hash of the wasm) before pages are rendered.
+func Run(args []string, stdout io.Writer, ver *string) error {
+	version = ver
 	if len(args) == 0 {
 		return errors.New("missing command\n" + usage)
 	}
@@ -42,8 +58,8 @@ func runNative(args []string, stdout io.Writer) error {
 		fl := flag.NewFlagSet("build", flag.ContinueOnError)
 		out := fl.String("out", "build", "output directory")
 		base := fl.String("base", "/etcd-play", "URL path prefix the site is served under (\"\" or / for the root)")
-		ver := fl.String("version", version, "version shown on the page (a hash of the wasm is appended) and keying the service worker's cache")
-		wasm := fl.String("wasm", filepath.Join("web", "app.wasm"), "the app.wasm to publish (the other files come from web/)")
+		ver := fl.String("version", *version, "version shown on the page (a hash of the wasm is appended) and keying the service worker's cache")
+		wasm := fl.String("wasm", filepath.Join(WebDir, "app.wasm"), "the app.wasm to publish (the other files come from web/)")
 		if err := fl.Parse(args[1:]); err != nil {
 			return err
 		}
@@ -129,7 +145,7 @@ func readSite(wasmPath, ver string) (siteFiles, error) {
 	if err != nil {
 		return siteFiles{}, fmt.Errorf("%s is missing (run `make wasm` first): %w", wasmPath, err)
 	}
-	worker, err := os.ReadFile(filepath.Join("web", workerTemplate))
+	worker, err := os.ReadFile(filepath.Join(WebDir, workerTemplate))
 	if err != nil {
 		return siteFiles{}, fmt.Errorf("the service worker template: %w", err)
 	}
@@ -150,16 +166,16 @@ func normBase(base string) string {
 }
 
 func serve(addr string, stdout io.Writer) error {
-	site, err := readSite(filepath.Join("web", "app.wasm"), version)
+	site, err := readSite(filepath.Join(WebDir, "app.wasm"), *version)
 	if err != nil {
 		return err
 	}
-	version = site.version // what the page shows
+	*version = site.version // what the page shows
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "etcd-play %s: http://%s/\n", version, ln.Addr())
+	fmt.Fprintf(stdout, "etcd-play %s: http://%s/\n", *version, ln.Addr())
 	return http.Serve(ln, handler("", site))
 }
 
@@ -171,14 +187,14 @@ func build(out, base, ver, wasm string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	version = site.version // what the pre-rendered page shows
+	*version = site.version // what the pre-rendered page shows
 	if err := os.RemoveAll(out); err != nil {
 		return "", err
 	}
 	if err := app.GenerateStaticWebsite(out, staticHandler(normBase(base), site)); err != nil {
 		return "", fmt.Errorf("generating the static site: %w", err)
 	}
-	if err := copyDir("web", filepath.Join(out, "web")); err != nil {
+	if err := copyDir(WebDir, filepath.Join(out, "web")); err != nil {
 		return "", err
 	}
 	return site.version, copyFile(wasm, filepath.Join(out, "web", "app.wasm"))

@@ -1,7 +1,7 @@
 // Package proto replaces github.com/golang/protobuf/proto in the
 // playground's wasm build only (the Makefile's wasm target builds with a
 // copy of go.mod that adds `replace github.com/golang/protobuf =>
-// ./wasmshim/protobuf`); native builds and tests use the real module.
+// ./node/internal/protoshim`); native builds and tests use the real module.
 //
 // Why: raftpb and mvccpb are gogo-generated and carry their own Marshal and
 // Unmarshal; they import the real package only to register their types and
