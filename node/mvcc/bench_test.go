@@ -3,6 +3,7 @@ package mvcc
 import (
 	"encoding/binary"
 	"fmt"
+	"math/rand"
 	"runtime"
 	"testing"
 )
@@ -115,6 +116,34 @@ func BenchmarkSnapshot100k(b *testing.B) {
 
 func BenchmarkRestore100k(b *testing.B) {
 	snap, err := fill(b, 100000).Snapshot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Restore(snap); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRestore100kShuffled restores 100,000 keys written in random key
+// order (as a real store's revisions are; BenchmarkRestore100k writes
+// them in key order), after a compaction at the last revision.
+func BenchmarkRestore100kShuffled(b *testing.B) {
+	const n = 100000
+	s := New()
+	val := benchValue()
+	for _, i := range rand.New(rand.NewSource(1)).Perm(n) {
+		if _, err := s.Put(&PutRequest{Key: benchKey(i), Value: val}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := s.Compact(s.Rev()); err != nil {
+		b.Fatal(err)
+	}
+	snap, err := s.Snapshot()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package mvcc
 
 import (
 	"bytes"
+	"encoding/binary"
 	"sync"
 
 	"github.com/google/btree"
@@ -17,7 +18,20 @@ type index struct {
 	tree *btree.BTreeG[*keyIndex]
 }
 
-func lessKeyIndex(a, b *keyIndex) bool { return bytes.Compare(a.key, b.key) < 0 }
+func lessKeyIndex(a, b *keyIndex) bool {
+	if a.prefix != b.prefix {
+		return a.prefix < b.prefix
+	}
+	return bytes.Compare(a.key, b.key) < 0
+}
+
+// keyPrefix is k's first 8 bytes, zero-padded, big-endian: a < b as
+// prefixes implies a < b as keys; equal prefixes decide nothing.
+func keyPrefix(k []byte) uint64 {
+	var b [8]byte
+	copy(b[:], k)
+	return binary.BigEndian.Uint64(b[:])
+}
 
 func newIndex() index {
 	return index{tree: btree.NewG(32, lessKeyIndex)}
@@ -28,6 +42,7 @@ var probes = sync.Pool{New: func() any { return new(keyIndex) }}
 func getProbe(key []byte) *keyIndex {
 	p := probes.Get().(*keyIndex)
 	p.key = key
+	p.prefix = keyPrefix(key)
 	return p
 }
 

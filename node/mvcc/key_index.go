@@ -21,7 +21,10 @@ package mvcc
 // Invariants: generations is never empty; only the last generation may be
 // empty; every closed generation ends with its tombstone; revs ascend.
 type keyIndex struct {
-	key         []byte // owned, never modified
+	key []byte // owned, never modified
+	// prefix is keyPrefix(key): the index compares it first, so that most
+	// comparisons need not read the key bytes.
+	prefix      uint64
 	generations []generation
 	// last points at the stored entry of the key's newest revision (in a
 	// revlog chunk, which never moves; revlog.filter re-points it).
@@ -59,6 +62,7 @@ func newKeyIndex(key []byte) *keyIndex {
 // init makes the zero keyIndex ki the index of key, with no revisions.
 func (ki *keyIndex) init(key []byte) {
 	ki.key = key
+	ki.prefix = keyPrefix(key)
 	ki.gen0[0].revs = ki.rev0[:0]
 	ki.generations = ki.gen0[:]
 }

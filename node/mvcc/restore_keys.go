@@ -2,6 +2,7 @@ package mvcc
 
 import (
 	"bytes"
+	"cmp"
 	"slices"
 	"unsafe"
 )
@@ -24,14 +25,14 @@ const (
 // one-time cost: later writes allocate as usual).
 type keyLoader struct {
 	byKey map[string]*keyIndex // keys alias the keyIndexes' key bytes
-	order []*keyIndex          // in first-appearance (revision) order
+	order []loadedKey          // in first-appearance (revision) order
 	kis   []keyIndex           // unused tail of the current keyIndex slab
 	buf   []byte               // unused tail of the current byte slab
 }
 
 func newKeyLoader(sizeHint int) *keyLoader {
 	sizeHint = min(sizeHint, 1<<17)
-	return &keyLoader{byKey: make(map[string]*keyIndex, sizeHint), order: make([]*keyIndex, 0, sizeHint)}
+	return &keyLoader{byKey: make(map[string]*keyIndex, sizeHint), order: make([]loadedKey, 0, sizeHint)}
 }
 
 // get returns key's keyIndex, or nil if the key has not appeared yet.
@@ -67,17 +68,31 @@ func (kl *keyLoader) add(key []byte) *keyIndex {
 	// k is never modified (keyIndex.key is immutable), so the map may key
 	// on it without a copy.
 	kl.byKey[unsafe.String(unsafe.SliceData(k), len(k))] = ki
-	kl.order = append(kl.order, ki)
+	kl.order = append(kl.order, loadedKey{prefix: ki.prefix, ki: ki})
 	return ki
+}
+
+// loadedKey is a restored key with its prefix (keyIndex.prefix) held in
+// the slice, so that sorting mostly compares numbers in the slice rather
+// than following pointers.
+type loadedKey struct {
+	prefix uint64
+	ki     *keyIndex
+}
+
+func cmpLoaded(a, b loadedKey) int {
+	if a.prefix != b.prefix {
+		return cmp.Compare(a.prefix, b.prefix)
+	}
+	return bytes.Compare(a.ki.key, b.ki.key)
 }
 
 // finish inserts every key into idx (empty), in key order.
 func (kl *keyLoader) finish(idx index) {
-	cmp := func(a, b *keyIndex) int { return bytes.Compare(a.key, b.key) }
-	if !slices.IsSortedFunc(kl.order, cmp) {
-		slices.SortFunc(kl.order, cmp)
+	if !slices.IsSortedFunc(kl.order, cmpLoaded) {
+		slices.SortFunc(kl.order, cmpLoaded)
 	}
-	for _, ki := range kl.order {
-		idx.insert(ki)
+	for _, k := range kl.order {
+		idx.insert(k.ki)
 	}
 }

@@ -168,3 +168,22 @@ func TestRestoreKeyOrder(t *testing.T) {
 		checkContents(t, r, want, name+", then a put")
 	}
 }
+
+// TestKeyOrder checks the index's and the restore's prefix comparisons
+// against bytes.Compare on keys that share, differ in and end within their
+// first 8 bytes.
+func TestKeyOrder(t *testing.T) {
+	keys := []string{"", "a", "a\x00", "a\x00\x00", "ab", "abcdefgh", "abcdefgh\x00", "abcdefghi", "abcdefgi", "abcdefg", "\xff", "\xff\xff\xff\xff\xff\xff\xff\xff\x01", "b", "abcdefghij", "abcdefghia"}
+	for _, a := range keys {
+		for _, b := range keys {
+			ka, kb := newKeyIndex([]byte(a)), newKeyIndex([]byte(b))
+			want := bytes.Compare([]byte(a), []byte(b))
+			if got := cmpLoaded(loadedKey{ka.prefix, ka}, loadedKey{kb.prefix, kb}); got != want {
+				t.Fatalf("cmpLoaded(%q, %q) = %d, want %d", a, b, got, want)
+			}
+			if got := lessKeyIndex(ka, kb); got != (want < 0) {
+				t.Fatalf("lessKeyIndex(%q, %q) = %v, want %v", a, b, got, want < 0)
+			}
+		}
+	}
+}
