@@ -8,8 +8,9 @@ import (
 
 // Store is the in-memory MVCC store. All methods are safe for concurrent
 // use: reads share mu, writes (and watch registration) hold it exclusively.
-// No method blocks on anything but mu: watchers are fed with non-blocking
-// sends, and the store never starts a goroutine or reads a clock.
+// No method blocks on anything but mu (and HashKV on hmu): watchers are fed
+// with non-blocking sends, and the store never starts a goroutine or reads
+// a clock.
 //
 // Request byte slices are copied in. Byte slices in responses and watch
 // events (keys, values) share the store's memory: callers must treat them
@@ -18,7 +19,9 @@ import (
 // Layout: idx (index.go, key_index.go) maps each key to its revisions
 // grouped in generations; log (revlog.go) holds every stored revision's
 // value once, in revision order, which is what HashKV, watch catch-up and
-// Snapshot iterate.
+// Snapshot iterate. The log only grows between compactions and its entries
+// never move, so SnapshotView (snapview.go) can share it, and cur
+// (curhash.go) can extend the current revision's hash as it grows.
 type Store struct {
 	mu sync.RWMutex
 
