@@ -7,7 +7,9 @@
 GO      ?= go
 BASE    ?= /etcd-play
 ADDR    ?= localhost:8000
+# Evaluated once per make run (:=), so the wasm and the site always carry the same version.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+VERSION := $(VERSION)
 WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm
 
 export GOFLAGS := -buildvcs=false
