@@ -12,6 +12,18 @@ import (
 // etcd's defaults (100 ms heartbeat, 1 s election timeout).
 const defaultSpeed = 20
 
+// maxSpeed bounds the page's tick rate (ticks per second).
+const maxSpeed = 1000.0
+
+// clampSpeed maps a requested tick rate into (0, maxSpeed]; <= 0 (or NaN)
+// means defaultSpeed.
+func clampSpeed(tps float64) float64 {
+	if !(tps > 0) {
+		return defaultSpeed
+	}
+	return min(tps, maxSpeed)
+}
+
 // speeds are the tick rates the speed control offers, ticks per second.
 var speeds = []float64{1, 2, 5, 10, 20, 50, 100, 200}
 

@@ -10,13 +10,13 @@ import (
 )
 
 // clusterEngine is the shipped Engine: a *cluster.Cluster ticked in real
-// time by the page's driver (driver.go, which yields to the browser between
+// time by a cluster.Driver (which yields to the browser between
 // work slices). The cluster's own methods are promoted as they are; Status,
 // Links, Events and Stress convert to the page's view types; the time
 // controls are the driver's.
 type clusterEngine struct {
 	*cluster.Cluster
-	driver *driver
+	driver *cluster.Driver
 
 	mu       sync.Mutex    // guards the fields below (Status)
 	full     []MemberView  // the last full Status
@@ -34,7 +34,7 @@ func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (Engine, error
 	if err != nil {
 		return nil, err
 	}
-	d := newDriver(c.Tick, ticksPerSecond)
+	d := cluster.NewDriver(c, clampSpeed(ticksPerSecond))
 	d.Play()
 	return &clusterEngine{Cluster: c, driver: d}, nil
 }
@@ -162,8 +162,10 @@ func (s stressRun) Progress() StressProgress {
 
 func (s stressRun) Stop() { s.r.Stop() }
 
-func (e *clusterEngine) Play()                           { e.driver.Play() }
-func (e *clusterEngine) Pause()                          { e.driver.Pause() }
-func (e *clusterEngine) Step()                           { e.driver.Step() }
-func (e *clusterEngine) SetSpeed(ticksPerSecond float64) { e.driver.SetSpeed(ticksPerSecond) }
-func (e *clusterEngine) Paused() bool                    { return e.driver.Paused() }
+func (e *clusterEngine) Play()  { e.driver.Play() }
+func (e *clusterEngine) Pause() { e.driver.Pause() }
+func (e *clusterEngine) Step()  { e.driver.Step() }
+func (e *clusterEngine) SetSpeed(ticksPerSecond float64) {
+	e.driver.SetSpeed(clampSpeed(ticksPerSecond))
+}
+func (e *clusterEngine) Paused() bool { return e.driver.Paused() }

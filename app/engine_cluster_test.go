@@ -17,7 +17,7 @@ func newPausedEngine(t *testing.T) (*clusterEngine, *cluster.Cluster) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := newDriver(c.Tick, 10)
+	d := cluster.NewDriver(c, 10)
 	t.Cleanup(d.Close)
 	return &clusterEngine{Cluster: c, driver: d}, c
 }

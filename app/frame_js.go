@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"syscall/js"
-	"time"
 )
 
 // waitFrame blocks until the browser's next animation frame and reports
@@ -29,32 +28,4 @@ func waitFrame(ctx context.Context) bool {
 		js.Global().Call("cancelAnimationFrame", id)
 		return false
 	}
-}
-
-// yieldFor waits d on a browser timer (so the browser runs in between; see
-// driver), returning early when wake fires. A Step request arriving
-// meanwhile is served with tick. It returns how long ago the timer fired
-// when it did: more than a few milliseconds means other goroutines already
-// used the browser task that woke us (0 otherwise).
-func yieldFor(d time.Duration, wake <-chan struct{}, steps <-chan chan struct{}, tick func()) (late time.Duration) {
-	fired := make(chan struct{})
-	var firedAt time.Time
-	cb := js.FuncOf(func(js.Value, []js.Value) any {
-		firedAt = time.Now()
-		close(fired)
-		return nil
-	})
-	defer cb.Release()
-	id := js.Global().Call("setTimeout", cb, d.Milliseconds())
-	select {
-	case <-fired:
-		return time.Since(firedAt)
-	case <-wake:
-		js.Global().Call("clearTimeout", id)
-	case done := <-steps:
-		js.Global().Call("clearTimeout", id)
-		tick()
-		close(done)
-	}
-	return 0
 }

@@ -130,7 +130,7 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode
 	info.LoadTime = time.Since(start)
 	fmt.Printf("etcd-play: %s storage opened and %d members loaded in %v (epoch %d, resumed %v)\n",
 		info.Medium, cfg.Members, info.LoadTime.Round(time.Millisecond), info.Epoch, info.Resumed)
-	d := newDriver(c.Tick, ticksPerSecond)
+	d := cluster.NewDriver(c, clampSpeed(ticksPerSecond))
 	d.Play()
 	e := &durableEngine{clusterEngine: &clusterEngine{Cluster: c, driver: d}, name: name, db: db, lock: lock, info: info,
 		stopped: make(chan struct{})}

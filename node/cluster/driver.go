@@ -12,9 +12,12 @@ import (
 // one with the same actions before the same ticks.
 //
 // Pacing: while playing, the driver runs the ticks that are due, working at
-// most ~10 ms before it waits at least 1 ms (waitFor: a Go timer natively, a
-// browser timer under js/wasm, so the page's single thread goes back to the
-// browser). When it falls behind by more than maxLag it drops the backlog
+// most workSlice before it waits (waitFor: a Go timer natively, a browser
+// timer under js/wasm, so the page's single thread goes back to the
+// browser). If the timer's callback ran more than lateAfter before the
+// driver got the thread back, other goroutines spent that browser task, so
+// it waits for a fresh one (up to 4 times) rather than adding a work slice
+// to theirs. When it falls behind by more than maxLag it drops the backlog
 // rather than rushing.
 type Driver struct {
 	c *Cluster
@@ -30,8 +33,9 @@ type Driver struct {
 }
 
 const (
-	workSlice = 10 * time.Millisecond
+	workSlice = 8 * time.Millisecond
 	minSleep  = time.Millisecond
+	lateAfter = 4 * time.Millisecond
 	maxLag    = 250 * time.Millisecond
 	// MaxTicksPerSecond bounds SetSpeed.
 	MaxTicksPerSecond = 100000
@@ -135,9 +139,18 @@ func (d *Driver) run() {
 			d.c.Tick()
 			next = next.Add(interval)
 		}
-		if done := waitFor(max(next.Sub(time.Now()), minSleep), d.wake, d.steps); done != nil {
-			d.c.Tick()
-			close(done)
+		wait := max(time.Until(next), minSleep)
+		for i := 0; i < 4; i++ {
+			done, late := waitFor(wait, d.wake, d.steps)
+			if done != nil {
+				d.c.Tick()
+				close(done)
+				break
+			}
+			if late <= lateAfter {
+				break
+			}
+			wait = 0
 		}
 	}
 }

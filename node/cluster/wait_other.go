@@ -5,15 +5,16 @@ package cluster
 import "time"
 
 // waitFor blocks until d has passed or wake fires, or returns a Step
-// request that arrived first. Natively a Go timer is all it takes.
-func waitFor(d time.Duration, wake <-chan struct{}, steps <-chan chan struct{}) chan struct{} {
+// request that arrived first. Natively a Go timer is all it takes, and a
+// wait is never late.
+func waitFor(d time.Duration, wake <-chan struct{}, steps <-chan chan struct{}) (step chan struct{}, late time.Duration) {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 	case <-wake:
 	case done := <-steps:
-		return done
+		return done, 0
 	}
-	return nil
+	return nil, 0
 }
