@@ -7,8 +7,8 @@
 // actions.go) and hands its outcome back with ctx.Dispatch. The live view is
 // refreshed by one goroutine (refresh.go), paced on animation frames, that
 // polls Status, Links and Events and dispatches one update per period (at
-// most 20 Hz), never one per event. The cluster is ticked by the page's
-// driver (driver.go), which hands the thread back to the browser between
+// most 20 Hz), never one per event. The cluster is ticked by a
+// cluster.Driver, which hands the thread back to the browser between
 // work slices. Panels (panel.go) re-render only when what they show changed.
 //
 // Files: engine.go (the Engine interface and view types), engine_cluster.go
