@@ -1,6 +1,7 @@
 package node
 
 import (
+	"cmp"
 	"slices"
 
 	"go.etcd.io/raft/v3"
@@ -65,20 +66,10 @@ func (m *Member) Status() Status {
 					s.Progress = append(s.Progress, Progress{ID: id, Match: pr.Match, Next: pr.Next, State: progressName(pr.State)})
 				}
 			})
-			slices.SortFunc(s.Progress, func(a, b Progress) int { return cmpUint(a.ID, b.ID) })
+			slices.SortFunc(s.Progress, func(a, b Progress) int { return cmp.Compare(a.ID, b.ID) })
 		}
 	})
 	s.LastIndex, _ = m.st.LastIndex()
 	s.FirstIndex, _ = m.st.FirstIndex()
 	return s
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

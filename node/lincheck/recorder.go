@@ -122,15 +122,10 @@ func (r *Recorder) Invoke(client int, op Op) int {
 func (r *Recorder) Return(id int, out Output, err error, timedOut bool) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if id < 0 || id >= len(r.ops) {
-		return fmt.Errorf("%w: %d", ErrUnknownID, id)
+	rec, bad := r.returning(id)
+	if bad != nil {
+		return bad
 	}
-	rec := &r.ops[id]
-	if rec.ret != 0 {
-		return fmt.Errorf("%w: %d", ErrDoubleReturn, id)
-	}
-	r.now++
-	rec.ret = r.now
 	if err != nil || timedOut {
 		rec.unknown = true
 		return nil
@@ -147,15 +142,11 @@ func (r *Recorder) Return(id int, out Output, err error, timedOut bool) error {
 func (r *Recorder) Discard(id int) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if id < 0 || id >= len(r.ops) {
-		return fmt.Errorf("%w: %d", ErrUnknownID, id)
+	rec, err := r.returning(id)
+	if err != nil {
+		return err
 	}
-	rec := &r.ops[id]
-	if rec.ret != 0 {
-		return fmt.Errorf("%w: %d", ErrDoubleReturn, id)
-	}
-	r.now++
-	rec.ret, rec.discarded = r.now, true
+	rec.discarded = true
 	return nil
 }
 
@@ -164,4 +155,19 @@ func (r *Recorder) Len() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return len(r.ops)
+}
+
+// returning stamps the return time of operation id, which must exist and
+// not have returned yet. The caller holds r.mu.
+func (r *Recorder) returning(id int) (*record, error) {
+	if id < 0 || id >= len(r.ops) {
+		return nil, fmt.Errorf("%w: %d", ErrUnknownID, id)
+	}
+	rec := &r.ops[id]
+	if rec.ret != 0 {
+		return nil, fmt.Errorf("%w: %d", ErrDoubleReturn, id)
+	}
+	r.now++
+	rec.ret = r.now
+	return rec, nil
 }

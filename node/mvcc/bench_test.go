@@ -119,13 +119,7 @@ func BenchmarkRestore100k(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := Restore(snap); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchRestore(b, snap)
 }
 
 // BenchmarkRestore100kShuffled restores 100,000 keys written in random key
@@ -147,13 +141,7 @@ func BenchmarkRestore100kShuffled(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := Restore(snap); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchRestore(b, snap)
 }
 
 // BenchmarkMemoryPerRevision measures the live heap per stored revision for
@@ -273,6 +261,17 @@ func BenchmarkCompact100k(b *testing.B) {
 		}
 		b.StartTimer()
 		if _, err := s.Compact(s.Rev()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchRestore times Restore of snap.
+func benchRestore(b *testing.B, snap []byte) {
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Restore(snap); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,6 +1,9 @@
 package mvcc
 
-import "bytes"
+import (
+	"bytes"
+	"cmp"
+)
 
 // compares reports whether every compare holds at the current revision.
 // Caller holds mu.
@@ -41,13 +44,13 @@ func compareKV(c *Compare, kv *KeyValue) bool {
 	case CompareValue:
 		r = bytes.Compare(kv.Value, c.Value)
 	case CompareCreate:
-		r = cmpInt64(kv.CreateRevision, c.CreateRevision)
+		r = cmp.Compare(kv.CreateRevision, c.CreateRevision)
 	case CompareMod:
-		r = cmpInt64(kv.ModRevision, c.ModRevision)
+		r = cmp.Compare(kv.ModRevision, c.ModRevision)
 	case CompareVersion:
-		r = cmpInt64(kv.Version, c.Version)
+		r = cmp.Compare(kv.Version, c.Version)
 	case CompareLease:
-		r = cmpInt64(kv.Lease, c.Lease)
+		r = cmp.Compare(kv.Lease, c.Lease)
 	}
 	switch c.Result {
 	case CompareEqual:
@@ -60,14 +63,4 @@ func compareKV(c *Compare, kv *KeyValue) bool {
 		return r < 0
 	}
 	return true
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

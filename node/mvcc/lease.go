@@ -2,6 +2,7 @@ package mvcc
 
 import (
 	"bytes"
+	"cmp"
 	"slices"
 	"sort"
 
@@ -145,6 +146,6 @@ func (s *Store) Leases() []LeaseInfo {
 	for _, l := range s.leases {
 		out = append(out, LeaseInfo{ID: l.id, TTL: l.ttl, Keys: len(l.keys)})
 	}
-	slices.SortFunc(out, func(a, b LeaseInfo) int { return cmpInt64(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b LeaseInfo) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
