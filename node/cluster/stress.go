@@ -10,12 +10,22 @@ import (
 )
 
 // StressConfig describes a load of puts.
+//
+// Key number n names the key stressKey(n): "stress/" and n zero-padded to
+// five digits, so keys stress/00000 .. stress/99999 sort by number (larger
+// numbers are wider, still distinct).
 type StressConfig struct {
 	Member    uint64 // 0: round robin over the members live at each put
 	Rate      int    // puts issued per tick (default 10)
 	Count     int    // total puts (default 1000)
-	Keys      int    // key space: keys stress/00000 .. (default 100)
+	Keys      int    // random runs: key numbers [0, Keys) (default 100)
 	ValueSize int    // bytes per value (default 16)
+
+	// Sequential makes put i of the run (0-based, in issue order) write key
+	// number Start+i, so a run of Count puts fills Count distinct keys; Keys
+	// is then ignored. Otherwise each put picks a random key number.
+	Sequential bool
+	Start      int // first key number of a sequential run (negative: 0)
 }
 
 // StressProgress reports a run. Latencies are in ticks, over finished puts.
@@ -46,7 +56,8 @@ type StressRun struct {
 
 // Stress starts a load run at the next tick: Rate puts per tick until Count
 // were issued, to random keys (from a source seeded by the cluster seed and
-// the run's number) with deterministic values.
+// the run's number) or, when cfg.Sequential, to keys Start, Start+1, ...,
+// with deterministic values.
 func (c *Cluster) Stress(cfg StressConfig) *StressRun {
 	if cfg.Rate <= 0 {
 		cfg.Rate = 10
@@ -60,15 +71,20 @@ func (c *Cluster) Stress(cfg StressConfig) *StressRun {
 	if cfg.ValueSize <= 0 {
 		cfg.ValueSize = 16
 	}
+	cfg.Start = max(cfg.Start, 0)
 	run := &StressRun{c: c, cfg: cfg}
 	c.enqueue(func() {
 		c.stressRuns++
 		run.seq = c.stressRuns
 		run.rng = mrand.NewPCG(uint64(c.cfg.Seed), uint64(run.seq))
 		c.stress = append(c.stress, run)
+		keys := fmt.Sprintf("over %d keys", cfg.Keys)
+		if cfg.Sequential {
+			keys = fmt.Sprintf("to keys %s .. %s", stressKey(cfg.Start), stressKey(cfg.Start+cfg.Count-1))
+		}
 		c.emit(Event{Kind: "stress", Member: cfg.Member, Text: fmt.Sprintf(
-			"stress run %d: %d puts at %d per tick over %d keys, %d-byte values",
-			run.seq, cfg.Count, cfg.Rate, cfg.Keys, cfg.ValueSize)})
+			"stress run %d: %d puts at %d per tick %s, %d-byte values",
+			run.seq, cfg.Count, cfg.Rate, keys, cfg.ValueSize)})
 	})
 	return run
 }
@@ -110,11 +126,12 @@ func (c *Cluster) stressTick() {
 		if !r.stopped {
 			n = min(r.cfg.Rate, r.cfg.Count-r.issued)
 		}
+		first := r.issued
 		r.issued += n
 		r.inflight += n
 		r.mu.Unlock()
 		for i := 0; i < n; i++ {
-			c.stressPut(r)
+			c.stressPut(r, first+i)
 		}
 		if !c.stressFinished(r) {
 			active = append(active, r)
@@ -141,8 +158,18 @@ func (c *Cluster) stressFinished(r *StressRun) bool {
 	return end
 }
 
-func (c *Cluster) stressPut(r *StressRun) {
-	key := fmt.Sprintf("stress/%05d", r.rng.Uint64()%uint64(r.cfg.Keys))
+// stressKey names key number n (see StressConfig).
+func stressKey(n int) string { return fmt.Sprintf("stress/%05d", n) }
+
+// stressPut issues put number put of r (0-based). Called with c.mu held,
+// in issue order.
+func (c *Cluster) stressPut(r *StressRun, put int) {
+	var key string
+	if r.cfg.Sequential {
+		key = stressKey(r.cfg.Start + put)
+	} else {
+		key = stressKey(int(r.rng.Uint64() % uint64(r.cfg.Keys)))
+	}
 	value := make([]byte, r.cfg.ValueSize)
 	for i := range value {
 		value[i] = 'a' + byte((r.issued+i)%26)
