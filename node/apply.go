@@ -28,8 +28,17 @@ func (m *Member) apply(e *raftpb.Entry) {
 		m.event("corrupt", "member %d skipped entry %d: %v", m.id, e.Index, err)
 		return
 	}
+	c := m.waits[req.id]
+	if c == nil && req.kind == kindPut {
+		// Nobody waits on this member (a follower, or the call timed
+		// out): apply without building a response. The effects and the
+		// outcome (an error rejects the put on every member alike) are
+		// Put's.
+		_, _ = m.store.ApplyPut(req.put)
+		return
+	}
 	res, err := m.applyRequest(req)
-	if c := m.waits[req.id]; c != nil {
+	if c != nil {
 		delete(m.waits, req.id)
 		if err != nil {
 			m.fail(c, err)

@@ -170,13 +170,29 @@ func (ki *keyIndex) compact(atRev int64) (kept revision, ok bool) {
 		kept, ok = g.revs[revIdx], true
 	}
 	if revIdx > 0 {
-		// Copy so the dropped revisions' memory is released.
-		g.revs = append([]revision(nil), g.revs[revIdx:]...)
+		g.revs = shiftRevs(g.revs, revIdx)
 	}
 	if genIdx > 0 {
-		ki.generations = append([]generation(nil), ki.generations[genIdx:]...)
+		n := copy(ki.generations, ki.generations[genIdx:])
+		clear(ki.generations[n:]) // release the dropped generations' revs
+		ki.generations = ki.generations[:n]
 	}
 	return kept, ok
+}
+
+// shiftRevs drops revs[:from] by moving the rest to the front, in place:
+// the slice keeps its capacity, so the key's next puts append without
+// allocating (a key put about once per compaction interval would otherwise
+// reallocate on every put). A slice left mostly empty (capacity above
+// 4*len+8) is reallocated to its length so that a key that was hot once
+// does not pin its old history's memory.
+func shiftRevs(revs []revision, from int) []revision {
+	n := len(revs) - from
+	if cap(revs) > 4*n+8 {
+		return append(make([]revision, 0, n), revs[from:]...)
+	}
+	copy(revs, revs[from:])
+	return revs[:n]
 }
 
 // keep returns the revision a compaction at atRev would keep, except a

@@ -105,25 +105,50 @@ func (s *Store) Put(r *PutRequest) (*PutResponse, error) {
 	if tooLarge(putSize(r)) {
 		return nil, ErrRequestTooLarge
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.checkLease(r.Lease); err != nil {
+	resp := &PutResponse{}
+	if _, err := s.putLocked(r, resp); err != nil {
 		return nil, err
 	}
-	tw := s.beginWrite()
-	resp := tw.execPut(r)
-	tw.end()
 	return resp, nil
 }
 
-func (tw *writeTxn) execPut(r *PutRequest) *PutResponse {
-	resp := &PutResponse{}
-	if r.PrevKV {
+// ApplyPut is Put for a caller that does not want the response (a member
+// applying an entry that no client waits for on it): the same checks,
+// effects and errors as Put, without building the response. It returns the
+// new revision (Put's header revision).
+func (s *Store) ApplyPut(r *PutRequest) (int64, error) {
+	if err := checkPut(r); err != nil {
+		return 0, err
+	}
+	if tooLarge(putSize(r)) {
+		return 0, ErrRequestTooLarge
+	}
+	return s.putLocked(r, nil)
+}
+
+// putLocked runs a checked put as a one-op transaction under the write
+// lock, filling resp unless it is nil, and returns the new revision.
+func (s *Store) putLocked(r *PutRequest, resp *PutResponse) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.checkLease(r.Lease); err != nil {
+		return 0, err
+	}
+	tw := s.beginWrite()
+	tw.execPut(r, resp)
+	tw.end()
+	return s.rev, nil
+}
+
+// execPut runs one put of the txn, filling resp unless it is nil.
+func (tw *writeTxn) execPut(r *PutRequest, resp *PutResponse) {
+	if resp != nil && r.PrevKV {
 		resp.PrevKV = tw.s.getLive(r.Key)
 	}
 	tw.put(r.Key, r.Value, r.Lease)
-	resp.Header = header(tw.beginRev + 1)
-	return resp
+	if resp != nil {
+		resp.Header = header(tw.beginRev + 1)
+	}
 }
 
 // getLive returns a copy of key's newest KeyValue if the key is live, or
@@ -288,7 +313,8 @@ func (tw *writeTxn) execTxn(r *TxnRequest, path []bool, resp *TxnResponse) int {
 			}
 			resp.Responses[i].Range = rr
 		case op.Put != nil:
-			resp.Responses[i].Put = tw.execPut(op.Put)
+			resp.Responses[i].Put = &PutResponse{}
+			tw.execPut(op.Put, resp.Responses[i].Put)
 		case op.DeleteRange != nil:
 			resp.Responses[i].DeleteRange = tw.execDelete(op.DeleteRange)
 		case op.Txn != nil:
