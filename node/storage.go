@@ -58,17 +58,20 @@ type ViewSnapshotter interface {
 }
 
 // MemoryStorage is the in-memory Storage. It survives a member's Kill
-// because the cluster keeps it; it does not survive the process. It
-// implements ViewSnapshotter: a snapshot's store bytes are encoded the first
-// time Snapshot returns that snapshot, then kept.
+// because the cluster keeps it; it does not survive the process. It answers
+// as raft.MemoryStorage does (its log is an entryLog, which never copies
+// the log to grow it), and implements ViewSnapshotter: a snapshot's store
+// bytes are encoded the first time Snapshot returns that snapshot, then
+// kept.
 type MemoryStorage struct {
-	*raft.MemoryStorage
-
-	mu sync.Mutex
+	mu        sync.Mutex // guards everything below
+	hardState raftpb.HardState
+	snapshot  raftpb.Snapshot
+	log       entryLog
 	// lazy is the store view of the snapshot at index lazyIndex, recorded
 	// by CreateSnapshotView; data its bytes once encoded. Invariant: when
-	// the embedded storage's snapshot is at lazyIndex (> 0), its Data is
-	// empty and the snapshot's real Data is lazy's bytes.
+	// the snapshot is at lazyIndex (> 0), its Data is empty and the
+	// snapshot's real Data is lazy's bytes.
 	lazy      *mvcc.SnapshotView
 	lazyIndex uint64
 	data      []byte
@@ -76,7 +79,7 @@ type MemoryStorage struct {
 
 // NewMemoryStorage returns an empty storage; the member bootstraps it.
 func NewMemoryStorage() *MemoryStorage {
-	return &MemoryStorage{MemoryStorage: raft.NewMemoryStorage()}
+	return &MemoryStorage{}
 }
 
 var (
@@ -84,11 +87,46 @@ var (
 	_ ViewSnapshotter = (*MemoryStorage)(nil)
 )
 
+// InitialState implements raft.Storage.
+func (s *MemoryStorage) InitialState() (raftpb.HardState, raftpb.ConfState, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hardState, s.snapshot.Metadata.ConfState, nil
+}
+
+// Entries implements raft.Storage.
+func (s *MemoryStorage) Entries(lo, hi, maxSize uint64) ([]raftpb.Entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.entries(lo, hi, maxSize)
+}
+
+// Term implements raft.Storage.
+func (s *MemoryStorage) Term(i uint64) (uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.term(i)
+}
+
+// LastIndex implements raft.Storage.
+func (s *MemoryStorage) LastIndex() (uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.lastIndex(), nil
+}
+
+// FirstIndex implements raft.Storage.
+func (s *MemoryStorage) FirstIndex() (uint64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.off + 1, nil
+}
+
 // CreateSnapshotView implements ViewSnapshotter.
 func (s *MemoryStorage) CreateSnapshotView(i uint64, cs *raftpb.ConfState, v *mvcc.SnapshotView) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.MemoryStorage.CreateSnapshot(i, cs, nil); err != nil {
+	if err := s.createSnapshot(i, cs, nil); err != nil {
 		return err
 	}
 	s.lazy, s.lazyIndex, s.data = v, i, nil
@@ -99,11 +137,34 @@ func (s *MemoryStorage) CreateSnapshotView(i uint64, cs *raftpb.ConfState, v *mv
 func (s *MemoryStorage) CreateSnapshot(i uint64, cs *raftpb.ConfState, data []byte) (raftpb.Snapshot, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	snap, err := s.MemoryStorage.CreateSnapshot(i, cs, data)
-	if err == nil {
-		s.lazy, s.lazyIndex, s.data = nil, 0, nil
+	if err := s.createSnapshot(i, cs, data); err != nil {
+		return raftpb.Snapshot{}, err
 	}
-	return snap, err
+	s.lazy, s.lazyIndex, s.data = nil, 0, nil
+	return s.snapshot, nil
+}
+
+// createSnapshot records the snapshot at i, as raft.MemoryStorage's
+// CreateSnapshot: an index not above the current snapshot's is
+// ErrSnapOutOfDate, one beyond the log a raft invariant violation (panic).
+// Called with s.mu held.
+func (s *MemoryStorage) createSnapshot(i uint64, cs *raftpb.ConfState, data []byte) error {
+	if i <= s.snapshot.Metadata.Index {
+		return raft.ErrSnapOutOfDate
+	}
+	if last := s.log.lastIndex(); i > last {
+		panic(fmt.Sprintf("node: snapshot %d is out of bound lastindex(%d)", i, last))
+	}
+	term, err := s.log.term(i)
+	if err != nil {
+		return err // compacted beyond the snapshot: never done by a member
+	}
+	s.snapshot.Metadata.Index, s.snapshot.Metadata.Term = i, term
+	if cs != nil {
+		s.snapshot.Metadata.ConfState = *cs
+	}
+	s.snapshot.Data = data
+	return nil
 }
 
 // Snapshot implements raft.Storage, encoding a lazily recorded snapshot's
@@ -111,11 +172,12 @@ func (s *MemoryStorage) CreateSnapshot(i uint64, cs *raftpb.ConfState, data []by
 func (s *MemoryStorage) Snapshot() (raftpb.Snapshot, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	snap, err := s.MemoryStorage.Snapshot()
-	if err != nil || s.lazyIndex == 0 || snap.Metadata.Index != s.lazyIndex {
-		return snap, err
+	snap := s.snapshot
+	if s.lazyIndex == 0 || snap.Metadata.Index != s.lazyIndex {
+		return snap, nil
 	}
 	if s.lazy != nil {
+		var err error
 		if s.data, err = s.lazy.Bytes(); err != nil {
 			return raftpb.Snapshot{}, fmt.Errorf("node: encoding snapshot at index %d: %w", s.lazyIndex, err)
 		}
@@ -125,28 +187,30 @@ func (s *MemoryStorage) Snapshot() (raftpb.Snapshot, error) {
 	return snap, nil
 }
 
-// Save implements Storage. raft.MemoryStorage applies each part under its
-// own lock; atomicity against readers is moot because the member is the only
-// user and calls it from one goroutine.
+// Compact implements Storage.
+func (s *MemoryStorage) Compact(i uint64) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.compact(i)
+}
+
+// Save implements Storage, with raft.MemoryStorage's rules for each part:
+// a snapshot not newer than the current one is ErrSnapOutOfDate (and
+// nothing is saved); entries at or below the log's boundary are ignored.
 func (s *MemoryStorage) Save(st raftpb.HardState, ents []raftpb.Entry, snap raftpb.Snapshot) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if !raft.IsEmptySnap(snap) {
-		s.mu.Lock()
-		err := s.ApplySnapshot(snap)
-		if err == nil {
-			s.lazy, s.lazyIndex, s.data = nil, 0, nil
+		if snap.Metadata.Index <= s.snapshot.Metadata.Index {
+			return raft.ErrSnapOutOfDate
 		}
-		s.mu.Unlock()
-		if err != nil {
-			return err
-		}
+		s.snapshot = snap
+		s.log.reset(snap.Metadata.Index, snap.Metadata.Term)
+		s.lazy, s.lazyIndex, s.data = nil, 0, nil
 	}
-	if len(ents) > 0 {
-		if err := s.Append(ents); err != nil {
-			return err
-		}
-	}
+	s.log.append(ents)
 	if !raft.IsEmptyHardState(st) {
-		return s.SetHardState(st)
+		s.hardState = st
 	}
 	return nil
 }
