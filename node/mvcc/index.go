@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"sync"
+	"unsafe"
 
 	"github.com/google/btree"
 )
@@ -11,11 +12,20 @@ import (
 // index maps keys to their keyIndex, ordered by key. It is not safe for
 // concurrent use: the Store's lock guards it.
 //
-// Items are *keyIndex (8 bytes per key in the tree's nodes). A lookup needs
-// a probe item holding the key; probes come from a pool so that lookups do
-// not allocate (a probe passed to the tree's comparison escapes).
+// Items are *keyIndex (8 bytes per key in the tree's nodes). The tree
+// serves ordered walks; byKey holds the same keyIndexes for point lookups
+// (a put, a single-key range or compare), which a hash map answers several
+// times faster than the tree's ~log2(keys) comparisons, most of all under
+// js/wasm. Invariant: byKey[string(ki.key)] == ki for exactly the items of
+// tree. Its keys alias ki.key (unsafe.String, no copy), which is owned by
+// ki and never modified.
+//
+// A tree lookup needs a probe item holding the key; probes come from a pool
+// so that lookups do not allocate (a probe passed to the tree's comparison
+// escapes).
 type index struct {
-	tree *btree.BTreeG[*keyIndex]
+	tree  *btree.BTreeG[*keyIndex]
+	byKey map[string]*keyIndex
 }
 
 func lessKeyIndex(a, b *keyIndex) bool {
@@ -34,7 +44,7 @@ func keyPrefix(k []byte) uint64 {
 }
 
 func newIndex() index {
-	return index{tree: btree.NewG(32, lessKeyIndex)}
+	return index{tree: btree.NewG(32, lessKeyIndex), byKey: make(map[string]*keyIndex)}
 }
 
 var probes = sync.Pool{New: func() any { return new(keyIndex) }}
@@ -52,18 +62,22 @@ func putProbe(p *keyIndex) {
 }
 
 // get returns the keyIndex of key, or nil.
-func (x index) get(key []byte) *keyIndex {
-	p := getProbe(key)
-	ki, _ := x.tree.Get(p)
-	putProbe(p)
-	return ki
-}
+func (x index) get(key []byte) *keyIndex { return x.byKey[string(key)] }
+
+// mapKey is ki's key as a map key, sharing ki.key's bytes.
+func mapKey(ki *keyIndex) string { return unsafe.String(unsafe.SliceData(ki.key), len(ki.key)) }
 
 // insert adds ki, whose key is not in the index.
-func (x index) insert(ki *keyIndex) { x.tree.ReplaceOrInsert(ki) }
+func (x index) insert(ki *keyIndex) {
+	x.tree.ReplaceOrInsert(ki)
+	x.byKey[mapKey(ki)] = ki
+}
 
 // remove deletes ki from the index.
-func (x index) remove(ki *keyIndex) { x.tree.Delete(ki) }
+func (x index) remove(ki *keyIndex) {
+	x.tree.Delete(ki)
+	delete(x.byKey, mapKey(ki))
+}
 
 // ascend calls f for every keyIndex in key order until f returns false.
 func (x index) ascend(f func(ki *keyIndex) bool) { x.tree.Ascend(f) }

@@ -87,11 +87,12 @@ func cmpLoaded(a, b loadedKey) int {
 	return bytes.Compare(a.ki.key, b.ki.key)
 }
 
-// finish inserts every key into idx (empty), in key order.
-func (kl *keyLoader) finish(idx index) {
+// finish inserts every key into *idx (empty), in key order.
+func (kl *keyLoader) finish(idx *index) {
 	if !slices.IsSortedFunc(kl.order, cmpLoaded) {
 		slices.SortFunc(kl.order, cmpLoaded)
 	}
+	idx.byKey = make(map[string]*keyIndex, len(kl.order)) // sized once
 	for _, k := range kl.order {
 		idx.insert(k.ki)
 	}

@@ -266,7 +266,7 @@ func restore(b []byte) (*Store, error) {
 	if len(r.b) != 0 {
 		return nil, fmt.Errorf("%d trailing bytes", len(r.b))
 	}
-	kl.finish(s.idx)
+	kl.finish(&s.idx)
 	// Attach leases to the live keys that carry them.
 	var err error
 	s.idx.ascend(func(ki *keyIndex) bool {
