@@ -9,6 +9,7 @@ import (
 
 	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/durable"
+	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
 // OnDisk returns a Config.NewStorage that keeps member id's raft state in
@@ -55,7 +56,10 @@ type disk struct {
 	resumed bool
 }
 
-var _ node.Storage = (*disk)(nil)
+var (
+	_ node.Storage         = (*disk)(nil)
+	_ node.ViewSnapshotter = (*disk)(nil)
+)
 
 // open loads the member's state: first from a fresh namespace handle, later
 // by reopening the current one (rebuilding the in-memory view from exactly
@@ -210,6 +214,15 @@ func (d *disk) CreateSnapshot(i uint64, cs *raftpb.ConfState, data []byte) (raft
 	}
 	s, err := d.st.CreateSnapshot(i, cs, data)
 	return s, d.failed(err)
+}
+
+// CreateSnapshotView implements node.ViewSnapshotter: the snapshot is
+// recorded at once and written to the medium in parts by later Saves.
+func (d *disk) CreateSnapshotView(i uint64, cs *raftpb.ConfState, v *mvcc.SnapshotView) error {
+	if d.st == nil {
+		return d.unusable()
+	}
+	return d.failed(d.st.CreateSnapshotView(i, cs, v))
 }
 
 // Compact implements node.Storage.

@@ -33,6 +33,12 @@ func (b *Batch) Put(key, value []byte) {
 	b.bytes += len(key) + len(value)
 }
 
+// putOwned is Put without copying value: the caller never modifies it.
+func (b *Batch) putOwned(key, value []byte) {
+	b.ops = append(b.ops, op{kind: opPut, key: clone(key), value: value})
+	b.bytes += len(key) + len(value)
+}
+
 // DeleteRange deletes every key in [start, end); a nil end deletes to the end
 // of the namespace, a nil start from its beginning. An empty range
 // (end <= start) deletes nothing.

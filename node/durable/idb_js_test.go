@@ -147,6 +147,8 @@ func TestIndexedDBScanPages(t *testing.T) {
 
 func TestRaftStorageIndexedDB(t *testing.T) { runRaftStorage(t, idbMedium) }
 
+func TestViewSnapshotsIndexedDB(t *testing.T) { runViewSnapshots(t, idbMedium) }
+
 func TestMemberRestartIndexedDB(t *testing.T) { testMemberRestart(t, idbMedium(t)) }
 
 // TestDeleteIndexedDBWhileOpen: "reset cluster" deletes the database even

@@ -8,6 +8,8 @@ import (
 
 	"go.etcd.io/raft/v3"
 	"go.etcd.io/raft/v3/raftpb"
+
+	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
 // Raft state layout inside a member's namespace:
@@ -19,7 +21,9 @@ import (
 //	                      (protobuf). One record per Save, not per entry: an
 //	                      IndexedDB put costs ~0.2 ms whatever its size.
 //	"h"                   raftpb.HardState (protobuf)
-//	"s"                   the latest raftpb.Snapshot (protobuf, Data = store bytes)
+//	"s"                   the latest raftpb.Snapshot (protobuf, Data = store bytes,
+//	                      or empty with the bytes in parts: "t" and "p...",
+//	                      see snapparts.go)
 //
 // Invariants: chunks are contiguous (each starts where the previous ends) and
 // cover at least boundary+1 .. last; a chunk may still hold entries at or
@@ -51,6 +55,23 @@ type RaftStorage struct {
 	ns     *Namespace
 	mem    *raft.MemoryStorage
 	chunks []span // the stored chunks, in order; updated after each durable write
+
+	// The stored snapshot: its index, and whether its bytes are in parts.
+	snapIndex uint64
+	parts     bool
+
+	// A snapshot taken as a store view (CreateSnapshotView, snapparts.go):
+	// the mirror's snapshot is at lazyIndex (> 0) with empty Data, and its
+	// real Data is lazy's bytes (lazyData once encoded, until stored).
+	lazy      *mvcc.SnapshotView
+	lazyIndex uint64
+	lazyData  []byte
+	// writer is the view snapshot being written in parts; nil when none.
+	writer *snapWriter
+	// pendingCompact is the highest Compact index above the stored
+	// snapshot: the medium and the mirror apply it when a snapshot at or
+	// above it is stored. 0: none.
+	pendingCompact uint64
 }
 
 // OpenRaftStorage loads the raft state stored in ns (empty for a new
@@ -77,6 +98,10 @@ func describeKey(k []byte) string {
 		return "raft snapshot"
 	case string(k) == string(keyBoundary):
 		return "raft log boundary"
+	case string(k) == string(keySnapParts):
+		return "raft snapshot parts"
+	case len(k) == 17 && k[0] == partPrefix:
+		return fmt.Sprintf("raft snapshot at index %d, part %d", binary.BigEndian.Uint64(k[1:]), binary.BigEndian.Uint64(k[9:]))
 	case len(k) == 9 && k[0] == entryPrefix:
 		return fmt.Sprintf("raft log entries from index %d", binary.BigEndian.Uint64(k[1:]))
 	}
@@ -145,6 +170,10 @@ func (s *RaftStorage) load() error {
 	if _, err := s.getProto(keySnapshot, &snap); err != nil {
 		return err
 	}
+	if err := s.loadSnapshotParts(&snap); err != nil {
+		return err
+	}
+	s.snapIndex = snap.Metadata.Index
 	var bIndex, bTerm uint64
 	if v, err := s.ns.Get(keyBoundary); err == nil {
 		if len(v) != 16 {
@@ -233,8 +262,18 @@ func (s *RaftStorage) LastIndex() (uint64, error) { return s.mem.LastIndex() }
 // FirstIndex implements raft.Storage.
 func (s *RaftStorage) FirstIndex() (uint64, error) { return s.mem.FirstIndex() }
 
-// Snapshot implements raft.Storage.
-func (s *RaftStorage) Snapshot() (raftpb.Snapshot, error) { return s.mem.Snapshot() }
+// Snapshot implements raft.Storage; a snapshot taken as a view is encoded
+// on first use.
+func (s *RaftStorage) Snapshot() (raftpb.Snapshot, error) {
+	snap, err := s.mem.Snapshot()
+	if err != nil || s.lazyIndex == 0 || snap.Metadata.Index != s.lazyIndex {
+		return snap, err
+	}
+	if snap.Data, err = s.lazyBytes(); err != nil {
+		return raftpb.Snapshot{}, err
+	}
+	return snap, nil
+}
 
 func marshal(m interface{ Marshal() ([]byte, error) }) []byte {
 	b, err := m.Marshal()
@@ -263,6 +302,7 @@ func (s *RaftStorage) Save(st raftpb.HardState, ents []raftpb.Entry, snap raftpb
 			return raft.ErrSnapOutOfDate
 		}
 		b.Put(keySnapshot, marshal(&snap))
+		s.deleteParts(&b)
 		b.Put(keyBoundary, boundaryValue(snap.Metadata.Index, snap.Metadata.Term))
 		b.DeleteRange(entryKey(0), entriesEnd)
 		first, last = snap.Metadata.Index+1, snap.Metadata.Index
@@ -298,14 +338,26 @@ func (s *RaftStorage) Save(st raftpb.HardState, ents []raftpb.Entry, snap raftpb
 	if hasState {
 		b.Put(keyHardState, marshal(&st))
 	}
+	var commitPart func()
+	if !hasSnap {
+		var err error
+		if chunks, commitPart, err = s.addSnapshotPart(&b, chunks); err != nil {
+			return err
+		}
+	}
 	if err := s.ns.Write(&b); err != nil {
 		return err
 	}
 	s.chunks = chunks
 	if hasSnap {
+		s.dropSnapshotWork()
+		s.snapIndex, s.parts = snap.Metadata.Index, false
 		if err := s.mem.ApplySnapshot(snap); err != nil {
 			return err
 		}
+	}
+	if commitPart != nil {
+		commitPart()
 	}
 	if len(ents) > 0 {
 		if err := s.mem.Append(ents); err != nil {
@@ -320,16 +372,11 @@ func (s *RaftStorage) Save(st raftpb.HardState, ents []raftpb.Entry, snap raftpb
 
 // CreateSnapshot implements node.Storage: it stores the snapshot at applied
 // index i (with the store bytes data) and keeps every entry.
+//
+// It replaces a snapshot taken as a view that is still being written, and
+// applies the compaction that waited for a stored snapshot.
 func (s *RaftStorage) CreateSnapshot(i uint64, cs *raftpb.ConfState, data []byte) (raftpb.Snapshot, error) {
-	cur, _ := s.mem.Snapshot()
-	if i <= cur.Metadata.Index {
-		return raftpb.Snapshot{}, raft.ErrSnapOutOfDate
-	}
-	last, _ := s.mem.LastIndex()
-	if i > last {
-		return raftpb.Snapshot{}, fmt.Errorf("durable: %s: snapshot index %d is past the log's end %d", s.ns.Name(), i, last)
-	}
-	term, err := s.mem.Term(i)
+	term, err := s.checkSnapshotIndex(i)
 	if err != nil {
 		return raftpb.Snapshot{}, err
 	}
@@ -339,14 +386,52 @@ func (s *RaftStorage) CreateSnapshot(i uint64, cs *raftpb.ConfState, data []byte
 	}
 	var b Batch
 	b.Put(keySnapshot, marshal(&snap))
+	s.deleteParts(&b)
+	chunks, compactTo := s.chunks, s.pendingCompact
+	if compactTo > 0 {
+		if chunks, err = s.compactOps(&b, chunks, compactTo); err != nil {
+			return raftpb.Snapshot{}, err
+		}
+	}
 	if err := s.ns.Write(&b); err != nil {
 		return raftpb.Snapshot{}, err
 	}
-	return s.mem.CreateSnapshot(i, cs, data)
+	s.chunks = chunks
+	s.dropSnapshotWork()
+	s.snapIndex, s.parts = i, false
+	snap, err = s.mem.CreateSnapshot(i, cs, data)
+	if err == nil && compactTo > 0 {
+		err = s.mem.Compact(compactTo)
+	}
+	return snap, err
+}
+
+// checkSnapshotIndex checks that a snapshot may be taken at i (after the
+// mirror's snapshot, within its log) and returns i's term.
+func (s *RaftStorage) checkSnapshotIndex(i uint64) (uint64, error) {
+	cur, _ := s.mem.Snapshot()
+	if i <= cur.Metadata.Index {
+		return 0, raft.ErrSnapOutOfDate
+	}
+	last, _ := s.mem.LastIndex()
+	if i > last {
+		return 0, fmt.Errorf("durable: %s: snapshot index %d is past the log's end %d", s.ns.Name(), i, last)
+	}
+	return s.mem.Term(i)
+}
+
+// deleteParts adds to b the deletion of a snapshot stored in parts.
+func (s *RaftStorage) deleteParts(b *Batch) {
+	if s.parts || s.writer != nil {
+		b.Delete(keySnapParts)
+		b.DeleteRange(partKey(0, 0), partsEnd)
+	}
 }
 
 // Compact implements node.Storage: it deletes the entries up to and including
-// i and records i's term as the log's boundary.
+// i and records i's term as the log's boundary. Above the stored snapshot
+// (a snapshot taken as a view and not yet written) it only records i: the
+// Save that stores a snapshot at or above i compacts (snapparts.go).
 func (s *RaftStorage) Compact(i uint64) error {
 	first, _ := s.mem.FirstIndex()
 	if i < first {
@@ -356,26 +441,44 @@ func (s *RaftStorage) Compact(i uint64) error {
 	if i > last {
 		return fmt.Errorf("durable: %s: compact index %d is past the log's end %d", s.ns.Name(), i, last)
 	}
-	term, err := s.mem.Term(i)
-	if err != nil {
-		return err
-	}
-	// Delete the chunks holding only entries <= i; a chunk straddling i
-	// stays (loading skips its compacted part).
-	keep := 0
-	for keep < len(s.chunks) && s.chunks[keep].end <= i+1 {
-		keep++
+	if i > s.snapIndex {
+		s.pendingCompact = max(s.pendingCompact, i)
+		return nil
 	}
 	var b Batch
-	b.Put(keyBoundary, boundaryValue(i, term))
-	if keep > 0 {
-		b.DeleteRange(entryKey(0), entryKey(s.chunks[keep-1].end))
+	chunks, err := s.compactOps(&b, s.chunks, i)
+	if err != nil {
+		return err
 	}
 	if err := s.ns.Write(&b); err != nil {
 		return err
 	}
-	s.chunks = s.chunks[keep:]
+	s.chunks = chunks
+	if s.pendingCompact <= i {
+		s.pendingCompact = 0
+	}
 	return s.mem.Compact(i)
+}
+
+// compactOps adds to b the writes that compact the stored log through i
+// (first index <= i <= the stored snapshot's index) and returns the chunks
+// left: the boundary becomes i, and the chunks holding only entries <= i
+// are deleted (a chunk straddling i stays; loading skips its compacted
+// part).
+func (s *RaftStorage) compactOps(b *Batch, chunks []span, i uint64) ([]span, error) {
+	term, err := s.mem.Term(i)
+	if err != nil {
+		return nil, err
+	}
+	keep := 0
+	for keep < len(chunks) && chunks[keep].end <= i+1 {
+		keep++
+	}
+	b.Put(keyBoundary, boundaryValue(i, term))
+	if keep > 0 {
+		b.DeleteRange(entryKey(0), entryKey(chunks[keep-1].end))
+	}
+	return chunks[keep:], nil
 }
 
 // truncate adds to b the writes that drop every stored entry >= k from
