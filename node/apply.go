@@ -23,22 +23,23 @@ func (m *Member) apply(e *raftpb.Entry) {
 		// at bootstrap, so no conf changes are ever proposed.
 		return
 	}
+	if entryKind(e.Data[0]) == kindPut {
+		var put mvcc.PutRequest // on the stack: see decodePut
+		id, err := decodePut(e.Data, &put)
+		if err != nil {
+			m.event("corrupt", "member %d skipped entry %d: %v", m.id, e.Index, err)
+			return
+		}
+		m.applyPut(id, &put)
+		return
+	}
 	req := &m.scratch
 	if err := decodeRequestInto(req, e.Data); err != nil {
 		m.event("corrupt", "member %d skipped entry %d: %v", m.id, e.Index, err)
 		return
 	}
-	c := m.waits[req.id]
-	if c == nil && req.kind == kindPut {
-		// Nobody waits on this member (a follower, or the call timed
-		// out): apply without building a response. The effects and the
-		// outcome (an error rejects the put on every member alike) are
-		// Put's.
-		_, _ = m.store.ApplyPut(req.put)
-		return
-	}
 	res, err := m.applyRequest(req)
-	if c != nil {
+	if c := m.waits[req.id]; c != nil {
 		delete(m.waits, req.id)
 		if err != nil {
 			m.fail(c, err)
@@ -46,6 +47,25 @@ func (m *Member) apply(e *raftpb.Entry) {
 			m.finish(c, res)
 		}
 	}
+}
+
+// applyPut applies a decoded put entry with request ID id. When nobody
+// waits for it on this member (a follower, or the call timed out) it is
+// applied without building a response; the effects and the outcome (an
+// error rejects the put on every member alike) are Put's either way.
+func (m *Member) applyPut(id uint64, put *mvcc.PutRequest) {
+	c := m.waits[id]
+	if c == nil {
+		_, _ = m.store.ApplyPut(put)
+		return
+	}
+	delete(m.waits, id)
+	resp, err := m.store.Put(put)
+	if err != nil {
+		m.fail(c, err)
+		return
+	}
+	m.finish(c, Result{Put: resp})
 }
 
 func (m *Member) applyRequest(r *request) (Result, error) {

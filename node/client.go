@@ -45,7 +45,7 @@ func (f answerFunc) Answer(res Result, err error) { f(res, err) }
 // object can pass it (or a pointer conversion of it) and so avoid
 // allocating a closure per call.
 func (m *Member) SubmitTo(op Op, a Answerer) {
-	c := &call{op: op, done: a}
+	c := &call{rng: op.Range, lease: op.LeaseTimeToLive, keys: op.LeaseKeys, done: a}
 	if m.stopped {
 		m.fail(c, ErrStopped)
 		return
@@ -103,9 +103,17 @@ func (m *Member) SubmitTo(op Op, a Answerer) {
 	}
 	m.waits[c.id] = c
 	m.calls = append(m.calls, c)
+	if m.props == nil {
+		// One allocation per batch instead of a doubling series.
+		m.props = make([]raftpb.Entry, 0, max(m.propHint, 1))
+	}
 	m.props = append(m.props, raftpb.Entry{Data: data})
 	m.propCalls = append(m.propCalls, c)
 }
+
+// maxPropHint bounds the capacity a new batch starts with (entries), so
+// that one burst does not make every later batch allocate for a burst.
+const maxPropHint = 1024
 
 // flushProposals proposes the writes submitted since the last flush as one
 // MsgProp (one raft append and one replication message per follower for the
@@ -129,6 +137,7 @@ func (m *Member) flushProposals() {
 			m.fail(c, err)
 		}
 	}
+	m.propHint = min(len(m.props), maxPropHint)
 	m.props = nil // raft keeps the slice
 	clear(m.propCalls)
 	m.propCalls = m.propCalls[:0]
@@ -200,7 +209,7 @@ func (m *Member) serveReads() {
 }
 
 func (m *Member) serveRange(c *call) {
-	resp, err := m.store.Range(c.op.Range)
+	resp, err := m.store.Range(c.rng)
 	if err != nil {
 		m.fail(c, err)
 		return

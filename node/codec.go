@@ -126,6 +126,24 @@ func decodeRequestInto(r *request, data []byte) error {
 	return d.err
 }
 
+// decodePut decodes data, which must hold a put entry (kind byte kindPut),
+// into *put and returns its request ID. It is decodeRequestInto for the
+// commonest entry, writing nothing but *put, so that a caller can keep put
+// on its stack: the apply path decodes every entry on every member, and
+// filling a heap-resident request costs GC write barriers.
+func decodePut(data []byte, put *mvcc.PutRequest) (uint64, error) {
+	d := decoder{buf: data}
+	if k := entryKind(d.byte()); k != kindPut {
+		d.fail("entry kind %d is not a put", k)
+	}
+	id := d.uvarint()
+	d.putInto(put)
+	if d.err == nil && d.pos != len(d.buf) {
+		d.fail("%d trailing bytes", len(d.buf)-d.pos)
+	}
+	return id, d.err
+}
+
 type encoder struct{ buf []byte }
 
 func (e *encoder) uvarint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }

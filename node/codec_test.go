@@ -61,6 +61,7 @@ func TestCodecRejectsDamagedInput(t *testing.T) {
 			if _, err := decodeRequest(data[:n]); !errors.Is(err, errCorruptEntry) {
 				t.Fatalf("request %d cut to %d bytes: err %v, want errCorruptEntry", r.id, n, err)
 			}
+			checkDecodePut(t, data[:n])
 		}
 		if _, err := decodeRequest(append(bytes.Clone(data), 0)); !errors.Is(err, errCorruptEntry) {
 			t.Fatalf("request %d with a trailing byte: err %v", r.id, err)
@@ -72,6 +73,7 @@ func TestCodecRejectsDamagedInput(t *testing.T) {
 				if _, err := decodeRequest(d); err != nil && !errors.Is(err, errCorruptEntry) {
 					t.Fatalf("request %d byte %d = %#x: unexpected error %v", r.id, i, b, err)
 				}
+				checkDecodePut(t, d)
 			}
 		}
 	}
@@ -84,6 +86,26 @@ func TestCodecRejectsDamagedInput(t *testing.T) {
 		if _, err := decodeRequest(d); err != nil && !errors.Is(err, errCorruptEntry) {
 			t.Fatalf("random input %x: unexpected error %v", d, err)
 		}
+		checkDecodePut(t, d)
+	}
+}
+
+// checkDecodePut checks that decodePut (the apply path's decoder for puts)
+// agrees with decodeRequest on data: the same ID and put for a valid put
+// entry, errCorruptEntry for anything else.
+func checkDecodePut(t *testing.T, data []byte) {
+	t.Helper()
+	var put mvcc.PutRequest
+	id, err := decodePut(data, &put)
+	want, werr := decodeRequest(data)
+	if werr != nil || want.kind != kindPut {
+		if !errors.Is(err, errCorruptEntry) {
+			t.Fatalf("decodePut(%x): err %v, want errCorruptEntry (decodeRequest: %v)", data, err, werr)
+		}
+		return
+	}
+	if err != nil || id != want.id || !reflect.DeepEqual(put, *want.put) {
+		t.Fatalf("decodePut(%x) = %d %+v %v, want %d %+v", data, id, put, err, want.id, *want.put)
 	}
 }
 
@@ -103,6 +125,7 @@ func FuzzDecodeRequest(f *testing.F) {
 	}
 	f.Add([]byte("\x050\x80\x000")) // an overlong varint: must be rejected
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkDecodePut(t, data)
 		r, err := decodeRequest(data)
 		if err != nil {
 			if !errors.Is(err, errCorruptEntry) {

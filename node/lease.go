@@ -65,12 +65,12 @@ func (m *Member) expireLeases() {
 
 // serveLeaseTTL answers LeaseTimeToLive from the local store and clock.
 func (m *Member) serveLeaseTTL(c *call) {
-	resp, err := m.store.LeaseTimeToLive(c.op.LeaseTimeToLive, c.op.LeaseKeys)
+	resp, err := m.store.LeaseTimeToLive(c.lease, c.keys)
 	if err != nil {
 		m.fail(c, err)
 		return
 	}
-	if l := m.leases[c.op.LeaseTimeToLive]; l != nil {
+	if l := m.leases[c.lease]; l != nil {
 		left := int64(0)
 		if l.expiry > m.now {
 			left = int64((l.expiry - m.now + TicksPerSecond - 1) / TicksPerSecond)

@@ -114,6 +114,7 @@ type Member struct {
 	idBase    uint64  // high 32 bits of every request ID of this incarnation
 	reqSeq    uint64
 	props     []raftpb.Entry   // writes submitted since the last flush...
+	propHint  int              // ...the size of the last flushed batch (props' next capacity)
 	propCalls []*call          // ...and their calls, index for index
 	waits     map[uint64]*call // proposals awaiting their entry's apply, by request ID
 	calls     []*call          // every unfinished call, in deadline order (FIFO)
@@ -125,13 +126,17 @@ type Member struct {
 	stopped bool
 }
 
-// call is one client request waiting for its answer.
+// call is one client request waiting for its answer. It keeps only what
+// answering needs from its Op (one is allocated per client call): the
+// range of a read, the lease of a time-to-live query.
 type call struct {
 	id       uint64
-	op       Op
+	rng      *mvcc.RangeRequest // Op.Range
+	lease    int64              // Op.LeaseTimeToLive
+	keys     bool               // Op.LeaseKeys
+	finished bool
 	done     Answerer
 	deadline uint64
-	finished bool
 }
 
 // readBatch is the set of linearizable reads sharing one ReadIndex.

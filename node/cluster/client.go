@@ -92,13 +92,16 @@ func (c *Cluster) submit(call *Call) {
 }
 
 // answerer is the member's view of a Call (a pointer conversion, so that
-// submitting allocates no callback): its answer is recorded as an effect of
-// the member, on the goroutine running it, and replayed by flush.
+// submitting allocates no callback): its answer is stored in the call and
+// the call recorded as an effect of the member, on the goroutine running
+// it; flush replays it. Storing early is safe: nothing reads res or err
+// before done is closed, which flush does after the round.
 type answerer Call
 
 func (a *answerer) Answer(res Result, err error) {
 	call := (*Call)(a)
-	call.cluster.later(call.member, effect{call: call, res: res, err: err})
+	call.res, call.err = res, err
+	call.cluster.later(call.member, effect{call: call})
 }
 
 // answer completes a call. Runs with c.mu held, inside Tick.
@@ -109,7 +112,7 @@ func (c *Cluster) answer(call *Call, res Result, err error) {
 		call.onDone(call)
 	}
 	if !call.quiet {
-		b := describe(make([]byte, 0, 96), &call.op)
+		b := describe(c.text[:0], &call.op)
 		b = strconv.AppendUint(append(b, " on member "...), call.member, 10)
 		if err != nil {
 			b = append(append(b, " failed: "...), err.Error()...)
@@ -117,6 +120,7 @@ func (c *Cluster) answer(call *Call, res Result, err error) {
 			b = outcome(append(b, ": "...), &res)
 		}
 		c.emit(Event{Kind: "client", Member: call.member, OK: err == nil, LatencyTicks: call.finished - call.submitted, Text: string(b)})
+		c.text = b[:0]
 	}
 	close(call.done)
 	if call.after != nil {

@@ -126,6 +126,7 @@ type Cluster struct {
 	workers    sync.WaitGroup
 	stressRuns int
 	hashes     hashCache
+	text       []byte // scratch for event text, reused (c.mu held)
 
 	qmu   sync.Mutex // guards queue
 	queue []action
@@ -311,12 +312,11 @@ func (r *round) run() {
 
 // effect is one thing a member did that the cluster must see, recorded
 // during the member's round and replayed by flush: exactly one of an event,
-// an answered call, or an applied entry (for Config.OnApply).
+// an answered call (its answer already stored in it), or an applied entry
+// (for Config.OnApply).
 type effect struct {
 	event   *Event
 	call    *Call
-	res     Result
-	err     error
 	applied bool
 	entry   raftpb.Entry
 }
@@ -337,7 +337,7 @@ func (c *Cluster) flush(id uint64) {
 		case e.event != nil:
 			c.emit(*e.event)
 		case e.call != nil:
-			c.answer(e.call, e.res, e.err)
+			c.answer(e.call, e.call.res, e.call.err)
 		case e.applied:
 			c.cfg.OnApply(id, e.entry)
 		}
