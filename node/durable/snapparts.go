@@ -45,7 +45,9 @@ var (
 )
 
 // SnapshotPartBytes bounds the store bytes one Save writes of a snapshot
-// taken as a view (a variable so that tests can use small parts).
+// taken as a view, and so the encoding work it does for it: a part holds
+// whole stored revisions and ends at the first one that reaches this size
+// (mvcc.SnapshotEncoder). A variable so that tests can use small parts.
 var SnapshotPartBytes = 1 << 20
 
 func partKey(index, part uint64) []byte {
@@ -54,12 +56,14 @@ func partKey(index, part uint64) []byte {
 
 var _ node.ViewSnapshotter = (*RaftStorage)(nil)
 
-// snapWriter writes one snapshot to the medium in parts.
+// snapWriter writes one snapshot to the medium in parts, encoding each
+// part from the view only when a Save is about to carry it.
 type snapWriter struct {
-	meta  raftpb.SnapshotMetadata
-	data  []byte // the store bytes (encoded once from the view)
-	off   int    // bytes of data acknowledged as stored
-	parts uint64 // parts acknowledged as stored
+	meta   raftpb.SnapshotMetadata
+	enc    *mvcc.SnapshotEncoder
+	staged []byte // the next part: encoded, not yet stored (nil: encode it)
+	last   bool   // staged is the last part
+	parts  uint64 // parts stored
 }
 
 // CreateSnapshotView implements node.ViewSnapshotter: the mirror records
@@ -111,15 +115,11 @@ func (s *RaftStorage) addSnapshotPart(b *Batch, chunks []span) (_ []span, commit
 		if s.lazyIndex == 0 || s.lazyIndex <= s.snapIndex {
 			return chunks, nil, nil
 		}
-		data, err := s.lazyBytes()
-		if err != nil {
-			return nil, nil, err
-		}
 		snap, err := s.mem.Snapshot()
 		if err != nil {
 			return nil, nil, err
 		}
-		w = &snapWriter{meta: snap.Metadata, data: data}
+		w = &snapWriter{meta: snap.Metadata, enc: s.lazy.Encoder()}
 	}
 	idx := w.meta.Index
 	if w.parts == 0 {
@@ -127,9 +127,11 @@ func (s *RaftStorage) addSnapshotPart(b *Batch, chunks []span) (_ []span, commit
 		// interrupted.
 		b.DeleteRange(partKey(idx, 0), partsEnd)
 	}
-	end := min(len(w.data), w.off+SnapshotPartBytes)
-	b.putOwned(partKey(idx, w.parts), w.data[w.off:end])
-	done := end == len(w.data)
+	if w.staged == nil {
+		w.staged, w.last = w.enc.Next(nil, SnapshotPartBytes)
+	}
+	b.putOwned(partKey(idx, w.parts), w.staged)
+	done := w.last
 	var compactTo uint64
 	if done {
 		b.Put(keySnapshot, marshal(&raftpb.Snapshot{Metadata: w.meta}))
@@ -143,7 +145,7 @@ func (s *RaftStorage) addSnapshotPart(b *Batch, chunks []span) (_ []span, commit
 		}
 	}
 	return chunks, func() {
-		w.off, w.parts = end, w.parts+1
+		w.staged, w.parts = nil, w.parts+1
 		s.writer = w
 		if !done {
 			return

@@ -111,8 +111,7 @@ func testViewSnapshotParts(t *testing.T, m medium) {
 	s := mustRaftStorage(t, db, "member-1")
 	logTo(t, s, 31)
 	v, want := viewOf(t, 12, "a")
-	nparts := (len(want) + 99) / 100
-	if nparts < 3 {
+	if len(want) < 300 {
 		t.Fatalf("store bytes %d: want a snapshot of several parts", len(want))
 	}
 
@@ -135,7 +134,14 @@ func testViewSnapshotParts(t *testing.T, m medium) {
 		t.Fatalf("taking the snapshot wrote parts %v", p)
 	}
 
+	// A part ends at the first stored revision that reaches 100 bytes:
+	// here a revision is under 40 bytes, the header and trailer under 40.
+	const maxPart = 100 + 40 + 40
+	nparts := 0
 	for i := uint64(32); ; i++ {
+		if i > 32+uint64(len(want)) {
+			t.Fatal("the snapshot is never stored")
+		}
 		if err := appendOne(t, s, i); err != nil {
 			t.Fatal(err)
 		}
@@ -146,20 +152,24 @@ func testViewSnapshotParts(t *testing.T, m medium) {
 		for _, p := range parts {
 			var idx, part, size int
 			fmt.Sscanf(p, "%d/%d:%d", &idx, &part, &size)
-			if idx != 25 || size > 100 {
-				t.Fatalf("part %s: want parts of index 25 of at most 100 bytes", p)
+			if idx != 25 || size > maxPart {
+				t.Fatalf("part %s: want parts of index 25 of at most %d bytes", p, maxPart)
 			}
 		}
+		nparts = len(parts)
 		snap, first, last, hs := stored(t, m, "member-1")
 		if hs.Commit != i || last != i {
 			t.Fatalf("restart after Save %d: commit %d last %d", i, hs.Commit, last)
 		}
-		if len(parts) < nparts {
+		if snap.Metadata.Index != 25 {
 			if snap.Metadata.Index != 1 || first != 2 {
-				t.Fatalf("restart with %d of %d parts stored: snapshot at %d, first index %d; want the boot snapshot and the whole log",
-					len(parts), nparts, snap.Metadata.Index, first)
+				t.Fatalf("restart with %d parts stored: snapshot at %d, first index %d; want the boot snapshot and the whole log",
+					len(parts), snap.Metadata.Index, first)
 			}
 			continue
+		}
+		if nparts < 3 {
+			t.Fatalf("stored in %d parts, want at least 3", nparts)
 		}
 		if snap.Metadata.Index != 25 || !bytes.Equal(snap.Data, want) || first != 21 {
 			t.Fatalf("restart with every part stored: snapshot at %d (%d bytes, equal %v), first index %d; want 25 with the view's bytes, 21",
