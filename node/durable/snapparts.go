@@ -128,7 +128,9 @@ func (s *RaftStorage) addSnapshotPart(b *Batch, chunks []span) (_ []span, commit
 		b.DeleteRange(partKey(idx, 0), partsEnd)
 	}
 	if w.staged == nil {
-		w.staged, w.last = w.enc.Next(nil, SnapshotPartBytes)
+		// Room for the part's overshoot (one revision) saves regrowing.
+		buf := make([]byte, 0, SnapshotPartBytes+SnapshotPartBytes/8)
+		w.staged, w.last = w.enc.Next(buf, SnapshotPartBytes)
 	}
 	b.putOwned(partKey(idx, w.parts), w.staged)
 	done := w.last
