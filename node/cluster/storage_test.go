@@ -397,3 +397,18 @@ func TestDiskRunsAreDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// The storage tests again with every raft snapshot written to the disk in
+// many small parts (durable.SnapshotPartBytes 64 bytes, so a snapshot takes
+// dozens of saves): kills, power losses and reloads fall while snapshots are
+// half written, and restarted members must come back from the previous
+// snapshot and the log kept behind it.
+func TestDiskSnapshotsInParts(t *testing.T) {
+	old := durable.SnapshotPartBytes
+	durable.SnapshotPartBytes = 64
+	defer func() { durable.SnapshotPartBytes = old }()
+	t.Run("KillRestartAndReload", TestDiskKillRestartAndReload)
+	t.Run("PowerLoss", TestPowerLossKeepsAcknowledgedWrites)
+	t.Run("Deterministic", TestDiskRunsAreDeterministic)
+	t.Run("Corrupt", TestCorruptMemberStaysDownUntilWiped)
+}
