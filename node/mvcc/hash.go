@@ -1,8 +1,8 @@
 package mvcc
 
 import (
+	"encoding/binary"
 	"hash/crc32"
-	"slices"
 )
 
 // hashCacheSize is how many compaction hashes are kept (etcd's
@@ -58,20 +58,37 @@ func (h *kvHasher) write(e *entry) {
 // only the key).
 func (e *entry) appendHashed(dst []byte) []byte {
 	tomb := e.isTombstone()
-	var kv KeyValue
-	if tomb {
-		kv.Key = e.ki.key
-	} else {
-		e.fill(&kv)
-	}
-	n := kv.Size()
-	dst = slices.Grow(dst, revKeyLen+1+n)
 	dst = appendRevKey(dst, e.rev, tomb)
-	k := len(dst)
-	dst = dst[:k+n]
-	// Cannot fail: the buffer is sized by Size().
-	_, _ = kv.MarshalToSizedBuffer(dst[k:])
-	return dst
+	if tomb {
+		return appendKeyValue(dst, e.ki.key, 0, 0, 0, nil, 0)
+	}
+	return appendKeyValue(dst, e.ki.key, e.create, e.rev.main, e.version, e.value, e.lease)
+}
+
+// appendKeyValue appends the protobuf encoding of the mvccpb.KeyValue with
+// these fields, byte for byte what its generated Marshal produces (fields in
+// number order, zero values omitted), without building the message (hashing
+// runs once per stored revision at every compaction).
+func appendKeyValue(dst, key []byte, create, mod, version int64, value []byte, lease int64) []byte {
+	appendBytes := func(dst []byte, tag byte, b []byte) []byte {
+		if len(b) == 0 {
+			return dst
+		}
+		dst = binary.AppendUvarint(append(dst, tag), uint64(len(b)))
+		return append(dst, b...)
+	}
+	appendInt := func(dst []byte, tag byte, v int64) []byte {
+		if v == 0 {
+			return dst
+		}
+		return binary.AppendUvarint(append(dst, tag), uint64(v))
+	}
+	dst = appendBytes(dst, 0x0a, key) // field 1, length-delimited
+	dst = appendInt(dst, 0x10, create)
+	dst = appendInt(dst, 0x18, mod)
+	dst = appendInt(dst, 0x20, version)
+	dst = appendBytes(dst, 0x2a, value) // field 5, length-delimited
+	return appendInt(dst, 0x30, lease)
 }
 
 func (h *kvHasher) result() HashKVResult {
