@@ -147,3 +147,43 @@ func TestCloneEntryDataIsolated(t *testing.T) {
 		t.Fatalf("entry without data cloned as %q, want nil", c.Entries[2].Data)
 	}
 }
+
+// MsgApp messages of one Send carrying the same entries slice (raft
+// replicating a batch to every follower) share one copy of the entries;
+// the copy shares nothing with the sender, and messages with other entries
+// or of another type get their own copies.
+func TestSendSharesOneCopyOfReplicatedEntries(t *testing.T) {
+	n := newNet(1, 5)
+	ents := []raftpb.Entry{{Term: 2, Index: 5, Data: []byte("a")}, {Term: 2, Index: 6, Data: []byte("bb")}}
+	n.Send(1, []raftpb.Message{
+		{Type: raftpb.MsgApp, To: 2, Entries: ents},
+		{Type: raftpb.MsgApp, To: 3, Entries: ents, Commit: 4},
+		{Type: raftpb.MsgApp, To: 4, Entries: ents[:1]},
+		{Type: raftpb.MsgProp, To: 5, Entries: ents},
+	})
+	ents[0].Data[0], ents[1] = 'x', raftpb.Entry{} // the sender reuses its memory
+	n.EndRound()
+	got := map[uint64][]raftpb.Entry{}
+	for id := uint64(2); id <= 5; id++ {
+		msgs := n.Receive(id)
+		if len(msgs) != 1 {
+			t.Fatalf("member %d received %d messages, want 1", id, len(msgs))
+		}
+		got[id] = msgs[0].Entries
+	}
+	want := []raftpb.Entry{{Term: 2, Index: 5, Data: []byte("a")}, {Term: 2, Index: 6, Data: []byte("bb")}}
+	for id, w := range map[uint64][]raftpb.Entry{2: want, 3: want, 4: want[:1], 5: want} {
+		if !reflect.DeepEqual(got[id], w) {
+			t.Fatalf("member %d received entries %v, want %v", id, got[id], w)
+		}
+	}
+	if &got[2][0] != &got[3][0] {
+		t.Fatal("the two MsgApps with the same entries got separate copies")
+	}
+	if &got[4][0] == &got[2][0] || &got[5][0] == &got[2][0] {
+		t.Fatal("a message with other entries or of another type shares the MsgApps' copy")
+	}
+	if cap(got[2]) != len(got[2]) {
+		t.Fatalf("shared entries have spare capacity %d (an append by one recipient would write into it)", cap(got[2])-len(got[2]))
+	}
+}

@@ -43,7 +43,9 @@
 // nested responses), so the sender may reuse or mutate its slices at once, and
 // Receive hands the copies over to the recipient, which owns them
 // (ReceiveAppend appends them to a buffer the caller reuses round after
-// round). Members never share mutable memory through the network.
+// round). MsgApp messages of one Send that carry the same entries slice
+// share one read-only copy of those entries (raft never modifies received
+// entries). Members never share mutable memory through the network.
 //
 // The package never reads the wall clock or global randomness.
 package transport

@@ -109,6 +109,12 @@ func (n *Network) AddMember(id uint64) {
 // (from, To), whatever the message's From says. Calls for one sender must
 // come from one goroutine (or be otherwise ordered) for the order among
 // them to be defined; calls for different senders may run concurrently.
+//
+// MsgApp messages of one call that carry the very same entries (the same
+// slice: raft replicating one batch to several followers) share one copy
+// of them, read-only: raft never modifies the entries of a MsgApp it
+// receives (it copies them into its log), so the recipients share no
+// mutable memory, and nothing is shared with the sender.
 func (n *Network) Send(from uint64, msgs []raftpb.Message) {
 	if len(msgs) == 0 {
 		return
@@ -117,10 +123,36 @@ func (n *Network) Send(from uint64, msgs []raftpb.Message) {
 	ob := n.outboxOf(from)
 	n.mu.Unlock()
 	ob.mu.Lock()
+	first := len(ob.msgs)
 	for i := range msgs {
-		ob.msgs = append(ob.msgs, cloneMessage(&msgs[i]))
+		m := &msgs[i]
+		if j := sameAppendEntries(msgs[:i], m); j >= 0 {
+			c := *m
+			c.Entries = nil
+			c = cloneMessage(&c)
+			c.Entries = ob.msgs[first+j].Entries
+			ob.msgs = append(ob.msgs, c)
+			continue
+		}
+		ob.msgs = append(ob.msgs, cloneMessage(m))
 	}
 	ob.mu.Unlock()
+}
+
+// sameAppendEntries returns the index of a MsgApp among prev whose Entries
+// are m's very slice (same first element, same length) if m is a MsgApp
+// with entries, else -1.
+func sameAppendEntries(prev []raftpb.Message, m *raftpb.Message) int {
+	if m.Type != raftpb.MsgApp || len(m.Entries) == 0 {
+		return -1
+	}
+	for j := range prev {
+		p := &prev[j]
+		if p.Type == raftpb.MsgApp && len(p.Entries) == len(m.Entries) && &p.Entries[0] == &m.Entries[0] {
+			return j
+		}
+	}
+	return -1
 }
 
 // outboxOf returns from's outbox, creating it. Callers hold n.mu.
