@@ -114,6 +114,9 @@ type StressConfig struct {
 	Count     int
 	Keys      int
 	ValueSize int
+	// Sequential: put i writes key number Start+i (distinct keys); Keys is ignored.
+	Sequential bool
+	Start      int
 }
 
 // StressProgress mirrors cluster.StressProgress. Latencies are in ticks.

@@ -150,6 +150,7 @@ func (e *clusterEngine) Events(after uint64) []EventView {
 func (e *clusterEngine) Stress(cfg StressConfig) StressRun {
 	return stressRun{e.Cluster.Stress(cluster.StressConfig{
 		Member: cfg.Member, Rate: cfg.Rate, Count: cfg.Count, Keys: cfg.Keys, ValueSize: cfg.ValueSize,
+		Sequential: cfg.Sequential, Start: cfg.Start,
 	})}
 }
 
