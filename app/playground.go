@@ -21,6 +21,8 @@
 package app
 
 import (
+	"time"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -70,8 +72,10 @@ type playground struct {
 
 	// Live view, replaced by each refresh (refresh.go).
 	view      liveView
-	refreshes uint64 // refreshes applied so far
-	events    []EventView
+	refreshes uint64      // refreshes applied so far
+	events    []EventView // what the event log shows, oldest first
+	newEvents []EventView // events fetched since, shown at the next log update
+	eventsAt  time.Time   // when the log was last updated (refresh.go, logEvery)
 	chart     chartState
 
 	speed  float64 // ticks per second the driver was last set to
