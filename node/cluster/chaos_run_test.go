@@ -66,6 +66,11 @@ func runChaos(opts chaosOptions) (chaosReport, error) {
 		OnApply:            inv.onApply,
 		EventLog:           1 << 20,
 	}
+	// Auto-compaction in some runs, drawn from a stream of its own so that
+	// the draws above (and the runs without it) stay as they were.
+	crng := mrand.New(mrand.NewPCG(uint64(opts.Seed), 0xc0ac7))
+	cfg.AutoCompactionRetention = []int64{0, 0, 0, 10, 50}[crng.IntN(5)]
+	cfg.AutoCompactionTicks = []uint64{5, 20}[crng.IntN(2)]
 	if opts.Tune != nil {
 		opts.Tune(&cfg)
 	}
@@ -73,6 +78,10 @@ func runChaos(opts chaosOptions) (chaosReport, error) {
 	rep.Summary = fmt.Sprintf("seed %d: %d members, election %d ticks, heartbeat %d, snapshot every %d (keep %d), prevote %t, checkquorum %t",
 		opts.Seed, cfg.Members, cfg.ElectionTicks, cfg.HeartbeatTicks, cfg.SnapshotCount, cfg.CatchUpCount,
 		!cfg.DisablePreVote, !cfg.DisableCheckQuorum)
+	if cfg.AutoCompactionRetention > 0 {
+		rep.Summary += fmt.Sprintf(", auto-compaction keeps %d revisions (checked every %d ticks)",
+			cfg.AutoCompactionRetention, cfg.AutoCompactionTicks)
+	}
 	c, err := New(cfg)
 	if err != nil {
 		return rep, err

@@ -98,6 +98,8 @@ func features(events []Event) []string {
 			seen["snapshot sent"] = true
 		case e.Kind == "snapshot-restored":
 			seen["snapshot restored"] = true
+		case e.Kind == "compaction" && strings.HasPrefix(e.Text, "auto-compaction:"):
+			seen["auto-compaction"] = true
 		}
 	}
 	out := make([]string, 0, len(seen))

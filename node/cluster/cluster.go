@@ -65,6 +65,12 @@ type Config struct {
 	OnApply func(member uint64, e raftpb.Entry)
 	// EventLog bounds the event ring (default 8192 events).
 	EventLog int
+	// AutoCompactionRetention, if > 0, makes the leader compact the
+	// history older than the last AutoCompactionRetention revisions every
+	// AutoCompactionTicks ticks (default 100), as etcd's
+	// --auto-compaction-mode=revision (compactor.go). 0: never (etcd's default).
+	AutoCompactionRetention int64
+	AutoCompactionTicks     uint64
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -95,6 +101,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.EventLog <= 0 {
 		c.EventLog = 8192
+	}
+	if c.AutoCompactionRetention < 0 {
+		return c, fmt.Errorf("cluster: auto-compaction retention %d: must be >= 0", c.AutoCompactionRetention)
+	}
+	if c.AutoCompactionTicks == 0 {
+		c.AutoCompactionTicks = defaultAutoCompactionTicks
 	}
 	return c, nil
 }
@@ -127,6 +139,7 @@ type Cluster struct {
 	stressRuns int
 	hashes     hashCache
 	text       []byte // scratch for event text, reused (c.mu held)
+	compacting bool   // an auto-compaction call is in flight (compactor.go)
 
 	qmu   sync.Mutex // guards queue
 	queue []action
@@ -254,6 +267,7 @@ func (c *Cluster) Tick() {
 	clear(queue)
 	c.spare = queue[:0]
 	c.stressTick()
+	c.autoCompactTick()
 
 	rounds := c.rounds
 	live := 0

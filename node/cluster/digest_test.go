@@ -32,7 +32,7 @@ const digestFile = "testdata/replay-digests.txt"
 // tens of milliseconds natively). TestReplayDigests checks that together
 // they cover every cluster size (1, 3, 5, 7 members), PreVote and
 // CheckQuorum switched off, and every chaos feature (kills, restarts,
-// partitions, new terms, snapshots sent and restored).
+// partitions, new terms, snapshots sent and restored, auto-compaction).
 var digestChaosSeeds = []int64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 21, 400}
 
 // digestLine renders one run as its golden line: a name, the number of
@@ -74,7 +74,7 @@ func replayDigests(t *testing.T) []string {
 		}
 	}
 	for _, want := range []string{"1 members", "3 members", "5 members", "7 members", "prevote off", "checkquorum off",
-		"kill", "restart", "partition", "new term", "snapshot sent", "snapshot restored"} {
+		"kill", "restart", "partition", "new term", "snapshot sent", "snapshot restored", "auto-compaction"} {
 		if !seen[want] {
 			t.Errorf("no golden chaos seed shows %q: choose seeds that cover it", want)
 		}

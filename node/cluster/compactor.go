@@ -1,0 +1,61 @@
+package cluster
+
+import (
+	"fmt"
+
+	"go.etcd.io/raft/v3"
+
+	"github.com/etcd-play/etcd-play/node"
+)
+
+// Auto-compaction, as etcd's --auto-compaction-mode=revision
+// --auto-compaction-retention=N: the leader keeps the last N revisions of
+// history and compacts everything older, through raft like any Compact
+// request. Without it a long session's history (and every member's heap,
+// raft snapshots and IndexedDB) grows with every write; with it they stay
+// bounded by N revisions plus the live keys.
+//
+// Contract: every Config.AutoCompactionTicks ticks (counted on the
+// cluster's clock, so a run stays deterministic), if a member is leader and
+// its store's revision R satisfies R-N > its compact revision, Tick submits
+// Op{Compact: R-N} to that member, at most one at a time. An event of kind
+// "compaction" says so; a failure (e.g. leadership lost meanwhile) is
+// logged and retried at the next interval.
+
+// defaultAutoCompactionTicks: how often the leader checks (etcd's revision
+// compactor checks every 5 minutes; the playground's clock is ticks).
+const defaultAutoCompactionTicks = 100
+
+// autoCompactTick runs the check. Called with c.mu held, during Tick,
+// before the members' rounds.
+func (c *Cluster) autoCompactTick() {
+	keep := c.cfg.AutoCompactionRetention
+	if keep <= 0 || c.now%c.cfg.AutoCompactionTicks != 0 || c.compacting {
+		return
+	}
+	for _, id := range c.ids {
+		m := c.members[id]
+		if m == nil || m.Status().State != node.StateName(raft.StateLeader) {
+			continue
+		}
+		st := m.Store()
+		target := st.Rev() - keep
+		if target <= st.CompactRev() {
+			return
+		}
+		c.compacting = true
+		c.emit(Event{Kind: "compaction", Member: id, Text: fmt.Sprintf(
+			"auto-compaction: leader %d compacts history up to revision %d (keeps the last %d revisions)", id, target, keep)})
+		call := &Call{member: id, op: Op{Compact: target}, quiet: true, done: make(chan struct{})}
+		call.onDone = func(call *Call) {
+			c.compacting = false
+			if call.err != nil {
+				c.emit(Event{Kind: "compaction", Member: id, Text: fmt.Sprintf(
+					"auto-compaction up to revision %d failed on member %d: %v (retried in %d ticks)",
+					target, id, call.err, c.cfg.AutoCompactionTicks)})
+			}
+		}
+		c.submit(call)
+		return
+	}
+}

@@ -1,0 +1,109 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
+
+// With a retention of 50 revisions the leader compacts the history behind
+// the last 50 revisions: every member ends with compact revision
+// Rev-50 (at the last check), old revisions answer etcd's "compacted"
+// error, the retained ones still read, and the event log says so.
+func TestAutoCompactionKeepsRetention(t *testing.T) {
+	const keep, every = 50, 20
+	c := newTestCluster(t, Config{Seed: 3, AutoCompactionRetention: keep, AutoCompactionTicks: every})
+	l := waitLeader(t, c, 200)
+	writeKeys(t, c, "k", 300, 10)
+	rev := c.Status()[0].Revision
+	// Let at least one check see the final revision, then settle.
+	for range every + 1 {
+		c.Tick()
+	}
+	st := converge(t, c, 500)
+	for _, s := range st {
+		if s.CompactRevision != rev-keep {
+			t.Fatalf("member %d: compact revision %d, want %d (revision %d, retention %d)\n%s",
+				s.ID, s.CompactRevision, rev-keep, rev, keep, dump(c))
+		}
+	}
+	if _, err := call(t, c, l, Op{Range: &mvcc.RangeRequest{Key: []byte("k00000"), Rev: rev - keep - 1}}); !errors.Is(err, mvcc.ErrCompacted) {
+		t.Fatalf("get at revision %d (compacted): err %v, want %v", rev-keep-1, err, mvcc.ErrCompacted)
+	}
+	// Revisions 2..rev each created one distinct key: at the oldest
+	// retained revision, rev-keep of them existed.
+	at := rev - keep + 1
+	res, err := call(t, c, l, Op{Range: &mvcc.RangeRequest{Key: []byte("k"), End: []byte("l"), Rev: at, CountOnly: true}})
+	if err != nil {
+		t.Fatalf("get at retained revision %d: %v", at, err)
+	}
+	if res.Range == nil || res.Range.Count != at-1 {
+		t.Fatalf("count of keys at retained revision %d: %+v, want %d", at, res.Range, at-1)
+	}
+	evs := eventsOf(c, "compaction")
+	if len(evs) == 0 {
+		t.Fatal("no compaction event")
+	}
+	if last := evs[len(evs)-1].Text; !strings.Contains(last, fmt.Sprintf("up to revision %d", rev-keep)) {
+		t.Fatalf("last compaction event %q does not name revision %d", last, rev-keep)
+	}
+}
+
+// Off by default (etcd's default): history is kept whole.
+func TestAutoCompactionOffByDefault(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 3, AutoCompactionTicks: 5})
+	waitLeader(t, c, 200)
+	writeKeys(t, c, "k", 200, 10)
+	for range 50 {
+		c.Tick()
+	}
+	for _, s := range converge(t, c, 500) {
+		if s.CompactRevision > 0 {
+			t.Fatalf("member %d compacted to %d without auto-compaction", s.ID, s.CompactRevision)
+		}
+	}
+	if evs := eventsOf(c, "compaction"); len(evs) != 0 {
+		t.Fatalf("compaction events without auto-compaction: %v", evs)
+	}
+}
+
+// A leader killed while its compaction is in flight: the call fails or
+// lands; either way the next leader compacts at a later interval.
+func TestAutoCompactionSurvivesLeaderChange(t *testing.T) {
+	const keep, every = 20, 10
+	c := newTestCluster(t, Config{Seed: 5, AutoCompactionRetention: keep, AutoCompactionTicks: every})
+	l := waitLeader(t, c, 200)
+	writeKeys(t, c, "a", 100, 10)
+	tickUntil(t, c, 2*every, "a compaction issued", func() bool { return len(eventsOf(c, "compaction")) > 0 })
+	if err := c.Kill(l); err != nil {
+		t.Fatal(err)
+	}
+	c.Tick()
+	l2 := waitLeader(t, c, 500)
+	if l2 == l {
+		t.Fatalf("leader %d still leads after its kill", l)
+	}
+	writeKeys(t, c, "b", 100, 10)
+	rev := c.Status()[0].Revision
+	tickUntil(t, c, 10*every, "compaction by the new leader", func() bool {
+		for _, s := range c.Status() {
+			if s.State != "down" && s.CompactRevision < rev-keep {
+				return false
+			}
+		}
+		return true
+	})
+	if err := c.Restart(l); err != nil {
+		t.Fatal(err)
+	}
+	converge(t, c, 1000)
+}
+
+func TestAutoCompactionRejectsNegativeRetention(t *testing.T) {
+	if _, err := New(Config{AutoCompactionRetention: -1}); err == nil {
+		t.Fatal("negative retention accepted")
+	}
+}
