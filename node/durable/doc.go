@@ -12,7 +12,9 @@
 //     is verified on every read (record.go).
 //   - RaftStorage (raftstorage.go): a member's raft state (node.Storage) on
 //     a Namespace, one batch per Save, with an in-memory mirror for raft's
-//     reads.
+//     reads. A raft snapshot taken as a store view (node.ViewSnapshotter)
+//     costs O(1) in the member's tick and is written in parts of at most
+//     SnapshotPartBytes by the following Saves (snapparts.go).
 //   - TabLock (tablock.go): one tab at a time writes a cluster (Web Locks).
 //
 // # Typical use (the cluster, in the browser)
