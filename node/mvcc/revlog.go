@@ -25,33 +25,46 @@ const logChunk = 1024
 // revlog holds every stored revision in ascending revision order, in
 // fixed-size chunks so that growth never copies or moves existing entries.
 //
-// Invariants: entry i is chunks[i/logChunk][i%logChunk] for i < n; a stored
-// entry and its value bytes are never modified; chunks are only ever
-// appended to, at index n. A copy of a revlog value is thus a point-in-time
-// view (SnapshotView) that later appends do not disturb, even
-// concurrently: they write entry slots and chunk pointers the copy never
-// reads. (Compaction builds a new revlog; the old chunks stay with whoever
-// still holds them.)
+// Invariants: entry i is in slot start+i of the chunk sequence (slot j is
+// chunks[j/logChunk][j%logChunk]) for i < n; start < logChunk (only a
+// compaction leaves unused slots in front); a chunk slot, once written, is
+// never written again, and its value bytes are never modified; chunks are
+// only ever appended to, at slot start+n. A copy of a revlog value is thus a
+// point-in-time view (SnapshotView) that later appends do not disturb, even
+// concurrently: they write slots and chunk pointers the copy never reads.
+// Compaction (filter) builds a new revlog, which may share the old one's
+// trailing chunks (see filter); the old chunks stay with whoever still
+// holds them.
 type revlog struct {
 	chunks []*[logChunk]entry
+	start  int
 	n      int
 }
 
 func (l *revlog) len() int { return l.n }
 
-func (l *revlog) at(i int) *entry { return &l.chunks[i/logChunk][i%logChunk] }
+func (l *revlog) at(i int) *entry {
+	j := l.start + i
+	return &l.chunks[j/logChunk][j%logChunk]
+}
 
 // append adds e, whose revision must be greater than every stored one and
 // whose value the store owns from now on, and points e.ki.last at the
 // stored copy.
 func (l *revlog) append(e entry) {
-	if l.n%logChunk == 0 {
+	e.ki.last = l.push(e)
+}
+
+// push stores e in the next slot and returns it.
+func (l *revlog) push(e entry) *entry {
+	j := l.start + l.n
+	if j/logChunk == len(l.chunks) {
 		l.chunks = append(l.chunks, new([logChunk]entry))
 	}
-	p := &l.chunks[l.n/logChunk][l.n%logChunk]
+	p := &l.chunks[j/logChunk][j%logChunk]
 	*p = e
 	l.n++
-	e.ki.last = p
+	return p
 }
 
 // search returns the index of the first entry whose revision is >= rev.
@@ -70,16 +83,65 @@ func (l *revlog) find(rev revision) *entry {
 	return nil
 }
 
-// filter keeps, in order, the entries for which keep returns true, and
-// releases the memory of the others. Kept entries' keyIndex.last pointers
-// are moved to the new copies (the newest revision of a key that has any
-// left is always kept).
+// filter keeps, in order, the entries for which keep returns true (keep is
+// called once per entry, in order), and releases the memory of the others.
+// The trailing chunks whose entries are all kept are not copied: the new
+// log shares them (their slots hold the same entries, and the copied
+// entries before them are laid out to end exactly at a chunk boundary).
+// After a compaction of a store whose keys are overwritten at a steady
+// pace, that is nearly every kept entry. Each key that keeps entries has
+// its keyIndex.last pointing at its newest one, in its new place (the
+// newest revision of a key that has any left is always kept).
 func (l *revlog) filter(keep func(e *entry) bool) {
-	var out revlog
+	kept := make([]uint64, (l.n+63)/64)
 	for i := 0; i < l.n; i++ {
-		if e := l.at(i); keep(e) {
-			out.append(*e)
+		if keep(l.at(i)) {
+			kept[i/64] |= 1 << (i % 64)
 		}
+	}
+	isKept := func(i int) bool { return kept[i/64]&(1<<(i%64)) != 0 }
+
+	// share: the first chunk of the all-kept trailing run; first: the
+	// index of its first entry (n when nothing is shared).
+	share, first := len(l.chunks), l.n
+	for share > 0 {
+		k := share - 1
+		lo, hi := max(k*logChunk-l.start, 0), min((k+1)*logChunk-l.start, l.n)
+		all := true
+		for i := lo; i < hi && all; i++ {
+			all = isKept(i)
+		}
+		if !all {
+			break
+		}
+		share, first = k, lo
+	}
+
+	var out revlog
+	switch {
+	case share == 0:
+		out.start = l.start // everything is kept: the same layout
+	case share < len(l.chunks):
+		p := 0
+		for i := 0; i < first; i++ {
+			if isKept(i) {
+				p++
+			}
+		}
+		out.start = (logChunk - p%logChunk) % logChunk
+	}
+	for i := 0; i < first; i++ {
+		if isKept(i) {
+			e := l.at(i)
+			c := out.push(*e)
+			if e.ki.last == e {
+				e.ki.last = c
+			}
+		}
+	}
+	if share < len(l.chunks) {
+		out.chunks = append(out.chunks, l.chunks[share:]...)
+		out.n += l.n - first
 	}
 	*l = out
 }
