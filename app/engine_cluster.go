@@ -27,10 +27,32 @@ type clusterEngine struct {
 
 var _ Engine = (*clusterEngine)(nil)
 
-// NewClusterEngine builds a cluster from cfg and starts a driver ticking it
+// The page's auto-compaction (etcd's --auto-compaction-mode=revision): the
+// leader keeps the last PageCompactionRetention revisions of history,
+// checking every PageCompactionTicks ticks, so the history each member
+// holds (its heap, which the Go collector marks on the page's only thread,
+// its raft snapshots and its IndexedDB records) stays under retention +
+// puts per tick × ticks (at the stress panel's maximum, 100 per tick:
+// 3,000 revisions) however long the session runs.
+const (
+	PageCompactionRetention = 1000
+	PageCompactionTicks     = 20
+)
+
+// withPageCompaction sets the page's auto-compaction on a config that
+// chose none.
+func withPageCompaction(cfg cluster.Config) cluster.Config {
+	if cfg.AutoCompactionRetention == 0 {
+		cfg.AutoCompactionRetention, cfg.AutoCompactionTicks = PageCompactionRetention, PageCompactionTicks
+	}
+	return cfg
+}
+
+// NewClusterEngine builds a cluster from cfg (with the page's
+// auto-compaction unless cfg sets its own) and starts a driver ticking it
 // at ticksPerSecond, playing.
 func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (Engine, error) {
-	c, err := cluster.New(cfg)
+	c, err := cluster.New(withPageCompaction(cfg))
 	if err != nil {
 		return nil, err
 	}

@@ -125,3 +125,42 @@ func TestClusterEngineCompact(t *testing.T) {
 		}
 	}
 }
+
+// The page's engine compacts its history automatically: after more puts
+// than the retention, every member's compact revision follows the leader's
+// auto-compaction, and the history kept stays within the bound.
+func TestPageEngineAutoCompacts(t *testing.T) {
+	eng, err := NewClusterEngine(cluster.Config{Members: 3, Seed: 5}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := eng.(*clusterEngine)
+	e.driver.Pause()
+	t.Cleanup(e.driver.Close)
+	c := e.Cluster
+	tickUntil(t, c, "leader", func() bool {
+		for _, m := range c.Status() {
+			if m.State == "leader" {
+				return true
+			}
+		}
+		return false
+	})
+	run := c.Stress(cluster.StressConfig{Rate: 50, Count: 3 * PageCompactionRetention, Keys: 10})
+	for i := 0; run.Progress().Running; i++ {
+		if i > 10000 {
+			t.Fatalf("stress still running: %+v", run.Progress())
+		}
+		c.Tick()
+	}
+	for i := 0; i < 2*PageCompactionTicks; i++ {
+		c.Tick()
+	}
+	bound := int64(PageCompactionRetention + 50*PageCompactionTicks)
+	for _, m := range c.Status() {
+		if m.CompactRevision <= 0 || m.Revision-m.CompactRevision > bound {
+			t.Errorf("member %d: revision %d, compact revision %d; want history of at most %d revisions",
+				m.ID, m.Revision, m.CompactRevision, bound)
+		}
+	}
+}

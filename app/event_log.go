@@ -23,6 +23,7 @@ var logKinds = []struct {
 	{"fault", "faults", []string{"fault"}},
 	{"client", "client requests", []string{"client"}},
 	{"snapshot", "snapshots", []string{"snapshot-sent", "snapshot-restored", "snapshot-saved"}},
+	{"compaction", "compactions", []string{"compaction"}},
 	{"stress", "stress", []string{"stress"}},
 	{"lease", "leases", []string{"lease"}},
 }

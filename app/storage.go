@@ -98,7 +98,8 @@ type durableEngine struct {
 var _ storageEngine = (*durableEngine)(nil)
 
 // NewDurableEngine opens the page's storage as mode says, starts (or
-// resumes) the cluster on it and a driver ticking it at ticksPerSecond,
+// resumes) the cluster on it (with the page's auto-compaction unless cfg
+// sets its own) and a driver ticking it at ticksPerSecond,
 // playing. Each size and seed has its own stored cluster (storeName);
 // cfg.Epoch is taken from the storage and bumped on every load. It waits
 // for the browser: call it from a goroutine, never from a js.FuncOf
@@ -123,7 +124,7 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode
 	}
 	cfg.Epoch = info.Epoch
 	cfg.NewStorage = cluster.OnDisk(db)
-	c, err := cluster.New(cfg)
+	c, err := cluster.New(withPageCompaction(cfg))
 	if err != nil {
 		return fail(err)
 	}
