@@ -227,10 +227,24 @@ func appendRange(b, key, end []byte) []byte {
 	return append(appendKey(append(b, ", "...), end), ')')
 }
 
-// appendKey quotes a key, cut to 40 bytes.
+// appendKey quotes a key, cut to 40 bytes, as strconv.AppendQuote does.
 func appendKey(b, key []byte) []byte {
 	if len(key) > 40 {
-		return append(strconv.AppendQuote(b, string(key[:40])), "..."...)
+		return append(appendQuoted(b, key[:40]), "..."...)
 	}
-	return strconv.AppendQuote(b, string(key))
+	return appendQuoted(b, key)
+}
+
+// appendQuoted is strconv.AppendQuote(b, string(k)), with a shortcut for
+// the common key made of printable ASCII other than '"' and '\\', which
+// quotes to itself (every client call's event line quotes its key).
+func appendQuoted(b, k []byte) []byte {
+	for _, c := range k {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, string(k))
+		}
+	}
+	b = append(b, '"')
+	b = append(b, k...)
+	return append(b, '"')
 }
