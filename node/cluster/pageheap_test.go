@@ -22,8 +22,10 @@ import (
 //
 // PAGE_HEAP_PROFILE=file writes a heap profile of the cluster at the end
 // (go tool pprof -sample_index=inuse_space; run with -memprofilerate 1 to
-// count every object). PAGE_KEYS and PAGE_VALUE_SIZE choose the key space and value size (the
-// page's defaults, 100 and 16; its maximums are 10000 and 4096).
+// count every object). PAGE_KEYS and PAGE_VALUE_SIZE choose the key space
+// and value size (the page's defaults, 100 and 16; its maximums are 10000
+// and 4096); PAGE_COMPACT_RETENTION and PAGE_COMPACT_TICKS the
+// auto-compaction (a retention of -1 turns it off).
 //
 // Metrics (one stress run per b.N iteration, figures of the last):
 // max-tick-ms, the longest single Tick; snap-tick-ms, the longest tick in
@@ -31,18 +33,20 @@ import (
 // (mark time of the live heap); live-MB and scan-MB, the runtime's
 // /gc/heap/live:bytes and /gc/scan/heap:bytes after that GC.
 
-// The page's engine configuration (main.go) and stress bounds
-// (app/stress_panel.go).
+// The page's engine configuration (main.go, app.PageCompactionRetention
+// and PageCompactionTicks) and stress bounds (app/stress_panel.go).
 const (
-	pageSnapshotCount = 1000
-	pageCatchUpCount  = 500
-	pageStressRate    = 100
-	pageStressCount   = 20000
+	pageSnapshotCount       = 1000
+	pageCatchUpCount        = 500
+	pageCompactionRetention = 1000
+	pageCompactionTicks     = 20
+	pageStressRate          = 100
+	pageStressCount         = 20000
 )
 
 func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v != 0 {
+		return max(v, 0)
 	}
 	return def
 }
@@ -52,7 +56,9 @@ func BenchmarkPageStress(b *testing.B) {
 	for b.Loop() {
 		b.StopTimer()
 		c := newTestCluster(b, Config{Seed: 1, SnapshotCount: pageSnapshotCount, CatchUpCount: pageCatchUpCount,
-			NewStorage: OnDisk(durable.NewMemory(nil))})
+			AutoCompactionRetention: int64(envInt("PAGE_COMPACT_RETENTION", pageCompactionRetention)),
+			AutoCompactionTicks:     uint64(envInt("PAGE_COMPACT_TICKS", pageCompactionTicks)),
+			NewStorage:              OnDisk(durable.NewMemory(nil))})
 		waitLeader(b, c, 500)
 		b.StartTimer()
 		run := c.Stress(StressConfig{Rate: pageStressRate, Count: pageStressCount, Keys: keys, ValueSize: size})
