@@ -88,7 +88,7 @@ func BenchmarkClusterPut1Client(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		cl := bc.send()
-		for !isDone(cl) {
+		for !cl.Answered() {
 			c.Tick()
 		}
 		bc.check(cl)
@@ -129,7 +129,7 @@ func benchPipelined(b *testing.B, snapshotCount uint64, parallel bool) {
 		c.Tick()
 		kept := inflight[:0]
 		for _, cl := range inflight {
-			if !isDone(cl) {
+			if !cl.Answered() {
 				kept = append(kept, cl)
 				continue
 			}

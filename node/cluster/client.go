@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/mvcc"
@@ -23,14 +25,20 @@ var ErrMemberDown = errors.New("cluster: member is down (connection refused)")
 // errPending is what Result returns before the call is done.
 var errPending = errors.New("cluster: call still pending")
 
-// Call is one client call in flight. Its fields are set once, before Done
-// is closed.
+// Call is one client call in flight. Its fields are set once, before it
+// is marked answered.
 type Call struct {
 	cluster *Cluster // set when the call is submitted
 	member  uint64
 	op      Op
 	quiet   bool // stress load: no per-call event
 
+	// answered is set, with mu held, once the answer below is stored;
+	// done, made by the first Done before that (or given by the creator),
+	// is closed at the same time. A caller that polls (Answered, Result)
+	// never makes the channel.
+	answered  atomic.Bool
+	mu        sync.Mutex
 	done      chan struct{}
 	submitted uint64 // tick the call reached its member
 	finished  uint64 // tick it was answered
@@ -41,27 +49,56 @@ type Call struct {
 	after  func()      // run with c.mu held after done closes
 }
 
-// Done is closed when the call is answered.
-func (c *Call) Done() <-chan struct{} { return c.done }
+// closed is the channel Done returns for a call answered before anyone
+// asked for its channel.
+var closed = func() chan struct{} {
+	ch := make(chan struct{})
+	close(ch)
+	return ch
+}()
 
-// Result returns the call's answer once Done is closed (before that, an
-// error saying the call is pending).
-func (c *Call) Result() (Result, error) {
-	select {
-	case <-c.done:
-		return c.res, c.err
-	default:
-		return Result{}, errPending
+// Done returns a channel closed when the call is answered.
+func (c *Call) Done() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done == nil {
+		if c.answered.Load() {
+			return closed
+		}
+		c.done = make(chan struct{})
 	}
+	return c.done
 }
 
-// LatencyTicks returns how many ticks the call took (0 before Done).
+// Answered reports whether the call has its answer: Done is closed and
+// Result returns it. Unlike a receive from Done, it allocates nothing.
+func (c *Call) Answered() bool { return c.answered.Load() }
+
+// Result returns the call's answer once it is answered (before that, an
+// error saying the call is pending).
+func (c *Call) Result() (Result, error) {
+	if !c.answered.Load() {
+		return Result{}, errPending
+	}
+	return c.res, c.err
+}
+
+// LatencyTicks returns how many ticks the call took (0 before it is
+// answered).
 func (c *Call) LatencyTicks() uint64 {
-	select {
-	case <-c.done:
-		return c.finished - c.submitted
-	default:
+	if !c.answered.Load() {
 		return 0
+	}
+	return c.finished - c.submitted
+}
+
+// markAnswered publishes the stored answer and closes done if it was made.
+func (c *Call) markAnswered() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.answered.Store(true)
+	if c.done != nil {
+		close(c.done)
 	}
 }
 
@@ -69,7 +106,7 @@ func (c *Call) LatencyTicks() uint64 {
 // answered (Done closed) during a later Tick: with the member's response,
 // with etcd's error, or with ErrMemberDown / an ErrNoMember error.
 func (c *Cluster) Do(member uint64, op Op) *Call {
-	call := &Call{member: member, op: op, done: make(chan struct{})}
+	call := &Call{member: member, op: op}
 	c.enqueueCall(call)
 	return call
 }
@@ -122,7 +159,7 @@ func (c *Cluster) answer(call *Call, res Result, err error) {
 		c.emit(Event{Kind: "client", Member: call.member, OK: err == nil, LatencyTicks: call.finished - call.submitted, Text: string(b)})
 		c.text = b[:0]
 	}
-	close(call.done)
+	call.markAnswered()
 	if call.after != nil {
 		call.after()
 	}
@@ -158,7 +195,7 @@ func (c *Cluster) Delete(ctx context.Context, member uint64, req mvcc.DeleteRang
 
 func (c *Cluster) wait(ctx context.Context, call *Call) (Result, error) {
 	select {
-	case <-call.done:
+	case <-call.Done():
 		return call.res, call.err
 	case <-ctx.Done():
 		return Result{}, ctx.Err()
