@@ -26,7 +26,14 @@ import (
 //	{etcdplay: 1, id: ANY, cmd: "put", key: "k", value: "v", member: N?}
 //	{etcdplay: 1, id: ANY, cmd: "get", key: "k", member: N?, serializable: bool?}
 //	{etcdplay: 1, id: ANY, cmd: "stress", count: N, rate: N?, keys: N?, valueSize: N?, member: N?}
+//	{etcdplay: 1, id: ANY, cmd: "stress", count: N, sequential: true, start: N?, rate: N?, valueSize: N?, member: N?}
 //	{etcdplay: 1, id: ANY, cmd: "status"}
+//
+// A stress run puts to random keys stress/00000 .. (keys: the key space);
+// a sequential one writes put i to key number start+i instead, so that runs
+// with start 0, count, 2*count, ... fill the store with distinct keys
+// (count is capped per run; keys does not apply). Its result comes when
+// every put was answered.
 //
 // member 0 or absent means the current leader (else the first member that
 // is up). id is echoed in the result so the caller can match it. The fault
@@ -63,6 +70,8 @@ type Command struct {
 	Rate         int             `json:"rate,omitempty"`
 	Keys         int             `json:"keys,omitempty"`
 	ValueSize    int             `json:"valueSize,omitempty"`
+	Sequential   bool            `json:"sequential,omitempty"`
+	Start        *int            `json:"start,omitempty"`
 }
 
 // Message is one event to the embedding page. Fields not used by Type are
@@ -93,6 +102,9 @@ const (
 	maxKeyBytes     = 1 << 10
 	maxValueBytes   = 64 << 10
 	commandDeadline = 10 * time.Second
+	// maxStressStart bounds a sequential run's first key number (far
+	// beyond what a page can hold; it keeps start+count from overflowing).
+	maxStressStart = 1_000_000_000
 )
 
 // KVResult is one key of a get result.
@@ -273,11 +285,22 @@ func (a *messageAPI) validate(eng Engine, c Command) (func() (any, error), error
 			return getResult(r), nil
 		}, nil
 	case "stress":
-		cfg := StressConfig{Member: id, Count: c.Count, Rate: c.Rate, Keys: c.Keys, ValueSize: c.ValueSize}
+		cfg := StressConfig{Member: id, Count: c.Count, Rate: c.Rate, Keys: c.Keys, ValueSize: c.ValueSize,
+			Sequential: c.Sequential}
+		switch {
+		case c.Sequential && c.Keys != 0:
+			return nil, errors.New("keys does not apply to a sequential run (it writes keys start .. start+count-1)")
+		case c.Start != nil && !c.Sequential:
+			return nil, errors.New("start applies only to a sequential run (sequential: true)")
+		case c.Start != nil && (*c.Start < 0 || *c.Start > maxStressStart):
+			return nil, fmt.Errorf("start must be 0..%d", maxStressStart)
+		case c.Start != nil:
+			cfg.Start = *c.Start
+		}
 		if cfg.Rate == 0 {
 			cfg.Rate = 10
 		}
-		if cfg.Keys == 0 {
+		if cfg.Keys == 0 && !c.Sequential {
 			cfg.Keys = 100
 		}
 		if cfg.ValueSize == 0 {
@@ -288,7 +311,7 @@ func (a *messageAPI) validate(eng Engine, c Command) (func() (any, error), error
 			return nil, fmt.Errorf("count must be 1..%d", maxStressCount)
 		case cfg.Rate < 1 || cfg.Rate > maxStressRate:
 			return nil, fmt.Errorf("rate must be 1..%d puts per tick", maxStressRate)
-		case cfg.Keys < 1 || cfg.ValueSize < 1 || cfg.ValueSize > maxValueBytes:
+		case !cfg.Sequential && cfg.Keys < 1 || cfg.ValueSize < 1 || cfg.ValueSize > maxValueBytes:
 			return nil, fmt.Errorf("keys must be at least 1 and valueSize 1..%d", maxValueBytes)
 		}
 		return func() (any, error) {

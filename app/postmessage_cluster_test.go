@@ -1,9 +1,12 @@
 package app
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 	"time"
+
+	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
 // The commands against the shipped engine over a real five-member cluster,
@@ -98,6 +101,37 @@ func TestAPICommandsOnCluster(t *testing.T) {
 	json.Unmarshal(run(`{"etcdplay":1,"cmd":"stress","count":50,"rate":5,"keys":10}`), &sp)
 	if sp.Total != 50 || sp.Done != 50 || sp.OK == 0 {
 		t.Errorf("stress result %+v", sp)
+	}
+
+	// Two sequential runs fill keys 0..59 and 60..99: 100 distinct keys,
+	// each written once (the random run above used stress/00000..00009).
+	for _, cmd := range []string{
+		`{"etcdplay":1,"cmd":"stress","count":60,"rate":20,"sequential":true}`,
+		`{"etcdplay":1,"cmd":"stress","count":40,"rate":20,"sequential":true,"start":60}`,
+	} {
+		sp = struct{ Total, Done, OK, Failed int }{}
+		json.Unmarshal(run(cmd), &sp)
+		if sp.Done != sp.Total || sp.Failed != 0 {
+			t.Fatalf("%s: result %+v", cmd, sp)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	r, err := e.Get(ctx, target(e, 0), mvcc.RangeRequest{Key: []byte("stress/"), End: []byte("stress0")}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := make([]string, len(r.KVs))
+	for i, kv := range r.KVs {
+		keys[i] = string(kv.Key)
+	}
+	if len(keys) != 100 || keys[0] != "stress/00000" || keys[99] != "stress/00099" {
+		t.Fatalf("after two sequential runs: %d stress keys %q, want stress/00000 .. stress/00099", len(keys), keys)
+	}
+	for _, kv := range r.KVs[10:] {
+		if kv.Version != 1 {
+			t.Errorf("%s has version %d, want 1 (one sequential put each)", kv.Key, kv.Version)
+		}
 	}
 }
 

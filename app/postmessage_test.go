@@ -131,6 +131,12 @@ func TestAPIValidation(t *testing.T) {
 		{`{"etcdplay":1,"cmd":"stress"}`, "count must be"},
 		{`{"etcdplay":1,"cmd":"stress","count":10,"rate":1000}`, "rate must be"},
 		{`{"etcdplay":1,"cmd":"stress","count":10,"keys":-1}`, "keys must be"},
+		{`{"etcdplay":1,"cmd":"stress","count":10,"sequential":true,"keys":5}`, "keys does not apply"},
+		{`{"etcdplay":1,"cmd":"stress","count":10,"start":0}`, "start applies only to a sequential run"},
+		{`{"etcdplay":1,"cmd":"stress","count":10,"sequential":true,"start":-1}`, "start must be 0.."},
+		{`{"etcdplay":1,"cmd":"stress","count":10,"sequential":true,"start":1000000001}`, "start must be 0.."},
+		{`{"etcdplay":1,"cmd":"stress","sequential":true}`, "count must be"},
+		{`{"etcdplay":1,"cmd":"stress","count":20001,"sequential":true}`, "count must be"},
 		{`{"etcdplay":1,"cmd":"kill","member":-1}`, "cannot unmarshal"},
 	} {
 		f := &fakeEngine{members: fiveMembers()}
