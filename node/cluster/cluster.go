@@ -71,6 +71,12 @@ type Config struct {
 	// --auto-compaction-mode=revision (compactor.go). 0: never (etcd's default).
 	AutoCompactionRetention int64
 	AutoCompactionTicks     uint64
+	// LoadQuorumFirst makes New start only a quorum of the members
+	// (1..Members/2+1); the others load one per tick from tick
+	// LoadRestAfterTicks on (default 2*ElectionTicks). For a cluster
+	// resumed from durable storage: it serves sooner (loading.go).
+	LoadQuorumFirst    bool
+	LoadRestAfterTicks uint64
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -108,6 +114,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.AutoCompactionTicks == 0 {
 		c.AutoCompactionTicks = defaultAutoCompactionTicks
 	}
+	if c.LoadRestAfterTicks == 0 {
+		c.LoadRestAfterTicks = 2 * uint64(c.ElectionTicks)
+	}
 	return c, nil
 }
 
@@ -138,8 +147,9 @@ type Cluster struct {
 	workers    sync.WaitGroup
 	stressRuns int
 	hashes     hashCache
-	text       []byte // scratch for event text, reused (c.mu held)
-	compacting bool   // an auto-compaction call is in flight (compactor.go)
+	text       []byte   // scratch for event text, reused (c.mu held)
+	compacting bool     // an auto-compaction call is in flight (compactor.go)
+	loading    []uint64 // members waiting to load, in load order (loading.go)
 
 	qmu   sync.Mutex // guards queue
 	queue []action
@@ -185,6 +195,10 @@ func New(cfg Config) (*Cluster, error) {
 		}
 		c.storages[id] = st
 		c.net.AddMember(id)
+		if cfg.LoadQuorumFirst && len(c.ids) > 1 && int(id) > len(c.ids)/2+1 {
+			c.deferLoad(id)
+			continue
+		}
 		m, err := c.startMember(id)
 		if err != nil {
 			if c.refused(id, err) {
@@ -194,6 +208,10 @@ func New(cfg Config) (*Cluster, error) {
 		}
 		c.members[id] = m
 		c.advanceElection(id, m) // storage.go
+	}
+	if len(c.loading) > 0 {
+		q := len(c.ids)/2 + 1
+		c.emit(Event{Kind: "fault", Text: loadingText(c.ids[:q], c.loading, cfg.LoadRestAfterTicks)})
 	}
 	return c, nil
 }
@@ -268,6 +286,7 @@ func (c *Cluster) Tick() {
 	c.spare = queue[:0]
 	c.stressTick()
 	c.autoCompactTick()
+	c.loadTick()
 
 	rounds := c.rounds
 	live := 0

@@ -32,11 +32,11 @@ func (c *Cluster) Restart(id uint64) error {
 	return nil
 }
 
-// KillAll kills every live member.
+// KillAll kills every live member (and cancels every pending load).
 func (c *Cluster) KillAll() {
 	c.enqueue(func() {
 		for _, id := range c.ids {
-			if c.members[id] != nil {
+			if c.members[id] != nil || c.isLoading(id) {
 				c.kill(id)
 			}
 		}
@@ -56,6 +56,10 @@ func (c *Cluster) RestartAll() {
 
 func (c *Cluster) kill(id uint64) {
 	m := c.members[id]
+	if c.cancelLoad(id) {
+		c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("member %d killed before it loaded", id)})
+		return
+	}
 	if m == nil {
 		c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("kill member %d: already down", id)})
 		return
@@ -69,6 +73,7 @@ func (c *Cluster) kill(id uint64) {
 }
 
 func (c *Cluster) restart(id uint64) {
+	c.cancelLoad(id)
 	if c.members[id] != nil {
 		c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("restart member %d: already running", id)})
 		return
@@ -76,8 +81,19 @@ func (c *Cluster) restart(id uint64) {
 	if c.reopenDisk(id) != nil {
 		return // logged: corrupt or unreadable storage
 	}
+	c.start(id, "restarted")
+}
+
+// start starts down member id from its storage as it is now; verb says
+// how in the event ("restarted", or "loaded" by loadTick, whose storage
+// New opened, so it needs no reopening).
+func (c *Cluster) start(id uint64, verb string) {
 	m, err := c.startMember(id)
 	if err != nil {
+		if verb == "loaded" {
+			c.refused(id, err) // as New does: corrupt storage keeps it down
+			return
+		}
 		c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("member %d failed to restart: %v", id, err)})
 		return
 	}
@@ -86,8 +102,8 @@ func (c *Cluster) restart(id uint64) {
 	c.net.SetDown(id, false)
 	st := m.Status()
 	c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf(
-		"member %d restarted from storage (term %d, commit %d, snapshot %d, last index %d)",
-		id, st.Term, st.Commit, st.SnapshotIndex, st.LastIndex)})
+		"member %d %s from storage (term %d, commit %d, snapshot %d, last index %d)",
+		id, verb, st.Term, st.Commit, st.SnapshotIndex, st.LastIndex)})
 }
 
 // Partition splits the members into groups that cannot reach each other;

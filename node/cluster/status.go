@@ -15,7 +15,7 @@ type FollowerProgress = node.Progress
 type MemberStatus struct {
 	ID    uint64
 	Name  string
-	State string // "leader", "follower", "candidate", "pre-candidate", "down"
+	State string // "leader", "follower", "candidate", "pre-candidate", "down", "loading" (loading.go)
 	Term, Vote, Leader, Commit,
 	Applied, LastIndex, SnapshotIndex uint64
 	Revision, CompactRevision int64
@@ -42,6 +42,9 @@ func (c *Cluster) Status() []MemberStatus {
 		m := c.members[id]
 		if m == nil {
 			s.State = "down"
+			if c.isLoading(id) {
+				s.State = "loading" // loading.go
+			}
 			st := c.storages[id]
 			if hs, _, err := st.InitialState(); err == nil {
 				s.Term, s.Vote, s.Commit = hs.Term, hs.Vote, hs.Commit

@@ -167,6 +167,7 @@ func (c *Cluster) wipe(id uint64) {
 		c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("wipe member %d: its storage is in memory, not on a disk", id)})
 		return
 	}
+	c.cancelLoad(id) // a member waiting to load stays down once wiped (loading.go)
 	if err := d.wipe(); err != nil {
 		c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("wipe member %d failed: %v", id, err)})
 		return
