@@ -76,7 +76,7 @@ func formatEndpointStatus(c command, ms []MemberView) string {
 	var rows [][]string
 	var failed []string
 	for _, m := range ms {
-		if m.State == "down" {
+		if !m.Up() {
 			failed = append(failed, fmt.Sprintf("Failed to get the status of endpoint %s (context deadline exceeded)", m.Name))
 			continue
 		}
@@ -96,7 +96,7 @@ func formatHashKV(c command, ms []MemberView) string {
 	var rows [][]string
 	var failed []string
 	for _, m := range ms {
-		if m.State == "down" {
+		if !m.Up() {
 			failed = append(failed, fmt.Sprintf("Failed to get the hash of endpoint %s (context deadline exceeded)", m.Name))
 			continue
 		}

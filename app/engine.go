@@ -66,7 +66,7 @@ type Engine interface {
 type MemberView struct {
 	ID              uint64
 	Name            string
-	State           string // "leader", "follower", "candidate", "pre-candidate", "down"
+	State           string // "leader", "follower", "candidate", "pre-candidate", "down", "loading"
 	Term, Vote      uint64
 	Leader          uint64
 	Commit, Applied uint64
@@ -80,6 +80,10 @@ type MemberView struct {
 	StoreBytes      int64
 	Progress        []FollowerProgress // leader only
 }
+
+// Up reports whether the member runs: not down, and not still waiting to
+// load from storage (a resumed cluster loads a quorum first).
+func (m MemberView) Up() bool { return m.State != "down" && m.State != "loading" }
 
 // FollowerProgress mirrors cluster.FollowerProgress.
 type FollowerProgress struct {

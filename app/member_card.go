@@ -24,6 +24,8 @@ func stateLabel(s string) string {
 		return "? pre-candidate"
 	case "down":
 		return "✕ down"
+	case "loading":
+		return "… loading"
 	}
 	return s
 }
@@ -40,7 +42,7 @@ func (p *playground) renderCards() app.UI {
 
 func (p *playground) renderCard(m MemberView) app.UI {
 	id := m.ID
-	down := m.State == "down"
+	down := !m.Up()
 	leader := "none"
 	if m.Leader != 0 {
 		leader = p.view.name(m.Leader)
@@ -117,7 +119,7 @@ func (p *playground) renderCard(m MemberView) app.UI {
 func (p *playground) renderHashIndicator() app.UI {
 	var live []MemberView
 	for _, m := range p.view.members {
-		if m.State != "down" {
+		if m.Up() {
 			live = append(live, m)
 		}
 	}

@@ -337,7 +337,7 @@ func target(eng Engine, id uint64) uint64 {
 		return l
 	}
 	for _, m := range st {
-		if m.State != "down" {
+		if m.Up() {
 			return m.ID
 		}
 	}
@@ -436,7 +436,7 @@ func (w *watcher) observe(st []MemberView) []Message {
 
 	var up []MemberView
 	for _, m := range st {
-		if m.State != "down" {
+		if m.Up() {
 			up = append(up, m)
 		}
 	}
