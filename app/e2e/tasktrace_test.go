@@ -1,0 +1,101 @@
+//go:build browser
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+
+	"github.com/chromedp/cdproto/tracing"
+	"github.com/chromedp/chromedp"
+)
+
+// taskTrace records the page's tasks with Chromium's tracing
+// (devtools.timeline): each top-level task of the renderer's main thread
+// with its wall duration and its thread (CPU) time. The thread time of the
+// longest task does not include time the operating system gave to other
+// processes, so it stays meaningful on a loaded machine, where the wall
+// figures (the gap, Long Tasks) also measure the machine.
+type taskTrace struct {
+	mu     sync.Mutex
+	events []traceEvent
+	done   chan struct{}
+}
+
+type traceEvent struct {
+	Name string          `json:"name"`
+	Ph   string          `json:"ph"`
+	Pid  int             `json:"pid"`
+	Tid  int             `json:"tid"`
+	Dur  float64         `json:"dur"`  // µs, wall
+	TDur float64         `json:"tdur"` // µs, thread time
+	Args json.RawMessage `json:"args"`
+}
+
+// startTaskTrace starts tracing the tab.
+func (tb *tab) startTaskTrace() *taskTrace {
+	tb.t.Helper()
+	tr := &taskTrace{done: make(chan struct{})}
+	chromedp.ListenTarget(tb.ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *tracing.EventDataCollected:
+			tr.mu.Lock()
+			for _, raw := range ev.Value {
+				var e traceEvent
+				if json.Unmarshal(raw, &e) == nil && (e.Ph == "X" && (e.Name == "ThreadControllerImpl::RunTask" || e.Name == "RunTask") || e.Ph == "M" && e.Name == "thread_name") {
+					tr.events = append(tr.events, e)
+				}
+			}
+			tr.mu.Unlock()
+		case *tracing.EventTracingComplete:
+			close(tr.done)
+		}
+	})
+	tb.run(tracing.Start().WithTransferMode(tracing.TransferModeReportEvents).WithTraceConfig(&tracing.TraceConfig{
+		IncludedCategories: []string{"toplevel", "__metadata"},
+		ExcludedCategories: []string{"*"},
+	}))
+	return tr
+}
+
+// stop ends tracing and returns, for the renderer main thread with the
+// most task time, its longest task's wall duration and the largest thread
+// time of a task, in milliseconds.
+func (tr *taskTrace) stop(tb *tab) (maxWallMs, maxCPUMs float64) {
+	tb.t.Helper()
+	tb.run(chromedp.ActionFunc(func(ctx context.Context) error { return tracing.End().Do(ctx) }))
+	select {
+	case <-tr.done:
+	case <-tb.ctx.Done():
+		tb.t.Fatalf("tracing did not complete: %v", tb.ctx.Err())
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	type thread struct{ pid, tid int }
+	mains := map[thread]bool{}
+	for _, e := range tr.events {
+		var a struct{ Name string }
+		if e.Ph == "M" && json.Unmarshal(e.Args, &a) == nil && a.Name == "CrRendererMain" {
+			mains[thread{e.Pid, e.Tid}] = true
+		}
+	}
+	busy := map[thread]float64{}
+	for _, e := range tr.events {
+		if th := (thread{e.Pid, e.Tid}); e.Ph == "X" && mains[th] {
+			busy[th] += e.Dur
+		}
+	}
+	var page thread
+	for th, d := range busy {
+		if d > busy[page] {
+			page = th
+		}
+	}
+	for _, e := range tr.events {
+		if e.Ph == "X" && (thread{e.Pid, e.Tid}) == page {
+			maxWallMs, maxCPUMs = max(maxWallMs, e.Dur/1000), max(maxCPUMs, e.TDur/1000)
+		}
+	}
+	return maxWallMs, maxCPUMs
+}
