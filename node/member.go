@@ -114,8 +114,8 @@ type Member struct {
 	idBase    uint64  // high 32 bits of every request ID of this incarnation
 	reqSeq    uint64
 	props     []raftpb.Entry   // writes submitted since the last flush...
-	propHint  int              // ...the size of the last flushed batch (props' next capacity)
 	propCalls []*call          // ...and their calls, index for index
+	propHint  int              // size of the last flushed batch: the next props' capacity
 	waits     map[uint64]*call // proposals awaiting their entry's apply, by request ID
 	calls     []*call          // every unfinished call, in deadline order (FIFO)
 	reads     []*call          // linearizable reads not yet sent to ReadIndex
