@@ -120,12 +120,11 @@ func siteBytes(t *testing.T) float64 {
 }
 
 // The origin's quota is the site's files (the service worker's cache)
-// plus 2 MiB; a stress run of 4 KiB values over 10,000 keys (100 per
-// tick) fills it: IndexedDB refuses a
-// write with QuotaExceededError. The page says so in clear words, member by
-// member; the members stop without damaging what they stored: after a
-// reload every member loads (none is corrupt) and every write acknowledged
-// before the disk filled is there.
+// plus 2 MiB; a stress run of 4 KiB values over 10,000 keys (100 per tick)
+// fills it: IndexedDB refuses a write with QuotaExceededError. The page says
+// so in clear words, member by member; the members stop without damaging
+// what they stored: after a reload every member loads (none is corrupt) and
+// every write acknowledged before the disk filled is there.
 func TestStorageQuotaExceeded(t *testing.T) {
 	quota := siteBytes(t) + 2<<20
 	tb := quotaTab(t, quota, 3*time.Minute)
