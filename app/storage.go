@@ -133,8 +133,12 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode
 		return fail(err)
 	}
 	info.LoadTime = time.Since(start)
-	fmt.Printf("etcd-play: %s storage opened and %d members loaded in %v (epoch %d, resumed %v)\n",
-		info.Medium, cfg.Members, info.LoadTime.Round(time.Millisecond), info.Epoch, info.Resumed)
+	loaded := cfg.Members
+	if cfg.LoadQuorumFirst && cfg.Members > 1 {
+		loaded = cfg.Members/2 + 1 // the others load a few ticks later
+	}
+	fmt.Printf("etcd-play: %s storage opened and %d members loaded in %v (of %d; epoch %d, resumed %v)\n",
+		info.Medium, loaded, info.LoadTime.Round(time.Millisecond), cfg.Members, info.Epoch, info.Resumed)
 	d := cluster.NewDriver(c, clampSpeed(ticksPerSecond))
 	d.Play()
 	e := &durableEngine{clusterEngine: &clusterEngine{Cluster: c, driver: d}, name: name, db: db, lock: lock, info: info,
