@@ -122,6 +122,17 @@ type tab struct {
 // OnMount, which runs only in the browser) and a cluster is showing.
 func newTab(t *testing.T, timeout time.Duration) *tab {
 	t.Helper()
+	tb := blankTab(t, timeout)
+	tb.open()
+	return tb
+}
+
+// blankTab opens about:blank in a fresh tab of a fresh browser context that
+// lives until the test ends (or timeout), logging the page's console errors
+// and exceptions, answering its dialogs (recorded in tb.dialogs), and
+// failing the test at its end if the page panicked.
+func blankTab(t *testing.T, timeout time.Duration) *tab {
+	t.Helper()
 	// chromedp.WithNewBrowserContext fails in new-headless Chromium ("no
 	// browser is open"): the target must be created with newWindow.
 	bc := chromedp.FromContext(browserCtx)
@@ -171,10 +182,6 @@ func newTab(t *testing.T, timeout time.Duration) *tab {
 			t.Logf("page exception: %s", ev.ExceptionDetails.Error())
 		}
 	})
-	start := time.Now()
-	tb.run(chromedp.Navigate(siteURL))
-	tb.waitJS(`document.querySelector('.playground[data-ready="true"]') !== null`, "the wasm to mount the page")
-	t.Logf("page mounted %v after navigation", time.Since(start).Round(time.Millisecond))
 	t.Cleanup(func() {
 		tb.mu.Lock()
 		defer tb.mu.Unlock()
@@ -183,6 +190,15 @@ func newTab(t *testing.T, timeout time.Duration) *tab {
 		}
 	})
 	return tb
+}
+
+// open navigates the tab to the playground and waits for the wasm to mount it.
+func (tb *tab) open() {
+	tb.t.Helper()
+	start := time.Now()
+	tb.run(chromedp.Navigate(siteURL))
+	tb.waitJS(`document.querySelector('.playground[data-ready="true"]') !== null`, "the wasm to mount the page")
+	tb.t.Logf("page mounted %v after navigation", time.Since(start).Round(time.Millisecond))
 }
 
 func (tb *tab) run(actions ...chromedp.Action) {

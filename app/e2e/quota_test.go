@@ -13,10 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/storage"
-	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -31,44 +28,11 @@ import (
 // never reports the override.
 func quotaTab(t *testing.T, quota float64, timeout time.Duration) *tab {
 	t.Helper()
-	bc := chromedp.FromContext(browserCtx)
-	ex := cdp.WithExecutor(browserCtx, bc.Browser)
-	bctxID, err := target.CreateBrowserContext().WithDisposeOnDetach(true).Do(ex)
-	if err != nil {
-		t.Fatalf("creating a browser context: %v", err)
-	}
-	tid, err := target.CreateTarget("about:blank").WithBrowserContextID(bctxID).WithNewWindow(true).Do(ex)
-	if err != nil {
-		t.Fatalf("opening a tab: %v", err)
-	}
-	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithTargetID(tid))
-	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancel()
-		if err := target.DisposeBrowserContext(bctxID).Do(ex); err != nil {
-			t.Logf("disposing the browser context: %v", err)
-		}
-	})
-	tb := &tab{t: t, ctx: ctx}
-	chromedp.ListenTarget(ctx, func(ev any) {
-		if ev, ok := ev.(*runtime.EventConsoleAPICalled); ok && ev.Type == runtime.APITypeError {
-			var b strings.Builder
-			for _, a := range ev.Args {
-				b.WriteString(strings.Trim(string(a.Value), `"`))
-				b.WriteByte(' ')
-			}
-			t.Logf("console.error: %.300s", b.String())
-			if strings.Contains(b.String(), "panic:") {
-				t.Errorf("the page panicked: %.300s", b.String())
-			}
-		}
-	})
+	tb := blankTab(t, timeout)
 	tb.run(chromedp.ActionFunc(func(ctx context.Context) error {
 		return storage.OverrideQuotaForOrigin(siteOrigin(t)).WithQuotaSize(quota).Do(ctx)
 	}))
-	tb.run(chromedp.Navigate(siteURL))
-	tb.waitJS(`document.querySelector('.playground[data-ready="true"]') !== null`, "the wasm to mount the page")
+	tb.open()
 	return tb
 }
 
