@@ -150,6 +150,7 @@ func (m *Member) restore(snap raftpb.Snapshot) error {
 	if err != nil {
 		return fmt.Errorf("node: member %d: %w", m.id, err)
 	}
+	s.SetHashEvery(m.cfg.HashEvery)
 	m.store = s
 	m.applied = snap.Metadata.Index
 	m.snapIndex = snap.Metadata.Index

@@ -77,6 +77,13 @@ type Config struct {
 	// resumed from durable storage: it serves sooner (loading.go).
 	LoadQuorumFirst    bool
 	LoadRestAfterTicks uint64
+	// HashCheckpointEvery: every member's store records its HashKV at each
+	// revision that is a multiple of it (default 100; negative: never), so
+	// that Status compares members that are at different revisions at the
+	// last such revision they all passed, without rescanning their stores;
+	// auto-compaction compacts at such revisions too, so that a compaction
+	// reuses the recorded hash (status.go, compactor.go).
+	HashCheckpointEvery int64
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -113,6 +120,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.AutoCompactionTicks == 0 {
 		c.AutoCompactionTicks = defaultAutoCompactionTicks
+	}
+	switch {
+	case c.HashCheckpointEvery == 0:
+		c.HashCheckpointEvery = defaultHashCheckpointEvery
+	case c.HashCheckpointEvery < 0:
+		c.HashCheckpointEvery = 0
 	}
 	if c.LoadRestAfterTicks == 0 {
 		c.LoadRestAfterTicks = 2 * uint64(c.ElectionTicks)
@@ -243,6 +256,7 @@ func (c *Cluster) startMember(id uint64) (*node.Member, error) {
 		Incarnation:         inc,
 		Epoch:               c.cfg.Epoch,
 		UnsafeLocalReads:    c.cfg.UnsafeLocalReads,
+		HashEvery:           c.cfg.HashCheckpointEvery,
 		Send:                func(msgs []raftpb.Message) { c.net.Send(id, msgs) },
 		OnEvent: func(e node.Event) {
 			c.later(id, effect{event: &Event{Kind: e.Kind, Member: id, Text: e.Text}})

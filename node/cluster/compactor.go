@@ -17,8 +17,9 @@ import (
 //
 // Contract: every Config.AutoCompactionTicks ticks (counted on the
 // cluster's clock, so a run stays deterministic), if a member is leader and
-// its store's revision R satisfies R-N > its compact revision, Tick submits
-// Op{Compact: R-N} to that member, at most one at a time. An event of kind
+// T, its store's revision R minus N rounded down to a multiple of
+// Config.HashCheckpointEvery (where each store recorded its hash), is above
+// its compact revision, Tick submits Op{Compact: T} to that member, at most one at a time. An event of kind
 // "compaction" says so; a failure (e.g. leadership lost meanwhile) is
 // logged and retried at the next interval.
 
@@ -40,6 +41,9 @@ func (c *Cluster) autoCompactTick() {
 		}
 		st := m.Store()
 		target := st.Rev() - keep
+		if k := c.cfg.HashCheckpointEvery; k > 0 {
+			target = target / k * k // at a hash checkpoint: the compaction reuses its hash
+		}
 		if target <= st.CompactRev() {
 			return
 		}

@@ -15,7 +15,7 @@ import (
 // error, the retained ones still read, and the event log says so.
 func TestAutoCompactionKeepsRetention(t *testing.T) {
 	const keep, every = 50, 20
-	c := newTestCluster(t, Config{Seed: 3, AutoCompactionRetention: keep, AutoCompactionTicks: every})
+	c := newTestCluster(t, Config{Seed: 3, AutoCompactionRetention: keep, AutoCompactionTicks: every, HashCheckpointEvery: -1})
 	l := waitLeader(t, c, 200)
 	writeKeys(t, c, "k", 300, 10)
 	rev := c.Status()[0].Revision
@@ -74,7 +74,7 @@ func TestAutoCompactionOffByDefault(t *testing.T) {
 // lands; either way the next leader compacts at a later interval.
 func TestAutoCompactionSurvivesLeaderChange(t *testing.T) {
 	const keep, every = 20, 10
-	c := newTestCluster(t, Config{Seed: 5, AutoCompactionRetention: keep, AutoCompactionTicks: every})
+	c := newTestCluster(t, Config{Seed: 5, AutoCompactionRetention: keep, AutoCompactionTicks: every, HashCheckpointEvery: 7})
 	l := waitLeader(t, c, 200)
 	writeKeys(t, c, "a", 100, 10)
 	tickUntil(t, c, 2*every, "a compaction issued", func() bool { return len(eventsOf(c, "compaction")) > 0 })
@@ -90,7 +90,7 @@ func TestAutoCompactionSurvivesLeaderChange(t *testing.T) {
 	rev := c.Status()[0].Revision
 	tickUntil(t, c, 10*every, "compaction by the new leader", func() bool {
 		for _, s := range c.Status() {
-			if s.State != "down" && s.CompactRevision < rev-keep {
+			if s.State != "down" && s.CompactRevision < (rev-keep)/7*7 {
 				return false
 			}
 		}
@@ -105,5 +105,67 @@ func TestAutoCompactionSurvivesLeaderChange(t *testing.T) {
 func TestAutoCompactionRejectsNegativeRetention(t *testing.T) {
 	if _, err := New(Config{AutoCompactionRetention: -1}); err == nil {
 		t.Fatal("negative retention accepted")
+	}
+}
+
+// With hash checkpoints (the default) the target is rounded down to a
+// checkpoint, where every store recorded its hash: the compaction reuses it.
+func TestAutoCompactionAtHashCheckpoints(t *testing.T) {
+	const keep, every, k = 50, 20, 30
+	c := newTestCluster(t, Config{Seed: 3, AutoCompactionRetention: keep, AutoCompactionTicks: every, HashCheckpointEvery: k})
+	waitLeader(t, c, 200)
+	writeKeys(t, c, "k", 300, 10)
+	rev := c.Status()[0].Revision
+	for range every + 1 {
+		c.Tick()
+	}
+	for _, s := range converge(t, c, 500) {
+		if want := (rev - keep) / k * k; s.CompactRevision != want {
+			t.Fatalf("member %d: compact revision %d, want %d (revision %d, retention %d, checkpoints every %d)",
+				s.ID, s.CompactRevision, want, rev, keep, k)
+		}
+	}
+}
+
+// Members at different revisions are compared at the last hash checkpoint
+// they all passed; their hashes there agree, and equal a fresh scan's.
+func TestStatusComparesAtHashCheckpoint(t *testing.T) {
+	const k = 10
+	c := newTestCluster(t, Config{Seed: 3, HashCheckpointEvery: k})
+	l := waitLeader(t, c, 200)
+	writeKeys(t, c, "a", 25, 5, l)
+	converge(t, c, 500)
+	lag := follower(t, c, l)
+	c.Isolate(lag)
+	c.Tick()
+	writeKeys(t, c, "b", 20, 5, l)
+	var low int64
+	for _, s := range c.Status() {
+		if low == 0 || s.Revision < low {
+			low = s.Revision
+		}
+	}
+	st := c.Status()
+	want := low / k * k
+	for _, s := range st {
+		if s.HashRevision != want || s.Hash != st[0].Hash {
+			t.Fatalf("member %d: hash %08x at revision %d; want every member at checkpoint %d with one hash\n%s",
+				s.ID, s.Hash, s.HashRevision, want, dump(c))
+		}
+	}
+	// A copy of each store without checkpoints gets the same hash by a scan.
+	for _, s := range st {
+		b, err := c.members[s.ID].Store().Snapshot()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cp, err := mvcc.Restore(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := cp.HashKV(want)
+		if err != nil || h.Hash != s.Hash {
+			t.Fatalf("member %d: scan at %d gives %08x (%v), Status %08x", s.ID, want, h.Hash, err, s.Hash)
+		}
 	}
 }

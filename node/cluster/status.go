@@ -71,18 +71,34 @@ func (c *Cluster) Status() []MemberStatus {
 	return out
 }
 
-// sharedRevision is the lowest current revision among live members (0 when
-// none is live). Called with c.mu held.
+// defaultHashCheckpointEvery is Config.HashCheckpointEvery's default.
+const defaultHashCheckpointEvery = 100
+
+// sharedRevision is the revision at which Status compares the live
+// members' hashes (0 when none is live): their revision if they all have
+// the same; else the last hash checkpoint (a multiple of
+// HashCheckpointEvery) they all passed, if it is still above every
+// member's compaction revision (each recorded its hash there: no rescan);
+// else the lowest current revision. Called with c.mu held.
 func (c *Cluster) sharedRevision() int64 {
-	var rev int64
+	var low, high, compacted int64
 	for _, id := range c.ids {
 		if m := c.members[id]; m != nil {
-			if r := m.Store().Rev(); rev == 0 || r < rev {
-				rev = r
+			st := m.Store()
+			r := st.Rev()
+			if low == 0 || r < low {
+				low = r
 			}
+			high = max(high, r)
+			compacted = max(compacted, st.CompactRev())
 		}
 	}
-	return rev
+	if k := c.cfg.HashCheckpointEvery; low != high && k > 0 {
+		if cp := low / k * k; cp > compacted {
+			return cp
+		}
+	}
+	return low
 }
 
 // hashCache remembers HashKV results: a store's hash at a revision changes

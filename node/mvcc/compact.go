@@ -45,16 +45,25 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 	// holds only the kept revision, so for the hash (which asks about
 	// revisions <= prev < rev) "kept" is "still in the index".
 	retained := func(e *entry) bool { return e.ki.has(e.rev) }
+	// A hash checkpoint at rev under the same compaction revision is that
+	// hash already (checkpoint.go): then the filter need not compute it.
+	cp, haveCP := s.checkpointAt(rev, prev)
 	h := newKVHasher(prev, rev, retained, keepAny)
 	s.log.filter(func(e *entry) bool {
-		h.write(e) // skips revisions after rev
+		if !haveCP {
+			h.write(e) // skips revisions after rev
+		}
 		if e.rev.main > rev || retained(e) {
 			return true
 		}
 		s.bytes -= e.size()
 		return false
 	})
-	s.cacheHash(h.result())
+	if haveCP {
+		s.cacheHash(cp)
+	} else {
+		s.cacheHash(h.result())
+	}
 	s.cur.reset() // the log changed other than by appending
 	return &CompactResponse{Header: header(s.rev)}, nil
 }

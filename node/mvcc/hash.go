@@ -109,6 +109,9 @@ func (s *Store) HashKV(rev int64) (HashKVResult, error) {
 	if rev > 0 && rev < s.compactRev {
 		return HashKVResult{}, ErrCompacted
 	}
+	if h, ok := s.checkpointAt(rev, s.compactRev); ok {
+		return h, nil // checkpoint.go
+	}
 	if rev > 0 && rev > s.rev {
 		return HashKVResult{}, ErrFutureRev
 	}

@@ -53,6 +53,11 @@ type Store struct {
 	hmu sync.Mutex
 	cur curHash
 
+	// hashEvery and checkpoints: HashKV recorded at every multiple of
+	// hashEvery (checkpoint.go).
+	hashEvery   int64
+	checkpoints []HashKVResult
+
 	w watchers // watch.go
 }
 

@@ -33,6 +33,7 @@ func (tw *writeTxn) end() {
 	}
 	tw.s.rev++
 	tw.s.notify(tw.s.rev, tw.firstLog)
+	tw.s.checkpointHash()
 }
 
 // put writes key=value with lease (0: none), as etcd's storeTxnWrite.put:
