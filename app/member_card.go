@@ -62,6 +62,7 @@ func (p *playground) renderCard(m MemberView) app.UI {
 		DataSet("keys", m.Keys).
 		DataSet("hash", m.Hash).
 		DataSet("hash-revision", m.HashRevision).
+		DataSet("compact-revision", m.CompactRevision).
 		DataSet("applied", m.Applied).
 		DataSet("commit", m.Commit).
 		Body(

@@ -24,6 +24,7 @@ type card struct {
 	Keys     int    `json:"keys,string"`
 	Hash     string `json:"hash"`
 	HashRev  string `json:"hashRevision"`
+	Compact  int64  `json:"compactRevision,string"`
 	Applied  uint64 `json:"applied,string"`
 }
 

@@ -123,7 +123,7 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	switch {
 	case c.HashCheckpointEvery == 0:
-		c.HashCheckpointEvery = defaultHashCheckpointEvery
+		c.HashCheckpointEvery = DefaultHashCheckpointEvery
 	case c.HashCheckpointEvery < 0:
 		c.HashCheckpointEvery = 0
 	}

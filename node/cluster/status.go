@@ -71,8 +71,8 @@ func (c *Cluster) Status() []MemberStatus {
 	return out
 }
 
-// defaultHashCheckpointEvery is Config.HashCheckpointEvery's default.
-const defaultHashCheckpointEvery = 100
+// DefaultHashCheckpointEvery is Config.HashCheckpointEvery's default.
+const DefaultHashCheckpointEvery = 100
 
 // sharedRevision is the revision at which Status compares the live
 // members' hashes (0 when none is live): their revision if they all have
