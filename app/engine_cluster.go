@@ -34,16 +34,26 @@ var _ Engine = (*clusterEngine)(nil)
 // its raft snapshots and its IndexedDB records) stays under retention +
 // puts per tick × ticks (at the stress panel's maximum, 100 per tick:
 // 3,000 revisions) however long the session runs.
+//
+// PageHashCheckpointEvery: the members' stores record their HashKV every
+// that many revisions, so that the cards compare members at different
+// revisions (under stress) without rescanning their stores, and the
+// auto-compaction, which then compacts at such a revision, reuses the
+// recorded hash (cluster.Config.HashCheckpointEvery).
 const (
 	PageCompactionRetention = 1000
 	PageCompactionTicks     = 20
+	PageHashCheckpointEvery = 1000
 )
 
-// withPageCompaction sets the page's auto-compaction on a config that
-// chose none.
+// withPageCompaction sets the page's auto-compaction and hash checkpoints
+// on a config that chose none.
 func withPageCompaction(cfg cluster.Config) cluster.Config {
 	if cfg.AutoCompactionRetention == 0 {
 		cfg.AutoCompactionRetention, cfg.AutoCompactionTicks = PageCompactionRetention, PageCompactionTicks
+	}
+	if cfg.HashCheckpointEvery == 0 {
+		cfg.HashCheckpointEvery = PageHashCheckpointEvery
 	}
 	return cfg
 }

@@ -21,7 +21,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	ui "github.com/etcd-play/etcd-play/app"
-	"github.com/etcd-play/etcd-play/node/cluster"
 )
 
 // The page-level figure of issue #5: the time from a reload to a serving
@@ -187,7 +186,7 @@ func TestReload100kKeys(t *testing.T) {
 	}
 	// HashKV depends on the compaction revision: compare after the page's
 	// last auto-compaction (see TestStorageReloadAndSecondTab).
-	k := int64(cluster.DefaultHashCheckpointEvery)
+	k := int64(ui.PageHashCheckpointEvery)
 	final := (int64(wantRev) - ui.PageCompactionRetention) / k * k
 	tb.waitJS(fmt.Sprintf(`[...document.querySelectorAll('.card[data-member]')].every(c => c.dataset.state === "down" || +c.dataset.compactRevision === %d)`, final),
 		fmt.Sprintf("every member to auto-compact to revision %d", final))

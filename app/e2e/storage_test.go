@@ -17,7 +17,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	ui "github.com/etcd-play/etcd-play/app"
-	"github.com/etcd-play/etcd-play/node/cluster"
 )
 
 // Storage tests: the page's cluster on IndexedDB. Each newTab has its own
@@ -176,7 +175,7 @@ func TestStorageReloadAndSecondTab(t *testing.T) {
 	// The page auto-compacts, at a hash checkpoint, and HashKV at a revision
 	// depends on the compaction revision (as etcd's): compare once the last
 	// compaction this history calls for has landed on every member.
-	k := int64(cluster.DefaultHashCheckpointEvery)
+	k := int64(ui.PageHashCheckpointEvery)
 	final := (before.Revision - ui.PageCompactionRetention) / k * k
 	tb.waitJS(fmt.Sprintf(`[...document.querySelectorAll('.card[data-member]')].every(c => c.dataset.state === "down" || +c.dataset.compactRevision === %d)`, final),
 		fmt.Sprintf("every member to auto-compact to revision %d", final))

@@ -71,6 +71,7 @@ func runChaos(opts chaosOptions) (chaosReport, error) {
 	crng := mrand.New(mrand.NewPCG(uint64(opts.Seed), 0xc0ac7))
 	cfg.AutoCompactionRetention = []int64{0, 0, 0, 10, 50}[crng.IntN(5)]
 	cfg.AutoCompactionTicks = []uint64{5, 20}[crng.IntN(2)]
+	cfg.HashCheckpointEvery = []int64{0, 0, 7, 50}[crng.IntN(4)]
 	if opts.Tune != nil {
 		opts.Tune(&cfg)
 	}
@@ -81,6 +82,9 @@ func runChaos(opts chaosOptions) (chaosReport, error) {
 	if cfg.AutoCompactionRetention > 0 {
 		rep.Summary += fmt.Sprintf(", auto-compaction keeps %d revisions (checked every %d ticks)",
 			cfg.AutoCompactionRetention, cfg.AutoCompactionTicks)
+	}
+	if cfg.HashCheckpointEvery > 0 {
+		rep.Summary += fmt.Sprintf(", hash checkpoints every %d revisions", cfg.HashCheckpointEvery)
 	}
 	c, err := New(cfg)
 	if err != nil {

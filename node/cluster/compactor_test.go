@@ -15,7 +15,7 @@ import (
 // error, the retained ones still read, and the event log says so.
 func TestAutoCompactionKeepsRetention(t *testing.T) {
 	const keep, every = 50, 20
-	c := newTestCluster(t, Config{Seed: 3, AutoCompactionRetention: keep, AutoCompactionTicks: every, HashCheckpointEvery: -1})
+	c := newTestCluster(t, Config{Seed: 3, AutoCompactionRetention: keep, AutoCompactionTicks: every})
 	l := waitLeader(t, c, 200)
 	writeKeys(t, c, "k", 300, 10)
 	rev := c.Status()[0].Revision

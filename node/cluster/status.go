@@ -71,9 +71,6 @@ func (c *Cluster) Status() []MemberStatus {
 	return out
 }
 
-// DefaultHashCheckpointEvery is Config.HashCheckpointEvery's default.
-const DefaultHashCheckpointEvery = 100
-
 // sharedRevision is the revision at which Status compares the live
 // members' hashes (0 when none is live): their revision if they all have
 // the same; else the last hash checkpoint (a multiple of
