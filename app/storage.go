@@ -133,9 +133,11 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode
 		return fail(err)
 	}
 	info.LoadTime = time.Since(start)
-	loaded := cfg.Members
-	if cfg.LoadQuorumFirst && cfg.Members > 1 {
-		loaded = cfg.Members/2 + 1 // the others load a few ticks later
+	loaded := 0 // a resumed cluster loads a quorum now, the others a few ticks later
+	for _, m := range c.Inspect() {
+		if m.Up {
+			loaded++
+		}
 	}
 	fmt.Printf("etcd-play: %s storage opened and %d members loaded in %v (of %d; epoch %d, resumed %v)\n",
 		info.Medium, loaded, info.LoadTime.Round(time.Millisecond), cfg.Members, info.Epoch, info.Resumed)

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	ui "github.com/etcd-play/etcd-play/app"
 )
 
 // Page helpers: they read the stable data-* hooks of the page and operate it
@@ -171,6 +173,21 @@ func (tb *tab) converged(minRev int64, what string) card {
 		}
 	}
 	return card{}
+}
+
+// afterLastCompaction waits until every live member applied the page's
+// last auto-compaction for a history at revision rev (at a hash
+// checkpoint, see ui.PageHashCheckpointEvery), then for the members to
+// converge, and returns the converged card. HashKV at a revision depends
+// on the compaction revision (as etcd's): a test that compares hashes
+// across a reload takes them after it.
+func (tb *tab) afterLastCompaction(rev int64) card {
+	tb.t.Helper()
+	k := int64(ui.PageHashCheckpointEvery)
+	final := (rev - ui.PageCompactionRetention) / k * k
+	tb.waitJS(fmt.Sprintf(`[...document.querySelectorAll('.card[data-member]')].every(c => c.dataset.state === "down" || +c.dataset.compactRevision === %d)`, final),
+		fmt.Sprintf("every member to auto-compact to revision %d", final))
+	return tb.converged(rev, "every member to converge after the last compaction")
 }
 
 func since(t0 time.Time) time.Duration { return time.Since(t0).Round(time.Millisecond) }

@@ -19,8 +19,6 @@ import (
 	"github.com/chromedp/cdproto/performance"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
-
-	ui "github.com/etcd-play/etcd-play/app"
 )
 
 // The page-level figure of issue #5: the time from a reload to a serving
@@ -184,13 +182,7 @@ func TestReload100kKeys(t *testing.T) {
 	if before.Revision != wantRev || before.Keys != keys {
 		t.Fatalf("the standalone page resumed revision %d with %d keys, want %d and %d", before.Revision, before.Keys, wantRev, keys)
 	}
-	// HashKV depends on the compaction revision: compare after the page's
-	// last auto-compaction (see TestStorageReloadAndSecondTab).
-	k := int64(ui.PageHashCheckpointEvery)
-	final := (int64(wantRev) - ui.PageCompactionRetention) / k * k
-	tb.waitJS(fmt.Sprintf(`[...document.querySelectorAll('.card[data-member]')].every(c => c.dataset.state === "down" || +c.dataset.compactRevision === %d)`, final),
-		fmt.Sprintf("every member to auto-compact to revision %d", final))
-	before = tb.converged(wantRev, "the resumed cluster to converge after its last compaction")
+	before = tb.afterLastCompaction(wantRev) // the hash compared after each reload
 	var size struct{ Bytes, Records float64 }
 	tb.run(chromedp.Evaluate(idbBytes, &size, awaitPromise))
 	var est struct {

@@ -15,8 +15,6 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
-
-	ui "github.com/etcd-play/etcd-play/app"
 )
 
 // Storage tests: the page's cluster on IndexedDB. Each newTab has its own
@@ -172,14 +170,7 @@ func TestStorageReloadAndSecondTab(t *testing.T) {
 	tb.waitLeader()
 	idb := tb.stress(10000, 10000)
 	before := tb.converged(10000, "every member to converge after the stress run")
-	// The page auto-compacts, at a hash checkpoint, and HashKV at a revision
-	// depends on the compaction revision (as etcd's): compare once the last
-	// compaction this history calls for has landed on every member.
-	k := int64(ui.PageHashCheckpointEvery)
-	final := (before.Revision - ui.PageCompactionRetention) / k * k
-	tb.waitJS(fmt.Sprintf(`[...document.querySelectorAll('.card[data-member]')].every(c => c.dataset.state === "down" || +c.dataset.compactRevision === %d)`, final),
-		fmt.Sprintf("every member to auto-compact to revision %d", final))
-	before = tb.converged(before.Revision, "every member to converge after the last compaction")
+	before = tb.afterLastCompaction(before.Revision) // the hash compared below
 	var size struct{ Bytes, Records float64 }
 	tb.run(chromedp.Evaluate(idbBytes, &size, awaitPromise))
 	t.Logf("IndexedDB after %d keys (revision %d): %.0f bytes in %.0f records: %.0f bytes per key",

@@ -201,6 +201,7 @@ func New(cfg Config) (*Cluster, error) {
 			c.rounds[i].run()
 		}
 	}
+	quorum := len(c.ids)/2 + 1 // LoadQuorumFirst starts members 1..quorum (loading.go)
 	for _, id := range c.ids {
 		st, err := c.newStorage(id)
 		if err != nil {
@@ -208,7 +209,7 @@ func New(cfg Config) (*Cluster, error) {
 		}
 		c.storages[id] = st
 		c.net.AddMember(id)
-		if cfg.LoadQuorumFirst && len(c.ids) > 1 && int(id) > len(c.ids)/2+1 {
+		if cfg.LoadQuorumFirst && len(c.ids) > 1 && int(id) > quorum {
 			c.deferLoad(id)
 			continue
 		}
@@ -223,8 +224,7 @@ func New(cfg Config) (*Cluster, error) {
 		c.advanceElection(id, m) // storage.go
 	}
 	if len(c.loading) > 0 {
-		q := len(c.ids)/2 + 1
-		c.emit(Event{Kind: "fault", Text: loadingText(c.ids[:q], c.loading, cfg.LoadRestAfterTicks)})
+		c.emit(Event{Kind: "fault", Text: loadingText(c.ids[:quorum], c.loading, cfg.LoadRestAfterTicks)})
 	}
 	return c, nil
 }

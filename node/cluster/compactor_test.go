@@ -139,13 +139,11 @@ func TestStatusComparesAtHashCheckpoint(t *testing.T) {
 	c.Isolate(lag)
 	c.Tick()
 	writeKeys(t, c, "b", 20, 5, l)
-	var low int64
-	for _, s := range c.Status() {
-		if low == 0 || s.Revision < low {
-			low = s.Revision
-		}
-	}
 	st := c.Status()
+	low := st[0].Revision
+	for _, s := range st {
+		low = min(low, s.Revision)
+	}
 	want := low / k * k
 	for _, s := range st {
 		if s.HashRevision != want || s.Hash != st[0].Hash {

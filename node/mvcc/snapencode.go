@@ -10,8 +10,9 @@ import (
 // (node/durable writes a snapshot to IndexedDB a bounded part per raft
 // Save). The concatenation of the pieces equals the view's Bytes().
 //
-// It follows snapState.encode (snapshot.go) field by field; the tests
-// compare the two for many stores and piece sizes.
+// It is the one writer of the format (snapshot.go; snapState.encode is a
+// single piece); the tests compare pieces of many sizes with one piece for
+// many stores, and Restore reads the bytes back.
 type SnapshotEncoder struct {
 	st     *snapState
 	header bool   // the header has been produced

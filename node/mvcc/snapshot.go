@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"math"
 
 	"github.com/google/btree"
 )
@@ -57,39 +58,13 @@ type snapState struct {
 	leases          *btree.BTreeG[leaseTTL]
 }
 
-// encode returns the snapshot bytes (format above).
+// encode returns the snapshot bytes (format above): the whole encoding as
+// one piece of a SnapshotEncoder (snapencode.go), which holds the format.
 func (st *snapState) encode() []byte {
 	b := make([]byte, 0, 64+int(st.bytes)+st.log.len()*24+st.leases.Len()*16)
-	b = append(b, snapMagic...)
-	b = binary.AppendUvarint(b, snapVersion)
-	b = binary.AppendVarint(b, st.rev)
-	b = binary.AppendVarint(b, st.compactRev)
-	b = binary.AppendUvarint(b, uint64(len(st.hashes)))
-	for _, h := range st.hashes {
-		b = binary.BigEndian.AppendUint32(b, h.Hash)
-		b = binary.AppendVarint(b, h.CompactRevision)
-		b = binary.AppendVarint(b, h.HashRevision)
-	}
-	b = binary.AppendUvarint(b, uint64(st.log.len()))
-	for i, n := 0, st.log.len(); i < n; i++ {
-		e := st.log.at(i)
-		b = binary.AppendVarint(b, e.rev.main)
-		b = binary.AppendUvarint(b, uint64(e.rev.sub))
-		b = appendBytes(b, e.ki.key)
-		b = binary.AppendUvarint(b, uint64(e.version))
-		if !e.isTombstone() {
-			b = binary.AppendVarint(b, e.create)
-			b = binary.AppendVarint(b, e.lease)
-			b = appendBytes(b, e.value)
-		}
-	}
-	b = binary.AppendUvarint(b, uint64(st.leases.Len()))
-	st.leases.Ascend(func(l leaseTTL) bool {
-		b = binary.AppendVarint(b, l.id)
-		b = binary.AppendVarint(b, l.ttl)
-		return true
-	})
-	return binary.BigEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	e := SnapshotEncoder{st: st}
+	b, _ = e.Next(b, math.MaxInt)
+	return b
 }
 
 func appendBytes(b, p []byte) []byte {
