@@ -76,7 +76,9 @@ func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (Engine, error
 // Cluster.Inspect on every call, which is cheap. The fields only
 // Cluster.Status provides (key count, store size, HashKV and its revision)
 // come from a full Status taken at most every max(fullStatusEvery, 8 × the
-// last one's cost), and at once when a member went up or down: a full
+// last one's cost), and at once when a member went up or down or compacted
+// (HashKV depends on the compaction revision, so a card never shows a hash
+// taken before the compaction it shows): a full
 // Status hashes every member's store at each new revision, the costliest
 // thing the page asks of the engine, so under load it is spread out rather
 // than taken on every frame.
@@ -88,7 +90,8 @@ func (e *clusterEngine) Status() []MemberView {
 	changed := len(e.full) != len(ins)
 	for i, s := range ins {
 		up[i] = s.Up
-		changed = changed || i >= len(e.up) || e.up[i] != s.Up
+		changed = changed || i >= len(e.up) || e.up[i] != s.Up ||
+			(s.Up && s.CompactRevision != e.full[i].CompactRevision) // the hash depends on it
 	}
 	if changed || time.Since(e.fullAt) >= max(fullStatusEvery, 8*e.fullCost) {
 		start := time.Now()

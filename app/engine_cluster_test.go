@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/etcd-play/etcd-play/node/cluster"
+	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
 // newPausedEngine is the shipped adapter over a real cluster whose driver
@@ -71,6 +72,41 @@ func TestClusterEngineStatusMerge(t *testing.T) {
 	got = e.Status()
 	if got[1].State != "down" || !viewsEqual(got, convertStatus(c.Status())) {
 		t.Fatalf("after a kill, Status is not a fresh full one: %+v", got[1])
+	}
+}
+
+// A compaction forces a full Status too: HashKV depends on the compaction
+// revision, so a card must not show a hash taken before the compaction
+// revision it shows.
+func TestClusterEngineStatusAfterCompaction(t *testing.T) {
+	e, c := newPausedEngine(t)
+	var l uint64
+	tickUntil(t, c, "leader", func() bool {
+		for _, m := range c.Status() {
+			if m.State == "leader" {
+				l = m.ID
+			}
+		}
+		return l != 0
+	})
+	var calls []*cluster.Call
+	for i := range 20 {
+		calls = append(calls, c.Do(l, cluster.Op{Put: &mvcc.PutRequest{Key: []byte{'k', byte('a' + i%3)}, Value: []byte{byte(i)}}}))
+	}
+	tickUntil(t, c, "the puts answered", func() bool { return calls[len(calls)-1].Answered() })
+	e.Status()
+	e.fullCost = time.Hour // only the fast path from now on, unless something forces a full Status
+	cl := c.Do(l, cluster.Op{Compact: 15})
+	tickUntil(t, c, "every member compacted", func() bool {
+		for _, m := range c.Status() {
+			if m.CompactRevision != 15 {
+				return false
+			}
+		}
+		return cl.Answered()
+	})
+	if got, want := e.Status(), convertStatus(c.Status()); !viewsEqual(got, want) {
+		t.Fatalf("after a compaction, Status is not a fresh full one:\n got %+v\nwant %+v", got, want)
 	}
 }
 
