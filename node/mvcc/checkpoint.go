@@ -23,12 +23,24 @@ func (s *Store) SetHashEvery(k int64) {
 }
 
 // checkpointHash records the current revision's HashKV if the revision is
-// a checkpoint. Caller holds mu exclusively, after a write bumped rev.
+// a checkpoint. Between checkpoints it hashes each write's entries as they
+// come (curHash.segOf), once the incremental hash has every earlier entry's
+// segment, so that a checkpoint combines segments instead of reading every
+// value written since the last one in one go (with 4 KiB values, 4 MB of
+// crc32 per 1,000 revisions, for every member in the same tick). Caller
+// holds mu exclusively, after a write bumped rev.
 func (s *Store) checkpointHash() {
-	if s.hashEvery <= 0 || s.rev%s.hashEvery != 0 {
+	if s.hashEvery <= 0 {
 		return
 	}
 	s.hmu.Lock()
+	if s.rev%s.hashEvery != 0 {
+		if n := s.log.len(); len(s.cur.segs) > 0 && len(s.cur.segs) < n {
+			s.cur.segOf(&s.log, n-1) // the entries since segments were last extended: this write's
+		}
+		s.hmu.Unlock()
+		return
+	}
 	h, ok := s.cur.sum(s)
 	s.hmu.Unlock()
 	if !ok {

@@ -49,11 +49,25 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 	// hash already (checkpoint.go): then the filter need not compute it.
 	cp, haveCP := s.checkpointAt(rev, prev)
 	h := newKVHasher(prev, rev, retained, keepAny)
+	// The entries the incremental hash has segments for (a prefix of the
+	// log, curhash.go) are hashed from them, and their segments filtered
+	// with the log: segs[w] follows the w-th kept entry.
+	segs, i, w := s.cur.segs, 0, 0
 	s.log.filter(func(e *entry) bool {
+		hashed := i < len(segs)
 		if !haveCP {
-			h.write(e) // skips revisions after rev
+			if hashed {
+				h.writeSeg(e, segs[i])
+			} else {
+				h.write(e) // skips revisions after rev
+			}
 		}
+		i++
 		if e.rev.main > rev || retained(e) {
+			if hashed {
+				segs[w] = segs[i-1]
+				w++
+			}
 			return true
 		}
 		s.bytes -= e.size()
@@ -64,6 +78,7 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 	} else {
 		s.cacheHash(h.result())
 	}
-	s.cur.reset() // the log changed other than by appending
+	s.cur.segs = segs[:w]
+	s.cur.rebase() // the log changed other than by appending
 	return &CompactResponse{Header: header(s.rev)}, nil
 }

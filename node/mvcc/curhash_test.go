@@ -182,3 +182,47 @@ func TestHashKVCurrentOnlyKeyDeletedAndPut(t *testing.T) {
 	}
 	checkCurrentHash(t, s, 1, "deleted and put in one txn")
 }
+
+// TestCompactionHashFromSegments checks that a compaction hashes the same
+// from the incremental hash's stored segments as from the bytes: two stores
+// get the same random writes; one is asked HashKV(0) now and then (so it
+// holds segments, which its compactions filter and hash from), the other
+// never. After every compaction both must cache the same hash, and after
+// every write the first must still match a scan.
+func TestCompactionHashFromSegments(t *testing.T) {
+	segments := func(s *Store) int {
+		s.hmu.Lock()
+		defer s.hmu.Unlock()
+		return len(s.cur.segs)
+	}
+	for seed := int64(1); seed <= 20; seed++ {
+		rngA, rngB := rand.New(rand.NewSource(seed)), rand.New(rand.NewSource(seed))
+		a, b := New(), New()
+		var leasesA, leasesB []int64
+		every := 1 + int(seed%4)*3
+		withSegments := 0 // compactions of a store holding segments
+		for step := 0; step < 1500; step++ {
+			held := segments(a)
+			var what string
+			a, what = randomWrite(t, a, rngA, &leasesA)
+			b, _ = randomWrite(t, b, rngB, &leasesB)
+			if what == "compact" && cachedHash(a, a.CompactRev()) {
+				if held > 0 {
+					withSegments++
+				}
+				ha, errA := a.HashKV(a.CompactRev())
+				hb, errB := b.HashKV(b.CompactRev())
+				if errA != nil || errB != nil || ha != hb {
+					t.Fatalf("seed %d step %d: compaction hash with segments %+v (%v), from bytes %+v (%v)",
+						seed, step, ha, errA, hb, errB)
+				}
+			}
+			if step%every == 0 {
+				checkCurrentHash(t, a, step, fmt.Sprintf("seed %d, %s", seed, what))
+			}
+		}
+		if withSegments == 0 {
+			t.Fatalf("seed %d: no compaction hashed from segments", seed)
+		}
+	}
+}

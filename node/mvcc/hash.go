@@ -40,17 +40,29 @@ func newKVHasher(compactRev, rev int64, kept func(e *entry) bool, keepAny bool) 
 
 // write hashes e if etcd's rules include it; entries come in revision order.
 func (h *kvHasher) write(e *entry) {
+	if h.includes(e) {
+		h.buf = e.appendHashed(h.buf[:0])
+		h.crc = crc32.Update(h.crc, castagnoli, h.buf)
+	}
+}
+
+// writeSeg is write for an entry whose hashed bytes' segment is known
+// (crcSeg of e.appendHashed): the same result without reading the bytes.
+func (h *kvHasher) writeSeg(e *entry, seg crcSeg) {
+	if h.includes(e) {
+		h.crc = ^(mulCRC(^h.crc, seg.pow) ^ seg.reg) // crc32.Update's register is ^run
+	}
+}
+
+// includes reports whether etcd's rules hash e.
+func (h *kvHasher) includes(e *entry) bool {
 	if e.rev.main > h.rev {
-		return
+		return false
 	}
 	if e.rev.main <= h.compactRev && h.keepAny && !h.kept(e) {
-		return
+		return false
 	}
-	if e.isTombstone() && e.rev.main == h.compactRev {
-		return
-	}
-	h.buf = e.appendHashed(h.buf[:0])
-	h.crc = crc32.Update(h.crc, castagnoli, h.buf)
+	return !e.isTombstone() || e.rev.main != h.compactRev
 }
 
 // appendHashed appends the bytes etcd hashes for e: its stored revision key
