@@ -49,3 +49,43 @@ func TestPow8(t *testing.T) {
 		t.Fatal("crcOne is not the identity")
 	}
 }
+
+// mulCRCBitwise is a·b mod P one bit of a at a time: the definition
+// mulCRC must match.
+func mulCRCBitwise(a, b uint32) uint32 {
+	var p uint32
+	for m := crcOne; m != 0; m >>= 1 {
+		if a&m != 0 {
+			p ^= b
+		}
+		b = b>>1 ^ (-(b & 1) & crc32.Castagnoli)
+	}
+	return p
+}
+
+func TestMulCRC(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	check := func(a, b uint32) {
+		if got, want := mulCRC(a, b), mulCRCBitwise(a, b); got != want {
+			t.Fatalf("mulCRC(%08x, %08x) = %08x, want %08x", a, b, got, want)
+		}
+	}
+	for i := 0; i < 32; i++ {
+		for j := 0; j < 32; j++ {
+			check(1<<i, 1<<j)
+		}
+	}
+	for range 100000 {
+		check(rng.Uint32(), rng.Uint32())
+	}
+	check(0, 0)
+	check(^uint32(0), ^uint32(0))
+}
+
+func BenchmarkMulCRC(b *testing.B) {
+	x, y := uint32(0x12345678), uint32(0x9abcdef0)
+	for b.Loop() {
+		x = mulCRC(x, y) | 1
+	}
+	_ = x
+}
