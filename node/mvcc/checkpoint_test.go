@@ -21,7 +21,7 @@ func compactionHashes(s *Store) []HashKVResult {
 func scanAt(s *Store, rev int64) HashKVResult {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.hashScan(rev)
+	return s.hashScan(rev, nil)
 }
 
 // Two stores take the same random writes, compactions, lease revocations

@@ -11,7 +11,7 @@ import (
 func scanHash(s *Store) HashKVResult {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.hashScan(s.rev)
+	return s.hashScan(s.rev, nil)
 }
 
 // cachedHash reports whether a compaction cached a hash at rev (which
@@ -187,8 +187,9 @@ func TestHashKVCurrentOnlyKeyDeletedAndPut(t *testing.T) {
 // from the incremental hash's stored segments as from the bytes: two stores
 // get the same random writes; one is asked HashKV(0) now and then (so it
 // holds segments, which its compactions filter and hash from), the other
-// never. After every compaction both must cache the same hash, and after
-// every write the first must still match a scan.
+// never. After every compaction both must cache the same hash, and now and
+// then the first must still match a scan of its bytes, at the current
+// revision and at an older one (hashed from segments).
 func TestCompactionHashFromSegments(t *testing.T) {
 	segments := func(s *Store) int {
 		s.hmu.Lock()
@@ -197,6 +198,7 @@ func TestCompactionHashFromSegments(t *testing.T) {
 	}
 	for seed := int64(1); seed <= 20; seed++ {
 		rngA, rngB := rand.New(rand.NewSource(seed)), rand.New(rand.NewSource(seed))
+		pick := rand.New(rand.NewSource(-seed)) // older revisions to ask a for
 		a, b := New(), New()
 		var leasesA, leasesB []int64
 		every := 1 + int(seed%4)*3
@@ -219,10 +221,30 @@ func TestCompactionHashFromSegments(t *testing.T) {
 			}
 			if step%every == 0 {
 				checkCurrentHash(t, a, step, fmt.Sprintf("seed %d, %s", seed, what))
+				checkOlderHash(t, a, pick, step)
 			}
 		}
 		if withSegments == 0 {
 			t.Fatalf("seed %d: no compaction hashed from segments", seed)
 		}
+	}
+}
+
+// checkOlderHash compares HashKV at a random revision between the
+// compaction revision and the current one (exclusive, where the store
+// scans: from segments) with a scan of the bytes.
+func checkOlderHash(t *testing.T, s *Store, rng *rand.Rand, step int) {
+	t.Helper()
+	low, rev := max(s.CompactRev(), 1), s.Rev()
+	if rev-low < 2 {
+		return
+	}
+	r := low + 1 + rng.Int63n(rev-low-1)
+	if cachedHash(s, r) {
+		return
+	}
+	got, err := s.HashKV(r)
+	if want := scanAt(s, r); err != nil || got != want {
+		t.Fatalf("step %d: HashKV(%d) = %+v (%v), scan of the bytes %+v", step, r, got, err, want)
 	}
 }

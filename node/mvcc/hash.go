@@ -127,23 +127,28 @@ func (s *Store) HashKV(rev int64) (HashKVResult, error) {
 	if rev > 0 && rev > s.rev {
 		return HashKVResult{}, ErrFutureRev
 	}
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
 	if rev == 0 || rev == s.rev {
 		// The current revision: incremental (curhash.go).
-		s.hmu.Lock()
-		defer s.hmu.Unlock()
 		h, ok := s.cur.sum(s)
 		if !ok {
-			h = s.hashScan(s.rev).Hash
+			h = s.hashScan(s.rev, &s.cur).Hash
 			s.cur.remember(s.rev, h)
 		}
 		return HashKVResult{Hash: h, CompactRevision: s.compactRev, HashRevision: s.rev}, nil
 	}
-	return s.hashScan(rev), nil
+	return s.hashScan(rev, &s.cur), nil
 }
 
 // hashScan computes HashKV at rev (CompactRev <= rev <= Rev) by scanning
-// the log. Caller holds mu.
-func (s *Store) hashScan(rev int64) HashKVResult {
+// the log. With segs it combines each entry's segment (curHash.segOf,
+// computing the missing ones), so that every stored value is crc'd once
+// in its life rather than once per scan: a cluster compares its members'
+// hashes at a revision some of them have passed. Without (nil: the tests'
+// reference) it hashes each entry's bytes. Caller holds mu, and hmu if
+// segs is not nil.
+func (s *Store) hashScan(rev int64, segs *curHash) HashKVResult {
 	keepAny := false
 	if s.compactRev >= 1 { // otherwise no stored revision is <= compactRev
 		s.idx.ascend(func(ki *keyIndex) bool {
@@ -162,7 +167,11 @@ func (s *Store) hashScan(rev int64) HashKVResult {
 		if e.rev.main > rev {
 			break
 		}
-		h.write(e)
+		if segs != nil {
+			h.writeSeg(e, segs.segOf(&s.log, i))
+		} else {
+			h.write(e)
+		}
 	}
 	return h.result()
 }
