@@ -122,5 +122,23 @@ bench-page: build
 	ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BASE="$(BASE)" ETCDPLAY_BENCH_RELOAD=1 \
 		$(GO) test -tags browser -count=1 -timeout 15m -run '^TestReload100kKeys$$' -v ./app/e2e/
 
+# Where the page's time goes under the heaviest stress (issue #4): the site
+# built with an unstripped app.wasm (Go function names kept; `make build`
+# strips them), then TestStressResponsiveness with a CDP CPU profile of the
+# page: the summary of the Go time in tasks > 25 ms goes to PROFILE (and the
+# raw profile to PROFILE.cpuprofile, which Chromium's DevTools opens).
+# BENCH_CONFIG=defaults|largest runs one config. ~2 min with a warm cache.
+PROFBUILD ?= $(or $(TMPDIR),/tmp)/etcd-play-build-prof
+PROFILE ?= $(CURDIR)/stress-profile.txt
+BENCH_CONFIG ?= largest
+.PHONY: build-prof profile-stress
+build-prof:
+	mkdir -p $(PROFBUILD).wasm
+	$(call wasmbuild,-ldflags="-X main.version=$(VERSION)-prof" -o $(PROFBUILD).wasm/app.wasm .)
+	$(GO) run . build -out $(PROFBUILD) -base "$(BASE)" -version "$(VERSION)-prof" -wasm $(PROFBUILD).wasm/app.wasm
+profile-stress: build-prof
+	ETCDPLAY_BUILD=$(PROFBUILD) ETCDPLAY_BASE="$(BASE)" ETCDPLAY_PROFILE=$(PROFILE) BENCH_CONFIG=$(BENCH_CONFIG) \
+		$(GO) test -tags browser -count=1 -timeout 10m -run '^TestStressResponsiveness$$' -v ./app/e2e/
+
 clean:
 	rm -rf build $(BUILDB) $(BUILDB).wasm web/app.wasm

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/profiler"
 	"github.com/chromedp/chromedp"
 )
 
@@ -86,6 +87,14 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 		tb.run(chromedp.KeyEvent("\t"))
 	}
 
+	// ETCDPLAY_PROFILE=path also records a CPU profile of the page during
+	// the stress (an unstripped build shows Go's function names: make
+	// profile-stress) and writes where the time of tasks longer than
+	// profileLongTaskMs went to path.<config> (cpuprofile_test.go).
+	profile := os.Getenv("ETCDPLAY_PROFILE")
+	if profile != "" {
+		tb.startCPUProfile()
+	}
 	tb.eval(benchProbe, new(bool))
 	trace := tb.startTaskTrace()
 	t0 := time.Now()
@@ -101,7 +110,15 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 	}
 	tb.eval(benchCollect, &m)
 	// After the probe stopped: ending a trace costs the page's thread.
-	taskWall, taskCPU := trace.stop(tb)
+	tasks := trace.stopTasks(tb)
+	var taskWall, taskCPU float64
+	for _, t := range tasks {
+		taskWall, taskCPU = max(taskWall, t.Dur/1000), max(taskCPU, t.CPU/1000)
+	}
+	var prof *profiler.Profile
+	if profile != "" {
+		prof = tb.stopCPUProfile()
+	}
 	var pr struct{ Done, Total, OK, Failed, P50, P99 string }
 	tb.eval(`({...document.querySelector('.stress-result').dataset})`, &pr)
 	if pr.Done != pr.Total {
@@ -116,6 +133,13 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 		opts.Speed, opts.Rate, opts.Count, opts.Keys, opts.Size, pr.OK, pr.Failed, pr.P50, pr.P99, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), c.Revision)
 	fmt.Printf("BENCH config=%s keys=%s value-bytes=%s main-thread-gap-ms=%.1f longtask-max-ms=%.1f longtasks=%d task-max-ms=%.1f task-max-cpu-ms=%.1f card-refresh-hz=%.1f page-refresh-hz=%.1f stress-puts=%s stress-seconds=%.1f puts-per-sec=%.0f\n",
 		name, opts.Keys, opts.Size, m.MaxGap, m.LongTaskMax, m.LongTasks, taskWall, taskCPU, m.CardHz, m.RefreshHz, pr.Done, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds())
+	if prof != nil {
+		// One file per config: ETCDPLAY_PROFILE=/tmp/p.txt writes
+		// /tmp/p.txt.largest (and .cpuprofile) for the largest config.
+		header := fmt.Sprintf("config=%s keys=%s value-bytes=%s puts=%s speed=%s rate=%s (profiled: timings are not the BENCH's)\n",
+			name, opts.Keys, opts.Size, pr.Done, opts.Speed, opts.Rate)
+		tb.writeCPUProfile(prof, tasks, profile+"."+name, header, profileLongTaskMs)
+	}
 }
 
 func atof(s string) float64 {

@@ -28,6 +28,7 @@ type traceEvent struct {
 	Ph   string          `json:"ph"`
 	Pid  int             `json:"pid"`
 	Tid  int             `json:"tid"`
+	Ts   float64         `json:"ts"`   // µs, the same clock as a CPU profile's times
 	Dur  float64         `json:"dur"`  // µs, wall
 	TDur float64         `json:"tdur"` // µs, thread time
 	Args json.RawMessage `json:"args"`
@@ -59,10 +60,9 @@ func (tb *tab) startTaskTrace() *taskTrace {
 	return tr
 }
 
-// stop ends tracing and returns, for the renderer main thread with the
-// most task time, its longest task's wall duration and the largest thread
-// time of a task, in milliseconds.
-func (tr *taskTrace) stop(tb *tab) (maxWallMs, maxCPUMs float64) {
+// stopTasks ends tracing and returns the tasks of the renderer main thread
+// with the most task time, in the order the trace reported them.
+func (tr *taskTrace) stopTasks(tb *tab) []pageTask {
 	tb.t.Helper()
 	tb.run(chromedp.ActionFunc(func(ctx context.Context) error { return tracing.End().Do(ctx) }))
 	select {
@@ -92,10 +92,11 @@ func (tr *taskTrace) stop(tb *tab) (maxWallMs, maxCPUMs float64) {
 			page = th
 		}
 	}
+	var tasks []pageTask
 	for _, e := range tr.events {
 		if e.Ph == "X" && (thread{e.Pid, e.Tid}) == page {
-			maxWallMs, maxCPUMs = max(maxWallMs, e.Dur/1000), max(maxCPUMs, e.TDur/1000)
+			tasks = append(tasks, pageTask{Ts: e.Ts, Dur: e.Dur, CPU: e.TDur})
 		}
 	}
-	return maxWallMs, maxCPUMs
+	return tasks
 }
