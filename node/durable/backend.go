@@ -2,11 +2,15 @@ package durable
 
 // backend is a storage medium holding, per namespace, keys mapped to stored
 // records (record.go). Implementations: memBackend (mem.go) and idbBackend
-// (idb_js.go). They store record bytes as given and never interpret them;
-// checksums are the DB's business. Methods are called concurrently.
+// (idb_js.go). They store each put as the record encodeRecord/appendRecord
+// makes of it (record.go) and never interpret stored records; verifying
+// checksums is the DB's business. Methods are called concurrently.
 type backend interface {
-	// write applies ops to namespace ns atomically, in order; a put's value
-	// is the record to store. It returns nil only once the batch is durable
+	// write applies ops to namespace ns atomically, in order; a put's key
+	// and value are stored as their record in ns. Invariant: write never
+	// retains or modifies a put's value (it stores a copy, the record), so
+	// callers may reuse value buffers once write returned. It returns nil
+	// only once the batch is durable
 	// and an error (ErrQuota, ...) only if nothing was applied.
 	// issued, if not nil, is called once the batch is in flight (before
 	// write waits for it). If killed is closed while the batch is in flight,

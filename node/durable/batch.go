@@ -16,6 +16,9 @@ type opKind uint8
 const (
 	opPut opKind = iota + 1
 	opDeleteRange
+	// opPutRecord stores value as the record itself, unencoded: the tests
+	// store damaged records through it. Batch never makes one.
+	opPutRecord
 )
 
 // op is one batch operation. For opPut, key and value; for opDeleteRange,

@@ -43,6 +43,7 @@ func runContract(t *testing.T, newMedium func(t *testing.T) medium) {
 		{"KillAbandonsInFlightBatch", testKill},
 		{"CloseIsCleanStop", testClose},
 		{"Quota", testQuota},
+		{"WriteKeepsNoValue", testWriteKeepsNoValue},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.run(t, newMedium(t)) })
@@ -272,7 +273,7 @@ func testReopen(t *testing.T, m medium) {
 // putRaw stores rec as the record of key, bypassing encoding (corruption).
 func putRaw(t *testing.T, db *DB, ns string, key, rec []byte) {
 	t.Helper()
-	if err := db.b.write(ns, []op{{kind: opPut, key: key, value: rec}}, nil, nil); err != nil {
+	if err := db.b.write(ns, []op{{kind: opPutRecord, key: key, value: rec}}, nil, nil); err != nil {
 		t.Fatalf("raw put: %v", err)
 	}
 }
@@ -449,4 +450,33 @@ func testQuota(t *testing.T, m medium) {
 	if got := scanAll(t, n, idx(0), idx(1000)); len(got) != 48 {
 		t.Fatalf("after the batch: %d entries, want 48", len(got))
 	}
+}
+
+// testWriteKeepsNoValue: once Write returned, the medium holds its own copy
+// of every value (backend.write's invariant, on which RaftStorage's buffer
+// reuse rests): a caller reusing a value's buffer changes nothing stored.
+func testWriteKeepsNoValue(t *testing.T, m medium) {
+	db := m.open(t)
+	n := mustOpen(t, db, "member-1")
+	buf := []byte("first value")
+	var b Batch
+	b.putOwned([]byte("a"), buf)
+	if err := n.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	copy(buf, "XXXXX")
+	b.Reset()
+	b.putOwned([]byte("b"), buf)
+	if err := n.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	copy(buf, "YYYYY")
+	wantValue(t, n, []byte("a"), []byte("first value"))
+	wantValue(t, n, []byte("b"), []byte("XXXXX value"))
+	n.Close()
+	db.Close()
+	db2 := m.open(t)
+	n2 := mustOpen(t, db2, "member-1")
+	wantValue(t, n2, []byte("a"), []byte("first value"))
+	wantValue(t, n2, []byte("b"), []byte("XXXXX value"))
 }

@@ -144,18 +144,11 @@ func (n *Namespace) Write(b *Batch) error {
 	if b == nil || len(b.ops) == 0 {
 		return nil
 	}
-	ops := make([]op, len(b.ops))
-	for i, o := range b.ops {
-		ops[i] = o
-		if o.kind == opPut {
-			ops[i].value = encodeRecord(n.name, o.key, o.value)
-		}
-	}
 	var issued func()
 	if h := n.db.testHookIssued; h != nil {
 		issued = func() { h(n.name) }
 	}
-	err := n.db.b.write(n.name, ops, n.killed, issued)
+	err := n.db.b.write(n.name, b.ops, n.killed, issued)
 	if err == nil && n.isKilled() {
 		// Committed, but the caller was killed meanwhile: it must not act
 		// on the acknowledgement (power loss happened first).

@@ -5,6 +5,7 @@ package durable
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"syscall/js"
 )
@@ -83,6 +84,14 @@ type idbBackend struct {
 	// lost is set when another connection (a tab, or DeleteIndexedDB)
 	// deleted or upgraded the database and this one closed for it.
 	lost atomic.Bool
+
+	// recMu guards rec, the buffer write encodes each record in before
+	// copying it into a JavaScript Uint8Array: reused, so that a write
+	// allocates no Go memory per record (under the page's heaviest stress
+	// the records were the largest share of its allocations, hence of the
+	// garbage collector's work).
+	recMu sync.Mutex
+	rec   []byte
 }
 
 // errLost is returned by every call after the connection was given up.
@@ -143,6 +152,23 @@ var (
 	jsKeyRange   = js.Global().Get("IDBKeyRange")
 )
 
+// recordToJS returns the record of (key, value) in ns as a new Uint8Array.
+// It does not block.
+func (b *idbBackend) recordToJS(ns string, key, value []byte) js.Value {
+	b.recMu.Lock()
+	defer b.recMu.Unlock()
+	b.rec = appendRecord(b.rec[:0], ns, key, value)
+	a := bytesToJS(b.rec)
+	if cap(b.rec) > maxKeptRecordBuffer {
+		b.rec = nil // a one-off large record: do not keep its buffer
+	}
+	return a
+}
+
+// maxKeptRecordBuffer bounds the record buffer an idbBackend keeps between
+// writes: a raft snapshot part (SnapshotPartBytes) and a Save's entries fit.
+const maxKeptRecordBuffer = 4 << 20
+
 func bytesToJS(p []byte) js.Value {
 	a := jsUint8Array.New(len(p))
 	js.CopyBytesToJS(a, p)
@@ -198,6 +224,8 @@ func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 		for _, o := range ops {
 			switch o.kind {
 			case opPut:
+				store.Call("put", b.recordToJS(ns, o.key, o.value), idbKey(ns, o.key))
+			case opPutRecord:
 				store.Call("put", bytesToJS(o.value), idbKey(ns, o.key))
 			case opDeleteRange:
 				store.Call("delete", idbRange(ns, o.key, o.end))

@@ -128,7 +128,9 @@ func (m *memBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 	for _, o := range ops {
 		switch o.kind {
 		case opPut:
-			set(memItem{ns: ns, key: o.key, rec: o.value})
+			set(memItem{ns: ns, key: o.key, rec: encodeRecord(ns, o.key, o.value)})
+		case opPutRecord:
+			set(memItem{ns: ns, key: o.key, rec: clone(o.value)})
 		case opDeleteRange:
 			for _, it := range m.rangeLocked(ns, o.key, o.end) {
 				d.tree.Delete(it)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 
 	"go.etcd.io/raft/v3"
 	"go.etcd.io/raft/v3/raftpb"
@@ -72,7 +73,18 @@ type RaftStorage struct {
 	// snapshot: the medium and the mirror apply it when a snapshot at or
 	// above it is stored. 0: none.
 	pendingCompact uint64
+
+	// Buffers reused from one Save to the next for the values of its batch
+	// (the medium never retains a value: backend.write), so that under a
+	// steady load a Save allocates no copies of the entries or of snapshot
+	// parts: chunkBuf for the chunk of new entries, partBuf for the next
+	// snapshot part.
+	chunkBuf, partBuf []byte
 }
+
+// maxKeptBuffer bounds a buffer RaftStorage keeps for reuse: a larger one
+// (a Save of unusually many entries) is left to the collector.
+const maxKeptBuffer = 4 << 20
 
 // OpenRaftStorage loads the raft state stored in ns (empty for a new
 // member). A bad record yields an error wrapping ErrCorrupt naming the member
@@ -331,7 +343,11 @@ func (s *RaftStorage) Save(st raftpb.HardState, ents []raftpb.Entry, snap raftpb
 			}
 		}
 		k := ents[0].Index
-		b.Put(entryKey(k), encodeChunk(ents))
+		s.chunkBuf = appendChunk(s.chunkBuf[:0], ents)
+		b.putOwned(entryKey(k), s.chunkBuf)
+		if cap(s.chunkBuf) > maxKeptBuffer {
+			s.chunkBuf = nil // this batch still holds it; not kept
+		}
 		chunks = append(chunks, span{k, k + uint64(len(ents))})
 	}
 	hasState := !raft.IsEmptyHardState(st)
@@ -516,12 +532,15 @@ func (s *RaftStorage) truncate(b *Batch, chunks []span, k uint64) ([]span, error
 
 // encodeChunk is the record of contiguous entries: each as uvarint length
 // then protobuf.
-func encodeChunk(ents []raftpb.Entry) []byte {
+func encodeChunk(ents []raftpb.Entry) []byte { return appendChunk(nil, ents) }
+
+// appendChunk appends the chunk of ents to buf and returns the result.
+func appendChunk(buf []byte, ents []raftpb.Entry) []byte {
 	size := 0
 	for i := range ents {
 		size += binary.MaxVarintLen64 + ents[i].Size()
 	}
-	buf := make([]byte, 0, size)
+	buf = slices.Grow(buf, size)
 	for i := range ents {
 		buf = binary.AppendUvarint(buf, uint64(ents[i].Size()))
 		n := len(buf)

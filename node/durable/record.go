@@ -30,15 +30,23 @@ func checksum(ns string, body []byte) uint32 {
 	return crc32.Update(c, castagnoli, body)
 }
 
-// encodeRecord returns the stored form of (key, value) in namespace ns.
+// encodeRecord returns the stored form of (key, value) in namespace ns, in
+// a slice of its own.
 func encodeRecord(ns string, key, value []byte) []byte {
-	rec := make([]byte, 4, 4+2*binary.MaxVarintLen64+len(key)+len(value))
-	rec = binary.AppendUvarint(rec, uint64(len(key)))
-	rec = binary.AppendUvarint(rec, uint64(len(value)))
-	rec = append(rec, key...)
-	rec = append(rec, value...)
-	binary.BigEndian.PutUint32(rec, checksum(ns, rec[4:]))
-	return rec
+	return appendRecord(make([]byte, 0, recordOverhead+len(key)+len(value)), ns, key, value)
+}
+
+// appendRecord appends the stored form of (key, value) in namespace ns to
+// dst and returns the extended slice (the record is out[len(dst):]).
+func appendRecord(dst []byte, ns string, key, value []byte) []byte {
+	at := len(dst)
+	dst = append(dst, 0, 0, 0, 0)
+	dst = binary.AppendUvarint(dst, uint64(len(key)))
+	dst = binary.AppendUvarint(dst, uint64(len(value)))
+	dst = append(dst, key...)
+	dst = append(dst, value...)
+	binary.BigEndian.PutUint32(dst[at:], checksum(ns, dst[at+4:]))
+	return dst
 }
 
 // decodeRecord verifies rec, read from namespace ns under key (nil when the

@@ -129,7 +129,11 @@ func (s *RaftStorage) addSnapshotPart(b *Batch, chunks []span) (_ []span, commit
 	}
 	if w.staged == nil {
 		// Room for the part's overshoot (one revision) saves regrowing.
-		buf := make([]byte, 0, SnapshotPartBytes+SnapshotPartBytes/8)
+		buf := s.partBuf[:0]
+		if cap(buf) == 0 {
+			buf = make([]byte, 0, SnapshotPartBytes+SnapshotPartBytes/8)
+		}
+		s.partBuf = nil // until the part is stored, w.staged holds it
 		w.staged, w.last = w.enc.Next(buf, SnapshotPartBytes)
 	}
 	b.putOwned(partKey(idx, w.parts), w.staged)
@@ -147,6 +151,9 @@ func (s *RaftStorage) addSnapshotPart(b *Batch, chunks []span) (_ []span, commit
 		}
 	}
 	return chunks, func() {
+		if cap(w.staged) <= maxKeptBuffer {
+			s.partBuf = w.staged[:0] // stored: the medium kept a copy
+		}
 		w.staged, w.parts = nil, w.parts+1
 		s.writer = w
 		if !done {
