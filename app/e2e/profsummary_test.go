@@ -119,6 +119,7 @@ func (s profSample) path() string {
 type profTask struct {
 	start, end int
 	ms         float64 // wall
+	cpuMs      float64 // thread time, from the trace (-1: unknown)
 }
 
 // summarizeProfile says where the page's main-thread time went in its tasks
@@ -185,7 +186,7 @@ func summarizeProfile(p *profiler.Profile, tasks []pageTask, longTaskMs float64)
 			from, to := t.Ts-p.StartTime, t.Ts+t.Dur-p.StartTime
 			i, _ := slices.BinarySearchFunc(samples, from, func(s profSample, at float64) int { return cmp.Compare(s.at, at) })
 			j, _ := slices.BinarySearchFunc(samples, to, func(s profSample, at float64) int { return cmp.Compare(s.at, at) })
-			long = append(long, profTask{start: i, end: j, ms: t.Dur / 1000})
+			long = append(long, profTask{start: i, end: j, ms: t.Dur / 1000, cpuMs: t.CPU / 1000})
 		}
 	} else {
 		source = "runs of samples not (idle)"
@@ -194,7 +195,7 @@ func summarizeProfile(p *profiler.Profile, tasks []pageTask, longTaskMs float64)
 				i++
 				continue
 			}
-			t := profTask{start: i}
+			t := profTask{start: i, cpuMs: -1}
 			for ; i < len(samples) && samples[i].leaf() != "(idle)"; i++ {
 				t.ms += weights[i]
 			}
@@ -282,7 +283,13 @@ func summarizeProfile(p *profiler.Profile, tasks []pageTask, longTaskMs float64)
 		for _, e := range l[:min(4, len(l))] {
 			parts = append(parts, fmt.Sprintf("%s %.0f%%", e.k, 100*e.v/sampled))
 		}
-		fmt.Fprintf(&sb, "  %6.1f ms at %7.1f s: %s\n", t.ms, samples[t.start].at/1e6, strings.Join(parts, ", "))
+		cpu := ""
+		if t.cpuMs >= 0 {
+			// Much less thread time than wall time: the machine ran
+			// something else meanwhile (a loaded machine, not the page).
+			cpu = fmt.Sprintf(" (thread %.1f ms)", t.cpuMs)
+		}
+		fmt.Fprintf(&sb, "  %6.1f ms%s at %7.1f s: %s\n", t.ms, cpu, samples[t.start].at/1e6, strings.Join(parts, ", "))
 		l = l[:0]
 		for k, v := range paths {
 			l = append(l, kv{k, v})

@@ -97,7 +97,7 @@ func TestSummarizeProfile(t *testing.T) {
 		" 16.7%      5.0 ms  browser (JS, DOM, V8 GC, native)",
 		" 83.3%     25.0 ms  github.com_etcd_play_etcd_play_node_cluster.__Cluster_.Status",
 		" 83.3%     25.0 ms  github.com_etcd_play_etcd_play_node_cluster.__Cluster_.Status\n",
-		"30.0 ms at     0.0 s: gc (Go collector) 50%, mvcc hash 33%, browser (JS, DOM, V8 GC, native) 17%",
+		"  30.0 ms at     0.0 s: gc (Go collector) 50%, mvcc hash 33%, browser (JS, DOM, V8 GC, native) 17%",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary lacks %q:\n%s", want, got)
@@ -114,6 +114,7 @@ func TestSummarizeProfile(t *testing.T) {
 		"tasks > 19 ms: 1, 20 ms in all, 20 ms sampled (Go 15 ms), longest 20.0 ms",
 		" 75.0%     15.0 ms  gc (Go collector)",
 		" 25.0%      5.0 ms  browser (JS, DOM, V8 GC, native)",
+		"  20.0 ms (thread 20.0 ms) at     0.0 s: gc (Go collector) 75%",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("summary with the trace's tasks lacks %q:\n%s", want, got)
