@@ -2,7 +2,6 @@ package app
 
 import (
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -58,25 +57,32 @@ func (s *stressSlot) get() StressRun {
 }
 
 // startRefresh starts the one goroutine that polls the engine and
-// dispatches the result to the UI goroutine. It paces itself on animation
-// frames (waitFrame), at most once per refreshPeriod, and backs off when a
-// poll is expensive: the next poll waits at least twice as long as the last
-// one took, so polling never takes more than a third of the page's thread.
-// A poll is also skipped while the previous update has not been applied, so a
-// slow frame never queues a backlog of updates.
+// dispatches the result to the UI goroutine. It polls at most once per
+// refreshPeriod, and backs off when a poll is expensive: the next poll waits
+// at least twice as long as the last one took, so polling never takes more
+// than a third of the page's thread. It never has more than one update in
+// flight: after dispatching one it waits until the UI goroutine applied it,
+// so a slow frame never queues a backlog of updates. Once the update is
+// applied it polls again at once if the period has passed (the next update
+// is then drawn at the next frame: one update per frame when frames are
+// slower than the period, as under a heavy stress, where waiting for a frame
+// before each poll halved the refresh rate), else it waits on animation
+// frames (waitFrame) until it has.
 func (p *playground) startRefresh(ctx app.Context) {
 	eng, slot := p.eng, p.stressAt
 	ctx.Async(func() {
 		var (
 			after   uint64 // last event Seq fetched
 			prev    map[linkKey]uint64
-			pending atomic.Bool
+			applied = make(chan struct{}, 1)
 			last    time.Time
 			period  = refreshPeriod
 		)
-		for waitFrame(ctx) {
-			if pending.Load() || time.Since(last) < period {
-				continue
+		for {
+			for time.Since(last) < period {
+				if !waitFrame(ctx) {
+					return
+				}
 			}
 			start := time.Now()
 			v := liveView{members: eng.Status(), links: eng.Links(), now: eng.Now(), paused: eng.Paused()}
@@ -99,11 +105,15 @@ func (p *playground) startRefresh(ctx app.Context) {
 			}
 			last = start
 			period = max(refreshPeriod, 2*time.Since(start))
-			pending.Store(true)
 			ctx.Dispatch(func(ctx app.Context) {
-				pending.Store(false)
 				p.apply(v, evs, start)
+				applied <- struct{}{}
 			})
+			select {
+			case <-applied:
+			case <-ctx.Done():
+				return
+			}
 		}
 	})
 }
