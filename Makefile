@@ -141,4 +141,4 @@ profile-stress: build-prof
 		$(GO) test -tags browser -count=1 -timeout 10m -run '^TestStressResponsiveness$$' -v ./app/e2e/
 
 clean:
-	rm -rf build $(BUILDB) $(BUILDB).wasm web/app.wasm
+	rm -rf build $(BUILDB) $(BUILDB).wasm $(PROFBUILD) $(PROFBUILD).wasm web/app.wasm

@@ -8,4 +8,12 @@
 // ETCDPLAY_BASE, as GitHub Pages would. One browser is shared by the test
 // binary; each test gets a fresh tab in its own browser context (no shared
 // cache, service worker or storage).
+//
+// Where the page's time goes under the heaviest stress (issue #4): `make
+// profile-stress` (BENCH_CONFIG=defaults|largest, PROFILE=path) builds the
+// site with Go's function names kept and runs TestStressResponsiveness with
+// ETCDPLAY_PROFILE=path: a CPU profile of the page during the stress,
+// summarized per bucket and function over the tasks longer than 25 ms
+// (profsummary_test.go). TestSummarizeSavedProfile re-summarizes a saved
+// one (ETCDPLAY_PROFILE_IN=path.<config>.cpuprofile).
 package e2e
