@@ -25,7 +25,8 @@ import (
 // count every object). PAGE_KEYS and PAGE_VALUE_SIZE choose the key space
 // and value size (the page's defaults, 100 and 16; its maximums are 10000
 // and 4096); PAGE_COMPACT_RETENTION and PAGE_COMPACT_TICKS the
-// auto-compaction (a retention of -1 turns it off).
+// auto-compaction (a retention of -1 turns it off); PAGE_PART_BYTES the
+// bytes of a raft snapshot a Save writes (durable.SnapshotPartBytes).
 //
 // Metrics (one stress run per b.N iteration, figures of the last):
 // max-tick-ms, the longest single Tick; snap-tick-ms, the longest tick in
@@ -53,6 +54,10 @@ func envInt(name string, def int) int {
 
 func BenchmarkPageStress(b *testing.B) {
 	keys, size := envInt("PAGE_KEYS", 100), envInt("PAGE_VALUE_SIZE", 16)
+	if n := envInt("PAGE_PART_BYTES", 0); n > 0 {
+		defer func(old int) { durable.SnapshotPartBytes = old }(durable.SnapshotPartBytes)
+		durable.SnapshotPartBytes = n
+	}
 	for b.Loop() {
 		b.StopTimer()
 		c := newTestCluster(b, Config{Seed: 1, SnapshotCount: pageSnapshotCount, CatchUpCount: pageCatchUpCount,
