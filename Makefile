@@ -125,8 +125,9 @@ bench-page: build
 # Where the page's time goes under the heaviest stress (issue #4): the site
 # built with an unstripped app.wasm (Go function names kept; `make build`
 # strips them), then TestStressResponsiveness with a CDP CPU profile of the
-# page: the summary of the Go time in tasks > 25 ms goes to PROFILE (and the
-# raw profile to PROFILE.cpuprofile, which Chromium's DevTools opens).
+# page: where the time of its tasks > 25 ms went goes to PROFILE.<config>
+# (the raw profile to PROFILE.<config>.cpuprofile, which Chromium's
+# DevTools opens, and the trace's tasks to PROFILE.<config>.tasks.json).
 # BENCH_CONFIG=defaults|largest runs one config. ~2 min with a warm cache.
 PROFBUILD ?= $(or $(TMPDIR),/tmp)/etcd-play-build-prof
 PROFILE ?= $(CURDIR)/stress-profile.txt
