@@ -130,7 +130,7 @@ bench-page: build
 # DevTools opens, and the trace's tasks to PROFILE.<config>.tasks.json).
 # BENCH_CONFIG=defaults|largest runs one config. ~2 min with a warm cache.
 PROFBUILD ?= $(or $(TMPDIR),/tmp)/etcd-play-build-prof
-PROFILE ?= $(CURDIR)/stress-profile.txt
+PROFILE ?= $(or $(TMPDIR),/tmp)/etcd-play-profile.txt
 BENCH_CONFIG ?= largest
 .PHONY: build-prof profile-stress
 build-prof:
