@@ -14,6 +14,10 @@ type entry struct {
 	lease   int64
 }
 
+// valueBytes returns e's value bytes (nil if empty), which share the
+// store's memory.
+func (e *entry) valueBytes() []byte { return e.value }
+
 func (e *entry) isTombstone() bool { return e.version == 0 }
 
 // size is the entry's key+value bytes (Stats.Bytes).
