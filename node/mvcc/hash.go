@@ -74,7 +74,7 @@ func (e *entry) appendHashed(dst []byte) []byte {
 	if tomb {
 		return appendKeyValue(dst, e.ki.key, 0, 0, 0, nil, 0)
 	}
-	return appendKeyValue(dst, e.ki.key, e.create, e.rev.main, e.version, e.value, e.lease)
+	return appendKeyValue(dst, e.ki.key, e.create, e.rev.main, e.version, e.valueBytes(), e.lease)
 }
 
 // appendKeyValue appends the protobuf encoding of the mvccpb.KeyValue with
