@@ -128,7 +128,7 @@ func (s *Store) entryOf(ki *keyIndex, rv revision) *entry {
 func (e *entry) fill(kv *KeyValue) {
 	*kv = KeyValue{
 		Key:            e.ki.key,
-		Value:          e.value,
+		Value:          e.valueBytes(),
 		CreateRevision: e.create,
 		ModRevision:    e.rev.main,
 		Version:        e.version,

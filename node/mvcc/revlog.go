@@ -1,27 +1,78 @@
 package mvcc
 
-import "sort"
+import (
+	"sort"
+	"unsafe"
+)
 
 // entry is one stored revision: a put (version >= 1) or a tombstone
 // (version == 0, as etcd stores a tombstone as a KeyValue holding only its
-// key). The value is stored once, here; the key bytes are the keyIndex's.
+// key). The value is stored once, here (see storedValue); the key bytes are
+// the keyIndex's.
 type entry struct {
 	rev     revision
 	ki      *keyIndex
-	value   []byte // owned by the store, never modified
-	create  int64  // create revision (main); 0 for a tombstone
+	create  int64 // create revision (main); 0 for a tombstone
 	version int64
 	lease   int64
+	val     storedValue
+}
+
+// inlineValue is the longest value an entry holds in place.
+const inlineValue = 20
+
+// storedValue is an entry's value bytes, owned by the store and never
+// modified. A value of up to inlineValue bytes (the playground's stress
+// and benchmark values are 16) is held in place: storing it allocates
+// nothing and leaves the garbage collector no pointer to follow, which
+// under js/wasm (one thread for the program and its collector) is a large
+// part of what a put costs. A longer value lives on the heap at p.
+//
+// Invariant: n > inlineValue iff p != nil; then p points at n bytes.
+type storedValue struct {
+	p  *byte
+	n  uint32
+	in [inlineValue]byte
 }
 
 // valueBytes returns e's value bytes (nil if empty), which share the
-// store's memory.
-func (e *entry) valueBytes() []byte { return e.value }
+// store's memory: an inline value is a subslice of e itself, so e must be
+// the stored entry (in a revlog chunk, whose slots are never rewritten),
+// not a copy of it.
+func (e *entry) valueBytes() []byte {
+	switch n := int(e.val.n); {
+	case n == 0:
+		return nil
+	case n <= inlineValue:
+		return e.val.in[:n:n]
+	default:
+		return unsafe.Slice(e.val.p, n)
+	}
+}
+
+// setValue stores a copy of v as e's value.
+func (e *entry) setValue(v []byte) {
+	if len(v) > inlineValue {
+		v = append(make([]byte, 0, len(v)), v...)
+	}
+	e.adoptValue(v)
+}
+
+// adoptValue stores v as e's value; a value too long to be held in place
+// is not copied: the store owns v from now on.
+func (e *entry) adoptValue(v []byte) {
+	e.val.n = uint32(len(v))
+	if len(v) > inlineValue {
+		e.val.p = unsafe.SliceData(v)
+		return
+	}
+	copy(e.val.in[:], v)
+}
 
 func (e *entry) isTombstone() bool { return e.version == 0 }
 
 // size is the entry's key+value bytes (Stats.Bytes).
-func (e *entry) size() int64 { return int64(len(e.ki.key) + len(e.value)) }
+func (e *entry) size() int64 { return int64(len(e.ki.key)) + int64(e.val.n) }
 
 // logChunk is the fixed capacity of one revlog chunk (entries).
 const logChunk = 1024
@@ -55,18 +106,26 @@ func (l *revlog) at(i int) *entry {
 // append adds e, whose revision must be greater than every stored one and
 // whose value the store owns from now on, and points e.ki.last at the
 // stored copy.
-func (l *revlog) append(e entry) {
+func (l *revlog) append(e *entry) {
 	e.ki.last = l.push(e)
 }
 
-// push stores e in the next slot and returns it.
-func (l *revlog) push(e entry) *entry {
+// push stores e in the next slot and returns it. The slot is written field
+// by field: a whole-struct copy of an entry (which holds pointers) into the
+// heap goes through the runtime's bulk write barrier whenever the collector
+// is marking, which under js/wasm is much of the time.
+func (l *revlog) push(e *entry) *entry {
 	j := l.start + l.n
 	if j/logChunk == len(l.chunks) {
 		l.chunks = append(l.chunks, new([logChunk]entry))
 	}
 	p := &l.chunks[j/logChunk][j%logChunk]
-	*p = e
+	p.rev, p.create, p.version, p.lease = e.rev, e.create, e.version, e.lease
+	p.ki = e.ki
+	p.val.n, p.val.in = e.val.n, e.val.in
+	if e.val.p != nil {
+		p.val.p = e.val.p
+	}
 	l.n++
 	return p
 }
@@ -137,7 +196,7 @@ func (l *revlog) filter(keep func(e *entry) bool) {
 	for i := 0; i < first; i++ {
 		if isKept(i) {
 			e := l.at(i)
-			c := out.push(*e)
+			c := out.push(e)
 			if e.ki.last == e {
 				e.ki.last = c
 			}

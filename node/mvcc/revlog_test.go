@@ -26,7 +26,7 @@ func revlogFilterTrial(t *testing.T, rng *rand.Rand) {
 	l := revlog{start: rng.IntN(logChunk)}
 	n := rng.IntN(5 * logChunk)
 	for i := range n {
-		l.append(entry{rev: revision{main: int64(i + 1)}, ki: keys[rng.IntN(len(keys))]})
+		l.append(&entry{rev: revision{main: int64(i + 1)}, ki: keys[rng.IntN(len(keys))]})
 	}
 	view := l
 	// Keep a random subset, a kept tail of random length (so that whole
@@ -94,7 +94,7 @@ func revlogFilterTrial(t *testing.T, rng *rand.Rand) {
 	// not change.
 	for i := range rng.IntN(2 * logChunk) {
 		r := int64(n + i + 1)
-		l.append(entry{rev: revision{main: r}, ki: keys[rng.IntN(len(keys))]})
+		l.append(&entry{rev: revision{main: r}, ki: keys[rng.IntN(len(keys))]})
 		revs = append(revs, r)
 	}
 	checkLog("after growing", &l, revs)
@@ -104,4 +104,72 @@ func revlogFilterTrial(t *testing.T, rng *rand.Rand) {
 		all[i] = int64(i + 1)
 	}
 	checkLog("the copy taken before filter", &view, all)
+}
+
+// Values up to inlineValue bytes are held in the entry, longer ones on the
+// heap: either way a read returns exactly the bytes put (nil for an empty
+// value), with no spare capacity (a caller's append cannot write into the
+// store), unaffected by later changes to the request's bytes, and the same
+// after a compaction that moves the entry and after a snapshot round trip.
+func TestStoredValueSizes(t *testing.T) {
+	sizes := []int{0, 1, inlineValue - 1, inlineValue, inlineValue + 1, 3 * inlineValue, 5000}
+	s := New()
+	want := map[string][]byte{}
+	for round := range 2 {
+		for _, n := range sizes {
+			key := fmt.Sprintf("k%04d", n)
+			v := make([]byte, n)
+			for i := range v {
+				v[i] = byte('a' + (i+n+round)%26)
+			}
+			if _, err := s.Put(&PutRequest{Key: []byte(key), Value: v}); err != nil {
+				t.Fatal(err)
+			}
+			want[key] = append([]byte(nil), v...)
+			for i := range v {
+				v[i] = 'X' // the store copied the value
+			}
+		}
+	}
+	check := func(s *Store, when string) {
+		t.Helper()
+		for key, v := range want {
+			kv := mustRange(t, s, &RangeRequest{Key: []byte(key)}).KVs[0]
+			switch {
+			case len(v) == 0 && kv.Value != nil:
+				t.Errorf("%s: %s: empty value read as %q, want nil", when, key, kv.Value)
+			case string(kv.Value) != string(v):
+				t.Errorf("%s: %s = %q, want %q", when, key, kv.Value, v)
+			case cap(kv.Value) != len(kv.Value):
+				t.Errorf("%s: %s: value has spare capacity %d > %d", when, key, cap(kv.Value), len(kv.Value))
+			}
+		}
+		// Bytes counts every stored revision's key and value.
+		if got, want := s.Stats().Bytes, storedBytes(s); got != want {
+			t.Errorf("%s: Stats.Bytes = %d, entries hold %d", when, got, want)
+		}
+	}
+	check(s, "after put")
+	if _, err := s.Compact(s.Rev()); err != nil {
+		t.Fatal(err)
+	}
+	check(s, "after compaction")
+	snap, err := s.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Restore(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(r, "after restore")
+}
+
+func storedBytes(s *Store) int64 {
+	var n int64
+	for i := range s.log.len() {
+		e := s.log.at(i)
+		n += int64(len(e.ki.key) + len(e.valueBytes()))
+	}
+	return n
 }

@@ -60,7 +60,7 @@ func (e *SnapshotEncoder) Next(dst []byte, max int) ([]byte, bool) {
 		if !en.isTombstone() {
 			dst = binary.AppendVarint(dst, en.create)
 			dst = binary.AppendVarint(dst, en.lease)
-			dst = appendBytes(dst, en.value)
+			dst = appendBytes(dst, en.valueBytes())
 		}
 		e.next++
 	}

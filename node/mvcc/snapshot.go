@@ -219,7 +219,10 @@ func restore(b []byte) (*Store, error) {
 			r.fail("entry %d: empty key", i)
 			break
 		}
-		e.value = kl.copyBytes(value)
+		if len(value) > inlineValue {
+			value = kl.copyBytes(value)
+		}
+		e.adoptValue(value) // copies a short value in place
 		if err := s.replay(kl, &e, key); err != nil {
 			r.fail("entry %d (%v): %v", i, e.rev, err)
 		}
@@ -315,7 +318,7 @@ func (s *Store) replay(kl *keyLoader, e *entry, key []byte) error {
 		}
 		ki.put(e.rev)
 	}
-	s.log.append(*e)
+	s.log.append(e)
 	s.bytes += e.size()
 	return nil
 }

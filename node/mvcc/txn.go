@@ -54,14 +54,12 @@ func (tw *writeTxn) put(key, value []byte, leaseID int64) {
 	} else {
 		s.keys++
 	}
-	var v []byte
-	if len(value) > 0 {
-		v = append(make([]byte, 0, len(value)), value...)
-	}
+	e := entry{rev: rev, ki: ki, create: create, version: version, lease: leaseID}
+	e.setValue(value)
 	s.cur.supersede(&s.log, ki.last)
 	ki.put(rev)
-	s.log.append(entry{rev: rev, ki: ki, value: v, create: create, version: version, lease: leaseID})
-	s.bytes += int64(len(ki.key) + len(v))
+	s.log.append(&e)
+	s.bytes += e.size()
 	tw.changes++
 	s.moveLease(ki.key, leaseID)
 }
@@ -90,7 +88,7 @@ func (tw *writeTxn) delete(ki *keyIndex) {
 	rev := revision{main: tw.beginRev + 1, sub: tw.changes}
 	s.cur.supersede(&s.log, ki.last)
 	ki.tombstone(rev)
-	s.log.append(entry{rev: rev, ki: ki})
+	s.log.append(&entry{rev: rev, ki: ki})
 	s.bytes += int64(len(ki.key))
 	s.keys--
 	tw.changes++
