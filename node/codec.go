@@ -132,6 +132,9 @@ func decodeRequestInto(r *request, data []byte) error {
 // on its stack: the apply path decodes every entry on every member, and
 // filling a heap-resident request costs GC write barriers.
 func decodePut(data []byte, put *mvcc.PutRequest) (uint64, error) {
+	if id, ok := decodePutShort(data, put); ok {
+		return id, nil
+	}
 	if id, ok := decodePutFast(data, put); ok {
 		return id, nil
 	}
@@ -176,6 +179,54 @@ func decodePutFast(data []byte, put *mvcc.PutRequest) (uint64, bool) {
 		return 0, false
 	}
 	*put = mvcc.PutRequest{Key: key, Value: value, Lease: lease, PrevKV: data[p] == 1}
+	return id, true
+}
+
+// decodePutShort decodes the common put entry (a key and a value of 1 to
+// 126 bytes, a lease ID in [-64, 63], every length and the lease one byte
+// long) in one loop-free pass after the request ID: under js/wasm every call
+// is costly, and every member decodes every put. For any other input it
+// reports false and decodePut tries the general paths, so it accepts a
+// subset of what they accept, with the same result (checkDecodePut).
+func decodePutShort(d []byte, put *mvcc.PutRequest) (uint64, bool) {
+	if len(d) < 2 || entryKind(d[0]) != kindPut {
+		return 0, false
+	}
+	// The request ID: a canonical uvarint of at most 9 bytes (no overflow
+	// possible, and a multi-byte one does not end in a zero byte).
+	var id uint64
+	p := 1
+	for s := uint(0); ; s += 7 {
+		if p >= len(d) || s > 56 {
+			return 0, false
+		}
+		c := d[p]
+		p++
+		id |= uint64(c&0x7f) << s
+		if c < 0x80 {
+			if c == 0 && s > 0 {
+				return 0, false
+			}
+			break
+		}
+	}
+	// Key and value: one length byte each, len+1 (0 would be nil: not here).
+	if p >= len(d) || d[p] == 0 || d[p] >= 0x80 {
+		return 0, false
+	}
+	k := p + 1
+	p = k + int(d[p]) - 1
+	if p >= len(d) || d[p] == 0 || d[p] >= 0x80 {
+		return 0, false
+	}
+	v := p + 1
+	p = v + int(d[p]) - 1
+	// Then the zigzag lease byte and the PrevKV byte, which ends the entry.
+	if p+2 != len(d) || d[p] >= 0x80 || d[p+1] > 1 {
+		return 0, false
+	}
+	lease := int64(d[p]>>1) ^ -int64(d[p]&1)
+	*put = mvcc.PutRequest{Key: d[k : v-1 : v-1], Value: d[v:p:p], Lease: lease, PrevKV: d[p+1] == 1}
 	return id, true
 }
 

@@ -168,3 +168,49 @@ func BenchmarkDecodePut(b *testing.B) {
 		}
 	}
 }
+
+// decodePutShort decodes the common put entries itself (the apply path
+// relies on it for speed) with decodeRequest's result, and leaves the
+// others (an empty key or value, a length or lease needing more than one
+// byte) to the general paths.
+func TestDecodePutShort(t *testing.T) {
+	long := bytes.Repeat([]byte("v"), 127)
+	for _, tc := range []struct {
+		put   mvcc.PutRequest
+		id    uint64
+		short bool
+	}{
+		{mvcc.PutRequest{Key: []byte("k00000042"), Value: make([]byte, 16)}, 0x1234567800000042, true},
+		{mvcc.PutRequest{Key: []byte("a"), Value: []byte("b"), Lease: -64, PrevKV: true}, 0, true},
+		{mvcc.PutRequest{Key: long[:126], Value: long[:126], Lease: 63}, 1<<63 - 1, true},
+		{mvcc.PutRequest{Key: []byte("k"), Value: []byte("v")}, 1 << 63, false}, // 10-byte ID
+		{mvcc.PutRequest{Key: []byte("k"), Value: long}, 7, false},
+		{mvcc.PutRequest{Key: long, Value: []byte("v")}, 7, false},
+		{mvcc.PutRequest{Key: []byte("k")}, 7, false},
+		{mvcc.PutRequest{Key: []byte("k"), Value: []byte("v"), Lease: 64}, 7, false},
+		{mvcc.PutRequest{Key: []byte("k"), Value: []byte("v"), Lease: -65}, 7, false},
+	} {
+		data := encodeRequest(&request{id: tc.id, kind: kindPut, put: &tc.put})
+		var got mvcc.PutRequest
+		id, ok := decodePutShort(data, &got)
+		if ok != tc.short {
+			t.Errorf("decodePutShort(%+v, id %x): ok = %v, want %v", tc.put, tc.id, ok, tc.short)
+			continue
+		}
+		checkDecodePut(t, data)
+		if ok && (id != tc.id || !reflect.DeepEqual(got, tc.put)) {
+			t.Errorf("decodePutShort = %x %+v, want %x %+v", id, got, tc.id, tc.put)
+		}
+	}
+	// Truncated or extended entries are not put entries it decodes.
+	data := encodeRequest(&request{id: 9, kind: kindPut, put: &mvcc.PutRequest{Key: []byte("k"), Value: []byte("v")}})
+	for n := range len(data) {
+		if _, ok := decodePutShort(data[:n], new(mvcc.PutRequest)); ok {
+			t.Errorf("decodePutShort accepted %x, a prefix of %x", data[:n], data)
+		}
+		checkDecodePut(t, data[:n])
+	}
+	if _, ok := decodePutShort(append(data, 0), new(mvcc.PutRequest)); ok {
+		t.Errorf("decodePutShort accepted a trailing byte")
+	}
+}
