@@ -115,12 +115,14 @@ func (c *Cluster) Do(member uint64, op Op) *Call {
 func (c *Cluster) submit(call *Call) {
 	call.submitted = c.now
 	if err := c.checkID(call.member); err != nil {
-		c.answer(call, Result{}, err)
+		call.err = err
+		c.answer(call)
 		return
 	}
 	m := c.members[call.member]
 	if m == nil {
-		c.answer(call, Result{}, fmt.Errorf("member %d: %w", call.member, ErrMemberDown))
+		call.err = fmt.Errorf("member %d: %w", call.member, ErrMemberDown)
+		c.answer(call)
 		return
 	}
 	call.cluster = c
@@ -141,10 +143,11 @@ func (a *answerer) Answer(res Result, err error) {
 	call.cluster.later(call.member, effect{call: call})
 }
 
-// answer completes a call. Runs with c.mu held, inside Tick.
-func (c *Cluster) answer(call *Call, res Result, err error) {
+// answer completes a call whose res and err are set (by submit, or by its
+// member through answerer). Runs with c.mu held, inside Tick.
+func (c *Cluster) answer(call *Call) {
 	call.finished = c.now
-	call.res, call.err = res, err
+	err := call.err
 	if call.onDone != nil {
 		call.onDone(call)
 	}
@@ -154,7 +157,7 @@ func (c *Cluster) answer(call *Call, res Result, err error) {
 		if err != nil {
 			b = append(append(b, " failed: "...), err.Error()...)
 		} else {
-			b = outcome(append(b, ": "...), &res)
+			b = outcome(append(b, ": "...), &call.res)
 		}
 		c.emit(Event{Kind: "client", Member: call.member, OK: err == nil, LatencyTicks: call.finished - call.submitted, Text: string(b)})
 		c.text = b[:0]

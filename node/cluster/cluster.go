@@ -384,7 +384,7 @@ func (c *Cluster) flush(id uint64) {
 		case e.event != nil:
 			c.emit(*e.event)
 		case e.call != nil:
-			c.answer(e.call, e.call.res, e.call.err)
+			c.answer(e.call)
 		case e.applied:
 			c.cfg.OnApply(id, e.entry)
 		}
