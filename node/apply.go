@@ -6,6 +6,92 @@ import (
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
+// applyCommitted applies ents, committed entries in index order, as apply
+// does one by one: runs of put entries go to the store in one batch
+// (applyPuts), everything else through apply.
+func (m *Member) applyCommitted(ents []raftpb.Entry) {
+	for i := 0; i < len(ents); {
+		n := m.applyPuts(ents[i:])
+		if n == 0 {
+			m.apply(&ents[i])
+			n = 1
+		}
+		i += n
+	}
+}
+
+// putRun is applyPuts' scratch, kept by the member so that applying
+// allocates nothing; index i of each slice is the run's i-th put. Slices
+// are cleared after use (puts alias entry data).
+type putRun struct {
+	puts  []mvcc.PutRequest
+	ids   []uint64
+	calls []*call
+	resps []*mvcc.PutResponse
+	errs  []error
+}
+
+// applyPuts applies the longest prefix of ents made of put entries that
+// decode and are not applied yet, with the same effects, answers and
+// events as apply gives them one by one (Store.PutBatch is Put in order),
+// and returns its length (0 if ents[0] is not such an entry). OnApply sees
+// each entry of the run, in order, before the store applies any; the calls
+// waiting on this member are answered after the whole run, in entry order.
+func (m *Member) applyPuts(ents []raftpb.Entry) int {
+	if len(ents) == 0 || ents[0].Index <= m.applied {
+		return 0
+	}
+	r := &m.run
+	for i := range ents {
+		e := &ents[i]
+		if e.Type != raftpb.EntryNormal || len(e.Data) == 0 || entryKind(e.Data[0]) != kindPut {
+			break
+		}
+		var put mvcc.PutRequest
+		id, err := decodePut(e.Data, &put)
+		if err != nil {
+			break // apply reports it
+		}
+		r.puts = append(r.puts, put)
+		r.ids = append(r.ids, id)
+		if m.cfg.OnApply != nil {
+			m.cfg.OnApply(*e)
+		}
+	}
+	n := len(r.puts)
+	if n == 0 {
+		return 0
+	}
+	m.applied = ents[n-1].Index
+	r.calls = append(r.calls[:0], make([]*call, n)...)
+	r.resps = append(r.resps[:0], make([]*mvcc.PutResponse, n)...)
+	r.errs = append(r.errs[:0], make([]error, n)...)
+	if len(m.waits) > 0 {
+		for i, id := range r.ids {
+			if c := m.waits[id]; c != nil {
+				delete(m.waits, id)
+				r.calls[i], r.resps[i] = c, new(mvcc.PutResponse)
+			}
+		}
+	}
+	m.store.PutBatch(r.puts, r.resps, r.errs)
+	for i, c := range r.calls {
+		switch {
+		case c == nil:
+		case r.errs[i] != nil:
+			m.fail(c, r.errs[i])
+		default:
+			m.finish(c, Result{Put: r.resps[i]})
+		}
+	}
+	clear(r.puts)
+	clear(r.calls)
+	clear(r.resps)
+	clear(r.errs)
+	r.puts, r.ids = r.puts[:0], r.ids[:0]
+	return n
+}
+
 // apply applies one committed entry to the store and answers the call
 // waiting for it on this member, if any. Every member applies the same
 // entries in the same order, so stores stay identical; a request the store

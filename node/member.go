@@ -116,6 +116,7 @@ type Member struct {
 	confState raftpb.ConfState
 
 	scratch   request // the entry being applied (decoded in place)
+	run       putRun  // scratch for applyPuts
 	idBase    uint64  // high 32 bits of every request ID of this incarnation
 	reqSeq    uint64
 	props     []raftpb.Entry   // writes submitted since the last flush...

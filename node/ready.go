@@ -91,9 +91,7 @@ func (m *Member) handleOne(rd raft.Ready) error {
 			return err
 		}
 	}
-	for i := range rd.CommittedEntries {
-		m.apply(&rd.CommittedEntries[i])
-	}
+	m.applyCommitted(rd.CommittedEntries)
 	for _, rs := range rd.ReadStates {
 		m.readIndexed(string(rs.RequestCtx), rs.Index)
 	}
