@@ -21,8 +21,11 @@ func (m *Member) applyCommitted(ents []raftpb.Entry) {
 }
 
 // putRun is applyPuts' scratch, kept by the member so that applying
-// allocates nothing; index i of each slice is the run's i-th put. Slices
-// are cleared after use (puts alias entry data).
+// allocates nothing; index i of each slice is the run's i-th put. puts is
+// not cleared after use: its slots alias entry data only until the next
+// run overwrites them (the raft log holds that data longer anyway), and
+// clearing pointers costs write barriers. calls, resps and errs are used
+// only when calls wait on this member, and cleared after use.
 type putRun struct {
 	puts  []mvcc.PutRequest
 	ids   []uint64
@@ -42,53 +45,58 @@ func (m *Member) applyPuts(ents []raftpb.Entry) int {
 		return 0
 	}
 	r := &m.run
+	n := 0
 	for i := range ents {
 		e := &ents[i]
 		if e.Type != raftpb.EntryNormal || len(e.Data) == 0 || entryKind(e.Data[0]) != kindPut {
 			break
 		}
-		var put mvcc.PutRequest
-		id, err := decodePut(e.Data, &put)
+		if n == len(r.puts) {
+			r.puts = append(r.puts, mvcc.PutRequest{})
+			r.ids = append(r.ids, 0)
+		}
+		id, err := decodePut(e.Data, &r.puts[n]) // in place: no copy of the request
 		if err != nil {
 			break // apply reports it
 		}
-		r.puts = append(r.puts, put)
-		r.ids = append(r.ids, id)
+		r.ids[n] = id
+		n++
 		if m.cfg.OnApply != nil {
 			m.cfg.OnApply(*e)
 		}
 	}
-	n := len(r.puts)
 	if n == 0 {
 		return 0
 	}
 	m.applied = ents[n-1].Index
-	r.calls = append(r.calls[:0], make([]*call, n)...)
-	r.resps = append(r.resps[:0], make([]*mvcc.PutResponse, n)...)
-	r.errs = append(r.errs[:0], make([]error, n)...)
-	if len(m.waits) > 0 {
-		for i, id := range r.ids {
-			if c := m.waits[id]; c != nil {
-				delete(m.waits, id)
-				r.calls[i], r.resps[i] = c, new(mvcc.PutResponse)
-			}
+	puts, ids := r.puts[:n], r.ids[:n]
+	if len(m.waits) == 0 {
+		m.store.PutBatch(puts, nil, nil)
+		return n
+	}
+	calls := append(r.calls[:0], make([]*call, n)...)
+	resps := append(r.resps[:0], make([]*mvcc.PutResponse, n)...)
+	errs := append(r.errs[:0], make([]error, n)...)
+	for i, id := range ids {
+		if c := m.waits[id]; c != nil {
+			delete(m.waits, id)
+			calls[i], resps[i] = c, &c.putResp
 		}
 	}
-	m.store.PutBatch(r.puts, r.resps, r.errs)
-	for i, c := range r.calls {
+	m.store.PutBatch(puts, resps, errs)
+	for i, c := range calls {
 		switch {
 		case c == nil:
-		case r.errs[i] != nil:
-			m.fail(c, r.errs[i])
+		case errs[i] != nil:
+			m.fail(c, errs[i])
 		default:
-			m.finish(c, Result{Put: r.resps[i]})
+			m.finish(c, Result{Put: resps[i]})
 		}
 	}
-	clear(r.puts)
-	clear(r.calls)
-	clear(r.resps)
-	clear(r.errs)
-	r.puts, r.ids = r.puts[:0], r.ids[:0]
+	clear(calls)
+	clear(resps)
+	clear(errs)
+	r.calls, r.resps, r.errs = calls[:0], resps[:0], errs[:0]
 	return n
 }
 

@@ -225,8 +225,10 @@ func decodePutShort(d []byte, put *mvcc.PutRequest) (uint64, bool) {
 	if p+2 != len(d) || d[p] >= 0x80 || d[p+1] > 1 {
 		return 0, false
 	}
-	lease := int64(d[p]>>1) ^ -int64(d[p]&1)
-	*put = mvcc.PutRequest{Key: d[k : v-1 : v-1], Value: d[v:p:p], Lease: lease, PrevKV: d[p+1] == 1}
+	// Field by field: put may be in the heap (a member's scratch), where a
+	// whole-struct store goes through the bulk write barrier.
+	put.Key, put.Value = d[k:v-1:v-1], d[v:p:p]
+	put.Lease, put.PrevKV = int64(d[p]>>1)^-int64(d[p]&1), d[p+1] == 1
 	return id, true
 }
 

@@ -143,6 +143,9 @@ type call struct {
 	finished bool
 	done     Answerer
 	deadline uint64
+	// putResp is the response of a put applied in a run (applyPuts), so
+	// that it comes with the call's allocation.
+	putResp mvcc.PutResponse
 }
 
 // readBatch is the set of linearizable reads sharing one ReadIndex.

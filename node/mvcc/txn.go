@@ -136,29 +136,34 @@ func (s *Store) ApplyPut(r *PutRequest) (int64, error) {
 // one-op transaction and revision, the same checks and errors; a rejected
 // put changes nothing), under one acquisition of the write lock: a member
 // applies its committed puts in runs, and under js/wasm the lock's atomics
-// and the call layers of Put are a noticeable part of a put's cost. For
-// each i, errs[i] is Put's error, and resps[i], if not nil, is filled as
-// Put fills its response (left alone on error). resps and errs are at least
-// len(rs) long.
+// and the call layers of Put are a noticeable part of a put's cost.
+//
+// resps and errs are either nil (a member nobody waits on: no response,
+// errors not reported) or at least len(rs) long; then errs[i] is Put's
+// error for rs[i], and resps[i], if not nil, is filled as Put fills its
+// response (left alone on error).
 func (s *Store) PutBatch(rs []PutRequest, resps []*PutResponse, errs []error) {
-	resps, errs = resps[:len(rs)], errs[:len(rs)]
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range rs {
 		r := &rs[i]
-		if errs[i] = checkPut(r); errs[i] != nil {
-			continue
+		err := checkPut(r)
+		switch {
+		case err != nil:
+		case tooLarge(putSize(r)):
+			err = ErrRequestTooLarge
+		default:
+			err = s.checkLease(r.Lease)
 		}
-		if tooLarge(putSize(r)) {
-			errs[i] = ErrRequestTooLarge
-			continue
+		if errs != nil {
+			errs[i] = err
 		}
-		if errs[i] = s.checkLease(r.Lease); errs[i] != nil {
+		if err != nil {
 			continue
 		}
 		tw := writeTxn{s: s, beginRev: s.rev, firstLog: s.log.len()}
-		if resp := resps[i]; resp != nil {
-			tw.execPut(r, resp)
+		if resps != nil && resps[i] != nil {
+			tw.execPut(r, resps[i])
 		} else {
 			tw.put(r.Key, r.Value, r.Lease)
 		}
