@@ -96,7 +96,12 @@ func (m *Member) SubmitTo(op Op, a Answerer) {
 	case "lease-keepalive":
 		r.kind, r.leaseID = kindLeaseKeepAlive, op.LeaseKeepAlive
 	}
-	data := encodeRequest(r)
+	var data []byte
+	if r.kind == kindPut {
+		data = encodePut(&m.entryData, r.id, r.put)
+	} else {
+		data = encodeRequest(r)
+	}
 	if len(data) > mvcc.MaxRequestBytes {
 		m.fail(c, mvcc.ErrRequestTooLarge)
 		return

@@ -115,9 +115,10 @@ type Member struct {
 	snapIndex uint64
 	confState raftpb.ConfState
 
-	scratch   request // the entry being applied (decoded in place)
-	run       putRun  // scratch for applyPuts
-	idBase    uint64  // high 32 bits of every request ID of this incarnation
+	scratch   request   // the entry being applied (decoded in place)
+	run       putRun    // scratch for applyPuts
+	entryData entryData // buffers of the entries this member proposes
+	idBase    uint64    // high 32 bits of every request ID of this incarnation
 	reqSeq    uint64
 	props     []raftpb.Entry   // writes submitted since the last flush...
 	propCalls []*call          // ...and their calls, index for index
