@@ -53,6 +53,10 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 	// log, curhash.go) are hashed from them, and their segments filtered
 	// with the log: segs[w] follows the w-th kept entry.
 	segs, i, w := s.cur.segs, 0, 0
+	before := make(map[*[logChunk]entry]bool, len(s.log.chunks))
+	for _, c := range s.log.chunks {
+		before[c] = true
+	}
 	s.log.filter(func(e *entry) bool {
 		hashed := i < len(segs)
 		if !haveCP {
@@ -71,6 +75,9 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 			return true
 		}
 		s.bytes -= e.size()
+		if p, n := e.heapValue(); p != nil {
+			s.values.release(p, n) // arena.go
+		}
 		return false
 	})
 	if haveCP {
@@ -80,5 +87,39 @@ func (s *Store) Compact(rev int64) (*CompactResponse, error) {
 	}
 	s.cur.segs = segs[:w]
 	s.cur.rebase() // the log changed other than by appending
+	s.relocateSparse(before)
 	return &CompactResponse{Header: header(s.rev)}, nil
+}
+
+// relocateSparse moves the values of the entries in the log chunks the
+// compaction just wrote (those not in before) out of value blocks that
+// fell below a quarter live (arena.go). Only those chunks: no snapshot
+// view has seen them yet, whereas the chunks the compacted log shares with
+// the old one may be read by a view at any time (revlog's invariant: a
+// written slot is never written again). The bytes stay the same, so
+// hashes, segments and responses are unaffected. Caller holds mu
+// exclusively.
+func (s *Store) relocateSparse(before map[*[logChunk]entry]bool) {
+	sparse := false
+	for _, b := range s.values.blocks {
+		if b != s.values.cur && b.live*4 < len(b.buf) {
+			sparse = true
+			break
+		}
+	}
+	if !sparse {
+		return
+	}
+	for i := 0; i < s.log.len(); i++ {
+		if before[s.log.chunks[(s.log.start+i)/logChunk]] {
+			i = ((s.log.start+i)/logChunk+1)*logChunk - s.log.start - 1 // skip the shared chunk
+			continue
+		}
+		e := s.log.at(i)
+		if p, n := e.heapValue(); p != nil && s.values.sparse(p) {
+			moved := s.values.copy(e.valueBytes())
+			s.values.release(p, n)
+			e.adoptValue(moved)
+		}
+	}
 }

@@ -219,7 +219,10 @@ func restore(b []byte) (*Store, error) {
 			r.fail("entry %d: empty key", i)
 			break
 		}
-		if len(value) > inlineValue {
+		switch n := len(value); {
+		case n >= arenaMinValue && n <= arenaMaxValue:
+			value = s.values.copy(value) // arena.go
+		case n > inlineValue:
 			value = kl.copyBytes(value)
 		}
 		e.adoptValue(value) // copies a short value in place

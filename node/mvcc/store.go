@@ -48,6 +48,9 @@ type Store struct {
 	// (ascending HashRevision, at most hashCacheSize), as etcd does.
 	hashes []HashKVResult
 
+	// values holds the stored long values in blocks (arena.go).
+	values valueArena
+
 	// cur makes HashKV at the current revision incremental (curhash.go);
 	// hmu serialises HashKV callers, which hold mu only for reading.
 	hmu sync.Mutex

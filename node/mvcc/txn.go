@@ -62,7 +62,7 @@ func (tw *writeTxn) put(key, value []byte, leaseID int64) {
 		s.keys++
 	}
 	e := entry{rev: rev, ki: ki, create: create, version: version, lease: leaseID}
-	e.setValue(value)
+	s.storeValue(&e, value)
 	s.cur.supersede(&s.log, ki.last)
 	ki.put(rev)
 	s.log.append(&e)
