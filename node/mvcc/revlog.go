@@ -110,23 +110,33 @@ func (l *revlog) append(e *entry) {
 	e.ki.last = l.push(e)
 }
 
-// push stores e in the next slot and returns it. The slot is written field
-// by field: a whole-struct copy of an entry (which holds pointers) into the
-// heap goes through the runtime's bulk write barrier whenever the collector
-// is marking, which under js/wasm is much of the time.
-func (l *revlog) push(e *entry) *entry {
+// next makes the next slot entry len()-1 and returns it, zeroed, for the
+// caller to fill at once (before the store lock is released: until then no
+// reader, SnapshotView included, can see the new length).
+func (l *revlog) next() *entry {
 	j := l.start + l.n
 	if j/logChunk == len(l.chunks) {
-		l.chunks = append(l.chunks, new([logChunk]entry))
+		l.grow()
 	}
-	p := &l.chunks[j/logChunk][j%logChunk]
+	l.n++
+	return &l.chunks[j/logChunk][j%logChunk]
+}
+
+func (l *revlog) grow() { l.chunks = append(l.chunks, new([logChunk]entry)) }
+
+// push stores a copy of e in the next slot and returns it. The slot is
+// written field by field: a whole-struct copy of an entry (which holds
+// pointers) into the heap goes through the runtime's bulk write barrier
+// whenever the collector is marking, which under js/wasm is much of the
+// time.
+func (l *revlog) push(e *entry) *entry {
+	p := l.next()
 	p.rev, p.create, p.version, p.lease = e.rev, e.create, e.version, e.lease
 	p.ki = e.ki
 	p.val.n, p.val.in = e.val.n, e.val.in
 	if e.val.p != nil {
 		p.val.p = e.val.p
 	}
-	l.n++
 	return p
 }
 

@@ -61,11 +61,14 @@ func (tw *writeTxn) put(key, value []byte, leaseID int64) {
 	} else {
 		s.keys++
 	}
-	e := entry{rev: rev, ki: ki, create: create, version: version, lease: leaseID}
-	s.storeValue(&e, value)
 	s.cur.supersede(&s.log, ki.last)
 	ki.put(rev)
-	s.log.append(&e)
+	// The entry is built in its log slot (no copy of it).
+	e := s.log.next()
+	e.rev, e.create, e.version, e.lease = rev, create, version, leaseID
+	e.ki = ki
+	s.storeValue(e, value)
+	ki.last = e
 	s.bytes += e.size()
 	tw.changes++
 	s.moveLease(ki.key, leaseID)
