@@ -139,8 +139,47 @@ type answerer Call
 
 func (a *answerer) Answer(res Result, err error) {
 	call := (*Call)(a)
-	call.res, call.err = res, err
+	storeResult(&call.res, &res)
+	if err != nil {
+		call.err = err
+	}
 	call.cluster.later(call.member, effect{call: call})
+}
+
+// storeResult sets *dst, the zero Result, to *src, writing only src's
+// header and its non-nil responses. A whole-Result copy into the heap goes
+// through the bulk write barrier for all nine response pointers whenever
+// the GC is marking, and this is the path of every call.
+// (TestStoreResult checks that it copies every field of Result.)
+func storeResult(dst, src *Result) {
+	dst.Header = src.Header
+	if src.Put != nil {
+		dst.Put = src.Put
+	}
+	if src.Range != nil {
+		dst.Range = src.Range
+	}
+	if src.DeleteRange != nil {
+		dst.DeleteRange = src.DeleteRange
+	}
+	if src.Txn != nil {
+		dst.Txn = src.Txn
+	}
+	if src.Compact != nil {
+		dst.Compact = src.Compact
+	}
+	if src.LeaseGrant != nil {
+		dst.LeaseGrant = src.LeaseGrant
+	}
+	if src.LeaseRevoke != nil {
+		dst.LeaseRevoke = src.LeaseRevoke
+	}
+	if src.LeaseKeepAlive != nil {
+		dst.LeaseKeepAlive = src.LeaseKeepAlive
+	}
+	if src.LeaseTimeToLive != nil {
+		dst.LeaseTimeToLive = src.LeaseTimeToLive
+	}
 }
 
 // answer completes a call whose res and err are set (by submit, or by its
