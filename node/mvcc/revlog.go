@@ -50,14 +50,6 @@ func (e *entry) valueBytes() []byte {
 	}
 }
 
-// setValue stores a copy of v as e's value.
-func (e *entry) setValue(v []byte) {
-	if len(v) > inlineValue {
-		v = append(make([]byte, 0, len(v)), v...)
-	}
-	e.adoptValue(v)
-}
-
 // adoptValue stores v as e's value; a value too long to be held in place
 // is not copied: the store owns v from now on.
 func (e *entry) adoptValue(v []byte) {
