@@ -105,19 +105,7 @@ func (l *entryLog) entries(lo, hi, maxSize uint64) ([]raftpb.Entry, error) {
 		return []raftpb.Entry{}, nil
 	}
 	k, pos := l.locate(lo)
-	// Count the entries within maxSize as raft's limitSize does: the
-	// first always, each further one while the total stays <= maxSize.
-	n, size := uint64(0), uint64(0)
-	for ck, cp := k, pos; n < hi-lo; n++ {
-		if cp == len(l.chunks[ck].ents) {
-			ck, cp = ck+1, 0
-		}
-		size += uint64(l.chunks[ck].ents[cp].Size())
-		if n > 0 && size > maxSize {
-			break
-		}
-		cp++
-	}
+	n := l.fitting(k, pos, hi-lo, maxSize)
 	if c := l.chunks[k].ents; pos+int(n) <= len(c) {
 		return c[pos : pos+int(n) : pos+int(n)], nil
 	}
@@ -128,6 +116,46 @@ func (l *entryLog) entries(lo, hi, maxSize uint64) ([]raftpb.Entry, error) {
 		k, pos = k+1, 0
 	}
 	return out, nil
+}
+
+// maxEntryOverhead bounds an entry's encoding beyond its Data: the tags
+// and varints of Term, Index and Type (1+10 bytes each at most) and Data's
+// tag and length (1+10).
+const maxEntryOverhead = 4 * (1 + 10)
+
+// fitting returns how many of the want entries from chunk k, position pos
+// on, raft's limitSize keeps under maxSize: the first always, each further
+// one while the total encoded size stays <= maxSize. When even the bound
+// len(Data)+maxEntryOverhead per entry keeps them all within maxSize (the
+// usual case: raft asks with MaxSizePerMsg, 1 MiB), it does not size each
+// entry exactly (Entry.Size, once per follower per entry).
+func (l *entryLog) fitting(k, pos int, want, maxSize uint64) uint64 {
+	bound := uint64(0)
+	for ck, cp, n := k, pos, uint64(0); n < want; n++ {
+		if cp == len(l.chunks[ck].ents) {
+			ck, cp = ck+1, 0
+		}
+		bound += uint64(len(l.chunks[ck].ents[cp].Data)) + maxEntryOverhead
+		if bound > maxSize {
+			break
+		}
+		cp++
+	}
+	if bound <= maxSize {
+		return want
+	}
+	n, size := uint64(0), uint64(0)
+	for ck, cp := k, pos; n < want; n++ {
+		if cp == len(l.chunks[ck].ents) {
+			ck, cp = ck+1, 0
+		}
+		size += uint64(l.chunks[ck].ents[cp].Size())
+		if n > 0 && size > maxSize {
+			break
+		}
+		cp++
+	}
+	return n
 }
 
 // append implements raft.MemoryStorage.Append: entries at or below off are
