@@ -243,16 +243,7 @@ func summarizeProfile(p *profiler.Profile, tasks []pageTask, longTaskMs float64)
 	}
 	top := func(title string, m map[string]float64, total float64, n int) {
 		fmt.Fprintf(&sb, "\n%s (%% of the %.0f ms sampled in tasks > %.0f ms):\n", title, total, longTaskMs)
-		type kv struct {
-			k string
-			v float64
-		}
-		var l []kv
-		for k, v := range m {
-			l = append(l, kv{k, v})
-		}
-		slices.SortFunc(l, func(a, b kv) int { return cmp.Or(cmp.Compare(b.v, a.v), strings.Compare(a.k, b.k)) })
-		for _, e := range l[:min(n, len(l))] {
+		for _, e := range byShare(m, n) {
 			fmt.Fprintf(&sb, "  %5.1f%% %8.1f ms  %s\n", 100*e.v/total, e.v, e.k)
 		}
 	}
@@ -270,17 +261,8 @@ func summarizeProfile(p *profiler.Profile, tasks []pageTask, longTaskMs float64)
 			paths[samples[i].path()] += weights[i]
 			sampled += weights[i]
 		}
-		type kv struct {
-			k string
-			v float64
-		}
-		var l []kv
-		for k, v := range m {
-			l = append(l, kv{k, v})
-		}
-		slices.SortFunc(l, func(a, b kv) int { return cmp.Or(cmp.Compare(b.v, a.v), strings.Compare(a.k, b.k)) })
 		var parts []string
-		for _, e := range l[:min(4, len(l))] {
+		for _, e := range byShare(m, 4) {
 			parts = append(parts, fmt.Sprintf("%s %.0f%%", e.k, 100*e.v/sampled))
 		}
 		cpu := ""
@@ -290,14 +272,26 @@ func summarizeProfile(p *profiler.Profile, tasks []pageTask, longTaskMs float64)
 			cpu = fmt.Sprintf(" (thread %.1f ms)", t.cpuMs)
 		}
 		fmt.Fprintf(&sb, "  %6.1f ms%s at %7.1f s: %s\n", t.ms, cpu, samples[t.start].at/1e6, strings.Join(parts, ", "))
-		l = l[:0]
-		for k, v := range paths {
-			l = append(l, kv{k, v})
-		}
-		slices.SortFunc(l, func(a, b kv) int { return cmp.Or(cmp.Compare(b.v, a.v), strings.Compare(a.k, b.k)) })
-		for _, e := range l[:min(3, len(l))] {
+		for _, e := range byShare(paths, 3) {
 			fmt.Fprintf(&sb, "      %3.0f%% %s\n", 100*e.v/sampled, e.k)
 		}
 	}
 	return sb.String()
+}
+
+// share is one name's milliseconds in a summary.
+type share struct {
+	k string
+	v float64
+}
+
+// byShare returns the n names of m with the most milliseconds, most first
+// (ties by name, so that a summary is stable).
+func byShare(m map[string]float64, n int) []share {
+	l := make([]share, 0, len(m))
+	for k, v := range m {
+		l = append(l, share{k, v})
+	}
+	slices.SortFunc(l, func(a, b share) int { return cmp.Or(cmp.Compare(b.v, a.v), strings.Compare(a.k, b.k)) })
+	return l[:min(n, len(l))]
 }
