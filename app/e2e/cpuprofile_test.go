@@ -40,7 +40,8 @@ func (tb *tab) stopCPUProfile() *profiler.Profile {
 
 // writeCPUProfile writes the summary of p (summarizeProfile: where the
 // time of the page's tasks longer than longTaskMs went; tasks from the
-// trace taken meanwhile) to path, the raw profile to path + ".cpuprofile"
+// trace taken meanwhile; probeGaps: which tasks filled the longest gaps)
+// to path, the raw profile to path + ".cpuprofile"
 // (the format Chromium's DevTools Performance panel loads) and the tasks to
 // path + ".tasks.json" (TestSummarizeSavedProfile reads both back). header
 // goes first in the summary.
@@ -55,7 +56,7 @@ func (tb *tab) writeCPUProfile(p *profiler.Profile, tasks []pageTask, path, head
 			tb.t.Fatalf("writing the CPU profile: %v", err)
 		}
 	}
-	if err := os.WriteFile(path, []byte(header+summarizeProfile(p, tasks, longTaskMs)), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(header+summarizeProfile(p, tasks, longTaskMs)+probeGaps(tasks, 5)), 0o644); err != nil {
 		tb.t.Fatalf("writing the CPU profile summary: %v", err)
 	}
 	tb.t.Logf("CPU profile: summary in %s, raw profile in %s.cpuprofile", path, path)

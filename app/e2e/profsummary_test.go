@@ -93,6 +93,7 @@ func (s profSample) entry() string {
 // StartTime), wall and thread time (µs).
 type pageTask struct {
 	Ts, Dur, CPU float64
+	Src          string // where it was posted from, "file:function" ("" if the trace did not say)
 }
 
 // path names the sample by where its goroutine was resumed and the
@@ -294,4 +295,43 @@ func byShare(m map[string]float64, n int) []share {
 	}
 	slices.SortFunc(l, func(a, b share) int { return cmp.Or(cmp.Compare(b.v, a.v), strings.Compare(a.k, b.k)) })
 	return l[:min(n, len(l))]
+}
+
+// probeGaps describes the n longest gaps between the gap probe's ticks
+// (bench_test.go's 5 ms interval timer) and the tasks that filled each:
+// which tasks ran back to back before the probe got its turn. A probe
+// tick is taken to be a timer task (posted from dom_timer.cc) of under
+// probeTickUs; the page's own timer tasks run Go and last longer. Tasks
+// are from the trace, in any order; those under 0.5 ms are left out.
+func probeGaps(tasks []pageTask, n int) string {
+	const probeTickUs = 300
+	tasks = slices.Clone(tasks)
+	slices.SortFunc(tasks, func(x, y pageTask) int { return cmp.Compare(x.Ts, y.Ts) })
+	var ticks []int
+	for i, t := range tasks {
+		if strings.HasPrefix(t.Src, "dom_timer.cc:") && t.Dur < probeTickUs {
+			ticks = append(ticks, i)
+		}
+	}
+	type gap struct {
+		us   float64
+		a, b int // the ticks around it
+	}
+	var gaps []gap
+	for k := 1; k < len(ticks); k++ {
+		a, b := ticks[k-1], ticks[k]
+		gaps = append(gaps, gap{tasks[b].Ts - (tasks[a].Ts + tasks[a].Dur), a, b})
+	}
+	slices.SortFunc(gaps, func(x, y gap) int { return cmp.Compare(y.us, x.us) })
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\nlongest gaps between the probe's ticks (timer tasks under %d µs), with the tasks over 0.5 ms in them:\n", probeTickUs)
+	for _, g := range gaps[:min(n, len(gaps))] {
+		fmt.Fprintf(&sb, "  %6.1f ms at %7.1f s:\n", g.us/1000, (tasks[g.a].Ts-tasks[0].Ts)/1e6)
+		for _, t := range tasks[g.a+1 : g.b] {
+			if t.Dur >= 500 {
+				fmt.Fprintf(&sb, "      %6.1f ms (thread %5.1f ms)  %s\n", t.Dur/1000, t.CPU/1000, t.Src)
+			}
+		}
+	}
+	return sb.String()
 }

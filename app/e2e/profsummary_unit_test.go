@@ -40,7 +40,7 @@ func TestSummarizeSavedProfile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	os.Stdout.WriteString(summarizeProfile(&p, tasks, ms))
+	os.Stdout.WriteString(summarizeProfile(&p, tasks, ms) + probeGaps(tasks, 5))
 }
 
 // TestSummarizeProfile checks the summary on a made-up profile of 1 ms
@@ -122,5 +122,30 @@ func TestSummarizeProfile(t *testing.T) {
 	}
 	if strings.Contains(got, "mvcc hash") {
 		t.Errorf("the hashing is in a short task, yet the summary counts it:\n%s", got)
+	}
+}
+
+// TestProbeGaps: probe ticks (tiny timer tasks) at 0, 10 and 60 ms; between
+// the last two a 30 ms timer task and a 15 ms frame, with a 0.2 ms task
+// left out. The 50 ms gap comes first, with its two tasks, in start order
+// although the trace listed them out of order.
+func TestProbeGaps(t *testing.T) {
+	tick := func(ms float64) pageTask { return pageTask{Ts: ms * 1000, Dur: 100, Src: "dom_timer.cc:DOMTimer"} }
+	tasks := []pageTask{
+		tick(0), tick(10),
+		{Ts: 42000, Dur: 15000, CPU: 9000, Src: "proxy_impl.cc:ScheduledActionSendBeginMainFrame"},
+		{Ts: 11000, Dur: 30000, CPU: 29000, Src: "dom_timer.cc:DOMTimer"},
+		{Ts: 57500, Dur: 200, Src: "connector.cc:PostDispatchNextMessageFromPipe"},
+		tick(60),
+	}
+	got := probeGaps(tasks, 1)
+	want := "  49.9 ms at     0.0 s:\n" +
+		"        30.0 ms (thread  29.0 ms)  dom_timer.cc:DOMTimer\n" +
+		"        15.0 ms (thread   9.0 ms)  proxy_impl.cc:ScheduledActionSendBeginMainFrame\n"
+	if !strings.HasSuffix(got, want) {
+		t.Fatalf("probeGaps:\n%s\nwant it to end with:\n%s", got, want)
+	}
+	if strings.Contains(got, "connector.cc") {
+		t.Fatalf("a task under 0.5 ms is listed:\n%s", got)
 	}
 }

@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"path"
 	"sync"
 
 	"github.com/chromedp/cdproto/tracing"
@@ -95,7 +96,15 @@ func (tr *taskTrace) stopTasks(tb *tab) []pageTask {
 	var tasks []pageTask
 	for _, e := range tr.events {
 		if e.Ph == "X" && (thread{e.Pid, e.Tid}) == page {
-			tasks = append(tasks, pageTask{Ts: e.Ts, Dur: e.Dur, CPU: e.TDur})
+			var a struct {
+				File string `json:"src_file"`
+				Func string `json:"src_func"`
+			}
+			var src string
+			if json.Unmarshal(e.Args, &a) == nil && a.File != "" {
+				src = path.Base(a.File) + ":" + a.Func
+			}
+			tasks = append(tasks, pageTask{Ts: e.Ts, Dur: e.Dur, CPU: e.TDur, Src: src})
 		}
 	}
 	return tasks
