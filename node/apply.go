@@ -118,13 +118,11 @@ func (m *Member) apply(e *raftpb.Entry) {
 		return
 	}
 	if entryKind(e.Data[0]) == kindPut {
+		// applyCommitted gives every put entry that decodes to applyPuts:
+		// one that reaches apply does not.
 		var put mvcc.PutRequest // on the stack: see decodePut
-		id, err := decodePut(e.Data, &put)
-		if err != nil {
-			m.event("corrupt", "member %d skipped entry %d: %v", m.id, e.Index, err)
-			return
-		}
-		m.applyPut(id, &put)
+		_, err := decodePut(e.Data, &put)
+		m.event("corrupt", "member %d skipped entry %d: %v", m.id, e.Index, err)
 		return
 	}
 	req := &m.scratch
@@ -143,31 +141,10 @@ func (m *Member) apply(e *raftpb.Entry) {
 	}
 }
 
-// applyPut applies a decoded put entry with request ID id. When nobody
-// waits for it on this member (a follower, or the call timed out) it is
-// applied without building a response; the effects and the outcome (an
-// error rejects the put on every member alike) are Put's either way.
-func (m *Member) applyPut(id uint64, put *mvcc.PutRequest) {
-	c := m.waits[id]
-	if c == nil {
-		_, _ = m.store.ApplyPut(put)
-		return
-	}
-	delete(m.waits, id)
-	resp, err := m.store.Put(put)
-	if err != nil {
-		m.fail(c, err)
-		return
-	}
-	m.finish(c, Result{Put: resp})
-}
-
 func (m *Member) applyRequest(r *request) (Result, error) {
 	var res Result
 	var err error
-	switch r.kind {
-	case kindPut:
-		res.Put, err = m.store.Put(r.put)
+	switch r.kind { // puts are applied in runs (applyPuts), never here
 	case kindDeleteRange:
 		res.DeleteRange, err = m.store.DeleteRange(r.deleteRange)
 	case kindTxn:

@@ -7,14 +7,15 @@ import (
 	"testing"
 )
 
-// ApplyPut and Put have the same effects and errors: two stores fed the
+// PutBatch without responses (how a member applies puts nobody waits for
+// on it) and Put have the same effects and errors: two stores fed the
 // same random history, one applying its puts with Put and the other with
-// ApplyPut, agree on every outcome, on their snapshot bytes (every stored
+// PutBatch, one put at a time and no responses, agree on every outcome, on their snapshot bytes (every stored
 // revision, lease and counter) and on HashKV throughout. The history mixes
 // puts (new and overwritten keys, empty values, leases that exist or not,
 // PrevKV, oversized and keyless requests), deletes, lease revocations and
 // compactions, so that the in-place keyIndex compaction is exercised too.
-func TestApplyPutMatchesPut(t *testing.T) {
+func TestPutBatchWithoutResponsesMatchesPut(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	a, b := New(), New()
 	for _, s := range []*Store{a, b} {
@@ -44,12 +45,13 @@ func TestApplyPutMatchesPut(t *testing.T) {
 				req.Value = big
 			}
 			resp, errA := a.Put(req)
-			rev, errB := b.ApplyPut(req)
-			if errA != errB {
-				t.Fatalf("step %d: Put error %v, ApplyPut error %v", step, errA, errB)
+			errs := make([]error, 1)
+			b.PutBatch([]PutRequest{*req}, nil, errs)
+			if errB := errs[0]; errA != errB {
+				t.Fatalf("step %d: Put error %v, PutBatch error %v", step, errA, errB)
 			}
-			if errA == nil && resp.Header.Revision != rev {
-				t.Fatalf("step %d: Put revision %d, ApplyPut revision %d", step, resp.Header.Revision, rev)
+			if errA == nil && resp.Header.Revision != b.Rev() {
+				t.Fatalf("step %d: Put revision %d, PutBatch revision %d", step, resp.Header.Revision, b.Rev())
 			}
 		case r < 90:
 			req := &DeleteRangeRequest{Key: fmt.Appendf(nil, "k%02d", rng.IntN(40))}

@@ -279,7 +279,8 @@ func benchRestore(b *testing.B, snap []byte) {
 
 // BenchmarkPutCompactCluster is one member's store under the cluster
 // benchmark's workload (node/cluster, BenchmarkClusterPut*): 16-byte values
-// over 10,000 keys ("k%08d"), applied with ApplyPut as a follower does, and
+// over 10,000 keys ("k%08d"), applied with PutBatch and no responses as a
+// follower does (here one put per batch), and
 // a compaction at the current revision every 10,000 puts. Per op: one put
 // and a 1/10,000 share of a compaction.
 func BenchmarkPutCompactCluster(b *testing.B) {
@@ -289,11 +290,13 @@ func BenchmarkPutCompactCluster(b *testing.B) {
 	for i := range reqs {
 		reqs[i] = PutRequest{Key: fmt.Appendf(nil, "k%08d", i), Value: make([]byte, 16)}
 	}
+	errs := make([]error, 1)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 1; i <= b.N; i++ {
-		if _, err := s.ApplyPut(&reqs[i%keys]); err != nil {
-			b.Fatal(err)
+		s.PutBatch(reqs[i%keys:i%keys+1], nil, errs)
+		if errs[0] != nil {
+			b.Fatal(errs[0])
 		}
 		if i%every == 0 {
 			if _, err := s.Compact(s.Rev()); err != nil {

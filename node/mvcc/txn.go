@@ -108,31 +108,16 @@ func (tw *writeTxn) delete(ki *keyIndex) {
 // Put writes one key as a one-op transaction. The header revision is the
 // new revision.
 func (s *Store) Put(r *PutRequest) (*PutResponse, error) {
-	if err := checkPut(r); err != nil {
+	if err := checkPutRequest(r); err != nil {
 		return nil, err
 	}
-	if tooLarge(putSize(r)) {
-		return nil, ErrRequestTooLarge
-	}
 	resp := &PutResponse{}
-	if _, err := s.putLocked(r, resp); err != nil {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.putOne(r, resp); err != nil {
 		return nil, err
 	}
 	return resp, nil
-}
-
-// ApplyPut is Put for a caller that does not want the response (a member
-// applying an entry that no client waits for on it): the same checks,
-// effects and errors as Put, without building the response. It returns the
-// new revision (Put's header revision).
-func (s *Store) ApplyPut(r *PutRequest) (int64, error) {
-	if err := checkPut(r); err != nil {
-		return 0, err
-	}
-	if tooLarge(putSize(r)) {
-		return 0, ErrRequestTooLarge
-	}
-	return s.putLocked(r, nil)
 }
 
 // PutBatch applies the puts rs in order, each exactly as Put would (its own
@@ -149,43 +134,42 @@ func (s *Store) PutBatch(rs []PutRequest, resps []*PutResponse, errs []error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i := range rs {
-		r := &rs[i]
-		err := checkPut(r)
-		switch {
-		case err != nil:
-		case tooLarge(putSize(r)):
-			err = ErrRequestTooLarge
-		default:
-			err = s.checkLease(r.Lease)
+		var resp *PutResponse
+		if resps != nil {
+			resp = resps[i]
+		}
+		err := checkPutRequest(&rs[i])
+		if err == nil {
+			err = s.putOne(&rs[i], resp)
 		}
 		if errs != nil {
 			errs[i] = err
 		}
-		if err != nil {
-			continue
-		}
-		tw := writeTxn{s: s, beginRev: s.rev, firstLog: s.log.len()}
-		if resps != nil && resps[i] != nil {
-			tw.execPut(r, resps[i])
-		} else {
-			tw.put(r.Key, r.Value, r.Lease)
-		}
-		tw.end()
 	}
 }
 
-// putLocked runs a checked put as a one-op transaction under the write
-// lock, filling resp unless it is nil, and returns the new revision.
-func (s *Store) putLocked(r *PutRequest, resp *PutResponse) (int64, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if err := s.checkLease(r.Lease); err != nil {
-		return 0, err
+// checkPutRequest is Put's checks of the request alone (no store state).
+func checkPutRequest(r *PutRequest) error {
+	if err := checkPut(r); err != nil {
+		return err
 	}
-	tw := s.beginWrite()
+	if tooLarge(putSize(r)) {
+		return ErrRequestTooLarge
+	}
+	return nil
+}
+
+// putOne runs a checked put as its own one-op transaction, filling resp
+// unless it is nil, unless its lease does not exist (then it changes
+// nothing). Caller holds mu exclusively.
+func (s *Store) putOne(r *PutRequest, resp *PutResponse) error {
+	if err := s.checkLease(r.Lease); err != nil {
+		return err
+	}
+	tw := writeTxn{s: s, beginRev: s.rev, firstLog: s.log.len()}
 	tw.execPut(r, resp)
 	tw.end()
-	return s.rev, nil
+	return nil
 }
 
 // execPut runs one put of the txn, filling resp unless it is nil.
