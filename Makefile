@@ -10,7 +10,8 @@ ADDR    ?= localhost:8000
 # Evaluated once per make run (:=), so the wasm and the site always carry the same version.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 VERSION := $(VERSION)
-WASMEXEC := $(shell $(GO) env GOROOT)/lib/wasm
+GOROOT := $(shell $(GO) env GOROOT)
+WASMEXEC := $(GOROOT)/lib/wasm
 
 export GOFLAGS := -buildvcs=false
 
@@ -36,9 +37,15 @@ test-protoshim:
 # replays seeds exactly as native. Chaos runs 100 seeds here (500 natively).
 # Rewrite the digests after a deliberate behaviour change (natively; the flag
 # goes after the package): go test ./node/cluster -run TestReplayDigests -update
+# They run on the page's runtime (app/gcslice's overlay, as wasmbuild), and
+# app/gcslice's test also on the stock one: it asserts each runtime's
+# behaviour, so the two runs show it tells them apart.
 test-wasm:
-	PATH="$$PATH:$(WASMEXEC)" GOOS=js GOARCH=wasm $(GO) test -count=1 ./node/mvcc/ ./node/ ./transport/ ./node/lincheck/
-	PATH="$$PATH:$(WASMEXEC)" GOOS=js GOARCH=wasm $(GO) test -count=1 ./node/cluster/ -args -chaos.seeds=100
+	PATH="$$PATH:$(WASMEXEC)" GOOS=js GOARCH=wasm $(GO) test -count=1 -run TestCollectorYieldsToEventLoop -v ./app/gcslice/
+	d=$$(mktemp -d) && ov=$$($(GO) run . runtime-overlay -out $$d -goroot "$(GOROOT)") && \
+	PATH="$$PATH:$(WASMEXEC)" GOOS=js GOARCH=wasm $(GO) test -count=1 -overlay=$$ov ./node/mvcc/ ./node/ ./transport/ ./node/lincheck/ ./app/gcslice/ && \
+	PATH="$$PATH:$(WASMEXEC)" GOOS=js GOARCH=wasm $(GO) test -count=1 -overlay=$$ov ./node/cluster/ -args -chaos.seeds=100; \
+	s=$$?; rm -rf $$d; exit $$s
 
 # The page compiled to wasm (what the browser runs). VERSION is shown on the page.
 #
@@ -47,10 +54,19 @@ test-wasm:
 # with it; the real one costs 0.65 MB of gzipped wasm). Native builds and
 # every other test use go.mod as it is.
 # (The copy lives in a fresh temporary directory: builds may run at once.)
+#
+# It also compiles against a runtime whose collector works in slices of
+# 4 ms per browser task (app/gcslice: `go run . runtime-overlay` writes the
+# changed runtime files and an overlay.json for `go build -overlay`). If the
+# installed Go's runtime does not match the patch (another Go release), it
+# says so and builds with the stock runtime: the page then pauses for whole
+# collections.
 define wasmbuild
 d=$$(mktemp -d) && cp go.mod go.sum $$d/ && \
 	echo 'replace github.com/golang/protobuf => $(CURDIR)/node/internal/protoshim' >> $$d/go.mod && \
-	GOOS=js GOARCH=wasm $(GO) build -modfile=$$d/go.mod $(1); s=$$?; rm -rf $$d; exit $$s
+	if ov=$$($(GO) run . runtime-overlay -out $$d/rt -goroot "$(GOROOT)"); then ov=-overlay=$$ov; \
+	else echo "WARNING: building app.wasm with the stock Go runtime (see app/gcslice)" >&2; ov=; fi && \
+	GOOS=js GOARCH=wasm $(GO) build $$ov -modfile=$$d/go.mod $(1); s=$$?; rm -rf $$d; exit $$s
 endef
 wasm:
 	$(call wasmbuild,-ldflags="-s -w -X main.version=$(VERSION)" -o web/app.wasm .)

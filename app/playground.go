@@ -23,6 +23,7 @@ package app
 import (
 	"time"
 
+	"github.com/etcd-play/etcd-play/app/gcslice"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -144,7 +145,7 @@ func (p *playground) renderHeader() app.UI {
 		app.Img().Src("/web/icon.svg").Aria("hidden", true).Class("logo"),
 		app.H1().Text("etcd playground"),
 		app.Span().Class("version").DataSet("version", p.opts.Version).DataSet("wasm-version", p.opts.WasmVersion).
-			Text("version "+p.opts.Version),
+			DataSet("gc-sliced", gcslice.Enabled).Text("version "+p.opts.Version),
 		app.If(!p.mounted, func() app.UI {
 			return app.Span().Class("loading").Text("starting…")
 		}),
