@@ -23,7 +23,7 @@
 //     builds with the stock runtime and says so, and the page works with
 //     longer pauses. TestOverlayAppliesToThisGo fails too, so that the
 //     patch gets updated with the Go release.
-//   - The overlay also replaces enabled.go here by a copy saying Enabled =
-//     true, so the page and the tests know which runtime they were built
-//     with.
+//   - The overlay also replaces enabled.go here by sliced.go.txt, so the
+//     page and the tests know which runtime they were built with
+//     (Enabled), and TaskElapsed can read the runtime's task clock.
 package gcslice

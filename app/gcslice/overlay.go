@@ -15,8 +15,11 @@ import (
 //go:embed runtime_gcslice_js.go.txt
 var runtimeAddition string
 
+//go:embed sliced.go.txt
+var slicedGo string
+
 // Write writes, into dir, the runtime files changed by patches, the
-// runtime addition, a copy of enabled.go saying Enabled = true, and
+// runtime addition, sliced.go.txt in place of enabled.go, and
 // overlay.json mapping each original path to its replacement; it returns
 // overlay.json's path. goroot is the Go installation the build uses (`go
 // env GOROOT`); pkgDir is this package's directory (where enabled.go is).
@@ -63,20 +66,15 @@ func Write(goroot, pkgDir, dir string) (string, error) {
 		replace[filepath.Join(rt, name)] = out
 	}
 
-	enabled, err := os.ReadFile(filepath.Join(pkgDir, "enabled.go"))
-	if err != nil {
-		return "", fmt.Errorf("gcslice: %w", err)
-	}
-	const off = "const Enabled = false"
-	if strings.Count(string(enabled), off) != 1 {
-		return "", fmt.Errorf("gcslice: %s does not contain %q once", filepath.Join(pkgDir, "enabled.go"), off)
-	}
-	out := filepath.Join(dir, "enabled.go")
-	if err := os.WriteFile(out, []byte(strings.Replace(string(enabled), off, "const Enabled = true", 1)), 0o644); err != nil {
-		return "", fmt.Errorf("gcslice: %w", err)
-	}
 	abs, err := filepath.Abs(filepath.Join(pkgDir, "enabled.go"))
 	if err != nil {
+		return "", fmt.Errorf("gcslice: %w", err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return "", fmt.Errorf("gcslice: %w", err)
+	}
+	out := filepath.Join(dir, "enabled.go")
+	if err := os.WriteFile(out, []byte(slicedGo), 0o644); err != nil {
 		return "", fmt.Errorf("gcslice: %w", err)
 	}
 	replace[abs] = out

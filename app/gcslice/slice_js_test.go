@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"syscall/js"
 	"testing"
+	"time"
 )
 
 // node is a pointerful heap object: marking a long list of them is work
@@ -64,5 +65,30 @@ func TestCollectorYieldsToEventLoop(t *testing.T) {
 	}
 	if !Enabled && during > 1 {
 		t.Fatalf("the stock runtime let the event loop run %d times during a collection, want <= 1: this test does not tell the runtimes apart", during)
+	}
+}
+
+// TestTaskElapsed: with the patched runtime the task clock counts the
+// time this task has run (at least the busy loop's), and starts again in
+// the next task (after a timer); with the stock one it is unknown.
+func TestTaskElapsed(t *testing.T) {
+	if !Enabled {
+		if _, ok := TaskElapsed(); ok {
+			t.Fatal("TaskElapsed is known without the patched runtime")
+		}
+		return
+	}
+	time.Sleep(time.Millisecond) // a fresh task
+	start := time.Now()
+	for time.Since(start) < 5*time.Millisecond {
+	}
+	busy := time.Since(start)
+	in, ok := TaskElapsed()
+	if !ok || in < busy {
+		t.Fatalf("TaskElapsed after a %v busy loop = %v, %v; want at least the loop", busy, in, ok)
+	}
+	time.Sleep(time.Millisecond) // the next task
+	if next, _ := TaskElapsed(); next >= in {
+		t.Fatalf("TaskElapsed in the next task = %v, not below the previous task's %v", next, in)
 	}
 }
