@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/etcd-play/etcd-play/app/gcslice"
 	"github.com/etcd-play/etcd-play/node/cluster"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
@@ -67,6 +68,7 @@ func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (Engine, error
 		return nil, err
 	}
 	d := cluster.NewDriver(c, clampSpeed(ticksPerSecond))
+	d.SetTaskClock(gcslice.TaskElapsed) // in the browser: shares each task with the render
 	d.Play()
 	return &clusterEngine{Cluster: c, driver: d}, nil
 }

@@ -18,14 +18,19 @@ import (
 // driver got the thread back, other goroutines spent that browser task, so
 // it waits for a fresh one (up to 4 times) rather than adding a work slice
 // to theirs. When it falls behind by more than maxLag it drops the backlog
-// rather than rushing.
+// rather than rushing. With a task clock (SetTaskClock: in the browser,
+// how long the current browser task has run, whoever ran in it) it also
+// stops ticking once the task has run workSlice, so that its slice and
+// the work of other goroutines in the same task (the page's render) add up
+// to about workSlice plus one tick, not two slices.
 type Driver struct {
 	c *Cluster
 
-	mu     sync.Mutex
-	paused bool
-	tps    float64
-	closed bool
+	mu        sync.Mutex
+	paused    bool
+	tps       float64
+	closed    bool
+	taskClock func() (time.Duration, bool)
 
 	wake  chan struct{}      // buffered(1): state changed
 	steps chan chan struct{} // Step requests, answered when the tick ran
@@ -36,7 +41,11 @@ const (
 	workSlice = 8 * time.Millisecond
 	minSleep  = time.Millisecond
 	lateAfter = 4 * time.Millisecond
-	maxLag    = 250 * time.Millisecond
+	// maxSpentRounds bounds how many rounds in a row the task clock may
+	// leave without a tick although ticks are due: the driver never
+	// starves, even if other work fills every task.
+	maxSpentRounds = 4
+	maxLag         = 250 * time.Millisecond
 	// MaxTicksPerSecond bounds SetSpeed.
 	MaxTicksPerSecond = 100000
 )
@@ -69,6 +78,25 @@ func (d *Driver) Pause() { d.set(func() { d.paused = true }) }
 func (d *Driver) SetSpeed(ticksPerSecond float64) {
 	tps := clampSpeed(ticksPerSecond)
 	d.set(func() { d.tps = tps })
+}
+
+// SetTaskClock gives the driver a clock of the current browser task:
+// elapsed returns how long the task has run, or ok false if unknown (nil:
+// no clock, the default). The driver calls it from its goroutine between
+// ticks; it must not block. It reads the wall clock, like the rest of the
+// driver's pacing, and never changes what a tick does.
+func (d *Driver) SetTaskClock(elapsed func() (d time.Duration, ok bool)) {
+	d.set(func() { d.taskClock = elapsed })
+}
+
+// taskSpent reports whether the current browser task has already run
+// workSlice (false without a clock).
+func taskSpent(clock func() (time.Duration, bool)) bool {
+	if clock == nil {
+		return false
+	}
+	el, ok := clock()
+	return ok && el >= workSlice
 }
 
 // Paused reports whether the driver is paused.
@@ -106,17 +134,18 @@ func (d *Driver) set(f func()) {
 	}
 }
 
-func (d *Driver) state() (paused, closed bool, tps float64) {
+func (d *Driver) state() (paused, closed bool, tps float64, clock func() (time.Duration, bool)) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.paused, d.closed, d.tps
+	return d.paused, d.closed, d.tps, d.taskClock
 }
 
 func (d *Driver) run() {
 	defer close(d.exit)
 	var next time.Time // when the next tick is due while playing
+	spentRounds := 0   // rounds in a row with ticks due that the task clock left without one
 	for {
-		paused, closed, tps := d.state()
+		paused, closed, tps, clock := d.state()
 		if closed {
 			return
 		}
@@ -135,9 +164,21 @@ func (d *Driver) run() {
 		if next.IsZero() || now.Sub(next) > maxLag {
 			next = now
 		}
+		// A task the clock calls spent gets no tick, unless the last
+		// maxSpentRounds rounds with ticks due got none either: then one.
+		ticked := 0
 		for start := now; !now.Before(next) && now.Sub(start) < workSlice; now = time.Now() {
+			if taskSpent(clock) && (ticked > 0 || spentRounds < maxSpentRounds) {
+				break
+			}
 			d.c.Tick()
 			next = next.Add(interval)
+			ticked++
+		}
+		if ticked == 0 && !now.Before(next) {
+			spentRounds++
+		} else {
+			spentRounds = 0
 		}
 		wait := max(time.Until(next), minSleep)
 		for i := 0; i < 4; i++ {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -353,5 +354,48 @@ func TestFollowerReadsAreLinearizable(t *testing.T) {
 	res, err := cl.Result()
 	if err != nil || res.Range.Count != 1 || cl.LatencyTicks() != 0 {
 		t.Fatalf("serializable read on an isolated member: %+v %v (latency %d)", res.Range, err, cl.LatencyTicks())
+	}
+}
+
+// TestDriverTaskClock: a task clock that always says the task is spent
+// holds the driver to one tick per round (the clock is consulted before
+// every tick, and the tick count never grows by more than one between two
+// consultations), and never starves it (the cluster still reaches 50
+// ticks).
+func TestDriverTaskClock(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 8})
+	d := NewDriver(c, 5000)
+	defer d.Close()
+	var (
+		mu    sync.Mutex
+		calls int
+		last  = c.Now()
+		jump  uint64
+	)
+	d.SetTaskClock(func() (time.Duration, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		now := c.Now()
+		jump = max(jump, now-last)
+		last = now
+		return time.Hour, true
+	})
+	d.Play()
+	deadline := time.Now().Add(30 * time.Second)
+	for c.Now() < 50 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	d.Pause()
+	mu.Lock()
+	defer mu.Unlock()
+	if c.Now() < 50 {
+		t.Fatalf("the driver reached tick %d in 30 s with a clock that is always spent: it starved", c.Now())
+	}
+	if jump > 1 {
+		t.Fatalf("the driver ran %d ticks between two looks at a spent task clock, want at most 1", jump)
+	}
+	if calls < 50 {
+		t.Fatalf("the clock was consulted %d times for %d ticks", calls, c.Now())
 	}
 }
