@@ -20,8 +20,10 @@ type MemberStatus struct {
 	Applied, LastIndex, SnapshotIndex uint64
 	Revision, CompactRevision int64
 	Keys                      int
-	// Hash is the member's HashKV at HashRevision, the highest revision
-	// every live member has applied, so members with equal data show equal
+	// Hash is the member's HashKV at HashRevision, one revision for every
+	// live member (sharedRevision): the members' common revision, else the
+	// highest one all of them answer without scanning their stores, under
+	// one compaction revision, so that members with equal data show equal
 	// hashes. Zero when the member is down or has compacted past
 	// HashRevision.
 	Hash         uint32
@@ -72,28 +74,60 @@ func (c *Cluster) Status() []MemberStatus {
 }
 
 // sharedRevision is the revision at which Status compares the live
-// members' hashes (0 when none is live): their revision if they all have
-// the same; else the last hash checkpoint (a multiple of
-// HashCheckpointEvery) they all passed, if it is still above every
-// member's compaction revision (each recorded its hash there: no rescan);
-// else the lowest current revision. Called with c.mu held.
+// members' hashes (0 when none is live), in order of preference:
+//  1. their revision, if they all have the same one and the same
+//     compaction revision (HashKV at the current revision is incremental);
+//  2. else the highest revision at which every live member answers HashKV
+//     without a scan (mvcc.Store.CachedHashes: a hash its compaction cached,
+//     a checkpoint taken under its current compaction revision, or its
+//     current revision), all under ONE compaction revision, so that equal
+//     data gives equal hashes: right after a compaction that is the
+//     compaction revision, whose hash the members that applied it cached
+//     and the others recorded as a checkpoint (or cached at their own
+//     compaction revision, the previous one, which the others still hold);
+//  3. else the lowest current revision, where the members above it scan
+//     and members under different compaction revisions may differ.
+//
+// Called with c.mu held.
 func (c *Cluster) sharedRevision() int64 {
-	var low, high, compacted int64
+	var low, high int64
+	live, sameCompact := 0, true
+	var compact int64
 	for _, id := range c.ids {
 		if m := c.members[id]; m != nil {
 			st := m.Store()
-			r := st.Rev()
-			if low == 0 || r < low {
-				low = r
+			r, cr := st.Rev(), st.CompactRev()
+			if live == 0 {
+				low, high, compact = r, r, cr
 			}
-			high = max(high, r)
-			compacted = max(compacted, st.CompactRev())
+			live++
+			low, high = min(low, r), max(high, r)
+			sameCompact = sameCompact && cr == compact
 		}
 	}
-	if k := c.cfg.HashCheckpointEvery; low != high && k > 0 {
-		if cp := low / k * k; cp > compacted {
-			return cp
+	if live == 0 || (low == high && sameCompact) {
+		return low
+	}
+	// Each member lists each revision at most once, so a point every live
+	// member lists is counted live times.
+	seen := make(map[mvcc.HashPoint]int)
+	var pts []mvcc.HashPoint
+	for _, id := range c.ids {
+		if m := c.members[id]; m != nil {
+			pts = m.Store().CachedHashes(pts[:0])
+			for _, p := range pts {
+				seen[p]++
+			}
 		}
+	}
+	var best int64
+	for p, n := range seen {
+		if n == live && p.Rev > best {
+			best = p.Rev
+		}
+	}
+	if best > 0 {
+		return best
 	}
 	return low
 }

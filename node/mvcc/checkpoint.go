@@ -62,3 +62,95 @@ func (s *Store) checkpointAt(rev, compactRev int64) (HashKVResult, bool) {
 	}
 	return HashKVResult{}, false
 }
+
+// HashPoint names a revision at which the store's HashKV answers without
+// scanning its log, and the compaction revision that answer was computed
+// under (its HashKVResult.CompactRevision). Two stores' hashes at one
+// revision are comparable only if computed under one compaction revision:
+// a store that has not applied a compaction yet hashes history the other
+// one dropped.
+type HashPoint struct {
+	Rev, CompactRev int64
+}
+
+// CachedHashes appends to dst every HashPoint of the store, one per
+// revision, in no particular order: HashCachedAt is true exactly at their
+// revisions. They are the hashes its compactions cached (at each
+// compaction revision, the newest hashCacheSize), its checkpoints taken
+// under its current compaction revision, and its current revision when
+// the incremental hash covers it (curhash.go). Under load a cluster
+// intersects its members' points to compare them without a scan
+// (cluster/status.go). It takes the locks HashKV takes.
+func (s *Store) CachedHashes(dst []HashPoint) []HashPoint {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	start := len(dst)
+	seen := func(rev int64) bool {
+		for _, p := range dst[start:] {
+			if p.Rev == rev {
+				return true
+			}
+		}
+		return false
+	}
+	add := func(rev int64) {
+		if cr, ok := s.cachedHashAt(rev); ok && !seen(rev) {
+			dst = append(dst, HashPoint{Rev: rev, CompactRev: cr})
+		}
+	}
+	for _, h := range s.hashes {
+		add(h.HashRevision)
+	}
+	for _, h := range s.checkpoints {
+		add(h.HashRevision)
+	}
+	add(s.rev)
+	return dst
+}
+
+// HashCachedAt reports whether HashKV(rev) answers without scanning the
+// log: from a hash a compaction cached at exactly rev, from a checkpoint at
+// rev taken under the current compaction revision, or, at the current
+// revision (rev == Rev() or 0), from the incremental hash when it covers
+// the store (hashCovers). It is false where HashKV fails (compacted or
+// future revisions) and where it would scan. It takes the locks HashKV
+// takes; the answer holds until the next write or compaction.
+func (s *Store) HashCachedAt(rev int64) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	s.hmu.Lock()
+	defer s.hmu.Unlock()
+	_, ok := s.cachedHashAt(rev)
+	return ok
+}
+
+// cachedHashAt is HashCachedAt, mirroring HashKV's order of answers, and
+// returns the compaction revision the answer is computed under. Caller
+// holds mu (at least for reading) and hmu.
+func (s *Store) cachedHashAt(rev int64) (compactRev int64, ok bool) {
+	for _, h := range s.hashes {
+		if h.HashRevision == rev {
+			return h.CompactRevision, true
+		}
+	}
+	if rev > 0 && rev < s.compactRev {
+		return 0, false // ErrCompacted
+	}
+	if h, ok := s.checkpointAt(rev, s.compactRev); ok {
+		return h.CompactRevision, true
+	}
+	if rev != 0 && rev != s.rev {
+		return 0, false // a scan, or ErrFutureRev
+	}
+	if c := &s.cur; c.valid && c.cacheRev == s.rev {
+		return s.compactRev, true
+	}
+	// curHash.sum answers unless it has a prefix P (entries at or below
+	// the compaction revision) and hashCovers fails.
+	if s.log.search(revision{main: s.compactRev + 1}) > 0 && !hashCovers(s) {
+		return 0, false
+	}
+	return s.compactRev, true
+}
