@@ -113,3 +113,52 @@ func TestStatusHashesWithoutScanUnderCompaction(t *testing.T) {
 	t.Logf("%d compactions, %d statuses checked (%d below the divergence, %d above), %d with mixed revisions, %d with mixed compaction revisions",
 		len(eventsOf(c, "compaction")), checked, below, apart, mixedRev, mixedCompact)
 }
+
+// The first Status after an auto-compaction under the page's largest
+// stress (100 puts per tick over 10,000 keys, 4 KiB values, the page's
+// retention, compaction interval and hash checkpoints), with the members at
+// different revisions. Each iteration forgets the hashes Status remembered
+// (c.hashes), as the first Status after a compaction finds none. The
+// scans/op metric counts the live members that cannot answer HashKV at the
+// chosen revision without scanning their stores. Run with
+//
+//	go test -run '^$' -bench StatusAfterCompaction ./node/cluster
+//	PATH=$PATH:$(go env GOROOT)/lib/wasm GOOS=js GOARCH=wasm go test -run '^$' -bench StatusAfterCompaction ./node/cluster
+func BenchmarkStatusAfterCompaction(b *testing.B) {
+	const keys, size, rate = 10000, 4096, 100
+	c := newTestCluster(b, Config{Seed: 1, AutoCompactionRetention: 1000, AutoCompactionTicks: 20, HashCheckpointEvery: 1000})
+	waitLeader(b, c, 200)
+	// Fill every key once, then overwrite at random until a compaction has
+	// been applied by every member while they are at different revisions.
+	c.Stress(StressConfig{Rate: rate, Count: keys, Sequential: true, ValueSize: size})
+	c.Stress(StressConfig{Rate: rate, Count: 1 << 30, Keys: keys, ValueSize: size})
+	compactions := func() int { return len(eventsOf(c, "compaction")) }
+	tickUntil(b, c, 2*keys/rate, "the keys filled and compacted", func() bool { return compactions() >= keys/1000 })
+	before := c.Inspect()[0].CompactRevision
+	tickUntil(b, c, 1000, "just after a compaction, with members apart", func() bool {
+		st := c.Inspect()
+		low, high := st[0].Revision, st[0].Revision
+		for _, s := range st {
+			if !s.Up || s.CompactRevision == before || s.CompactRevision != st[0].CompactRevision {
+				return false
+			}
+			low, high = min(low, s.Revision), max(high, s.Revision)
+		}
+		return low != high
+	})
+	var st []MemberStatus
+	for b.Loop() {
+		c.hashes = nil
+		st = c.Status()
+	}
+	scans := 0
+	low, high := st[0].Revision, st[0].Revision
+	for _, s := range st {
+		if !c.members[s.ID].Store().HashCachedAt(s.HashRevision) {
+			scans++
+		}
+		low, high = min(low, s.Revision), max(high, s.Revision)
+	}
+	b.ReportMetric(float64(scans), "scans/op")
+	b.Logf("hash revision %d, compaction revision %d, member revisions %d..%d", st[0].HashRevision, st[0].CompactRevision, low, high)
+}
