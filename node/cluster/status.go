@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/mvcc"
@@ -108,23 +109,25 @@ func (c *Cluster) sharedRevision() int64 {
 	if live == 0 || (low == high && sameCompact) {
 		return low
 	}
-	// Each member lists each revision at most once, so a point every live
-	// member lists is counted live times.
-	seen := make(map[mvcc.HashPoint]int)
-	var pts []mvcc.HashPoint
+	// The points every live member lists: the first one's, filtered by
+	// each other member's (a few dozen each).
+	var common, pts []mvcc.HashPoint
+	first := true
 	for _, id := range c.ids {
-		if m := c.members[id]; m != nil {
-			pts = m.Store().CachedHashes(pts[:0])
-			for _, p := range pts {
-				seen[p]++
-			}
+		m := c.members[id]
+		if m == nil {
+			continue
 		}
+		if first {
+			common, first = m.Store().CachedHashes(nil), false
+			continue
+		}
+		pts = m.Store().CachedHashes(pts[:0])
+		common = slices.DeleteFunc(common, func(p mvcc.HashPoint) bool { return !slices.Contains(pts, p) })
 	}
 	var best int64
-	for p, n := range seen {
-		if n == live && p.Rev > best {
-			best = p.Rev
-		}
+	for _, p := range common {
+		best = max(best, p.Rev)
 	}
 	if best > 0 {
 		return best

@@ -75,7 +75,8 @@ type HashPoint struct {
 
 // CachedHashes appends to dst every HashPoint of the store, one per
 // revision, in no particular order: HashCachedAt is true exactly at their
-// revisions. They are the hashes its compactions cached (at each
+// revisions (and at 0, HashKV's name for the current revision, when that
+// is listed). They are the hashes its compactions cached (at each
 // compaction revision, the newest hashCacheSize), its checkpoints taken
 // under its current compaction revision, and its current revision when
 // the incremental hash covers it (curhash.go). Under load a cluster
