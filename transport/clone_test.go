@@ -2,6 +2,7 @@ package transport
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"go.etcd.io/raft/v3/raftpb"
@@ -32,8 +33,9 @@ func fullMessage() raftpb.Message {
 	return m
 }
 
-// TestSendCopies mutates every byte the sender owns after Send and checks
-// that the delivered message still equals what was sent.
+// TestSendCopies mutates everything the sender owns after Send but the
+// payload bytes (the payload contract: nobody writes those) and checks that
+// the delivered message still equals what was sent.
 func TestSendCopies(t *testing.T) {
 	n := newNet(1, 2)
 	orig := fullMessage()
@@ -45,6 +47,7 @@ func TestSendCopies(t *testing.T) {
 	n.Send(1, msgs)
 	scribble(reflect.ValueOf(&msgs[0]).Elem())
 	msgs[0].Entries[0] = raftpb.Entry{}
+	*msgs[0].Snapshot = raftpb.Snapshot{}
 	msgs[0] = raftpb.Message{}
 	n.EndRound()
 	got := n.Receive(2)
@@ -61,7 +64,8 @@ func TestSendCopies(t *testing.T) {
 }
 
 // scribble overwrites every byte and uint64 reachable through slices and
-// pointers of v.
+// pointers of v, except the payload bytes (fields named Data, which are
+// entry and snapshot Data in raftpb.Message).
 func scribble(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Pointer:
@@ -70,7 +74,9 @@ func scribble(v reflect.Value) {
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
-			scribble(v.Field(i))
+			if v.Type().Field(i).Name != "Data" {
+				scribble(v.Field(i))
+			}
 		}
 	case reflect.Slice:
 		for i := range v.Len() {
@@ -85,16 +91,24 @@ func scribble(v reflect.Value) {
 	}
 }
 
-// TestCloneSharesNoMemory walks the original and its clone side by side and
-// fails if any non-empty slice or pointer of the clone aliases the
-// original. Being reflective, it covers fields raftpb may add later.
-func TestCloneSharesNoMemory(t *testing.T) {
+// TestShareMessageSharesOnlyPayload walks the original and its copy side
+// by side: the payload bytes (entry and snapshot Data) must be shared, with
+// their capacity cut to their length, and no other non-empty slice or
+// pointer of the copy may alias the original. Being reflective, it covers
+// fields raftpb may add later.
+func TestShareMessageSharesOnlyPayload(t *testing.T) {
 	orig := fullMessage()
-	c := cloneMessage(&orig)
-	if !reflect.DeepEqual(orig, c) {
-		t.Fatalf("clone differs:\n got %v\nwant %v", c, orig)
+	// Give entry data spare capacity, as a shared encode block has.
+	for i := range orig.Entries {
+		if d := orig.Entries[i].Data; d != nil {
+			orig.Entries[i].Data = append(make([]byte, 0, len(d)+8), d...)
+		}
 	}
-	checked := 0
+	c := shareMessage(&orig)
+	if !reflect.DeepEqual(orig, c) {
+		t.Fatalf("copy differs:\n got %v\nwant %v", c, orig)
+	}
+	checked, shared := 0, 0
 	var walk func(path string, a, b reflect.Value)
 	walk = func(path string, a, b reflect.Value) {
 		switch a.Kind() {
@@ -104,7 +118,7 @@ func TestCloneSharesNoMemory(t *testing.T) {
 			}
 			checked++
 			if a.Pointer() == b.Pointer() {
-				t.Errorf("%s: clone shares the pointer", path)
+				t.Errorf("%s: copy shares the pointer", path)
 			}
 			walk(path, a.Elem(), b.Elem())
 		case reflect.Struct:
@@ -116,42 +130,62 @@ func TestCloneSharesNoMemory(t *testing.T) {
 				return
 			}
 			checked++
-			if a.Pointer() == b.Pointer() {
-				t.Errorf("%s: clone shares the backing array", path)
+			payload := strings.HasSuffix(path, ".Entries.Data") || strings.HasSuffix(path, ".Snapshot.Data")
+			switch {
+			case payload && a.Pointer() != b.Pointer():
+				t.Errorf("%s: payload copied, want shared", path)
+			case payload && b.Cap() != b.Len():
+				t.Errorf("%s: shared payload has spare capacity %d (an append would write into the sender's bytes)", path, b.Cap()-b.Len())
+			case payload:
+				shared++
+			case a.Pointer() == b.Pointer():
+				t.Errorf("%s: copy shares the backing array", path)
 			}
 			for i := range a.Len() {
 				walk(path, a.Index(i), b.Index(i))
 			}
 		case reflect.Map, reflect.Chan, reflect.Func, reflect.Interface, reflect.UnsafePointer:
-			t.Errorf("%s: %s field not handled by cloneMessage", path, a.Kind())
+			t.Errorf("%s: %s field not handled by shareMessage", path, a.Kind())
 		}
 	}
 	walk("Message", reflect.ValueOf(orig), reflect.ValueOf(c))
 	// Entries, 2 entry data, Snapshot, its Data, 4 ConfState slices,
 	// Context, Responses; then all but Responses inside the response.
+	// Shared: 2 entry data and the snapshot's, in both.
 	if want := 11 + 10; checked != want {
 		t.Fatalf("checked %d slices and pointers, want %d (did fullMessage change?)", checked, want)
 	}
+	if want := 3 + 3; shared != want {
+		t.Fatalf("%d payloads shared, want %d", shared, want)
+	}
 }
 
-// TestCloneEntryDataIsolated checks that appending to one cloned entry's
-// data (they share one buffer) cannot overwrite the next entry's.
-func TestCloneEntryDataIsolated(t *testing.T) {
-	orig := fullMessage()
-	c := cloneMessage(&orig)
-	_ = append(c.Entries[0].Data, "XXXXXXXX"...)
-	if string(c.Entries[1].Data) != "cc" {
-		t.Fatalf("entry 1 data = %q after appending to entry 0, want %q", c.Entries[1].Data, "cc")
+// TestSharedEntryDataAppendReallocates checks that a recipient appending to
+// one received entry's data (which shares the sender's encode block) cannot
+// overwrite the sender's next entry or spare bytes.
+func TestSharedEntryDataAppendReallocates(t *testing.T) {
+	block := make([]byte, 0, 64)
+	block = append(block, "put a=1cc"...)
+	orig := raftpb.Message{Type: raftpb.MsgApp, To: 2, Entries: []raftpb.Entry{
+		{Index: 1, Data: block[0:7]}, // capacity runs to the block's end
+		{Index: 2, Data: block[7:9]},
+		{Index: 3},
+	}}
+	c := shareMessage(&orig)
+	_ = append(c.Entries[0].Data, "XXXXXXXXXXXX"...)
+	_ = append(c.Entries[1].Data, "YYYY"...)
+	if got := string(block[:cap(block)][:16]); got != "put a=1cc"+string(make([]byte, 7)) {
+		t.Fatalf("sender's block = %q after the recipient appended to entry data", got)
 	}
 	if c.Entries[2].Data != nil {
-		t.Fatalf("entry without data cloned as %q, want nil", c.Entries[2].Data)
+		t.Fatalf("entry without data copied as %q, want nil", c.Entries[2].Data)
 	}
 }
 
 // MsgApp messages of one Send carrying the same entries slice (raft
 // replicating a batch to every follower) share one copy of the entries;
-// the copy shares nothing with the sender, and messages with other entries
-// or of another type get their own copies.
+// the copy shares nothing but payload bytes with the sender, and messages
+// with other entries or of another type get their own copies.
 func TestSendSharesOneCopyOfReplicatedEntries(t *testing.T) {
 	n := newNet(1, 5)
 	ents := []raftpb.Entry{{Term: 2, Index: 5, Data: []byte("a")}, {Term: 2, Index: 6, Data: []byte("bb")}}
@@ -161,7 +195,7 @@ func TestSendSharesOneCopyOfReplicatedEntries(t *testing.T) {
 		{Type: raftpb.MsgApp, To: 4, Entries: ents[:1]},
 		{Type: raftpb.MsgProp, To: 5, Entries: ents},
 	})
-	ents[0].Data[0], ents[1] = 'x', raftpb.Entry{} // the sender reuses its memory
+	ents[1] = raftpb.Entry{} // the sender reuses its slice (never the payload bytes)
 	n.EndRound()
 	got := map[uint64][]raftpb.Entry{}
 	for id := uint64(2); id <= 5; id++ {

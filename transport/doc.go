@@ -39,13 +39,18 @@
 //
 // # Ownership
 //
-// Send deep-copies each message (entries, their data, snapshot, context and
-// nested responses), so the sender may reuse or mutate its slices at once, and
-// Receive hands the copies over to the recipient, which owns them
-// (ReceiveAppend appends them to a buffer the caller reuses round after
-// round). MsgApp messages of one Send that carry the same entries slice
-// share one read-only copy of those entries (raft never modifies received
-// entries). Members never share mutable memory through the network.
+// Send copies each message (the struct, its entries, snapshot metadata,
+// context and nested responses) but shares its payload bytes, entry Data and
+// snapshot Data, with the sender and every recipient, by a contract all
+// members keep: payload bytes given to Send are never written again, by
+// anyone (clone.go states it, and what keeps it). So the sender may reuse or
+// mutate its messages and slices at once, and Receive hands the copies over
+// to the recipient, which owns everything in them but the payload bytes,
+// which it may keep and read only (ReceiveAppend appends them to a buffer
+// the caller reuses round after round). MsgApp messages of one Send that
+// carry the same entries slice share one read-only copy of those entries
+// (raft never modifies received entries). CheckShared turns on a run-time
+// check of the contract for tests.
 //
 // The package never reads the wall clock or global randomness.
 package transport

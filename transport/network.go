@@ -35,6 +35,8 @@ type Network struct {
 	// unroutable counts messages whose sender or recipient is not a
 	// member, or whose recipient is the sender itself.
 	unroutable uint64
+	// check is the payload check (sharedcheck.go); nil when off.
+	check *sharedCheck
 }
 
 type link struct{ from, to uint64 }
@@ -54,6 +56,9 @@ type outbox struct {
 	id   uint64
 	mu   sync.Mutex
 	msgs []raftpb.Message
+	// sums holds the payload checksums of msgs while the payload check
+	// is on (sharedcheck.go).
+	sums []payloadSum
 }
 
 type member struct {
@@ -78,11 +83,15 @@ type envelope struct {
 // New returns an empty network whose random choices all come from one
 // source seeded with seed.
 func New(seed int64) *Network {
-	return &Network{
+	n := &Network{
 		rng:     rand.New(rand.NewPCG(uint64(seed), 0x65746364706c6179)), // "etcdplay"
 		members: make(map[uint64]*member),
 		links:   make(map[link]*linkState),
 	}
+	if DefaultCheckShared > 0 {
+		n.CheckShared(DefaultCheckShared)
+	}
+	return n
 }
 
 // AddMember registers id as a member that can send and receive. Adding an
@@ -104,37 +113,46 @@ func (n *Network) AddMember(id uint64) {
 	n.byID = slices.Insert(n.byID, i, m)
 }
 
-// Send queues deep copies of msgs in from's outbox, in order, for the next
-// EndRound. The recipient of each message is its To field; the link is
-// (from, To), whatever the message's From says. Calls for one sender must
-// come from one goroutine (or be otherwise ordered) for the order among
-// them to be defined; calls for different senders may run concurrently.
+// Send queues copies of msgs in from's outbox, in order, for the next
+// EndRound. The copies share the payload bytes (entry and snapshot Data)
+// with msgs and copy everything else (clone.go's payload contract): the
+// sender may reuse or mutate its messages, Entries slices and snapshots at
+// once, but never writes the payload bytes again. The recipient of each
+// message is its To field; the link is (from, To), whatever the message's
+// From says. Calls for one sender must come from one goroutine (or be
+// otherwise ordered) for the order among them to be defined; calls for
+// different senders may run concurrently.
 //
 // MsgApp messages of one call that carry the very same entries (the same
 // slice: raft replicating one batch to several followers) share one copy
-// of them, read-only: raft never modifies the entries of a MsgApp it
-// receives (it copies them into its log), so the recipients share no
-// mutable memory, and nothing is shared with the sender.
+// of the Entries slice, read-only: raft never modifies the entries of a
+// MsgApp it receives (it copies them into its log), so the recipients share
+// no mutable memory, and nothing but payload bytes is shared with the
+// sender.
 func (n *Network) Send(from uint64, msgs []raftpb.Message) {
 	if len(msgs) == 0 {
 		return
 	}
 	n.mu.Lock()
 	ob := n.outboxOf(from)
+	checking, round := n.check != nil, n.round
 	n.mu.Unlock()
 	ob.mu.Lock()
 	first := len(ob.msgs)
 	for i := range msgs {
 		m := &msgs[i]
+		if checking {
+			ob.sums = appendSums(ob.sums, from, round, m)
+		}
 		if j := sameAppendEntries(msgs[:i], m); j >= 0 {
 			c := *m
 			c.Entries = nil
-			c = cloneMessage(&c)
+			c = shareMessage(&c)
 			c.Entries = ob.msgs[first+j].Entries
 			ob.msgs = append(ob.msgs, c)
 			continue
 		}
-		ob.msgs = append(ob.msgs, cloneMessage(m))
+		ob.msgs = append(ob.msgs, shareMessage(m))
 	}
 	ob.mu.Unlock()
 }
@@ -170,7 +188,9 @@ func (n *Network) outboxOf(from uint64) *outbox {
 // sent this round (ascending sender id, then send order), schedules the
 // survivors, advances Round by one and makes the messages due in the new
 // round receivable. It must not run concurrently with Send or Receive of
-// the round it closes (see the package documentation).
+// the round it closes (see the package documentation). With the payload
+// check on (CheckShared), it panics with the check's error, after
+// completing the round, if a watched payload changed.
 func (n *Network) EndRound() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -178,6 +198,11 @@ func (n *Network) EndRound() {
 	for _, ob := range n.outboxes {
 		ob.mu.Lock()
 		sender := n.members[ob.id]
+		if n.check != nil {
+			n.check.watch(ob.sums, n.round+1)
+		}
+		clear(ob.sums)
+		ob.sums = ob.sums[:0]
 		for i := range ob.msgs {
 			n.route(sender, ob.id, &ob.msgs[i])
 		}
@@ -187,6 +212,9 @@ func (n *Network) EndRound() {
 	}
 
 	n.round++
+	if n.check != nil {
+		n.check.expire(n.round)
+	}
 	for _, m := range n.byID {
 		due := 0
 		for due < len(m.pending) && m.pending[due].due <= n.round {
@@ -207,6 +235,18 @@ func (n *Network) EndRound() {
 		rest := copy(m.pending, m.pending[due:])
 		clear(m.pending[rest:])
 		m.pending = m.pending[:rest]
+	}
+	n.panicIfBroken()
+}
+
+// panicIfBroken panics with the payload check's violation, if it found one
+// in this EndRound (sharedcheck.go). EndRound calls it last, once the round
+// is complete and every lock but n.mu (unlocked by its defer) is released.
+func (n *Network) panicIfBroken() {
+	if n.check != nil && n.check.broken != nil {
+		err := n.check.broken
+		n.check.broken = nil
+		panic(err)
 	}
 }
 
@@ -240,6 +280,9 @@ func (n *Network) route(sender *member, from uint64, msg *raftpb.Message) {
 	}
 	recipient.pending = slices.Insert(p, i, envelope{due: due, link: ls, msg: *msg})
 	ls.inFlight++
+	if n.check != nil {
+		n.check.hold(msg, due)
+	}
 }
 
 // Receive returns the messages due to member to by the current round, in
