@@ -62,7 +62,8 @@ type request struct {
 }
 
 // encodeRequest encodes a write request. The caller guarantees exactly one
-// of the request fields matching kind is set.
+// of the request fields matching kind is set. The result becomes an entry's
+// Data: nobody writes it afterwards (see entrydata.go).
 func encodeRequest(r *request) []byte {
 	e := encoder{buf: make([]byte, 0, 64)}
 	e.buf = append(e.buf, byte(r.kind))
@@ -86,7 +87,10 @@ func encodeRequest(r *request) []byte {
 }
 
 // decodeRequest is encodeRequest's inverse. Byte slices in the result alias
-// data, which raft never mutates.
+// data, with their capacity cut to their length: entry data is shared by
+// every member and never written (transport's payload contract, see
+// entrydata.go), so whoever receives them only reads them, and the store
+// copies what it keeps.
 func decodeRequest(data []byte) (*request, error) {
 	r := &request{}
 	if err := decodeRequestInto(r, data); err != nil {

@@ -15,6 +15,18 @@ import (
 // garbage soon after the last of its entries is dropped. A buffer larger
 // than entryBlock/8 is allocated on its own. Not safe for concurrent use
 // (the member's goroutine).
+//
+// Invariant (transport's payload contract, transport/clone.go): an entry's
+// Data is written once, by its encoder (encodePut, encodeRequest), before
+// the member hands it to raft, and never again by anyone. The network
+// shares these bytes with every member instead of copying them, so they
+// end up in the raft logs, storages and messages of all five members, and
+// a block's other entries are other members' data too: a write into them,
+// or an append into a buffer's spare capacity, would change every copy at
+// once. Hence take never hands out bytes twice, caps each buffer at its
+// size, and a block is never reused. Every reader of entry data (raft,
+// Storage.Save, decodeRequest, decodePut, mvcc) only reads it; the
+// node/cluster tests run with the network's check of this contract on.
 type entryData struct {
 	free []byte // the current block's unused tail (len 0)
 }
@@ -22,7 +34,7 @@ type entryData struct {
 const entryBlock = 16 << 10
 
 // take returns an empty slice with capacity exactly n, whose bytes no other
-// take returns.
+// take returns (and which the caller fills once, then never writes again).
 func (d *entryData) take(n int) []byte {
 	if n > entryBlock/8 {
 		return make([]byte, 0, n)

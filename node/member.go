@@ -62,6 +62,8 @@ type Config struct {
 	OnEvent func(Event)
 	// OnApply, if set, sees every committed entry as it is applied, in
 	// index order, before its effects reach the store (invariant checks).
+	// e.Data is shared with the raft logs of every member: read it only
+	// (see entrydata.go).
 	OnApply func(e raftpb.Entry)
 	// Logger receives raft's log; nil discards it.
 	Logger raft.Logger

@@ -30,6 +30,9 @@ type Storage interface {
 	// entry with index >= i), then st if it is not empty. ents are
 	// contiguous and never start below FirstIndex. A failed Save changes
 	// nothing; the member treats it as fatal (it crashes, as etcd does).
+	// The entries' Data and snap.Data are shared with other members (the
+	// network does not copy them, see entrydata.go): Save may keep and
+	// read them, never write them.
 	Save(st raftpb.HardState, ents []raftpb.Entry, snap raftpb.Snapshot) error
 
 	// CreateSnapshot records a snapshot of the applied state at index i

@@ -61,7 +61,8 @@ type Config struct {
 	UnsafeLocalReads bool
 	// OnApply, if set, is called for every entry every member applies, in
 	// each member's index order, during Tick after that member's round (for
-	// invariant checks). It must not call back into the cluster.
+	// invariant checks). It must not call back into the cluster, nor write
+	// into e.Data (shared by every member's log: node/entrydata.go).
 	OnApply func(member uint64, e raftpb.Entry)
 	// EventLog bounds the event ring (default 8192 events).
 	EventLog int
