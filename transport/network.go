@@ -141,10 +141,11 @@ func (n *Network) Send(from uint64, msgs []raftpb.Message) {
 	first := len(ob.msgs)
 	for i := range msgs {
 		m := &msgs[i]
-		if checking {
+		j := sameAppendEntries(msgs[:i], m)
+		if checking && j < 0 { // a MsgApp sharing entries has their sums already
 			ob.sums = appendSums(ob.sums, from, round, m)
 		}
-		if j := sameAppendEntries(msgs[:i], m); j >= 0 {
+		if j >= 0 {
 			c := *m
 			c.Entries = nil
 			c = shareMessage(&c)

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"slices"
+	"strings"
 	"unsafe"
 
 	"go.etcd.io/raft/v3/raftpb"
@@ -21,8 +23,9 @@ import (
 // last round in which it was sent or fell due for delivery (a delayed or
 // re-sent message extends it). A write is caught if it happens before the
 // watch ends; VerifyShared checks every watched payload at once. The
-// watched bytes are kept alive meanwhile. Meant for tests: it costs two
-// checksums per payload and holds the memory of rounds rounds of traffic.
+// watched bytes are kept alive meanwhile. Meant for tests: it costs a
+// checksum per payload sent and one when its watch ends, and holds the
+// memory of rounds rounds of traffic.
 
 // DefaultCheckShared is the CheckShared window (rounds) of every Network
 // New returns afterwards; 0, off, unless a test package turns it on before
@@ -47,8 +50,8 @@ func (n *Network) CheckShared(rounds uint64) {
 }
 
 // VerifyShared verifies every payload the check watches now and returns an
-// error describing the first that changed (nil if none did, or if the check
-// is off). It forgets nothing.
+// error describing each that changed, in a fixed order (nil if none did, or
+// if the check is off). It forgets nothing.
 func (n *Network) VerifyShared() error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
@@ -61,6 +64,7 @@ func (n *Network) VerifyShared() error {
 			errs = append(errs, err)
 		}
 	}
+	slices.SortFunc(errs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 	return errors.Join(errs...)
 }
 
