@@ -80,6 +80,10 @@ type RaftStorage struct {
 	// parts: chunkBuf for the chunk of new entries, partBuf for the next
 	// snapshot part.
 	chunkBuf, partBuf []byte
+
+	// logSincePart is the log bytes stored since the last snapshot part
+	// (snapshotFreeBytes paces the parts by it).
+	logSincePart int
 }
 
 // maxKeptBuffer bounds a buffer RaftStorage keeps for reuse: a larger one
@@ -327,6 +331,7 @@ func (s *RaftStorage) Save(st raftpb.HardState, ents []raftpb.Entry, snap raftpb
 	if hasSnap {
 		chunks = nil
 	}
+	logBytes := 0 // the bytes of the chunk this Save stores
 	if len(ents) > 0 {
 		if ents[0].Index > last+1 {
 			return fmt.Errorf("durable: %s: entries start at %d, log ends at %d (gap)", s.ns.Name(), ents[0].Index, last)
@@ -344,6 +349,7 @@ func (s *RaftStorage) Save(st raftpb.HardState, ents []raftpb.Entry, snap raftpb
 		}
 		k := ents[0].Index
 		s.chunkBuf = appendChunk(s.chunkBuf[:0], ents)
+		logBytes = len(s.chunkBuf)
 		b.putOwned(entryKey(k), s.chunkBuf)
 		if cap(s.chunkBuf) > maxKeptBuffer {
 			s.chunkBuf = nil // this batch still holds it; not kept
@@ -357,7 +363,7 @@ func (s *RaftStorage) Save(st raftpb.HardState, ents []raftpb.Entry, snap raftpb
 	var commitPart func()
 	if !hasSnap {
 		var err error
-		if chunks, commitPart, err = s.addSnapshotPart(&b, chunks); err != nil {
+		if chunks, commitPart, err = s.addSnapshotPart(&b, chunks, logBytes); err != nil {
 			return err
 		}
 	}
@@ -375,6 +381,7 @@ func (s *RaftStorage) Save(st raftpb.HardState, ents []raftpb.Entry, snap raftpb
 	if commitPart != nil {
 		commitPart()
 	}
+	s.logSincePart += logBytes
 	if len(ents) > 0 {
 		if err := s.mem.Append(ents); err != nil {
 			return err

@@ -15,7 +15,10 @@ import (
 // medium in parts, a bounded number of bytes per Save, instead of in the
 // tick that takes them: the member's tick then costs O(1) for a snapshot
 // whatever the store's size, and each later Save carries at most
-// SnapshotPartBytes of it.
+// SnapshotPartBytes of it. Under a heavy write load, parts are paced by the
+// log (snapshotFreeBytes): a Save carries one per SnapshotPartBytes of log
+// entries stored, so the snapshot costs the medium about as many bytes as
+// the log, and the log on the medium reaches further back meanwhile.
 //
 // Records (besides those listed in raftstorage.go):
 //
@@ -49,6 +52,15 @@ var (
 // whole stored revisions and ends at the first one that reaches this size
 // (mvcc.SnapshotEncoder). A variable so that tests can use small parts.
 var SnapshotPartBytes = 1 << 20
+
+// snapshotFreeBytes: a Save that writes at least this many bytes of log
+// entries carries a snapshot part only once the log bytes saved since the
+// last part reach SnapshotPartBytes. Under a heavy write load the snapshot
+// being written then adds about as many bytes to the medium as the log
+// does (not a part on every Save: with 4 KiB values the parts were most of
+// the bytes the page wrote to IndexedDB); a lightly loaded member's Saves,
+// which write little else, carry a part each.
+var snapshotFreeBytes = 64 << 10 // a variable so that tests can pace small Saves
 
 func partKey(index, part uint64) []byte {
 	return binary.BigEndian.AppendUint64(binary.BigEndian.AppendUint64([]byte{partPrefix}, index), part)
@@ -109,7 +121,10 @@ func (s *RaftStorage) dropSnapshotWork() {
 // waited for it, given and returning the stored chunks. It returns what to
 // do once b is stored (nil if it added nothing); until then s is
 // unchanged, so after a failed write the next Save writes the same part.
-func (s *RaftStorage) addSnapshotPart(b *Batch, chunks []span) (_ []span, commit func(), err error) {
+func (s *RaftStorage) addSnapshotPart(b *Batch, chunks []span, logBytes int) (_ []span, commit func(), err error) {
+	if logBytes >= snapshotFreeBytes && s.logSincePart+logBytes < SnapshotPartBytes {
+		return chunks, nil, nil // paced: see snapshotFreeBytes
+	}
 	w := s.writer
 	if w == nil {
 		if s.lazyIndex == 0 || s.lazyIndex <= s.snapIndex {
@@ -156,6 +171,7 @@ func (s *RaftStorage) addSnapshotPart(b *Batch, chunks []span) (_ []span, commit
 		}
 		w.staged, w.parts = nil, w.parts+1
 		s.writer = w
+		s.logSincePart = -logBytes // Save adds this Save's log bytes next
 		if !done {
 			return
 		}

@@ -19,6 +19,67 @@ func runViewSnapshots(t *testing.T, newMedium func(t *testing.T) medium) {
 	t.Run("PowerLossMidwayKeepsPreviousSnapshot", func(t *testing.T) { testViewSnapshotPowerLoss(t, newMedium(t)) })
 	t.Run("NewerViewWaitsForTheOneBeingWritten", func(t *testing.T) { testViewSnapshotNewer(t, newMedium(t)) })
 	t.Run("IncomingSnapshotReplacesIt", func(t *testing.T) { testViewSnapshotIncoming(t, newMedium(t)) })
+	t.Run("PacedByTheLogUnderLoad", func(t *testing.T) { testViewSnapshotPaced(t, newMedium(t)) })
+}
+
+// testViewSnapshotPaced: Saves that write at least snapshotFreeBytes of
+// log carry a part only once SnapshotPartBytes of log was stored since the
+// last one; a Save without entries carries one; the snapshot still gets
+// stored, whole.
+func testViewSnapshotPaced(t *testing.T, m medium) {
+	smallParts(t, 100)
+	old := snapshotFreeBytes
+	snapshotFreeBytes = 10 // appendOne's chunk of one entry is ~15 bytes
+	t.Cleanup(func() { snapshotFreeBytes = old })
+	db := m.open(t)
+	s := mustRaftStorage(t, db, "member-1")
+	logTo(t, s, 31)
+	v, want := viewOf(t, 12, "a")
+	if err := s.CreateSnapshotView(25, &voters, v); err != nil {
+		t.Fatal(err)
+	}
+	chunk := len(appendChunk(nil, entries(32, 32, 1)))
+	if chunk < snapshotFreeBytes || chunk >= SnapshotPartBytes/3 {
+		t.Fatalf("a one-entry chunk is %d bytes: the test needs %d <= chunk < %d", chunk, snapshotFreeBytes, SnapshotPartBytes/3)
+	}
+
+	logBytes, parts := 0, 0
+	i := uint64(32)
+	for ; snapIndexStored(t, m, "member-1") != 25; i++ {
+		if i > 32+uint64(50*len(want)) {
+			t.Fatal("the snapshot is never stored")
+		}
+		if err := appendOne(t, s, i); err != nil {
+			t.Fatal(err)
+		}
+		logBytes += len(appendChunk(nil, entries(i, i, 1)))
+		n := len(partRecords(t, s))
+		if n > parts {
+			if parts > 0 && logBytes < SnapshotPartBytes {
+				t.Fatalf("Save of entry %d wrote part %d after %d bytes of log since the last part, want at least %d", i, n, logBytes, SnapshotPartBytes)
+			}
+			parts, logBytes = n, 0
+		} else if logBytes >= SnapshotPartBytes+chunk {
+			t.Fatalf("Save of entry %d: no part after %d bytes of log since the last one", i, logBytes)
+		}
+	}
+	if snap, first, _, _ := stored(t, m, "member-1"); !bytes.Equal(snap.Data, want) || first != 2 {
+		t.Fatalf("restart: snapshot of %d bytes (equal %v), first index %d; want the view's %d bytes and the whole log",
+			len(snap.Data), bytes.Equal(snap.Data, want), first, len(want))
+	}
+
+	// A Save without entries (a heartbeat's Ready) carries a part.
+	v2, _ := viewOf(t, 12, "b")
+	if err := s.CreateSnapshotView(i-1, &voters, v2); err != nil {
+		t.Fatal(err)
+	}
+	before := len(partRecords(t, s))
+	if err := s.Save(raftpb.HardState{Term: 1, Commit: i - 1}, nil, raftpb.Snapshot{}); err != nil {
+		t.Fatal(err)
+	}
+	if after := partRecords(t, s); len(after) == before {
+		t.Fatalf("a Save without entries wrote no part: %v", after)
+	}
 }
 
 func TestViewSnapshotsMemory(t *testing.T) { runViewSnapshots(t, memMedium) }
