@@ -19,7 +19,8 @@ const benchProbe = `(() => {
 	const b = window.__bench = {maxGap: 0, longTaskMax: 0, longTasks: 0, cardBatches: 0, start: performance.now(),
 		refreshes0: +document.querySelector('.playground').dataset.refreshes};
 	let last = performance.now();
-	b.timer = setInterval(() => { const now = performance.now(); b.maxGap = Math.max(b.maxGap, now - last); last = now; }, 5);
+	b.gaps = []; // every gap over 30 ms: [ms since the probe started, gap ms]
+	b.timer = setInterval(() => { const now = performance.now(), g = now - last; b.maxGap = Math.max(b.maxGap, g); if (g > 30) b.gaps.push([Math.round(now - b.start), Math.round(g * 10) / 10]); last = now; }, 5);
 	try {
 		b.lt = new PerformanceObserver(list => { for (const e of list.getEntries()) { b.longTasks++; b.longTaskMax = Math.max(b.longTaskMax, e.duration); } });
 		b.lt.observe({type: 'longtask'});
@@ -32,7 +33,7 @@ const benchProbe = `(() => {
 const benchCollect = `(() => {
 	const b = window.__bench; clearInterval(b.timer); b.mo.disconnect(); if (b.lt) b.lt.disconnect();
 	const secs = (performance.now() - b.start) / 1000;
-	return {maxGap: b.maxGap, longTaskMax: b.longTaskMax, longTasks: b.longTasks, secs: secs,
+	return {maxGap: b.maxGap, gaps: b.gaps, longTaskMax: b.longTaskMax, longTasks: b.longTasks, secs: secs,
 		cardHz: b.cardBatches / secs, refreshHz: (+document.querySelector('.playground').dataset.refreshes - b.refreshes0) / secs};
 })()`
 
@@ -95,8 +96,12 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 	if profile != "" {
 		tb.startCPUProfile()
 	}
-	tb.eval(benchProbe, new(bool))
+	// The trace starts first: starting it costs the page's thread, which
+	// is the measurement's cost, not the page's.
 	trace := tb.startTaskTrace()
+	tb.eval(benchProbe, new(bool))
+	var clickAt float64 // ms since the probe started
+	tb.eval(`performance.now() - window.__bench.start`, &clickAt)
 	t0 := time.Now()
 	tb.clickAction("stress", 0)
 	tb.waitJS(`document.querySelector('.stress-result') !== null && +document.querySelector('.stress-result').dataset.total === `+opts.Count,
@@ -107,6 +112,7 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 	var m struct {
 		MaxGap, LongTaskMax, Secs, CardHz, RefreshHz float64
 		LongTasks                                    int
+		Gaps                                         [][2]float64
 	}
 	tb.eval(benchCollect, &m)
 	// After the probe stopped: ending a trace costs the page's thread.
@@ -134,6 +140,13 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 	var sliced string
 	tb.eval(`document.querySelector('.version').dataset.gcSliced || 'unknown'`, &sliced) // unknown: a build from before the attribute
 
+	over50 := 0
+	for _, g := range m.Gaps {
+		if g[1] >= 50 {
+			over50++
+		}
+	}
+	t.Logf("gaps over 30 ms [ms since the probe started, gap ms], %d of them 50 ms or more: %v (the stress was clicked at %.0f ms)", over50, m.Gaps, clickAt)
 	t.Logf("stress: speed %s ticks/s, %s puts/tick, %s puts over %s keys, %s-byte values: ok %s failed %s p50 %s p99 %s ticks, %.1f s wall (%.0f puts/s); converged at revision %d",
 		opts.Speed, opts.Rate, opts.Count, opts.Keys, opts.Size, pr.OK, pr.Failed, pr.P50, pr.P99, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), c.Revision)
 	fmt.Printf("BENCH config=%s keys=%s value-bytes=%s main-thread-gap-ms=%.1f longtask-max-ms=%.1f longtasks=%d task-max-ms=%.1f task-max-cpu-ms=%.1f card-refresh-hz=%.1f page-refresh-hz=%.1f stress-puts=%s stress-seconds=%.1f puts-per-sec=%.0f gc-sliced=%s\n",
