@@ -55,8 +55,8 @@ test-wasm:
 # every other test use go.mod as it is.
 # (The copy lives in a fresh temporary directory: builds may run at once.)
 #
-# It also compiles against a runtime whose collector works in slices of
-# 4 ms per browser task (app/gcslice: `go run . runtime-overlay` writes the
+# It also compiles against a runtime whose collector's background work runs
+# only in the first 6 ms of each browser task (app/gcslice: `go run . runtime-overlay` writes the
 # changed runtime files and an overlay.json for `go build -overlay`). If the
 # installed Go's runtime does not match the patch (another Go release), it
 # says so and builds with the stock runtime: the page then pauses for whole

@@ -8,10 +8,12 @@
 // longest (issue #4). The build therefore compiles app.wasm against a
 // slightly changed runtime, through `go build -overlay` (the Go command's
 // documented way to replace source files in a build): the background mark
-// workers and the background sweeper stop after gcSliceBudget (4 ms) per
-// browser task and let the browser run before they go on. The change is in
-// runtime_gcslice_js.go.txt (added to the runtime) and patches.go (three
-// anchors in the runtime's scheduler and collector).
+// workers and the background sweeper run only in the first gcSliceBudget
+// (6 ms) of a browser task, whoever used it, and let the browser run before
+// they go on in a fresh one. The change is in runtime_gcslice_js.go.txt
+// (added to the runtime) and patches.go (anchors in the runtime's
+// scheduler, collector and js event handling). The runtime also keeps the
+// current task's start, which TaskElapsed reads.
 //
 // Contract:
 //   - `go run . runtime-overlay -out DIR` (Write, app/site) writes the

@@ -26,7 +26,7 @@ var patches = []patch{
 `,
 	},
 	// findRunnable, with nothing to run: the idle mark worker starts only
-	// while the task's budget lasts; past it, a wake-up at most 1 ms away
+	// while the task is under the budget; past it, a wake-up at most 1 ms away
 	// (pollUntil, which beforeIdle turns into a browser timeout) brings Go
 	// back to mark on in a new task.
 	{
@@ -38,7 +38,6 @@ var patches = []patch{
 		pollUntil = now + 1e6
 	}
 	if gcBlackenEnabled != 0 && gcShouldScheduleWorker(pp) && !gcSliceOver() && gcController.addIdleMarkWorker() {
-		gcSliceBegin()
 		node := (*gcBgMarkWorkerNode)(gcBgMarkWorkerPool.pop())
 `,
 	},
@@ -63,14 +62,6 @@ var patches = []patch{
 	if gcSliceOver() {
 		return true
 	}
-`,
-	},
-	{
-		file: "mgc.go",
-		anchor: `		pp.gcMarkWorkerStartTime = startTime
-`,
-		new: `		pp.gcMarkWorkerStartTime = startTime
-		gcSliceBegin()
 `,
 	},
 	{
