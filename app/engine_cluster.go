@@ -48,13 +48,17 @@ const (
 )
 
 // withPageCompaction sets the page's auto-compaction and hash checkpoints
-// on a config that chose none.
+// on a config that chose none, and its yield between members' rounds
+// (yieldLongTask).
 func withPageCompaction(cfg cluster.Config) cluster.Config {
 	if cfg.AutoCompactionRetention == 0 {
 		cfg.AutoCompactionRetention, cfg.AutoCompactionTicks = PageCompactionRetention, PageCompactionTicks
 	}
 	if cfg.HashCheckpointEvery == 0 {
 		cfg.HashCheckpointEvery = PageHashCheckpointEvery
+	}
+	if cfg.Yield == nil {
+		cfg.Yield = yieldLongTask
 	}
 	return cfg
 }

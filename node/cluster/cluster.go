@@ -64,6 +64,14 @@ type Config struct {
 	// invariant checks). It must not call back into the cluster, nor write
 	// into e.Data (shared by every member's log: node/entrydata.go).
 	OnApply func(member uint64, e raftpb.Entry)
+	// Yield, if set, is called during Tick before each member's round
+	// when the rounds run one after the other (always under js/wasm), with
+	// the cluster's lock held. The page passes one that hands the browser's
+	// thread back when the current browser task has run long enough, so
+	// that a tick's members spread over several tasks. It must not call
+	// into the cluster, and it changes nothing a tick does (the run stays
+	// the same with or without it).
+	Yield func()
 	// EventLog bounds the event ring (default 8192 events).
 	EventLog int
 	// AutoCompactionRetention, if > 0, makes the leader compact the
@@ -326,6 +334,9 @@ func (c *Cluster) Tick() {
 		c.workers.Wait()
 	} else {
 		for i := range rounds {
+			if c.cfg.Yield != nil && rounds[i].m != nil {
+				c.cfg.Yield()
+			}
 			rounds[i].run()
 		}
 	}
