@@ -20,7 +20,15 @@ const benchProbe = `(() => {
 		refreshes0: +document.querySelector('.playground').dataset.refreshes};
 	let last = performance.now();
 	b.gaps = []; // every gap over 30 ms: [ms since the probe started, gap ms]
-	b.timer = setInterval(() => { const now = performance.now(), g = now - last; b.maxGap = Math.max(b.maxGap, g); if (g > 30) b.gaps.push([Math.round(now - b.start), Math.round(g * 10) / 10]); last = now; }, 5);
+	b.lateFrom = Infinity; // ms since start; set after the click (see inputWindowMs)
+	b.maxLate = 0;
+	b.timer = setInterval(() => {
+		const now = performance.now(), g = now - last;
+		b.maxGap = Math.max(b.maxGap, g);
+		if (last - b.start >= b.lateFrom) b.maxLate = Math.max(b.maxLate, g);
+		if (g > 30) b.gaps.push([Math.round(now - b.start), Math.round(g * 10) / 10]);
+		last = now;
+	}, 5);
 	try {
 		b.lt = new PerformanceObserver(list => { for (const e of list.getEntries()) { b.longTasks++; b.longTaskMax = Math.max(b.longTaskMax, e.duration); } });
 		b.lt.observe({type: 'longtask'});
@@ -30,10 +38,20 @@ const benchProbe = `(() => {
 	return true;
 })()`
 
+// inputWindowMs: after an input event Chromium runs the rendering it
+// causes ahead of timers for a while, so the probe's timer reads the
+// browser's priorities there, not the page's work. Measured on this page:
+// with the stress started by a real click the largest gaps came 50-250 ms
+// after it (42-114 ms), and with the same button clicked from script (no
+// input event) they did not stand out (31.6-50.5 ms). The BENCH line gives
+// the longest gap over the whole run and the longest one that began at
+// least this long after the click.
+const inputWindowMs = 250
+
 const benchCollect = `(() => {
 	const b = window.__bench; clearInterval(b.timer); b.mo.disconnect(); if (b.lt) b.lt.disconnect();
 	const secs = (performance.now() - b.start) / 1000;
-	return {maxGap: b.maxGap, gaps: b.gaps, longTaskMax: b.longTaskMax, longTasks: b.longTasks, secs: secs,
+	return {maxGap: b.maxGap, maxLate: b.maxLate, gaps: b.gaps, longTaskMax: b.longTaskMax, longTasks: b.longTasks, secs: secs,
 		cardHz: b.cardBatches / secs, refreshHz: (+document.querySelector('.playground').dataset.refreshes - b.refreshes0) / secs};
 })()`
 
@@ -104,13 +122,14 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 	tb.eval(`performance.now() - window.__bench.start`, &clickAt)
 	t0 := time.Now()
 	tb.clickAction("stress", 0)
+	tb.eval(fmt.Sprintf(`window.__bench.lateFrom = performance.now() - window.__bench.start + %d, true`, inputWindowMs), new(bool))
 	tb.waitJS(`document.querySelector('.stress-result') !== null && +document.querySelector('.stress-result').dataset.total === `+opts.Count,
 		"the stress run to start")
 	tb.waitJS(`document.querySelector('.stress-result').dataset.running === "false"`, "the stress run to finish")
 	elapsed := time.Since(t0)
 
 	var m struct {
-		MaxGap, LongTaskMax, Secs, CardHz, RefreshHz float64
+		MaxGap, MaxLate, LongTaskMax, Secs, CardHz, RefreshHz float64
 		LongTasks                                    int
 		Gaps                                         [][2]float64
 	}
@@ -149,8 +168,8 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 	t.Logf("gaps over 30 ms [ms since the probe started, gap ms], %d of them 50 ms or more: %v (the stress was clicked at %.0f ms)", over50, m.Gaps, clickAt)
 	t.Logf("stress: speed %s ticks/s, %s puts/tick, %s puts over %s keys, %s-byte values: ok %s failed %s p50 %s p99 %s ticks, %.1f s wall (%.0f puts/s); converged at revision %d",
 		opts.Speed, opts.Rate, opts.Count, opts.Keys, opts.Size, pr.OK, pr.Failed, pr.P50, pr.P99, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), c.Revision)
-	fmt.Printf("BENCH config=%s keys=%s value-bytes=%s main-thread-gap-ms=%.1f longtask-max-ms=%.1f longtasks=%d task-max-ms=%.1f task-max-cpu-ms=%.1f card-refresh-hz=%.1f page-refresh-hz=%.1f stress-puts=%s stress-seconds=%.1f puts-per-sec=%.0f gc-sliced=%s\n",
-		name, opts.Keys, opts.Size, m.MaxGap, m.LongTaskMax, m.LongTasks, taskWall, taskCPU, m.CardHz, m.RefreshHz, pr.Done, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), sliced)
+	fmt.Printf("BENCH config=%s keys=%s value-bytes=%s main-thread-gap-ms=%.1f gap-after-click-window-ms=%.1f longtask-max-ms=%.1f longtasks=%d task-max-ms=%.1f task-max-cpu-ms=%.1f card-refresh-hz=%.1f page-refresh-hz=%.1f stress-puts=%s stress-seconds=%.1f puts-per-sec=%.0f gc-sliced=%s\n",
+		name, opts.Keys, opts.Size, m.MaxGap, m.MaxLate, m.LongTaskMax, m.LongTasks, taskWall, taskCPU, m.CardHz, m.RefreshHz, pr.Done, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), sliced)
 	if prof != nil {
 		// One file per config: ETCDPLAY_PROFILE=/tmp/p.txt writes
 		// /tmp/p.txt.largest (and .cpuprofile) for the largest config.
