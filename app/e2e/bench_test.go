@@ -130,8 +130,8 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 
 	var m struct {
 		MaxGap, MaxLate, LongTaskMax, Secs, CardHz, RefreshHz float64
-		LongTasks                                    int
-		Gaps                                         [][2]float64
+		LongTasks                                             int
+		Gaps                                                  [][2]float64
 	}
 	tb.eval(benchCollect, &m)
 	// After the probe stopped: ending a trace costs the page's thread.
