@@ -380,8 +380,10 @@ func (s *RaftStorage) Save(st raftpb.HardState, ents []raftpb.Entry, snap raftpb
 	}
 	if commitPart != nil {
 		commitPart()
+		s.logSincePart = 0 // this Save stored a part
+	} else {
+		s.logSincePart += logBytes
 	}
-	s.logSincePart += logBytes
 	if len(ents) > 0 {
 		if err := s.mem.Append(ents); err != nil {
 			return err

@@ -171,7 +171,6 @@ func (s *RaftStorage) addSnapshotPart(b *Batch, chunks []span, logBytes int) (_ 
 		}
 		w.staged, w.parts = nil, w.parts+1
 		s.writer = w
-		s.logSincePart = -logBytes // Save adds this Save's log bytes next
 		if !done {
 			return
 		}
