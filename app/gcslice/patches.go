@@ -74,6 +74,26 @@ var patches = []patch{
 	}
 `,
 	},
+	// An assist's credit is capped (gcSliceCapCredit).
+	{
+		file: "malloc.go",
+		anchor: `		gcAssistAlloc(assistG)
+`,
+		new: `		gcAssistAlloc(assistG)
+		gcSliceCapCredit(assistG)
+`,
+	},
+	// The CPU limiter never turns assists off (gcSliceLimiter).
+	{
+		file: "mgclimit.go",
+		anchor: `func (l *gcCPULimiterState) limiting() bool {
+`,
+		new: `func (l *gcCPULimiterState) limiting() bool {
+	if !gcSliceLimiter {
+		return false
+	}
+`,
+	},
 	// The background sweeper yields between batches of spans.
 	{
 		file: "mgcsweep.go",
