@@ -3,7 +3,6 @@ package cluster
 import (
 	"fmt"
 	mrand "math/rand/v2"
-	"slices"
 	"sync"
 
 	"github.com/etcd-play/etcd-play/node/mvcc"
@@ -48,7 +47,7 @@ type StressRun struct {
 	inflight  int
 	ok        int
 	failed    int
-	latencies []uint64
+	latencies latencyCounts
 	stopped   bool
 	logged    bool   // the finish event was emitted
 	next      int    // round-robin cursor
@@ -108,12 +107,7 @@ func (r *StressRun) Progress() StressProgress {
 		Total: r.cfg.Count, Done: r.ok + r.failed, OK: r.ok, Failed: r.failed,
 		Running: r.inflight > 0 || (!r.stopped && r.issued < r.cfg.Count),
 	}
-	if len(r.latencies) > 0 {
-		l := slices.Clone(r.latencies)
-		slices.Sort(l)
-		p.P50 = l[(len(l)-1)*50/100]
-		p.P99 = l[(len(l)-1)*99/100]
-	}
+	p.P50, p.P99 = r.latencies.percentile(50), r.latencies.percentile(99)
 	return p
 }
 
@@ -204,7 +198,7 @@ func (c *Cluster) stressPut(r *StressRun, put int) {
 		} else {
 			r.failed++
 		}
-		r.latencies = append(r.latencies, call.finished-call.submitted)
+		r.latencies.add(call.finished - call.submitted)
 	}
 	call.after = func() { c.stressFinished(r) }
 	c.submit(call)
