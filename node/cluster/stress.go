@@ -51,7 +51,7 @@ type StressRun struct {
 	stopped   bool
 	logged    bool   // the finish event was emitted
 	next      int    // round-robin cursor
-	value     []byte // the buffer every put's value is written to (stressPut)
+	pattern   []byte // 'a' + i%26 for i < ValueSize+26: every put's value is a window of it (stressPut)
 }
 
 // Stress starts a load run at the next tick: Rate puts per tick until Count
@@ -165,16 +165,17 @@ func (c *Cluster) stressPut(r *StressRun, put int) {
 	} else {
 		key = stressKey(int(r.rng.Uint64() % uint64(r.cfg.Keys)))
 	}
-	// One buffer per run: c.submit (below, at once) hands the put to the
-	// member, which copies the value into its entry (node.encodePut), and a
-	// stress call is quiet, so nothing reads its op afterwards.
-	if len(r.value) != r.cfg.ValueSize {
-		r.value = make([]byte, r.cfg.ValueSize)
+	// The value's byte i is 'a' + (r.issued+i)%26: a window of the run's
+	// pattern, which is written once and only read after (the member
+	// copies the value into its entry, node.encodePut).
+	if len(r.pattern) != r.cfg.ValueSize+26 {
+		r.pattern = make([]byte, r.cfg.ValueSize+26)
+		for i := range r.pattern {
+			r.pattern[i] = 'a' + byte(i%26)
+		}
 	}
-	value := r.value
-	for i := range value {
-		value[i] = 'a' + byte((r.issued+i)%26)
-	}
+	off := r.issued % 26
+	value := r.pattern[off : off+r.cfg.ValueSize : off+r.cfg.ValueSize]
 	member := r.cfg.Member
 	if member == 0 {
 		member = c.ids[r.next%len(c.ids)]
