@@ -19,13 +19,24 @@ import (
 // cluster's clock, so a run stays deterministic), if a member is leader and
 // T, its store's revision R minus N rounded down to a multiple of
 // Config.HashCheckpointEvery (where each store recorded its hash), is above
-// its compact revision, Tick submits Op{Compact: T} to that member, at most one at a time. An event of kind
+// its compact revision and at least minCompactTarget, Tick submits
+// Op{Compact: T} to that member, at most one at a time. An event of kind
 // "compaction" says so; a failure (e.g. leadership lost meanwhile) is
 // logged and retried at the next interval.
+//
+// Invariant: only a real revision with history below it is ever submitted.
+// While R <= N (+ the checkpoint rounding) T is 0 or negative, which is no
+// revision at all (Op{Compact: 0} is an empty request, refused by every
+// member) and nothing is older than the retention window: the check does
+// nothing and says nothing. An idle cluster therefore never compacts.
 
 // defaultAutoCompactionTicks: how often the leader checks (etcd's revision
 // compactor checks every 5 minutes; the playground's clock is ticks).
 const defaultAutoCompactionTicks = 100
+
+// minCompactTarget is the lowest revision auto-compaction submits: revision
+// 1 is the empty store's, so compacting up to it drops nothing.
+const minCompactTarget = 2
 
 // autoCompactTick runs the check. Called with c.mu held, during Tick,
 // before the members' rounds.
@@ -44,8 +55,8 @@ func (c *Cluster) autoCompactTick() {
 		if k := c.cfg.HashCheckpointEvery; k > 0 {
 			target = target / k * k // at a hash checkpoint: the compaction reuses its hash
 		}
-		if target <= st.CompactRev() {
-			return
+		if target < minCompactTarget || target <= st.CompactRev() {
+			return // no history older than the retention window
 		}
 		c.compacting = true
 		c.emit(Event{Kind: "compaction", Member: id, Text: fmt.Sprintf(

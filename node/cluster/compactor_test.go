@@ -167,3 +167,54 @@ func TestStatusComparesAtHashCheckpoint(t *testing.T) {
 		}
 	}
 }
+
+// With the page's settings (retention 1000, a check every 20 ticks, hash
+// checkpoints every 1000 revisions) a cluster that stays below the
+// retention window never compacts and never logs a failed compaction: the
+// target would be revision 0, which is no revision. Then, once the history
+// is longer than the window, it compacts.
+func TestAutoCompactionIdleSaysNothing(t *testing.T) {
+	const keep, every, k = 1000, 20, 1000
+	c := newTestCluster(t, Config{Seed: 7, AutoCompactionRetention: keep, AutoCompactionTicks: every, HashCheckpointEvery: k})
+	waitLeader(t, c, 200)
+	writeKeys(t, c, "k", 10, 5)
+	for range 2000 {
+		c.Tick()
+	}
+	if evs := eventsOf(c, "compaction"); len(evs) != 0 {
+		t.Fatalf("an idle cluster below the retention window logged %d compaction events, first %q", len(evs), evs[0].Text)
+	}
+	for _, s := range c.Status() {
+		if s.CompactRevision != -1 {
+			t.Fatalf("member %d compacted to %d below the retention window", s.ID, s.CompactRevision)
+		}
+	}
+	writeKeys(t, c, "m", keep+k, 100)
+	tickUntil(t, c, 10*every, "a compaction once the history exceeds the window", func() bool {
+		return len(eventsOf(c, "compaction")) > 0
+	})
+	for _, e := range eventsOf(c, "compaction") {
+		if strings.Contains(e.Text, "failed") || strings.Contains(e.Text, "revision 0 ") {
+			t.Fatalf("compaction event %q", e.Text)
+		}
+	}
+}
+
+// Without checkpoints the target is R-N exactly; at R = N+1 it is revision
+// 1, the empty store's: nothing to drop, so nothing is submitted.
+func TestAutoCompactionSkipsRevisionOne(t *testing.T) {
+	const keep, every = 20, 5
+	c := newTestCluster(t, Config{Seed: 3, AutoCompactionRetention: keep, AutoCompactionTicks: every})
+	l := waitLeader(t, c, 200)
+	writeKeys(t, c, "k", keep, 5, l) // revisions 2..keep+1
+	for range 4 * every {
+		c.Tick()
+	}
+	st := converge(t, c, 500)
+	if st[0].Revision != keep+1 {
+		t.Fatalf("revision %d after %d puts, want %d", st[0].Revision, keep, keep+1)
+	}
+	if evs := eventsOf(c, "compaction"); len(evs) != 0 {
+		t.Fatalf("compaction events with the target at revision 1 or below: %q", evs[0].Text)
+	}
+}
