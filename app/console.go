@@ -10,7 +10,20 @@ import (
 
 // The console: etcdctl-style command lines (console_parse.go) run against
 // the chosen client member; output as etcdctl prints it
-// (console_format.go). Up and Down recall earlier lines.
+// (console_format.go). Up and Down recall earlier lines; "clear" empties the
+// output.
+//
+// Order: the input comes first and the output lists entries newest first,
+// so the answer to the line just run is always right under the input, as
+// in the key panel's results and the event log (every panel that answers
+// puts its control first and its newest answer right under it).
+//
+// The input: c.input mirrors the field (OnInput), and its value is part of
+// the panel's key (panel_keys.go). Renders are batched per frame, so a line
+// typed and submitted within one frame (a paste and Enter, an automation)
+// never reaches a render: go-app would diff "" against "" and leave the
+// typed text in the field. Whatever sets c.input itself (Enter, Up, Down)
+// therefore also writes the field through setConsoleInput.
 
 type consoleState struct {
 	input   string
@@ -51,12 +64,17 @@ type consoleEntry struct {
 func (p *playground) runConsole(ctx app.Context) {
 	c := &p.console
 	line := c.input
-	c.input = ""
+	p.setConsoleInput("")
+	p.consoleRev++
 	cmd, err := parseCommand(line)
 	if err == errEmpty {
 		return
 	}
 	c.history = append(c.history, line)
+	if cmd.kind == cmdClear {
+		c.entries = nil
+		return
+	}
 	c.histPos = len(c.history)
 	c.seq++
 	seq := c.seq
@@ -94,22 +112,32 @@ func (p *playground) runConsole(ctx app.Context) {
 	}
 }
 
+// setConsoleInput sets the console's input line and writes it into the
+// field at once (see the comment at the top). UI goroutine.
+func (p *playground) setConsoleInput(line string) {
+	p.console.input = line
+	if el := app.Window().GetElementByID("console-input"); el.Truthy() {
+		el.Set("value", line)
+	}
+}
+
 func (p *playground) consoleKey(ctx app.Context, e app.Event) {
 	c := &p.console
 	switch e.Get("key").String() {
 	case "ArrowUp":
 		if c.histPos > 0 {
 			c.histPos--
-			c.input = c.history[c.histPos]
+			p.setConsoleInput(c.history[c.histPos])
 			e.PreventDefault()
 		}
 	case "ArrowDown":
 		if c.histPos < len(c.history) {
 			c.histPos++
-			c.input = ""
+			line := ""
 			if c.histPos < len(c.history) {
-				c.input = c.history[c.histPos]
+				line = c.history[c.histPos]
 			}
+			p.setConsoleInput(line)
 			e.PreventDefault()
 		}
 	}
@@ -119,12 +147,13 @@ func (p *playground) renderConsole() app.UI {
 	c := p.console
 	return app.Section().Class("panel console").Aria("labelledby", "console-h").Body(
 		app.H2().ID("console-h").Text("Console"),
-		app.Div().Class("console-output").Role("log").Aria("live", "polite").Body(
+		p.renderConsoleForm(),
+		app.Div().Class("console-output").Role("log").Aria("live", "polite").Aria("label", "console output, newest first").Body(
 			app.If(len(c.entries) == 0, func() app.UI {
 				return app.P().Class("muted").Text(`Type etcdctl commands, e.g. put greeting hello, get greeting, get "" --prefix --keys-only, endpoint status -w table. "help" lists them.`)
 			}),
 			app.Range(c.entries).Slice(func(i int) app.UI {
-				en := c.entries[i]
+				en := c.entries[len(c.entries)-1-i] // newest first
 				status := "ok"
 				switch {
 				case en.pending:
@@ -142,15 +171,19 @@ func (p *playground) renderConsole() app.UI {
 				)
 			}),
 		),
-		app.Form().Class("console-form").
-			OnSubmit(func(ctx app.Context, e app.Event) { e.PreventDefault(); p.runConsole(ctx) }).
-			Body(
-				app.Label().For("console-input").Text("etcdctl"),
-				app.Input().ID("console-input").Type("text").Value(c.input).AutoComplete(false).Spellcheck(false).
-					Placeholder("get --prefix \"\"").
-					OnInput(func(ctx app.Context, e app.Event) { p.console.input = inputValue(ctx) }).
-					OnKeyDown(p.consoleKey),
-				app.Button().Type("submit").DataSet("action", "run").Text("Run"),
-			),
 	)
+}
+
+func (p *playground) renderConsoleForm() app.UI {
+	c := p.console
+	return app.Form().Class("console-form").
+		OnSubmit(func(ctx app.Context, e app.Event) { e.PreventDefault(); p.runConsole(ctx) }).
+		Body(
+			app.Label().For("console-input").Text("etcdctl"),
+			app.Input().ID("console-input").Type("text").Value(c.input).AutoComplete(false).Spellcheck(false).
+				Placeholder("get --prefix \"\"").
+				OnInput(func(ctx app.Context, e app.Event) { p.console.input = inputValue(ctx) }).
+				OnKeyDown(p.consoleKey),
+			app.Button().Type("submit").DataSet("action", "run").Text("Run"),
+		)
 }

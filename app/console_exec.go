@@ -16,6 +16,8 @@ func runCommand(ctx context.Context, eng Engine, member uint64, c command) (stri
 	switch c.kind {
 	case cmdHelp:
 		return helpText, nil
+	case cmdClear:
+		return "", nil // the console empties its output itself (console.go)
 	case cmdEndpointStatus:
 		return formatEndpointStatus(c, eng.Status()), nil
 	case cmdEndpointHashKV:
@@ -85,7 +87,7 @@ func (c command) rangeRequest() mvcc.RangeRequest {
 	return r
 }
 
-// resolveEndpoint maps a member name ("m2") or id ("2") to its id.
+// resolveEndpoint maps a member name ("etcd-2") or id ("2") to its id.
 func resolveEndpoint(ep string, ms []MemberView) (uint64, error) {
 	for _, m := range ms {
 		if m.Name == ep || strconv.FormatUint(m.ID, 10) == ep {

@@ -16,7 +16,7 @@ import (
 // etcd release whose semantics the store and members follow.
 const etcdVersion = "3.6.6"
 
-const helpText = `etcdctl-style commands (flags as etcdctl; --endpoints=m2 picks a member):
+const helpText = `etcdctl-style commands (flags as etcdctl; --endpoints=etcd-2 or --endpoints=2 picks a member):
   put <key> <value>
   get <key> [range_end] [--prefix|--from-key] [--rev=N] [--limit=N] [--keys-only]
       [--count-only] [--print-value-only] [--consistency=l|s] [--order=ASCEND|DESCEND]
@@ -25,7 +25,8 @@ const helpText = `etcdctl-style commands (flags as etcdctl; --endpoints=m2 picks
   compaction <rev> [--physical]  (discards the history before rev on every member)
   endpoint status [-w table]     endpoint hashkv [-w table]     member list [-w table]
   global: --hex (keys and values as \xNN)
-  quoting as in a shell: 'single', "double", and $'\x00\n' for binary bytes`
+  quoting as in a shell: 'single', "double", and $'\x00\n' for binary bytes
+  console: Up/Down recall earlier lines; clear empties this output; newest output first`
 
 func (c command) bytes(b []byte) string {
 	if c.hex {

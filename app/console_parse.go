@@ -23,6 +23,7 @@ const (
 	cmdEndpointHashKV
 	cmdMemberList
 	cmdCompaction
+	cmdClear // the page empties its console output (not an etcdctl command)
 )
 
 // command is one parsed console line. For get and del, Key and End select
@@ -43,7 +44,7 @@ type command struct {
 	prevKV   bool   // del
 	serial   bool   // get --consistency=s
 	hex      bool   // print keys and values hex-encoded
-	endpoint string // --endpoints: a member name ("m2") or id ("2"); "" uses the chosen member
+	endpoint string // --endpoints: a member name ("etcd-2") or id ("2"); "" uses the chosen member
 	table    bool   // -w table
 }
 
@@ -70,6 +71,7 @@ var commandFlags = map[cmdKind]map[string]flagSpec{
 	cmdMemberList:     {},
 	cmdCompaction:     {"physical": {false}},
 	cmdHelp:           {},
+	cmdClear:          {},
 }
 
 // parseCommand parses one console line. Errors are one line, phrased as
@@ -91,6 +93,8 @@ func parseCommand(line string) (command, error) {
 	switch words[0] {
 	case "help", "--help", "-h":
 		c.kind = cmdHelp
+	case "clear":
+		c.kind = cmdClear
 	case "put":
 		c.kind = cmdPut
 	case "get":
@@ -327,7 +331,7 @@ func (c *command) applyFlags(flags map[string]string) error {
 	c.hex = isTrue("hex")
 	c.endpoint = flags["endpoints"]
 	if strings.Contains(c.endpoint, ",") {
-		return errors.New("--endpoints: the console talks to one member at a time (e.g. --endpoints=m2)")
+		return errors.New("--endpoints: the console talks to one member at a time (e.g. --endpoints=etcd-2)")
 	}
 	switch flags["consistency"] {
 	case "", "l":
@@ -364,7 +368,7 @@ func (c *command) applyFlags(flags map[string]string) error {
 func (c *command) applyArgs(args []string, flags map[string]string) error {
 	prefix, fromKey := flags["prefix"] == "true", flags["from-key"] == "true"
 	switch c.kind {
-	case cmdHelp, cmdEndpointStatus, cmdEndpointHashKV, cmdMemberList:
+	case cmdHelp, cmdClear, cmdEndpointStatus, cmdEndpointHashKV, cmdMemberList:
 		if len(args) > 0 {
 			return fmt.Errorf("unexpected argument %q", args[0])
 		}

@@ -43,6 +43,7 @@ func TestParseCommand(t *testing.T) {
 		{"member list", command{kind: cmdMemberList}},
 		{"  member   list  -w simple ", command{kind: cmdMemberList}},
 		{"help", command{kind: cmdHelp}},
+		{"clear", command{kind: cmdClear}},
 		{"compaction 42", command{kind: cmdCompaction, rev: 42}},
 		{"compaction --physical 7", command{kind: cmdCompaction, rev: 7}},
 	}

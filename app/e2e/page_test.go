@@ -146,10 +146,14 @@ func (tb *tab) write(op string, member uint64, key, value string, prefix bool) w
 
 // consoleRun types line into the console, presses Enter and returns the
 // entry's status ("ok" or "error") and output once it finished.
+// consoleLastSeq is the highest sequence number among the console's
+// entries (0 when it has none), whatever order it shows them in.
+const consoleLastSeq = `Math.max(0, ...[...document.querySelectorAll('.console-entry')].map(e => +e.dataset.seq))`
+
 func (tb *tab) consoleRun(line string) (status, out string) {
 	tb.t.Helper()
 	var before int
-	tb.eval(`(() => { const es = document.querySelectorAll('.console-entry'); return es.length ? +es[es.length-1].dataset.seq : 0; })()`, &before)
+	tb.eval(consoleLastSeq, &before)
 	tb.typeInto("#console-input", line)
 	tb.run(chromedp.KeyEvent("\r"))
 	seq := before + 1
