@@ -126,6 +126,14 @@ test-idb-quota: $(WASMBROWSERTEST)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./node/...
 
+# The page's BENCH lines alone (make test prints them too): the longest
+# main-thread gap under the heaviest stress the controls allow, card refresh
+# rate, app.wasm's size and the first leader cold and warm. ~2 min.
+.PHONY: bench-browser
+bench-browser: build
+	ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BASE="$(BASE)" \
+		$(GO) test -tags browser -count=1 -timeout 10m -run '^(TestStressResponsiveness|TestLoadFigures)$$' -v ./app/e2e/
+
 # Issue #5's page-level figure (needs chromium; ~1-2 min, most of it the
 # fill): the page on IndexedDB filled with 100,000 distinct keys through the
 # postMessage API, then reloaded BENCH_RELOADS times (default 5); prints a

@@ -10,7 +10,7 @@ import (
 // Load the site once, stop the server, reload: the service worker serves
 // the whole site from its cache and the cluster runs.
 func TestOfflineReload(t *testing.T) {
-	dir, _ := buildDirs(t)
+	dir := buildDir()
 	s := startSiteServer(t, dir)
 	tb := newTab(t, 2*time.Minute)
 	tb.goTo(s.URL)

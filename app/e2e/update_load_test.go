@@ -20,8 +20,7 @@ import (
 // performance.now() (milliseconds since navigation start) read when the
 // test saw a leader card, polled every animation frame.
 func TestLoadFigures(t *testing.T) {
-	dir, _ := buildDirs(t)
-	wasm, err := os.ReadFile(filepath.Join(dir, "web", "app.wasm"))
+	wasm, err := os.ReadFile(filepath.Join(buildDir(), "web", "app.wasm"))
 	if err != nil {
 		t.Fatal(err)
 	}

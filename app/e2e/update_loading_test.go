@@ -34,7 +34,7 @@ const loaderProbe = `(() => {
 // that climbs from 0 through intermediate values; then the page mounts and
 // the loader is gone.
 func TestLoadingShowsProgress(t *testing.T) {
-	dir, _ := buildDirs(t)
+	dir := buildDir()
 	s := startSiteServer(t, dir) // another origin: nothing cached for it
 	tb := newTab(t, 2*time.Minute)
 	tb.run(

@@ -95,19 +95,25 @@ func builtVersion(t *testing.T, dir string) string {
 	return string(m[1])
 }
 
+// buildDir returns the harness's build (version A): ETCDPLAY_BUILD, or the
+// repository's build/ when it is not set (as TestMain serves).
+func buildDir() string {
+	if a := os.Getenv("ETCDPLAY_BUILD"); a != "" {
+		return a
+	}
+	return filepath.Join("..", "..", "build")
+}
+
 // buildDirs returns the harness's build (version A) and the second build
-// (version B, ETCDPLAY_BUILD_B, made by `make build-b`).
+// (version B, ETCDPLAY_BUILD_B, made by `make build-b`). Only the update
+// tests need B; a test that reads only A calls buildDir.
 func buildDirs(t *testing.T) (a, b string) {
 	t.Helper()
-	a = os.Getenv("ETCDPLAY_BUILD")
-	if a == "" {
-		a = filepath.Join("..", "..", "build")
-	}
 	b = os.Getenv("ETCDPLAY_BUILD_B")
 	if b == "" {
 		t.Fatal("ETCDPLAY_BUILD_B is not set: run `make test-browser`, which builds a second deploy with `make build-b`")
 	}
-	return a, b
+	return buildDir(), b
 }
 
 // shownVersions is what the mounted page shows: the site version and the
