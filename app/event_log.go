@@ -86,7 +86,8 @@ func (p *playground) renderEventLog() app.UI {
 					OnInput(func(ctx app.Context, e app.Event) { p.logText = inputValue(ctx) }),
 			),
 		),
-		app.Ol().Class("log").Aria("label", "events, newest first").Body(
+		// The list scrolls: tabindex 0 lets a keyboard reach and scroll it.
+		app.Ol().Class("log").TabIndex(0).Aria("label", "events, newest first").Body(
 			app.Range(rows).Slice(func(i int) app.UI {
 				ev := rows[len(rows)-1-i] // newest first
 				who := ""
