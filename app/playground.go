@@ -148,13 +148,14 @@ const clusterID = "cluster"
 // renderSkipLink is the page's first tab stop: hidden until focused, it
 // moves the focus to the cluster section (past the header's links and time
 // controls). The section has tabindex -1 so that it can take the focus.
-// The click handler focuses it itself: go-app turns a click on a link into
-// its own navigation, which scrolls to the fragment but leaves the focus
-// where it was.
+// The click handler focuses it itself, and keeps the click from go-app's
+// own handling of links (a navigation to the fragment, which scrolls to it
+// but leaves the focus where it was, and adds a history entry).
 func (p *playground) renderSkipLink() app.UI {
 	return app.A().Class("skip-link").Href("#" + clusterID).Text("Skip to the cluster").
 		OnClick(func(ctx app.Context, e app.Event) {
 			e.PreventDefault()
+			e.StopImmediatePropagation()
 			if el := app.Window().GetElementByID(clusterID); el.Truthy() {
 				el.Call("focus")
 			}
@@ -187,12 +188,13 @@ func (p *playground) renderHeader() app.UI {
 // start, and where to read more.
 func (p *playground) renderIntro() app.UI {
 	link := func(href, text string) app.UI {
-		return app.A().Href(href).Target("_blank").Rel("noopener").Text(text)
+		return app.A().Href(href).Target("_blank").Rel("noopener").Body(
+			app.Text(text), app.Span().Class("visually-hidden").Text(" (opens in a new tab)"))
 	}
 	return app.P().Class("intro").Body(
-		app.Text("Five real etcd Raft members run in this page, in your browser: nothing runs on a server. "),
+		app.Text("Five real etcd Raft members run in this page, nothing on a server. "),
 		app.Strong().Text("Start here:"),
-		app.Text(" Kill the leader (★ on its card) and watch the others elect a new one, then try a Split under Faults, or type help in the Console. "),
+		app.Text(" Kill the leader (★ on its card) and watch the others elect a new one. "),
 		app.Span().Class("intro-links").Body(
 			link(sourceURL, "Source"),
 			link(readmeURL, "README"),

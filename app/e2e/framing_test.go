@@ -70,7 +70,7 @@ func TestIntroLine(t *testing.T) {
 		const h = document.querySelector('header.top h1').getBoundingClientRect(), r = p.getBoundingClientRect();
 		return {text: p.textContent, links: [...p.querySelectorAll('a')].map(a => a.href), below: r.top >= h.bottom - 1}; })()`, &got)
 	t.Logf("intro: %q, links %q", got.Text, got.Links)
-	for _, w := range []string{"Five real etcd Raft members", "in this page", "nothing runs on a server", "Start here", "Kill the leader"} {
+	for _, w := range []string{"Five real etcd Raft members", "in this page", "nothing on a server", "Start here", "Kill the leader"} {
 		if !strings.Contains(got.Text, w) {
 			t.Errorf("the intro line lacks %q: %q", w, got.Text)
 		}
@@ -144,12 +144,20 @@ func TestResetConfirmKeepsFocus(t *testing.T) {
 // failing the test with where the focus is instead.
 func (tb *tab) waitFocus(action string) {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 10*time.Second)
+	tb.waitWithin(10*time.Second, fmt.Sprintf(`document.activeElement.dataset && document.activeElement.dataset.action === %q`, action), func() string {
+		return fmt.Sprintf("the focus is on %+v, not on the %s control", tb.active(), action)
+	})
+}
+
+// waitWithin polls expr on every animation frame for up to d and fails
+// the test with failure() if it never became truthy.
+func (tb *tab) waitWithin(d time.Duration, expr string, failure func() string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, d)
 	defer cancel()
 	var ok bool
-	if err := chromedp.Run(ctx, chromedp.Poll(fmt.Sprintf(`document.activeElement.dataset && document.activeElement.dataset.action === %q`, action),
-		&ok, chromedp.WithPollingTimeout(0))); err != nil {
-		tb.t.Fatalf("the focus is on %+v, not on the %s control (%v)", tb.active(), action, err)
+	if err := chromedp.Run(ctx, chromedp.Poll(expr, &ok, chromedp.WithPollingTimeout(0))); err != nil {
+		tb.t.Fatalf("%s (after %v: %v)", failure(), d, err)
 	}
 }
 
