@@ -121,6 +121,32 @@ func (tb *tab) axeCheck(src, config, state string) {
 	}
 }
 
+// fillPanels puts on screen what a session shows besides the cluster, where
+// the page has it: a key result, a failed write (on the minority of Split
+// 2|3), a table of keys, console output and the reset confirmation.
+func (tb *tab) fillPanels() {
+	tb.t.Helper()
+	var full bool
+	tb.eval(`document.querySelector('#write-key') !== null`, &full)
+	if !full {
+		return
+	}
+	tb.waitJS(`[3, 4, 5].some(id => document.querySelector('.card[data-member="' + id + '"]').dataset.state === "leader")`, "a leader on the majority side")
+	if r := tb.write("put", 4, "axe/a", "1", false); r.Status != "ok" {
+		tb.t.Fatalf("put on the majority: %s", r.Text)
+	}
+	if r := tb.write("get", 4, "axe/", "", true); r.Status != "ok" || len(r.Keys) == 0 {
+		tb.t.Fatalf("get axe/ --prefix on the majority: %+v", r)
+	}
+	if r := tb.write("put", 1, "axe/b", "2", false); r.Status != "error" {
+		tb.t.Fatalf("a put on the minority did not fail: %s", r.Text)
+	}
+	tb.consoleRun("get axe/a")
+	tb.consoleRun("nonsense")
+	tb.clickAction("reset", 0)
+	tb.waitJS(`document.querySelector('[data-action="reset-cancel"]') !== null`, "the reset confirmation")
+}
+
 // axe-core reports no violation on the full page, on ?embed=1 and at a
 // phone's width (390x844), in the light and the dark scheme, after a
 // member was killed and after Split 2|3 (every state colour, the down
@@ -152,6 +178,7 @@ func TestAxeNoViolations(t *testing.T) {
 			tb.waitCard(victim, `c.state !== "down"`)
 			tb.clickAction("split", 0)
 			tb.waitJS(`document.querySelectorAll('.link.cut').length === 12`, "the 12 links between the sides to show as cut")
+			tb.fillPanels()
 			tb.axeCheck(src, cfg.name, "after Split 2|3")
 		})
 	}
