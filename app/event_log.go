@@ -69,7 +69,10 @@ func (p *playground) renderEventLog() app.UI {
 		return logMatches(p.logKind, ev) && (text == "" || strings.Contains(strings.ToLower(ev.Text), text))
 	})
 	return app.Section().Class("panel events").Aria("labelledby", "events-h").Body(
-		app.H2().ID("events-h").Text("Events"),
+		app.Div().Class("panel-head").Body(
+			app.H2().ID("events-h").Text("Events"),
+			app.Span().Class("order").Text("newest first"),
+		),
 		app.Div().Class("row").Body(
 			app.Span().Class("field-inline").Body(
 				app.Label().For("log-kind").Text("show"),

@@ -172,7 +172,9 @@ func (p *playground) renderDurability() app.UI {
 				app.Range(ids).Slice(func(i int) app.UI {
 					id := ids[i]
 					name := p.view.name(id)
-					return app.Button().Type("button").Class("danger").
+					m, _ := p.view.member(id)
+					// A member that is down has no power to lose.
+					return app.Button().Type("button").Class("danger").Disabled(!m.Up()).
 						DataSet("action", "kill-power").DataSet("member", id).
 						Aria("label", name+": cut its power (its save in flight is lost)").Text(name).
 						OnClick(p.onStorage("power loss of "+name, func(se storageEngine) error { return se.KillPowerLoss(id) }))

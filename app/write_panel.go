@@ -179,7 +179,10 @@ func (p *playground) renderWritePanel() app.UI {
 						OnClick(func(ctx app.Context, e app.Event) { p.startWrite(ctx, "delete") }),
 				),
 			),
-		app.Ol().Class("write-results").Aria("live", "polite").Body(
+		app.If(len(f.results) > 0, func() app.UI {
+			return app.P().Class("order").ID("write-results-l").Text("Results, newest first")
+		}),
+		app.Ol().Class("write-results").Aria("live", "polite").Aria("labelledby", "write-results-l").Body(
 			app.Range(f.results).Slice(func(i int) app.UI { return renderWriteResult(f.results[i]) }),
 		),
 	)

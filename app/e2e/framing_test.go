@@ -119,6 +119,25 @@ func TestDurabilityPanel(t *testing.T) {
 	tb.waitCard(victim, `c.state === "down"`)
 }
 
+// A member that is down has no power to lose: its power-loss button is
+// disabled until it restarts.
+func TestPowerLossDisabledWhenDown(t *testing.T) {
+	tb := newTab(t, time.Minute)
+	tb.waitStorage(`s.storage === "indexeddb"`, "the cluster on IndexedDB")
+	l := tb.waitLeader()
+	victim := l.Member%5 + 1
+	tb.clickAction("kill", victim)
+	tb.waitCard(victim, `c.state === "down"`)
+	var disabled []string
+	tb.eval(`[...document.querySelectorAll('[data-action="kill-power"]')].filter(b => b.disabled).map(b => b.dataset.member)`, &disabled)
+	if len(disabled) != 1 || disabled[0] != itoa(victim) {
+		t.Fatalf("with member %d down the power-loss buttons disabled are %q; want only %d's", victim, disabled, victim)
+	}
+	tb.clickAction("restart", victim)
+	tb.waitCard(victim, `c.state !== "down"`)
+	tb.waitJS(fmt.Sprintf(`!document.querySelector('[data-action="kill-power"][data-member="%d"]').disabled`, victim), "the power-loss button back after the restart")
+}
+
 // Reset… asks for a confirmation without losing the keyboard's place: Enter
 // on Reset… puts the focus on Cancel (not on the destructive choice, and not
 // on the body), and Enter on Cancel puts it back on Reset….

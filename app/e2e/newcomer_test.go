@@ -7,6 +7,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,6 +48,37 @@ func TestWriteKeyEnterKeepsValue(t *testing.T) {
 	tb.run(chromedp.KeyEvent("\r"))
 	tb.waitJS(`(() => { const e = document.querySelector('.write-result'); return e && e.dataset.status === "ok" && e.querySelector('.title').textContent.startsWith("put greeting"); })()`,
 		"Enter in the value field to put greeting")
+}
+
+// The Keys results and the Events say on screen which way they are ordered
+// (newest first), and are.
+func TestListsSayTheirOrder(t *testing.T) {
+	tb := newTab(t, time.Minute)
+	l := tb.waitLeader()
+	for _, k := range []string{"first", "second"} {
+		if r := tb.write("put", l.Member, k, "v", false); r.Status != "ok" {
+			t.Fatalf("put %s: %s", k, r.Text)
+		}
+	}
+	var got struct {
+		Keys, Events string
+		Titles       []string
+		Ticks        []int
+	}
+	tb.eval(`(() => { const keys = document.querySelector('#write-h').closest('.panel'), ev = document.querySelector('.panel.events');
+		return {keys: keys.innerText, events: ev.innerText, titles: [...keys.querySelectorAll('.write-result .title')].map(e => e.textContent),
+			ticks: [...ev.querySelectorAll('.log .when')].map(e => +e.textContent.replace('tick ', ''))}; })()`, &got)
+	if !strings.Contains(got.Keys, "newest first") || !strings.Contains(got.Events, "newest first") {
+		t.Errorf("the Keys results or the Events do not say their order on screen:\nKeys: %.300q\nEvents: %.300q", got.Keys, got.Events)
+	}
+	if len(got.Titles) != 2 || !strings.HasPrefix(got.Titles[0], "put second") {
+		t.Errorf("key results %q; want put second first", got.Titles)
+	}
+	for i := 1; i < len(got.Ticks); i++ {
+		if got.Ticks[i] > got.Ticks[i-1] {
+			t.Fatalf("events not newest first: ticks %v", got.Ticks)
+		}
+	}
 }
 
 // waitFocusID waits up to 10 s for the element with id to have the focus,
