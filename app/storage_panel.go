@@ -173,11 +173,20 @@ func (p *playground) renderDurability() app.UI {
 					id := ids[i]
 					name := p.view.name(id)
 					m, _ := p.view.member(id)
-					// A member that is down has no power to lose.
-					return app.Button().Type("button").Class("danger").Disabled(!m.Up()).
+					label := "power loss of " + name
+					cut, _ := p.onStorage(label, func(se storageEngine) error { return se.KillPowerLoss(id) })
+					// A member that is down has no power to lose: the button
+					// says so with aria-disabled, not disabled, which would
+					// drop the keyboard's focus from the button just used.
+					return app.Button().Type("button").Class("danger").Aria("disabled", !m.Up()).
 						DataSet("action", "kill-power").DataSet("member", id).
 						Aria("label", name+": cut its power (its save in flight is lost)").Text(name).
-						OnClick(p.onStorage("power loss of "+name, func(se storageEngine) error { return se.KillPowerLoss(id) }))
+						OnClick(func(ctx app.Context, e app.Event) {
+							if m, ok := p.view.member(id); ok && !m.Up() { // at click time
+								return
+							}
+							cut(ctx, e)
+						}, app.EventScope(label))
 				}),
 				app.Button().Type("button").Class("danger").DataSet("action", "kill-all-power").
 					Aria("label", "All: cut the power of every member").Text("All").

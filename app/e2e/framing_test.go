@@ -119,23 +119,35 @@ func TestDurabilityPanel(t *testing.T) {
 	tb.waitCard(victim, `c.state === "down"`)
 }
 
-// A member that is down has no power to lose: its power-loss button is
-// disabled until it restarts.
+// A member that is down has no power to lose: its power-loss button says
+// so (aria-disabled) until it restarts, and keeps the keyboard's focus when
+// it was the button used.
 func TestPowerLossDisabledWhenDown(t *testing.T) {
 	tb := newTab(t, time.Minute)
 	tb.waitStorage(`s.storage === "indexeddb"`, "the cluster on IndexedDB")
 	l := tb.waitLeader()
 	victim := l.Member%5 + 1
-	tb.clickAction("kill", victim)
+	sel := fmt.Sprintf(`[data-action="kill-power"][data-member="%d"]`, victim)
+	tb.run(focusAndEnter(sel))
 	tb.waitCard(victim, `c.state === "down"`)
-	var disabled []string
-	tb.eval(`[...document.querySelectorAll('[data-action="kill-power"]')].filter(b => b.disabled).map(b => b.dataset.member)`, &disabled)
-	if len(disabled) != 1 || disabled[0] != itoa(victim) {
-		t.Fatalf("with member %d down the power-loss buttons disabled are %q; want only %d's", victim, disabled, victim)
+	tb.waitWithin(10*time.Second, fmt.Sprintf(`document.querySelector(%q).getAttribute('aria-disabled') === "true"`, sel), func() string {
+		var attr string
+		tb.eval(fmt.Sprintf(`String(document.querySelector(%q).getAttribute('aria-disabled'))`, sel), &attr)
+		return fmt.Sprintf("member %d is down and its power-loss button has aria-disabled=%s", victim, attr)
+	})
+	var others int
+	tb.eval(`[...document.querySelectorAll('[data-action="kill-power"][aria-disabled="true"]')].length`, &others)
+	if others != 1 {
+		t.Errorf("%d power-loss buttons say disabled; want only member %d's", others, victim)
+	}
+	var focused bool
+	tb.eval(fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, sel), &focused)
+	if !focused {
+		t.Errorf("the focus left the power-loss button used, for %+v", tb.active())
 	}
 	tb.clickAction("restart", victim)
 	tb.waitCard(victim, `c.state !== "down"`)
-	tb.waitJS(fmt.Sprintf(`!document.querySelector('[data-action="kill-power"][data-member="%d"]').disabled`, victim), "the power-loss button back after the restart")
+	tb.waitJS(fmt.Sprintf(`document.querySelector(%q).getAttribute('aria-disabled') === "false"`, sel), "the power-loss button back after the restart")
 }
 
 // Reset… asks for a confirmation without losing the keyboard's place: Enter
