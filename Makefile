@@ -89,8 +89,15 @@ build-b: wasm
 	$(GO) run . build -out $(BUILDB) -base "$(BASE)" -version "$(VERSION)-b" -wasm $(BUILDB).wasm/app.wasm
 
 # The page in headless Chromium against the real engine: serves build/ under
-# BASE with a plain file server (needs chromium; see .ci/run).
+# BASE with a plain file server (needs chromium; see .ci/run). The axe-core
+# test injects axe.min.js from app/e2e/testdata/axe, installed there by npm
+# at the version its package-lock.json pins (npm ci, when node_modules is
+# missing; needs node and npm).
+AXEDIR := app/e2e/testdata/axe
 test-browser: build build-b
+	@[ -f $(AXEDIR)/node_modules/axe-core/axe.min.js ] || { \
+		command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (apt-get install npm; see .ci/run)" >&2; exit 1; }; \
+		echo "cd $(AXEDIR) && npm ci"; cd $(AXEDIR) && npm ci --no-audit --no-fund; }
 	ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BUILD_B=$(BUILDB) ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 10m -v ./app/e2e/
 
 WASMBROWSERTEST := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/wasmbrowsertest

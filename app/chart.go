@@ -75,11 +75,12 @@ func polyline(values []float64, top float64) string {
 func (p *playground) renderChart() app.UI {
 	c := p.chart
 	var wps []float64
-	var top float64 = 1
+	var peak float64
 	for _, s := range c.samples {
 		wps = append(wps, s.writesPerSec)
-		top = max(top, s.writesPerSec)
+		peak = max(peak, s.writesPerSec)
 	}
+	top := max(peak, 1) // the scale: a flat line at 0 when nothing was written
 	current := 0.0
 	if n := len(wps); n > 0 {
 		current = wps[n-1]
@@ -111,14 +112,14 @@ func (p *playground) renderChart() app.UI {
 		legend[i] = app.Span().Class(fmt.Sprintf("lg s%d", i%7)).Text(p.view.name(id))
 	}
 
-	return app.Section().Class("panel chart").Aria("labelledby", "chart-h").Body(
+	return app.Section().Class("panel chart").Aria("labelledby", "chart-h").DataSet("samples", len(c.samples)).Body(
 		app.H2().ID("chart-h").Text("Throughput"),
 		app.Figure().Body(
 			svg("svg").Attr("viewBox", fmt.Sprintf("0 0 %d %d", chartW, chartH)).Attr("role", "img").
 				Aria("label", fmt.Sprintf("committed writes per second over the last %d seconds; now %.0f", chartSamples/2, current)).
 				Body(svg("polyline").Class("series wps").Attr("points", polyline(wps, top))),
-			app.FigCaption().DataSet("writes-per-sec", fmt.Sprintf("%.0f", current)).
-				Text(fmt.Sprintf("committed writes/s: %.0f now, %.0f peak (last %d s)", current, top, chartSamples/2)),
+			app.FigCaption().DataSet("writes-per-sec", fmt.Sprintf("%.0f", current)).DataSet("peak", fmt.Sprintf("%.0f", peak)).
+				Text(fmt.Sprintf("committed writes/s: %.0f now, %.0f peak (last %d s)", current, peak, chartSamples/2)),
 		),
 		app.Figure().Body(
 			svg("svg").Attr("viewBox", fmt.Sprintf("0 0 %d %d", chartW, chartH)).Attr("role", "img").

@@ -45,7 +45,7 @@ func (p *playground) renderTimeControls() app.UI {
 				}
 			}),
 		app.Button().Type("button").DataSet("action", "step").Text("Step 1 tick").
-			Aria("label", "step one tick (pauses)").
+			Aria("label", "Step 1 tick (pauses)").
 			OnClick(p.onAct("step", func(e Engine) error { e.Step(); return nil })),
 		app.Label().For("speed").Text("Speed"),
 		app.Select().ID("speed").DataSet("action", "speed").

@@ -40,7 +40,8 @@ func (p *playground) renderEmbed() app.UI {
 		DataSet("refreshes", p.refreshes).
 		DataSet("embed", true).
 		Body(
-			app.Div().Class("embed-bar").Body(
+			app.Header().Class("embed-bar").Body(
+				app.H1().Class("visually-hidden").Text("etcd playground"),
 				p.renderTimeControls(),
 				app.Span().Class("version").DataSet("version", p.opts.Version).
 					DataSet("wasm-version", p.opts.WasmVersion).Text("etcd-play "+p.opts.Version),

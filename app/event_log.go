@@ -69,7 +69,10 @@ func (p *playground) renderEventLog() app.UI {
 		return logMatches(p.logKind, ev) && (text == "" || strings.Contains(strings.ToLower(ev.Text), text))
 	})
 	return app.Section().Class("panel events").Aria("labelledby", "events-h").Body(
-		app.H2().ID("events-h").Text("Events"),
+		app.Div().Class("panel-head").Body(
+			app.H2().ID("events-h").Text("Events"),
+			app.Span().Class("order").Text("newest first"),
+		),
 		app.Div().Class("row").Body(
 			app.Span().Class("field-inline").Body(
 				app.Label().For("log-kind").Text("show"),
@@ -86,7 +89,8 @@ func (p *playground) renderEventLog() app.UI {
 					OnInput(func(ctx app.Context, e app.Event) { p.logText = inputValue(ctx) }),
 			),
 		),
-		app.Ol().Class("log").Aria("label", "events, newest first").Body(
+		// The list scrolls: tabindex 0 lets a keyboard reach and scroll it.
+		app.Ol().Class("log").TabIndex(0).Aria("label", "events, newest first").Body(
 			app.Range(rows).Slice(func(i int) app.UI {
 				ev := rows[len(rows)-1-i] // newest first
 				who := ""

@@ -109,7 +109,7 @@ func (p *playground) renderCard(m MemberView) app.UI {
 				app.Button().Type("button").
 					DataSet("action", "transfer").DataSet("member", id).
 					Disabled(down || m.State == "leader").
-					Aria("label", "transfer leadership to "+name).Text("Make leader").
+					Aria("label", "Make leader: transfer leadership to "+name).Text("Make leader").
 					OnClick(p.onAct("transfer leadership to "+name, func(e Engine) error { return e.TransferLeadership(id) })),
 			),
 		)

@@ -112,19 +112,21 @@ func (p *playground) Render() app.UI {
 		DataSet("ready", p.mounted).
 		DataSet("refreshes", p.refreshes).
 		Body(
+			p.renderSkipLink(),
 			p.renderHeader(),
 			app.If(p.engErr != "", func() app.UI {
 				return app.P().Class("error").Role("alert").Text("The cluster could not start: " + p.engErr)
 			}),
-			p.renderStorage(),
+			p.renderStorageNotice(), // storage_panel.go: only when the cluster cannot run here
 			app.Main().Class("layout").Body(
-				app.Section().Class("cluster").Aria("label", "cluster").Body(
+				app.Section().ID(clusterID).TabIndex(-1).Class("cluster").Aria("label", "cluster").Body(
 					p.newPanel(panelView),
 					p.renderHashIndicator(),
 					p.newPanel(panelCards),
 				),
 				app.Section().Class("side").Aria("label", "controls").Body(
 					p.newPanel(panelFaults),
+					p.renderDurability(), // storage_panel.go
 					p.newPanel(panelLinks),
 					p.newPanel(panelStress),
 				),
@@ -140,6 +142,34 @@ func (p *playground) Render() app.UI {
 		)
 }
 
+// clusterID is the id of the page's cluster section, the skip link's target.
+const clusterID = "cluster"
+
+// renderSkipLink is the page's first tab stop: hidden until focused, it
+// moves the focus to the cluster section (past the header's links and time
+// controls). The section has tabindex -1 so that it can take the focus.
+// The click handler focuses it itself, and keeps the click from go-app's
+// own handling of links (a navigation to the fragment, which scrolls to it
+// but leaves the focus where it was, and adds a history entry).
+func (p *playground) renderSkipLink() app.UI {
+	return app.A().Class("skip-link").Href("#" + clusterID).Text("Skip to the cluster").
+		OnClick(func(ctx app.Context, e app.Event) {
+			e.PreventDefault()
+			e.StopImmediatePropagation()
+			if el := app.Window().GetElementByID(clusterID); el.Truthy() {
+				el.Call("focus")
+			}
+		})
+}
+
+// Where a newcomer reads more: the project's source, its README and etcd's
+// own documentation.
+const (
+	sourceURL   = "https://github.com/etcd-play/etcd-play"
+	readmeURL   = sourceURL + "#readme"
+	etcdDocsURL = "https://etcd.io/docs/"
+)
+
 func (p *playground) renderHeader() app.UI {
 	return app.Header().Class("top").Body(
 		app.Img().Src("/web/icon.svg").Aria("hidden", true).Class("logo"),
@@ -150,5 +180,35 @@ func (p *playground) renderHeader() app.UI {
 			return app.Span().Class("loading").Text("starting…")
 		}),
 		p.renderTimeControls(),
+		p.renderIntro(),
+	)
+}
+
+// renderIntro is the line under the title: what the page is, where to
+// start, and where to read more.
+func (p *playground) renderIntro() app.UI {
+	link := func(href, text string) app.UI {
+		return app.A().Href(href).Target("_blank").Rel("noopener").Body(
+			app.Text(text), app.Span().Class("visually-hidden").Text(" (opens in a new tab)"))
+	}
+	return app.P().Class("intro").Body(
+		app.Text("Five real etcd Raft members run in this page, nothing on a server. "),
+		app.Strong().Text("Start here:"),
+		app.Text(" Kill the leader (★ on its card) and watch the others elect a new one. "),
+		app.Span().Class("intro-links").Body(
+			link(sourceURL, "Source"),
+			link(readmeURL, "README"),
+			link(etcdDocsURL, "etcd documentation"),
+		),
+	)
+}
+
+// renderMembers is the cards panel: the member cards under a heading that
+// only assistive technologies show (the cards' own h3 titles follow an h2,
+// as heading order wants, in the full page and in ?embed=1).
+func (p *playground) renderMembers() app.UI {
+	return app.Div().Class("members").Body(
+		app.H2().Class("visually-hidden").Text("Members"),
+		p.renderCards(),
 	)
 }

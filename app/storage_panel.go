@@ -105,7 +105,12 @@ func (p *playground) startStoragePoll(ctx app.Context) {
 	})
 }
 
-func (p *playground) renderStorage() app.UI {
+// renderStorageNotice is what the top of the page says about storage when
+// there is no cluster to show: while the storage opens, and when another
+// tab holds the cluster (the choice of taking it over or running apart), or
+// took it over from this tab. Nothing otherwise: the storage controls are
+// in the Durability panel (renderDurability).
+func (p *playground) renderStorageNotice() app.UI {
 	s := &p.storage
 	switch {
 	case s.elsewhere:
@@ -113,7 +118,7 @@ func (p *playground) renderStorage() app.UI {
 			app.P().Text("The cluster is open in another tab. Two tabs must not write it at once."),
 			app.Div().Class("row").Body(
 				app.Button().Type("button").DataSet("action", "take-over").Text("Take it over here").
-					Aria("label", "take the cluster over from the other tab (that tab stops)").
+					Title("the other tab stops").
 					OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartTakeOver) }),
 				app.Button().Type("button").DataSet("action", "run-in-memory").Text("Run a separate in-memory cluster").
 					OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartInMemory) }),
@@ -121,7 +126,29 @@ func (p *playground) renderStorage() app.UI {
 		)
 	case s.starting:
 		return app.P().Class("storage loading").DataSet("storage", "opening").Text("Opening the cluster's storage…")
-	case !s.has:
+	case s.has && s.view.Lost:
+		return app.P().Class("error storage-lost").Role("alert").DataSet("storage-lost", true).Body(
+			app.Text("Another tab took this cluster over; this tab stopped it. "),
+			app.Button().Type("button").DataSet("action", "reload").Text("Reload").
+				OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
+		)
+	}
+	return app.Text("")
+}
+
+// durabilityLead says in one sentence what the panel's controls do that a
+// kill does not.
+const durabilityLead = "Kill stops a member between two saves, so everything it wrote is on disk; " +
+	"a power loss cuts it in the middle of a save, and that save is lost, " +
+	"yet every write it acknowledged was already on disk, as Raft requires."
+
+// renderDurability is the Durability panel: where the cluster's data lives
+// (IndexedDB or memory, and its notices), the members' disk errors, power
+// loss per member or for all, and the reset. Nothing when the engine has no
+// storage.
+func (p *playground) renderDurability() app.UI {
+	s := &p.storage
+	if !s.has {
 		return app.Text("")
 	}
 	v := s.view
@@ -130,33 +157,39 @@ func (p *playground) renderStorage() app.UI {
 		status = "Storage: memory only"
 	}
 	ids := p.memberIDs()
-	return app.Section().Class("storage panel").Aria("label", "storage").
+	return app.Section().Class("storage panel durability").Aria("labelledby", "durability-h").
 		DataSet("storage", v.Medium).DataSet("epoch", v.Epoch).DataSet("resumed", v.Resumed).DataSet("lost", v.Lost).
 		Body(
+			app.H2().ID("durability-h").Text("Durability"),
+			app.P().Class("lead").ID("durability-lead").Text(durabilityLead),
 			app.P().Class("storage-status").Text(status),
 			app.If(v.Notice != "", func() app.UI {
 				return app.P().Class("error storage-notice").Role("alert").Text(v.Notice)
 			}),
-			app.If(v.Lost, func() app.UI {
-				return app.P().Class("error").Role("alert").DataSet("storage-lost", true).Body(
-					app.Text("Another tab took this cluster over; this tab stopped it. "),
-					app.Button().Type("button").DataSet("action", "reload").Text("Reload").
-						OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
-				)
-			}),
 			app.Range(v.Disk).Slice(func(i int) app.UI { return p.renderDiskError(v.Disk[i]) }),
-			app.Div().Class("row").Role("group").Aria("label", "power loss").Body(
-				app.Span().Text("Power loss:"),
+			app.Div().Class("row").Role("group").Aria("labelledby", "power-loss-l").Aria("describedby", "durability-lead").Body(
+				app.Span().ID("power-loss-l").Text("Power loss:"),
 				app.Range(ids).Slice(func(i int) app.UI {
 					id := ids[i]
 					name := p.view.name(id)
-					return app.Button().Type("button").Class("danger").
+					m, _ := p.view.member(id)
+					label := "power loss of " + name
+					cut, _ := p.onStorage(label, func(se storageEngine) error { return se.KillPowerLoss(id) })
+					// A member that is down has no power to lose: the button
+					// says so with aria-disabled, not disabled, which would
+					// drop the keyboard's focus from the button just used.
+					return app.Button().Type("button").Class("danger").Aria("disabled", !m.Up()).
 						DataSet("action", "kill-power").DataSet("member", id).
-						Aria("label", "cut the power of "+name+" (its save in flight is lost)").Text(name).
-						OnClick(p.onStorage("power loss of "+name, func(se storageEngine) error { return se.KillPowerLoss(id) }))
+						Aria("label", name+": cut its power (its save in flight is lost)").Text(name).
+						OnClick(func(ctx app.Context, e app.Event) {
+							if m, ok := p.view.member(id); ok && !m.Up() { // at click time
+								return
+							}
+							cut(ctx, e)
+						}, app.EventScope(label))
 				}),
 				app.Button().Type("button").Class("danger").DataSet("action", "kill-all-power").
-					Aria("label", "cut the power of every member").Text("All").
+					Aria("label", "All: cut the power of every member").Text("All").
 					OnClick(p.onStorage("power loss of every member", func(se storageEngine) error { se.KillAllPowerLoss(); return nil })),
 			),
 			p.renderReset(),
@@ -195,7 +228,10 @@ func (p *playground) renderReset() app.UI {
 	if !p.storage.confirmReset {
 		return app.Div().Class("row").Body(
 			app.Button().Type("button").Class("danger").DataSet("action", "reset").Text("Reset cluster…").
-				OnClick(func(ctx app.Context, e app.Event) { p.storage.confirmReset = true }),
+				OnClick(func(ctx app.Context, e app.Event) {
+					p.storage.confirmReset = true
+					p.focusStorageControl("reset-cancel")
+				}),
 		)
 	}
 	return app.Div().Class("row").Role("group").Aria("label", "confirm reset").Body(
@@ -221,8 +257,28 @@ func (p *playground) renderReset() app.UI {
 				})
 			}),
 		app.Button().Type("button").DataSet("action", "reset-cancel").Text("Cancel").
-			OnClick(func(ctx app.Context, e app.Event) { p.storage.confirmReset = false }),
+			OnClick(func(ctx app.Context, e app.Event) {
+				p.storage.confirmReset = false
+				p.focusStorageControl("reset")
+			}),
 	)
+}
+
+// focusStorageControl moves the focus to the control with data-action
+// action once the page has re-rendered: a control that replaces the one
+// just activated (Reset… and its confirmation) takes the focus over,
+// instead of the focus falling back to the page's body. It runs on the
+// root component's context: the activated button's own context is gone
+// with the button by then. UI goroutine.
+func (p *playground) focusStorageControl(action string) {
+	if !p.storage.rooted {
+		return
+	}
+	p.storage.root.Defer(func(app.Context) {
+		if el := app.Window().Get("document").Call("querySelector", `[data-action="`+action+`"]`); el.Truthy() {
+			el.Call("focus")
+		}
+	})
 }
 
 // onStorage is onAct for the storage controls (see onAct on label).

@@ -9,13 +9,13 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// renderStorageHTML renders the storage section of the populated page with
-// s as its state.
+// renderStorageHTML renders what the populated page shows of storage with
+// s as its state: the notice at the top, then the Durability panel.
 func renderStorageHTML(t *testing.T, s storageUI) string {
 	t.Helper()
 	p := populated()
 	p.storage = s
-	return app.HTMLString(p.renderStorage())
+	return app.HTMLString(p.renderStorageNotice()) + app.HTMLString(p.renderDurability())
 }
 
 // go-app writes a true data attribute bare (data-lost) natively; the
@@ -29,7 +29,8 @@ func TestRenderStorageSection(t *testing.T) {
 	}{
 		{"persistent", storageUI{has: true, view: StorageView{Medium: "indexeddb", Persistent: true, Epoch: 3, Resumed: true, LoadTime: 420 * time.Millisecond}},
 			[]string{`data-storage="indexeddb"`, `data-epoch="3"`, `re:data-resumed[ >]`, "survives reloads", "420ms",
-				`tag:data-action="kill-power"&data-member="1"`, `tag:data-action="kill-power"&data-member="3"`, `data-action="kill-all-power"`, `data-action="reset"`},
+				`tag:data-action="kill-power"&data-member="1"`, `tag:data-action="kill-power"&data-member="3"`, `data-action="kill-all-power"`, `data-action="reset"`,
+				">Durability</h2>", "a power loss cuts it in the middle of a save"},
 			[]string{"role=\"alert\"", `data-action="reset-confirm"`, `data-resumed="false"`, `re:data-lost[ >]`}},
 		{"memory", storageUI{has: true, view: StorageView{Medium: "memory", Notice: "IndexedDB is unavailable (x): the cluster runs in memory and its data will not survive a reload."}},
 			[]string{`data-storage="memory"`, "memory only", `role="alert"`, "will not survive a reload"}, nil},

@@ -17,6 +17,7 @@ type writeForm struct {
 	prefix      bool
 	consistency string // "l" (linearizable) or "s" (serializable)
 	seq         int    // last request number
+	keyEnter    bool   // the last key pressed in the key field was Enter (the form's submission then follows)
 	results     []writeResult
 }
 
@@ -124,13 +125,29 @@ func (p *playground) renderWritePanel() app.UI {
 		app.H2().ID("write-h").Text("Keys"),
 		p.renderClientMember(),
 		app.Form().Class("write-form").
-			OnSubmit(func(ctx app.Context, e app.Event) { e.PreventDefault(); p.startWrite(ctx, "put") }).
+			OnSubmit(func(ctx app.Context, e app.Event) {
+				e.PreventDefault()
+				// Enter in the key field with no value moves on to the
+				// value field: a key typed and entered (as one would to
+				// read it) is not overwritten by an empty value. The Put
+				// button still puts an empty value.
+				viaKey := p.write.keyEnter
+				p.write.keyEnter = false
+				if viaKey && p.write.value == "" {
+					if v := app.Window().GetElementByID("write-value"); v.Truthy() {
+						v.Call("focus")
+					}
+					return
+				}
+				p.startWrite(ctx, "put")
+			}).
 			Body(
 				app.Div().Class("row").Body(
 					app.Span().Class("field-inline grow").Body(
 						app.Label().For("write-key").Text("key"),
 						app.Input().ID("write-key").Type("text").Value(f.key).AutoComplete(false).Spellcheck(false).
-							OnInput(func(ctx app.Context, e app.Event) { p.write.key = inputValue(ctx) }),
+							OnInput(func(ctx app.Context, e app.Event) { p.write.key = inputValue(ctx) }).
+							OnKeyDown(func(ctx app.Context, e app.Event) { p.write.keyEnter = e.Get("key").String() == "Enter" }),
 					),
 					app.Span().Class("field-inline grow").Body(
 						app.Label().For("write-value").Text("value"),
@@ -162,7 +179,10 @@ func (p *playground) renderWritePanel() app.UI {
 						OnClick(func(ctx app.Context, e app.Event) { p.startWrite(ctx, "delete") }),
 				),
 			),
-		app.Ol().Class("write-results").Aria("live", "polite").Body(
+		app.If(len(f.results) > 0, func() app.UI {
+			return app.P().Class("order").ID("write-results-l").Text("Results, newest first")
+		}),
+		app.Ol().Class("write-results").Aria("live", "polite").Aria("labelledby", "write-results-l").Body(
 			app.Range(f.results).Slice(func(i int) app.UI { return renderWriteResult(f.results[i]) }),
 		),
 	)
