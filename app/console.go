@@ -148,29 +148,34 @@ func (p *playground) renderConsole() app.UI {
 	return app.Section().Class("panel console").Aria("labelledby", "console-h").Body(
 		app.H2().ID("console-h").Text("Console"),
 		p.renderConsoleForm(),
-		app.Div().Class("console-output").Role("log").Aria("live", "polite").Aria("label", "console output, newest first").Body(
-			app.If(len(c.entries) == 0, func() app.UI {
-				return app.P().Class("muted").Text(`Type etcdctl commands, e.g. put greeting hello, get greeting, get "" --prefix --keys-only, endpoint status -w table. "help" lists them.`)
-			}),
-			app.Range(c.entries).Slice(func(i int) app.UI {
-				en := c.entries[len(c.entries)-1-i] // newest first
-				status := "ok"
-				switch {
-				case en.pending:
-					status = "pending"
-				case en.failed:
-					status = "error"
-				}
-				out := en.out
-				if en.pending {
-					out = "…"
-				}
-				return app.Div().Class("console-entry "+status).DataSet("seq", en.seq).DataSet("status", status).Body(
-					app.Pre().Class("cmd").Text("$ etcdctl "+en.line),
-					app.Pre().Class("out").Text(out),
-				)
-			}),
-		),
+		app.If(len(c.entries) > 0, func() app.UI {
+			return app.P().Class("order").Text("Output, newest first")
+		}),
+		app.Div().Class("console-output").Role("log").Aria("live", "polite").Aria("label", "console output, newest first").
+			TabIndex(0). // it scrolls: keyboard users reach it (axe scrollable-region-focusable)
+			Body(
+				app.If(len(c.entries) == 0, func() app.UI {
+					return app.P().Class("muted").Text(`Type etcdctl commands, e.g. put greeting hello, get greeting, get "" --prefix --keys-only, endpoint status -w table. "help" lists them.`)
+				}),
+				app.Range(c.entries).Slice(func(i int) app.UI {
+					en := c.entries[len(c.entries)-1-i] // newest first
+					status := "ok"
+					switch {
+					case en.pending:
+						status = "pending"
+					case en.failed:
+						status = "error"
+					}
+					out := en.out
+					if en.pending {
+						out = "…"
+					}
+					return app.Div().Class("console-entry "+status).DataSet("seq", en.seq).DataSet("status", status).Body(
+						app.Pre().Class("cmd").Text("$ etcdctl "+en.line),
+						app.Pre().Class("out").Text(out),
+					)
+				}),
+			),
 	)
 }
 

@@ -68,6 +68,11 @@ func TestConsoleTyping(t *testing.T) {
 	if !overflowed {
 		t.Errorf("the console output never overflowed: the in-view check proved nothing")
 	}
+	var says bool
+	tb.eval(`document.querySelector('.panel.console').innerText.includes('newest first')`, &says)
+	if !says {
+		t.Errorf("the console does not say its order on screen")
+	}
 	var order []int
 	tb.eval(`[...document.querySelectorAll('.console-entry')].map(e => +e.dataset.seq)`, &order)
 	for i := 1; i < len(order); i++ {
