@@ -20,18 +20,26 @@ func (p *playground) applyPageConfig(ctx app.Context) {
 
 // renderEmbed is the compact layout of ?embed=1, for an iframe: no page
 // header, the time controls and version in one bar, then the chosen panels
-// (PageConfig.Panels) in page order. It keeps the hooks the full page has
-// (.playground with data-ready and data-refreshes, [data-version]).
+// (PageConfig.Panels) in page order: the cluster view (with the hash
+// indicator under it) in a column of its own, the other panels beside it
+// (web/embed.css: side by side when the frame is wide enough, one column
+// when it is not). It keeps the hooks the full page has (.playground with
+// data-ready and data-refreshes, [data-version]).
+//
+// Sizes: the README's snippet (900x560, 3 members, view,cards,faults) fits
+// without scrolling; any other frame can be sized from the "resize" events
+// (postmessage.go).
 func (p *playground) renderEmbed() app.UI {
-	var panels []app.UI
+	var view app.UI
+	var side []app.UI
 	for _, pn := range panelNames {
 		switch {
 		case !p.page.shows(pn.kind):
 		case pn.kind == panelView:
 			// The view keeps the hash indicator under it, in one cell.
-			panels = append(panels, app.Div().Class("embed-view").Body(p.newPanel(pn.kind), p.renderHashIndicator()))
+			view = app.Div().Class("embed-view").Body(p.newPanel(pn.kind), p.renderHashIndicator())
 		default:
-			panels = append(panels, p.newPanel(pn.kind))
+			side = append(side, p.newPanel(pn.kind))
 		}
 	}
 	return app.Div().
@@ -52,6 +60,11 @@ func (p *playground) renderEmbed() app.UI {
 				return app.P().Class("url-problems").Role("status").
 					Text("Ignored URL parameters: " + strings.Join(p.page.Problems, "; "))
 			}),
-			app.Main().Class("embed-panels").Body(panels...),
+			app.Main().Class("embed-panels").Body(
+				view,
+				app.If(len(side) > 0, func() app.UI {
+					return app.Div().Class("embed-side").Body(side...)
+				}),
+			),
 		)
 }

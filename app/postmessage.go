@@ -48,8 +48,17 @@ import (
 //	{type: "result", id, cmd, ok: false, error} a command failed or was refused
 //	{type: "leader", leader, term}              the leader changed (leader 0: none)
 //	{type: "hash", agreed, revision, hash, members} the live members' HashKV at one revision
+//	{type: "resize", height}                    the page's content height changed
 //
-// Status events (ready, leader, hash) go to any parent; commands are obeyed
+// resize: height is the height in CSS pixels the frame needs to show the
+// whole page without scrolling (the document's content, whatever the
+// frame's own height), sent when the API starts and after every change of
+// it (a panel grew, the frame's width changed the layout). An embedding page
+// that sets the frame's height to it never shows a scroll bar; the
+// page's layout does not depend on the frame's height, so that loop
+// settles at once.
+//
+// Status events (ready, leader, hash, resize) go to any parent; commands are obeyed
 // only from origins in PageConfig.Allow, and a refused command gets a
 // result with ok false.
 
@@ -94,6 +103,8 @@ type Message struct {
 	Agreed   *bool  `json:"agreed,omitempty"`   // hash
 	Revision int64  `json:"revision,omitempty"` // hash
 	Hash     uint32 `json:"hash,omitempty"`     // hash
+
+	Height int `json:"height,omitempty"` // resize: CSS pixels
 }
 
 // Limits on commands, so that one message cannot stall the page (stress
@@ -459,6 +470,11 @@ func (w *watcher) observe(st []MemberView) []Message {
 	a := agreed
 	out = append(out, Message{EtcdPlay: ProtocolVersion, Type: "hash", Agreed: &a, Revision: rev, Hash: hash, Members: ids})
 	return out
+}
+
+// resizeMessage tells the embedding page the content's height (CSS px).
+func resizeMessage(height int) Message {
+	return Message{EtcdPlay: ProtocolVersion, Type: "resize", Height: height}
 }
 
 // ready is the first event the API sends.

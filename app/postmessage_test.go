@@ -181,6 +181,7 @@ func TestMessageJSON(t *testing.T) {
 			`{"etcdplay":1,"type":"result","id":"x","cmd":"put","ok":true,"result":{"revision":2}}`},
 		{Message{EtcdPlay: 1, Type: "leader", Leader: &leader}, `{"etcdplay":1,"type":"leader","leader":0}`},
 		{readyMessage("v1+abc", []uint64{1, 2, 3}), `{"etcdplay":1,"type":"ready","version":"v1+abc","members":[1,2,3]}`},
+		{resizeMessage(472), `{"etcdplay":1,"type":"resize","height":472}`},
 	} {
 		b, err := json.Marshal(tc.m)
 		if err != nil || string(b) != tc.want {
