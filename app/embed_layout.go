@@ -56,6 +56,7 @@ func (p *playground) renderEmbed() app.UI {
 			app.If(p.engErr != "", func() app.UI {
 				return app.P().Class("error").Role("alert").Text("The cluster could not start: " + p.engErr)
 			}),
+			p.renderEmbedStorage(),
 			app.If(len(p.page.Problems) > 0, func() app.UI {
 				return app.P().Class("url-problems").Role("status").
 					Text("Ignored URL parameters: " + strings.Join(p.page.Problems, "; "))
@@ -67,4 +68,33 @@ func (p *playground) renderEmbed() app.UI {
 				}),
 			),
 		)
+}
+
+// renderEmbedStorage is the embed's one line about the cluster's storage,
+// shown only when it is not the stored cluster a reload resumes: it runs in
+// memory (main.go's engine falls back to memory when another tab or frame
+// holds the stored one), another tab took it over, or (an engine without
+// that fallback) it waits for one. data-embed-storage says which.
+func (p *playground) renderEmbedStorage() app.UI {
+	s := &p.storage
+	line := func(kind string, body ...app.UI) app.UI {
+		return app.P().Class("embed-storage").Role("status").DataSet("embed-storage", kind).Body(body...)
+	}
+	switch {
+	case s.elsewhere:
+		return line("elsewhere",
+			app.Text("This cluster is open in another tab or frame. "),
+			app.Button().Type("button").DataSet("action", "run-in-memory").Text("Run one in memory here").
+				OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartInMemory) }))
+	case !s.has:
+		return nil
+	case s.view.Lost:
+		return line("lost",
+			app.Text("Another tab or frame took this cluster over; this one stopped. "),
+			app.Button().Type("button").DataSet("action", "reload").Text("Reload").
+				OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }))
+	case s.view.Medium == "memory":
+		return line("memory", app.Text(s.view.Notice))
+	}
+	return nil
 }
