@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -178,15 +179,33 @@ func (a *messageAPI) allowed(origin string) bool {
 
 // handle takes one message from the embedding page: data is its JSON and
 // origin its MessageEvent.origin. Messages that are not etcd-play commands
-// (no "etcdplay" field) are ignored, as pages receive unrelated messages.
-// Commands that block (put, get, stress) finish in their own goroutine.
+// (not an object with a non-zero "etcdplay" field) are ignored, as pages
+// receive unrelated messages; every other one gets a result, a field of the
+// wrong type (member: "2") included. Commands that block (put, get,
+// stress) finish in their own goroutine.
 func (a *messageAPI) handle(origin string, data []byte) {
-	var c Command
-	if err := json.Unmarshal(data, &c); err != nil || c.EtcdPlay == 0 {
+	var head struct {
+		EtcdPlay json.RawMessage `json:"etcdplay"`
+		ID       json.RawMessage `json:"id"`
+		Cmd      json.RawMessage `json:"cmd"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil || len(head.EtcdPlay) == 0 ||
+		string(head.EtcdPlay) == "0" || string(head.EtcdPlay) == "null" {
 		return
+	}
+	var c Command
+	err := json.Unmarshal(data, &c)
+	if err != nil {
+		// What the reply can echo of a command that did not decode.
+		c = Command{ID: head.ID}
+		json.Unmarshal(head.Cmd, &c.Cmd)
 	}
 	if !a.allowed(origin) {
 		a.fail(c, origin, fmt.Errorf("origin %s may not send commands: the playground's URL must list it in allow=", origin))
+		return
+	}
+	if err != nil {
+		a.fail(c, origin, fieldError(err))
 		return
 	}
 	if c.EtcdPlay != ProtocolVersion {
@@ -212,6 +231,29 @@ func (a *messageAPI) handle(origin string, data []byte) {
 		ok := true
 		a.post(Message{EtcdPlay: ProtocolVersion, Type: "result", ID: c.ID, Cmd: c.Cmd, OK: &ok, Result: res}, origin)
 	}()
+}
+
+// fieldError says which field of a command had the wrong JSON type.
+func fieldError(err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("bad command: %v", err)
+	}
+	want := "a number"
+	switch te.Type.Kind() {
+	case reflect.String:
+		want = "a string"
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.Slice:
+		want = "a list"
+	case reflect.Uint, reflect.Uint64, reflect.Uint32:
+		want = "a whole number from 0"
+	}
+	if te.Field == "" {
+		return fmt.Errorf("a command is an object, not %s", te.Value)
+	}
+	return fmt.Errorf("%s must be %s, not %s", te.Field, want, te.Value)
 }
 
 // fail answers c with an error, to origin only.

@@ -105,7 +105,7 @@ func postResizes(post func(Message, string)) (stop func()) {
 	last := -1
 	onResize := js.FuncOf(func(js.Value, []js.Value) any {
 		h := int(math.Ceil(root.Call("getBoundingClientRect").Get("height").Float()))
-		if h != last {
+		if h > 0 && h != last { // 0: a hidden frame, not laid out
 			last = h
 			post(resizeMessage(h), "*")
 		}

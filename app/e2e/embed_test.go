@@ -314,3 +314,23 @@ func TestEmbedBoundsIgnoredParameters(t *testing.T) {
 	}
 	t.Logf("notice (%d bytes): %s", len(notice), notice)
 }
+
+// A command whose field has the wrong JSON type (member "2", as read from
+// a data- attribute) gets an error naming the field, instead of no answer
+// at all; nothing happens to the cluster.
+func TestEmbedNamesFieldOfWrongType(t *testing.T) {
+	d := openDocs(t, "localhost", url.Values{"members": {"3"}})
+	d.waitEvent(`m.type === "leader" && m.leader !== 0`, "a leader event")
+	bad := d.send(`{cmd: "kill", member: "2"}`)
+	d.result(d.send(`{cmd: "status"}`)) // answered after the bad command was handled
+	var r []event
+	d.eval(fmt.Sprintf(`window.playgroundEvents.filter(m => m.type === "result" && m.id === %q)`, bad), &r)
+	if len(r) != 1 || r[0].OK == nil || *r[0].OK || !strings.Contains(r[0].Error, "member must be") || r[0].Cmd != "kill" {
+		t.Fatalf("kill with member \"2\": results %+v, want one error naming member", r)
+	}
+	st := d.result(d.send(`{cmd: "status"}`))
+	if strings.Contains(string(st.Result), `"down"`) {
+		t.Errorf("a member is down after the refused kill: %s", st.Result)
+	}
+	t.Logf("refused: %s", r[0].Error)
+}
