@@ -80,17 +80,16 @@ const frameJS = `
 	const resizes = window.resizes;
 `
 
-// A docs page embedding the README's exact snippet (900x560, 3 members,
-// view,cards,faults) shows every member card and the fault controls
-// inside the frame, without scrolling; the frame posts resize messages
-// carrying its content's height, and posts a new one when the content
-// grows (here: the docs page narrows the frame, and the layout stacks);
-// a page that sets the frame's height from it shows everything.
-func TestEmbedSnippetFits(t *testing.T) {
-	docs, _ := docsSite(t, func(site string) string {
-		return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>docs</title></head>
+// settledJS is true when the last resize message the docs page received
+// carries the frame content's height.
+const settledJS = `(() => {` + frameJS + ` return resizes.length > 0 && Math.abs(resizes[resizes.length - 1] - contentHeight()) <= 1; })()`
+
+// docsWithFrame is a docs page whose body is the iframe snippet, recording
+// the frame's resize messages in window.resizes.
+func docsWithFrame(snippet string) string {
+	return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>docs</title></head>
 <body style="margin:0">
-` + readmeSnippet(t, site) + `
+` + snippet + `
 <script>
 window.resizes = [];
 const frame = document.querySelector("iframe");
@@ -99,7 +98,16 @@ window.addEventListener("message", (e) => {
   window.resizes.push(e.data.height);
 });
 </script></body></html>`
-	})
+}
+
+// A docs page embedding the README's exact snippet (900x560, 3 members,
+// view,cards,faults) shows every member card and the fault controls
+// inside the frame, without scrolling; the frame posts resize messages
+// carrying its content's height, and posts a new one when the content
+// grows (here: the docs page narrows the frame, and the layout stacks);
+// a page that sets the frame's height from it shows everything.
+func TestEmbedSnippetFits(t *testing.T) {
+	docs, _ := docsSite(t, func(site string) string { return docsWithFrame(readmeSnippet(t, site)) })
 	tb := blankTab(t, time.Minute)
 	tb.run(chromedp.Navigate(docs))
 	tb.waitJS(`(() => { const d = document.querySelector('iframe').contentDocument;
@@ -122,9 +130,7 @@ window.addEventListener("message", (e) => {
 		})()`, &f)
 		return f
 	}
-	// The layout has settled when the last resize message carries the
-	// content's height.
-	settled := `(() => {` + frameJS + ` return resizes.length > 0 && Math.abs(resizes[resizes.length - 1] - contentHeight()) <= 1; })()`
+	settled := settledJS
 
 	f := measure()
 	t.Logf("README snippet: frame %dx%d, content %d px, scroll height %d", f.Width, f.Inner, f.Content, f.Scroll)
@@ -151,6 +157,45 @@ window.addEventListener("message", (e) => {
 	if f.Scroll > f.Inner || len(f.Outside) > 0 {
 		t.Errorf("a frame sized from the resize message (%d px) still scrolls (%d px) or hides %q", f.Inner, f.Scroll, f.Outside)
 	}
+}
+
+// The resize messages follow the page's own content, not only the frame's
+// width: each put in an embedded write panel (typed and clicked inside the
+// frame) adds a result, and a resize message with the new height follows.
+func TestEmbedResizeFollowsContent(t *testing.T) {
+	docs, _ := docsSite(t, func(site string) string {
+		return docsWithFrame(`<iframe src="` + site + `?embed=1&members=3&panels=write" title="etcd playground" width="900" height="560" style="border:0"></iframe>`)
+	})
+	tb := blankTab(t, time.Minute)
+	tb.run(chromedp.Navigate(docs))
+	tb.waitJS(`(() => { const d = document.querySelector('iframe').contentDocument;
+		return d !== null && d.querySelector('.playground[data-ready="true"] #write-key') !== null &&
+			d.querySelectorAll('#client-member option').length === 3 && +d.querySelector('.clock').dataset.now > 0; })()`, "the embedded write panel and a running cluster")
+	tb.waitJS(settledJS, "a resize message with the content's height")
+	// clickIn clicks the centre of the frame's element sel with the mouse.
+	clickIn := func(sel string) {
+		t.Helper()
+		var at struct{ X, Y float64 }
+		tb.eval(fmt.Sprintf(`(() => { const f = document.querySelector('iframe').getBoundingClientRect();
+			const r = document.querySelector('iframe').contentDocument.querySelector(%q).getBoundingClientRect();
+			return {x: f.left + r.left + r.width / 2, y: f.top + r.top + r.height / 2}; })()`, sel), &at)
+		tb.run(chromedp.MouseClickXY(at.X, at.Y))
+	}
+	heights := []int{}
+	for i := 1; i <= 3; i++ {
+		var before int
+		tb.eval(`window.resizes[window.resizes.length - 1]`, &before)
+		clickIn("#write-key")
+		tb.run(chromedp.KeyEvent(fmt.Sprintf("k%d", i)))
+		clickIn(`button[data-action="put"]`)
+		tb.waitJS(fmt.Sprintf(`document.querySelector('iframe').contentDocument.querySelectorAll('.write-result').length === %d`, i), fmt.Sprintf("put %d's result", i))
+		tb.waitJS(fmt.Sprintf(`(() => {`+frameJS+` return resizes[resizes.length - 1] > %d; })()`, before), fmt.Sprintf("a resize message after put %d", i))
+		tb.waitJS(settledJS, "the last resize message to carry the content's height")
+		var h int
+		tb.eval(`window.resizes[window.resizes.length - 1]`, &h)
+		heights = append(heights, h)
+	}
+	t.Logf("content height after each put: %v", heights)
 }
 
 // web/embed-example.html, on another site than the playground, sets its
