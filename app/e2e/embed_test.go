@@ -334,3 +334,26 @@ func TestEmbedNamesFieldOfWrongType(t *testing.T) {
 	}
 	t.Logf("refused: %s", r[0].Error)
 }
+
+// An embedded playground whose stored cluster another tab of the site
+// takes over ("Take it over here" on the full page) says so in its bar and
+// offers a reload, instead of stopping without a word.
+func TestEmbedSaysWhenTakenOver(t *testing.T) {
+	docs, site := docsSite(t, func(site string) string {
+		return docsWithFrame(`<iframe src="` + site + `?embed=1&members=3" title="etcd playground" width="900" height="560"></iframe>`)
+	})
+	tb := blankTab(t, 2*time.Minute)
+	tb.run(chromedp.Navigate(docs))
+	tb.waitJS(`(() => { const d = document.querySelector('iframe').contentDocument;
+		return d !== null && d.querySelector('.playground[data-ready="true"] .card[data-state="leader"]') !== null; })()`, "a leader in the embedded playground")
+	tb2 := tb.sibling(2 * time.Minute)
+	tb2.run(chromedp.Navigate(site + "?members=3"))
+	tb2.waitJS(`document.querySelector('.storage[data-storage="elsewhere"]') !== null`, "the full page to say the cluster is open elsewhere")
+	tb2.clickAction("take-over", 0)
+	tb2.waitLeader()
+	tb.waitJS(`(() => { const d = document.querySelector('iframe').contentDocument;
+		return d.querySelector('[data-embed-storage="lost"] [data-action="reload"]') !== null; })()`, "the embedded playground to say it was taken over")
+	var line string
+	tb.eval(`document.querySelector('iframe').contentDocument.querySelector('[data-embed-storage]').textContent`, &line)
+	t.Logf("embedded page: %s", line)
+}
