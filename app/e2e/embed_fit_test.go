@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -66,6 +67,20 @@ func docsSite(t *testing.T, body func(site string) string) (docs, site string) {
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return origin + "/docs.html", site
+}
+
+// readmeJS is the README's postMessage example (its js code block).
+func readmeJS(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)```js\n(.*?)```").FindStringSubmatch(string(b))
+	if m == nil {
+		t.Fatal("the README has no js example")
+	}
+	return m[1]
 }
 
 // frameJS are helpers the docs page's tests evaluate in the docs page: the
@@ -214,4 +229,54 @@ func TestEmbedExampleSizesItsFrame(t *testing.T) {
 	d.eval(`(() => { const r = window.playgroundEvents.filter(m => m.type === "resize");
 		return {frame: document.getElementById('playground').clientHeight, last: r[r.length - 1].height, n: r.length}; })()`, &got)
 	t.Logf("the example's frame: %d px after %d resize events", got.Frame, got.N)
+}
+
+// The README's snippet and its postMessage example, pasted as they are into
+// a docs page (the snippet's allow= naming that page's origin), run: the
+// example's put is answered, which it logs with the put's id.
+func TestEmbedReadmeExampleRuns(t *testing.T) {
+	docs, _ := docsSite(t, func(site string) string {
+		u, err := url.Parse(site)
+		if err != nil {
+			t.Fatal(err)
+		}
+		origin := u.Scheme + "://" + u.Host
+		snippet := strings.Replace(readmeSnippet(t, site), "allow=https://docs.example", "allow="+origin, 1)
+		return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>docs</title></head><body>
+` + snippet + `
+<script>
+` + readmeJS(t) + `</script></body></html>`
+	})
+	tb := blankTab(t, time.Minute)
+	logs := make(chan []string, 100)
+	chromedp.ListenTarget(tb.ctx, func(ev any) {
+		if ev, ok := ev.(*runtime.EventConsoleAPICalled); ok && ev.Type == runtime.APITypeLog {
+			var args []string
+			for _, a := range ev.Args {
+				s := string(a.Value)
+				if a.Preview != nil {
+					for _, p := range a.Preview.Properties {
+						s += " " + p.Name + "=" + p.Value
+					}
+				}
+				args = append(args, s)
+			}
+			logs <- args
+		}
+	})
+	tb.run(runtime.Enable(), chromedp.Navigate(docs))
+	for {
+		select {
+		case args := <-logs:
+			t.Logf("console.log %q", args)
+			if len(args) > 0 && args[0] == `"p1"` {
+				if len(args) < 2 || !strings.Contains(args[1], "revision=") {
+					t.Fatalf("the example's put was not answered with a revision: %q", args)
+				}
+				return
+			}
+		case <-tb.ctx.Done():
+			t.Fatal("the README example never logged the result of its put p1")
+		}
+	}
 }
