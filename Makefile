@@ -1,11 +1,13 @@
 # etcd-play: every developer and CI entry point.
 #   make run    build the playground and serve it on localhost (prints the URL)
 #   make test   every test: vet, native, wasm (under Node) and real-browser tests
-#   make build  generate the static site into build/ (BASE sets the URL prefix)
+#   make build  generate the static site into build/ (BASE sets the URL prefix; URL the deployed
+#               site's absolute URL for its link preview tags, none when empty)
 #   make bench  the benchmarks whose figures the issues report
 
 GO      ?= go
 BASE    ?= /etcd-play
+URL     ?=
 ADDR    ?= localhost:8000
 # Evaluated once per make run (:=), so the wasm and the site always carry the same version.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -78,7 +80,7 @@ run: wasm
 
 # Static site for GitHub Pages (or any static host) under the prefix BASE.
 build: wasm
-	$(GO) run . build -out build -base "$(BASE)" -version "$(VERSION)"
+	$(GO) run . build -out build -base "$(BASE)" -url "$(URL)" -version "$(VERSION)"
 
 # A second deploy for the update test (app/e2e/update_test.go): the same
 # site with another version and another app.wasm, outside the tree.

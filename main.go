@@ -9,6 +9,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
@@ -50,9 +51,18 @@ func main() {
 // resumes the cluster.
 //
 // The URL may choose the size, seed and speed (ui.ParsePageConfig).
+//
+// An embedded page (embed=1) never waits for a choice it does not offer:
+// when another tab or frame of the site holds its stored cluster (the
+// same docs page embedding it twice, or open in two tabs), it runs a
+// separate cluster in memory, and its bar says so.
 func newEngine(mode ui.StartMode) (ui.Engine, error) {
 	pc := ui.ParsePageConfig(app.Window().URL().Query())
-	eng, err := ui.NewDurableEngine(cluster.Config{Members: pc.Members, Seed: pc.Seed, SnapshotCount: 1000, CatchUpCount: 500}, pc.Speed, mode)
+	cfg := cluster.Config{Members: pc.Members, Seed: pc.Seed, SnapshotCount: 1000, CatchUpCount: 500}
+	eng, err := ui.NewDurableEngine(cfg, pc.Speed, mode)
+	if errors.Is(err, ui.ErrOpenElsewhere) && pc.Embed {
+		eng, err = ui.NewDurableEngine(cfg, pc.Speed, ui.StartInMemory)
+	}
 	if err == nil {
 		ui.BootToLeader(eng, 100) // the first election without its real-time wait
 	}

@@ -22,7 +22,9 @@ import (
 //	allow=ORIGIN[,ORIGIN...]     origins whose postMessage commands are obeyed (repeatable)
 //
 // Invariant: a bad parameter never stops the page: it is ignored, its
-// default applies, and Problems says why.
+// default applies, and Problems says why. Problems quotes at most
+// maxEchoRunes of a bad value and lists at most maxProblems problems (a
+// crafted link cannot fill the page with its own text).
 type PageConfig struct {
 	Embed   bool
 	Members int      // 1, 3, 5 or 7
@@ -32,6 +34,20 @@ type PageConfig struct {
 	Allow   []string // origins ("scheme://host[:port]"), exact match
 	// Problems lists the parameters that were ignored, one sentence each.
 	Problems []string
+}
+
+// Bounds of what Problems repeats of the URL.
+const (
+	maxEchoRunes = 40
+	maxProblems  = 6
+)
+
+// echo is v quoted for a problem, cut to maxEchoRunes runes.
+func echo(v string) string {
+	if r := []rune(v); len(r) > maxEchoRunes {
+		return strconv.Quote(string(r[:maxEchoRunes])) + "…"
+	}
+	return strconv.Quote(v)
 }
 
 // Defaults of the URL parameters.
@@ -63,21 +79,21 @@ func ParsePageConfig(q url.Values) PageConfig {
 	case "1", "true":
 		c.Embed = true
 	default:
-		bad("embed=%q: use embed=1", v)
+		bad("embed=%s: use embed=1", echo(v))
 	}
 	if v := q.Get("members"); v != "" {
 		switch n, err := strconv.Atoi(v); {
 		case err == nil && (n == 1 || n == 3 || n == 5 || n == 7):
 			c.Members = n
 		default:
-			bad("members=%q: use 1, 3, 5 or 7", v)
+			bad("members=%s: use 1, 3, 5 or 7", echo(v))
 		}
 	}
 	if v := q.Get("seed"); v != "" {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			c.Seed = n
 		} else {
-			bad("seed=%q: use a whole number", v)
+			bad("seed=%s: use a whole number", echo(v))
 		}
 	}
 	if v := q.Get("speed"); v != "" {
@@ -85,7 +101,7 @@ func ParsePageConfig(q url.Values) PageConfig {
 		if ok := err == nil && isSpeed(s); ok {
 			c.Speed = s
 		} else {
-			bad("speed=%q: use one of %s ticks/s", v, speedList())
+			bad("speed=%s: use one of %s ticks/s", echo(v), speedList())
 		}
 	}
 	if c.Embed {
@@ -102,7 +118,7 @@ func ParsePageConfig(q url.Values) PageConfig {
 			if _, ok := panelKindOf(name); ok {
 				chosen = append(chosen, name)
 			} else {
-				bad("panels: no panel %q (panels are %s)", name, panelList())
+				bad("panels: no panel %s (panels are %s)", echo(name), panelList())
 			}
 		}
 		if len(chosen) > 0 {
@@ -113,8 +129,11 @@ func ParsePageConfig(q url.Values) PageConfig {
 		if origin, ok := normOrigin(o); ok {
 			c.Allow = append(c.Allow, origin)
 		} else {
-			bad("allow=%q: not an origin such as https://docs.example", o)
+			bad("allow=%s: not an origin such as https://docs.example", echo(o))
 		}
+	}
+	if n := len(c.Problems); n > maxProblems {
+		c.Problems = append(c.Problems[:maxProblems-1], fmt.Sprintf("and %d more", n-maxProblems+1))
 	}
 	return c
 }
@@ -182,12 +201,21 @@ func splitList(vs []string) []string {
 
 // normOrigin returns the origin s names ("scheme://host[:port]", the form
 // MessageEvent.origin has), or false when s is not an http(s) origin. A
-// trailing slash is accepted; a path, query, user or fragment is not.
+// trailing slash is accepted; a path, query, user or fragment is not. As in
+// MessageEvent.origin, the scheme's default port is left out
+// (https://docs.example:443 is https://docs.example).
 func normOrigin(s string) (string, bool) {
 	u, err := url.Parse(strings.TrimSuffix(s, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
 		u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || u.Opaque != "" {
 		return "", false
 	}
-	return strings.ToLower(u.Scheme + "://" + u.Host), true
+	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Host)
+	if port := u.Port(); port == "" || scheme == "http" && port == "80" || scheme == "https" && port == "443" {
+		host = strings.ToLower(u.Hostname())
+		if strings.Contains(host, ":") {
+			host = "[" + host + "]" // IPv6
+		}
+	}
+	return scheme + "://" + host, true
 }

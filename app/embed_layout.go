@@ -20,18 +20,26 @@ func (p *playground) applyPageConfig(ctx app.Context) {
 
 // renderEmbed is the compact layout of ?embed=1, for an iframe: no page
 // header, the time controls and version in one bar, then the chosen panels
-// (PageConfig.Panels) in page order. It keeps the hooks the full page has
-// (.playground with data-ready and data-refreshes, [data-version]).
+// (PageConfig.Panels) in page order: the cluster view (with the hash
+// indicator under it) in a column of its own, the other panels beside it
+// (web/embed.css: side by side when the frame is wide enough, one column
+// when it is not). It keeps the hooks the full page has (.playground with
+// data-ready and data-refreshes, [data-version]).
+//
+// Sizes: the README's snippet (900x560, 3 members, view,cards,faults) fits
+// without scrolling; any other frame can be sized from the "resize" events
+// (postmessage.go).
 func (p *playground) renderEmbed() app.UI {
-	var panels []app.UI
+	var view app.UI
+	var side []app.UI
 	for _, pn := range panelNames {
 		switch {
 		case !p.page.shows(pn.kind):
 		case pn.kind == panelView:
 			// The view keeps the hash indicator under it, in one cell.
-			panels = append(panels, app.Div().Class("embed-view").Body(p.newPanel(pn.kind), p.renderHashIndicator()))
+			view = app.Div().Class("embed-view").Body(p.newPanel(pn.kind), p.renderHashIndicator())
 		default:
-			panels = append(panels, p.newPanel(pn.kind))
+			side = append(side, p.newPanel(pn.kind))
 		}
 	}
 	return app.Div().
@@ -49,10 +57,45 @@ func (p *playground) renderEmbed() app.UI {
 			app.If(p.engErr != "", func() app.UI {
 				return app.P().Class("error").Role("alert").Text("The cluster could not start: " + p.engErr)
 			}),
+			p.renderEmbedStorage(),
 			app.If(len(p.page.Problems) > 0, func() app.UI {
 				return app.P().Class("url-problems").Role("status").
 					Text("Ignored URL parameters: " + strings.Join(p.page.Problems, "; "))
 			}),
-			app.Main().Class("embed-panels").Body(panels...),
+			app.Main().Class("embed-panels").Body(
+				view,
+				app.If(len(side) > 0, func() app.UI {
+					return app.Div().Class("embed-side").Body(side...)
+				}),
+			),
 		)
+}
+
+// renderEmbedStorage is the embed's one line about the cluster's storage,
+// shown only when it is not the stored cluster a reload resumes: it runs in
+// memory (main.go's engine falls back to memory when another tab or frame
+// holds the stored one), another tab took it over, or (an engine without
+// that fallback) it waits for one. data-embed-storage says which.
+func (p *playground) renderEmbedStorage() app.UI {
+	s := &p.storage
+	line := func(kind string, body ...app.UI) app.UI {
+		return app.P().Class("embed-storage").Role("status").DataSet("embed-storage", kind).Body(body...)
+	}
+	switch {
+	case s.elsewhere:
+		return line("elsewhere",
+			app.Text("This cluster is open in another tab or frame. "),
+			app.Button().Type("button").DataSet("action", "run-in-memory").Text("Run one in memory here").
+				OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartInMemory) }))
+	case !s.has:
+		return nil
+	case s.view.Lost:
+		return line("lost",
+			app.Text("Another tab or frame took this cluster over; this one stopped. "),
+			app.Button().Type("button").DataSet("action", "reload").Text("Reload").
+				OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }))
+	case s.view.Medium == "memory":
+		return line("memory", app.Text(s.view.Notice))
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"net/url"
 	"reflect"
 	"strings"
@@ -56,6 +57,11 @@ func TestNormOrigin(t *testing.T) {
 		"https://docs.example":       "https://docs.example",
 		"https://docs.example/":      "https://docs.example",
 		"HTTP://LOCALHOST:8080":      "http://localhost:8080",
+		"https://docs.example:443":   "https://docs.example",
+		"http://docs.example:80/":    "http://docs.example",
+		"https://docs.example:80":    "https://docs.example:80",
+		"http://[::1]:80":            "http://[::1]",
+		"http://[::1]:8080":          "http://[::1]:8080",
 		"https://docs.example/page":  "",
 		"https://docs.example?x=1":   "",
 		"https://u@docs.example":     "",
@@ -70,6 +76,27 @@ func TestNormOrigin(t *testing.T) {
 		if got != want || ok != (want != "") {
 			t.Errorf("normOrigin(%q) = %q, %v; want %q", in, got, ok, want)
 		}
+	}
+}
+
+// A crafted link cannot fill the page with its own text: a bad value is
+// quoted up to maxEchoRunes runes, and at most maxProblems problems are
+// listed.
+func TestPageConfigProblemsBounded(t *testing.T) {
+	long := strings.Repeat("Your session expired, visit evil.example ", 20)
+	var junk []string
+	for i := 0; i < 100; i++ {
+		junk = append(junk, fmt.Sprintf("p%d", i))
+	}
+	c := ParsePageConfig(url.Values{"members": {long}, "panels": {strings.Join(junk, ",")}})
+	if len(c.Problems) != maxProblems || c.Problems[maxProblems-1] != fmt.Sprintf("and %d more", 101-maxProblems+1) {
+		t.Errorf("problems: %q", c.Problems)
+	}
+	if p := c.Problems[0]; !strings.HasPrefix(p, `members="Your session expired`) || !strings.Contains(p, "…") || len(p) > 100 {
+		t.Errorf("the long value is echoed as %q", p)
+	}
+	if c.Members != DefaultMembers || len(c.Panels) != len(panelNames) {
+		t.Errorf("defaults not kept: %+v", c)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -48,8 +49,17 @@ import (
 //	{type: "result", id, cmd, ok: false, error} a command failed or was refused
 //	{type: "leader", leader, term}              the leader changed (leader 0: none)
 //	{type: "hash", agreed, revision, hash, members} the live members' HashKV at one revision
+//	{type: "resize", height}                    the page's content height changed
 //
-// Status events (ready, leader, hash) go to any parent; commands are obeyed
+// resize: height is the height in CSS pixels the frame needs to show the
+// whole page without scrolling (the document's content, whatever the
+// frame's own height), sent when the API starts and after every change of
+// it (a panel grew, the frame's width changed the layout). An embedding page
+// that sets the frame's height to it never shows a scroll bar; the
+// page's layout does not depend on the frame's height, so that loop
+// settles at once.
+//
+// Status events (ready, leader, hash, resize) go to any parent; commands are obeyed
 // only from origins in PageConfig.Allow, and a refused command gets a
 // result with ok false.
 
@@ -94,6 +104,8 @@ type Message struct {
 	Agreed   *bool  `json:"agreed,omitempty"`   // hash
 	Revision int64  `json:"revision,omitempty"` // hash
 	Hash     uint32 `json:"hash,omitempty"`     // hash
+
+	Height int `json:"height,omitempty"` // resize: CSS pixels
 }
 
 // Limits on commands, so that one message cannot stall the page (stress
@@ -167,15 +179,33 @@ func (a *messageAPI) allowed(origin string) bool {
 
 // handle takes one message from the embedding page: data is its JSON and
 // origin its MessageEvent.origin. Messages that are not etcd-play commands
-// (no "etcdplay" field) are ignored, as pages receive unrelated messages.
-// Commands that block (put, get, stress) finish in their own goroutine.
+// (not an object with a non-zero "etcdplay" field) are ignored, as pages
+// receive unrelated messages; every other one gets a result, a field of the
+// wrong type (member: "2") included. Commands that block (put, get,
+// stress) finish in their own goroutine.
 func (a *messageAPI) handle(origin string, data []byte) {
-	var c Command
-	if err := json.Unmarshal(data, &c); err != nil || c.EtcdPlay == 0 {
+	var head struct {
+		EtcdPlay json.RawMessage `json:"etcdplay"`
+		ID       json.RawMessage `json:"id"`
+		Cmd      json.RawMessage `json:"cmd"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil || len(head.EtcdPlay) == 0 ||
+		string(head.EtcdPlay) == "0" || string(head.EtcdPlay) == "null" {
 		return
+	}
+	var c Command
+	err := json.Unmarshal(data, &c)
+	if err != nil {
+		// What the reply can echo of a command that did not decode.
+		c = Command{ID: head.ID}
+		json.Unmarshal(head.Cmd, &c.Cmd)
 	}
 	if !a.allowed(origin) {
 		a.fail(c, origin, fmt.Errorf("origin %s may not send commands: the playground's URL must list it in allow=", origin))
+		return
+	}
+	if err != nil {
+		a.fail(c, origin, fieldError(err))
 		return
 	}
 	if c.EtcdPlay != ProtocolVersion {
@@ -201,6 +231,29 @@ func (a *messageAPI) handle(origin string, data []byte) {
 		ok := true
 		a.post(Message{EtcdPlay: ProtocolVersion, Type: "result", ID: c.ID, Cmd: c.Cmd, OK: &ok, Result: res}, origin)
 	}()
+}
+
+// fieldError says which field of a command had the wrong JSON type.
+func fieldError(err error) error {
+	var te *json.UnmarshalTypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("bad command: %v", err)
+	}
+	want := "a number"
+	switch te.Type.Kind() {
+	case reflect.String:
+		want = "a string"
+	case reflect.Bool:
+		want = "true or false"
+	case reflect.Slice:
+		want = "a list"
+	case reflect.Uint, reflect.Uint64, reflect.Uint32:
+		want = "a whole number from 0"
+	}
+	if te.Field == "" {
+		return fmt.Errorf("a command is an object, not %s", te.Value)
+	}
+	return fmt.Errorf("%s must be %s, not %s", te.Field, want, te.Value)
 }
 
 // fail answers c with an error, to origin only.
@@ -459,6 +512,11 @@ func (w *watcher) observe(st []MemberView) []Message {
 	a := agreed
 	out = append(out, Message{EtcdPlay: ProtocolVersion, Type: "hash", Agreed: &a, Revision: rev, Hash: hash, Members: ids})
 	return out
+}
+
+// resizeMessage tells the embedding page the content's height (CSS px).
+func resizeMessage(height int) Message {
+	return Message{EtcdPlay: ProtocolVersion, Type: "resize", Height: height}
 }
 
 // ready is the first event the API sends.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"syscall/js"
 	"time"
 
@@ -56,12 +57,14 @@ func (p *playground) startAPI(ctx app.Context) {
 		return nil
 	})
 	win.Call("addEventListener", "message", onMessage)
+	stopResize := postResizes(post)
 
 	version := p.opts.Version
 	ctx.Async(func() {
 		defer func() {
 			win.Call("removeEventListener", "message", onMessage)
 			onMessage.Release()
+			stopResize()
 		}()
 		var (
 			eng Engine
@@ -90,6 +93,30 @@ func (p *playground) startAPI(ctx app.Context) {
 			}
 		}
 	})
+}
+
+// postResizes posts a resize event (postmessage.go) with the document's
+// content height now and whenever it changes, until stop is called. The
+// height is that of the root element's box, which is its content's (the
+// page never sizes it from the viewport), rounded up to whole CSS pixels.
+// A ResizeObserver calls back after layout; the callback only posts.
+func postResizes(post func(Message, string)) (stop func()) {
+	root := js.Global().Get("document").Get("documentElement")
+	last := -1
+	onResize := js.FuncOf(func(js.Value, []js.Value) any {
+		h := int(math.Ceil(root.Call("getBoundingClientRect").Get("height").Float()))
+		if h > 0 && h != last { // 0: a hidden frame, not laid out
+			last = h
+			post(resizeMessage(h), "*")
+		}
+		return nil
+	})
+	ro := js.Global().Get("ResizeObserver").New(onResize)
+	ro.Call("observe", root)
+	return func() {
+		ro.Call("disconnect")
+		onResize.Release()
+	}
 }
 
 // stringify is JSON.stringify(v), with a thrown exception as an error.

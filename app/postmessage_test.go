@@ -137,25 +137,27 @@ func TestAPIValidation(t *testing.T) {
 		{`{"etcdplay":1,"cmd":"stress","count":10,"sequential":true,"start":1000000001}`, "start must be 0.."},
 		{`{"etcdplay":1,"cmd":"stress","sequential":true}`, "count must be"},
 		{`{"etcdplay":1,"cmd":"stress","count":20001,"sequential":true}`, "count must be"},
-		{`{"etcdplay":1,"cmd":"kill","member":-1}`, "cannot unmarshal"},
+		// A field of the wrong type is named (it used to go unanswered).
+		{`{"etcdplay":1,"cmd":"kill","member":-1}`, "member must be a whole number from 0, not number -1"},
+		{`{"etcdplay":1,"id":"k","cmd":"kill","member":"2"}`, "member must be a whole number from 0, not string"},
+		{`{"etcdplay":1,"cmd":"put","key":"k","value":5}`, "value must be a string, not number"},
+		{`{"etcdplay":1,"cmd":"partition","groups":"1,2|3"}`, "groups must be a list, not string"},
+		{`{"etcdplay":1,"cmd":"get","key":"k","serializable":"yes"}`, "serializable must be true or false"},
+		{`{"etcdplay":1,"cmd":"stress","count":"10"}`, "count must be a number, not string"},
 	} {
 		f := &fakeEngine{members: fiveMembers()}
 		out := newPosted()
 		a := newMessageAPI(f, []string{docs}, out.post)
 		a.handle(docs, []byte(tc.data))
-		if tc.want == "cannot unmarshal" {
-			// Not even a command: ignored like any foreign message.
-			if out.count() != 0 {
-				t.Errorf("%.60s: replied %+v", tc.data, out.msgs)
-			}
-			continue
-		}
 		m, _ := out.next(t, 0)
 		if m.OK == nil || *m.OK || !strings.Contains(m.Error, tc.want) {
 			t.Errorf("%.60s: got %+v, want an error mentioning %q", tc.data, m, tc.want)
 		}
 		if len(f.calls) != 0 {
 			t.Errorf("%.60s: reached the engine: %q", tc.data, f.calls)
+		}
+		if strings.Contains(tc.data, `"id":"k"`) && (string(m.ID) != `"k"` || m.Cmd != "kill") {
+			t.Errorf("%.60s: the reply does not echo the id and cmd: %+v", tc.data, m)
 		}
 	}
 }
@@ -181,6 +183,7 @@ func TestMessageJSON(t *testing.T) {
 			`{"etcdplay":1,"type":"result","id":"x","cmd":"put","ok":true,"result":{"revision":2}}`},
 		{Message{EtcdPlay: 1, Type: "leader", Leader: &leader}, `{"etcdplay":1,"type":"leader","leader":0}`},
 		{readyMessage("v1+abc", []uint64{1, 2, 3}), `{"etcdplay":1,"type":"ready","version":"v1+abc","members":[1,2,3]}`},
+		{resizeMessage(472), `{"etcdplay":1,"type":"resize","height":472}`},
 	} {
 		b, err := json.Marshal(tc.m)
 		if err != nil || string(b) != tc.want {

@@ -5,6 +5,8 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -225,4 +227,133 @@ func TestEmbedLayout(t *testing.T) {
 	if !strings.Contains(notice, `no panel "nope"`) {
 		t.Errorf("the page does not name the ignored panel: %.300q", notice)
 	}
+}
+
+// A docs page that embeds the same playground twice (same members and
+// seed, so the same stored cluster: one site's frames share IndexedDB and
+// its tab lock) gets two running clusters: the frame that finds the
+// stored one taken runs its own in memory, and says so, instead of
+// waiting forever with no cluster and no word.
+func TestEmbedTwiceOnOnePage(t *testing.T) {
+	docs, _ := docsSite(t, func(site string) string {
+		src := site + "?embed=1&members=3"
+		return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>docs</title></head><body>
+<iframe id="a" src="` + src + `" title="first playground" width="900" height="560"></iframe>
+<iframe id="b" src="` + src + `" title="second playground" width="900" height="560"></iframe>
+<script>
+window.ready = {a: 0, b: 0};
+window.addEventListener("message", (e) => {
+  for (const id of ["a", "b"]) {
+    if (e.source === document.getElementById(id).contentWindow && e.data && e.data.type === "ready") window.ready[id]++;
+  }
+});
+</script></body></html>`
+	})
+	tb := blankTab(t, time.Minute)
+	tb.run(chromedp.Navigate(docs))
+	frameLeader := func(id string) string {
+		return `(() => { const d = document.getElementById('` + id + `').contentDocument;
+			return d !== null && d.querySelector('.playground[data-ready="true"] .card[data-state="leader"]') !== null; })()`
+	}
+	tb.waitJS(frameLeader("a")+" && "+frameLeader("b"), "a leader in both frames")
+	tb.waitJS(`window.ready.a === 1 && window.ready.b === 1`, "a ready event from each frame")
+	var notes []string
+	tb.eval(`['a', 'b'].map(id => { const n = document.getElementById(id).contentDocument.querySelector('[data-embed-storage]');
+		return n ? n.dataset.embedStorage + ': ' + n.textContent : ''; })`, &notes)
+	if (notes[0] == "") == (notes[1] == "") || !strings.Contains(notes[0]+notes[1], "memory") {
+		t.Errorf("storage notes of the two frames: %q; want one frame to say it runs in memory", notes)
+	}
+	t.Logf("frames: %q", notes)
+}
+
+// allow= may name an origin with its scheme's default port, as a docs
+// writer copying it from a URL might (http://localhost:80): the browser's
+// MessageEvent.origin leaves that port out, and commands from that page
+// are obeyed. (It serves the docs page on port 80: skipped where the test
+// may not listen there.)
+func TestEmbedAllowsOriginWithDefaultPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:80")
+	if err != nil {
+		t.Skipf("the docs page needs port 80: %v", err)
+	}
+	srv := &http.Server{Handler: http.FileServer(http.Dir(filepath.Join("..", "..", "web")))}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	tb := blankTab(t, time.Minute)
+	d := docsPage{tab: tb, origin: "http://localhost", navigated: time.Now()}
+	q := url.Values{"playground": {siteURL}, "members": {"3"}, "allow": {"http://localhost:80"}}
+	tb.run(chromedp.Navigate(d.origin + "/embed-example.html?" + q.Encode()))
+	d.waitEvent(`m.type === "leader" && m.leader !== 0`, "a leader event")
+	r := d.result(d.send(`{cmd: "put", key: "port", value: "80"}`))
+	if r.OK == nil || !*r.OK {
+		t.Fatalf("a put from http://localhost with allow=http://localhost:80: %+v", r)
+	}
+}
+
+// A crafted link cannot fill the embedded page with its own text: the
+// notice of ignored parameters quotes each bad value only in part and
+// lists a bounded number of problems; the playground runs with defaults.
+func TestEmbedBoundsIgnoredParameters(t *testing.T) {
+	long := strings.Repeat("Your session expired: sign in again at evil.example. ", 20)
+	var junk []string
+	for i := 0; i < 100; i++ {
+		junk = append(junk, fmt.Sprintf("panel%d", i))
+	}
+	tb := newTab(t, time.Minute)
+	tb.goTo(siteURL + "?" + url.Values{"embed": {"1"}, "members": {long}, "panels": {strings.Join(junk, ",")}}.Encode())
+	tb.waitLeader()
+	var notice string
+	var cards int
+	tb.eval(`document.querySelector('.url-problems').textContent`, &notice)
+	tb.eval(`document.querySelectorAll('.card[data-member]').length`, &cards)
+	if len(notice) > 800 || !strings.Contains(notice, `members="Your session expired`) || !strings.Contains(notice, "more") {
+		t.Errorf("the notice of ignored parameters is %d bytes: %.300q…", len(notice), notice)
+	}
+	if cards != 5 {
+		t.Errorf("%d cards, want the default 5", cards)
+	}
+	t.Logf("notice (%d bytes): %s", len(notice), notice)
+}
+
+// A command whose field has the wrong JSON type (member "2", as read from
+// a data- attribute) gets an error naming the field, instead of no answer
+// at all; nothing happens to the cluster.
+func TestEmbedNamesFieldOfWrongType(t *testing.T) {
+	d := openDocs(t, "localhost", url.Values{"members": {"3"}})
+	d.waitEvent(`m.type === "leader" && m.leader !== 0`, "a leader event")
+	bad := d.send(`{cmd: "kill", member: "2"}`)
+	d.result(d.send(`{cmd: "status"}`)) // answered after the bad command was handled
+	var r []event
+	d.eval(fmt.Sprintf(`window.playgroundEvents.filter(m => m.type === "result" && m.id === %q)`, bad), &r)
+	if len(r) != 1 || r[0].OK == nil || *r[0].OK || !strings.Contains(r[0].Error, "member must be") || r[0].Cmd != "kill" {
+		t.Fatalf("kill with member \"2\": results %+v, want one error naming member", r)
+	}
+	st := d.result(d.send(`{cmd: "status"}`))
+	if strings.Contains(string(st.Result), `"down"`) {
+		t.Errorf("a member is down after the refused kill: %s", st.Result)
+	}
+	t.Logf("refused: %s", r[0].Error)
+}
+
+// An embedded playground whose stored cluster another tab of the site
+// takes over ("Take it over here" on the full page) says so in its bar and
+// offers a reload, instead of stopping without a word.
+func TestEmbedSaysWhenTakenOver(t *testing.T) {
+	docs, site := docsSite(t, func(site string) string {
+		return docsWithFrame(`<iframe src="` + site + `?embed=1&members=3" title="etcd playground" width="900" height="560"></iframe>`)
+	})
+	tb := blankTab(t, 2*time.Minute)
+	tb.run(chromedp.Navigate(docs))
+	tb.waitJS(`(() => { const d = document.querySelector('iframe').contentDocument;
+		return d !== null && d.querySelector('.playground[data-ready="true"] .card[data-state="leader"]') !== null; })()`, "a leader in the embedded playground")
+	tb2 := tb.sibling(2 * time.Minute)
+	tb2.run(chromedp.Navigate(site + "?members=3"))
+	tb2.waitJS(`document.querySelector('.storage[data-storage="elsewhere"]') !== null`, "the full page to say the cluster is open elsewhere")
+	tb2.clickAction("take-over", 0)
+	tb2.waitLeader()
+	tb.waitJS(`(() => { const d = document.querySelector('iframe').contentDocument;
+		return d.querySelector('[data-embed-storage="lost"] [data-action="reload"]') !== null; })()`, "the embedded playground to say it was taken over")
+	var line string
+	tb.eval(`document.querySelector('iframe').contentDocument.querySelector('[data-embed-storage]').textContent`, &line)
+	t.Logf("embedded page: %s", line)
 }

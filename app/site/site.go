@@ -19,8 +19,10 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -31,7 +33,7 @@ import (
 
 const usage = `usage:
   etcd-play serve [-addr localhost:8000]
-  etcd-play build [-out build] [-base /etcd-play] [-version v] [-wasm web/app.wasm]
+  etcd-play build [-out build] [-base /etcd-play] [-url https://owner.github.io/etcd-play/] [-version v] [-wasm web/app.wasm]
   etcd-play runtime-overlay -out dir -goroot $(go env GOROOT)   # see app/gcslice`
 
 // WebDir is the static assets directory (web/ of the repository).
@@ -63,10 +65,11 @@ func Run(args []string, stdout io.Writer, ver *string) error {
 		base := fl.String("base", "/etcd-play", "URL path prefix the site is served under (\"\" or / for the root)")
 		ver := fl.String("version", *version, "version shown on the page (a hash of the wasm is appended) and keying the service worker's cache")
 		wasm := fl.String("wasm", filepath.Join(WebDir, "app.wasm"), "the app.wasm to publish (the other files come from web/)")
+		siteURL := fl.String("url", "", "the site's deployed URL, ending in the base (absolute link preview tags; none when empty)")
 		if err := fl.Parse(args[1:]); err != nil {
 			return err
 		}
-		v, err := build(*out, *base, *ver, *wasm)
+		v, err := build(*out, *base, *ver, *wasm, *siteURL)
 		if err != nil {
 			return err
 		}
@@ -195,13 +198,46 @@ func serve(addr string, stdout io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "etcd-play %s: http://%s/\n", *version, ln.Addr())
-	return http.Serve(ln, handler("", site))
+	return http.Serve(ln, fixedPages(handler("", site)))
+}
+
+// fixedPages serves h's pre-rendered pages through fixPrerendered (without
+// link preview tags: a development server has no public URL) and
+// everything else as h does. Pages are go-app's routes: paths outside /web/
+// whose last element has no extension.
+func fixedPages(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/web/") || strings.Contains(path.Base(r.URL.Path), ".") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		body := rec.Body.Bytes()
+		if strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			body = []byte(fixPrerendered(string(body), socialTags("", r.URL.Path)))
+		}
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.Code)
+		w.Write(body)
+	})
 }
 
 // build generates the static site into out and copies web/ into out/web,
 // with the worker template left out and wasm published as web/app.wasm
-// (GenerateStaticWebsite copies neither). It returns the site's version.
-func build(out, base, ver, wasm string) (string, error) {
+// (GenerateStaticWebsite copies neither). Its pages go through
+// fixPrerendered, with link preview tags for siteURL (the -url flag: "" or
+// the site's absolute URL, whose path is base). It returns the site's
+// version.
+func build(out, base, ver, wasm, siteURL string) (string, error) {
+	base = normBase(base)
+	siteURL, err := parseSiteURL(siteURL, base)
+	if err != nil {
+		return "", err
+	}
 	site, err := readSite(wasm, ver)
 	if err != nil {
 		return "", err
@@ -210,13 +246,39 @@ func build(out, base, ver, wasm string) (string, error) {
 	if err := os.RemoveAll(out); err != nil {
 		return "", err
 	}
-	if err := app.GenerateStaticWebsite(out, staticHandler(normBase(base), site)); err != nil {
+	if err := app.GenerateStaticWebsite(out, staticHandler(base, site)); err != nil {
 		return "", fmt.Errorf("generating the static site: %w", err)
+	}
+	if err := fixPages(out, siteURL); err != nil {
+		return "", err
 	}
 	if err := copyDir(WebDir, filepath.Join(out, "web")); err != nil {
 		return "", err
 	}
 	return site.version, copyFile(wasm, filepath.Join(out, "web", "app.wasm"))
+}
+
+// fixPages rewrites the pages GenerateStaticWebsite wrote into out (its
+// .html files; web/ is not copied yet) with fixPrerendered.
+func fixPages(out, siteURL string) error {
+	return filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(p) != ".html" {
+			return err
+		}
+		rel, err := filepath.Rel(out, p)
+		if err != nil {
+			return err
+		}
+		pagePath := strings.TrimSuffix(filepath.ToSlash(rel), ".html")
+		if pagePath == "index" {
+			pagePath = ""
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(p, []byte(fixPrerendered(string(b), socialTags(siteURL, pagePath))), 0o644)
+	})
 }
 
 func copyDir(src, dst string) error {

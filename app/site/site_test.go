@@ -30,7 +30,7 @@ func TestBuildSite(t *testing.T) {
 	}
 	app.Route("/", func() app.Composer { return ui.New(ui.Options{}) }) // as main does
 	out := filepath.Join(tmp, "site")
-	ver, err := build(out, "/etcd-play", "v1.2.3", wasm)
+	ver, err := build(out, "/etcd-play", "v1.2.3", wasm, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestBuildSite(t *testing.T) {
 }
 
 func TestBuildWithoutWasm(t *testing.T) {
-	_, err := build(filepath.Join(t.TempDir(), "site"), "/", "v", filepath.Join(t.TempDir(), "missing.wasm"))
+	_, err := build(filepath.Join(t.TempDir(), "site"), "/", "v", filepath.Join(t.TempDir(), "missing.wasm"), "")
 	if err == nil || !strings.Contains(err.Error(), "make wasm") {
 		t.Errorf("err = %v, want one that says to run make wasm", err)
 	}
