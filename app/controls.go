@@ -45,7 +45,7 @@ func (p *playground) renderTimeControls() app.UI {
 				}
 			}),
 		app.Button().Type("button").DataSet("action", "step").Text("Step 1 tick").
-			Aria("label", "step one tick (pauses)").
+			Aria("label", "Step 1 tick (pauses)").
 			OnClick(p.onAct("step", func(e Engine) error { e.Step(); return nil })),
 		app.Label().For("speed").Text("Speed"),
 		app.Select().ID("speed").DataSet("action", "speed").
@@ -61,9 +61,36 @@ func (p *playground) renderTimeControls() app.UI {
 				s := speeds[i]
 				return app.Option().Value(fmt.Sprint(s)).Selected(s == p.speed).Text(fmt.Sprintf("%g ticks/s", s))
 			})),
+		p.renderAchievedRate(),
 		app.Span().Class("clock").DataSet("now", p.view.now).Text(fmt.Sprintf("tick %d", p.view.now)),
 		app.If(paused, func() app.UI { return app.Span().Class("paused").Text("paused") }),
 	)
+}
+
+// lagging is the share of the chosen speed below which the achieved rate is
+// shown as lagging.
+const lagging = 0.8
+
+// renderAchievedRate shows the tick rate the cluster achieves (measured by
+// the refresh, liveView.tickRate) beside the chosen speed: under a heavy
+// load the page cannot run 200 ticks a second, and the chosen speed alone
+// would say it does. data-achieved is the rate in ticks per second, one
+// decimal; data-lagging is "true" below lagging times the chosen speed.
+func (p *playground) renderAchievedRate() app.UI {
+	r := p.view.tickRate
+	if p.view.paused || r <= 0 {
+		return app.Span().Class("achieved").DataSet("achieved", "").DataSet("lagging", false)
+	}
+	text := fmt.Sprintf("%.0f", r)
+	if r < 10 {
+		text = fmt.Sprintf("%.1f", r)
+	}
+	slow := r < lagging*p.speed
+	s := app.Span().Class("achieved").DataSet("achieved", fmt.Sprintf("%.1f", r)).DataSet("lagging", slow)
+	if slow {
+		s = s.Class("lagging").Title("the page cannot tick as fast as chosen: the cluster's work takes longer than a tick's share of a second")
+	}
+	return s.Text("running at " + text + " ticks/s")
 }
 
 // splitGroups splits the members into a minority and a majority: 2|3 for five.
@@ -115,8 +142,11 @@ func (p *playground) renderClusterControls() app.UI {
 					})
 				}),
 			app.Button().Type("button").DataSet("action", "heal").Text("Heal all").
-				OnClick(p.onAct("heal all", func(e Engine) error { e.HealAll(); return nil })),
+				OnClick(func(ctx app.Context, e app.Event) {
+					p.linkHealed() // the Links panel's fault fields describe no fault any more
+					p.act(ctx, "heal all", func(e Engine) error { e.HealAll(); return nil })
+				}),
 		),
-		app.P().Class("notice").Role("status").Aria("live", "polite").DataSet("notice", p.notice).Text(p.notice),
+		app.P().Class("notice").Role("status").Aria("live", "polite").DataSet("notice", p.noticeText()).Text(p.noticeText()),
 	)
 }

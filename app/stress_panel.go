@@ -21,6 +21,54 @@ type stressForm struct {
 	rate, count, keys, valueSize int
 	member                       uint64 // 0: round robin
 	err                          string
+
+	// The run this page started last: its notice (label) and its number
+	// in the stressSlot (0 until the engine returned it). While the page's
+	// notice is label, noticeText reports the run's progress in it.
+	label string
+	run   uint64
+}
+
+// noticeText is the notice the Faults panel shows: p.notice, except while
+// that announces the last stress run, when it says how far the run is:
+// "started", "running, N of M so far", and "done" only once every put of
+// the run has finished ("stopped" if it was stopped before).
+func (p *playground) noticeText() string {
+	f, v := p.stress, p.view
+	if f.label == "" || p.notice != f.label {
+		return p.notice
+	}
+	if f.run == 0 || !v.stressOn || v.stressOf != f.run {
+		return f.label + ": started"
+	}
+	pr := v.stress
+	switch {
+	case pr.Running:
+		return fmt.Sprintf("%s: running, %d of %d so far", f.label, pr.Done, pr.Total)
+	case pr.Done >= pr.Total:
+		return fmt.Sprintf("%s: done, %d ok, %d failed", f.label, pr.OK, pr.Failed)
+	}
+	return fmt.Sprintf("%s: stopped after %d of %d", f.label, pr.Done, pr.Total)
+}
+
+// startStress starts a stress run with cfg and makes the notice follow it.
+// UI goroutine.
+func (p *playground) startStress(ctx app.Context, cfg StressConfig) {
+	label := fmt.Sprintf("stress %d puts", cfg.Count)
+	eng, slot := p.eng, p.stressAt
+	if eng == nil {
+		p.notice = label + ": the cluster is not running"
+		return
+	}
+	p.notice, p.stress.label, p.stress.run = label, label, 0
+	ctx.Async(func() {
+		n := slot.set(eng.Stress(cfg))
+		ctx.Dispatch(func(ctx app.Context) {
+			if p.stress.label == label {
+				p.stress.run = n // the newest run answered last
+			}
+		})
+	})
 }
 
 func (p *playground) renderStressPanel() app.UI {
@@ -63,13 +111,8 @@ func (p *playground) renderStressPanel() app.UI {
 					if p.stress.err != "" {
 						return
 					}
-					cfg := StressConfig{Member: p.stress.member, Rate: p.stress.rate, Count: p.stress.count,
-						Keys: p.stress.keys, ValueSize: p.stress.valueSize}
-					slot := p.stressAt
-					p.act(ctx, fmt.Sprintf("stress %d puts", cfg.Count), func(e Engine) error {
-						slot.set(e.Stress(cfg))
-						return nil
-					})
+					p.startStress(ctx, StressConfig{Member: p.stress.member, Rate: p.stress.rate, Count: p.stress.count,
+						Keys: p.stress.keys, ValueSize: p.stress.valueSize})
 				}),
 			app.Button().Type("button").DataSet("action", "stress-stop").Disabled(!on || !pr.Running).Text("Stop").
 				OnClick(func(ctx app.Context, e app.Event) {
