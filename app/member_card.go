@@ -77,20 +77,25 @@ func (p *playground) renderCard(m MemberView) app.UI {
 		}
 	}
 	field := func(name, value string) app.UI {
-		return app.Div().Class("field").Body(app.Dt().Text(name), app.Dd().Text(value))
+		return app.Div().Class("field").Body(fieldName(name), app.Dd().Text(value))
 	}
 	// storeField is a field only a running member knows.
 	storeField := func(name, value string) app.UI {
 		switch {
 		case unknown:
-			return app.Div().Class("field unknown").Body(app.Dt().Text(name), app.Dd().Aria("label", "unknown").Text("—"))
+			return app.Div().Class("field unknown").Body(fieldName(name), app.Dd().Aria("label", "unknown").Text("—"))
 		case stale:
-			return app.Div().Class("field stale").Body(app.Dt().Text(name),
+			return app.Div().Class("field stale").Body(fieldName(name),
 				app.Dd().Title("last known value, seen at tick "+knownAt).Text(value))
 		}
 		return field(name, value)
 	}
 
+	isolated := p.view.isolated(id)
+	net, netLabel := "isolate", "Isolate"
+	if isolated {
+		net, netLabel = "rejoin", "Rejoin"
+	}
 	act, actLabel, actClass := "kill", "Kill", "power danger"
 	if down {
 		act, actLabel, actClass = "restart", "Restart", "power"
@@ -121,6 +126,8 @@ func (p *playground) renderCard(m MemberView) app.UI {
 			// came and went would make it replace the actions below, and
 			// drop the keyboard focus of a Kill that was just pressed.
 			app.P().Class("down-note").Hidden(!down).Text(downNote(m.State, stale, knownAt)),
+			app.P().Class("isolated-note").Hidden(!isolated).
+				Text(map[bool]string{true: "Isolated: every link to and from it is cut.", false: ""}[isolated]),
 			app.Dl().Body(
 				field("term", itoa(m.Term)),
 				field("leader", leader),
@@ -151,10 +158,24 @@ func (p *playground) renderCard(m MemberView) app.UI {
 						}
 						return e.Kill(id)
 					})),
+				// Isolate turns into Rejoin, in place, while every link of
+				// the member is cut: how to undo it is where it was done.
 				app.Button().Type("button").
-					DataSet("action", "isolate").DataSet("member", id).
-					Aria("label", "Isolate "+name).Text("Isolate").
-					OnClick(p.onAct("isolate "+name, func(e Engine) error { e.Isolate(id); return nil })),
+					DataSet("action", net).DataSet("member", id).
+					Aria("label", netLabel+" "+name).Text(netLabel).
+					OnClick(p.onAct(net+" "+name, func(e Engine) error {
+						if net == "rejoin" {
+							for _, other := range e.Members() {
+								if other != id {
+									e.HealLink(id, other)
+									e.HealLink(other, id)
+								}
+							}
+							return nil
+						}
+						e.Isolate(id)
+						return nil
+					})),
 				app.Button().Type("button").
 					DataSet("action", "transfer").DataSet("member", id).
 					Disabled(down || m.State == "leader").
@@ -162,6 +183,36 @@ func (p *playground) renderCard(m MemberView) app.UI {
 					OnClick(p.onAct("transfer leadership to "+name, func(e Engine) error { return e.TransferLeadership(id) })),
 			),
 		)
+}
+
+// fieldHelp explains each card field in a tooltip, for a newcomer.
+var fieldHelp = map[string]string{
+	"term":        "Raft term: an election starts a new one (read from disk while the member is down)",
+	"leader":      "the leader this member follows",
+	"commit":      "the highest log index this member knows to be committed by a majority",
+	"applied":     "the highest log index this member applied to its store",
+	"revision":    "the store's revision: every write adds one",
+	"compact rev": "history before this revision was dropped by a compaction; -1: never compacted",
+	"keys":        "keys in the store",
+	"hash":        "HashKV of the store at the revision the indicator above the cards names: equal data, equal hash",
+	"snapshot":    "log index of the member's latest Raft snapshot (0: none)",
+	"store":       "size of the store's data",
+}
+
+func fieldName(name string) app.UI { return app.Dt().Title(fieldHelp[name]).Text(name) }
+
+// isolated reports whether every link to and from member id is cut.
+func (v liveView) isolated(id uint64) bool {
+	n := 0
+	for _, l := range v.links {
+		if l.From == id || l.To == id {
+			if !l.Cut {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
 }
 
 // downNote says why a down (or loading) member's card shows what it shows.
@@ -189,12 +240,18 @@ func downNote(state string, stale bool, knownAt string) string {
 // the highest revision, comma-separated, and data-top-revision is it.
 func (p *playground) renderHashIndicator() app.UI {
 	var live []MemberView
+	var out []string
 	for _, m := range p.view.members {
 		if m.Up() {
 			live = append(live, m)
+		} else {
+			out = append(out, m.Name)
 		}
 	}
 	st := compareMembers(live, len(p.view.members))
+	if len(out) > 0 && len(live) > 0 {
+		st.text += "; " + strings.Join(out, ", ") + " not running" // so that "live" is explained
+	}
 	behind := make([]string, len(st.behind))
 	for i, m := range st.behind {
 		behind[i] = itoa(m.ID)

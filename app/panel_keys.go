@@ -26,6 +26,7 @@ func (p *playground) panelKey(k panelKind) string {
 			if k, ok := v.known[m.ID]; !m.Up() && ok {
 				fmt.Fprint(&b, k.At, ";") // a down card shows its last known values
 			}
+			fmt.Fprint(&b, v.isolated(m.ID), ";")
 		}
 	case panelFaults:
 		fmt.Fprint(&b, p.noticeText(), v.leader() == 0, len(v.members))

@@ -41,7 +41,7 @@ const clippedLabels = `(() => {
 		r.selectNodeContents(el);
 		return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size;
 	};
-	for (const el of document.querySelectorAll('.card h3, .card .badge, .card dt, .card dd, .card-actions button, .time button, .time label, .time .clock, .time .achieved')) {
+	for (const el of document.querySelectorAll('.card h3, .card .badge, .card dt, .card dd, .card-actions button, .time button, .time label, .time .clock, .time .achieved, .side button, .side label, .legend .lg')) {
 		if (el.textContent.trim() === '') continue;
 		if (el.scrollWidth > el.clientWidth + 1) say(el, 'content ' + el.scrollWidth + ' px wide in a box of ' + el.clientWidth);
 		if (lines(el) > 1) say(el, 'wraps over ' + lines(el) + ' lines');
@@ -138,6 +138,11 @@ func TestDownCardShowsLastKnownValues(t *testing.T) {
 	}
 	if len(got.Greyed) < 5 || !strings.Contains(got.Note, "last known") {
 		t.Errorf("the stale values are not marked (greyed fields %q, note %q)", got.Greyed, got.Note)
+	}
+	var ind string
+	tb.eval(`document.querySelector('.hash-indicator').textContent`, &ind)
+	if !strings.Contains(ind, fmt.Sprintf("etcd-%d not running", victim)) {
+		t.Errorf("the hash indicator %q does not say which member is not running", ind)
 	}
 	tb.clickAction("restart", victim)
 	tb.waitCard(victim, `c.state === "follower" && c.stale === "false"`)
@@ -350,6 +355,11 @@ func TestViewNamesAndTooltips(t *testing.T) {
 	if !strings.Contains(title, "in flight") || !strings.Contains(title, want) || !strings.Contains(title, back) {
 		t.Errorf("the in-flight dot's tooltip is %q; want counts %s and %s", title, want, back)
 	}
+	var untitled []string
+	tb.eval(`[...document.querySelectorAll('.card dt')].filter(d => !d.title).map(d => d.textContent)`, &untitled)
+	if len(untitled) > 0 {
+		t.Errorf("card fields without an explanation (title): %q", untitled)
+	}
 	var mismatched []string
 	tb.eval(`(() => {
 		const visible = el => { let s = ''; const w = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
@@ -361,4 +371,24 @@ func TestViewNamesAndTooltips(t *testing.T) {
 	if len(mismatched) > 0 {
 		t.Errorf("buttons whose name does not contain their visible text: %q", mismatched)
 	}
+}
+
+// Isolate on a card turns into Rejoin while every link of that member is
+// cut, and the card says it is isolated; Rejoin heals its links.
+func TestIsolateThenRejoin(t *testing.T) {
+	tb := newTab(t, 60*time.Second)
+	l := tb.waitLeader()
+	m := l.Member%5 + 1
+	tb.clickAction("isolate", m)
+	tb.waitJS(fmt.Sprintf(`document.querySelectorAll('.view .link.cut[data-from="%d"], .view .link.cut[data-to="%d"]').length === 8`, m, m), "the member's 8 links to show as cut")
+	var got struct{ Action, Text, Note string }
+	tb.eval(fmt.Sprintf(`(() => { const c = document.querySelector('.card[data-member="%d"]'); const b = c.querySelector('[data-action="isolate"], [data-action="rejoin"]');
+		return {action: b.dataset.action, text: b.textContent, note: c.querySelector('.isolated-note:not([hidden])')?.textContent ?? ''}; })()`, m), &got)
+	t.Logf("isolated card: %+v", got)
+	if got.Action != "rejoin" || got.Text != "Rejoin" || got.Note == "" {
+		t.Fatalf("an isolated member's card offers %q (%s) and says %q; want Rejoin and that it is isolated", got.Text, got.Action, got.Note)
+	}
+	tb.clickAction("rejoin", m)
+	tb.waitJS(`document.querySelectorAll('.view .link.cut').length === 0`, "Rejoin to heal the member's links")
+	tb.waitJS(fmt.Sprintf(`document.querySelector('[data-action="isolate"][data-member="%d"]') !== null`, m), "the card to offer Isolate again")
 }
