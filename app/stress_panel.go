@@ -51,6 +51,25 @@ func (p *playground) noticeText() string {
 	return fmt.Sprintf("%s: stopped after %d of %d", f.label, pr.Done, pr.Total)
 }
 
+// stopStress stops the current stress run; the notice then reports the
+// run again (noticeText: "stopped after N of M"), not the stopping. UI
+// goroutine.
+func (p *playground) stopStress(ctx app.Context) {
+	slot := p.stressAt
+	ctx.Async(func() {
+		if r := slot.get(); r != nil {
+			r.Stop()
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			if p.stress.label != "" {
+				p.notice = p.stress.label
+			} else {
+				p.notice = "stop stress: done"
+			}
+		})
+	})
+}
+
 // startStress starts a stress run with cfg and makes the notice follow it.
 // UI goroutine.
 func (p *playground) startStress(ctx app.Context, cfg StressConfig) {
@@ -115,15 +134,7 @@ func (p *playground) renderStressPanel() app.UI {
 						Keys: p.stress.keys, ValueSize: p.stress.valueSize})
 				}),
 			app.Button().Type("button").DataSet("action", "stress-stop").Disabled(!on || !pr.Running).Text("Stop").
-				OnClick(func(ctx app.Context, e app.Event) {
-					slot := p.stressAt
-					p.act(ctx, "stop stress", func(Engine) error {
-						if r := slot.get(); r != nil {
-							r.Stop()
-						}
-						return nil
-					})
-				}),
+				OnClick(func(ctx app.Context, e app.Event) { p.stopStress(ctx) }),
 		),
 		app.If(f.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(f.err) }),
 		app.If(on, func() app.UI {

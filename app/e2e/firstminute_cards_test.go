@@ -197,6 +197,19 @@ func TestStressNoticeFollowsTheRun(t *testing.T) {
 	}
 	tb.waitJS(`document.querySelector('.stress-result').dataset.running === "false"`, "the run to finish")
 	tb.waitJS(`document.querySelector('[data-notice]').dataset.notice.includes('done')`, "the notice to say done once the run is done")
+
+	// Stop: the notice says where the run stopped, not that stopping is done.
+	tb.clickAction("stress", 0)
+	tb.waitJS(`(() => { const r = document.querySelector('.stress-result'); return r.dataset.running === "true" && +r.dataset.done > 0 && +r.dataset.done < 200; })()`, "the second run to be under way")
+	tb.clickAction("stress-stop", 0)
+	tb.waitJS(`document.querySelector('.stress-result').dataset.running === "false"`, "the run to stop")
+	tb.waitJS(`!document.querySelector('[data-notice]').dataset.notice.includes('running')`, "the notice to change after Stop")
+	var stopped string
+	tb.eval(`document.querySelector('[data-notice]').dataset.notice`, &stopped)
+	t.Logf("after Stop: notice %q", stopped)
+	if !strings.Contains(stopped, "stopped after") {
+		t.Errorf("after Stop the notice says %q; want where the run stopped", stopped)
+	}
 }
 
 // Beside the chosen speed the time controls show the tick rate achieved,
