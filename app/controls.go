@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -99,6 +100,15 @@ func splitGroups(ids []uint64) (minority, majority []uint64) {
 	return append([]uint64(nil), ids[:n]...), append([]uint64(nil), ids[n:]...)
 }
 
+// names lists the members' names, comma-separated.
+func (p *playground) names(ids []uint64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = p.view.name(id)
+	}
+	return strings.Join(s, ", ")
+}
+
 func (p *playground) memberIDs() []uint64 {
 	ids := make([]uint64, len(p.view.members))
 	for i, m := range p.view.members {
@@ -115,13 +125,14 @@ func (p *playground) renderClusterControls() app.UI {
 		app.H2().ID("faults-h").Text("Faults"),
 		app.Div().Class("row").Body(
 			app.Button().Type("button").Class("danger").DataSet("action", "kill-all").Text("Kill all").
+				Title("stop every member's process; their disks are kept").
 				OnClick(p.onAct("kill all", func(e Engine) error { e.KillAll(); return nil })),
 			app.Button().Type("button").DataSet("action", "restart-all").Text("Restart all").
 				OnClick(p.onAct("restart all", func(e Engine) error { e.RestartAll(); return nil })),
 		),
 		app.Div().Class("row").Role("group").Aria("label", "partition presets").Body(
 			app.Button().Type("button").DataSet("action", "isolate-leader").Disabled(leader == 0).
-				Text("Isolate leader").
+				Text("Isolate leader").Title("cut every link to and from the leader").
 				OnClick(func(ctx app.Context, e app.Event) {
 					leader := p.view.leader() // at click time, not render time
 					p.act(ctx, "isolate the leader", func(e Engine) error {
@@ -134,6 +145,7 @@ func (p *playground) renderClusterControls() app.UI {
 				}),
 			app.Button().Type("button").DataSet("action", "split").Disabled(len(minority) == 0).
 				Text(fmt.Sprintf("Split %d|%d", len(minority), len(majority))).
+				Title(fmt.Sprintf("cut every link between %s and %s", p.names(minority), p.names(majority))).
 				OnClick(func(ctx app.Context, e app.Event) {
 					minority, majority := splitGroups(p.memberIDs())
 					p.act(ctx, fmt.Sprintf("split %d|%d", len(minority), len(majority)), func(e Engine) error {
@@ -142,6 +154,7 @@ func (p *playground) renderClusterControls() app.UI {
 					})
 				}),
 			app.Button().Type("button").DataSet("action", "heal").Text("Heal all").
+				Title("repair every link: no cut, drop or delay left").
 				OnClick(func(ctx app.Context, e app.Event) {
 					p.linkHealed() // the Links panel's fault fields describe no fault any more
 					p.act(ctx, "heal all", func(e Engine) error { e.HealAll(); return nil })

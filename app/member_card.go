@@ -44,6 +44,16 @@ func stateLabel(s string) string {
 	return s
 }
 
+// stateHelp explains each state in the badge's tooltip, for a newcomer.
+var stateHelp = map[string]string{
+	"leader":        "leader: takes every write and replicates it to the others",
+	"follower":      "follower: takes the leader's log; a write sent here is forwarded to the leader",
+	"candidate":     "candidate: heard from no leader, so it started an election and asks for votes",
+	"pre-candidate": "pre-candidate: heard from no leader, so it asks whether it could win an election before starting one (Raft PreVote), so that a cut-off member does not disrupt the others",
+	"down":          "down: the member's process is stopped; its disk is kept",
+	"loading":       "loading: the member reads its storage before it starts",
+}
+
 func hashText(h uint32) string { return fmt.Sprintf("%08x", h) }
 
 func (p *playground) renderCards() app.UI {
@@ -119,7 +129,7 @@ func (p *playground) renderCard(m MemberView) app.UI {
 		Body(
 			app.Header().Body(
 				app.H3().Text(name),
-				app.Span().Class("badge state-"+m.State).Text(stateLabel(m.State)),
+				app.Span().Class("badge state-"+m.State).Title(stateHelp[m.State]).Text(stateLabel(m.State)),
 			),
 			// Every child is always there (hidden when it has nothing to
 			// say): go-app matches children by position, and a child that

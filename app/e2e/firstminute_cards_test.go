@@ -369,9 +369,10 @@ func TestViewNamesAndTooltips(t *testing.T) {
 		t.Errorf("the in-flight dot's tooltip is %q; want counts %s and %s", title, want, back)
 	}
 	var untitled []string
-	tb.eval(`[...document.querySelectorAll('.card dt')].filter(d => !d.title).map(d => d.textContent)`, &untitled)
+	tb.eval(`[...document.querySelectorAll('.card dt, .card .badge, .side [data-action="split"], .side [data-action="heal"], .side [data-action="isolate-leader"], .side [data-action="kill-all"]')]
+		.filter(d => !d.title).map(d => d.textContent)`, &untitled)
 	if len(untitled) > 0 {
-		t.Errorf("card fields without an explanation (title): %q", untitled)
+		t.Errorf("card fields, states and fault presets without an explanation (title): %q", untitled)
 	}
 	var mismatched []string
 	tb.eval(`(() => {
