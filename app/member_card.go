@@ -56,11 +56,17 @@ var stateHelp = map[string]string{
 
 func hashText(h uint32) string { return fmt.Sprintf("%08x", h) }
 
+// renderCards draws the cards under a heading for screen readers (the
+// cards' own headings are h3; the page's panels are h2), visually hidden:
+// the cards speak for themselves on screen.
 func (p *playground) renderCards() app.UI {
-	return app.Div().Class("cards").Body(
-		app.Range(p.view.members).Slice(func(i int) app.UI {
-			return p.renderCard(p.view.members[i])
-		}),
+	return app.Div().Class("cards-panel").Body(
+		app.H2().Class("cards-h").Text("Members"),
+		app.Div().Class("cards").Body(
+			app.Range(p.view.members).Slice(func(i int) app.UI {
+				return p.renderCard(p.view.members[i])
+			}),
+		),
 	)
 }
 

@@ -406,3 +406,47 @@ func TestIsolateThenRejoin(t *testing.T) {
 	tb.waitJS(`document.querySelectorAll('.view .link.cut').length === 0`, "Rejoin to heal the member's links")
 	tb.waitJS(fmt.Sprintf(`document.querySelector('[data-action="isolate"][data-member="%d"]') !== null`, m), "the card to offer Isolate again")
 }
+
+// Headings never skip a level (the cards' h3 come under an h2), and the
+// white text of every state's badge and disc has a contrast of at least
+// 4.5:1 (measured on an element of each state made for the test, since a
+// run shows only some states).
+func TestCardsHeadingsAndStateContrast(t *testing.T) {
+	tb := newTab(t, 60*time.Second)
+	tb.waitLeader()
+	var skips []string
+	tb.eval(`(() => { const out = []; let prev = 0;
+		for (const h of document.querySelectorAll('h1, h2, h3, h4, h5, h6')) { const n = +h.tagName[1];
+			if (prev && n > prev + 1) out.push('h' + prev + ' then h' + n + ' "' + h.textContent + '"'); prev = n; }
+		return out; })()`, &skips)
+	if len(skips) > 0 {
+		t.Errorf("headings skip levels: %q", skips)
+	}
+	var low []string
+	tb.eval(`(() => {
+		const lum = c => { const m = c.match(/[\d.]+/g).slice(0, 3).map(x => +x / 255).map(x => x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4);
+			return 0.2126 * m[0] + 0.7152 * m[1] + 0.0722 * m[2]; };
+		const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+		const out = [];
+		const host = document.createElement('div');
+		document.querySelector('.cards').appendChild(host);
+		const svg = document.querySelector('.view svg');
+		for (const s of ['leader', 'follower', 'candidate', 'pre-candidate', 'down', 'loading']) {
+			host.innerHTML = '<span class="badge state-' + s + '">x</span>';
+			const b = getComputedStyle(host.firstChild);
+			const r = ratio(b.color, b.backgroundColor);
+			if (r < 4.5) out.push('badge ' + s + ': ' + r.toFixed(2));
+			const g = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+			g.setAttribute('class', 'node state-' + s);
+			g.innerHTML = '<circle r="1"></circle><text class="name">x</text>';
+			svg.appendChild(g);
+			const rn = ratio(getComputedStyle(g.querySelector('text')).fill, getComputedStyle(g.querySelector('circle')).fill);
+			if (rn < 4.5) out.push('node ' + s + ': ' + rn.toFixed(2));
+			g.remove();
+		}
+		host.remove();
+		return out; })()`, &low)
+	if len(low) > 0 {
+		t.Errorf("state colours under 4.5:1 against their white text: %q", low)
+	}
+}
