@@ -302,6 +302,10 @@ func TestKillKeepsFocusOnCard(t *testing.T) {
 	victim := tb.waitLeader().Member
 	kill := fmt.Sprintf(`[data-action="kill"][data-member="%d"]`, victim)
 	tb.run(focusAndEnter(kill))
+	tb.waitJS(`(document.querySelector('[data-notice]')?.dataset.notice ?? '') !== ''`, "Enter on Kill to act")
+	var notice string
+	tb.eval(`document.querySelector('[data-notice]').dataset.notice`, &notice)
+	t.Logf("notice after Enter on Kill: %q", notice)
 	tb.waitCard(victim, `c.state === "down"`)
 	tb.waitJS(fmt.Sprintf(`document.querySelector('[data-action="restart"][data-member="%d"]') !== null`, victim), "the Restart button")
 	var focused string
