@@ -82,7 +82,7 @@ func TestStressNoticeText(t *testing.T) {
 		t.Errorf("done: %q", got)
 	}
 	p.view.stress = StressProgress{Total: 10, Done: 6}
-	if got := p.noticeText(); got != "stress 10 puts: stopped after 6 of 10" {
+	if got := p.noticeText(); got != "stress 10 puts: stopped, at 6 of 10" {
 		t.Errorf("stopped: %q", got)
 	}
 	p.notice = "kill etcd-1: done"

@@ -94,6 +94,22 @@ func (p *playground) renderAchievedRate() app.UI {
 	return s.Text("running at " + text + " ticks/s")
 }
 
+// renderNotice shows the outcome of the last control action. Only its news
+// is a live region (noticeParts): a screen reader hears that a stress run
+// started or finished, not each step of its progress. data-notice holds
+// the whole text.
+func (p *playground) renderNotice() app.UI {
+	news, detail := p.noticeParts()
+	sep := ""
+	if detail != "" {
+		sep = ", "
+	}
+	return app.P().Class("notice").DataSet("notice", p.noticeText()).Body(
+		app.Span().Role("status").Aria("live", "polite").Text(news),
+		app.Span().Class("notice-detail").Text(sep+detail),
+	)
+}
+
 // splitGroups splits the members into a minority and a majority: 2|3 for five.
 func splitGroups(ids []uint64) (minority, majority []uint64) {
 	n := len(ids) / 2
@@ -160,6 +176,6 @@ func (p *playground) renderClusterControls() app.UI {
 					p.act(ctx, "heal all", func(e Engine) error { e.HealAll(); return nil })
 				}),
 		),
-		app.P().Class("notice").Role("status").Aria("live", "polite").DataSet("notice", p.noticeText()).Text(p.noticeText()),
+		p.renderNotice(),
 	)
 }

@@ -61,7 +61,7 @@ func hashText(h uint32) string { return fmt.Sprintf("%08x", h) }
 // the cards speak for themselves on screen.
 func (p *playground) renderCards() app.UI {
 	return app.Div().Class("cards-panel").Body(
-		app.H2().Class("cards-h").Text("Members"),
+		app.H2().Class("sr-only").Text("Members"),
 		app.Div().Class("cards").Body(
 			app.Range(p.view.members).Slice(func(i int) app.UI {
 				return p.renderCard(p.view.members[i])
@@ -272,13 +272,26 @@ func (p *playground) renderHashIndicator() app.UI {
 	for i, m := range st.behind {
 		behind[i] = itoa(m.ID)
 	}
-	return app.P().Class("hash-indicator "+st.state).Role("status").DataSet("hash-agree", st.state).
+	// Only the state is a live region, visually hidden: the text beside it
+	// changes with every write and the tick with every refresh, and a
+	// screen reader would announce each change.
+	return app.P().Class("hash-indicator "+st.state).DataSet("hash-agree", st.state).
 		DataSet("behind", strings.Join(behind, ",")).DataSet("top-revision", st.top).
 		Body(
+			app.Span().Class("sr-only").Role("status").Text(liveSummary[st.state]),
 			app.Span().Class("dot").Aria("hidden", true),
 			app.Text(st.text),
 			app.Span().Class("tick").Text(fmt.Sprintf(" · tick %d", p.view.now)),
 		)
+}
+
+// liveSummary is what a screen reader announces when the hash indicator's
+// state changes.
+var liveSummary = map[string]string{
+	"agree":  "members agree",
+	"behind": "some members are behind",
+	"differ": "member hashes differ",
+	"none":   "no live members",
 }
 
 // memberComparison is what the hash indicator says about the live members.

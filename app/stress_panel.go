@@ -34,25 +34,37 @@ type stressForm struct {
 // "started", "running, N of M so far", and "done" only once every put of
 // the run has finished ("stopped" if it was stopped before).
 func (p *playground) noticeText() string {
+	news, detail := p.noticeParts()
+	if detail == "" {
+		return news
+	}
+	return news + ", " + detail
+}
+
+// noticeParts splits the notice into its news, which a screen reader
+// announces (it changes only when something happens: a stress run starts,
+// ends or is stopped), and the detail, which is shown but not announced
+// (a running stress's progress changes on every refresh).
+func (p *playground) noticeParts() (news, detail string) {
 	f, v := p.stress, p.view
 	if f.label == "" || p.notice != f.label {
-		return p.notice
+		return p.notice, ""
 	}
 	if f.run == 0 || !v.stressOn || v.stressOf != f.run {
-		return f.label + ": started"
+		return f.label + ": started", ""
 	}
 	pr := v.stress
 	switch {
 	case pr.Running:
-		return fmt.Sprintf("%s: running, %d of %d so far", f.label, pr.Done, pr.Total)
+		return f.label + ": running", fmt.Sprintf("%d of %d so far", pr.Done, pr.Total)
 	case pr.Done >= pr.Total:
-		return fmt.Sprintf("%s: done, %d ok, %d failed", f.label, pr.OK, pr.Failed)
+		return f.label + ": done", fmt.Sprintf("%d ok, %d failed", pr.OK, pr.Failed)
 	}
-	return fmt.Sprintf("%s: stopped after %d of %d", f.label, pr.Done, pr.Total)
+	return f.label + ": stopped", fmt.Sprintf("at %d of %d", pr.Done, pr.Total)
 }
 
 // stopStress stops the current stress run; the notice then reports the
-// run again (noticeText: "stopped after N of M"), not the stopping. UI
+// run again (noticeText: "stopped, at N of M"), not the stopping. UI
 // goroutine.
 func (p *playground) stopStress(ctx app.Context) {
 	slot := p.stressAt

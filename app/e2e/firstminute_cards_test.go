@@ -195,6 +195,15 @@ func TestStressNoticeFollowsTheRun(t *testing.T) {
 	if mid.Done != mid.Total && (strings.Contains(mid.Notice, "done") || !strings.Contains(mid.Notice, "running")) {
 		t.Errorf("at %s of %s puts the notice says %q: want running and the progress", mid.Done, mid.Total, mid.Notice)
 	}
+	// What a screen reader hears (the live region) does not change with
+	// each put.
+	var live1, live2 string
+	tb.eval(liveSide, &live1)
+	tb.waitJS(`+document.querySelector('.stress-result').dataset.done >= `+mid.Done+` + 5`, "five more puts")
+	tb.eval(liveSide, &live2)
+	if live1 != live2 {
+		t.Errorf("the live region changed from %q to %q with the run's progress: a screen reader announces every step", live1, live2)
+	}
 	tb.waitJS(`document.querySelector('.stress-result').dataset.running === "false"`, "the run to finish")
 	tb.waitJS(`document.querySelector('[data-notice]').dataset.notice.includes('done')`, "the notice to say done once the run is done")
 
@@ -207,7 +216,7 @@ func TestStressNoticeFollowsTheRun(t *testing.T) {
 	var stopped string
 	tb.eval(`document.querySelector('[data-notice]').dataset.notice`, &stopped)
 	t.Logf("after Stop: notice %q", stopped)
-	if !strings.Contains(stopped, "stopped after") {
+	if !strings.Contains(stopped, "stopped, at ") {
 		t.Errorf("after Stop the notice says %q; want where the run stopped", stopped)
 	}
 }
@@ -452,5 +461,32 @@ func TestCardsHeadingsAndStateContrast(t *testing.T) {
 		return out; })()`, &low)
 	if len(low) > 0 {
 		t.Errorf("state colours under 4.5:1 against their white text: %q", low)
+	}
+}
+
+// liveText is the text of the live regions of the hash indicator and the
+// side panels (liveSide): what a screen reader announces when it changes.
+const (
+	liveText = `[...document.querySelectorAll('.hash-indicator[role="status"], .hash-indicator [role="status"], .hash-indicator [aria-live], .side [role="status"], .side [aria-live]')]
+	.map(e => e.textContent).join(' | ')`
+	liveSide = `[...document.querySelectorAll('.side [role="status"], .side [aria-live]')].map(e => e.textContent).join(' | ')`
+)
+
+// On an idle page the live regions stay quiet while ticks pass: the hash
+// indicator announces its state, not every tick.
+func TestLiveRegionsAnnounceChangesOnly(t *testing.T) {
+	tb := newTab(t, 60*time.Second)
+	tb.waitLeader()
+	tb.converged(1, "every member at the same revision")
+	var before string
+	var now int
+	tb.eval(liveText, &before)
+	tb.eval(`+document.querySelector('[data-now]').dataset.now`, &now)
+	tb.waitJS(`+document.querySelector('[data-now]').dataset.now >= `+strconv.Itoa(now+20), "20 more ticks")
+	var after string
+	tb.eval(liveText, &after)
+	t.Logf("live regions: %q then %q", before, after)
+	if before != after {
+		t.Errorf("the live regions changed from %q to %q while nothing but time happened", before, after)
 	}
 }
