@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -61,8 +62,51 @@ func (p *playground) renderTimeControls() app.UI {
 				s := speeds[i]
 				return app.Option().Value(fmt.Sprint(s)).Selected(s == p.speed).Text(fmt.Sprintf("%g ticks/s", s))
 			})),
+		p.renderAchievedRate(),
 		app.Span().Class("clock").DataSet("now", p.view.now).Text(fmt.Sprintf("tick %d", p.view.now)),
 		app.If(paused, func() app.UI { return app.Span().Class("paused").Text("paused") }),
+	)
+}
+
+// lagging is the share of the chosen speed below which the achieved rate is
+// shown as lagging.
+const lagging = 0.8
+
+// renderAchievedRate shows the tick rate the cluster achieves (measured by
+// the refresh, liveView.tickRate) beside the chosen speed: under a heavy
+// load the page cannot run 200 ticks a second, and the chosen speed alone
+// would say it does. data-achieved is the rate in ticks per second, one
+// decimal; data-lagging is "true" below lagging times the chosen speed.
+func (p *playground) renderAchievedRate() app.UI {
+	r := p.view.tickRate
+	if p.view.paused || r <= 0 {
+		return app.Span().Class("achieved").DataSet("achieved", "").DataSet("lagging", false)
+	}
+	text := fmt.Sprintf("%.0f", r)
+	if r < 10 {
+		text = fmt.Sprintf("%.1f", r)
+	}
+	slow := r < lagging*p.speed
+	s := app.Span().Class("achieved").DataSet("achieved", fmt.Sprintf("%.1f", r)).DataSet("lagging", slow)
+	if slow {
+		s = s.Class("lagging").Title("the page cannot tick as fast as chosen: the cluster's work takes longer than a tick's share of a second")
+	}
+	return s.Text("running at " + text + " ticks/s")
+}
+
+// renderNotice shows the outcome of the last control action. Only its news
+// is a live region (noticeParts): a screen reader hears that a stress run
+// started or finished, not each step of its progress. data-notice holds
+// the whole text.
+func (p *playground) renderNotice() app.UI {
+	news, detail := p.noticeParts()
+	sep := ""
+	if detail != "" {
+		sep = ", "
+	}
+	return app.P().Class("notice").DataSet("notice", p.noticeText()).Body(
+		app.Span().Role("status").Aria("live", "polite").Text(news),
+		app.Span().Class("notice-detail").Text(sep+detail),
 	)
 }
 
@@ -70,6 +114,15 @@ func (p *playground) renderTimeControls() app.UI {
 func splitGroups(ids []uint64) (minority, majority []uint64) {
 	n := len(ids) / 2
 	return append([]uint64(nil), ids[:n]...), append([]uint64(nil), ids[n:]...)
+}
+
+// names lists the members' names, comma-separated.
+func (p *playground) names(ids []uint64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = p.view.name(id)
+	}
+	return strings.Join(s, ", ")
 }
 
 func (p *playground) memberIDs() []uint64 {
@@ -88,13 +141,14 @@ func (p *playground) renderClusterControls() app.UI {
 		app.H2().ID("faults-h").Text("Faults"),
 		app.Div().Class("row").Body(
 			app.Button().Type("button").Class("danger").DataSet("action", "kill-all").Text("Kill all").
+				Title("stop every member's process; their disks are kept").
 				OnClick(p.onAct("kill all", func(e Engine) error { e.KillAll(); return nil })),
 			app.Button().Type("button").DataSet("action", "restart-all").Text("Restart all").
 				OnClick(p.onAct("restart all", func(e Engine) error { e.RestartAll(); return nil })),
 		),
 		app.Div().Class("row").Role("group").Aria("label", "partition presets").Body(
 			app.Button().Type("button").DataSet("action", "isolate-leader").Disabled(leader == 0).
-				Text("Isolate leader").
+				Text("Isolate leader").Title("cut every link to and from the leader").
 				OnClick(func(ctx app.Context, e app.Event) {
 					leader := p.view.leader() // at click time, not render time
 					p.act(ctx, "isolate the leader", func(e Engine) error {
@@ -107,6 +161,7 @@ func (p *playground) renderClusterControls() app.UI {
 				}),
 			app.Button().Type("button").DataSet("action", "split").Disabled(len(minority) == 0).
 				Text(fmt.Sprintf("Split %d|%d", len(minority), len(majority))).
+				Title(fmt.Sprintf("cut every link between %s and %s", p.names(minority), p.names(majority))).
 				OnClick(func(ctx app.Context, e app.Event) {
 					minority, majority := splitGroups(p.memberIDs())
 					p.act(ctx, fmt.Sprintf("split %d|%d", len(minority), len(majority)), func(e Engine) error {
@@ -115,8 +170,12 @@ func (p *playground) renderClusterControls() app.UI {
 					})
 				}),
 			app.Button().Type("button").DataSet("action", "heal").Text("Heal all").
-				OnClick(p.onAct("heal all", func(e Engine) error { e.HealAll(); return nil })),
+				Title("repair every link: no cut, drop or delay left").
+				OnClick(func(ctx app.Context, e app.Event) {
+					p.linkHealed() // the Links panel's fault fields describe no fault any more
+					p.act(ctx, "heal all", func(e Engine) error { e.HealAll(); return nil })
+				}),
 		),
-		app.P().Class("notice").Role("status").Aria("live", "polite").DataSet("notice", p.notice).Text(p.notice),
+		p.renderNotice(),
 	)
 }

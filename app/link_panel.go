@@ -14,9 +14,32 @@ type linkForm struct {
 	dropPct  string // 0..100
 	delay    string // ticks, 0..maxDelay
 	err      string
+
+	// rove is the cluster view's link that holds its one tab stop
+	// (cluster_view.go); the zero value means the first link.
+	rove linkKey
 }
 
 const maxDelay = 100
+
+// linkHealed clears the Links panel's fault fields after a heal: the drop
+// and delay typed for a link (and any error about them) describe a fault
+// that no longer exists. The chosen members stay. UI goroutine.
+//
+// go-app renders Value("") by removing the input's value attribute, which
+// leaves a typed value in place, so the inputs are emptied here as well.
+func (p *playground) linkHealed() {
+	p.link.dropPct, p.link.delay, p.link.err = "", "", ""
+	if !app.IsClient {
+		return
+	}
+	doc := app.Window().Get("document")
+	for _, id := range []string{"link-drop", "link-delay"} {
+		if el := doc.Call("getElementById", id); el.Truthy() {
+			el.Set("value", "")
+		}
+	}
+}
 
 // parse validates the form; it never panics on any input.
 func (f linkForm) parse() (drop float64, delay int, err error) {
@@ -111,6 +134,7 @@ func (p *playground) renderLinkPanel() app.UI {
 			app.Button().Type("button").DataSet("action", "heal-link").Text("Heal link").
 				OnClick(func(ctx app.Context, e app.Event) {
 					from, to := p.link.from, p.link.to
+					p.linkHealed()
 					p.act(ctx, fmt.Sprintf("heal %d→%d", from, to), func(e Engine) error { e.HealLink(from, to); return nil })
 				}),
 		),

@@ -2,14 +2,28 @@ package app
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // Member cards: one per member, with every status field and the per-member
-// controls. The card's data-* attributes track the live values for
-// automation (data-member, data-state, data-term, data-leader,
-// data-revision, data-keys, data-hash, data-applied).
+// controls. The card's data-* attributes track the values it shows, for
+// automation: data-member, data-state, data-term, data-leader,
+// data-commit, data-revision, data-keys, data-hash, data-hash-revision,
+// data-compact-revision, data-applied.
+//
+// A member that is down (or still loading from storage) runs no store, so
+// its status has zeros for what only a running member knows. Its card shows
+// instead the values the page last saw while it was up, greyed as stale,
+// and says so; data-stale is "true", data-known-at is the tick of that
+// sighting, and data-applied, data-revision, data-compact-revision,
+// data-keys, data-hash and data-hash-revision hold those last known values.
+// If the page never saw the member up, the card shows a dash, data-known-at
+// is empty and those attributes hold the status's zeros. Term and commit
+// are read from the member's storage even while it is down: they are
+// current, never stale. A running member's card has data-stale "false".
 
 // stateLabel is the text that accompanies a state's colour.
 func stateLabel(s string) string {
@@ -30,27 +44,78 @@ func stateLabel(s string) string {
 	return s
 }
 
+// stateHelp explains each state in the badge's tooltip, for a newcomer.
+var stateHelp = map[string]string{
+	"leader":        "leader: takes every write and replicates it to the others",
+	"follower":      "follower: takes the leader's log; a write sent here is forwarded to the leader",
+	"candidate":     "candidate: heard from no leader, so it started an election and asks for votes",
+	"pre-candidate": "pre-candidate: heard from no leader, so it asks whether it could win an election before starting one (Raft PreVote), so that a cut-off member does not disrupt the others",
+	"down":          "down: the member's process is stopped; its disk is kept",
+	"loading":       "loading: the member reads its storage before it starts",
+}
+
 func hashText(h uint32) string { return fmt.Sprintf("%08x", h) }
 
+// renderCards draws the cards under a heading for screen readers (the
+// cards' own headings are h3; the page's panels are h2), visually hidden:
+// the cards speak for themselves on screen.
 func (p *playground) renderCards() app.UI {
-	return app.Div().Class("cards").Body(
-		app.Range(p.view.members).Slice(func(i int) app.UI {
-			return p.renderCard(p.view.members[i])
-		}),
+	return app.Div().Class("cards-panel").Body(
+		app.H2().Class("visually-hidden").Text("Members"),
+		app.Div().Class("cards").Body(
+			app.Range(p.view.members).Slice(func(i int) app.UI {
+				return p.renderCard(p.view.members[i])
+			}),
+		),
 	)
 }
 
 func (p *playground) renderCard(m MemberView) app.UI {
 	id := m.ID
 	down := !m.Up()
+	name := m.Name
 	leader := "none"
 	if m.Leader != 0 {
 		leader = p.view.name(m.Leader)
 	}
-	field := func(name, value string) app.UI {
-		return app.Div().Class("field").Body(app.Dt().Text(name), app.Dd().Text(value))
+
+	// What the store fields show: m's own values while the member is up,
+	// else the last ones seen while it was up (stale), else nothing.
+	shown, stale, unknown, knownAt := m, false, false, ""
+	if down {
+		leader = "—"
+		if k, ok := p.view.known[id]; ok {
+			stale, knownAt = true, itoa(k.At)
+			shown.Applied, shown.Revision, shown.CompactRevision = k.Applied, k.Revision, k.CompactRevision
+			shown.Keys, shown.Hash, shown.HashRevision, shown.StoreBytes = k.Keys, k.Hash, k.HashRevision, k.StoreBytes
+		} else {
+			unknown = true
+		}
 	}
-	name := m.Name
+	field := func(name, value string) app.UI {
+		return app.Div().Class("field").Body(fieldName(name), app.Dd().Text(value))
+	}
+	// storeField is a field only a running member knows.
+	storeField := func(name, value string) app.UI {
+		switch {
+		case unknown:
+			return app.Div().Class("field unknown").Body(fieldName(name), app.Dd().Aria("label", "unknown").Text("—"))
+		case stale:
+			return app.Div().Class("field stale").Body(fieldName(name),
+				app.Dd().Title("last known value, seen at tick "+knownAt).Text(value))
+		}
+		return field(name, value)
+	}
+
+	isolated := p.view.isolated(id)
+	net, netLabel := "isolate", "Isolate"
+	if isolated {
+		net, netLabel = "rejoin", "Rejoin"
+	}
+	act, actLabel, actClass := "kill", "Kill", "power danger"
+	if down {
+		act, actLabel, actClass = "restart", "Restart", "power"
+	}
 	return app.Article().
 		Class("card state-"+m.State).
 		Aria("label", name+" "+m.State).
@@ -58,86 +123,239 @@ func (p *playground) renderCard(m MemberView) app.UI {
 		DataSet("state", m.State).
 		DataSet("term", m.Term).
 		DataSet("leader", m.Leader).
-		DataSet("revision", m.Revision).
-		DataSet("keys", m.Keys).
-		DataSet("hash", m.Hash).
-		DataSet("hash-revision", m.HashRevision).
-		DataSet("compact-revision", m.CompactRevision).
-		DataSet("applied", m.Applied).
+		DataSet("revision", shown.Revision).
+		DataSet("keys", shown.Keys).
+		DataSet("hash", shown.Hash).
+		DataSet("hash-revision", shown.HashRevision).
+		DataSet("compact-revision", shown.CompactRevision).
+		DataSet("applied", shown.Applied).
 		DataSet("commit", m.Commit).
+		DataSet("stale", down).
+		DataSet("known-at", knownAt).
 		Body(
 			app.Header().Body(
 				app.H3().Text(name),
-				app.Span().Class("badge state-"+m.State).Text(stateLabel(m.State)),
+				app.Span().Class("badge state-"+m.State).Title(stateHelp[m.State]).Text(stateLabel(m.State)),
 			),
+			// Every child is always there (hidden when it has nothing to
+			// say): go-app matches children by position, and a child that
+			// came and went would make it replace the actions below, and
+			// drop the keyboard focus of a Kill that was just pressed.
+			app.P().Class("down-note").Hidden(!down).Text(downNote(m.State, stale, knownAt)),
+			app.P().Class("isolated-note").Hidden(!isolated).
+				Text(map[bool]string{true: "Isolated: every link to and from it is cut.", false: ""}[isolated]),
 			app.Dl().Body(
 				field("term", itoa(m.Term)),
 				field("leader", leader),
 				field("commit", itoa(m.Commit)),
-				field("applied", itoa(m.Applied)),
-				field("revision", fmt.Sprint(m.Revision)),
-				field("compact rev", fmt.Sprint(m.CompactRevision)),
-				field("keys", fmt.Sprint(m.Keys)),
-				field("hash", hashText(m.Hash)),
+				storeField("applied", itoa(shown.Applied)),
+				storeField("revision", fmt.Sprint(shown.Revision)),
+				storeField("compact rev", fmt.Sprint(shown.CompactRevision)),
+				storeField("keys", fmt.Sprint(shown.Keys)),
+				storeField("hash", hashText(shown.Hash)),
 				field("snapshot", itoa(m.SnapshotIndex)),
-				field("store", humanBytes(m.StoreBytes)),
+				storeField("store", humanBytes(shown.StoreBytes)),
 			),
-			app.If(len(m.Progress) > 0, func() app.UI {
-				return app.Ul().Class("progress-list").Aria("label", "replication progress").Body(
-					app.Range(m.Progress).Slice(func(i int) app.UI {
-						fp := m.Progress[i]
-						return app.Li().Text(fmt.Sprintf("%s: match %d, next %d, %s", p.view.name(fp.ID), fp.Match, fp.Next, fp.State))
-					}),
-				)
-			}),
-			app.Div().Class("card-actions").Body(
-				app.If(!down, func() app.UI {
-					return app.Button().Type("button").Class("danger").
-						DataSet("action", "kill").DataSet("member", id).
-						Aria("label", "kill "+name).Text("Kill").
-						OnClick(p.onAct("kill "+name, func(e Engine) error { return e.Kill(id) }))
-				}).Else(func() app.UI {
-					return app.Button().Type("button").
-						DataSet("action", "restart").DataSet("member", id).
-						Aria("label", "restart "+name).Text("Restart").
-						OnClick(p.onAct("restart "+name, func(e Engine) error { return e.Restart(id) }))
+			app.Ul().Class("progress-list").Aria("label", "replication progress").Hidden(len(m.Progress) == 0).Body(
+				app.Range(m.Progress).Slice(func(i int) app.UI {
+					fp := m.Progress[i]
+					return app.Li().Text(fmt.Sprintf("%s: match %d, next %d, %s", p.view.name(fp.ID), fp.Match, fp.Next, fp.State))
 				}),
+			),
+			app.Div().Class("card-actions").Body(
+				// One button that turns from Kill into Restart and back, in
+				// place: a keyboard user who pressed it keeps focus on it.
+				app.Button().Type("button").Class(actClass).
+					DataSet("action", act).DataSet("member", id).
+					Aria("label", actLabel+" "+name).Text(actLabel).
+					OnClick(p.onAct(act+" "+name, func(e Engine) error {
+						if act == "restart" {
+							return e.Restart(id)
+						}
+						return e.Kill(id)
+					})),
+				// Isolate turns into Rejoin, in place, while every link of
+				// the member is cut: how to undo it is where it was done.
 				app.Button().Type("button").
-					DataSet("action", "isolate").DataSet("member", id).
-					Aria("label", "isolate "+name).Text("Isolate").
-					OnClick(p.onAct("isolate "+name, func(e Engine) error { e.Isolate(id); return nil })),
+					DataSet("action", net).DataSet("member", id).
+					Aria("label", netLabel+" "+name).Text(netLabel).
+					OnClick(p.onAct(net+" "+name, func(e Engine) error {
+						if net == "rejoin" {
+							for _, other := range e.Members() {
+								if other != id {
+									e.HealLink(id, other)
+									e.HealLink(other, id)
+								}
+							}
+							return nil
+						}
+						e.Isolate(id)
+						return nil
+					})),
 				app.Button().Type("button").
 					DataSet("action", "transfer").DataSet("member", id).
 					Disabled(down || m.State == "leader").
-					Aria("label", "Make leader: transfer leadership to "+name).Text("Make leader").
+					Aria("label", "Make leader: "+name).Title("transfer leadership to "+name).Text("Make leader").
 					OnClick(p.onAct("transfer leadership to "+name, func(e Engine) error { return e.TransferLeadership(id) })),
 			),
 		)
 }
 
-// renderHashIndicator says whether the live members' HashKV agree at the
-// revision they all have applied.
+// fieldHelp explains each card field in a tooltip, for a newcomer.
+var fieldHelp = map[string]string{
+	"term":        "Raft term: an election starts a new one (read from disk while the member is down)",
+	"leader":      "the leader this member follows",
+	"commit":      "the highest log index this member knows to be committed by a majority",
+	"applied":     "the highest log index this member applied to its store",
+	"revision":    "the store's revision: every write adds one",
+	"compact rev": "history before this revision was dropped by a compaction; -1: never compacted",
+	"keys":        "keys in the store",
+	"hash":        "HashKV of the store at the revision the indicator above the cards names: equal data, equal hash",
+	"snapshot":    "log index of the member's latest Raft snapshot (0: none)",
+	"store":       "size of the store's data",
+}
+
+func fieldName(name string) app.UI { return app.Dt().Title(fieldHelp[name]).Text(name) }
+
+// isolated reports whether every link to and from member id is cut.
+func (v liveView) isolated(id uint64) bool {
+	n := 0
+	for _, l := range v.links {
+		if l.From == id || l.To == id {
+			if !l.Cut {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
+}
+
+// downNote says why a down (or loading) member's card shows what it shows.
+func downNote(state string, stale bool, knownAt string) string {
+	if state != "down" && state != "loading" {
+		return ""
+	}
+	what := "Down"
+	if state == "loading" {
+		what = "Loading from storage"
+	}
+	if stale {
+		return what + ": greyed values are the last known, seen at tick " + knownAt + "."
+	}
+	return what + ": its store is not running, so its data is unknown until it restarts."
+}
+
+// renderHashIndicator compares the live members: whether they all reached
+// the same revision, and whether their HashKV agree at the revision the
+// engine compares them at (MemberView.HashRevision, the highest all of
+// them have). States (data-hash-agree): "agree" (same revision, same
+// hash), "behind" (some members have not applied what others have; the
+// hashes up to the shared revision agree), "differ" (the hashes differ),
+// "none" (no live member). data-behind lists the ids of the members behind
+// the highest revision, comma-separated, and data-top-revision is it.
 func (p *playground) renderHashIndicator() app.UI {
 	var live []MemberView
+	var out []string
 	for _, m := range p.view.members {
 		if m.Up() {
 			live = append(live, m)
+		} else {
+			out = append(out, m.Name)
 		}
 	}
-	state, text := "none", "no live members"
-	if len(live) > 0 {
-		state, text = "agree", fmt.Sprintf("hashes agree at revision %d (%s) across %d live members",
-			live[0].HashRevision, hashText(live[0].Hash), len(live))
-		for _, m := range live[1:] {
-			if m.Hash != live[0].Hash || m.HashRevision != live[0].HashRevision {
-				state, text = "differ", fmt.Sprintf("hashes differ at revision %d", live[0].HashRevision)
-				break
-			}
+	st := compareMembers(live, len(p.view.members))
+	if len(out) > 0 && len(live) > 0 {
+		st.text += "; " + strings.Join(out, ", ") + " not running" // so that "live" is explained
+	}
+	behind := make([]string, len(st.behind))
+	for i, m := range st.behind {
+		behind[i] = itoa(m.ID)
+	}
+	// Only the state is a live region, visually hidden: the text beside it
+	// changes with every write and the tick with every refresh, and a
+	// screen reader would announce each change.
+	return app.P().Class("hash-indicator "+st.state).DataSet("hash-agree", st.state).
+		DataSet("behind", strings.Join(behind, ",")).DataSet("top-revision", st.top).
+		Body(
+			app.Span().Class("visually-hidden").Role("status").Text(liveSummary[st.state]),
+			app.Span().Class("dot").Aria("hidden", true),
+			app.Text(st.text),
+			app.Span().Class("tick").Text(fmt.Sprintf(" · tick %d", p.view.now)),
+		)
+}
+
+// liveSummary is what a screen reader announces when the hash indicator's
+// state changes.
+var liveSummary = map[string]string{
+	"agree":  "members agree",
+	"behind": "some members are behind",
+	"differ": "member hashes differ",
+	"none":   "no live members",
+}
+
+// memberComparison is what the hash indicator says about the live members.
+type memberComparison struct {
+	state  string // "agree", "behind", "differ", "none"
+	text   string
+	top    int64        // the highest revision a live member applied
+	behind []MemberView // live members below top, by ID
+}
+
+// compareMembers compares the live members of a cluster of n.
+func compareMembers(live []MemberView, n int) memberComparison {
+	if len(live) == 0 {
+		return memberComparison{state: "none", text: "no live members"}
+	}
+	var c memberComparison
+	var atTop []MemberView
+	for _, m := range live {
+		c.top = max(c.top, m.Revision)
+	}
+	for _, m := range live {
+		if m.Revision < c.top {
+			c.behind = append(c.behind, m)
+		} else {
+			atTop = append(atTop, m)
 		}
 	}
-	return app.P().Class("hash-indicator "+state).Role("status").DataSet("hash-agree", state).Body(
-		app.Span().Class("dot").Aria("hidden", true),
-		app.Text(text),
-		app.Span().Class("tick").Text(fmt.Sprintf(" · tick %d", p.view.now)),
-	)
+	hashRev := live[0].HashRevision
+	for _, m := range live[1:] {
+		if m.Hash != live[0].Hash || m.HashRevision != hashRev {
+			c.state, c.text = "differ", fmt.Sprintf("hashes differ at revision %d", hashRev)
+			return c
+		}
+	}
+	if len(c.behind) == 0 {
+		c.state, c.text = "agree", fmt.Sprintf("hashes agree at revision %d (%s) across %d live members",
+			hashRev, hashText(live[0].Hash), len(live))
+		return c
+	}
+	// Group the members behind by revision, lowest first:
+	// "etcd-1, etcd-2 at revision 1; etcd-3 at revision 3".
+	var revs []int64
+	byRev := map[int64][]string{}
+	for _, m := range c.behind {
+		if _, ok := byRev[m.Revision]; !ok {
+			revs = append(revs, m.Revision)
+		}
+		byRev[m.Revision] = append(byRev[m.Revision], m.Name)
+	}
+	slices.Sort(revs)
+	groups := make([]string, len(revs))
+	for i, r := range revs {
+		groups[i] = fmt.Sprintf("%s at revision %d", strings.Join(byRev[r], ", "), r)
+	}
+	who := "the majority"
+	if 2*len(atTop) <= n {
+		names := make([]string, len(atTop))
+		for i, m := range atTop {
+			names[i] = m.Name
+		}
+		who = strings.Join(names, ", ")
+	}
+	c.state = "behind"
+	c.text = fmt.Sprintf("%s: behind %s at revision %d; hashes agree at revision %d",
+		strings.Join(groups, "; "), who, c.top, hashRev)
+	return c
 }

@@ -38,7 +38,7 @@ func (c *panel) Render() app.UI {
 	case panelView:
 		return p.renderClusterView()
 	case panelCards:
-		return p.renderMembers() // playground.go
+		return p.renderCards() // member_card.go
 	case panelFaults:
 		return p.renderClusterControls()
 	case panelLinks:

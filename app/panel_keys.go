@@ -14,15 +14,22 @@ func (p *playground) panelKey(k panelKind) string {
 	switch k {
 	case panelView:
 		for _, m := range v.members {
-			fmt.Fprintf(&b, "%d%s;", m.ID, m.State)
+			fmt.Fprintf(&b, "%d%s%d/%d;", m.ID, m.State, m.Term, m.Leader)
 		}
+		fmt.Fprint(&b, p.roving(), "|")
 		for _, l := range v.links {
 			fmt.Fprintf(&b, "%t%g%d%d%d;", l.Cut, l.Drop, l.Delay, activityLevel(v.activity[linkKey{l.From, l.To}]), min(l.InFlight, 99))
 		}
 	case panelCards:
 		fmt.Fprint(&b, v.members)
+		for _, m := range v.members {
+			if k, ok := v.known[m.ID]; !m.Up() && ok {
+				fmt.Fprint(&b, k.At, ";") // a down card shows its last known values
+			}
+			fmt.Fprint(&b, v.isolated(m.ID), ";")
+		}
 	case panelFaults:
-		fmt.Fprint(&b, p.notice, v.leader() == 0, len(v.members))
+		fmt.Fprint(&b, p.noticeText(), v.leader() == 0, len(v.members))
 	case panelLinks:
 		fmt.Fprint(&b, p.link, len(v.members))
 		for _, l := range v.links {

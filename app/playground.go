@@ -202,13 +202,3 @@ func (p *playground) renderIntro() app.UI {
 		),
 	)
 }
-
-// renderMembers is the cards panel: the member cards under a heading that
-// only assistive technologies show (the cards' own h3 titles follow an h2,
-// as heading order wants, in the full page and in ?embed=1).
-func (p *playground) renderMembers() app.UI {
-	return app.Div().Class("members").Body(
-		app.H2().Class("visually-hidden").Text("Members"),
-		p.renderCards(),
-	)
-}

@@ -34,7 +34,87 @@ type liveView struct {
 	now      uint64
 	paused   bool
 	stress   StressProgress
-	stressOn bool // a stress run was started (stress holds its progress)
+	stressOn bool   // a stress run was started (stress holds its progress)
+	stressOf uint64 // which run stress describes (stressSlot.set's number)
+
+	// known holds, per member, the last status the page saw while the
+	// member was up, and the tick of that sighting: a down member's card
+	// shows it, marked as stale, instead of the zeros its status carries
+	// for what only a running member knows (member_card.go). Replaced, never
+	// mutated, by the refresh goroutine.
+	known map[uint64]knownMember
+
+	// tickRate is the achieved tick rate, ticks per wall-clock second,
+	// smoothed over the last seconds (tickMeter); 0 until first measured.
+	tickRate float64
+}
+
+// knownMember is a member's status as last seen while it was up.
+type knownMember struct {
+	MemberView
+	At uint64 // tick of the sighting
+}
+
+// tickMeter measures the cluster's achieved tick rate: the ticks that
+// passed over the last tickWindow of wall-clock time (at least
+// tickMinWindow), from the clock readings of the refreshes. A window of
+// seconds smooths out the driver's bursts (it runs several ticks in one
+// work slice when it falls behind). Refresh goroutine only.
+type tickMeter struct {
+	samples []tickSample // oldest first; the first is at least tickWindow old when there are enough
+}
+
+type tickSample struct {
+	at   time.Time
+	tick uint64
+}
+
+const (
+	tickWindow    = 2 * time.Second
+	tickMinWindow = 500 * time.Millisecond
+)
+
+// observe records that the cluster was at tick now at time t and returns
+// the rate (ticks per second), 0 until tickMinWindow has passed.
+func (m *tickMeter) observe(now uint64, t time.Time) float64 {
+	if n := len(m.samples); n > 0 && now < m.samples[n-1].tick {
+		m.samples = m.samples[:0] // the clock went back: a new cluster
+	}
+	m.samples = append(m.samples, tickSample{t, now})
+	// Keep one sample at least tickWindow old, and nothing older.
+	drop := 0
+	for drop+1 < len(m.samples) && t.Sub(m.samples[drop+1].at) >= tickWindow {
+		drop++
+	}
+	m.samples = append(m.samples[:0], m.samples[drop:]...)
+	first := m.samples[0]
+	d := t.Sub(first.at)
+	if d < tickMinWindow {
+		return 0
+	}
+	return float64(now-first.tick) / d.Seconds()
+}
+
+// remember returns known updated with the members that are up in ms; it
+// returns known itself when nothing changed, else a new map.
+func remember(known map[uint64]knownMember, ms []MemberView, now uint64) map[uint64]knownMember {
+	var out map[uint64]knownMember
+	for _, m := range ms {
+		if !m.Up() {
+			continue
+		}
+		if out == nil {
+			out = make(map[uint64]knownMember, len(ms))
+			for id, k := range known {
+				out[id] = k
+			}
+		}
+		out[m.ID] = knownMember{MemberView: m, At: now}
+	}
+	if out == nil {
+		return known
+	}
+	return out
 }
 
 // stressSlot hands the current stress run from the UI goroutine (which starts
@@ -42,18 +122,28 @@ type liveView struct {
 type stressSlot struct {
 	mu  sync.Mutex
 	run StressRun
+	gen uint64 // runs set so far: the number of run
 }
 
-func (s *stressSlot) set(r StressRun) {
+// set installs r as the current run and returns its number (1, 2, ...).
+func (s *stressSlot) set(r StressRun) uint64 {
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.run = r
-	s.mu.Unlock()
+	s.gen++
+	return s.gen
 }
 
 func (s *stressSlot) get() StressRun {
+	r, _ := s.current()
+	return r
+}
+
+// current returns the current run and its number.
+func (s *stressSlot) current() (StressRun, uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.run
+	return s.run, s.gen
 }
 
 // startRefresh starts the one goroutine that polls the engine and
@@ -74,6 +164,8 @@ func (p *playground) startRefresh(ctx app.Context) {
 		var (
 			after   uint64 // last event Seq fetched
 			prev    map[linkKey]uint64
+			known   map[uint64]knownMember
+			meter   tickMeter
 			applied = make(chan struct{}, 1)
 			last    time.Time
 			period  = refreshPeriod
@@ -90,6 +182,9 @@ func (p *playground) startRefresh(ctx app.Context) {
 			if n := len(evs); n > 0 {
 				after = evs[n-1].Seq
 			}
+			known = remember(known, v.members, v.now)
+			v.known = known
+			v.tickRate = meter.observe(v.now, start)
 			v.activity = make(map[linkKey]uint64, len(v.links))
 			cur := make(map[linkKey]uint64, len(v.links))
 			for _, l := range v.links {
@@ -100,8 +195,8 @@ func (p *playground) startRefresh(ctx app.Context) {
 				}
 			}
 			prev = cur
-			if r := slot.get(); r != nil {
-				v.stress, v.stressOn = r.Progress(), true
+			if r, gen := slot.current(); r != nil {
+				v.stress, v.stressOn, v.stressOf = r.Progress(), true, gen
 			}
 			last = start
 			period = max(refreshPeriod, 2*time.Since(start))

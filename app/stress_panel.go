@@ -21,6 +21,85 @@ type stressForm struct {
 	rate, count, keys, valueSize int
 	member                       uint64 // 0: round robin
 	err                          string
+
+	// The run this page started last: its notice (label) and its number
+	// in the stressSlot (0 until the engine returned it). While the page's
+	// notice is label, noticeText reports the run's progress in it.
+	label string
+	run   uint64
+}
+
+// noticeText is the notice the Faults panel shows: p.notice, except while
+// that announces the last stress run, when it says how far the run is:
+// "started", "running, N of M so far", and "done" only once every put of
+// the run has finished ("stopped" if it was stopped before).
+func (p *playground) noticeText() string {
+	news, detail := p.noticeParts()
+	if detail == "" {
+		return news
+	}
+	return news + ", " + detail
+}
+
+// noticeParts splits the notice into its news, which a screen reader
+// announces (it changes only when something happens: a stress run starts,
+// ends or is stopped), and the detail, which is shown but not announced
+// (a running stress's progress changes on every refresh).
+func (p *playground) noticeParts() (news, detail string) {
+	f, v := p.stress, p.view
+	if f.label == "" || p.notice != f.label {
+		return p.notice, ""
+	}
+	if f.run == 0 || !v.stressOn || v.stressOf != f.run {
+		return f.label + ": started", ""
+	}
+	pr := v.stress
+	switch {
+	case pr.Running:
+		return f.label + ": running", fmt.Sprintf("%d of %d so far", pr.Done, pr.Total)
+	case pr.Done >= pr.Total:
+		return f.label + ": done", fmt.Sprintf("%d ok, %d failed", pr.OK, pr.Failed)
+	}
+	return f.label + ": stopped", fmt.Sprintf("at %d of %d", pr.Done, pr.Total)
+}
+
+// stopStress stops the current stress run; the notice then reports the
+// run again (noticeText: "stopped, at N of M"), not the stopping. UI
+// goroutine.
+func (p *playground) stopStress(ctx app.Context) {
+	slot := p.stressAt
+	ctx.Async(func() {
+		if r := slot.get(); r != nil {
+			r.Stop()
+		}
+		ctx.Dispatch(func(ctx app.Context) {
+			if p.stress.label != "" {
+				p.notice = p.stress.label
+			} else {
+				p.notice = "stop stress: done"
+			}
+		})
+	})
+}
+
+// startStress starts a stress run with cfg and makes the notice follow it.
+// UI goroutine.
+func (p *playground) startStress(ctx app.Context, cfg StressConfig) {
+	label := fmt.Sprintf("stress %d puts", cfg.Count)
+	eng, slot := p.eng, p.stressAt
+	if eng == nil {
+		p.notice = label + ": the cluster is not running"
+		return
+	}
+	p.notice, p.stress.label, p.stress.run = label, label, 0
+	ctx.Async(func() {
+		n := slot.set(eng.Stress(cfg))
+		ctx.Dispatch(func(ctx app.Context) {
+			if p.stress.label == label {
+				p.stress.run = n // the newest run answered last
+			}
+		})
+	})
 }
 
 func (p *playground) renderStressPanel() app.UI {
@@ -63,24 +142,11 @@ func (p *playground) renderStressPanel() app.UI {
 					if p.stress.err != "" {
 						return
 					}
-					cfg := StressConfig{Member: p.stress.member, Rate: p.stress.rate, Count: p.stress.count,
-						Keys: p.stress.keys, ValueSize: p.stress.valueSize}
-					slot := p.stressAt
-					p.act(ctx, fmt.Sprintf("stress %d puts", cfg.Count), func(e Engine) error {
-						slot.set(e.Stress(cfg))
-						return nil
-					})
+					p.startStress(ctx, StressConfig{Member: p.stress.member, Rate: p.stress.rate, Count: p.stress.count,
+						Keys: p.stress.keys, ValueSize: p.stress.valueSize})
 				}),
 			app.Button().Type("button").DataSet("action", "stress-stop").Disabled(!on || !pr.Running).Text("Stop").
-				OnClick(func(ctx app.Context, e app.Event) {
-					slot := p.stressAt
-					p.act(ctx, "stop stress", func(Engine) error {
-						if r := slot.get(); r != nil {
-							r.Stop()
-						}
-						return nil
-					})
-				}),
+				OnClick(func(ctx app.Context, e app.Event) { p.stopStress(ctx) }),
 		),
 		app.If(f.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(f.err) }),
 		app.If(on, func() app.UI {
