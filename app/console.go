@@ -18,12 +18,12 @@ import (
 // in the key panel's results and the event log (every panel that answers
 // puts its control first and its newest answer right under it).
 //
-// The input: c.input mirrors the field (OnInput), and its value is part of
-// the panel's key (panel_keys.go). Renders are batched per frame, so a line
-// typed and submitted within one frame (a paste and Enter, an automation)
-// never reaches a render: go-app would diff "" against "" and leave the
-// typed text in the field. Whatever sets c.input itself (Enter, Up, Down)
-// therefore also writes the field through setConsoleInput.
+// The input: c.input mirrors the field (OnInput). go-app (v10.1.10) cannot
+// empty a field by rendering Value(""): an empty value drops the attribute,
+// and removing the attribute leaves the typed text in the field (its
+// property). Whatever sets c.input itself (Enter, Up, Down) therefore also
+// writes the field, through setConsoleInput; that also covers a line typed
+// and submitted within one frame, which no render saw.
 
 type consoleState struct {
 	input   string

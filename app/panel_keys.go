@@ -42,7 +42,7 @@ func (p *playground) panelKey(k panelKind) string {
 	case panelWrite:
 		fmt.Fprint(&b, p.writeRev, p.client, len(v.members))
 	case panelConsole:
-		fmt.Fprint(&b, p.consoleRev, "\x00", p.console.input) // the input's value too: see console.go
+		fmt.Fprint(&b, p.consoleRev) // not the input: the field holds it (console.go)
 	case panelChart:
 		fmt.Fprint(&b, len(p.chart.samples), p.chart.last.UnixNano())
 	case panelLog:
