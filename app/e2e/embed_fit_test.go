@@ -41,10 +41,7 @@ func readmeSnippet(t *testing.T, site string) string {
 // the playground's.
 func docsSite(t *testing.T, body func(site string) string) (docs, site string) {
 	t.Helper()
-	dir := os.Getenv("ETCDPLAY_BUILD")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "build")
-	}
+	dir := buildDir()
 	u, err := url.Parse(siteURL)
 	if err != nil {
 		t.Fatal(err)

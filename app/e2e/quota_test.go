@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,10 +61,7 @@ func (tb *tab) estimate() quotaEstimate {
 // caches them all).
 func siteBytes(t *testing.T) float64 {
 	t.Helper()
-	dir := os.Getenv("ETCDPLAY_BUILD")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "build")
-	}
+	dir := buildDir()
 	var n int64
 	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
