@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -178,40 +177,63 @@ func (a *messageAPI) allowed(origin string) bool {
 }
 
 // handle takes one message from the embedding page: data is its JSON and
-// origin its MessageEvent.origin. Messages that are not etcd-play commands
-// (not an object with a non-zero "etcdplay" field) are ignored, as pages
-// receive unrelated messages; every other one gets a result, a field of the
-// wrong type (member: "2") included. Commands that block (put, get,
-// stress) finish in their own goroutine.
+// origin its MessageEvent.origin. In this order:
+//
+//  1. A message from an origin that is not allowed is refused unread:
+//     one result with ok false naming the origin, with no id or cmd (its
+//     content is never looked at, so its size costs nothing).
+//  2. JSON longer than maxMessageBytes, or of more than maxMessageValues
+//     values, is refused the same way, naming the bound, read no further
+//     than it.
+//  3. A message that is not an etcd-play command (not a JSON object with
+//     an "etcdplay" field that is not null) is ignored: pages receive
+//     unrelated messages.
+//  4. Every other one gets a result: an error naming the field that is
+//     unknown, case-varied, duplicated or of the wrong type (decodeCommand),
+//     or the command's own outcome.
+//
+// Commands that block (put, get, stress) finish in their own goroutine.
 func (a *messageAPI) handle(origin string, data []byte) {
-	var head struct {
-		EtcdPlay json.RawMessage `json:"etcdplay"`
-		ID       json.RawMessage `json:"id"`
-		Cmd      json.RawMessage `json:"cmd"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil || len(head.EtcdPlay) == 0 ||
-		string(head.EtcdPlay) == "0" || string(head.EtcdPlay) == "null" {
-		return
-	}
-	var c Command
-	err := json.Unmarshal(data, &c)
-	if err != nil {
-		// What the reply can echo of a command that did not decode.
-		c = Command{ID: head.ID}
-		json.Unmarshal(head.Cmd, &c.Cmd)
-	}
 	if !a.allowed(origin) {
-		a.fail(c, origin, fmt.Errorf("origin %s may not send commands: the playground's URL must list it in allow=", origin))
+		a.refuse(origin)
 		return
 	}
+	if len(data) > maxMessageBytes {
+		a.fail(Command{}, origin, fmt.Errorf("the message is %d bytes of JSON; at most %d are read", len(data), maxMessageBytes))
+		return
+	}
+	fs, err := splitFields(data)
+	if errors.Is(err, errTooManyValues) {
+		a.fail(Command{}, origin, err)
+		return
+	}
+	if err != nil || !ours(fs) {
+		return
+	}
+	c, err := decodeCommand(fs)
 	if err != nil {
-		a.fail(c, origin, fieldError(err))
+		a.fail(echoOf(fs), origin, err)
 		return
 	}
-	if c.EtcdPlay != ProtocolVersion {
-		a.fail(c, origin, fmt.Errorf("protocol version %d: this playground speaks version %d", c.EtcdPlay, ProtocolVersion))
-		return
-	}
+	a.run(c, origin)
+}
+
+// refuse answers a message from an origin that is not allowed, without
+// reading it.
+func (a *messageAPI) refuse(origin string) {
+	a.fail(Command{}, origin, fmt.Errorf("origin %s may not send commands: the playground's URL must list it in allow=", origin))
+}
+
+// unreadable answers a message from an allowed origin that could not be
+// read within the bounds (postmessage_js.go): head is the JSON of its
+// etcdplay, id and cmd fields alone, for the reply to echo.
+func (a *messageAPI) unreadable(origin string, head []byte, err error) {
+	fs, _ := splitFields(head)
+	a.fail(echoOf(fs), origin, err)
+}
+
+// run validates c, an allowed and decoded command, and runs it.
+func (a *messageAPI) run(c Command, origin string) {
 	eng := a.engine()
 	if eng == nil {
 		a.fail(c, origin, errors.New("the cluster is not running yet"))
@@ -231,29 +253,6 @@ func (a *messageAPI) handle(origin string, data []byte) {
 		ok := true
 		a.post(Message{EtcdPlay: ProtocolVersion, Type: "result", ID: c.ID, Cmd: c.Cmd, OK: &ok, Result: res}, origin)
 	}()
-}
-
-// fieldError says which field of a command had the wrong JSON type.
-func fieldError(err error) error {
-	var te *json.UnmarshalTypeError
-	if !errors.As(err, &te) {
-		return fmt.Errorf("bad command: %v", err)
-	}
-	want := "a number"
-	switch te.Type.Kind() {
-	case reflect.String:
-		want = "a string"
-	case reflect.Bool:
-		want = "true or false"
-	case reflect.Slice:
-		want = "a list"
-	case reflect.Uint, reflect.Uint64, reflect.Uint32:
-		want = "a whole number from 0"
-	}
-	if te.Field == "" {
-		return fmt.Errorf("a command is an object, not %s", te.Value)
-	}
-	return fmt.Errorf("%s must be %s, not %s", te.Field, want, te.Value)
 }
 
 // fail answers c with an error, to origin only.
@@ -286,14 +285,21 @@ func (a *messageAPI) validate(eng Engine, c Command) (func() (any, error), error
 		return []byte(*c.Key), nil
 	}
 	switch c.Cmd {
-	case "kill", "restart":
+	case "kill":
+		// member 0 or absent: the leader now (never a follower in its
+		// place: killing the leader is what such a command means).
 		if id == 0 {
-			return nil, fmt.Errorf("%s needs a member", c.Cmd)
+			if id = (liveView{members: eng.Status()}).leader(); id == 0 {
+				return nil, errors.New("kill: there is no leader now (member 0 means the leader); name a member")
+			}
 		}
-		if c.Cmd == "kill" {
-			return func() (any, error) { return nil, eng.Kill(id) }, nil
+		return func() (any, error) { return map[string]uint64{"member": id}, eng.Kill(id) }, nil
+	case "restart":
+		// A leader is up: member 0 (the leader) names nothing to restart.
+		if id == 0 {
+			return nil, fmt.Errorf("restart needs a member (one of %v): member 0 means the leader, which is up", members)
 		}
-		return func() (any, error) { return nil, eng.Restart(id) }, nil
+		return func() (any, error) { return map[string]uint64{"member": id}, eng.Restart(id) }, nil
 	case "partition":
 		if err := checkGroups(c.Groups, members); err != nil {
 			return nil, err

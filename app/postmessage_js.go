@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"math"
 	"syscall/js"
 	"time"
@@ -43,17 +43,29 @@ func (p *playground) startAPI(ctx app.Context) {
 		parent.Call("postMessage", win.Get("JSON").Call("parse", string(b)), toOrigin)
 	}
 	api := newMessageAPI(nil, p.page.Allow, post)
+	// The origin first: the data of a message from an origin that is not
+	// allowed is never read (reading MessageEvent.data deserialises it,
+	// whatever its size). The data of an allowed one is read within
+	// bounds (readMessage) here, and handled on its own goroutine: never
+	// block inside a JS callback.
 	onMessage := js.FuncOf(func(_ js.Value, args []js.Value) any {
 		ev := args[0]
 		if !ev.Get("source").Equal(parent) {
 			return nil
 		}
-		data, err := stringify(ev.Get("data"))
-		if err != nil {
-			return nil // not JSON (e.g. a transferable): not one of ours
-		}
 		origin := ev.Get("origin").String()
-		go api.handle(origin, []byte(data)) // never block inside a JS callback
+		if !api.allowed(origin) {
+			go api.refuse(origin)
+			return nil
+		}
+		data, head, err := readMessage(ev.Get("data"))
+		switch {
+		case errors.Is(err, errNotOurs):
+		case err != nil:
+			go api.unreadable(origin, head, err)
+		default:
+			go api.handle(origin, data)
+		}
 		return nil
 	})
 	win.Call("addEventListener", "message", onMessage)
@@ -117,20 +129,6 @@ func postResizes(post func(Message, string)) (stop func()) {
 		ro.Call("disconnect")
 		onResize.Release()
 	}
-}
-
-// stringify is JSON.stringify(v), with a thrown exception as an error.
-func stringify(v js.Value) (s string, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("JSON.stringify: %v", r)
-		}
-	}()
-	out := js.Global().Get("JSON").Call("stringify", v)
-	if out.Type() != js.TypeString {
-		return "", fmt.Errorf("JSON.stringify gave %s", out.Type())
-	}
-	return out.String(), nil
 }
 
 // sleepCtx waits d and reports whether ctx is still live.

@@ -61,9 +61,10 @@ func fiveMembers() []MemberView {
 	return ms
 }
 
-// A command from an origin that is not allowed is answered with an error,
-// to that origin only, and never reaches the engine; the same command from
-// an allowed origin does.
+// A message from an origin that is not allowed is answered with an error
+// naming the origin, to that origin only, without being read (so it echoes
+// no id or cmd), and never reaches the engine; the same command from an
+// allowed origin does.
 func TestAPIRefusesOriginsNotAllowed(t *testing.T) {
 	f := &fakeEngine{members: fiveMembers()}
 	out := newPosted()
@@ -72,7 +73,7 @@ func TestAPIRefusesOriginsNotAllowed(t *testing.T) {
 	a.handle("https://evil.example", []byte(`{"etcdplay":1,"id":"a","cmd":"kill","member":2}`))
 	m, to := out.next(t, 0)
 	if m.Type != "result" || m.OK == nil || *m.OK || !strings.Contains(m.Error, "https://evil.example may not send commands") ||
-		string(m.ID) != `"a"` || m.Cmd != "kill" {
+		m.ID != nil || m.Cmd != "" {
 		t.Errorf("refusal = %+v", m)
 	}
 	if to != "https://evil.example" {
@@ -92,18 +93,28 @@ func TestAPIRefusesOriginsNotAllowed(t *testing.T) {
 	}
 }
 
-// Messages that are not etcd-play commands are ignored without a reply,
-// from any origin: pages receive unrelated messages.
+// Messages that are not etcd-play commands (not an object with an
+// "etcdplay" field, exactly so named, that is not null) are ignored
+// without a reply when they come from an allowed origin: pages receive
+// unrelated messages. From any other origin every message gets the one
+// refusal, as the page never reads them.
 func TestAPIIgnoresForeignMessages(t *testing.T) {
 	f := &fakeEngine{members: fiveMembers()}
 	out := newPosted()
 	a := newMessageAPI(f, []string{docs}, out.post)
-	for _, data := range []string{``, `null`, `"hello"`, `42`, `[1,2]`, `{"cmd":"kill","member":1}`, `{"type":"webpackOk"}`, `{not json`} {
+	foreign := []string{``, `null`, `"hello"`, `42`, `[1,2]`, `{"cmd":"kill","member":1}`, `{"type":"webpackOk"}`, `{not json`,
+		`{"etcdplay":null,"cmd":"kill","member":1}`, `{"Etcdplay":1,"cmd":"kill","member":1}`, `{"etcdplay":1,"cmd":"kill"} trailing`}
+	for _, data := range foreign {
 		a.handle(docs, []byte(data))
-		a.handle("https://evil.example", []byte(data))
 	}
 	if n := out.count(); n != 0 {
 		t.Errorf("%d replies to foreign messages: %+v", n, out.msgs)
+	}
+	for i, data := range foreign {
+		a.handle("https://evil.example", []byte(data))
+		if m, _ := out.next(t, i); !strings.Contains(m.Error, "may not send commands") {
+			t.Errorf("%q from a refused origin: %+v", data, m)
+		}
 	}
 	if len(f.calls) != 0 {
 		t.Errorf("foreign messages reached the engine: %q", f.calls)
@@ -117,7 +128,10 @@ func TestAPIValidation(t *testing.T) {
 		{`{"etcdplay":2,"cmd":"status"}`, "protocol version 2"},
 		{`{"etcdplay":1}`, "cmd is required"},
 		{`{"etcdplay":1,"cmd":"reboot"}`, `unknown cmd "reboot"`},
-		{`{"etcdplay":1,"cmd":"kill"}`, "kill needs a member"},
+		{`{"etcdplay":1,"cmd":"kill"}`, "kill: there is no leader now"},
+		{`{"etcdplay":1,"cmd":"kill","member":0}`, "kill: there is no leader now"},
+		{`{"etcdplay":1,"cmd":"restart"}`, "restart needs a member"},
+		{`{"etcdplay":1,"cmd":"restart","member":0}`, "restart needs a member"},
 		{`{"etcdplay":1,"cmd":"restart","member":9}`, "no member 9"},
 		{`{"etcdplay":1,"cmd":"partition","groups":[[1,2,3,4,5]]}`, "at least two groups"},
 		{`{"etcdplay":1,"cmd":"partition","groups":[[1,2],[]]}`, "a group is empty"},
@@ -141,9 +155,9 @@ func TestAPIValidation(t *testing.T) {
 		{`{"etcdplay":1,"cmd":"kill","member":-1}`, "member must be a whole number from 0, not number -1"},
 		{`{"etcdplay":1,"id":"k","cmd":"kill","member":"2"}`, "member must be a whole number from 0, not string"},
 		{`{"etcdplay":1,"cmd":"put","key":"k","value":5}`, "value must be a string, not number"},
-		{`{"etcdplay":1,"cmd":"partition","groups":"1,2|3"}`, "groups must be a list, not string"},
+		{`{"etcdplay":1,"cmd":"partition","groups":"1,2|3"}`, "groups must be a list of lists of member numbers, not string"},
 		{`{"etcdplay":1,"cmd":"get","key":"k","serializable":"yes"}`, "serializable must be true or false"},
-		{`{"etcdplay":1,"cmd":"stress","count":"10"}`, "count must be a number, not string"},
+		{`{"etcdplay":1,"cmd":"stress","count":"10"}`, "count must be a whole number, not string"},
 	} {
 		f := &fakeEngine{members: fiveMembers()}
 		out := newPosted()
