@@ -34,7 +34,15 @@ type jsonReader struct {
 // maxMessageBytes, or holds what JSON cannot, err says which field, and
 // head is the JSON of its etcdplay, id and cmd fields alone (those that
 // can be read), for the reply to echo.
+//
+// A panic of syscall/js (a value of a kind this reader does not expect)
+// is that error too: a message never stops the page.
 func readMessage(data js.Value) (msg, head []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			msg, head, err = nil, []byte("{}"), fmt.Errorf("the message could not be read: %v", p)
+		}
+	}()
 	if t, ok := typeOf(data); !ok || t != js.TypeObject || !isPlainObject(data) {
 		return nil, nil, errNotOurs
 	}
@@ -77,6 +85,7 @@ var (
 	jsObjectKeys     = js.Global().Get("Object").Get("keys")
 	jsGetPrototypeOf = js.Global().Get("Object").Get("getPrototypeOf")
 	jsObjectProto    = js.Global().Get("Object").Get("prototype")
+	jsObject         = js.Global().Get("Object")
 )
 
 // typeOf is v.Type(), false for a value syscall/js has no type for (a
@@ -144,7 +153,7 @@ func (r *jsonReader) value(v js.Value, path string) error {
 		}
 		r.buf.WriteString(strconv.FormatFloat(f, 'g', -1, 64))
 	case js.TypeString:
-		if n := v.Length(); n > r.maxBytes {
+		if n := jsObject.Invoke(v).Length(); n > r.maxBytes { // a String wrapper: its length without a copy
 			return fmt.Errorf("%s is %d characters long: a message is at most %d bytes of JSON", name, n, r.maxBytes)
 		}
 		b, _ := json.Marshal(v.String())
