@@ -50,14 +50,14 @@ func main() {
 // The members keep their state in IndexedDB (ui.NewDurableEngine): a reload
 // resumes the cluster.
 //
-// The URL may choose the size, seed and speed (ui.ParsePageConfig).
+// The URL may choose the size, seed and speed (ui.ParsePageQuery).
 //
 // An embedded page (embed=1) never waits for a choice it does not offer:
 // when another tab or frame of the site holds its stored cluster (the
 // same docs page embedding it twice, or open in two tabs), it runs a
 // separate cluster in memory, and its bar says so.
 func newEngine(mode ui.StartMode) (ui.Engine, error) {
-	pc := ui.ParsePageConfig(app.Window().URL().Query())
+	pc := ui.ParsePageQuery(app.Window().URL().RawQuery)
 	cfg := cluster.Config{Members: pc.Members, Seed: pc.Seed, SnapshotCount: 1000, CatchUpCount: 500}
 	eng, err := ui.NewDurableEngine(cfg, pc.Speed, mode)
 	if errors.Is(err, ui.ErrOpenElsewhere) && pc.Embed {

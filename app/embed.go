@@ -1,13 +1,15 @@
 package app
 
 import (
+	"errors"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
 )
 
-// PageConfig is what the page's URL asks for. ParsePageConfig builds it;
+// PageConfig is what the page's URL asks for. ParsePageQuery builds it;
 // main.go sizes the cluster from it (Members, Seed, Speed) and the page lays
 // itself out from it (Embed, Panels) and accepts postMessage commands from
 // Allow (postmessage.go).
@@ -22,7 +24,10 @@ import (
 //	allow=ORIGIN[,ORIGIN...]     origins whose postMessage commands are obeyed (repeatable)
 //
 // Invariant: a bad parameter never stops the page: it is ignored, its
-// default applies, and Problems says why. Problems quotes at most
+// default applies, and Problems says why. Bad includes: a value out of
+// range, a one-value parameter given twice (members=3&members=7), a pair
+// that is not valid URL encoding (members=%ZZ), an allow origin that no
+// browser can send (http://localhost:08742, a path, another scheme). Problems quotes at most
 // maxEchoRunes of a bad value and lists at most maxProblems problems (a
 // crafted link cannot fill the page with its own text).
 type PageConfig struct {
@@ -69,10 +74,56 @@ var panelNames = []struct {
 // embedPanels are the panels an embedded page shows unless panels= says.
 var embedPanels = []string{"view", "cards", "faults"}
 
+// ParsePageQuery reads the page's URL parameters from its raw query (the
+// part after "?"), as ParsePageConfig does, and also names each parameter
+// that is not validly URL-encoded (members=%ZZ), which url.ParseQuery
+// would drop without a word. Pairs are split on "&" alone, as browsers'
+// URLSearchParams splits them.
+func ParsePageQuery(raw string) PageConfig {
+	q := url.Values{}
+	var problems []string
+	for _, pair := range strings.Split(raw, "&") {
+		if pair == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(pair, "=")
+		key, err1 := url.QueryUnescape(k)
+		value, err2 := url.QueryUnescape(v)
+		if err1 != nil || err2 != nil {
+			problems = append(problems, fmt.Sprintf("%s: not valid URL encoding (%% starts a %%XX escape)", echo(pair)))
+			continue
+		}
+		q[key] = append(q[key], value)
+	}
+	return parsePageConfig(q, problems)
+}
+
 // ParsePageConfig reads the page's URL parameters (see PageConfig).
-func ParsePageConfig(q url.Values) PageConfig {
-	c := PageConfig{Members: DefaultMembers, Seed: DefaultSeed, Speed: defaultSpeed}
+func ParsePageConfig(q url.Values) PageConfig { return parsePageConfig(q, nil) }
+
+// singleParams are the parameters that take one value: given more than
+// once, they are ignored (which one was meant is unknown) and named.
+var singleParams = []string{"embed", "members", "seed", "speed"}
+
+// parsePageConfig is ParsePageConfig with problems found before q was
+// decoded listed first.
+func parsePageConfig(q url.Values, problems []string) PageConfig {
+	c := PageConfig{Members: DefaultMembers, Seed: DefaultSeed, Speed: defaultSpeed, Problems: problems}
 	bad := func(format string, args ...any) { c.Problems = append(c.Problems, fmt.Sprintf(format, args...)) }
+	for _, name := range singleParams {
+		if vs := q[name]; len(vs) > 1 {
+			quoted := make([]string, 0, 3)
+			for i, v := range vs {
+				if i == 3 {
+					quoted = append(quoted, "…")
+					break
+				}
+				quoted = append(quoted, echo(v))
+			}
+			bad("%s given %d times (%s): give it once", name, len(vs), strings.Join(quoted, ", "))
+			q = cloneWithout(q, name)
+		}
+	}
 
 	switch v := q.Get("embed"); v {
 	case "", "0", "false":
@@ -126,16 +177,27 @@ func ParsePageConfig(q url.Values) PageConfig {
 		}
 	}
 	for _, o := range splitList(q["allow"]) {
-		if origin, ok := normOrigin(o); ok {
+		if origin, err := originOf(o); err == nil {
 			c.Allow = append(c.Allow, origin)
 		} else {
-			bad("allow=%s: not an origin such as https://docs.example", echo(o))
+			bad("allow=%s: %v", echo(o), err)
 		}
 	}
 	if n := len(c.Problems); n > maxProblems {
 		c.Problems = append(c.Problems[:maxProblems-1], fmt.Sprintf("and %d more", n-maxProblems+1))
 	}
 	return c
+}
+
+// cloneWithout is q without the parameter name (q itself is the caller's).
+func cloneWithout(q url.Values, name string) url.Values {
+	out := make(url.Values, len(q))
+	for k, v := range q {
+		if k != name {
+			out[k] = v
+		}
+	}
+	return out
 }
 
 // shows reports whether the panel k is shown.
@@ -200,22 +262,86 @@ func splitList(vs []string) []string {
 }
 
 // normOrigin returns the origin s names ("scheme://host[:port]", the form
-// MessageEvent.origin has), or false when s is not an http(s) origin. A
-// trailing slash is accepted; a path, query, user or fragment is not. As in
-// MessageEvent.origin, the scheme's default port is left out
-// (https://docs.example:443 is https://docs.example).
+// MessageEvent.origin has), or false when s is not an http(s) origin that
+// a browser can send (originOf says why).
 func normOrigin(s string) (string, bool) {
+	o, err := originOf(s)
+	return o, err == nil
+}
+
+// originOf returns the origin s names, written as MessageEvent.origin
+// writes it, or an error saying why no message can ever come from it. A
+// trailing slash is accepted; a path, query, user or fragment is not. The
+// scheme and host are lower-cased and the scheme's default port is left
+// out (https://docs.example:443 is https://docs.example), as browsers do;
+// what a browser would write otherwise (a port with a leading zero, a
+// host that is not plain ASCII, an IPv4 or IPv6 address not in its
+// shortest form) is refused rather than silently never matched.
+func originOf(s string) (string, error) {
 	u, err := url.Parse(strings.TrimSuffix(s, "/"))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
-		u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil || u.Opaque != "" {
-		return "", false
+	switch {
+	case err != nil || u.Opaque != "" || u.Host == "" && u.Scheme == "":
+		return "", errors.New("not an origin such as https://docs.example")
+	case !strings.EqualFold(u.Scheme, "http") && !strings.EqualFold(u.Scheme, "https"):
+		return "", errors.New("not an http or https origin such as https://docs.example")
+	case u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.ForceQuery || u.User != nil:
+		return "", errors.New("an origin has no path, query, user or fragment (such as https://docs.example)")
+	case u.Host == "":
+		return "", errors.New("not an origin such as https://docs.example")
 	}
-	scheme, host := strings.ToLower(u.Scheme), strings.ToLower(u.Host)
-	if port := u.Port(); port == "" || scheme == "http" && port == "80" || scheme == "https" && port == "443" {
-		host = strings.ToLower(u.Hostname())
-		if strings.Contains(host, ":") {
-			host = "[" + host + "]" // IPv6
+	scheme, host, port := strings.ToLower(u.Scheme), strings.ToLower(u.Hostname()), u.Port()
+	if port != "" {
+		n, err := strconv.Atoi(port)
+		switch {
+		case err != nil || n < 1 || n > 65535:
+			return "", fmt.Errorf("port %s is not a port (1-65535)", port)
+		case strconv.Itoa(n) != port:
+			return "", fmt.Errorf("port %s can never match: browsers write it %d", port, n)
+		}
+		if scheme == "http" && n == 80 || scheme == "https" && n == 443 {
+			port = ""
 		}
 	}
-	return scheme + "://" + host, true
+	if err := checkHost(host); err != nil {
+		return "", err
+	}
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // IPv6
+	}
+	if port != "" {
+		host += ":" + port
+	}
+	return scheme + "://" + host, nil
+}
+
+// checkHost accepts a (lower-cased) host as browsers write it in an
+// origin: a name of ASCII letters, digits, '-', '_' and '.', an IPv4
+// address as four decimal numbers, or an IPv6 address in its shortest
+// form.
+func checkHost(host string) error {
+	if strings.Contains(host, ":") {
+		a, err := netip.ParseAddr(host)
+		if err != nil || a.Zone() != "" || !a.Is6() {
+			return fmt.Errorf("[%s] is not an IPv6 address", host)
+		}
+		if a.String() != host {
+			return fmt.Errorf("[%s] can never match: browsers write it [%s]", host, a)
+		}
+		return nil
+	}
+	for _, r := range host {
+		if !('a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return fmt.Errorf("host %s can never match: browsers write a host in plain ASCII (an international name in its xn-- form)", echo(host))
+		}
+	}
+	labels := strings.Split(strings.TrimSuffix(host, "."), ".")
+	last := labels[len(labels)-1]
+	if last == "" || strings.Trim(last, "0123456789") != "" && !strings.HasPrefix(last, "0x") {
+		return nil // a name
+	}
+	// A host whose last label is a number is an IPv4 address to a browser.
+	if a, err := netip.ParseAddr(host); err != nil || !a.Is4() || a.String() != host {
+		return fmt.Errorf("host %s can never match: browsers read it as an IPv4 address, written as four numbers such as 127.0.0.1", echo(host))
+	}
+	return nil
 }

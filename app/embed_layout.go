@@ -11,7 +11,7 @@ import (
 // same URL) and, as a notice, any parameter that was ignored. UI goroutine,
 // OnMount, before the engine starts.
 func (p *playground) applyPageConfig(ctx app.Context) {
-	p.page = ParsePageConfig(ctx.Page().URL().Query())
+	p.page = ParsePageQuery(ctx.Page().URL().RawQuery)
 	p.speed = p.page.Speed
 	if len(p.page.Problems) > 0 {
 		p.notice = "ignored URL parameters: " + strings.Join(p.page.Problems, "; ")

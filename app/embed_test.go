@@ -52,6 +52,53 @@ func TestParsePageConfig(t *testing.T) {
 	}
 }
 
+// Parameters given twice, not validly URL-encoded, or naming an origin no
+// browser sends are named like any other bad parameter, not dropped
+// without a word (url.ParseQuery drops members=%ZZ; q.Get takes the first
+// of members=3&members=7).
+func TestParsePageQueryNamesDroppedParameters(t *testing.T) {
+	for _, tc := range []struct {
+		raw      string
+		members  int
+		allow    []string
+		problems []string
+	}{
+		{"members=3&members=7", 5, nil, []string{`members given 2 times ("3", "7"): give it once`}},
+		{"embed=1&embed=1&seed=2&seed=3&speed=5&speed=5&speed=5&speed=5", 5, nil,
+			[]string{`embed given 2 times`, `seed given 2 times ("2", "3")`, `speed given 4 times ("5", "5", "5", …)`}},
+		{"members=%ZZ", 5, nil, []string{`"members=%ZZ": not valid URL encoding`}},
+		{"members=3&%ZZ=1&allow=http://a.example%2", 3, nil, []string{`"%ZZ=1": not valid URL encoding`, `"allow=http://a.example%2": not valid URL encoding`}},
+		{"allow=http://localhost:08742", 5, nil, []string{`allow="http://localhost:08742": port 08742 can never match: browsers write it 8742`}},
+		{"allow=http://localhost:99999", 5, nil, []string{`port 99999 is not a port`}},
+		{"allow=https://docs.example/guide", 5, nil, []string{`allow="https://docs.example/guide": an origin has no path`}},
+		{"allow=ws://docs.example", 5, nil, []string{`allow="ws://docs.example": not an http or https origin`}},
+		{"allow=file:///etc", 5, nil, []string{`not an http or https origin`}},
+		{"allow=https://b%C3%BCcher.example", 5, nil, []string{`host "bücher.example" can never match: browsers write a host in plain ASCII`}},
+		{"allow=http://127.1", 5, nil, []string{`host "127.1" can never match: browsers read it as an IPv4 address`}},
+		{"allow=http://[0:0::1]:8080", 5, nil, []string{`[0:0::1] can never match: browsers write it [::1]`}},
+		{"allow=https://docs.example?", 5, nil, []string{`an origin has no path, query`}},
+		// Still accepted: what browsers do write.
+		{"members=7&allow=http://127.0.0.1:8080,https://xn--bcher-kva.example,http://[::1],HTTPS://Docs.Example:443/", 7,
+			[]string{"http://127.0.0.1:8080", "https://xn--bcher-kva.example", "http://[::1]", "https://docs.example"}, nil},
+		{"members=3&&panels=view&panels=cards&allow=http://a.example&allow=http://b.example", 3,
+			[]string{"http://a.example", "http://b.example"}, nil},
+	} {
+		c := ParsePageQuery(tc.raw)
+		if c.Members != tc.members || !reflect.DeepEqual(c.Allow, tc.allow) {
+			t.Errorf("%q: members %d allow %q, want %d %q", tc.raw, c.Members, c.Allow, tc.members, tc.allow)
+		}
+		if len(c.Problems) != len(tc.problems) {
+			t.Errorf("%q: problems %q, want %d matching %q", tc.raw, c.Problems, len(tc.problems), tc.problems)
+			continue
+		}
+		for i, want := range tc.problems {
+			if !strings.Contains(c.Problems[i], want) {
+				t.Errorf("%q: problem %d is %q, want it to mention %s", tc.raw, i, c.Problems[i], want)
+			}
+		}
+	}
+}
+
 func TestNormOrigin(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://docs.example":       "https://docs.example",
