@@ -20,7 +20,8 @@ import (
 // Every message either way is a plain object whose "etcdplay" field is
 // ProtocolVersion. Commands (embedding page -> playground):
 //
-//	{etcdplay: 1, id: ANY, cmd: "kill"|"restart", member: N}
+//	{etcdplay: 1, id: ANY, cmd: "kill", member: N?}
+//	{etcdplay: 1, id: ANY, cmd: "restart", member: N}
 //	{etcdplay: 1, id: ANY, cmd: "partition", groups: [[1,2],[3,4,5]]}
 //	{etcdplay: 1, id: ANY, cmd: "heal"}
 //	{etcdplay: 1, id: ANY, cmd: "put", key: "k", value: "v", member: N?}
@@ -35,8 +36,16 @@ import (
 // (count is capped per run; keys does not apply). Its result comes when
 // every put was answered.
 //
-// member 0 or absent means the current leader (else the first member that
-// is up). id is echoed in the result so the caller can match it. The fault
+// member 0 or absent means the current leader: kill kills the leader (an
+// error when there is none); put, get and stress go to the leader, else
+// the first member that is up; restart needs a member. kill and restart
+// answer {member}. id is echoed in the result so the caller can match it.
+//
+// Field names match exactly, as in JavaScript; a command with a field that
+// is unknown, case-varied, given twice, of the wrong type or not taken by
+// its cmd is refused by name (postmessage_decode.go). A message is read
+// only from an allowed origin, and within maxMessageValues values and
+// maxMessageBytes bytes (handle). The fault
 // commands (kill, restart, partition, heal) answer once the cluster
 // accepted them; they act at its next tick, which the following leader and
 // status events show.
@@ -59,8 +68,8 @@ import (
 // settles at once.
 //
 // Status events (ready, leader, hash, resize) go to any parent; commands are obeyed
-// only from origins in PageConfig.Allow, and a refused command gets a
-// result with ok false.
+// only from origins in PageConfig.Allow, and every message from another
+// origin gets, unread, a result with ok false naming the origin.
 
 // ProtocolVersion is the "etcdplay" field of every message.
 const ProtocolVersion = 1
