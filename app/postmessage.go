@@ -45,10 +45,11 @@ import (
 // is unknown, case-varied, given twice, of the wrong type or not taken by
 // its cmd is refused by name (postmessage_decode.go). A message is read
 // only from an allowed origin, and within maxMessageValues values and
-// maxMessageBytes bytes (handle). The fault
-// commands (kill, restart, partition, heal) answer once the cluster
-// accepted them; they act at its next tick, which the following leader and
-// status events show.
+// maxMessageBytes bytes (handle).
+//
+// The fault commands (kill, restart, partition, heal) answer once the
+// cluster accepted them; they act at its next tick, which the following
+// leader and status events show.
 //
 // Events (playground -> embedding page), type field first:
 //
@@ -192,8 +193,8 @@ func (a *messageAPI) allowed(origin string) bool {
 //     one result with ok false naming the origin, with no id or cmd (its
 //     content is never looked at, so its size costs nothing).
 //  2. JSON longer than maxMessageBytes, or of more than maxMessageValues
-//     values, is refused the same way, naming the bound, read no further
-//     than it.
+//     values, is answered with an error naming the bound (and no id or
+//     cmd), read no further than it.
 //  3. A message that is not an etcd-play command (not a JSON object with
 //     an "etcdplay" field that is not null) is ignored: pages receive
 //     unrelated messages.
