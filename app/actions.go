@@ -8,11 +8,17 @@ import (
 
 // act runs one engine action for a control: f runs in a ctx.Async goroutine
 // (engine calls may wait on the ticking cluster); its outcome becomes the
-// page's notice. label names the action in the notice. UI goroutine.
+// page's notice. label names the action in the notice. An engine that
+// another tab stopped (stoppable) answers at once with its error. UI
+// goroutine.
 func (p *playground) act(ctx app.Context, label string, f func(Engine) error) {
 	eng := p.eng
 	if eng == nil {
 		p.notice = label + ": the cluster is not running"
+		return
+	}
+	if s, ok := eng.(stoppable); ok && s.Stopped() != nil {
+		p.notice = label + ": " + s.Stopped().Error()
 		return
 	}
 	ctx.Async(func() {

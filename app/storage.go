@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -46,10 +47,28 @@ const (
 	// StartInMemory runs a separate cluster in memory, leaving the stored
 	// one to the other tab.
 	StartInMemory
+	// StartInMemoryAfterFailure runs a cluster in memory after the stored
+	// one failed to load (a StorageFailure), leaving what is stored as it is.
+	StartInMemoryAfterFailure
 )
 
 // ErrOpenElsewhere: another tab of the site runs the stored cluster.
 var ErrOpenElsewhere = errors.New("the cluster is open in another tab")
+
+// StorageFailure: the browser's storage failed for the whole cluster while
+// it loaded (the storage answered with an error, or not in time). The page
+// offers to go on in memory (StartInMemoryAfterFailure) or to delete the
+// stored cluster (ResetStored) and reload.
+type StorageFailure struct {
+	Name string // the database and lock name
+	Err  error
+}
+
+func (f *StorageFailure) Error() string { return "the browser's storage failed: " + f.Err.Error() }
+func (f *StorageFailure) Unwrap() error { return f.Err }
+
+// ResetStored deletes the stored cluster; it waits for the browser.
+func (f *StorageFailure) ResetStored() error { return durable.DeleteIndexedDB(f.Name) }
 
 // StorageView is what the page shows about the cluster's storage.
 type StorageView struct {
@@ -91,10 +110,15 @@ type durableEngine struct {
 	name string // database and lock name
 	db   *durable.DB
 	lock *durable.TabLock // nil for an in-memory medium
+	// deleteStored: ResetAll also deletes the stored cluster that failed
+	// to load (StartInMemoryAfterFailure).
+	deleteStored bool
 
 	mu      sync.Mutex
-	info    StorageView   // without Disk, which Storage reads live
-	stopped chan struct{} // closed once a take-over by another tab stopped this one
+	info    StorageView     // without Disk, which Storage reads live
+	stopped chan struct{}   // closed once a take-over by another tab stopped this one
+	stopCtx context.Context // ends when stopped closes (storage_stopped.go)
+	stop    func()
 }
 
 var _ storageEngine = (*durableEngine)(nil)
@@ -122,6 +146,9 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode
 		return nil, err
 	}
 	if info.Epoch, info.Resumed, err = loadMeta(db, &cfg); err != nil {
+		if db.Persistent() {
+			err = &StorageFailure{Name: name, Err: err}
+		}
 		return fail(err)
 	}
 	cfg.Epoch = info.Epoch
@@ -147,6 +174,8 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode
 	d.Play()
 	e := &durableEngine{clusterEngine: &clusterEngine{Cluster: c, driver: d}, name: name, db: db, lock: lock, info: info,
 		stopped: make(chan struct{})}
+	e.stopCtx, e.stop = context.WithCancel(context.Background())
+	e.deleteStored = mode == StartInMemoryAfterFailure
 	if lock != nil {
 		go e.watchLock()
 	}
@@ -160,25 +189,74 @@ func openMedium(name string, mode StartMode) (*durable.DB, *durable.TabLock, Sto
 	memory := func(notice string) (*durable.DB, *durable.TabLock, StorageView, error) {
 		return durable.NewMemory(nil), nil, StorageView{Medium: "memory", Notice: notice}, nil
 	}
-	if mode == StartInMemory {
+	switch mode {
+	case StartInMemory:
 		return memory("This is a separate in-memory cluster (the stored one is open in another tab): its data will not survive a reload.")
+	case StartInMemoryAfterFailure:
+		return memory("The browser's storage failed, so this cluster runs in memory from now on: its data will not survive a reload. " +
+			"What was stored before is left as it was; reset the cluster to delete it.")
 	}
-	lock, err := durable.LockTab(name, mode == StartTakeOver)
-	if errors.Is(err, durable.ErrLocked) {
+	lock, err := inTime("the tab lock (navigator.locks)", func() (*durable.TabLock, error) {
+		return durable.LockTab(name, mode == StartTakeOver)
+	}, (*durable.TabLock).Release)
+	switch {
+	case errors.Is(err, durable.ErrLocked):
 		return nil, nil, StorageView{}, ErrOpenElsewhere
-	}
-	if err != nil {
+	case errors.Is(err, durable.ErrUnavailable):
 		return memory(fmt.Sprintf("Browser storage is unavailable (%v): the cluster runs in memory and its data will not survive a reload.", err))
+	case err != nil: // refused or timed out: offer the choice
+		return nil, nil, StorageView{}, &StorageFailure{Name: name, Err: err}
 	}
 	var db *durable.DB
 	if err = probeIndexedDB(); err == nil {
-		db, err = openIDB(name)
+		db, err = inTime("IndexedDB", func() (*durable.DB, error) { return openIDB(name) }, func(db *durable.DB) { db.Close() })
+	}
+	if errors.Is(err, errTimedOut) {
+		lock.Release()
+		return nil, nil, StorageView{}, &StorageFailure{Name: name, Err: err}
 	}
 	if err != nil {
 		lock.Release()
 		return memory(fmt.Sprintf("IndexedDB is unavailable (%v): the cluster runs in memory and its data will not survive a reload.", err))
 	}
 	return db, lock, StorageView{Medium: "indexeddb", Persistent: db.Persistent()}, nil
+}
+
+// storageTimeout bounds how long the page waits for the browser to grant
+// the tab lock and to open IndexedDB (each answers in milliseconds when it
+// works); tests shorten it.
+var storageTimeout = 8 * time.Second
+
+var errTimedOut = errors.New("no answer")
+
+// inTime runs open, waiting at most storageTimeout; on a time-out the error
+// wraps errTimedOut, and should open still succeed later, undo releases
+// what it opened.
+func inTime[T any](what string, open func() (T, error), undo func(T)) (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result) // unbuffered: a late result goes to undo
+	late := make(chan struct{})
+	go func() {
+		v, err := open()
+		select {
+		case ch <- result{v, err}:
+		case <-late:
+			if err == nil {
+				undo(v)
+			}
+		}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-time.After(storageTimeout):
+		close(late)
+		var zero T
+		return zero, fmt.Errorf("%s: %w within %v", what, errTimedOut, storageTimeout)
+	}
 }
 
 // openIDB opens the named IndexedDB database; tests replace it.
@@ -240,6 +318,7 @@ func (e *durableEngine) watchLock() {
 	e.info.Lost = true
 	e.mu.Unlock()
 	close(e.stopped)
+	e.stop()
 }
 
 // Storage implements storageEngine.
@@ -255,11 +334,14 @@ func (e *durableEngine) Storage() StorageView {
 
 // ResetAll implements storageEngine.
 func (e *durableEngine) ResetAll() error {
+	if err := e.Stopped(); err != nil {
+		return err
+	}
 	e.driver.Close()
 	e.Cluster.KillAllPowerLoss()
 	e.db.Close()
 	var err error
-	if e.db.Persistent() {
+	if e.db.Persistent() || e.deleteStored {
 		err = durable.DeleteIndexedDB(e.name)
 	}
 	if e.lock != nil {

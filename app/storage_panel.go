@@ -13,19 +13,22 @@ import (
 // (in memory only, corrupt member, storage full, open in another tab, taken
 // over by another tab) and the storage controls (power loss, wipe a
 // member's data, reset the cluster). Automation hooks: section.storage with
-// data-storage ("indexeddb", "memory", "elsewhere", "opening"),
-// data-epoch, data-resumed, data-lost; .disk-error[data-member][data-kind];
+// data-storage ("indexeddb", "memory", "elsewhere", "opening", "failed"),
+// data-epoch, data-resumed, data-lost; .storage-lost[data-storage-lost]
+// once another tab took the cluster over; .disk-error[data-member][data-kind];
 // buttons data-action = kill-power, kill-all-power, wipe, reset,
-// reset-confirm, reset-cancel, take-over, run-in-memory, reload.
+// reset-confirm, reset-cancel, take-over, run-in-memory, reset-stored, reload.
 
 // storageUI is the section's state. UI goroutine only.
 type storageUI struct {
 	view         StorageView
-	root         app.Context // OnMount's context: outlives the buttons that restart the engine
-	rooted       bool        // root is set
-	has          bool        // the engine is a storageEngine
-	starting     bool        // NewEngineAs is running
-	elsewhere    bool        // another tab holds the cluster: offer the choice
+	root         app.Context     // OnMount's context: outlives the buttons that restart the engine
+	rooted       bool            // root is set
+	has          bool            // the engine is a storageEngine
+	starting     bool            // NewEngineAs is running
+	elsewhere    bool            // another tab holds the cluster: offer the choice
+	failure      *StorageFailure // the storage failed at load: offer memory or reset
+	resetStored  bool            // failure.ResetStored is running
 	confirmReset bool
 	resetting    bool
 }
@@ -58,15 +61,18 @@ func (p *playground) startEngine(ctx app.Context, mode StartMode) {
 		p.startRefresh(ctx)
 		return
 	}
-	p.storage.starting, p.storage.elsewhere = true, false
+	p.storage.starting, p.storage.elsewhere, p.storage.failure = true, false, nil
 	newEngine := p.opts.NewEngineAs
 	ctx.Async(func() {
 		eng, err := newEngine(mode)
 		ctx.Dispatch(func(ctx app.Context) {
 			p.storage.starting = false
+			var failure *StorageFailure
 			switch {
 			case errors.Is(err, ErrOpenElsewhere):
 				p.storage.elsewhere = true
+			case errors.As(err, &failure):
+				p.storage.failure = failure
 			case err != nil:
 				p.engErr = err.Error()
 			default:
@@ -124,16 +130,59 @@ func (p *playground) renderStorageNotice() app.UI {
 					OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartInMemory) }),
 			),
 		)
+	case s.failure != nil:
+		return p.renderStorageFailure()
 	case s.starting:
 		return app.P().Class("storage loading").DataSet("storage", "opening").Text("Opening the cluster's storage…")
 	case s.has && s.view.Lost:
-		return app.P().Class("error storage-lost").Role("alert").DataSet("storage-lost", true).Body(
-			app.Text("Another tab took this cluster over; this tab stopped it. "),
-			app.Button().Type("button").DataSet("action", "reload").Text("Reload").
-				OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
+		return app.Section().Class("storage panel alert storage-lost").Role("alert").DataSet("storage-lost", true).Body(
+			app.P().Text("Another tab took this cluster over; this tab stopped it. Nothing shown here runs any more, "+
+				"and every command here answers with an error. To take the cluster back, reload this page and choose "+
+				"\"Take it over here\" (the other tab then stops); or close this tab."),
+			app.Div().Class("row").Body(
+				app.Button().Type("button").DataSet("action", "reload").Text("Reload").
+					OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
+			),
 		)
 	}
 	return app.Text("")
+}
+
+// renderStorageFailure: the storage failed for the whole cluster at load.
+// The page says what failed and offers to go on in memory, to delete the
+// stored cluster and start a new one, or to reload (and try again).
+func (p *playground) renderStorageFailure() app.UI {
+	f := p.storage.failure
+	return app.Section().Class("storage panel alert storage-failed").Role("alert").DataSet("storage", "failed").Body(
+		app.P().Text("The cluster could not load from the browser's storage: "+f.Err.Error()+". "+
+			"Nothing stored was changed. You can go on in memory (the data then does not survive a reload), "+
+			"delete the stored cluster and start a new one, or reload to try again."),
+		app.Div().Class("row").Body(
+			app.Button().Type("button").DataSet("action", "run-in-memory").Text("Go on in memory").
+				OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartInMemoryAfterFailure) }),
+			app.Button().Type("button").Class("danger").DataSet("action", "reset-stored").Disabled(p.storage.resetStored).
+				Text("Delete the stored cluster and start a new one").
+				OnClick(func(ctx app.Context, e app.Event) {
+					if p.storage.resetStored {
+						return
+					}
+					p.storage.resetStored = true
+					ctx.Async(func() {
+						err := f.ResetStored()
+						ctx.Dispatch(func(ctx app.Context) {
+							p.storage.resetStored = false
+							if err != nil {
+								p.notice = "delete the stored cluster: " + err.Error()
+								return
+							}
+							ctx.Reload()
+						})
+					})
+				}),
+			app.Button().Type("button").DataSet("action", "reload").Text("Reload").
+				OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
+		),
+	)
 }
 
 // durabilityLead says in one sentence what the panel's controls do that a

@@ -91,6 +91,10 @@ func (p *playground) startStress(ctx app.Context, cfg StressConfig) {
 		p.notice = label + ": the cluster is not running"
 		return
 	}
+	if s, ok := eng.(stoppable); ok && s.Stopped() != nil {
+		p.notice = label + ": " + s.Stopped().Error()
+		return
+	}
 	p.notice, p.stress.label, p.stress.run = label, label, 0
 	ctx.Async(func() {
 		n := slot.set(eng.Stress(cfg))

@@ -51,7 +51,11 @@ func LockTab(name string, steal bool) (*TabLock, error) {
 		go func() { settled.Release(); stolen.Release() }()
 		return nil
 	})
+	var refused js.Value // the request's rejection, read once done is closed
 	stolen = js.FuncOf(func(this js.Value, args []js.Value) any {
+		if len(args) > 0 {
+			refused = args[0]
+		}
 		l.markLost()
 		close(done)
 		go func() { settled.Release(); stolen.Release() }()
@@ -70,7 +74,22 @@ func LockTab(name string, steal bool) (*TabLock, error) {
 		return nil, fmt.Errorf("%w: navigator.locks.request: %v", ErrUnavailable, err)
 	}
 	req.Call("then", settled, stolen)
-	res := <-granted
+	var res js.Value
+	select {
+	case res = <-granted:
+	case <-done:
+		// The request settled. When callback ran (ifAvailable and held
+		// elsewhere) it sent to granted before the request settled; when
+		// it did not, the browser refused the request (a rejected request
+		// never calls callback).
+		select {
+		case res = <-granted:
+		default:
+			executor.Release()
+			callback.Release()
+			return nil, fmt.Errorf("navigator.locks.request failed: %s", describeJS(refused))
+		}
+	}
 	executor.Release()
 	callback.Release()
 	if res.IsNull() {
@@ -81,4 +100,17 @@ func LockTab(name string, steal bool) (*TabLock, error) {
 		<-done // the browser has released it: another LockTab can take it
 	}
 	return l, nil
+}
+
+// describeJS is a JavaScript value (an exception or a rejection) as text.
+func describeJS(v js.Value) string {
+	if v.IsUndefined() || v.IsNull() {
+		return "no reason given"
+	}
+	if v.Type() == js.TypeObject {
+		if m := v.Get("message"); m.Type() == js.TypeString {
+			return v.Get("name").String() + ": " + m.String()
+		}
+	}
+	return js.Global().Call("String", v).String()
 }

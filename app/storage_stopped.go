@@ -1,0 +1,197 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
+
+// A durable engine that another tab took over (durableEngine.watchLock)
+// is stopped for good: its disks are cut and its clock is paused. Every
+// call on it then answers at once (never waiting for a tick that will not
+// come): the calls that return an error return ErrStopped, requests in
+// flight at the take-over end with it, a stress run reports itself
+// finished, and Status shows every member down, so that no leader is
+// shown as live.
+
+// ErrStopped: another tab took the cluster over; this tab's copy stopped.
+var ErrStopped = errors.New("this tab stopped: another tab took the cluster over (take it back or reload the page)")
+
+// stoppable is what act and the storage section ask an engine that can be
+// stopped: Stopped returns ErrStopped once it is, nil before.
+type stoppable interface{ Stopped() error }
+
+// Stopped implements stoppable.
+func (e *durableEngine) Stopped() error {
+	select {
+	case <-e.stopped:
+		return ErrStopped
+	default:
+		return nil
+	}
+}
+
+// guard derives from ctx a context that also ends when the engine stops,
+// and maps that end to ErrStopped (see result).
+func (e *durableEngine) guard(ctx context.Context) (context.Context, func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	stop := context.AfterFunc(e.stopCtx, cancel)
+	return ctx, func() { stop(); cancel() }
+}
+
+// result replaces the error of a request that the take-over ended.
+func (e *durableEngine) result(err error) error {
+	if err != nil && e.Stopped() != nil {
+		return ErrStopped
+	}
+	return err
+}
+
+func (e *durableEngine) Put(ctx context.Context, member uint64, key, value []byte) (*mvcc.PutResponse, error) {
+	if err := e.Stopped(); err != nil {
+		return nil, err
+	}
+	ctx, done := e.guard(ctx)
+	defer done()
+	r, err := e.clusterEngine.Put(ctx, member, key, value)
+	return r, e.result(err)
+}
+
+func (e *durableEngine) Get(ctx context.Context, member uint64, req mvcc.RangeRequest, serializable bool) (*mvcc.RangeResponse, error) {
+	if err := e.Stopped(); err != nil {
+		return nil, err
+	}
+	ctx, done := e.guard(ctx)
+	defer done()
+	r, err := e.clusterEngine.Get(ctx, member, req, serializable)
+	return r, e.result(err)
+}
+
+func (e *durableEngine) Delete(ctx context.Context, member uint64, req mvcc.DeleteRangeRequest) (*mvcc.DeleteRangeResponse, error) {
+	if err := e.Stopped(); err != nil {
+		return nil, err
+	}
+	ctx, done := e.guard(ctx)
+	defer done()
+	r, err := e.clusterEngine.Delete(ctx, member, req)
+	return r, e.result(err)
+}
+
+func (e *durableEngine) Compact(ctx context.Context, member uint64, rev int64) (*mvcc.CompactResponse, error) {
+	if err := e.Stopped(); err != nil {
+		return nil, err
+	}
+	ctx, done := e.guard(ctx)
+	defer done()
+	r, err := e.clusterEngine.Compact(ctx, member, rev)
+	return r, e.result(err)
+}
+
+func (e *durableEngine) Kill(id uint64) error {
+	if err := e.Stopped(); err != nil {
+		return err
+	}
+	return e.clusterEngine.Kill(id)
+}
+
+func (e *durableEngine) Restart(id uint64) error {
+	if err := e.Stopped(); err != nil {
+		return err
+	}
+	return e.clusterEngine.Restart(id)
+}
+
+func (e *durableEngine) TransferLeadership(to uint64) error {
+	if err := e.Stopped(); err != nil {
+		return err
+	}
+	return e.clusterEngine.TransferLeadership(to)
+}
+
+// The controls without an error do nothing once stopped (act reports
+// ErrStopped for them through stoppable).
+func (e *durableEngine) KillAll() {
+	if e.Stopped() == nil {
+		e.clusterEngine.KillAll()
+	}
+}
+
+func (e *durableEngine) RestartAll() {
+	if e.Stopped() == nil {
+		e.clusterEngine.RestartAll()
+	}
+}
+
+func (e *durableEngine) Play() {
+	if e.Stopped() == nil {
+		e.clusterEngine.Play()
+	}
+}
+
+func (e *durableEngine) Step() {
+	if e.Stopped() == nil {
+		e.clusterEngine.Step()
+	}
+}
+
+// Paused: a stopped engine's clock is paused for good.
+func (e *durableEngine) Paused() bool { return e.Stopped() != nil || e.clusterEngine.Paused() }
+
+// Status shows every member down once stopped, with no leader.
+func (e *durableEngine) Status() []MemberView {
+	ms := e.clusterEngine.Status()
+	if e.Stopped() == nil {
+		return ms
+	}
+	out := make([]MemberView, len(ms))
+	for i, m := range ms {
+		m.State, m.Leader, m.Progress = "down", 0, nil
+		out[i] = m
+	}
+	return out
+}
+
+// Stress: a run started on a stopped engine is finished at once, with
+// nothing done; a run in flight at the take-over reports itself finished
+// from then on.
+func (e *durableEngine) Stress(cfg StressConfig) StressRun {
+	if e.Stopped() != nil {
+		return stoppedRun{total: cfg.Count}
+	}
+	return guardedRun{StressRun: e.clusterEngine.Stress(cfg), e: e}
+}
+
+type stoppedRun struct{ total int }
+
+func (r stoppedRun) Progress() StressProgress { return StressProgress{Total: r.total} }
+func (r stoppedRun) Stop()                    {}
+
+type guardedRun struct {
+	StressRun
+	e *durableEngine
+}
+
+func (r guardedRun) Progress() StressProgress {
+	p := r.StressRun.Progress()
+	if r.e.Stopped() != nil {
+		p.Running = false
+	}
+	return p
+}
+
+// The storage controls: a stopped tab must never touch the storage the
+// other tab now owns (a reset here would delete its database).
+func (e *durableEngine) KillPowerLoss(id uint64) error {
+	if err := e.Stopped(); err != nil {
+		return err
+	}
+	return e.Cluster.KillPowerLoss(id)
+}
+
+func (e *durableEngine) WipeMember(id uint64) error {
+	if err := e.Stopped(); err != nil {
+		return err
+	}
+	return e.Cluster.WipeMember(id)
+}
