@@ -27,6 +27,7 @@ func (tb *tab) within(d time.Duration, expr, what string) time.Duration {
 		var state string
 		tb.eval(`JSON.stringify({notice: (document.querySelector('[data-notice]')||{dataset:{}}).dataset.notice,
 			lost: (document.querySelector('.storage-lost')||{}).textContent,
+			shown: [...document.querySelectorAll('[role="alert"], .storage.loading')].map(e => e.textContent.slice(0, 200)),
 			cards: [...document.querySelectorAll('.card[data-member]')].map(c => c.dataset.state).join(','),
 			stress: {...(document.querySelector('.stress-result')||{dataset:{}}).dataset}})`, &state)
 		tb.t.Fatalf("%s: not within %v (%v); page: %s", what, d, err, state)
