@@ -311,6 +311,12 @@ func loadMeta(db *durable.DB, cfg *cluster.Config) (epoch uint64, resumed bool, 
 // open connection would block the other tab's reset from deleting it).
 func (e *durableEngine) watchLock() {
 	<-e.lock.Lost()
+	e.stopForGood()
+}
+
+// stopForGood is watchLock's stop (storage_stopped.go says what a stopped
+// engine answers). Once only.
+func (e *durableEngine) stopForGood() {
 	e.Cluster.KillAllPowerLoss()
 	e.driver.Pause()
 	e.db.Close()
