@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"testing"
@@ -47,6 +48,9 @@ func TestRenderStorageSection(t *testing.T) {
 		{"elsewhere", storageUI{elsewhere: true},
 			[]string{`data-storage="elsewhere"`, "open in another tab", `data-action="take-over"`, `data-action="run-in-memory"`}, []string{`data-action="kill-power"`}},
 		{"opening", storageUI{starting: true}, []string{`data-storage="opening"`}, nil},
+		{"failed at load", storageUI{failure: &StorageFailure{Name: "etcd-play", Err: errors.New("IndexedDB: no answer within 8s")}},
+			[]string{`data-storage="failed"`, `role="alert"`, "no answer within 8s", `data-action="run-in-memory"`, `data-action="reset-stored"`, `data-action="reload"`},
+			[]string{`data-action="kill-power"`}},
 		{"no storage", storageUI{}, nil, []string{"storage"}},
 	} {
 		html := renderStorageHTML(t, c.s)
