@@ -71,7 +71,9 @@ func (p *playground) startEngine(ctx app.Context, mode StartMode) {
 			switch {
 			case errors.Is(err, ErrOpenElsewhere):
 				p.storage.elsewhere = true
-			case errors.As(err, &failure):
+			case errors.As(err, &failure) && !p.page.Embed:
+				// The full page offers memory, reset or reload; the
+				// embed's layout shows the error (p.engErr) as before.
 				p.storage.failure = failure
 			case err != nil:
 				p.engErr = err.Error()
