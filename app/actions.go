@@ -12,15 +12,10 @@ import (
 // another tab stopped (stoppable) answers at once with its error. UI
 // goroutine.
 func (p *playground) act(ctx app.Context, label string, f func(Engine) error) {
+	if p.unavailable(label) {
+		return
+	}
 	eng := p.eng
-	if eng == nil {
-		p.notice = label + ": the cluster is not running"
-		return
-	}
-	if s, ok := eng.(stoppable); ok && s.Stopped() != nil {
-		p.notice = label + ": " + s.Stopped().Error()
-		return
-	}
 	ctx.Async(func() {
 		err := f(eng)
 		ctx.Dispatch(func(ctx app.Context) {
@@ -46,6 +41,21 @@ func (p *playground) onAct(label string, f func(Engine) error) (app.EventHandler
 }
 
 func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
+
+// unavailable reports whether no engine can take an action now (none is
+// running, or another tab stopped this one) and, if so, says why in the
+// notice, under label. UI goroutine.
+func (p *playground) unavailable(label string) bool {
+	switch s, ok := p.eng.(stoppable); {
+	case p.eng == nil:
+		p.notice = label + ": the cluster is not running"
+	case ok && s.Stopped() != nil:
+		p.notice = label + ": " + s.Stopped().Error()
+	default:
+		return false
+	}
+	return true
+}
 
 // inputValue is the current value of the input, select or textarea that
 // raised e.

@@ -6,8 +6,8 @@ import (
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
-// Engine is the subset of the cluster API (node/cluster, see
-// /work/briefs/cluster-api.md) that the page uses, plus the real-time
+// Engine is the subset of the cluster API (node/cluster) that the page
+// uses, plus the real-time
 // driver's time controls. The shipped implementation is clusterEngine
 // (engine_cluster.go), a thin adapter over *cluster.Cluster and
 // *cluster.Driver; tests may supply their own.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -165,7 +166,7 @@ func decodeCommand(fs []rawField) (Command, error) {
 	var c Command
 	seen := map[string]bool{}
 	for _, f := range fs {
-		if !contains(commandFields, f.name) {
+		if !slices.Contains(commandFields, f.name) {
 			for _, known := range commandFields {
 				if strings.EqualFold(f.name, known) {
 					return c, fmt.Errorf("field %s: field names are case-sensitive (did you mean %s?)", echo(f.name), known)
@@ -192,7 +193,7 @@ func decodeCommand(fs []rawField) (Command, error) {
 		return c, fmt.Errorf("unknown cmd %s (commands: kill, restart, partition, heal, put, get, stress, status)", echo(c.Cmd))
 	}
 	for _, f := range fs {
-		if f.name != "etcdplay" && f.name != "id" && f.name != "cmd" && !contains(takes, f.name) {
+		if f.name != "etcdplay" && f.name != "id" && f.name != "cmd" && !slices.Contains(takes, f.name) {
 			return c, fmt.Errorf("%s does not take %s (it takes %s)", c.Cmd, f.name, fieldList(takes))
 		}
 	}
@@ -204,15 +205,6 @@ func fieldList(names []string) string {
 		return "no other field"
 	}
 	return strings.Join(names, ", ")
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // setField decodes one field's value into c, with an error naming the

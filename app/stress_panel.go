@@ -86,15 +86,10 @@ func (p *playground) stopStress(ctx app.Context) {
 // UI goroutine.
 func (p *playground) startStress(ctx app.Context, cfg StressConfig) {
 	label := fmt.Sprintf("stress %d puts", cfg.Count)
+	if p.unavailable(label) {
+		return
+	}
 	eng, slot := p.eng, p.stressAt
-	if eng == nil {
-		p.notice = label + ": the cluster is not running"
-		return
-	}
-	if s, ok := eng.(stoppable); ok && s.Stopped() != nil {
-		p.notice = label + ": " + s.Stopped().Error()
-		return
-	}
 	p.notice, p.stress.label, p.stress.run = label, label, 0
 	ctx.Async(func() {
 		n := slot.set(eng.Stress(cfg))

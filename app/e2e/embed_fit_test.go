@@ -56,14 +56,24 @@ func docsSite(t *testing.T, body func(site string) string) (docs, site string) {
 	page := body(site)
 	mux := http.NewServeMux()
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, http.FileServer(http.Dir(dir))))
-	mux.HandleFunc("/docs.html", func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle("/docs.html", htmlPage(page))
+	serveUntilCleanup(t, ln, mux)
+	return origin + "/docs.html", site
+}
+
+// htmlPage answers every request with page as HTML.
+func htmlPage(page string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, page)
-	})
-	srv := &http.Server{Handler: mux}
+	}
+}
+
+// serveUntilCleanup serves h on ln until the test ends.
+func serveUntilCleanup(t *testing.T, ln net.Listener, h http.Handler) {
+	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
-	return origin + "/docs.html", site
 }
 
 // readmeJS is the README's postMessage example (its js code block).

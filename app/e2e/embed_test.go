@@ -280,9 +280,7 @@ func TestEmbedAllowsOriginWithDefaultPort(t *testing.T) {
 	if err != nil {
 		t.Skipf("the docs page needs port 80: %v", err)
 	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(filepath.Join("..", "..", "web")))}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	serveUntilCleanup(t, ln, http.FileServer(http.Dir(filepath.Join("..", "..", "web"))))
 	tb := blankTab(t, time.Minute)
 	d := docsPage{tab: tb, origin: "http://localhost", navigated: time.Now()}
 	q := url.Values{"playground": {siteURL}, "members": {"3"}, "allow": {"http://localhost:80"}}

@@ -48,13 +48,8 @@ window.addEventListener("message", (e) => { if (e.source === f.contentWindow && 
 window.post = (m) => { f.contentWindow.postMessage(m, "*"); return true; };
 </script></body></html>`
 	mux := http.NewServeMux()
-	mux.HandleFunc("/docs.html", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprint(w, page)
-	})
-	srv := &http.Server{Handler: mux}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
+	mux.Handle("/docs.html", htmlPage(page))
+	serveUntilCleanup(t, ln, mux)
 	tb := blankTab(t, 3*time.Minute)
 	d := docsPage{tab: tb, origin: origin, navigated: time.Now()}
 	tb.run(chromedp.Navigate(origin + "/docs.html"))
