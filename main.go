@@ -14,6 +14,8 @@ import (
 	"os"
 
 	ui "github.com/etcd-play/etcd-play/app"
+	"github.com/etcd-play/etcd-play/app/engine"
+	"github.com/etcd-play/etcd-play/app/engine/local"
 	"github.com/etcd-play/etcd-play/app/site"
 	"github.com/etcd-play/etcd-play/node/cluster"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -47,7 +49,7 @@ func main() {
 // heaviest stress the page allows, snapshots at 100 took a third of the
 // page's thread (Chromium profile, 100 puts per tick at 200 ticks/s).
 //
-// The members keep their state in IndexedDB (ui.NewDurableEngine): a reload
+// The members keep their state in IndexedDB (local.NewDurableEngine): a reload
 // resumes the cluster.
 //
 // The URL may choose the size, seed and speed (ui.ParsePageQuery).
@@ -56,15 +58,15 @@ func main() {
 // when another tab or frame of the site holds its stored cluster (the
 // same docs page embedding it twice, or open in two tabs), it runs a
 // separate cluster in memory, and its bar says so.
-func newEngine(mode ui.StartMode) (ui.Engine, error) {
+func newEngine(mode engine.StartMode) (engine.Engine, error) {
 	pc := ui.ParsePageQuery(app.Window().URL().RawQuery)
 	cfg := cluster.Config{Members: pc.Members, Seed: pc.Seed, SnapshotCount: 1000, CatchUpCount: 500}
-	eng, err := ui.NewDurableEngine(cfg, pc.Speed, mode)
-	if errors.Is(err, ui.ErrOpenElsewhere) && pc.Embed {
-		eng, err = ui.NewDurableEngine(cfg, pc.Speed, ui.StartInMemory)
+	eng, err := local.NewDurableEngine(cfg, pc.Speed, mode)
+	if errors.Is(err, engine.ErrOpenElsewhere) && pc.Embed {
+		eng, err = local.NewDurableEngine(cfg, pc.Speed, engine.StartInMemory)
 	}
 	if err == nil {
-		ui.BootToLeader(eng, 100) // the first election without its real-time wait
+		local.BootToLeader(eng, 100) // the first election without its real-time wait
 	}
 	return eng, err
 }

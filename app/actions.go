@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -11,7 +12,7 @@ import (
 // page's notice. label names the action in the notice. An engine that
 // another tab stopped (stoppable) answers at once with its error. UI
 // goroutine.
-func (p *playground) act(ctx app.Context, label string, f func(Engine) error) {
+func (p *playground) act(ctx app.Context, label string, f func(engine.Engine) error) {
 	if p.unavailable(label) {
 		return
 	}
@@ -36,7 +37,7 @@ func (p *playground) act(ctx app.Context, label string, f func(Engine) error) {
 // changes its action in place (Kill becoming Restart) get the new handler.
 // So label must name everything f captures; handlers that need current state
 // read it from p when they run instead.
-func (p *playground) onAct(label string, f func(Engine) error) (app.EventHandler, app.EventOption) {
+func (p *playground) onAct(label string, f func(engine.Engine) error) (app.EventHandler, app.EventOption) {
 	return func(ctx app.Context, e app.Event) { p.act(ctx, label, f) }, app.EventScope(label)
 }
 
@@ -46,7 +47,7 @@ func itoa(n uint64) string { return strconv.FormatUint(n, 10) }
 // running, or another tab stopped this one) and, if so, says why in the
 // notice, under label. UI goroutine.
 func (p *playground) unavailable(label string) bool {
-	switch s, ok := p.eng.(stoppable); {
+	switch s, ok := p.eng.(engine.Stoppable); {
 	case p.eng == nil:
 		p.notice = label + ": the cluster is not running"
 	case ok && s.Stopped() != nil:

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 	"testing"
 	"time"
@@ -10,25 +11,25 @@ import (
 // revision; during a split it names who is behind, at which revision, and
 // the majority's revision.
 func TestCompareMembers(t *testing.T) {
-	m := func(id uint64, rev int64) MemberView {
-		return MemberView{ID: id, Name: "etcd-" + itoa(id), State: "follower", Revision: rev, HashRevision: 1, Hash: 7}
+	m := func(id uint64, rev int64) engine.MemberView {
+		return engine.MemberView{ID: id, Name: "etcd-" + itoa(id), State: "follower", Revision: rev, HashRevision: 1, Hash: 7}
 	}
-	c := compareMembers([]MemberView{m(1, 1), m(2, 1), m(3, 4), m(4, 4), m(5, 4)}, 5)
+	c := compareMembers([]engine.MemberView{m(1, 1), m(2, 1), m(3, 4), m(4, 4), m(5, 4)}, 5)
 	if c.state != "behind" || c.top != 4 || len(c.behind) != 2 ||
 		!strings.HasPrefix(c.text, "etcd-1, etcd-2 at revision 1: behind the majority at revision 4") {
 		t.Errorf("split 2|3: %+v", c)
 	}
-	c = compareMembers([]MemberView{m(1, 3), m(2, 1), m(3, 5)}, 5)
+	c = compareMembers([]engine.MemberView{m(1, 3), m(2, 1), m(3, 5)}, 5)
 	if c.state != "behind" || !strings.HasPrefix(c.text, "etcd-2 at revision 1; etcd-1 at revision 3: behind etcd-3 at revision 5") {
 		t.Errorf("two members down, three revisions: %+v", c)
 	}
-	c = compareMembers([]MemberView{m(1, 4), m(2, 4)}, 5)
+	c = compareMembers([]engine.MemberView{m(1, 4), m(2, 4)}, 5)
 	if c.state != "agree" || !strings.HasPrefix(c.text, "hashes agree at revision 1") {
 		t.Errorf("same revision: %+v", c)
 	}
 	d := m(2, 4)
 	d.Hash = 8
-	if c = compareMembers([]MemberView{m(1, 4), d}, 5); c.state != "differ" {
+	if c = compareMembers([]engine.MemberView{m(1, 4), d}, 5); c.state != "differ" {
 		t.Errorf("different hashes: %+v", c)
 	}
 	if c = compareMembers(nil, 5); c.state != "none" {
@@ -73,15 +74,15 @@ func TestStressNoticeText(t *testing.T) {
 	}
 	p.stress.run = 1
 	p.view.stressOn, p.view.stressOf = true, 1
-	p.view.stress = StressProgress{Total: 10, Done: 4, Running: true}
+	p.view.stress = engine.StressProgress{Total: 10, Done: 4, Running: true}
 	if got := p.noticeText(); got != "stress 10 puts: running, 4 of 10 so far" {
 		t.Errorf("running: %q", got)
 	}
-	p.view.stress = StressProgress{Total: 10, Done: 10, OK: 9, Failed: 1}
+	p.view.stress = engine.StressProgress{Total: 10, Done: 10, OK: 9, Failed: 1}
 	if got := p.noticeText(); got != "stress 10 puts: done, 9 ok, 1 failed" {
 		t.Errorf("done: %q", got)
 	}
-	p.view.stress = StressProgress{Total: 10, Done: 6}
+	p.view.stress = engine.StressProgress{Total: 10, Done: 6}
 	if got := p.noticeText(); got != "stress 10 puts: stopped, at 6 of 10" {
 		t.Errorf("stopped: %q", got)
 	}
@@ -93,9 +94,9 @@ func TestStressNoticeText(t *testing.T) {
 
 // A down member's values are remembered from its last sighting while up.
 func TestRememberKeepsLastSightingWhileUp(t *testing.T) {
-	up := MemberView{ID: 1, State: "follower", Revision: 5}
-	k := remember(nil, []MemberView{up}, 10)
-	k2 := remember(k, []MemberView{{ID: 1, State: "down"}}, 20)
+	up := engine.MemberView{ID: 1, State: "follower", Revision: 5}
+	k := remember(nil, []engine.MemberView{up}, 10)
+	k2 := remember(k, []engine.MemberView{{ID: 1, State: "down"}}, 20)
 	if got := k2[1]; got.Revision != 5 || got.At != 10 {
 		t.Errorf("after going down: %+v", got)
 	}

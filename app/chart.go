@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 	"time"
 
@@ -32,7 +33,7 @@ type chartState struct {
 }
 
 // sample records one point when chartEvery has passed since the last.
-func (c *chartState) sample(ms []MemberView, at time.Time) {
+func (c *chartState) sample(ms []engine.MemberView, at time.Time) {
 	var rev int64
 	for _, m := range ms {
 		rev = max(rev, m.Revision)

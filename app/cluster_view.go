@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"math"
 	"strconv"
 
@@ -48,7 +49,7 @@ func positions(n int) []point {
 }
 
 // linkClass describes a link's faults for its style; linkLabel in words.
-func linkClass(l LinkView) string {
+func linkClass(l engine.LinkView) string {
 	switch {
 	case l.Cut:
 		return "link cut"
@@ -62,7 +63,7 @@ func linkClass(l LinkView) string {
 	return "link ok"
 }
 
-func linkLabel(v liveView, l LinkView) string {
+func linkLabel(v liveView, l engine.LinkView) string {
 	s := fmt.Sprintf("link %s to %s: ", v.name(l.From), v.name(l.To))
 	switch {
 	case l.Cut:
@@ -130,7 +131,7 @@ func (p *playground) renderClusterView() app.UI {
 // the traffic since the previous refresh.
 //
 // tabStop says whether this link holds the view's one tab stop.
-func (p *playground) renderLink(l LinkView, a, b point, delivered uint64, tabStop bool) app.UI {
+func (p *playground) renderLink(l engine.LinkView, a, b point, delivered uint64, tabStop bool) app.UI {
 	dx, dy := b.x-a.x, b.y-a.y
 	d := math.Hypot(dx, dy)
 	if d == 0 {
@@ -156,9 +157,9 @@ func (p *playground) renderLink(l LinkView, a, b point, delivered uint64, tabSto
 			}
 		}
 		if cut {
-			p.act(ctx, fmt.Sprintf("heal %d→%d", from, to), func(e Engine) error { e.HealLink(from, to); return nil })
+			p.act(ctx, fmt.Sprintf("heal %d→%d", from, to), func(e engine.Engine) error { e.HealLink(from, to); return nil })
 		} else {
-			p.act(ctx, fmt.Sprintf("cut %d→%d", from, to), func(e Engine) error { e.Cut(from, to); return nil })
+			p.act(ctx, fmt.Sprintf("cut %d→%d", from, to), func(e engine.Engine) error { e.Cut(from, to); return nil })
 		}
 	}
 	coords := func(e app.HTMLElem) app.HTMLElem {
@@ -212,7 +213,7 @@ func (p *playground) renderLink(l LinkView, a, b point, delivered uint64, tabSto
 // the disc (above it for a member in the top half of the circle, below it
 // otherwise, where the links to the others do not run), and its
 // accessible name and tooltip.
-func (p *playground) renderNode(m MemberView, at point) app.UI {
+func (p *playground) renderNode(m engine.MemberView, at point) app.UI {
 	label := p.nodeLabel(m)
 	stateY := at.y + nodeR + 14
 	if at.y < viewH/2-viewR/2 {
@@ -230,7 +231,7 @@ func (p *playground) renderNode(m MemberView, at point) app.UI {
 
 // nodeLabel is a member's accessible name and tooltip in the view; it
 // contains the words drawn (name and state).
-func (p *playground) nodeLabel(m MemberView) string {
+func (p *playground) nodeLabel(m engine.MemberView) string {
 	s := m.Name + ", " + m.State
 	if !m.Up() {
 		return s + fmt.Sprintf(", last term %d", m.Term)
@@ -256,7 +257,7 @@ func inFlightText(n int) string {
 
 // dotsLabel is the tooltip of a link's in-flight dot: the messages on
 // their way in each direction between the two members, and l's totals.
-func (p *playground) dotsLabel(l LinkView) string {
+func (p *playground) dotsLabel(l engine.LinkView) string {
 	back := 0
 	for _, r := range p.view.links {
 		if r.From == l.To && r.To == l.From {

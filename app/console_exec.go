@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strconv"
 	"strings"
 
@@ -12,7 +13,7 @@ import (
 // runCommand executes c on member (or on the member c.endpoint names) and
 // returns the console output. Put, get and del block until the cluster
 // answers or ctx is done, so the page calls runCommand from ctx.Async.
-func runCommand(ctx context.Context, eng Engine, member uint64, c command) (string, error) {
+func runCommand(ctx context.Context, eng engine.Engine, member uint64, c command) (string, error) {
 	switch c.kind {
 	case cmdHelp:
 		return helpText, nil
@@ -88,7 +89,7 @@ func (c command) rangeRequest() mvcc.RangeRequest {
 }
 
 // resolveEndpoint maps a member name ("etcd-2") or id ("2") to its id.
-func resolveEndpoint(ep string, ms []MemberView) (uint64, error) {
+func resolveEndpoint(ep string, ms []engine.MemberView) (uint64, error) {
 	for _, m := range ms {
 		if m.Name == ep || strconv.FormatUint(m.ID, 10) == ep {
 			return m.ID, nil

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strconv"
 	"strings"
 
@@ -72,7 +73,7 @@ func formatDel(c command, r *mvcc.DeleteRangeResponse) string {
 
 // formatEndpointStatus prints one line (or row) per live member; a down
 // member gets etcdctl's failure line instead.
-func formatEndpointStatus(c command, ms []MemberView) string {
+func formatEndpointStatus(c command, ms []engine.MemberView) string {
 	header := []string{"ENDPOINT", "ID", "VERSION", "DB SIZE", "IS LEADER", "IS LEARNER", "RAFT TERM", "RAFT INDEX", "RAFT APPLIED INDEX", "ERRORS"}
 	var rows [][]string
 	var failed []string
@@ -92,7 +93,7 @@ func formatEndpointStatus(c command, ms []MemberView) string {
 
 // formatHashKV prints each live member's HashKV and the revision it was
 // taken at.
-func formatHashKV(c command, ms []MemberView) string {
+func formatHashKV(c command, ms []engine.MemberView) string {
 	header := []string{"ENDPOINT", "HASH", "HASH REVISION", "COMPACT REVISION"}
 	var rows [][]string
 	var failed []string
@@ -109,7 +110,7 @@ func formatHashKV(c command, ms []MemberView) string {
 
 // formatMemberList prints etcdctl's member list columns. The members talk
 // over the page's in-process network, so the URLs are symbolic.
-func formatMemberList(c command, ms []MemberView) string {
+func formatMemberList(c command, ms []engine.MemberView) string {
 	header := []string{"ID", "STATUS", "NAME", "PEER ADDRS", "CLIENT ADDRS", "IS LEARNER"}
 	var rows [][]string
 	for _, m := range ms {

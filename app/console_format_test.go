@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/etcd-play/etcd-play/app/engine"
 	"testing"
 
 	"github.com/etcd-play/etcd-play/node/mvcc"
@@ -49,7 +50,7 @@ func TestFormatDel(t *testing.T) {
 	}
 }
 
-var members3 = []MemberView{
+var members3 = []engine.MemberView{
 	{ID: 1, Name: "m1", State: "leader", Term: 2, Commit: 10, Applied: 10, StoreBytes: 20480, Hash: 77, HashRevision: 5, CompactRevision: -1},
 	{ID: 2, Name: "m2", State: "follower", Term: 2, Commit: 10, Applied: 9, StoreBytes: 512, Hash: 77, HashRevision: 5, CompactRevision: -1},
 	{ID: 3, Name: "m3", State: "down"},

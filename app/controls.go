@@ -2,28 +2,12 @@ package app
 
 import (
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strconv"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
-
-// defaultSpeed is the tick rate the page starts at: with the default
-// election timeout of 10 ticks, an election takes 0.5 to 1 s, close to
-// etcd's defaults (100 ms heartbeat, 1 s election timeout).
-const defaultSpeed = 20
-
-// maxSpeed bounds the page's tick rate (ticks per second).
-const maxSpeed = 1000.0
-
-// clampSpeed maps a requested tick rate into (0, maxSpeed]; <= 0 (or NaN)
-// means defaultSpeed.
-func clampSpeed(tps float64) float64 {
-	if !(tps > 0) {
-		return defaultSpeed
-	}
-	return min(tps, maxSpeed)
-}
 
 // speeds are the tick rates the speed control offers, ticks per second.
 var speeds = []float64{1, 2, 5, 10, 20, 50, 100, 200}
@@ -40,14 +24,14 @@ func (p *playground) renderTimeControls() app.UI {
 				// Decided at click time: go-app keeps the first closure of a
 				// handler, so render-time captures would go stale.
 				if p.view.paused {
-					p.act(ctx, "play", func(e Engine) error { e.Play(); return nil })
+					p.act(ctx, "play", func(e engine.Engine) error { e.Play(); return nil })
 				} else {
-					p.act(ctx, "pause", func(e Engine) error { e.Pause(); return nil })
+					p.act(ctx, "pause", func(e engine.Engine) error { e.Pause(); return nil })
 				}
 			}),
 		app.Button().Type("button").DataSet("action", "step").Text("Step 1 tick").
 			Aria("label", "Step 1 tick (pauses)").
-			OnClick(p.onAct("step", func(e Engine) error { e.Step(); return nil })),
+			OnClick(p.onAct("step", func(e engine.Engine) error { e.Step(); return nil })),
 		app.Label().For("speed").Text("Speed"),
 		app.Select().ID("speed").DataSet("action", "speed").
 			OnChange(func(ctx app.Context, e app.Event) {
@@ -56,7 +40,7 @@ func (p *playground) renderTimeControls() app.UI {
 					return
 				}
 				p.speed = s
-				p.act(ctx, fmt.Sprintf("speed %g ticks/s", s), func(e Engine) error { e.SetSpeed(s); return nil })
+				p.act(ctx, fmt.Sprintf("speed %g ticks/s", s), func(e engine.Engine) error { e.SetSpeed(s); return nil })
 			}).
 			Body(app.Range(speeds).Slice(func(i int) app.UI {
 				s := speeds[i]
@@ -142,16 +126,16 @@ func (p *playground) renderClusterControls() app.UI {
 		app.Div().Class("row").Body(
 			app.Button().Type("button").Class("danger").DataSet("action", "kill-all").Text("Kill all").
 				Title("stop every member's process; their disks are kept").
-				OnClick(p.onAct("kill all", func(e Engine) error { e.KillAll(); return nil })),
+				OnClick(p.onAct("kill all", func(e engine.Engine) error { e.KillAll(); return nil })),
 			app.Button().Type("button").DataSet("action", "restart-all").Text("Restart all").
-				OnClick(p.onAct("restart all", func(e Engine) error { e.RestartAll(); return nil })),
+				OnClick(p.onAct("restart all", func(e engine.Engine) error { e.RestartAll(); return nil })),
 		),
 		app.Div().Class("row").Role("group").Aria("label", "partition presets").Body(
 			app.Button().Type("button").DataSet("action", "isolate-leader").Disabled(leader == 0).
 				Text("Isolate leader").Title("cut every link to and from the leader").
 				OnClick(func(ctx app.Context, e app.Event) {
 					leader := p.view.leader() // at click time, not render time
-					p.act(ctx, "isolate the leader", func(e Engine) error {
+					p.act(ctx, "isolate the leader", func(e engine.Engine) error {
 						if leader == 0 {
 							return fmt.Errorf("there is no leader")
 						}
@@ -164,7 +148,7 @@ func (p *playground) renderClusterControls() app.UI {
 				Title(fmt.Sprintf("cut every link between %s and %s", p.names(minority), p.names(majority))).
 				OnClick(func(ctx app.Context, e app.Event) {
 					minority, majority := splitGroups(p.memberIDs())
-					p.act(ctx, fmt.Sprintf("split %d|%d", len(minority), len(majority)), func(e Engine) error {
+					p.act(ctx, fmt.Sprintf("split %d|%d", len(minority), len(majority)), func(e engine.Engine) error {
 						e.Partition(minority, majority)
 						return nil
 					})
@@ -173,7 +157,7 @@ func (p *playground) renderClusterControls() app.UI {
 				Title("repair every link: no cut, drop or delay left").
 				OnClick(func(ctx app.Context, e app.Event) {
 					p.linkHealed() // the Links panel's fault fields describe no fault any more
-					p.act(ctx, "heal all", func(e Engine) error { e.HealAll(); return nil })
+					p.act(ctx, "heal all", func(e engine.Engine) error { e.HealAll(); return nil })
 				}),
 		),
 		p.renderNotice(),

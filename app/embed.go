@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -55,12 +56,6 @@ func echo(v string) string {
 	return strconv.Quote(v)
 }
 
-// Defaults of the URL parameters.
-const (
-	DefaultMembers = 5
-	DefaultSeed    = 1
-)
-
 // panelNames maps the panels= names to the page's panels, in page order.
 var panelNames = []struct {
 	name string
@@ -108,7 +103,7 @@ var singleParams = []string{"embed", "members", "seed", "speed"}
 // parsePageConfig is ParsePageConfig with problems found before q was
 // decoded listed first.
 func parsePageConfig(q url.Values, problems []string) PageConfig {
-	c := PageConfig{Members: DefaultMembers, Seed: DefaultSeed, Speed: defaultSpeed, Problems: problems}
+	c := PageConfig{Members: engine.DefaultMembers, Seed: engine.DefaultSeed, Speed: engine.DefaultSpeed, Problems: problems}
 	bad := func(format string, args ...any) { c.Problems = append(c.Problems, fmt.Sprintf(format, args...)) }
 	for _, name := range singleParams {
 		if vs := q[name]; len(vs) > 1 {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -86,7 +87,7 @@ func (p *playground) renderEmbedStorage() app.UI {
 		return line("elsewhere",
 			app.Text("This cluster is open in another tab or frame. "),
 			app.Button().Type("button").DataSet("action", "run-in-memory").Text("Run one in memory here").
-				OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartInMemory) }))
+				OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, engine.StartInMemory) }))
 	case !s.has:
 		return nil
 	case s.view.Lost:

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"net/url"
 	"reflect"
 	"strings"
@@ -142,7 +143,7 @@ func TestPageConfigProblemsBounded(t *testing.T) {
 	if p := c.Problems[0]; !strings.HasPrefix(p, `members="Your session expired`) || !strings.Contains(p, "…") || len(p) > 100 {
 		t.Errorf("the long value is echoed as %q", p)
 	}
-	if c.Members != DefaultMembers || len(c.Panels) != len(panelNames) {
+	if c.Members != engine.DefaultMembers || len(c.Panels) != len(panelNames) {
 		t.Errorf("defaults not kept: %+v", c)
 	}
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -28,7 +29,7 @@ var logKinds = []struct {
 	{"lease", "leases", []string{"lease"}},
 }
 
-func logMatches(filter string, ev EventView) bool {
+func logMatches(filter string, ev engine.EventView) bool {
 	for _, k := range logKinds {
 		if k.value != filter {
 			continue
@@ -48,8 +49,8 @@ func logMatches(filter string, ev EventView) bool {
 
 // logWindow picks the events to render, oldest first: the last maxLogRows
 // matching ones, with the window's start moving in steps of maxLogRows/2.
-func logWindow(events []EventView, match func(EventView) bool) []EventView {
-	var rows []EventView
+func logWindow(events []engine.EventView, match func(engine.EventView) bool) []engine.EventView {
+	var rows []engine.EventView
 	for _, ev := range events {
 		if match(ev) {
 			rows = append(rows, ev)
@@ -65,7 +66,7 @@ func logWindow(events []EventView, match func(EventView) bool) []EventView {
 
 func (p *playground) renderEventLog() app.UI {
 	text := strings.ToLower(p.logText)
-	rows := logWindow(p.events, func(ev EventView) bool {
+	rows := logWindow(p.events, func(ev engine.EventView) bool {
 		return logMatches(p.logKind, ev) && (text == "" || strings.Contains(strings.ToLower(ev.Text), text))
 	})
 	return app.Section().Class("panel events").Aria("labelledby", "events-h").Body(

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
@@ -11,7 +12,7 @@ import (
 // fakeEngine records the calls the page makes and answers reads from a
 // fixed response. Test-only: the shipped page drives node/cluster.
 type fakeEngine struct {
-	members []MemberView
+	members []engine.MemberView
 	calls   []string
 	lastGet mvcc.RangeRequest
 	serial  bool
@@ -20,7 +21,7 @@ type fakeEngine struct {
 	err     error
 }
 
-var _ Engine = (*fakeEngine)(nil)
+var _ engine.Engine = (*fakeEngine)(nil)
 
 func (f *fakeEngine) rec(s string) { f.calls = append(f.calls, s) }
 
@@ -31,21 +32,21 @@ func (f *fakeEngine) Members() []uint64 {
 	}
 	return ids
 }
-func (f *fakeEngine) Now() uint64                     { return 0 }
-func (f *fakeEngine) Status() []MemberView            { return f.members }
-func (f *fakeEngine) Links() []LinkView               { return nil }
-func (f *fakeEngine) Events(uint64) []EventView       { return nil }
-func (f *fakeEngine) Kill(uint64) error               { f.rec("kill"); return nil }
-func (f *fakeEngine) Restart(uint64) error            { f.rec("restart"); return nil }
-func (f *fakeEngine) KillAll()                        { f.rec("kill-all") }
-func (f *fakeEngine) RestartAll()                     { f.rec("restart-all") }
-func (f *fakeEngine) Partition(...[]uint64)           { f.rec("partition") }
-func (f *fakeEngine) Isolate(uint64)                  { f.rec("isolate") }
-func (f *fakeEngine) Cut(uint64, uint64)              { f.rec("cut") }
-func (f *fakeEngine) HealLink(uint64, uint64)         { f.rec("heal-link") }
-func (f *fakeEngine) HealAll()                        { f.rec("heal") }
-func (f *fakeEngine) SetDrop(uint64, uint64, float64) { f.rec("drop") }
-func (f *fakeEngine) SetDelay(uint64, uint64, int)    { f.rec("delay") }
+func (f *fakeEngine) Now() uint64                      { return 0 }
+func (f *fakeEngine) Status() []engine.MemberView      { return f.members }
+func (f *fakeEngine) Links() []engine.LinkView         { return nil }
+func (f *fakeEngine) Events(uint64) []engine.EventView { return nil }
+func (f *fakeEngine) Kill(uint64) error                { f.rec("kill"); return nil }
+func (f *fakeEngine) Restart(uint64) error             { f.rec("restart"); return nil }
+func (f *fakeEngine) KillAll()                         { f.rec("kill-all") }
+func (f *fakeEngine) RestartAll()                      { f.rec("restart-all") }
+func (f *fakeEngine) Partition(...[]uint64)            { f.rec("partition") }
+func (f *fakeEngine) Isolate(uint64)                   { f.rec("isolate") }
+func (f *fakeEngine) Cut(uint64, uint64)               { f.rec("cut") }
+func (f *fakeEngine) HealLink(uint64, uint64)          { f.rec("heal-link") }
+func (f *fakeEngine) HealAll()                         { f.rec("heal") }
+func (f *fakeEngine) SetDrop(uint64, uint64, float64)  { f.rec("drop") }
+func (f *fakeEngine) SetDelay(uint64, uint64, int)     { f.rec("delay") }
 func (f *fakeEngine) TransferLeadership(uint64) error {
 	f.rec("transfer")
 	return nil
@@ -75,12 +76,12 @@ func (f *fakeEngine) Compact(_ context.Context, member uint64, rev int64) (*mvcc
 	f.rec(fmt.Sprintf("compact %d", rev))
 	return &mvcc.CompactResponse{}, f.err
 }
-func (f *fakeEngine) Stress(StressConfig) StressRun { return nil }
-func (f *fakeEngine) Play()                         {}
-func (f *fakeEngine) Pause()                        {}
-func (f *fakeEngine) Step()                         {}
-func (f *fakeEngine) SetSpeed(float64)              {}
-func (f *fakeEngine) Paused() bool                  { return false }
+func (f *fakeEngine) Stress(engine.StressConfig) engine.StressRun { return nil }
+func (f *fakeEngine) Play()                                       {}
+func (f *fakeEngine) Pause()                                      {}
+func (f *fakeEngine) Step()                                       {}
+func (f *fakeEngine) SetSpeed(float64)                            {}
+func (f *fakeEngine) Paused() bool                                { return false }
 
 var errFake = errors.New("etcdserver: no leader")
 

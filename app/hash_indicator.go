@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"slices"
 	"strings"
 
@@ -21,7 +22,7 @@ import (
 // "none" (no live member). data-behind lists the ids of the members behind
 // the highest revision, comma-separated, and data-top-revision is it.
 func (p *playground) renderHashIndicator() app.UI {
-	var live []MemberView
+	var live []engine.MemberView
 	var out []string
 	for _, m := range p.view.members {
 		if m.Up() {
@@ -64,17 +65,17 @@ var liveSummary = map[string]string{
 type memberComparison struct {
 	state  string // "agree", "behind", "differ", "none"
 	text   string
-	top    int64        // the highest revision a live member applied
-	behind []MemberView // live members below top, by ID
+	top    int64               // the highest revision a live member applied
+	behind []engine.MemberView // live members below top, by ID
 }
 
 // compareMembers compares the live members of a cluster of n.
-func compareMembers(live []MemberView, n int) memberComparison {
+func compareMembers(live []engine.MemberView, n int) memberComparison {
 	if len(live) == 0 {
 		return memberComparison{state: "none", text: "no live members"}
 	}
 	var c memberComparison
-	var atTop []MemberView
+	var atTop []engine.MemberView
 	for _, m := range live {
 		c.top = max(c.top, m.Revision)
 	}

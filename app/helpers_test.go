@@ -2,17 +2,18 @@ package app
 
 import (
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 	"testing"
 	"time"
 )
 
 func TestLogWindowAppendsAndShiftsInSteps(t *testing.T) {
-	var evs []EventView
+	var evs []engine.EventView
 	for i := 1; i <= 300; i++ {
-		evs = append(evs, EventView{Seq: uint64(i), Kind: []string{"fault", "client"}[i%2]})
+		evs = append(evs, engine.EventView{Seq: uint64(i), Kind: []string{"fault", "client"}[i%2]})
 	}
-	all := func(EventView) bool { return true }
+	all := func(engine.EventView) bool { return true }
 	if got := logWindow(evs[:maxLogRows], all); len(got) != maxLogRows || got[0].Seq != 1 {
 		t.Fatalf("a full window keeps every event: %d from %d", len(got), got[0].Seq)
 	}
@@ -32,7 +33,7 @@ func TestLogWindowAppendsAndShiftsInSteps(t *testing.T) {
 			t.Fatalf("%d events: window of %d ending at %d", n, len(w), w[len(w)-1].Seq)
 		}
 	}
-	faults := logWindow(evs, func(ev EventView) bool { return logMatches("fault", ev) })
+	faults := logWindow(evs, func(ev engine.EventView) bool { return logMatches("fault", ev) })
 	for _, ev := range faults {
 		if ev.Kind != "fault" {
 			t.Fatalf("filter let %q through", ev.Kind)
@@ -92,8 +93,8 @@ func TestLinkFormParse(t *testing.T) {
 func TestChartSampling(t *testing.T) {
 	var c chartState
 	t0 := time.Unix(100, 0)
-	ms := func(rev int64, applied uint64) []MemberView {
-		return []MemberView{{ID: 1, Revision: rev, Applied: applied}, {ID: 2, Revision: rev - 1, Applied: applied - 1}}
+	ms := func(rev int64, applied uint64) []engine.MemberView {
+		return []engine.MemberView{{ID: 1, Revision: rev, Applied: applied}, {ID: 2, Revision: rev - 1, Applied: applied - 1}}
 	}
 	c.sample(ms(10, 20), t0)
 	c.sample(ms(20, 30), t0.Add(100*time.Millisecond)) // too soon: ignored
@@ -122,7 +123,7 @@ func TestCapLines(t *testing.T) {
 }
 
 func TestLiveViewLeaderPrefersHighestTerm(t *testing.T) {
-	v := liveView{members: []MemberView{{ID: 1, State: "leader", Term: 2}, {ID: 2, State: "leader", Term: 3}, {ID: 3, State: "follower", Term: 3}}}
+	v := liveView{members: []engine.MemberView{{ID: 1, State: "leader", Term: 2}, {ID: 2, State: "leader", Term: 3}, {ID: 3, State: "follower", Term: 3}}}
 	if got := v.leader(); got != 2 {
 		t.Errorf("leader() = %d, want 2 (the higher term)", got)
 	}

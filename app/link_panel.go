@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -116,7 +117,7 @@ func (p *playground) renderLinkPanel() app.UI {
 					}
 					p.link.err = ""
 					from, to := p.link.from, p.link.to
-					p.act(ctx, fmt.Sprintf("link %d→%d", from, to), func(e Engine) error {
+					p.act(ctx, fmt.Sprintf("link %d→%d", from, to), func(e engine.Engine) error {
 						e.SetDrop(from, to, drop)
 						e.SetDelay(from, to, delay)
 						return nil
@@ -129,13 +130,13 @@ func (p *playground) renderLinkPanel() app.UI {
 						p.link.err = "choose two different members"
 						return
 					}
-					p.act(ctx, fmt.Sprintf("cut %d→%d", from, to), func(e Engine) error { e.Cut(from, to); return nil })
+					p.act(ctx, fmt.Sprintf("cut %d→%d", from, to), func(e engine.Engine) error { e.Cut(from, to); return nil })
 				}),
 			app.Button().Type("button").DataSet("action", "heal-link").Text("Heal link").
 				OnClick(func(ctx app.Context, e app.Event) {
 					from, to := p.link.from, p.link.to
 					p.linkHealed()
-					p.act(ctx, fmt.Sprintf("heal %d→%d", from, to), func(e Engine) error { e.HealLink(from, to); return nil })
+					p.act(ctx, fmt.Sprintf("heal %d→%d", from, to), func(e engine.Engine) error { e.HealLink(from, to); return nil })
 				}),
 		),
 		app.If(f.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(f.err) }),

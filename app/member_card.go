@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -68,7 +69,7 @@ func (p *playground) renderCards() app.UI {
 	)
 }
 
-func (p *playground) renderCard(m MemberView) app.UI {
+func (p *playground) renderCard(m engine.MemberView) app.UI {
 	id := m.ID
 	down := !m.Up()
 	name := m.Name
@@ -166,7 +167,7 @@ func (p *playground) renderCard(m MemberView) app.UI {
 				app.Button().Type("button").Class(actClass).
 					DataSet("action", act).DataSet("member", id).
 					Aria("label", actLabel+" "+name).Text(actLabel).
-					OnClick(p.onAct(act+" "+name, func(e Engine) error {
+					OnClick(p.onAct(act+" "+name, func(e engine.Engine) error {
 						if act == "restart" {
 							return e.Restart(id)
 						}
@@ -177,7 +178,7 @@ func (p *playground) renderCard(m MemberView) app.UI {
 				app.Button().Type("button").
 					DataSet("action", net).DataSet("member", id).
 					Aria("label", netLabel+" "+name).Text(netLabel).
-					OnClick(p.onAct(net+" "+name, func(e Engine) error {
+					OnClick(p.onAct(net+" "+name, func(e engine.Engine) error {
 						if net == "rejoin" {
 							for _, other := range e.Members() {
 								if other != id {
@@ -194,7 +195,7 @@ func (p *playground) renderCard(m MemberView) app.UI {
 					DataSet("action", "transfer").DataSet("member", id).
 					Disabled(down || m.State == "leader").
 					Aria("label", "Make leader: "+name).Title("transfer leadership to "+name).Text("Make leader").
-					OnClick(p.onAct("transfer leadership to "+name, func(e Engine) error { return e.TransferLeadership(id) })),
+					OnClick(p.onAct("transfer leadership to "+name, func(e engine.Engine) error { return e.TransferLeadership(id) })),
 			),
 		)
 }

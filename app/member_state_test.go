@@ -1,6 +1,9 @@
 package app
 
-import "testing"
+import (
+	"github.com/etcd-play/etcd-play/app/engine"
+	"testing"
+)
 
 // A member still loading from storage counts as not running everywhere the
 // page asks (cards, console, postMessage), and its card says so in text.
@@ -9,7 +12,7 @@ func TestMemberViewUp(t *testing.T) {
 		"leader": true, "follower": true, "candidate": true, "pre-candidate": true,
 		"down": false, "loading": false,
 	} {
-		if got := (MemberView{State: state}).Up(); got != up {
+		if got := (engine.MemberView{State: state}).Up(); got != up {
 			t.Errorf("%s: Up() = %v, want %v", state, got, up)
 		}
 	}

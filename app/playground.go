@@ -22,6 +22,7 @@
 package app
 
 import (
+	"github.com/etcd-play/etcd-play/app/engine"
 	"time"
 
 	"github.com/etcd-play/etcd-play/app/gcslice"
@@ -38,10 +39,10 @@ type Options struct {
 	WasmVersion string
 	// NewEngine builds and starts the cluster. It is called once, in the
 	// browser only (OnMount), never while pre-rendering natively.
-	NewEngine func() (Engine, error)
+	NewEngine func() (engine.Engine, error)
 	// NewEngineAs, if set, is used instead of NewEngine: it opens the
 	// cluster's storage as mode says (storage.go), in a goroutine.
-	NewEngineAs func(mode StartMode) (Engine, error)
+	NewEngineAs func(mode engine.StartMode) (engine.Engine, error)
 	// Speed is the initial tick rate (ticks per second) NewEngine's driver
 	// runs at; the time controls show it.
 	Speed float64
@@ -50,7 +51,7 @@ type Options struct {
 // New returns the playground page component.
 func New(opts Options) app.Composer {
 	if opts.Speed <= 0 {
-		opts.Speed = defaultSpeed
+		opts.Speed = engine.DefaultSpeed
 	}
 	return &playground{
 		opts:     opts,
@@ -68,16 +69,16 @@ type playground struct {
 	app.Compo
 	opts Options
 
-	mounted bool   // OnMount ran: the wasm has taken over the pre-rendered page
-	eng     Engine // nil until OnMount built it, or when building failed
+	mounted bool          // OnMount ran: the wasm has taken over the pre-rendered page
+	eng     engine.Engine // nil until OnMount built it, or when building failed
 	engErr  string
 
 	// Live view, replaced by each refresh (refresh.go).
 	view      liveView
-	refreshes uint64      // refreshes applied so far
-	events    []EventView // what the event log shows, oldest first
-	newEvents []EventView // events fetched since, shown at the next log update
-	eventsAt  time.Time   // when the log was last updated (refresh.go, logEvery)
+	refreshes uint64             // refreshes applied so far
+	events    []engine.EventView // what the event log shows, oldest first
+	newEvents []engine.EventView // events fetched since, shown at the next log update
+	eventsAt  time.Time          // when the log was last updated (refresh.go, logEvery)
 	chart     chartState
 
 	speed  float64 // ticks per second the driver was last set to
@@ -99,9 +100,9 @@ type playground struct {
 
 func (p *playground) OnMount(ctx app.Context) {
 	p.mounted = true
-	p.applyPageConfig(ctx)          // embed_layout.go
-	p.startAPI(ctx)                 // postmessage_js.go
-	p.startEngine(ctx, StartShared) // storage_panel.go
+	p.applyPageConfig(ctx)                 // embed_layout.go
+	p.startAPI(ctx)                        // postmessage_js.go
+	p.startEngine(ctx, engine.StartShared) // storage_panel.go
 }
 
 func (p *playground) Render() app.UI {

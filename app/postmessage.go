@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"slices"
 	"sync"
 	"time"
@@ -154,7 +155,7 @@ type MemberResult struct {
 // delivered once through post.
 type messageAPI struct {
 	mu  sync.Mutex
-	eng Engine // nil until the page's cluster runs
+	eng engine.Engine // nil until the page's cluster runs
 
 	allow []string
 	// post delivers m to the embedding page; toOrigin is the origin that
@@ -164,18 +165,18 @@ type messageAPI struct {
 	pollEvery time.Duration
 }
 
-func newMessageAPI(eng Engine, allow []string, post func(Message, string)) *messageAPI {
+func newMessageAPI(eng engine.Engine, allow []string, post func(Message, string)) *messageAPI {
 	return &messageAPI{eng: eng, allow: allow, post: post, pollEvery: 100 * time.Millisecond}
 }
 
 // setEngine makes eng the engine later commands run against.
-func (a *messageAPI) setEngine(eng Engine) {
+func (a *messageAPI) setEngine(eng engine.Engine) {
 	a.mu.Lock()
 	a.eng = eng
 	a.mu.Unlock()
 }
 
-func (a *messageAPI) engine() Engine {
+func (a *messageAPI) engine() engine.Engine {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.eng
@@ -273,7 +274,7 @@ func (a *messageAPI) fail(c Command, origin string, err error) {
 
 // validate checks c completely and returns the work that runs it. Nothing
 // reaches the engine unless validate accepted the whole command.
-func (a *messageAPI) validate(eng Engine, c Command) (func() (any, error), error) {
+func (a *messageAPI) validate(eng engine.Engine, c Command) (func() (any, error), error) {
 	members := eng.Members()
 	member := func() (uint64, error) {
 		if c.Member != 0 && !slices.Contains(members, c.Member) {
@@ -354,7 +355,7 @@ func (a *messageAPI) validate(eng Engine, c Command) (func() (any, error), error
 			return getResult(r), nil
 		}, nil
 	case "stress":
-		cfg := StressConfig{Member: id, Count: c.Count, Rate: c.Rate, Keys: c.Keys, ValueSize: c.ValueSize,
+		cfg := engine.StressConfig{Member: id, Count: c.Count, Rate: c.Rate, Keys: c.Keys, ValueSize: c.ValueSize,
 			Sequential: c.Sequential}
 		switch {
 		case c.Sequential && c.Keys != 0:
@@ -396,7 +397,7 @@ func (a *messageAPI) validate(eng Engine, c Command) (func() (any, error), error
 
 // target resolves member 0 to the leader, else the first member that is up,
 // else member 1 (whose call then fails with the engine's own error).
-func target(eng Engine, id uint64) uint64 {
+func target(eng engine.Engine, id uint64) uint64 {
 	if id != 0 {
 		return id
 	}
@@ -415,7 +416,7 @@ func target(eng Engine, id uint64) uint64 {
 
 // stressToEnd runs a load to the end, checking it every pollEvery, and
 // returns its final progress.
-func stressToEnd(eng Engine, cfg StressConfig, pollEvery time.Duration) StressProgress {
+func stressToEnd(eng engine.Engine, cfg engine.StressConfig, pollEvery time.Duration) engine.StressProgress {
 	run := eng.Stress(cfg)
 	t := time.NewTicker(pollEvery)
 	defer t.Stop()
@@ -451,7 +452,7 @@ func checkGroups(groups [][]uint64, members []uint64) error {
 	return nil
 }
 
-func statusResult(st []MemberView) map[string]any {
+func statusResult(st []engine.MemberView) map[string]any {
 	ms := make([]MemberResult, len(st))
 	for i, m := range st {
 		ms[i] = MemberResult{ID: m.ID, State: m.State, Term: m.Term, Leader: m.Leader, Applied: m.Applied,
@@ -489,7 +490,7 @@ type watcher struct {
 // Hash: when every member that is up reports its HashKV at one revision,
 // an event with agreed = all hashes equal, once per (revision, agreed,
 // hash). Members still at different revisions produce no hash event.
-func (w *watcher) observe(st []MemberView) []Message {
+func (w *watcher) observe(st []engine.MemberView) []Message {
 	var out []Message
 	v := liveView{members: st}
 	leader := v.leader()
@@ -503,7 +504,7 @@ func (w *watcher) observe(st []MemberView) []Message {
 		out = append(out, Message{EtcdPlay: ProtocolVersion, Type: "leader", Leader: &l, Term: term})
 	}
 
-	var up []MemberView
+	var up []engine.MemberView
 	for _, m := range st {
 		if m.Up() {
 			up = append(up, m)

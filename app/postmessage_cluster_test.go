@@ -3,6 +3,9 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"github.com/etcd-play/etcd-play/app/engine"
+	"github.com/etcd-play/etcd-play/app/engine/local"
+	"github.com/etcd-play/etcd-play/node/cluster"
 	"testing"
 	"time"
 
@@ -145,4 +148,28 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// newPausedEngine is the shipped adapter over a real cluster whose driver
+// stays paused: the test ticks the cluster itself.
+func newPausedEngine(t *testing.T) (engine.Engine, *cluster.Cluster) {
+	t.Helper()
+	c, err := cluster.New(cluster.Config{Members: 5, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cluster.NewDriver(c, 10)
+	t.Cleanup(d.Close)
+	return local.Wrap(c, d), c
+}
+
+func tickUntil(t *testing.T, c *cluster.Cluster, what string, cond func() bool) {
+	t.Helper()
+	for i := 0; i < 1000; i++ {
+		if cond() {
+			return
+		}
+		c.Tick()
+	}
+	t.Fatalf("after 1000 ticks: no %s", what)
 }

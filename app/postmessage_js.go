@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"math"
 	"syscall/js"
 	"time"
@@ -79,11 +80,11 @@ func (p *playground) startAPI(ctx app.Context) {
 			stopResize()
 		}()
 		var (
-			eng Engine
+			eng engine.Engine
 			w   watcher
 		)
 		for sleepCtx(ctx, statusEvery) {
-			cur := make(chan Engine, 1)
+			cur := make(chan engine.Engine, 1)
 			ctx.Defer(func(app.Context) { cur <- p.eng })
 			select {
 			case e := <-cur:

@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 	"sync"
 	"testing"
@@ -53,10 +54,10 @@ func (p *posted) count() int {
 
 const docs = "https://docs.example"
 
-func fiveMembers() []MemberView {
-	ms := make([]MemberView, 5)
+func fiveMembers() []engine.MemberView {
+	ms := make([]engine.MemberView, 5)
 	for i := range ms {
-		ms[i] = MemberView{ID: uint64(i + 1), State: "follower"}
+		ms[i] = engine.MemberView{ID: uint64(i + 1), State: "follower"}
 	}
 	return ms
 }

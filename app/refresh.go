@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/etcd-play/etcd-play/app/engine"
 	"sync"
 	"time"
 
@@ -28,12 +29,12 @@ type linkKey struct{ from, to uint64 }
 // liveView is what one refresh shows: a consistent copy of the engine's
 // state taken by the refresh goroutine.
 type liveView struct {
-	members  []MemberView
-	links    []LinkView
+	members  []engine.MemberView
+	links    []engine.LinkView
 	activity map[linkKey]uint64 // messages delivered per link since the previous refresh
 	now      uint64
 	paused   bool
-	stress   StressProgress
+	stress   engine.StressProgress
 	stressOn bool   // a stress run was started (stress holds its progress)
 	stressOf uint64 // which run stress describes (stressSlot.set's number)
 
@@ -51,7 +52,7 @@ type liveView struct {
 
 // knownMember is a member's status as last seen while it was up.
 type knownMember struct {
-	MemberView
+	engine.MemberView
 	At uint64 // tick of the sighting
 }
 
@@ -97,7 +98,7 @@ func (m *tickMeter) observe(now uint64, t time.Time) float64 {
 
 // remember returns known updated with the members that are up in ms; it
 // returns known itself when nothing changed, else a new map.
-func remember(known map[uint64]knownMember, ms []MemberView, now uint64) map[uint64]knownMember {
+func remember(known map[uint64]knownMember, ms []engine.MemberView, now uint64) map[uint64]knownMember {
 	var out map[uint64]knownMember
 	for _, m := range ms {
 		if !m.Up() {
@@ -121,12 +122,12 @@ func remember(known map[uint64]knownMember, ms []MemberView, now uint64) map[uin
 // runs) to the refresh goroutine (which polls its progress).
 type stressSlot struct {
 	mu  sync.Mutex
-	run StressRun
+	run engine.StressRun
 	gen uint64 // runs set so far: the number of run
 }
 
 // set installs r as the current run and returns its number (1, 2, ...).
-func (s *stressSlot) set(r StressRun) uint64 {
+func (s *stressSlot) set(r engine.StressRun) uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.run = r
@@ -134,13 +135,13 @@ func (s *stressSlot) set(r StressRun) uint64 {
 	return s.gen
 }
 
-func (s *stressSlot) get() StressRun {
+func (s *stressSlot) get() engine.StressRun {
 	r, _ := s.current()
 	return r
 }
 
 // current returns the current run and its number.
-func (s *stressSlot) current() (StressRun, uint64) {
+func (s *stressSlot) current() (engine.StressRun, uint64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.run, s.gen
@@ -214,7 +215,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 }
 
 // apply installs one refresh. UI goroutine.
-func (p *playground) apply(v liveView, evs []EventView, at time.Time) {
+func (p *playground) apply(v liveView, evs []engine.EventView, at time.Time) {
 	p.view = v
 	p.refreshes++
 	p.newEvents = append(p.newEvents, evs...)
@@ -244,13 +245,13 @@ func (v liveView) leader() uint64 {
 	return id
 }
 
-func (v liveView) member(id uint64) (MemberView, bool) {
+func (v liveView) member(id uint64) (engine.MemberView, bool) {
 	for _, m := range v.members {
 		if m.ID == id {
 			return m, true
 		}
 	}
-	return MemberView{}, false
+	return engine.MemberView{}, false
 }
 
 // name returns a member's display name.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/etcd-play/etcd-play/app/engine"
 	"testing"
 	"time"
 )
@@ -10,7 +11,9 @@ import (
 // brings no new events, so none is held back for long or lost.
 func TestEventLogUpdatesAtMostEveryLogEvery(t *testing.T) {
 	p := New(Options{}).(*playground)
-	ev := func(seq uint64) []EventView { return []EventView{{Seq: seq, Kind: "snapshot-saved", Text: "snap"}} }
+	ev := func(seq uint64) []engine.EventView {
+		return []engine.EventView{{Seq: seq, Kind: "snapshot-saved", Text: "snap"}}
+	}
 	shown := func() []uint64 {
 		var s []uint64
 		for _, e := range p.events {

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 	"testing"
 	"time"
@@ -17,23 +18,23 @@ func populated() *playground {
 	p := New(Options{Version: "v-test"}).(*playground)
 	p.mounted = true
 	p.view = liveView{
-		members: []MemberView{
+		members: []engine.MemberView{
 			{ID: 1, Name: "etcd-1", State: "leader", Term: 3, Leader: 1, Commit: 9, Applied: 9, Revision: 4, Keys: 2, Hash: 0xdeadbeef, HashRevision: 4,
-				Progress: []FollowerProgress{{ID: 2, Match: 9, Next: 10, State: "replicate"}}},
+				Progress: []engine.FollowerProgress{{ID: 2, Match: 9, Next: 10, State: "replicate"}}},
 			{ID: 2, Name: "etcd-2", State: "follower", Term: 3, Leader: 1, Commit: 9, Applied: 9, Revision: 4, Keys: 2, Hash: 0xdeadbeef, HashRevision: 4},
 			{ID: 3, Name: "etcd-3", State: "down", Term: 2},
 		},
-		links: []LinkView{
+		links: []engine.LinkView{
 			{From: 1, To: 2, Delivered: 50, InFlight: 3},
 			{From: 2, To: 1, Cut: true},
 			{From: 1, To: 3, Drop: 0.5, Delay: 4},
 		},
 		activity: map[linkKey]uint64{{1, 2}: 20},
 		now:      42,
-		stress:   StressProgress{Total: 100, Done: 40, OK: 39, Failed: 1, P50: 3, P99: 9, Running: true},
+		stress:   engine.StressProgress{Total: 100, Done: 40, OK: 39, Failed: 1, P50: 3, P99: 9, Running: true},
 		stressOn: true,
 	}
-	p.events = []EventView{{Seq: 1, Tick: 5, Kind: "leader", Member: 1, Text: "member 1 became leader <b>x</b>"}}
+	p.events = []engine.EventView{{Seq: 1, Tick: 5, Kind: "leader", Member: 1, Text: "member 1 became leader <b>x</b>"}}
 	t0 := time.Unix(0, 0)
 	for i := 0; i < 5; i++ {
 		p.chart.sample(p.view.members, t0.Add(time.Duration(i)*time.Second))

@@ -3,6 +3,7 @@ package app
 import (
 	"errors"
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"reflect"
 	"time"
 
@@ -21,14 +22,14 @@ import (
 
 // storageUI is the section's state. UI goroutine only.
 type storageUI struct {
-	view         StorageView
-	root         app.Context     // OnMount's context: outlives the buttons that restart the engine
-	rooted       bool            // root is set
-	has          bool            // the engine is a storageEngine
-	starting     bool            // NewEngineAs is running
-	elsewhere    bool            // another tab holds the cluster: offer the choice
-	failure      *StorageFailure // the storage failed at load: offer memory or reset
-	resetStored  bool            // failure.ResetStored is running
+	view         engine.StorageView
+	root         app.Context            // OnMount's context: outlives the buttons that restart the engine
+	rooted       bool                   // root is set
+	has          bool                   // the engine is a storageEngine
+	starting     bool                   // NewEngineAs is running
+	elsewhere    bool                   // another tab holds the cluster: offer the choice
+	failure      *engine.StorageFailure // the storage failed at load: offer memory or reset
+	resetStored  bool                   // failure.ResetStored is running
 	confirmReset bool
 	resetting    bool
 }
@@ -42,7 +43,7 @@ const storagePoll = 300 * time.Millisecond
 // component's context; later ones (the second-tab buttons) run on it too,
 // as a context of a button that the next render removes drops its
 // Dispatches. UI goroutine.
-func (p *playground) startEngine(ctx app.Context, mode StartMode) {
+func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 	if !p.storage.rooted {
 		p.storage.root, p.storage.rooted = ctx, true
 	}
@@ -67,9 +68,9 @@ func (p *playground) startEngine(ctx app.Context, mode StartMode) {
 		eng, err := newEngine(mode)
 		ctx.Dispatch(func(ctx app.Context) {
 			p.storage.starting = false
-			var failure *StorageFailure
+			var failure *engine.StorageFailure
 			switch {
-			case errors.Is(err, ErrOpenElsewhere):
+			case errors.Is(err, engine.ErrOpenElsewhere):
 				p.storage.elsewhere = true
 			case errors.As(err, &failure) && !p.page.Embed:
 				// The full page offers memory, reset or reload; the
@@ -89,7 +90,7 @@ func (p *playground) startEngine(ctx app.Context, mode StartMode) {
 // startStoragePoll keeps p.storage.view current while the engine has
 // storage. Dispatches only changes.
 func (p *playground) startStoragePoll(ctx app.Context) {
-	se, ok := p.eng.(storageEngine)
+	se, ok := p.eng.(engine.Storage)
 	if !ok {
 		return
 	}
@@ -127,9 +128,9 @@ func (p *playground) renderStorageNotice() app.UI {
 			app.Div().Class("row").Body(
 				app.Button().Type("button").DataSet("action", "take-over").Text("Take it over here").
 					Title("the other tab stops").
-					OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartTakeOver) }),
+					OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, engine.StartTakeOver) }),
 				app.Button().Type("button").DataSet("action", "run-in-memory").Text("Run a separate in-memory cluster").
-					OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartInMemory) }),
+					OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, engine.StartInMemory) }),
 			),
 		)
 	case s.failure != nil:
@@ -161,7 +162,7 @@ func (p *playground) renderStorageFailure() app.UI {
 			"delete the stored cluster and start a new one, or reload to try again."),
 		app.Div().Class("row").Body(
 			app.Button().Type("button").DataSet("action", "run-in-memory").Text("Go on in memory").
-				OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, StartInMemoryAfterFailure) }),
+				OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, engine.StartInMemoryAfterFailure) }),
 			app.Button().Type("button").Class("danger").DataSet("action", "reset-stored").Disabled(p.storage.resetStored).
 				Text("Delete the stored cluster and start a new one").
 				OnClick(func(ctx app.Context, e app.Event) {
@@ -225,7 +226,7 @@ func (p *playground) renderDurability() app.UI {
 					name := p.view.name(id)
 					m, _ := p.view.member(id)
 					label := "power loss of " + name
-					cut, _ := p.onStorage(label, func(se storageEngine) error { return se.KillPowerLoss(id) })
+					cut, _ := p.onStorage(label, func(se engine.Storage) error { return se.KillPowerLoss(id) })
 					// A member that is down has no power to lose: the button
 					// says so with aria-disabled, not disabled, which would
 					// drop the keyboard's focus from the button just used.
@@ -241,13 +242,13 @@ func (p *playground) renderDurability() app.UI {
 				}),
 				app.Button().Type("button").Class("danger").DataSet("action", "kill-all-power").
 					Aria("label", "All: cut the power of every member").Text("All").
-					OnClick(p.onStorage("power loss of every member", func(se storageEngine) error { se.KillAllPowerLoss(); return nil })),
+					OnClick(p.onStorage("power loss of every member", func(se engine.Storage) error { se.KillAllPowerLoss(); return nil })),
 			),
 			p.renderReset(),
 		)
 }
 
-func (p *playground) renderDiskError(d DiskErrorView) app.UI {
+func (p *playground) renderDiskError(d engine.DiskErrorView) app.UI {
 	name := p.view.name(d.Member)
 	kind, text := "other", fmt.Sprintf("%s: storage error: %s", name, d.Err)
 	switch {
@@ -263,7 +264,7 @@ func (p *playground) renderDiskError(d DiskErrorView) app.UI {
 			return app.P().Body(
 				app.Button().Type("button").Class("danger").DataSet("action", "wipe").DataSet("member", id).
 					Aria("label", "wipe "+name+"'s data and restart it").Text("Wipe this member's data").
-					OnClick(p.onStorage("wipe "+name+"'s data", func(se storageEngine) error {
+					OnClick(p.onStorage("wipe "+name+"'s data", func(se engine.Storage) error {
 						if err := se.WipeMember(id); err != nil {
 							return err
 						}
@@ -290,7 +291,7 @@ func (p *playground) renderReset() app.UI {
 		app.Button().Type("button").Class("danger").DataSet("action", "reset-confirm").Disabled(p.storage.resetting).
 			Text("Delete all and restart").
 			OnClick(func(ctx app.Context, e app.Event) {
-				se, ok := p.eng.(storageEngine)
+				se, ok := p.eng.(engine.Storage)
 				if !ok || p.storage.resetting {
 					return
 				}
@@ -333,9 +334,9 @@ func (p *playground) focusStorageControl(action string) {
 }
 
 // onStorage is onAct for the storage controls (see onAct on label).
-func (p *playground) onStorage(label string, f func(storageEngine) error) (app.EventHandler, app.EventOption) {
-	return p.onAct(label, func(e Engine) error {
-		se, ok := e.(storageEngine)
+func (p *playground) onStorage(label string, f func(engine.Storage) error) (app.EventHandler, app.EventOption) {
+	return p.onAct(label, func(e engine.Engine) error {
+		se, ok := e.(engine.Storage)
 		if !ok {
 			return errors.New("this cluster has no storage controls")
 		}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"regexp"
 	"strings"
 	"testing"
@@ -28,27 +29,27 @@ func TestRenderStorageSection(t *testing.T) {
 		want  []string
 		avoid []string
 	}{
-		{"persistent", storageUI{has: true, view: StorageView{Medium: "indexeddb", Persistent: true, Epoch: 3, Resumed: true, LoadTime: 420 * time.Millisecond}},
+		{"persistent", storageUI{has: true, view: engine.StorageView{Medium: "indexeddb", Persistent: true, Epoch: 3, Resumed: true, LoadTime: 420 * time.Millisecond}},
 			[]string{`data-storage="indexeddb"`, `data-epoch="3"`, `re:data-resumed[ >]`, "survives reloads", "420ms",
 				`tag:data-action="kill-power"&data-member="1"`, `tag:data-action="kill-power"&data-member="3"`, `data-action="kill-all-power"`, `data-action="reset"`,
 				">Durability</h2>", "a power loss cuts it in the middle of a save"},
 			[]string{"role=\"alert\"", `data-action="reset-confirm"`, `data-resumed="false"`, `re:data-lost[ >]`}},
-		{"memory", storageUI{has: true, view: StorageView{Medium: "memory", Notice: "IndexedDB is unavailable (x): the cluster runs in memory and its data will not survive a reload."}},
+		{"memory", storageUI{has: true, view: engine.StorageView{Medium: "memory", Notice: "IndexedDB is unavailable (x): the cluster runs in memory and its data will not survive a reload."}},
 			[]string{`data-storage="memory"`, "memory only", `role="alert"`, "will not survive a reload"}, nil},
-		{"corrupt", storageUI{has: true, view: StorageView{Medium: "indexeddb", Persistent: true,
-			Disk: []DiskErrorView{{Member: 3, Corrupt: true, Err: `durable: member-3: corrupt raft hard state (key "h"): checksum mismatch`}}}},
+		{"corrupt", storageUI{has: true, view: engine.StorageView{Medium: "indexeddb", Persistent: true,
+			Disk: []engine.DiskErrorView{{Member: 3, Corrupt: true, Err: `durable: member-3: corrupt raft hard state (key "h"): checksum mismatch`}}}},
 			[]string{`data-kind="corrupt"`, `tag:data-action="wipe"&data-member="3"`, "etcd-3 refuses to start", "checksum mismatch", "without its vote"}, nil},
-		{"quota", storageUI{has: true, view: StorageView{Medium: "indexeddb", Persistent: true,
-			Disk: []DiskErrorView{{Member: 2, Quota: true, Err: "durable: storage quota exceeded"}}}},
+		{"quota", storageUI{has: true, view: engine.StorageView{Medium: "indexeddb", Persistent: true,
+			Disk: []engine.DiskErrorView{{Member: 2, Quota: true, Err: "durable: storage quota exceeded"}}}},
 			[]string{`data-kind="quota"`, "storage is full", "Nothing it stored is damaged"}, []string{`data-action="wipe"`}},
-		{"lost", storageUI{has: true, view: StorageView{Medium: "indexeddb", Persistent: true, Lost: true}},
+		{"lost", storageUI{has: true, view: engine.StorageView{Medium: "indexeddb", Persistent: true, Lost: true}},
 			[]string{`re:data-lost[ >]`, "Another tab took this cluster over", `data-action="reload"`}, nil},
-		{"confirm reset", storageUI{has: true, confirmReset: true, view: StorageView{Medium: "indexeddb", Persistent: true}},
+		{"confirm reset", storageUI{has: true, confirmReset: true, view: engine.StorageView{Medium: "indexeddb", Persistent: true}},
 			[]string{`data-action="reset-confirm"`, `data-action="reset-cancel"`, "Delete every member"}, []string{`data-action="reset"`}},
 		{"elsewhere", storageUI{elsewhere: true},
 			[]string{`data-storage="elsewhere"`, "open in another tab", `data-action="take-over"`, `data-action="run-in-memory"`}, []string{`data-action="kill-power"`}},
 		{"opening", storageUI{starting: true}, []string{`data-storage="opening"`}, nil},
-		{"failed at load", storageUI{failure: &StorageFailure{Name: "etcd-play", Err: errors.New("IndexedDB: no answer within 8s")}},
+		{"failed at load", storageUI{failure: &engine.StorageFailure{Name: "etcd-play", Err: errors.New("IndexedDB: no answer within 8s")}},
 			[]string{`data-storage="failed"`, `role="alert"`, "no answer within 8s", `data-action="run-in-memory"`, `data-action="reset-stored"`, `data-action="reload"`},
 			[]string{`data-action="kill-power"`}},
 		{"no storage", storageUI{}, nil, []string{"storage"}},

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strconv"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -84,7 +85,7 @@ func (p *playground) stopStress(ctx app.Context) {
 
 // startStress starts a stress run with cfg and makes the notice follow it.
 // UI goroutine.
-func (p *playground) startStress(ctx app.Context, cfg StressConfig) {
+func (p *playground) startStress(ctx app.Context, cfg engine.StressConfig) {
 	label := fmt.Sprintf("stress %d puts", cfg.Count)
 	if p.unavailable(label) {
 		return
@@ -141,7 +142,7 @@ func (p *playground) renderStressPanel() app.UI {
 					if p.stress.err != "" {
 						return
 					}
-					p.startStress(ctx, StressConfig{Member: p.stress.member, Rate: p.stress.rate, Count: p.stress.count,
+					p.startStress(ctx, engine.StressConfig{Member: p.stress.member, Rate: p.stress.rate, Count: p.stress.count,
 						Keys: p.stress.keys, ValueSize: p.stress.valueSize})
 				}),
 			app.Button().Type("button").DataSet("action", "stress-stop").Disabled(!on || !pr.Running).Text("Stop").

@@ -1,8 +1,8 @@
-package app
+package local
 
 import (
 	"context"
-	"errors"
+	"github.com/etcd-play/etcd-play/app/engine"
 
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
@@ -15,18 +15,11 @@ import (
 // finished, and Status shows every member down, so that no leader is
 // shown as live.
 
-// ErrStopped: another tab took the cluster over; this tab's copy stopped.
-var ErrStopped = errors.New("this tab stopped: another tab took the cluster over (take it back or reload the page)")
-
-// stoppable is what act and the storage section ask an engine that can be
-// stopped: Stopped returns ErrStopped once it is, nil before.
-type stoppable interface{ Stopped() error }
-
 // Stopped implements stoppable.
 func (e *durableEngine) Stopped() error {
 	select {
 	case <-e.stopped:
-		return ErrStopped
+		return engine.ErrStopped
 	default:
 		return nil
 	}
@@ -43,7 +36,7 @@ func (e *durableEngine) guard(ctx context.Context) (context.Context, func()) {
 // result replaces the error of a request that the take-over ended.
 func (e *durableEngine) result(err error) error {
 	if err != nil && e.Stopped() != nil {
-		return ErrStopped
+		return engine.ErrStopped
 	}
 	return err
 }
@@ -139,12 +132,12 @@ func (e *durableEngine) Step() {
 func (e *durableEngine) Paused() bool { return e.Stopped() != nil || e.clusterEngine.Paused() }
 
 // Status shows every member down once stopped, with no leader.
-func (e *durableEngine) Status() []MemberView {
+func (e *durableEngine) Status() []engine.MemberView {
 	ms := e.clusterEngine.Status()
 	if e.Stopped() == nil {
 		return ms
 	}
-	out := make([]MemberView, len(ms))
+	out := make([]engine.MemberView, len(ms))
 	for i, m := range ms {
 		m.State, m.Leader, m.Progress = "down", 0, nil
 		out[i] = m
@@ -155,7 +148,7 @@ func (e *durableEngine) Status() []MemberView {
 // Stress: a run started on a stopped engine is finished at once, with
 // nothing done; a run in flight at the take-over reports itself finished
 // from then on.
-func (e *durableEngine) Stress(cfg StressConfig) StressRun {
+func (e *durableEngine) Stress(cfg engine.StressConfig) engine.StressRun {
 	if e.Stopped() != nil {
 		return stoppedRun{total: cfg.Count}
 	}
@@ -164,15 +157,15 @@ func (e *durableEngine) Stress(cfg StressConfig) StressRun {
 
 type stoppedRun struct{ total int }
 
-func (r stoppedRun) Progress() StressProgress { return StressProgress{Total: r.total} }
-func (r stoppedRun) Stop()                    {}
+func (r stoppedRun) Progress() engine.StressProgress { return engine.StressProgress{Total: r.total} }
+func (r stoppedRun) Stop()                           {}
 
 type guardedRun struct {
-	StressRun
+	engine.StressRun
 	e *durableEngine
 }
 
-func (r guardedRun) Progress() StressProgress {
+func (r guardedRun) Progress() engine.StressProgress {
 	p := r.StressRun.Progress()
 	if r.e.Stopped() != nil {
 		p.Running = false

@@ -1,6 +1,6 @@
 //go:build !js
 
-package app
+package local
 
 // probeIndexedDB: natively there is nothing to probe (durable.OpenIndexedDB
 // reports IndexedDB as unavailable).

@@ -1,7 +1,8 @@
-package app
+package local
 
 import (
 	"context"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"sync"
 	"time"
 
@@ -19,14 +20,14 @@ type clusterEngine struct {
 	*cluster.Cluster
 	driver *cluster.Driver
 
-	mu       sync.Mutex    // guards the fields below (Status)
-	full     []MemberView  // the last full Status
-	fullAt   time.Time     // when it was taken
-	fullCost time.Duration // how long it took
-	up       []bool        // which members were up then
+	mu       sync.Mutex          // guards the fields below (Status)
+	full     []engine.MemberView // the last full Status
+	fullAt   time.Time           // when it was taken
+	fullCost time.Duration       // how long it took
+	up       []bool              // which members were up then
 }
 
-var _ Engine = (*clusterEngine)(nil)
+var _ engine.Engine = (*clusterEngine)(nil)
 
 // The page's auto-compaction (etcd's --auto-compaction-mode=revision): the
 // leader keeps the last PageCompactionRetention revisions of history,
@@ -66,12 +67,12 @@ func withPageCompaction(cfg cluster.Config) cluster.Config {
 // NewClusterEngine builds a cluster from cfg (with the page's
 // auto-compaction unless cfg sets its own) and starts a driver ticking it
 // at ticksPerSecond, playing.
-func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (Engine, error) {
+func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (engine.Engine, error) {
 	c, err := cluster.New(withPageCompaction(cfg))
 	if err != nil {
 		return nil, err
 	}
-	d := cluster.NewDriver(c, clampSpeed(ticksPerSecond))
+	d := cluster.NewDriver(c, engine.ClampSpeed(ticksPerSecond))
 	d.SetTaskClock(gcslice.TaskElapsed) // in the browser: shares each task with the render
 	d.Play()
 	return &clusterEngine{Cluster: c, driver: d}, nil
@@ -88,7 +89,7 @@ func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (Engine, error
 // Status hashes every member's store at each new revision, the costliest
 // thing the page asks of the engine, so under load it is spread out rather
 // than taken on every frame.
-func (e *clusterEngine) Status() []MemberView {
+func (e *clusterEngine) Status() []engine.MemberView {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	ins := e.Cluster.Inspect()
@@ -119,7 +120,7 @@ func (e *clusterEngine) Status() []MemberView {
 		v.Revision, v.CompactRevision = s.Revision, s.CompactRevision
 		v.Progress = v.Progress[:0:0]
 		for _, p := range s.Progress {
-			v.Progress = append(v.Progress, FollowerProgress{ID: p.ID, Match: p.Match, Next: p.Next, State: p.State})
+			v.Progress = append(v.Progress, engine.FollowerProgress{ID: p.ID, Match: p.Match, Next: p.Next, State: p.State})
 		}
 	}
 	return out
@@ -128,27 +129,27 @@ func (e *clusterEngine) Status() []MemberView {
 // fullStatusEvery is the shortest interval between two full Status calls.
 const fullStatusEvery = 250 * time.Millisecond
 
-func convertStatus(st []cluster.MemberStatus) []MemberView {
-	out := make([]MemberView, len(st))
+func convertStatus(st []cluster.MemberStatus) []engine.MemberView {
+	out := make([]engine.MemberView, len(st))
 	for i, s := range st {
-		out[i] = MemberView{
+		out[i] = engine.MemberView{
 			ID: s.ID, Name: s.Name, State: s.State, Term: s.Term, Vote: s.Vote, Leader: s.Leader,
 			Commit: s.Commit, Applied: s.Applied, LastIndex: s.LastIndex, SnapshotIndex: s.SnapshotIndex,
 			Revision: s.Revision, CompactRevision: s.CompactRevision, Keys: s.Keys,
 			Hash: s.Hash, HashRevision: s.HashRevision, StoreBytes: s.StoreBytes,
 		}
 		for _, p := range s.Progress {
-			out[i].Progress = append(out[i].Progress, FollowerProgress{ID: p.ID, Match: p.Match, Next: p.Next, State: p.State})
+			out[i].Progress = append(out[i].Progress, engine.FollowerProgress{ID: p.ID, Match: p.Match, Next: p.Next, State: p.State})
 		}
 	}
 	return out
 }
 
 // cloneViews copies views so that callers never share Progress slices.
-func cloneViews(vs []MemberView) []MemberView {
-	out := append([]MemberView(nil), vs...)
+func cloneViews(vs []engine.MemberView) []engine.MemberView {
+	out := append([]engine.MemberView(nil), vs...)
 	for i := range out {
-		out[i].Progress = append([]FollowerProgress(nil), out[i].Progress...)
+		out[i].Progress = append([]engine.FollowerProgress(nil), out[i].Progress...)
 	}
 	return out
 }
@@ -168,27 +169,27 @@ func (e *clusterEngine) Compact(ctx context.Context, member uint64, rev int64) (
 	return res.Compact, nil
 }
 
-func (e *clusterEngine) Links() []LinkView {
+func (e *clusterEngine) Links() []engine.LinkView {
 	ls := e.Cluster.Links()
-	out := make([]LinkView, len(ls))
+	out := make([]engine.LinkView, len(ls))
 	for i, l := range ls {
-		out[i] = LinkView{From: l.From, To: l.To, Cut: l.Cut, Drop: l.Drop, Delay: l.Delay,
+		out[i] = engine.LinkView{From: l.From, To: l.To, Cut: l.Cut, Drop: l.Drop, Delay: l.Delay,
 			Sent: l.Sent, Delivered: l.Delivered, Dropped: l.Dropped, InFlight: l.InFlight}
 	}
 	return out
 }
 
-func (e *clusterEngine) Events(after uint64) []EventView {
+func (e *clusterEngine) Events(after uint64) []engine.EventView {
 	evs := e.Cluster.Events(after)
-	out := make([]EventView, len(evs))
+	out := make([]engine.EventView, len(evs))
 	for i, ev := range evs {
-		out[i] = EventView{Seq: ev.Seq, Tick: ev.Tick, Kind: ev.Kind, Member: ev.Member, Text: ev.Text,
+		out[i] = engine.EventView{Seq: ev.Seq, Tick: ev.Tick, Kind: ev.Kind, Member: ev.Member, Text: ev.Text,
 			OK: ev.OK, LatencyTicks: ev.LatencyTicks}
 	}
 	return out
 }
 
-func (e *clusterEngine) Stress(cfg StressConfig) StressRun {
+func (e *clusterEngine) Stress(cfg engine.StressConfig) engine.StressRun {
 	return stressRun{e.Cluster.Stress(cluster.StressConfig{
 		Member: cfg.Member, Rate: cfg.Rate, Count: cfg.Count, Keys: cfg.Keys, ValueSize: cfg.ValueSize,
 		Sequential: cfg.Sequential, Start: cfg.Start,
@@ -197,9 +198,9 @@ func (e *clusterEngine) Stress(cfg StressConfig) StressRun {
 
 type stressRun struct{ r *cluster.StressRun }
 
-func (s stressRun) Progress() StressProgress {
+func (s stressRun) Progress() engine.StressProgress {
 	p := s.r.Progress()
-	return StressProgress{Total: p.Total, Done: p.Done, OK: p.OK, Failed: p.Failed, P50: p.P50, P99: p.P99, Running: p.Running}
+	return engine.StressProgress{Total: p.Total, Done: p.Done, OK: p.OK, Failed: p.Failed, P50: p.P50, P99: p.P99, Running: p.Running}
 }
 
 func (s stressRun) Stop() { s.r.Stop() }
@@ -208,6 +209,12 @@ func (e *clusterEngine) Play()  { e.driver.Play() }
 func (e *clusterEngine) Pause() { e.driver.Pause() }
 func (e *clusterEngine) Step()  { e.driver.Step() }
 func (e *clusterEngine) SetSpeed(ticksPerSecond float64) {
-	e.driver.SetSpeed(clampSpeed(ticksPerSecond))
+	e.driver.SetSpeed(engine.ClampSpeed(ticksPerSecond))
 }
 func (e *clusterEngine) Paused() bool { return e.driver.Paused() }
+
+// Wrap is the adapter over a cluster and driver the caller built and owns
+// (it closes d): tests that tick c themselves pass a paused driver.
+func Wrap(c *cluster.Cluster, d *cluster.Driver) engine.Engine {
+	return &clusterEngine{Cluster: c, driver: d}
+}

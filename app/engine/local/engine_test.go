@@ -1,7 +1,8 @@
-package app
+package local
 
 import (
 	"context"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"reflect"
 	"testing"
 	"time"
@@ -110,7 +111,7 @@ func TestClusterEngineStatusAfterCompaction(t *testing.T) {
 	}
 }
 
-func viewsEqual(a, b []MemberView) bool {
+func viewsEqual(a, b []engine.MemberView) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -1,6 +1,6 @@
 //go:build !js
 
-package app
+package local
 
 // yieldTask does nothing natively: TaskElapsed is unknown there, so
 // yieldLongTask never calls it.

@@ -1,4 +1,4 @@
-package app
+package local
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -28,79 +29,10 @@ const StoreName = "etcd-play"
 // seed: a page whose URL asks for another size or seed (embed.go) keeps its
 // own stored cluster instead of resuming the default one.
 func storeName(cfg cluster.Config) string {
-	if (cfg.Members == 0 || cfg.Members == DefaultMembers) && cfg.Seed == DefaultSeed {
+	if (cfg.Members == 0 || cfg.Members == engine.DefaultMembers) && cfg.Seed == engine.DefaultSeed {
 		return StoreName
 	}
 	return fmt.Sprintf("%s-%dm-seed%d", StoreName, cfg.Members, cfg.Seed)
-}
-
-// StartMode says how NewDurableEngine opens the cluster's storage.
-type StartMode int
-
-const (
-	// StartShared takes the tab lock and resumes the stored cluster; it
-	// fails with ErrOpenElsewhere when another tab holds it.
-	StartShared StartMode = iota
-	// StartTakeOver takes the lock from the other tab (which stops at
-	// once) and resumes the stored cluster.
-	StartTakeOver
-	// StartInMemory runs a separate cluster in memory, leaving the stored
-	// one to the other tab.
-	StartInMemory
-	// StartInMemoryAfterFailure runs a cluster in memory after the stored
-	// one failed to load (a StorageFailure), leaving what is stored as it is.
-	StartInMemoryAfterFailure
-)
-
-// ErrOpenElsewhere: another tab of the site runs the stored cluster.
-var ErrOpenElsewhere = errors.New("the cluster is open in another tab")
-
-// StorageFailure: the browser's storage failed for the whole cluster while
-// it loaded (the storage answered with an error, or not in time). The page
-// offers to go on in memory (StartInMemoryAfterFailure) or to delete the
-// stored cluster (ResetStored) and reload.
-type StorageFailure struct {
-	Name string // the database and lock name
-	Err  error
-}
-
-func (f *StorageFailure) Error() string { return "the browser's storage failed: " + f.Err.Error() }
-func (f *StorageFailure) Unwrap() error { return f.Err }
-
-// ResetStored deletes the stored cluster; it waits for the browser.
-func (f *StorageFailure) ResetStored() error { return durable.DeleteIndexedDB(f.Name) }
-
-// StorageView is what the page shows about the cluster's storage.
-type StorageView struct {
-	Medium     string // "indexeddb" or "memory"
-	Persistent bool   // data survives a reload
-	Notice     string // why the data is not persistent; "" when it is
-	Resumed    bool   // the cluster was loaded from stored data
-	Epoch      uint64 // loads of this storage so far (1 for a new one)
-	// LoadTime is how long opening the storage and loading every member
-	// took (the members' stores restored from their snapshots and logs).
-	LoadTime time.Duration
-	Lost     bool // another tab took the cluster over: this one stopped
-	Disk     []DiskErrorView
-}
-
-// DiskErrorView mirrors cluster.DiskError.
-type DiskErrorView struct {
-	Member         uint64
-	Corrupt, Quota bool
-	Err            string
-}
-
-// storageEngine is the part of the engine the storage controls use; only
-// the durable engine has it (tests' fake engines need not).
-type storageEngine interface {
-	Storage() StorageView
-	KillPowerLoss(id uint64) error
-	KillAllPowerLoss()
-	WipeMember(id uint64) error
-	// ResetAll stops the cluster and deletes everything it stored; the
-	// page reloads afterwards to start a new one.
-	ResetAll() error
 }
 
 // durableEngine is the shipped engine with storage: clusterEngine over
@@ -115,13 +47,13 @@ type durableEngine struct {
 	deleteStored bool
 
 	mu      sync.Mutex
-	info    StorageView     // without Disk, which Storage reads live
-	stopped chan struct{}   // closed once a take-over by another tab stopped this one
-	stopCtx context.Context // ends when stopped closes (storage_stopped.go)
+	info    engine.StorageView // without Disk, which Storage reads live
+	stopped chan struct{}      // closed once a take-over by another tab stopped this one
+	stopCtx context.Context    // ends when stopped closes (storage_stopped.go)
 	stop    func()
 }
 
-var _ storageEngine = (*durableEngine)(nil)
+var _ engine.Storage = (*durableEngine)(nil)
 
 // NewDurableEngine opens the page's storage as mode says, starts (or
 // resumes) the cluster on it (with the page's auto-compaction unless cfg
@@ -131,14 +63,14 @@ var _ storageEngine = (*durableEngine)(nil)
 // for the browser: call it from a goroutine, never from a js.FuncOf
 // callback. Errors: ErrOpenElsewhere (StartShared while another tab holds
 // the cluster), or the storage or cluster failing to open.
-func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode) (Engine, error) {
+func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode engine.StartMode) (engine.Engine, error) {
 	start := time.Now()
 	name := storeName(cfg)
 	db, lock, info, err := openMedium(name, mode)
 	if err != nil {
 		return nil, err
 	}
-	fail := func(err error) (Engine, error) {
+	fail := func(err error) (engine.Engine, error) {
 		db.Close()
 		if lock != nil {
 			lock.Release()
@@ -147,7 +79,7 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode
 	}
 	if info.Epoch, info.Resumed, err = loadMeta(db, &cfg); err != nil {
 		if db.Persistent() {
-			err = &StorageFailure{Name: name, Err: err}
+			err = storageFailure(name, err)
 		}
 		return fail(err)
 	}
@@ -169,13 +101,13 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode
 	}
 	fmt.Printf("etcd-play: %s storage opened and %d members loaded in %v (of %d; epoch %d, resumed %v)\n",
 		info.Medium, loaded, info.LoadTime.Round(time.Millisecond), cfg.Members, info.Epoch, info.Resumed)
-	d := cluster.NewDriver(c, clampSpeed(ticksPerSecond))
+	d := cluster.NewDriver(c, engine.ClampSpeed(ticksPerSecond))
 	d.SetTaskClock(gcslice.TaskElapsed) // in the browser: shares each task with the render
 	d.Play()
 	e := &durableEngine{clusterEngine: &clusterEngine{Cluster: c, driver: d}, name: name, db: db, lock: lock, info: info,
 		stopped: make(chan struct{})}
 	e.stopCtx, e.stop = context.WithCancel(context.Background())
-	e.deleteStored = mode == StartInMemoryAfterFailure
+	e.deleteStored = mode == engine.StartInMemoryAfterFailure
 	if lock != nil {
 		go e.watchLock()
 	}
@@ -185,27 +117,27 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode StartMode
 // openMedium opens IndexedDB under the tab lock, or the in-memory medium
 // (StartInMemory, or IndexedDB or Web Locks unavailable: then info.Notice
 // says why).
-func openMedium(name string, mode StartMode) (*durable.DB, *durable.TabLock, StorageView, error) {
-	memory := func(notice string) (*durable.DB, *durable.TabLock, StorageView, error) {
-		return durable.NewMemory(nil), nil, StorageView{Medium: "memory", Notice: notice}, nil
+func openMedium(name string, mode engine.StartMode) (*durable.DB, *durable.TabLock, engine.StorageView, error) {
+	memory := func(notice string) (*durable.DB, *durable.TabLock, engine.StorageView, error) {
+		return durable.NewMemory(nil), nil, engine.StorageView{Medium: "memory", Notice: notice}, nil
 	}
 	switch mode {
-	case StartInMemory:
+	case engine.StartInMemory:
 		return memory("This is a separate in-memory cluster (the stored one is open in another tab): its data will not survive a reload.")
-	case StartInMemoryAfterFailure:
+	case engine.StartInMemoryAfterFailure:
 		return memory("The browser's storage failed, so this cluster runs in memory from now on: its data will not survive a reload. " +
 			"What was stored before is left as it was; reset the cluster to delete it.")
 	}
 	lock, err := inTime("the tab lock (navigator.locks)", func() (*durable.TabLock, error) {
-		return durable.LockTab(name, mode == StartTakeOver)
+		return durable.LockTab(name, mode == engine.StartTakeOver)
 	}, (*durable.TabLock).Release)
 	switch {
 	case errors.Is(err, durable.ErrLocked):
-		return nil, nil, StorageView{}, ErrOpenElsewhere
+		return nil, nil, engine.StorageView{}, engine.ErrOpenElsewhere
 	case errors.Is(err, durable.ErrUnavailable):
 		return memory(fmt.Sprintf("Browser storage is unavailable (%v): the cluster runs in memory and its data will not survive a reload.", err))
 	case err != nil: // refused or timed out: offer the choice
-		return nil, nil, StorageView{}, &StorageFailure{Name: name, Err: err}
+		return nil, nil, engine.StorageView{}, storageFailure(name, err)
 	}
 	var db *durable.DB
 	if err = probeIndexedDB(); err == nil {
@@ -213,13 +145,13 @@ func openMedium(name string, mode StartMode) (*durable.DB, *durable.TabLock, Sto
 	}
 	if errors.Is(err, errTimedOut) {
 		lock.Release()
-		return nil, nil, StorageView{}, &StorageFailure{Name: name, Err: err}
+		return nil, nil, engine.StorageView{}, storageFailure(name, err)
 	}
 	if err != nil {
 		lock.Release()
 		return memory(fmt.Sprintf("IndexedDB is unavailable (%v): the cluster runs in memory and its data will not survive a reload.", err))
 	}
-	return db, lock, StorageView{Medium: "indexeddb", Persistent: db.Persistent()}, nil
+	return db, lock, engine.StorageView{Medium: "indexeddb", Persistent: db.Persistent()}, nil
 }
 
 // storageTimeout bounds how long the page waits for the browser to grant
@@ -328,12 +260,12 @@ func (e *durableEngine) stopForGood() {
 }
 
 // Storage implements storageEngine.
-func (e *durableEngine) Storage() StorageView {
+func (e *durableEngine) Storage() engine.StorageView {
 	e.mu.Lock()
 	v := e.info
 	e.mu.Unlock()
 	for _, d := range e.Cluster.DiskErrors() {
-		v.Disk = append(v.Disk, DiskErrorView{Member: d.Member, Corrupt: d.Corrupt, Quota: d.Quota, Err: d.Err})
+		v.Disk = append(v.Disk, engine.DiskErrorView{Member: d.Member, Corrupt: d.Corrupt, Quota: d.Quota, Err: d.Err})
 	}
 	return v
 }
@@ -367,4 +299,10 @@ func (e *durableEngine) ResetAll() error {
 func loadCluster(cfg cluster.Config) (*cluster.Cluster, error) {
 	defer debug.SetGCPercent(debug.SetGCPercent(-1))
 	return cluster.New(cfg)
+}
+
+// storageFailure reports that the stored cluster name failed to load, with
+// the way to delete it.
+func storageFailure(name string, err error) *engine.StorageFailure {
+	return &engine.StorageFailure{Name: name, Err: err, Reset: func() error { return durable.DeleteIndexedDB(name) }}
 }

@@ -1,4 +1,21 @@
-package app
+// Package engine is the playground's engine protocol: the one definition
+// of what a client (the page, the etcdctl emulator, the embed API) may ask
+// of a running cluster and what it is told back. It holds no cluster and
+// imports neither syscall/js nor go-app.
+//
+// Layers, from the core out:
+//
+//	node/..., transport/      the cluster (pure, tick-driven)
+//	app/engine/local          Engine over node/cluster: real-time driver, IndexedDB storage, tab lock
+//	app/engine (this package) Engine, its view types, and the wire protocol (Server, Client, codec)
+//	app/engine/worker         the protocol over a dedicated Web Worker (the page's default)
+//	app/engine/wsconn         the protocol over a WebSocket (serve -engine=native)
+//	app/...                   clients: the page's components, etcdctl, the embed API
+//
+// A Client implements Engine (and Storage, Stoppable) over a Conn; a Server
+// answers a Conn from a local Engine. The page sees only Engine: the same
+// code runs over the worker, the WebSocket, or (tests) a local engine.
+package engine
 
 import (
 	"context"
@@ -6,15 +23,14 @@ import (
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
-// Engine is the subset of the cluster API (node/cluster) that the page
-// uses, plus the real-time
-// driver's time controls. The shipped implementation is clusterEngine
-// (engine_cluster.go), a thin adapter over *cluster.Cluster and
-// *cluster.Driver; tests may supply their own.
+// Engine is what a client may ask of a running cluster: its status, its
+// faults, client calls, stress runs and the real-time driver's time
+// controls. Implementations: app/engine/local (over node/cluster, in this
+// process) and Client (over a Conn, served by a Server); tests may supply
+// their own.
 //
-// The views (MemberView, LinkView, EventView, StressProgress) are the page's
-// own copies of the engine's status types, so that rendering code does not
-// depend on the engine's packages.
+// The views (MemberView, LinkView, EventView, StressProgress) are defined
+// here once; app/engine/local fills them from node/cluster's status types.
 //
 // Concurrency: every method is safe for concurrent use. Status, Links, Events,
 // Now and the fault/time methods return promptly (they only queue actions or
@@ -62,7 +78,7 @@ type Engine interface {
 	Paused() bool
 }
 
-// MemberView mirrors cluster.MemberStatus.
+// MemberView is one member's status (filled from cluster.MemberStatus).
 type MemberView struct {
 	ID              uint64
 	Name            string
@@ -85,13 +101,13 @@ type MemberView struct {
 // load from storage (a resumed cluster loads a quorum first).
 func (m MemberView) Up() bool { return m.State != "down" && m.State != "loading" }
 
-// FollowerProgress mirrors cluster.FollowerProgress.
+// FollowerProgress is a follower's replication progress as its leader sees it.
 type FollowerProgress struct {
 	ID, Match, Next uint64
 	State           string // "probe", "replicate", "snapshot"
 }
 
-// LinkView mirrors transport.LinkStatus: one directed link From -> To.
+// LinkView is one directed link From -> To (filled from transport.LinkStatus).
 type LinkView struct {
 	From, To                 uint64
 	Cut                      bool
@@ -101,7 +117,7 @@ type LinkView struct {
 	InFlight                 int
 }
 
-// EventView mirrors cluster.Event.
+// EventView is one entry of the cluster's event log (cluster.Event).
 type EventView struct {
 	Seq, Tick    uint64
 	Kind         string // "election", "leader", "term", "snapshot-sent", "snapshot-restored", "fault", "client", ...
@@ -111,7 +127,7 @@ type EventView struct {
 	LatencyTicks uint64
 }
 
-// StressConfig mirrors cluster.StressConfig.
+// StressConfig configures a load run (cluster.StressConfig).
 type StressConfig struct {
 	Member    uint64 // 0: round robin
 	Rate      int    // ops per tick
@@ -123,7 +139,7 @@ type StressConfig struct {
 	Start      int
 }
 
-// StressProgress mirrors cluster.StressProgress. Latencies are in ticks.
+// StressProgress reports a load run (cluster.StressProgress). Latencies are in ticks.
 type StressProgress struct {
 	Total, Done, OK, Failed int
 	P50, P99                uint64

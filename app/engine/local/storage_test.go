@@ -1,7 +1,8 @@
-package app
+package local
 
 import (
 	"errors"
+	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 	"testing"
 	"time"
@@ -47,11 +48,11 @@ func TestStoreName(t *testing.T) {
 
 // Natively there is no IndexedDB: the engine runs in memory and says so.
 func TestDurableEngineWithoutIndexedDB(t *testing.T) {
-	e, err := NewDurableEngine(cluster.Config{Members: 3, Seed: 42}, 100, StartShared)
+	e, err := NewDurableEngine(cluster.Config{Members: 3, Seed: 42}, 100, engine.StartShared)
 	if err != nil {
 		t.Fatal(err)
 	}
-	se := e.(storageEngine)
+	se := e.(engine.Storage)
 	defer se.ResetAll()
 	if v := se.Storage(); v.Medium != "memory" || v.Persistent || !strings.Contains(v.Notice, "will not survive a reload") || v.Epoch != 1 {
 		t.Fatalf("storage without IndexedDB: %+v", v)
@@ -68,7 +69,7 @@ func TestDurableEngineTabs(t *testing.T) {
 	defer func() { openIDB = saved }()
 
 	cfg := cluster.Config{Members: 3, Seed: 42}
-	first, err := NewDurableEngine(cfg, 100, StartShared)
+	first, err := NewDurableEngine(cfg, 100, engine.StartShared)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,19 +78,19 @@ func TestDurableEngineTabs(t *testing.T) {
 	if v := fe.Storage(); v.Medium != "indexeddb" || v.Epoch != 1 || v.Resumed {
 		t.Fatalf("first engine's storage: %+v", v)
 	}
-	if _, err := NewDurableEngine(cfg, 100, StartShared); !errors.Is(err, ErrOpenElsewhere) {
-		t.Fatalf("second engine, shared: %v, want ErrOpenElsewhere", err)
+	if _, err := NewDurableEngine(cfg, 100, engine.StartShared); !errors.Is(err, engine.ErrOpenElsewhere) {
+		t.Fatalf("second engine, shared: %v, want engine.ErrOpenElsewhere", err)
 	}
-	mem, err := NewDurableEngine(cfg, 100, StartInMemory)
+	mem, err := NewDurableEngine(cfg, 100, engine.StartInMemory)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v := mem.(storageEngine).Storage(); v.Medium != "memory" || !strings.Contains(v.Notice, "separate in-memory cluster") {
+	if v := mem.(engine.Storage).Storage(); v.Medium != "memory" || !strings.Contains(v.Notice, "separate in-memory cluster") {
 		t.Fatalf("separate engine's storage: %+v", v)
 	}
-	mem.(storageEngine).ResetAll()
+	mem.(engine.Storage).ResetAll()
 
-	second, err := NewDurableEngine(cfg, 100, StartTakeOver)
+	second, err := NewDurableEngine(cfg, 100, engine.StartTakeOver)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +102,8 @@ func TestDurableEngineTabs(t *testing.T) {
 	if !fe.Storage().Lost || !fe.Paused() {
 		t.Fatalf("the taken-over engine: lost %v, paused %v", fe.Storage().Lost, fe.Paused())
 	}
-	if v := second.(storageEngine).Storage(); v.Epoch != 2 || !v.Resumed {
+	if v := second.(engine.Storage).Storage(); v.Epoch != 2 || !v.Resumed {
 		t.Fatalf("taking over: %+v, want the stored cluster at load 2", v)
 	}
-	second.(storageEngine).ResetAll()
+	second.(engine.Storage).ResetAll()
 }
