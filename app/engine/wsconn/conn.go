@@ -158,16 +158,18 @@ func (c *conn) Send(b []byte) error {
 		return c.why
 	default:
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), c.sendTimeout)
-	defer cancel()
-	if err := c.ws.Write(ctx, websocket.MessageBinary, b); err != nil {
-		if ctx.Err() != nil {
-			err = fmt.Errorf("wsconn: %s read nothing for %v; the connection was closed", c.peer, c.sendTimeout)
-		} else {
-			err = c.explain(err)
-		}
-		c.end(err)
+	// The time-out is this package's, not the write's context: the library
+	// closes the connection when a write's context ends, and the reader
+	// would then report that close before Send could say why.
+	stuck := time.AfterFunc(c.sendTimeout, func() {
+		c.end(fmt.Errorf("wsconn: %s read nothing for %v; the connection was closed", c.peer, c.sendTimeout))
 		c.closeNow() // a peer that does not read would not answer the close handshake
+	})
+	err := c.ws.Write(context.Background(), websocket.MessageBinary, b)
+	stuck.Stop()
+	if err != nil {
+		c.end(c.explain(err))
+		c.closeNow()
 		return c.why
 	}
 	return nil
