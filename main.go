@@ -9,15 +9,15 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"os"
+	"sync"
 
 	ui "github.com/etcd-play/etcd-play/app"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"github.com/etcd-play/etcd-play/app/engine/local"
 	"github.com/etcd-play/etcd-play/app/site"
-	"github.com/etcd-play/etcd-play/node/cluster"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -42,31 +42,43 @@ func main() {
 	}
 }
 
-// newEngine starts the page's cluster: five members with a fixed seed,
-// ticking in real time. A raft snapshot serialises a member's whole store,
-// so the page takes one every 1,000 applied entries (keeping 500 for slow
-// followers) rather than the engine's demo default of 100: under the
-// heaviest stress the page allows, snapshots at 100 took a third of the
-// page's thread (Chromium profile, 100 puts per tick at 200 ticks/s).
-//
-// The members keep their state in IndexedDB (local.NewDurableEngine): a reload
-// resumes the cluster.
-//
-// The URL may choose the size, seed and speed (ui.ParsePageQuery).
-//
-// An embedded page (embed=1) never waits for a choice it does not offer:
-// when another tab or frame of the site holds its stored cluster (the
-// same docs page embedding it twice, or open in two tabs), it runs a
-// separate cluster in memory, and its bar says so.
+// newEngine starts the page's cluster through the engine protocol: it
+// connects to the engine once (connectEngine) and asks it to start the
+// cluster the URL chose (ui.ParsePageQuery: size, seed, speed, embed) with
+// the storage mode the page asks for. The engine side is local.Start:
+// members on IndexedDB, resumed on every load.
 func newEngine(mode engine.StartMode) (engine.Engine, error) {
 	pc := ui.ParsePageQuery(app.Window().URL().RawQuery)
-	cfg := cluster.Config{Members: pc.Members, Seed: pc.Seed, SnapshotCount: 1000, CatchUpCount: 500}
-	eng, err := local.NewDurableEngine(cfg, pc.Speed, mode)
-	if errors.Is(err, engine.ErrOpenElsewhere) && pc.Embed {
-		eng, err = local.NewDurableEngine(cfg, pc.Speed, engine.StartInMemory)
+	c, err := connectEngine()
+	if err != nil {
+		return nil, err
 	}
-	if err == nil {
-		local.BootToLeader(eng, 100) // the first election without its real-time wait
+	return c.Start(context.Background(), engine.StartRequest{Mode: mode, Members: pc.Members, Seed: pc.Seed, Speed: pc.Speed, Embed: pc.Embed})
+}
+
+var (
+	clientMu sync.Mutex
+	client   *engine.Client
+)
+
+// connectEngine returns the page's one client, dialling it the first time.
+func connectEngine() (*engine.Client, error) {
+	clientMu.Lock()
+	defer clientMu.Unlock()
+	if client != nil {
+		return client, nil
 	}
-	return eng, err
+	c, err := engine.NewClient(context.Background(), dialInPage, engine.ClientOptions{Build: version})
+	if err != nil {
+		return nil, err
+	}
+	client = c
+	return c, nil
+}
+
+// dialInPage runs the engine in the page's own wasm, behind the protocol.
+func dialInPage(context.Context) (engine.Conn, error) {
+	a, b := engine.Pipe()
+	go engine.Serve(context.Background(), b, engine.ServerOptions{Kind: "page", Build: version, Start: local.Start})
+	return a, nil
 }

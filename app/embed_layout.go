@@ -48,6 +48,8 @@ func (p *playground) renderEmbed() app.UI {
 		DataSet("ready", p.mounted).
 		DataSet("refreshes", p.refreshes).
 		DataSet("embed", true).
+		DataSet("engine", p.engineKind()).
+		DataSet("protocol", engine.Version).
 		Body(
 			app.Header().Class("embed-bar").Body(
 				app.H1().Class("visually-hidden").Text("etcd playground"),
@@ -58,6 +60,7 @@ func (p *playground) renderEmbed() app.UI {
 			app.If(p.engErr != "", func() app.UI {
 				return app.P().Class("error").Role("alert").Text("The cluster could not start: " + p.engErr)
 			}),
+			p.renderEngineLost(),
 			p.renderEmbedStorage(),
 			app.If(len(p.page.Problems) > 0, func() app.UI {
 				return app.P().Class("url-problems").Role("status").

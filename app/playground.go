@@ -85,6 +85,8 @@ type playground struct {
 	client uint64  // member the write panel and console talk to (0: the first member)
 	notice string  // outcome of the last control action, announced politely
 
+	restarting bool // restartEngine is running (engine_connection.go)
+
 	// Change counters of state that async results update (panel keys).
 	writeRev, consoleRev uint64
 
@@ -113,6 +115,8 @@ func (p *playground) Render() app.UI {
 		Class("playground").
 		DataSet("ready", p.mounted).
 		DataSet("refreshes", p.refreshes).
+		DataSet("engine", p.engineKind()).
+		DataSet("protocol", engine.Version).
 		Body(
 			p.renderSkipLink(),
 			p.renderHeader(),
@@ -120,7 +124,8 @@ func (p *playground) Render() app.UI {
 				return app.P().Class("error").Role("alert").Text("The cluster could not start: " + p.engErr)
 			}),
 			p.renderStorageNotice(), // storage_panel.go: only when the cluster cannot run here
-			app.Main().Class("layout").Body(
+			p.renderEngineLost(),    // engine_connection.go: only when the engine cannot be reached
+			app.Main().Class("layout").Attr("inert", p.engineLost()).Body(
 				app.Section().ID(clusterID).TabIndex(-1).Class("cluster").Aria("label", "cluster").Body(
 					p.newPanel(panelView),
 					p.renderHashIndicator(),

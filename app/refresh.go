@@ -38,6 +38,11 @@ type liveView struct {
 	stressOn bool   // a stress run was started (stress holds its progress)
 	stressOf uint64 // which run stress describes (stressSlot.set's number)
 
+	// conn is why the engine is unreachable (engine.Remote's Connection:
+	// a crashed worker, a lost native engine); nil while it is reachable
+	// or runs in the page.
+	conn error
+
 	// known holds, per member, the last status the page saw while the
 	// member was up, and the tick of that sighting: a down member's card
 	// shows it, marked as stale, instead of the zeros its status carries
@@ -179,6 +184,9 @@ func (p *playground) startRefresh(ctx app.Context) {
 			}
 			start := time.Now()
 			v := liveView{members: eng.Status(), links: eng.Links(), now: eng.Now(), paused: eng.Paused()}
+			if r, ok := eng.(engine.Remote); ok {
+				v.conn = r.Connection()
+			}
 			evs := eng.Events(after)
 			if n := len(evs); n > 0 {
 				after = evs[n-1].Seq

@@ -72,6 +72,8 @@ func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 			switch {
 			case errors.Is(err, engine.ErrOpenElsewhere):
 				p.storage.elsewhere = true
+			case errors.Is(err, engine.ErrVersion) && reloadOnce(p.opts.WasmVersion):
+				p.engErr = "a new version of the playground was deployed: reloading…"
 			case errors.As(err, &failure) && !p.page.Embed:
 				// The full page offers memory, reset or reload; the
 				// embed's layout shows the error (p.engErr) as before.
