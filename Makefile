@@ -1,5 +1,6 @@
 # etcd-play: every developer and CI entry point.
-#   make run    build the playground and serve it on localhost (prints the URL)
+#   make run    build the playground and serve it on localhost (prints the URL; ENGINE=native
+#               runs the cluster in the server instead of the page's worker)
 #   make test   every test: vet, native, wasm (under Node) and real-browser tests
 #   make build  generate the static site into build/ (BASE sets the URL prefix; URL the deployed
 #               site's absolute URL for its link preview tags, none when empty)
@@ -9,6 +10,8 @@ GO      ?= go
 BASE    ?= /etcd-play
 URL     ?=
 ADDR    ?= localhost:8000
+# Where `make run`'s cluster runs: worker (each page's own) or native (one, in the server).
+ENGINE  ?= worker
 # Evaluated once per make run (:=), so the wasm and the site always carry the same version.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 VERSION := $(VERSION)
@@ -74,9 +77,10 @@ wasm:
 	$(call wasmbuild,-ldflags="-s -w -X main.version=$(VERSION)" -o web/app.wasm .)
 	@echo "web/app.wasm: $$(wc -c < web/app.wasm) bytes raw, $$(gzip -9c web/app.wasm | wc -c) gzip -9"
 
-# Serve the playground for development at http://$(ADDR)/ (prints the URL).
+# Serve the playground for development at http://$(ADDR)/ (prints the URL);
+# ENGINE=native runs the cluster in the server (serve -engine=native).
 run: wasm
-	$(GO) run -ldflags="-X main.version=$(VERSION)" . serve -addr $(ADDR)
+	$(GO) run -ldflags="-X main.version=$(VERSION)" . serve -addr $(ADDR) -engine=$(ENGINE)
 
 # Static site for GitHub Pages (or any static host) under the prefix BASE.
 build: wasm
