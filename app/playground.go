@@ -125,7 +125,7 @@ func (p *playground) Render() app.UI {
 			}),
 			p.renderStorageNotice(), // storage_panel.go: only when the cluster cannot run here
 			p.renderEngineLost(),    // engine_connection.go: only when the engine cannot be reached
-			app.Main().Class("layout").Attr("inert", p.engineLost()).Body(
+			p.layout().Body(
 				app.Section().ID(clusterID).TabIndex(-1).Class("cluster").Aria("label", "cluster").Body(
 					p.newPanel(panelView),
 					p.renderHashIndicator(),
@@ -147,6 +147,17 @@ func (p *playground) Render() app.UI {
 				),
 			),
 		)
+}
+
+// layout is the page's main element: inert (no control can be used or
+// focused) while the engine cannot be reached. HTML's inert is a boolean
+// attribute, so it is present only then.
+func (p *playground) layout() app.HTMLMain {
+	m := app.Main().Class("layout")
+	if p.engineLost() {
+		m = m.Attr("inert", true)
+	}
+	return m
 }
 
 // clusterID is the id of the page's cluster section, the skip link's target.
