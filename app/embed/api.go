@@ -3,7 +3,7 @@
 // It imports no go-app, and only its browser glue (the _js.go files)
 // imports syscall/js, so the protocol is tested natively.
 //
-// Files: api.go (this comment: the whole protocol; validating and running
+// Files: api.go (the protocol as this comment states it; validating and running
 // commands, the events sent back), decode.go (decoding a command strictly),
 // frame_js.go (the glue to window.addEventListener("message") and
 // parent.postMessage; Start is what the page calls) and read_js.go
@@ -162,6 +162,23 @@ type MemberResult struct {
 type Limits struct {
 	StressRate  int // puts per tick
 	StressCount int // puts per run
+}
+
+// Config is what the page gives the API (Start, in the browser).
+type Config struct {
+	// Allow lists the origins whose commands are obeyed, as
+	// MessageEvent.origin writes them.
+	Allow []string
+	// Version is the page's version, sent in "ready".
+	Version string
+	// Limits bound stress commands.
+	Limits Limits
+	// Engine returns the page's current engine (nil: none yet). The page
+	// may replace its engine at any time; Start's status loop calls Engine
+	// every statusEvery from its own goroutine, so Engine reads the page's
+	// field where the page writes it (its UI goroutine). It returns nil
+	// when ctx is done.
+	Engine func(ctx context.Context) engine.Engine
 }
 
 // messageAPI serves commands against the page's current Engine. handle and

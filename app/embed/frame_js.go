@@ -14,23 +14,6 @@ import (
 // statusEvery is how often the API looks for leader and hash changes.
 const statusEvery = 100 * time.Millisecond
 
-// Config is what the page gives the API.
-type Config struct {
-	// Allow lists the origins whose commands are obeyed, as
-	// MessageEvent.origin writes them.
-	Allow []string
-	// Version is the page's version, sent in "ready".
-	Version string
-	// Limits bound stress commands.
-	Limits Limits
-	// Engine returns the page's current engine (nil: none yet). The page
-	// may replace its engine at any time; the status loop calls Engine
-	// every statusEvery from its own goroutine, and Engine reads the
-	// page's field where the page writes it. It returns nil when ctx is
-	// done.
-	Engine func(ctx context.Context) engine.Engine
-}
-
 // Start connects the postMessage API (api.go) to the browser when the page
 // runs in a frame: commands arrive as "message" events whose source is the
 // parent window; events go to the parent. It registers the listener at
