@@ -9,6 +9,9 @@
 // once (every command today) writes once and returns. A long-running
 // command (a watch) writes as its results arrive and returns when ctx is
 // done, so a caller that shows lines as they are written streams it.
+// Every command today is one line; one that reads more lines (txn's
+// compares and operations) would get them through a session that collects
+// lines until the command is complete, before Run.
 //
 // Files: parse.go (a line to a command), exec.go (a command to engine
 // calls), format.go (etcdctl's simple and table output, the help text),
