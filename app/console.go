@@ -2,16 +2,22 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/etcd-play/etcd-play/app/etcdctl"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// The console: etcdctl-style command lines (console_parse.go) run against
-// the chosen client member; output as etcdctl prints it
-// (console_format.go). Up and Down recall earlier lines; "clear" empties the
-// output.
+// The console: etcdctl-style command lines, parsed, run against the chosen
+// client member and printed as etcdctl prints them by the etcdctl package;
+// this component holds the input, the history and the output list. Up and
+// Down recall earlier lines; "clear" empties the output.
+//
+// A command's output is kept whole: the lines it prints are collected in its
+// goroutine and shown, capped at maxConsoleLines, when it returns. (A
+// streaming command would dispatch each Print instead.)
 //
 // Order: the input comes first and the output lists entries newest first,
 // so the answer to the line just run is always right under the input, as
@@ -24,6 +30,9 @@ import (
 // property). Whatever sets c.input itself (Enter, Up, Down) therefore also
 // writes the field, through setConsoleInput; that also covers a line typed
 // and submitted within one frame, which no render saw.
+
+// errNotRunning answers a line run while there is no engine.
+var errNotRunning = errors.New("the cluster is not running")
 
 type consoleState struct {
 	input   string
@@ -66,12 +75,12 @@ func (p *playground) runConsole(ctx app.Context) {
 	line := c.input
 	p.setConsoleInput("")
 	p.consoleRev++
-	cmd, err := parseCommand(line)
-	if err == errEmpty {
+	cmd, err := etcdctl.Parse(line)
+	if err == etcdctl.ErrEmpty {
 		return
 	}
 	c.history = append(c.history, line)
-	if cmd.kind == cmdClear {
+	if cmd.Clear() {
 		c.entries = nil
 		return
 	}
@@ -81,14 +90,15 @@ func (p *playground) runConsole(ctx app.Context) {
 	e := consoleEntry{seq: seq, line: line}
 	switch {
 	case err != nil:
-		e.out, e.failed = "Error: "+err.Error(), true
+		e.out, e.failed = etcdctl.ErrorLine(err), true
 	case p.eng == nil:
-		e.out, e.failed = "Error: the cluster is not running", true
+		e.out, e.failed = etcdctl.ErrorLine(errNotRunning), true
 	default:
 		e.pending = true
 		eng, member := p.eng, p.client
 		ctx.Async(func() {
-			out, err := runCommand(context.Context(ctx), eng, member, cmd)
+			var out etcdctl.Lines
+			err := cmd.Run(context.Context(ctx), eng, member, &out)
 			ctx.Dispatch(func(ctx app.Context) {
 				p.consoleRev++
 				for i := range p.console.entries {
@@ -98,9 +108,9 @@ func (p *playground) runConsole(ctx app.Context) {
 					}
 					en.pending = false
 					if err != nil {
-						en.out, en.failed = "Error: "+err.Error(), true
+						en.out, en.failed = etcdctl.ErrorLine(err), true
 					} else {
-						en.out = capLines(out, maxConsoleLines)
+						en.out = capLines(out.String(), maxConsoleLines)
 					}
 				}
 			})

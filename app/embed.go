@@ -13,7 +13,7 @@ import (
 // PageConfig is what the page's URL asks for. ParsePageQuery builds it;
 // main.go sizes the cluster from it (Members, Seed, Speed) and the page lays
 // itself out from it (Embed, Panels) and accepts postMessage commands from
-// Allow (postmessage.go).
+// Allow (the postMessage API, app/embed).
 //
 // URL parameters (all optional):
 //

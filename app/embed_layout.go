@@ -29,7 +29,7 @@ func (p *playground) applyPageConfig(ctx app.Context) {
 //
 // Sizes: the README's snippet (900x560, 3 members, view,cards,faults) fits
 // without scrolling; any other frame can be sized from the "resize" events
-// (postmessage.go).
+// (the postMessage API, app/embed).
 func (p *playground) renderEmbed() app.UI {
 	var view app.UI
 	var side []app.UI

@@ -1,5 +1,5 @@
 // Package app is the playground page: go-app v10 components that show a
-// running cluster and drive it only through Engine (engine.go).
+// running cluster and drive it only through engine.Engine (app/engine).
 //
 // Threading: go-app runs every handler, Render and Dispatch callback on one
 // UI goroutine; component fields are read and written only there. Every
@@ -11,14 +11,24 @@
 // cluster.Driver, which hands the thread back to the browser between
 // work slices. Panels (panel.go) re-render only when what they show changed.
 //
-// Files: engine.go (the Engine interface and view types), engine_cluster.go
-// (the node/cluster adapter), one file per panel (cluster_view, member_card,
-// controls, link_panel, stress_panel, write_panel, console, event_log, chart,
-// hash_indicator),
-// console_parse/console_exec/console_format (the etcdctl-style console),
-// display.go (how user bytes are shown), frame_js.go (browser waits),
-// storage.go (the engine on IndexedDB: tab lock, resume, in-memory fallback)
-// and storage_panel.go (storage notices and controls).
+// Layout: this package holds the components; what needs neither go-app nor
+// the page lives in packages of its own below it:
+//
+//	app/engine        the Engine interface, its view types and the protocol
+//	app/engine/local  the engine over node/cluster (driver, storage, tab lock)
+//	app/etcdctl       the console's etcdctl emulator (parse, run, format)
+//	app/embed         the postMessage API (protocol, commands, browser glue)
+//	app/site          the native commands (serve, build, runtime-overlay)
+//
+// Files: playground.go (the root component), one file per panel
+// (cluster_view, member_card, controls, link_panel, stress_panel,
+// write_panel, console, event_log, chart, hash_indicator, storage_panel),
+// panel.go and panel_keys.go (panels re-render only on change), refresh.go
+// (the live view), actions.go (engine calls for the controls), display.go
+// (how user bytes are shown), loading.go (the version the page shows),
+// embed.go (the page's URL parameters), embed_layout.go (the layout in a
+// frame), embed_api_js.go (starts app/embed's postMessage API) and
+// frame_js.go (browser waits).
 package app
 
 import (
@@ -103,7 +113,7 @@ type playground struct {
 func (p *playground) OnMount(ctx app.Context) {
 	p.mounted = true
 	p.applyPageConfig(ctx)                 // embed_layout.go
-	p.startAPI(ctx)                        // postmessage_js.go
+	p.startAPI(ctx)                        // embed_api_js.go
 	p.startEngine(ctx, engine.StartShared) // storage_panel.go
 }
 
@@ -125,7 +135,7 @@ func (p *playground) Render() app.UI {
 			}),
 			p.renderStorageNotice(), // storage_panel.go: only when the cluster cannot run here
 			p.renderEngineLost(),    // engine_connection.go: only when the engine cannot be reached
-			app.Main().Class("layout").Attr("inert", p.engineLost()).Body(
+			p.layout().Body(
 				app.Section().ID(clusterID).TabIndex(-1).Class("cluster").Aria("label", "cluster").Body(
 					p.newPanel(panelView),
 					p.renderHashIndicator(),
@@ -147,6 +157,17 @@ func (p *playground) Render() app.UI {
 				),
 			),
 		)
+}
+
+// layout is the page's main element: inert (no control can be used or
+// focused) while the engine cannot be reached. HTML's inert is a boolean
+// attribute, so it is present only then.
+func (p *playground) layout() app.HTMLMain {
+	m := app.Main().Class("layout")
+	if p.engineLost() {
+		m = m.Attr("inert", true)
+	}
+	return m
 }
 
 // clusterID is the id of the page's cluster section, the skip link's target.

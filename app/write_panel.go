@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/etcd-play/etcd-play/app/etcdctl"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -55,7 +56,7 @@ func (p *playground) startWrite(ctx app.Context, op string) {
 	}
 	key, end := []byte(f.key), []byte(nil)
 	if f.prefix && op != "put" {
-		end = prefixEnd(key)
+		end = etcdctl.PrefixEnd(key)
 		if len(key) == 0 {
 			key = []byte{0}
 		}

@@ -1,14 +1,14 @@
-package app
+package embed
 
 import (
 	"context"
 	"encoding/json"
-	"github.com/etcd-play/etcd-play/app/engine"
-	"github.com/etcd-play/etcd-play/app/engine/local"
-	"github.com/etcd-play/etcd-play/node/cluster"
 	"testing"
 	"time"
 
+	"github.com/etcd-play/etcd-play/app/engine"
+	"github.com/etcd-play/etcd-play/app/engine/local"
+	"github.com/etcd-play/etcd-play/node/cluster"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -16,7 +16,7 @@ import (
 // ticked by the test: results carry what the cluster did.
 func TestAPICommandsOnCluster(t *testing.T) {
 	e, c := newPausedEngine(t)
-	tickUntil(t, c, "leader", func() bool { return liveView{members: e.Status()}.leader() != 0 })
+	tickUntil(t, c, "leader", func() bool { return leaderOf(e.Status()) != 0 })
 	stop := make(chan struct{})
 	ticked := make(chan struct{})
 	go func() { // the cluster runs while commands wait on it
@@ -34,7 +34,7 @@ func TestAPICommandsOnCluster(t *testing.T) {
 	defer func() { close(stop); <-ticked }()
 
 	out := newPosted()
-	a := newMessageAPI(e, []string{docs}, out.post)
+	a := newMessageAPI(e, []string{docs}, testLimits, out.post)
 	a.pollEvery = time.Millisecond
 	n := 0
 	run := func(cmd string) json.RawMessage {

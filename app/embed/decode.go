@@ -1,4 +1,4 @@
-package app
+package embed
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -18,7 +19,7 @@ import (
 // once, of the type its command takes; anything else is refused with an
 // error naming the field.
 
-// Bounds of one message (postmessage_js.go reads a message from an allowed
+// Bounds of one message (frame_js.go reads a message from an allowed
 // origin within them; handle refuses JSON longer than maxMessageBytes
 // unread). A command needs a few dozen values; a put's value is at most
 // maxValueBytes, which JSON escaping can make six times longer.
@@ -26,6 +27,18 @@ const (
 	maxMessageValues = 1024
 	maxMessageBytes  = 8 * maxValueBytes
 )
+
+// maxEchoRunes bounds how much of a name the sender chose an error quotes.
+const maxEchoRunes = 40
+
+// echo is v quoted for an error, cut to maxEchoRunes runes (as the page
+// quotes a bad URL parameter).
+func echo(v string) string {
+	if r := []rune(v); len(r) > maxEchoRunes {
+		return strconv.Quote(string(r[:maxEchoRunes])) + "…"
+	}
+	return strconv.Quote(v)
+}
 
 // commandFields are the fields a command may have. The fields of each cmd
 // are in cmdFields; etcdplay, id and cmd belong to every command.

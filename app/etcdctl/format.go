@@ -1,11 +1,11 @@
-package app
+package etcdctl
 
 import (
 	"fmt"
-	"github.com/etcd-play/etcd-play/app/engine"
 	"strconv"
 	"strings"
 
+	"github.com/etcd-play/etcd-play/app/engine"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -33,7 +33,7 @@ func (c command) bytes(b []byte) string {
 	if c.hex {
 		return hexBytes(b)
 	}
-	return displayBytes(b)
+	return DisplayBytes(b)
 }
 
 func formatPut(*mvcc.PutResponse) string { return "OK" }
@@ -83,7 +83,7 @@ func formatEndpointStatus(c command, ms []engine.MemberView) string {
 			continue
 		}
 		rows = append(rows, []string{
-			m.Name, strconv.FormatUint(m.ID, 16), etcdVersion, humanBytes(m.StoreBytes),
+			m.Name, strconv.FormatUint(m.ID, 16), etcdVersion, HumanBytes(m.StoreBytes),
 			strconv.FormatBool(m.State == "leader"), "false",
 			strconv.FormatUint(m.Term, 10), strconv.FormatUint(m.Commit, 10), strconv.FormatUint(m.Applied, 10), "",
 		})

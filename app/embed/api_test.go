@@ -1,12 +1,13 @@
-package app
+package embed
 
 import (
 	"encoding/json"
-	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/etcd-play/etcd-play/app/engine"
 )
 
 // posted collects what the API sends, with the origin it was sent to.
@@ -54,6 +55,10 @@ func (p *posted) count() int {
 
 const docs = "https://docs.example"
 
+// testLimits are the page's stress bounds (its stress panel's) when these
+// tests were written.
+var testLimits = Limits{StressRate: 100, StressCount: 20000}
+
 func fiveMembers() []engine.MemberView {
 	ms := make([]engine.MemberView, 5)
 	for i := range ms {
@@ -69,7 +74,7 @@ func fiveMembers() []engine.MemberView {
 func TestAPIRefusesOriginsNotAllowed(t *testing.T) {
 	f := &fakeEngine{members: fiveMembers()}
 	out := newPosted()
-	a := newMessageAPI(f, []string{docs}, out.post)
+	a := newMessageAPI(f, []string{docs}, testLimits, out.post)
 
 	a.handle("https://evil.example", []byte(`{"etcdplay":1,"id":"a","cmd":"kill","member":2}`))
 	m, to := out.next(t, 0)
@@ -102,7 +107,7 @@ func TestAPIRefusesOriginsNotAllowed(t *testing.T) {
 func TestAPIIgnoresForeignMessages(t *testing.T) {
 	f := &fakeEngine{members: fiveMembers()}
 	out := newPosted()
-	a := newMessageAPI(f, []string{docs}, out.post)
+	a := newMessageAPI(f, []string{docs}, testLimits, out.post)
 	foreign := []string{``, `null`, `"hello"`, `42`, `[1,2]`, `{"cmd":"kill","member":1}`, `{"type":"webpackOk"}`, `{not json`,
 		`{"etcdplay":null,"cmd":"kill","member":1}`, `{"Etcdplay":1,"cmd":"kill","member":1}`, `{"etcdplay":1,"cmd":"kill"} trailing`}
 	for _, data := range foreign {
@@ -162,7 +167,7 @@ func TestAPIValidation(t *testing.T) {
 	} {
 		f := &fakeEngine{members: fiveMembers()}
 		out := newPosted()
-		a := newMessageAPI(f, []string{docs}, out.post)
+		a := newMessageAPI(f, []string{docs}, testLimits, out.post)
 		a.handle(docs, []byte(tc.data))
 		m, _ := out.next(t, 0)
 		if m.OK == nil || *m.OK || !strings.Contains(m.Error, tc.want) {
@@ -180,7 +185,7 @@ func TestAPIValidation(t *testing.T) {
 // Before the page's cluster runs, commands fail with a clear error.
 func TestAPIWithoutEngine(t *testing.T) {
 	out := newPosted()
-	a := newMessageAPI(nil, []string{docs}, out.post)
+	a := newMessageAPI(nil, []string{docs}, testLimits, out.post)
 	a.handle(docs, []byte(`{"etcdplay":1,"cmd":"status"}`))
 	if m, _ := out.next(t, 0); m.OK == nil || *m.OK || !strings.Contains(m.Error, "not running") {
 		t.Errorf("got %+v", m)
@@ -254,4 +259,24 @@ func TestWatcherEvents(t *testing.T) {
 	step("hash rev 5 agreed no;")
 	st[2].State = "down" // the leader died
 	step("leader 0 term 0;")
+}
+
+// A reply goes to its sender's origin when postMessage can name it (an
+// http or https origin, as browsers write them); to an opaque origin, or
+// for "*", it goes to the parent window whatever its origin.
+func TestNamedOrigin(t *testing.T) {
+	for origin, want := range map[string]bool{
+		"https://docs.example":      true,
+		"http://localhost:8080":     true,
+		"http://[::1]:8080":         true,
+		"null":                      false,
+		"*":                         false,
+		"":                          false,
+		"file://":                   false,
+		"chrome-extension://abcdef": false,
+	} {
+		if got := namedOrigin(origin); got != want {
+			t.Errorf("namedOrigin(%q) = %v, want %v", origin, got, want)
+		}
+	}
 }

@@ -1,9 +1,9 @@
-package app
+package etcdctl
 
 import (
-	"github.com/etcd-play/etcd-play/app/engine"
 	"testing"
 
+	"github.com/etcd-play/etcd-play/app/engine"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -91,8 +91,8 @@ func TestDisplayBytes(t *testing.T) {
 		{"zero\u200bwidth", `"zero\u200bwidth"`},
 	}
 	for _, tt := range tests {
-		if got := displayBytes([]byte(tt.in)); got != tt.want {
-			t.Errorf("displayBytes(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := DisplayBytes([]byte(tt.in)); got != tt.want {
+			t.Errorf("DisplayBytes(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
@@ -103,8 +103,8 @@ func TestHumanBytes(t *testing.T) {
 		want string
 	}{{0, "0 B"}, {999, "999 B"}, {1000, "1.0 kB"}, {20480, "20 kB"}, {1536000, "1.5 MB"}, {3_000_000_000, "3.0 GB"}}
 	for _, tt := range tests {
-		if got := humanBytes(tt.n); got != tt.want {
-			t.Errorf("humanBytes(%d) = %q, want %q", tt.n, got, tt.want)
+		if got := HumanBytes(tt.n); got != tt.want {
+			t.Errorf("HumanBytes(%d) = %q, want %q", tt.n, got, tt.want)
 		}
 	}
 }

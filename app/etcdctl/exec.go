@@ -1,24 +1,25 @@
-package app
+package etcdctl
 
 import (
 	"context"
 	"fmt"
-	"github.com/etcd-play/etcd-play/app/engine"
 	"strconv"
 	"strings"
 
+	"github.com/etcd-play/etcd-play/app/engine"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
 // runCommand executes c on member (or on the member c.endpoint names) and
-// returns the console output. Put, get and del block until the cluster
-// answers or ctx is done, so the page calls runCommand from ctx.Async.
+// returns its output as one string, lines separated by "\n" (Command.Run
+// splits it). Put, get, del and compaction block until the cluster answers
+// or ctx is done.
 func runCommand(ctx context.Context, eng engine.Engine, member uint64, c command) (string, error) {
 	switch c.kind {
 	case cmdHelp:
 		return helpText, nil
 	case cmdClear:
-		return "", nil // the console empties its output itself (console.go)
+		return "", nil // the console empties its output itself
 	case cmdEndpointStatus:
 		return formatEndpointStatus(c, eng.Status()), nil
 	case cmdEndpointHashKV:

@@ -1,41 +1,42 @@
-package app
+package embed
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"github.com/etcd-play/etcd-play/app/engine"
 	"math"
 	"syscall/js"
 	"time"
 
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"github.com/etcd-play/etcd-play/app/engine"
 )
 
 // statusEvery is how often the API looks for leader and hash changes.
 const statusEvery = 100 * time.Millisecond
 
-// startAPI connects the postMessage API (postmessage.go) to the browser
-// when the page runs in a frame: commands arrive as "message" events whose
-// source is the parent window; events go to the parent. A top-level page
-// has no API. UI goroutine, from OnMount.
+// Start connects the postMessage API (api.go) to the browser when the page
+// runs in a frame: commands arrive as "message" events whose source is the
+// parent window; events go to the parent. It registers the listener at
+// once and returns the status loop, which the caller runs on a goroutine
+// of its own until ctx is done (it then removes the listener). A top-level
+// page has no API: Start returns nil. The page calls Start on its UI
+// goroutine when it mounts.
 //
-// The API follows p.eng, which the page sets (and may replace) on the UI
-// goroutine: its status loop reads it there with ctx.Defer every
-// statusEvery, sends "ready" whenever a new engine appears, and then
-// leader and hash events as the engine's status changes.
-func (p *playground) startAPI(ctx app.Context) {
+// The status loop follows cfg.Engine: it sends "ready" whenever a new
+// engine appears, and then leader and hash events as the engine's status
+// changes.
+func Start(cfg Config) (loop func(ctx context.Context)) {
 	win := js.Global()
 	parent := win.Get("parent")
 	if parent.IsUndefined() || parent.Equal(win) {
-		return
+		return nil
 	}
 	post := func(m Message, toOrigin string) {
 		b, err := json.Marshal(m)
 		if err != nil {
 			return // every Message field marshals; never expected
 		}
-		if _, ok := normOrigin(toOrigin); !ok {
+		if !namedOrigin(toOrigin) {
 			// An opaque ("null") origin cannot be named: a refusal (all
 			// such a sender ever gets) still goes to the parent only.
 			toOrigin = "*"
@@ -43,7 +44,7 @@ func (p *playground) startAPI(ctx app.Context) {
 		defer func() { recover() }() // the parent navigated away: nothing to tell
 		parent.Call("postMessage", win.Get("JSON").Call("parse", string(b)), toOrigin)
 	}
-	api := newMessageAPI(nil, p.page.Allow, post)
+	api := newMessageAPI(nil, cfg.Allow, cfg.Limits, post)
 	// The origin first: the data of a message from an origin that is not
 	// allowed is never read (reading MessageEvent.data deserialises it,
 	// whatever its size). The data of an allowed one is read within
@@ -72,8 +73,7 @@ func (p *playground) startAPI(ctx app.Context) {
 	win.Call("addEventListener", "message", onMessage)
 	stopResize := postResizes(post)
 
-	version := p.opts.Version
-	ctx.Async(func() {
+	return func(ctx context.Context) {
 		defer func() {
 			win.Call("removeEventListener", "message", onMessage)
 			onMessage.Release()
@@ -84,19 +84,16 @@ func (p *playground) startAPI(ctx app.Context) {
 			w   watcher
 		)
 		for sleepCtx(ctx, statusEvery) {
-			cur := make(chan engine.Engine, 1)
-			ctx.Defer(func(app.Context) { cur <- p.eng })
-			select {
-			case e := <-cur:
-				if e != eng {
-					eng, w = e, watcher{}
-					api.setEngine(eng)
-					if eng != nil {
-						post(readyMessage(version, eng.Members()), "*")
-					}
-				}
-			case <-ctx.Done():
+			e := cfg.Engine(ctx)
+			if ctx.Err() != nil {
 				return
+			}
+			if e != eng {
+				eng, w = e, watcher{}
+				api.setEngine(eng)
+				if eng != nil {
+					post(readyMessage(cfg.Version, eng.Members()), "*")
+				}
 			}
 			if eng == nil {
 				continue
@@ -105,10 +102,10 @@ func (p *playground) startAPI(ctx app.Context) {
 				post(m, "*")
 			}
 		}
-	})
+	}
 }
 
-// postResizes posts a resize event (postmessage.go) with the document's
+// postResizes posts a resize event (api.go) with the document's
 // content height now and whenever it changes, until stop is called. The
 // height is that of the root element's box, which is its content's (the
 // page never sizes it from the viewport), rounded up to whole CSS pixels.

@@ -1,4 +1,4 @@
-package app
+package embed
 
 import (
 	"testing"
@@ -18,7 +18,7 @@ func (*stoppedFake) Stopped() error    { return engine.ErrStopped }
 func TestAPIAnswersStoppedEngine(t *testing.T) {
 	e := &stoppedFake{fakeEngine{members: []engine.MemberView{{ID: 1, State: "down"}, {ID: 2, State: "down"}}, err: engine.ErrStopped}}
 	out := newPosted()
-	a := newMessageAPI(e, []string{docs}, out.post)
+	a := newMessageAPI(e, []string{docs}, testLimits, out.post)
 	for i, cmd := range []string{`{"etcdplay":1,"cmd":"put","key":"a","value":"b"}`, `{"etcdplay":1,"cmd":"kill","member":2}`} {
 		a.handle(docs, []byte(cmd))
 		m, _ := out.next(t, i)

@@ -1,4 +1,4 @@
-package app
+package embed
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 // costs the page as much as one of maxMessageValues. (JSON.stringify, which
 // the page used before, serialises all of it first.) The browser's own
 // deserialisation of the data, when the page first reads MessageEvent.data,
-// is not the reader's: postmessage_js.go never reads the data of a message
+// is not the reader's: frame_js.go never reads the data of a message
 // from an origin that is not allowed.
 
 // jsonReader writes one JavaScript value as JSON, failing with an error

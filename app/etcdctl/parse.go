@@ -1,4 +1,4 @@
-package app
+package etcdctl
 
 import (
 	"errors"
@@ -7,10 +7,9 @@ import (
 	"strings"
 )
 
-// The console accepts a subset of etcdctl (v3) command lines. This file
-// turns one line into a command; console_exec.go runs it against the
-// engine and console_format.go prints results as etcdctl's "simple" and
-// "table" writers do.
+// The emulator accepts a subset of etcdctl (v3) command lines. This file
+// turns one line into a command; exec.go runs it against the engine and
+// format.go prints results as etcdctl's "simple" and "table" writers do.
 
 type cmdKind int
 
@@ -48,8 +47,9 @@ type command struct {
 	table    bool   // -w table
 }
 
-// errEmpty is returned for a blank line; the console ignores it.
-var errEmpty = errors.New("empty command")
+// ErrEmpty is Parse's error for a blank line (or "etcdctl" alone); the
+// console ignores such a line.
+var ErrEmpty = errors.New("empty command")
 
 // flagSpec says whether a flag takes a value.
 type flagSpec struct{ hasValue bool }
@@ -85,7 +85,7 @@ func parseCommand(line string) (command, error) {
 		words = words[1:]
 	}
 	if len(words) == 0 {
-		return command{}, errEmpty
+		return command{}, ErrEmpty
 	}
 
 	var c command
@@ -414,7 +414,7 @@ func (c *command) applyArgs(args []string, flags map[string]string) error {
 	case len(args) == 2:
 		c.end = []byte(args[1])
 	case prefix:
-		c.end = prefixEnd(c.key)
+		c.end = PrefixEnd(c.key)
 	case fromKey:
 		c.end = []byte{0}
 	}
@@ -428,10 +428,11 @@ func (c *command) applyArgs(args []string, flags map[string]string) error {
 	return nil
 }
 
-// prefixEnd is the end of the range of keys that start with prefix: the
+// PrefixEnd is the end of the range of keys that start with prefix: the
 // prefix with its last byte below 0xff incremented and the rest dropped;
 // "\x00" (every key) when there is none, as etcd's client computes it.
-func prefixEnd(prefix []byte) []byte {
+// The page's key panel uses it for its prefix reads too.
+func PrefixEnd(prefix []byte) []byte {
 	end := append([]byte(nil), prefix...)
 	for i := len(end) - 1; i >= 0; i-- {
 		if end[i] < 0xff {

@@ -1,22 +1,13 @@
-package app
-
-import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"github.com/etcd-play/etcd-play/app/engine"
-	"slices"
-	"sync"
-	"time"
-
-	"github.com/etcd-play/etcd-play/node/mvcc"
-)
-
-// The postMessage API lets the page that embeds the playground drive it.
-// This file is the whole protocol: parsing, validating and dispatching
-// commands, and the events the page sends back. postmessage_js.go only
-// connects it to window.addEventListener("message") and parent.postMessage.
+// Package embed is the playground's postMessage API: the page that embeds
+// the playground in a frame drives it with commands and hears its events.
+// It imports no go-app, and only its browser glue (the _js.go files)
+// imports syscall/js, so the protocol is tested natively.
+//
+// Files: api.go (the protocol as this comment states it; validating and running
+// commands, the events sent back), decode.go (decoding a command strictly),
+// frame_js.go (the glue to window.addEventListener("message") and
+// parent.postMessage; Start is what the page calls) and read_js.go
+// (reading a message's data within bounds).
 //
 // Every message either way is a plain object whose "etcdplay" field is
 // ProtocolVersion. Commands (embedding page -> playground):
@@ -44,7 +35,7 @@ import (
 //
 // Field names match exactly, as in JavaScript; a command with a field that
 // is unknown, case-varied, given twice, of the wrong type or not taken by
-// its cmd is refused by name (postmessage_decode.go). A message is read
+// its cmd is refused by name (decode.go). A message is read
 // only from an allowed origin, and within maxMessageValues values and
 // maxMessageBytes bytes (handle).
 //
@@ -70,8 +61,24 @@ import (
 // settles at once.
 //
 // Status events (ready, leader, hash, resize) go to any parent; commands are obeyed
-// only from origins in PageConfig.Allow, and every message from another
-// origin gets, unread, a result with ok false naming the origin.
+// only from origins in Config.Allow (the page's allow= parameter), and every
+// message from another origin gets, unread, a result with ok false naming
+// the origin.
+package embed
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/etcd-play/etcd-play/app/engine"
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
 
 // ProtocolVersion is the "etcdplay" field of every message.
 const ProtocolVersion = 1
@@ -119,7 +126,7 @@ type Message struct {
 }
 
 // Limits on commands, so that one message cannot stall the page (stress
-// takes the stress panel's maxStressRate and maxStressCount).
+// takes the bounds in Limits).
 const (
 	maxKeyBytes     = 1 << 10
 	maxValueBytes   = 64 << 10
@@ -150,6 +157,30 @@ type MemberResult struct {
 	HashRevision int64  `json:"hashRevision"`
 }
 
+// Limits bound a stress command. The page passes its stress panel's bounds,
+// so the API never asks for more than a person could.
+type Limits struct {
+	StressRate  int // puts per tick
+	StressCount int // puts per run
+}
+
+// Config is what the page gives the API (Start, in the browser).
+type Config struct {
+	// Allow lists the origins whose commands are obeyed, as
+	// MessageEvent.origin writes them.
+	Allow []string
+	// Version is the page's version, sent in "ready".
+	Version string
+	// Limits bound stress commands.
+	Limits Limits
+	// Engine returns the page's current engine (nil: none yet). The page
+	// may replace its engine at any time; Start's status loop calls Engine
+	// every statusEvery from its own goroutine, so Engine reads the page's
+	// field where the page writes it (its UI goroutine). It returns nil
+	// when ctx is done.
+	Engine func(ctx context.Context) engine.Engine
+}
+
 // messageAPI serves commands against the page's current Engine. handle and
 // setEngine may be called from any goroutine; each command's outcome is
 // delivered once through post.
@@ -157,7 +188,8 @@ type messageAPI struct {
 	mu  sync.Mutex
 	eng engine.Engine // nil until the page's cluster runs
 
-	allow []string
+	allow  []string
+	limits Limits
 	// post delivers m to the embedding page; toOrigin is the origin that
 	// may read it ("*": any).
 	post func(m Message, toOrigin string)
@@ -165,8 +197,8 @@ type messageAPI struct {
 	pollEvery time.Duration
 }
 
-func newMessageAPI(eng engine.Engine, allow []string, post func(Message, string)) *messageAPI {
-	return &messageAPI{eng: eng, allow: allow, post: post, pollEvery: 100 * time.Millisecond}
+func newMessageAPI(eng engine.Engine, allow []string, limits Limits, post func(Message, string)) *messageAPI {
+	return &messageAPI{eng: eng, allow: allow, limits: limits, post: post, pollEvery: 100 * time.Millisecond}
 }
 
 // setEngine makes eng the engine later commands run against.
@@ -236,7 +268,7 @@ func (a *messageAPI) refuse(origin string) {
 }
 
 // unreadable answers a message from an allowed origin that could not be
-// read within the bounds (postmessage_js.go): head is the JSON of its
+// read within the bounds (frame_js.go): head is the JSON of its
 // etcdplay, id and cmd fields alone, for the reply to echo.
 func (a *messageAPI) unreadable(origin string, head []byte, err error) {
 	fs, _ := splitFields(head)
@@ -300,7 +332,7 @@ func (a *messageAPI) validate(eng engine.Engine, c Command) (func() (any, error)
 		// member 0 or absent: the leader now (never a follower in its
 		// place: killing the leader is what such a command means).
 		if id == 0 {
-			if id = (liveView{members: eng.Status()}).leader(); id == 0 {
+			if id = leaderOf(eng.Status()); id == 0 {
 				return nil, errors.New("kill: there is no leader now (member 0 means the leader); name a member")
 			}
 		}
@@ -377,10 +409,10 @@ func (a *messageAPI) validate(eng engine.Engine, c Command) (func() (any, error)
 			cfg.ValueSize = 16
 		}
 		switch {
-		case cfg.Count < 1 || cfg.Count > maxStressCount:
-			return nil, fmt.Errorf("count must be 1..%d", maxStressCount)
-		case cfg.Rate < 1 || cfg.Rate > maxStressRate:
-			return nil, fmt.Errorf("rate must be 1..%d puts per tick", maxStressRate)
+		case cfg.Count < 1 || cfg.Count > a.limits.StressCount:
+			return nil, fmt.Errorf("count must be 1..%d", a.limits.StressCount)
+		case cfg.Rate < 1 || cfg.Rate > a.limits.StressRate:
+			return nil, fmt.Errorf("rate must be 1..%d puts per tick", a.limits.StressRate)
 		case !cfg.Sequential && cfg.Keys < 1 || cfg.ValueSize < 1 || cfg.ValueSize > maxValueBytes:
 			return nil, fmt.Errorf("keys must be at least 1 and valueSize 1..%d", maxValueBytes)
 		}
@@ -402,8 +434,7 @@ func target(eng engine.Engine, id uint64) uint64 {
 		return id
 	}
 	st := eng.Status()
-	v := liveView{members: st}
-	if l := v.leader(); l != 0 {
+	if l := leaderOf(st); l != 0 {
 		return l
 	}
 	for _, m := range st {
@@ -458,7 +489,20 @@ func statusResult(st []engine.MemberView) map[string]any {
 		ms[i] = MemberResult{ID: m.ID, State: m.State, Term: m.Term, Leader: m.Leader, Applied: m.Applied,
 			Revision: m.Revision, Hash: m.Hash, HashRevision: m.HashRevision}
 	}
-	return map[string]any{"leader": liveView{members: st}.leader(), "members": ms}
+	return map[string]any{"leader": leaderOf(st), "members": ms}
+}
+
+// leaderOf returns the id of the member that is leader (0: none),
+// preferring the highest term when two claim it (an old leader cut off by
+// a partition), as the page's cards do.
+func leaderOf(st []engine.MemberView) uint64 {
+	var id, term uint64
+	for _, m := range st {
+		if m.State == "leader" && m.Term >= term {
+			id, term = m.ID, m.Term
+		}
+	}
+	return id
 }
 
 func getResult(r *mvcc.RangeResponse) map[string]any {
@@ -472,7 +516,7 @@ func getResult(r *mvcc.RangeResponse) map[string]any {
 
 // watcher turns successive Status snapshots into leader and hash events,
 // each sent once per change. Not safe for concurrent use: one goroutine
-// owns it (postmessage_js.go's status loop, or a test).
+// owns it (frame_js.go's status loop, or a test).
 type watcher struct {
 	started  bool
 	leader   uint64
@@ -492,11 +536,12 @@ type watcher struct {
 // hash). Members still at different revisions produce no hash event.
 func (w *watcher) observe(st []engine.MemberView) []Message {
 	var out []Message
-	v := liveView{members: st}
-	leader := v.leader()
+	leader := leaderOf(st)
 	var term uint64
-	if m, ok := v.member(leader); ok {
-		term = m.Term
+	for _, m := range st {
+		if m.ID == leader {
+			term = m.Term
+		}
 	}
 	if !w.started || leader != w.leader || term != w.term {
 		w.started, w.leader, w.term = true, leader, term
@@ -529,6 +574,15 @@ func (w *watcher) observe(st []engine.MemberView) []Message {
 	a := agreed
 	out = append(out, Message{EtcdPlay: ProtocolVersion, Type: "hash", Agreed: &a, Revision: rev, Hash: hash, Members: ids})
 	return out
+}
+
+// namedOrigin reports whether origin, a MessageEvent.origin or "*", can be
+// postMessage's target origin: an http or https origin (browsers write
+// them in one form, scheme://host[:port], the form allow= takes). "*", an
+// opaque origin ("null") and origins of other schemes, which allow= never
+// lists, cannot; a reply to them goes to "*" (frame_js.go).
+func namedOrigin(origin string) bool {
+	return strings.HasPrefix(origin, "http://") || strings.HasPrefix(origin, "https://")
 }
 
 // resizeMessage tells the embedding page the content's height (CSS px).

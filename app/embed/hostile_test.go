@@ -1,4 +1,4 @@
-package app
+package embed
 
 import (
 	"fmt"
@@ -52,7 +52,7 @@ func TestAPIMalformedCommands(t *testing.T) {
 	} {
 		f := &fakeEngine{members: fiveMembers()}
 		out := newPosted()
-		a := newMessageAPI(f, []string{docs}, out.post)
+		a := newMessageAPI(f, []string{docs}, testLimits, out.post)
 		a.handle(docs, []byte(tc.data))
 		m, to := out.next(t, 0)
 		if m.Type != "result" || m.OK == nil || *m.OK || !strings.Contains(m.Error, tc.want) || to != docs {
@@ -78,7 +78,7 @@ func TestAPIOversizedMessages(t *testing.T) {
 	huge := []byte(`{"etcdplay":1,"id":"big","cmd":"partition","groups":[[` + strings.Repeat("1,", 2_000_000) + `1],[2]]}`)
 	f := &fakeEngine{members: fiveMembers()}
 	out := newPosted()
-	a := newMessageAPI(f, []string{docs}, out.post)
+	a := newMessageAPI(f, []string{docs}, testLimits, out.post)
 
 	start := time.Now()
 	a.handle("https://evil.example", huge)
@@ -111,7 +111,7 @@ func TestAPIMemberZeroIsTheLeader(t *testing.T) {
 	ms[2].Term = 2
 	f := &fakeEngine{members: ms}
 	out := newPosted()
-	a := newMessageAPI(f, []string{docs}, out.post)
+	a := newMessageAPI(f, []string{docs}, testLimits, out.post)
 	for i, data := range []string{`{"etcdplay":1,"cmd":"kill","member":0}`, `{"etcdplay":1,"cmd":"kill"}`} {
 		a.handle(docs, []byte(data))
 		m, _ := out.next(t, i)

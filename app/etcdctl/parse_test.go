@@ -1,4 +1,4 @@
-package app
+package etcdctl
 
 import (
 	"reflect"
@@ -132,8 +132,8 @@ func TestPrefixEnd(t *testing.T) {
 		{"", "\x00"},
 	}
 	for _, tt := range tests {
-		if got := string(prefixEnd([]byte(tt.in))); got != tt.want {
-			t.Errorf("prefixEnd(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := string(PrefixEnd([]byte(tt.in))); got != tt.want {
+			t.Errorf("PrefixEnd(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

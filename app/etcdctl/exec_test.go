@@ -1,4 +1,4 @@
-package app
+package etcdctl
 
 import (
 	"context"
@@ -8,13 +8,17 @@ import (
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
+// run parses and runs line through the package's API and returns the
+// output as the console shows it.
 func run(t *testing.T, f *fakeEngine, member uint64, line string) (string, error) {
 	t.Helper()
-	c, err := parseCommand(line)
+	c, err := Parse(line)
 	if err != nil {
-		t.Fatalf("parseCommand(%q): %v", line, err)
+		t.Fatalf("Parse(%q): %v", line, err)
 	}
-	return runCommand(context.Background(), f, member, c)
+	var out Lines
+	err = c.Run(context.Background(), f, member, &out)
+	return out.String(), err
 }
 
 func TestRunCommandMapsToEngine(t *testing.T) {
