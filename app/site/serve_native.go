@@ -4,7 +4,6 @@ package site
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log"
@@ -36,17 +35,30 @@ const (
 func serveNative(ln net.Listener, site siteFiles, build string, stdout io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	return serveNativeUntil(ctx, ln, site, build, stdout)
+}
+
+// serveNativeUntil is serveNative until ctx ends.
+func serveNativeUntil(ctx context.Context, ln net.Listener, site siteFiles, build string, stdout io.Writer) error {
 	start := local.Shared(local.StartNative)
-	var sessions sync.WaitGroup
 	h := nativeSite(site, func(ctx context.Context, c engine.Conn) {
-		sessions.Add(1)
-		defer sessions.Done()
 		err := engine.Serve(ctx, c, engine.ServerOptions{Kind: engineNative, Build: build, Start: start})
 		if err != nil && ctx.Err() == nil {
 			log.Printf("etcd-play: a page's session ended: %v", err)
 		}
 	})
-	srv := &http.Server{Handler: h, BaseContext: func(net.Listener) context.Context { return ctx }}
+	// Every request counts from its start, before a WebSocket hijacks its
+	// connection: once Shutdown returned (no request left but those
+	// hijacked), requests.Wait waits for the pages' sessions.
+	var requests sync.WaitGroup
+	srv := &http.Server{
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			requests.Add(1)
+			defer requests.Done()
+			h.ServeHTTP(w, r)
+		}),
+		BaseContext: func(net.Listener) context.Context { return ctx },
+	}
 	fmt.Fprintf(stdout, "etcd-play %s: http://%s/ (engine: native, in this process; pages connect to ws://%s%s)\n",
 		*version, ln.Addr(), ln.Addr(), wsconn.EndpointPath(""))
 	done := make(chan error, 1)
@@ -62,13 +74,10 @@ func serveNative(ln net.Listener, site siteFiles, build string, stdout io.Writer
 	defer cancel()
 	err := srv.Shutdown(shutdown)
 	waited := make(chan struct{})
-	go func() { sessions.Wait(); close(waited) }()
+	go func() { requests.Wait(); close(waited) }()
 	select {
 	case <-waited:
 	case <-shutdown.Done():
-	}
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
 	}
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	ui "github.com/etcd-play/etcd-play/app"
 	"github.com/etcd-play/etcd-play/app/engine"
@@ -171,6 +174,46 @@ func TestServeNativeDrivesOneSharedCluster(t *testing.T) {
 	// A page of another build is refused in the handshake.
 	if _, err := engine.NewClient(ctx, dial, engine.ClientOptions{Build: "other"}); !errors.Is(err, engine.ErrVersion) {
 		t.Errorf("a page of another build: %v, want ErrVersion", err)
+	}
+}
+
+// Shutting the native server down (SIGINT, SIGTERM) tells the pages it
+// is going away (1001) and returns once their sessions ended.
+func TestServeNativeShutdownTellsPages(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, shutdown := context.WithCancel(context.Background())
+	defer shutdown()
+	returned := make(chan error, 1)
+	go func() { returned <- serveNativeUntil(ctx, ln, testSite(t), "v-test", io.Discard) }()
+
+	wait, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var pages []engine.Conn
+	for range 2 {
+		c, err := wsconn.Dial(wait, "ws://"+ln.Addr().String()+wsconn.EndpointPath(""))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		pages = append(pages, c)
+	}
+	shutdown()
+	for i, c := range pages {
+		_, err := c.Recv(wait)
+		if websocket.CloseStatus(err) != websocket.StatusGoingAway || !strings.Contains(err.Error(), "shutting down") {
+			t.Errorf("page %d's Recv after the shutdown: %v", i, err)
+		}
+	}
+	select {
+	case err := <-returned:
+		if err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	case <-wait.Done():
+		t.Fatal("serve did not return after its shutdown")
 	}
 }
 

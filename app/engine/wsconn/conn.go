@@ -67,6 +67,9 @@ type conn struct {
 	why       error
 	ended     chan struct{}
 	closeOnce sync.Once
+	// goodbye, when set, gives Close's close code and reason (the
+	// server's: going away while it shuts down); nil: 1000 and no reason.
+	goodbye func() (websocket.StatusCode, string)
 }
 
 var _ engine.Conn = (*conn)(nil)
@@ -188,11 +191,15 @@ func (c *conn) Recv(ctx context.Context) ([]byte, error) {
 	}
 }
 
-// Close implements engine.Conn: a normal closure (code 1000), after which
-// this side's Recv and Send return ErrClosed. It waits for the close
-// handshake (see closeWith).
+// Close implements engine.Conn: a normal closure (code 1000; the server's
+// says why, see HandlerWith), after which this side's Recv and Send return
+// ErrClosed. It waits for the close handshake (see closeWith).
 func (c *conn) Close() error {
 	c.end(ErrClosed)
-	c.closeWith(websocket.StatusNormalClosure, "")
+	code, reason := websocket.StatusNormalClosure, ""
+	if c.goodbye != nil {
+		code, reason = c.goodbye()
+	}
+	c.closeWith(code, reason)
 	return nil
 }

@@ -40,9 +40,9 @@ func Handler(serve func(ctx context.Context, c engine.Conn)) http.Handler {
 // wraps it as an engine.Conn, and calls serve with it on the request's
 // goroutine. serve's ctx ends when the connection ends or the request's
 // context does (an http.Server whose BaseContext is cancelled on
-// shutdown). When serve returns the connection is closed: code 1000 "the
-// engine's session ended", or 1001 "the server is shutting down" when the
-// request's context ended.
+// shutdown). The connection is closed when serve returns (or closes it):
+// code 1000 "the engine's session ended", or 1001 "the server is shutting
+// down" once the request's context ended.
 func HandlerWith(serve func(ctx context.Context, c engine.Conn), o Options) http.Handler {
 	if o.MaxFrame <= 0 {
 		o.MaxFrame = DefaultMaxFrame
@@ -56,6 +56,12 @@ func HandlerWith(serve func(ctx context.Context, c engine.Conn), o Options) http
 			return // Accept answered: 403 for another origin, 4xx for a request that is not a WebSocket
 		}
 		c := newConn(ws, "the client "+r.RemoteAddr, o.MaxFrame, o.SendTimeout)
+		c.goodbye = func() (websocket.StatusCode, string) {
+			if r.Context().Err() != nil {
+				return websocket.StatusGoingAway, "the server is shutting down"
+			}
+			return websocket.StatusNormalClosure, "the engine's session ended"
+		}
 		ctx, cancel := context.WithCancel(r.Context())
 		defer cancel()
 		go func() {
@@ -66,12 +72,6 @@ func HandlerWith(serve func(ctx context.Context, c engine.Conn), o Options) http
 			}
 		}()
 		serve(ctx, c)
-		if r.Context().Err() != nil {
-			c.end(ErrClosed)
-			c.closeWith(websocket.StatusGoingAway, "the server is shutting down")
-			return
-		}
-		c.end(ErrClosed)
-		c.closeWith(websocket.StatusNormalClosure, "the engine's session ended")
+		c.Close() // if serve did not
 	})
 }
