@@ -9,7 +9,9 @@
 //   - Reading: one goroutine per connection reads the next message only
 //     once Recv took the previous one, so a side that does not call Recv
 //     stops reading from the socket and TCP's flow control holds the
-//     sender back. A message longer than the reading side's limit
+//     sender back (natively; in the browser the browser receives every
+//     message and the library queues it). A message longer than the
+//     reading side's limit
 //     (Options.MaxFrame on the server, DialMaxFrame on the page) ends the
 //     connection with close code 1009 and a reason naming the limit.
 //   - Sending: Send writes the frame to the socket itself (no queue). When
