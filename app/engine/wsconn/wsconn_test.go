@@ -29,14 +29,14 @@ const wait = 10 * time.Second
 
 // serveWS starts an HTTP server with HandlerWith(serve, o) and returns its
 // ws:// URL.
-func serveWS(t *testing.T, o Options, serve func(ctx context.Context, c engine.Conn)) string {
+func serveWS(t testing.TB, o Options, serve func(ctx context.Context, c engine.Conn)) string {
 	t.Helper()
 	srv := httptest.NewServer(HandlerWith(serve, o))
 	t.Cleanup(srv.Close)
 	return "ws" + strings.TrimPrefix(srv.URL, "http")
 }
 
-func dial(t *testing.T, u string) engine.Conn {
+func dial(t testing.TB, u string) engine.Conn {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
