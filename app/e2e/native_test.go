@@ -3,13 +3,6 @@
 package e2e
 
 import (
-	"bufio"
-	"fmt"
-	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -22,12 +15,10 @@ import (
 // retrying, and when a server is back at that address it reconnects by
 // itself.
 //
-// It builds the native binary with the version the site's wasm was built
-// with (the server refuses a page of another build) and runs it from the
-// repository root, whose web/ holds that wasm (`make build` wrote it).
+// It runs its own server (native_harness_test.go), whatever ETCDPLAY_ENGINE says.
 func TestNativeEngine(t *testing.T) {
-	bin := buildNative(t)
-	addr, stop := startNative(t, bin, "127.0.0.1:0")
+	srv := startNative(t, "127.0.0.1:0")
+	addr := srv.addr
 	home := "http://" + addr + "/?members=3&seed=5"
 
 	a := blankTab(t, 2*time.Minute)
@@ -58,7 +49,7 @@ func TestNativeEngine(t *testing.T) {
 	a.waitLeader(leader.Member)
 
 	// The server dies: the page says so and retries.
-	stop()
+	srv.kill()
 	a.waitJS(`document.querySelector('[data-engine-lost="native"]') !== null`, "the disconnected banner")
 	var banner string
 	a.eval(`document.querySelector('[data-engine-lost]').textContent`, &banner)
@@ -68,69 +59,7 @@ func TestNativeEngine(t *testing.T) {
 	// A server at the same address again: the page reconnects (to a new
 	// cluster, this server's, built by whichever tab's Start came first)
 	// and the banner goes.
-	startNative(t, bin, addr)
+	startNative(t, addr)
 	a.waitJS(`document.querySelector('[data-engine-lost]') === null`, "the banner to go once the server is back")
 	a.waitLeader()
-}
-
-// buildNative builds the etcd-play binary with the site's version.
-func buildNative(t *testing.T) string {
-	t.Helper()
-	dir := os.Getenv("ETCDPLAY_BUILD")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "build")
-	}
-	appJS, err := os.ReadFile(filepath.Join(dir, "app.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The site's version is the build's version plus "+" and a hash of the wasm.
-	m := regexp.MustCompile(`"GOAPP_VERSION":"([^"]*)\+[0-9a-f]{10}"`).FindSubmatch(appJS)
-	if m == nil {
-		t.Fatal("app.js names no GOAPP_VERSION")
-	}
-	bin := filepath.Join(t.TempDir(), "etcd-play")
-	cmd := exec.Command("go", "build", "-o", bin, "-ldflags=-X main.version="+string(m[1]), ".")
-	cmd.Dir = filepath.Join("..", "..")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building the native binary: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// startNative runs `serve -engine=native` at addr and returns the address
-// it listens on and a function that kills it (SIGKILL: no goodbye to the
-// pages); the test's end kills it too.
-func startNative(t *testing.T, bin, addr string) (string, func()) {
-	t.Helper()
-	cmd := exec.Command(bin, "serve", "-engine=native", "-addr", addr)
-	cmd.Dir = filepath.Join("..", "..") // its web/
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	stop := func() { cmd.Process.Kill(); cmd.Wait() }
-	t.Cleanup(stop)
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("serve -engine=native printed no URL: %v", err)
-	}
-	m := regexp.MustCompile(`http://(\S+)/ `).FindStringSubmatch(line)
-	if m == nil {
-		t.Fatalf("serve -engine=native printed %q", line)
-	}
-	if _, err := url.Parse("http://" + m[1]); err != nil {
-		t.Fatal(err)
-	}
-	go func() { // keep draining its output
-		s := bufio.NewScanner(out)
-		for s.Scan() {
-			fmt.Fprintln(os.Stderr, "serve:", s.Text())
-		}
-	}()
-	return m[1], stop
 }
