@@ -1,0 +1,310 @@
+//go:build js
+
+package worker
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path"
+	"strings"
+	"syscall/js"
+	"testing"
+	"time"
+
+	"github.com/etcd-play/etcd-play/app/engine"
+)
+
+// These tests run in Chromium (wasmbrowsertest; see the Makefile's
+// test-worker). Page-side ones start small JS workers from blob: URLs;
+// the bootstrap ones start web/engine-worker.js running this very test
+// binary, whose TestMain serves helperServe when it finds itself in a
+// worker.
+
+func TestMain(m *testing.M) {
+	if InWorker() {
+		helperServe()
+		select {} // the page terminates the worker
+	}
+	os.Exit(m.Run())
+}
+
+// helperServe echoes every frame over Listen, except the commands below,
+// which make the worker fail the ways the page must report.
+func helperServe() {
+	c := Listen()
+	go func() {
+		for {
+			b, err := c.Recv(context.Background())
+			if err != nil {
+				println("helper: recv:", err.Error())
+				return
+			}
+			switch string(b) {
+			case "panic":
+				panic("helper asked to panic")
+			case "exit3":
+				os.Exit(3)
+			case "close":
+				c.Close()
+				return
+			case "oom":
+				var keep [][]byte
+				for {
+					keep = append(keep, make([]byte, 64<<20))
+				}
+			default:
+				if err := c.Send(b); err != nil {
+					println("helper: send:", err.Error())
+					return
+				}
+			}
+		}
+	}()
+}
+
+// blobWorker dials a worker running src.
+func blobWorker(t testing.TB, src string) engine.Conn {
+	t.Helper()
+	blob := js.Global().Get("Blob").New([]any{src}, map[string]any{"type": "text/javascript"})
+	u := js.Global().Get("URL").Call("createObjectURL", blob).String()
+	c, err := Dial(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// bootstrapWorker dials web/engine-worker.js (from a blob: URL, as the
+// test server does not serve the repository) running this test binary.
+func bootstrapWorker(t testing.TB) engine.Conn {
+	t.Helper()
+	src, err := os.ReadFile(os.Getenv("PWD") + "/../../../web/" + ScriptName)
+	if err != nil {
+		t.Fatalf("reading the bootstrap: %v", err)
+	}
+	blob := js.Global().Get("Blob").New([]any{string(src)}, map[string]any{"type": "text/javascript"})
+	u := js.Global().Get("URL").Call("createObjectURL", blob).String()
+	origin := js.Global().Get("location").Get("origin").String()
+	name := "?wasm=" + origin + "/" + path.Base(os.Args[0]) + "&exec=" + origin + "/wasm_exec.js"
+	c, err := dial(context.Background(), u, js.ValueOf(map[string]any{"name": name}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+func recv(t testing.TB, c engine.Conn) ([]byte, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b, err := c.Recv(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		t.Fatal("no frame and no error from the worker in 30 s")
+	}
+	return b, err
+}
+
+const echoJS = `onmessage = (e) => postMessage(e.data, [e.data]);`
+
+// frames are the echo tests' frames: empty, small, 64 KiB, 1 MiB.
+func frames() [][]byte {
+	var out [][]byte
+	for _, n := range []int{0, 1, 7, 64 << 10, 1 << 20} {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(i*7 + n)
+		}
+		out = append(out, b)
+	}
+	return out
+}
+
+func testEcho(t *testing.T, c engine.Conn) {
+	want := frames()
+	for _, b := range want {
+		sent := bytes.Clone(b)
+		if err := c.Send(b); err != nil {
+			t.Fatal(err)
+		}
+		for i := range b { // Send keeps no reference to b
+			b[i] ^= 0xff
+		}
+		copy(b, sent) // restore for the comparison below
+		for i := range sent {
+			sent[i] ^= 0xff
+		}
+	}
+	for i, w := range want {
+		got, err := recv(t, c)
+		if err != nil {
+			t.Fatalf("frame %d: %v", i, err)
+		}
+		if !bytes.Equal(got, w) {
+			t.Fatalf("frame %d: got %d bytes, want %d (or different content)", i, len(got), len(w))
+		}
+	}
+}
+
+func TestEchoFrames(t *testing.T) { testEcho(t, blobWorker(t, echoJS)) }
+
+func TestBootstrapEchoFrames(t *testing.T) { testEcho(t, bootstrapWorker(t)) }
+
+func wantCrash(t *testing.T, err error, parts ...string) {
+	t.Helper()
+	if !errors.Is(err, ErrWorkerCrashed) {
+		t.Fatalf("got %v, want an ErrWorkerCrashed", err)
+	}
+	for _, p := range parts {
+		if !strings.Contains(err.Error(), p) {
+			t.Fatalf("error %q does not say %q", err, p)
+		}
+	}
+	t.Logf("the page sees: %v", err)
+}
+
+func TestWorkerThrows(t *testing.T) {
+	c := blobWorker(t, `postMessage(new Uint8Array([1]).buffer); throw new Error("boom at load");`)
+	if b, err := recv(t, c); err != nil || !bytes.Equal(b, []byte{1}) {
+		t.Fatalf("the frame sent before the crash: %v %v", b, err)
+	}
+	_, err := recv(t, c)
+	wantCrash(t, err, "boom at load", "blob:")
+	if err := c.Send([]byte("x")); !errors.Is(err, ErrWorkerCrashed) {
+		t.Fatalf("Send after the crash: %v, want the crash", err)
+	}
+}
+
+// A script that does not load (here a revoked blob: URL: the test server
+// answers every unknown path with an empty 200) ends Recv.
+func TestScriptMissing(t *testing.T) {
+	blob := js.Global().Get("Blob").New([]any{echoJS}, map[string]any{"type": "text/javascript"})
+	u := js.Global().Get("URL").Call("createObjectURL", blob).String()
+	js.Global().Get("URL").Call("revokeObjectURL", u)
+	c, err := Dial(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = recv(t, c)
+	wantCrash(t, err, "did not load", u)
+}
+
+func TestBadScriptURL(t *testing.T) {
+	if _, err := Dial(context.Background(), "http://[::1"); err == nil || !strings.Contains(err.Error(), "starting") {
+		t.Fatalf("Dial with a malformed URL: %v, want an error", err)
+	}
+}
+
+func TestExitControlMessage(t *testing.T) {
+	c := blobWorker(t, `postMessage({etcdplayWorker: "exit", code: 2, reason: "panic: x"});`)
+	_, err := recv(t, c)
+	wantCrash(t, err, "exited with code 2: panic: x")
+}
+
+func TestUnreadableMessage(t *testing.T) {
+	c := blobWorker(t, `postMessage("hello");`)
+	_, err := recv(t, c)
+	if !errors.Is(err, ErrUnreadable) || !strings.Contains(err.Error(), "string") {
+		t.Fatalf("got %v, want ErrUnreadable naming a string", err)
+	}
+}
+
+func TestCloseAndContext(t *testing.T) {
+	c := blobWorker(t, echoJS)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := c.Recv(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Recv with a cancelled context: %v", err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if _, err := recv(t, c); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Recv after Close: %v", err)
+	}
+	if err := c.Send([]byte("x")); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Send after Close: %v", err)
+	}
+}
+
+// The worker's Go program ending, each way, reaches the page.
+func TestBootstrapGoPanics(t *testing.T) {
+	c := bootstrapWorker(t)
+	c.Send([]byte("panic"))
+	_, err := recv(t, c)
+	wantCrash(t, err, "code 2", "panic: helper asked to panic")
+}
+
+func TestBootstrapGoExits(t *testing.T) {
+	c := bootstrapWorker(t)
+	c.Send([]byte("exit3"))
+	_, err := recv(t, c)
+	wantCrash(t, err, "exited with code 3")
+}
+
+func TestBootstrapPeerCloses(t *testing.T) {
+	c := bootstrapWorker(t)
+	c.Send([]byte("hi"))
+	c.Send([]byte("close"))
+	if b, err := recv(t, c); err != nil || string(b) != "hi" {
+		t.Fatalf("the echo before close: %q %v", b, err)
+	}
+	if _, err := recv(t, c); !errors.Is(err, ErrPeerClosed) {
+		t.Fatalf("got %v, want ErrPeerClosed", err)
+	}
+}
+
+func TestBootstrapWasmMissing(t *testing.T) {
+	src, err := os.ReadFile(os.Getenv("PWD") + "/../../../web/" + ScriptName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blob := js.Global().Get("Blob").New([]any{string(src)}, map[string]any{"type": "text/javascript"})
+	u := js.Global().Get("URL").Call("createObjectURL", blob).String()
+	origin := js.Global().Get("location").Get("origin").String()
+	c, err := dial(context.Background(), u, js.ValueOf(map[string]any{"name": "?wasm=/no-such.wasm&exec=" + origin + "/wasm_exec.js"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_, err = recv(t, c)
+	wantCrash(t, err, "loading "+origin+"/no-such.wasm")
+}
+
+// BenchmarkRoundTrip64KiB: one 64 KiB frame page -> worker -> page, one
+// at a time, to a JS echo worker and to a Go echo behind the bootstrap.
+func BenchmarkRoundTrip64KiB(b *testing.B) {
+	for _, w := range []struct {
+		name string
+		dial func(testing.TB) engine.Conn
+	}{
+		{"js-echo", func(tb testing.TB) engine.Conn { return blobWorker(tb, echoJS) }},
+		{"go-echo", bootstrapWorker},
+	} {
+		b.Run(w.name, func(b *testing.B) {
+			c := w.dial(b)
+			frame := make([]byte, 64<<10)
+			c.Send(frame) // the worker's load is not part of the figure
+			if _, err := recv(b, c); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(frame)))
+			b.ResetTimer()
+			for range b.N {
+				if err := c.Send(frame); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := recv(b, c); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
