@@ -308,3 +308,14 @@ func BenchmarkRoundTrip64KiB(b *testing.B) {
 		})
 	}
 }
+
+// A worker whose Go heap grows past what wasm allows (4 GiB of linear
+// memory) ends with the runtime's fatal error, which reaches the page.
+func TestBootstrapOutOfMemory(t *testing.T) {
+	c := bootstrapWorker(t)
+	c.Send([]byte("oom"))
+	start := time.Now()
+	_, err := recv(t, c)
+	wantCrash(t, err, "out of memory")
+	t.Logf("%v after asking for it", time.Since(start).Round(time.Millisecond))
+}
