@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path"
 	"strings"
@@ -278,9 +279,10 @@ func TestBootstrapWasmMissing(t *testing.T) {
 	wantCrash(t, err, "loading "+origin+"/no-such.wasm")
 }
 
-// BenchmarkRoundTrip64KiB: one 64 KiB frame page -> worker -> page, one
-// at a time, to a JS echo worker and to a Go echo behind the bootstrap.
-func BenchmarkRoundTrip64KiB(b *testing.B) {
+// BenchmarkRoundTrip: one frame page -> worker -> page, one at a time, to
+// a JS echo worker and to a Go echo behind the bootstrap, for a small frame
+// and a 64 KiB one.
+func BenchmarkRoundTrip(b *testing.B) {
 	for _, w := range []struct {
 		name string
 		dial func(testing.TB) engine.Conn
@@ -288,24 +290,26 @@ func BenchmarkRoundTrip64KiB(b *testing.B) {
 		{"js-echo", func(tb testing.TB) engine.Conn { return blobWorker(tb, echoJS) }},
 		{"go-echo", bootstrapWorker},
 	} {
-		b.Run(w.name, func(b *testing.B) {
-			c := w.dial(b)
-			frame := make([]byte, 64<<10)
-			c.Send(frame) // the worker's load is not part of the figure
-			if _, err := recv(b, c); err != nil {
-				b.Fatal(err)
-			}
-			b.SetBytes(int64(len(frame)))
-			b.ResetTimer()
-			for range b.N {
-				if err := c.Send(frame); err != nil {
-					b.Fatal(err)
-				}
+		for _, size := range []int{16, 64 << 10} {
+			b.Run(fmt.Sprintf("%s/%dB", w.name, size), func(b *testing.B) {
+				c := w.dial(b)
+				frame := make([]byte, size)
+				c.Send(frame) // the worker's load is not part of the figure
 				if _, err := recv(b, c); err != nil {
 					b.Fatal(err)
 				}
-			}
-		})
+				b.SetBytes(int64(len(frame)))
+				b.ResetTimer()
+				for range b.N {
+					if err := c.Send(frame); err != nil {
+						b.Fatal(err)
+					}
+					if _, err := recv(b, c); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
 
