@@ -117,14 +117,16 @@ test-idb: $(WASMBROWSERTEST)
 # The Web Worker transport (app/engine/worker) in headless Chromium: the
 # page's side against small JS workers, and web/engine-worker.js running
 # the test binary itself as the worker (echo, panic, exit, out of memory,
-# the engine protocol). ~15-30 s with a warm build cache.
+# the engine protocol on IndexedDB in the worker). ~15-30 s with a warm
+# build cache.
 test-worker: $(WASMBROWSERTEST)
 	PATH="$(IDBPATH)" GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASMBROWSERTEST) ./app/engine/worker/
 
-# Round trips page -> worker -> page (16 B and 64 KiB frames, JS and Go
-# echo) in Chromium.
+# In Chromium: round trips page -> worker -> page (16 B and 64 KiB frames,
+# JS and Go echo), and one Put at a time through the engine protocol over
+# the worker and over an in-page Pipe. ~1 min.
 bench-worker: $(WASMBROWSERTEST)
-	PATH="$(IDBPATH)" GOOS=js GOARCH=wasm $(GO) test -count=1 -run '^$$' -bench . -benchtime=2000x -exec=$(WASMBROWSERTEST) ./app/engine/worker/
+	PATH="$(IDBPATH)" GOOS=js GOARCH=wasm $(GO) test -count=1 -run '^$$' -bench . -benchtime=3s -exec=$(WASMBROWSERTEST) ./app/engine/worker/
 
 # IndexedDB benchmarks in Chromium (write batches, 100k-record scan, snapshot
 # read, per-Ready Save, member reopen, snapshot write). ~1 min. Native
