@@ -80,15 +80,14 @@ func controlError(data js.Value) error {
 	}
 	switch kind := data.Get(controlKey).String(); kind {
 	case controlExit:
-		code, reason := data.Get("code"), data.Get("reason")
-		detail := "the worker stopped"
-		if code.Type() == js.TypeNumber && code.Int() >= 0 {
-			detail = fmt.Sprintf("the worker's program exited with code %d", code.Int())
+		code, reason := -1, ""
+		if v := data.Get("code"); v.Type() == js.TypeNumber {
+			code = v.Int()
 		}
-		if reason.Type() == js.TypeString && reason.String() != "" {
-			detail += ": " + reason.String()
+		if v := data.Get("reason"); v.Type() == js.TypeString {
+			reason = v.String()
 		}
-		return fmt.Errorf("%w: %s", ErrWorkerCrashed, detail)
+		return crashed(code, reason)
 	case controlClose:
 		return ErrPeerClosed
 	default:

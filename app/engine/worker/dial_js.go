@@ -57,11 +57,11 @@ func dial(ctx context.Context, scriptURL string, options js.Value) (_ engine.Con
 func workerError(scriptURL string, ev js.Value) error {
 	msg := ev.Get("message")
 	if msg.Type() != js.TypeString || msg.String() == "" {
-		return fmt.Errorf("%w: the worker's script %s did not load (or failed before running)", ErrWorkerCrashed, scriptURL)
+		return &CrashError{What: "the worker's script " + scriptURL + " did not load (or failed before running)"}
 	}
-	detail := msg.String()
+	what := msg.String()
 	if f := ev.Get("filename"); f.Type() == js.TypeString && f.String() != "" {
-		detail += fmt.Sprintf(" (%s:%d)", f.String(), ev.Get("lineno").Int())
+		what += fmt.Sprintf(" (%s:%d)", f.String(), ev.Get("lineno").Int())
 	}
-	return fmt.Errorf("%w: %s", ErrWorkerCrashed, detail)
+	return &CrashError{What: what}
 }

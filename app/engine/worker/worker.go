@@ -21,11 +21,15 @@
 // that arrived before the failure first.
 package worker
 
-import "errors"
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
 
 var (
-	// ErrWorkerCrashed: the engine's worker is gone or never started; the
-	// error's text says what happened ("the engine crashed: panic: ...").
+	// ErrWorkerCrashed: the engine's worker is gone or never started. The
+	// error is a *CrashError saying what happened.
 	ErrWorkerCrashed = errors.New("the engine crashed")
 	// ErrPeerClosed: the other side closed the connection.
 	ErrPeerClosed = errors.New("the engine's worker closed the connection")
@@ -47,3 +51,40 @@ const (
 	// that arrived before Listen.
 	inboxName = "etcdplayWorkerInbox"
 )
+
+// CrashError is how the engine's worker ended (errors.Is ErrWorkerCrashed).
+type CrashError struct {
+	// What happened, in one line for the page: "panic: ... (exit code
+	// 2)", "fatal error: out of memory (exit code 2)", "the worker's
+	// program exited with code 3", "Uncaught Error: ... (file:line)",
+	// "loading .../app.wasm: HTTP 404 ...".
+	What string
+	// Detail is everything the worker reported (a panic's goroutine
+	// traces), "" when What is all.
+	Detail string
+}
+
+func (e *CrashError) Error() string { return ErrWorkerCrashed.Error() + ": " + e.What }
+func (e *CrashError) Unwrap() error { return ErrWorkerCrashed }
+
+// crashed is the CrashError of an exit report: code is the Go program's exit
+// code (< 0: it never ran or trapped), reason what it wrote last to stderr
+// or why it did not run.
+func crashed(code int, reason string) *CrashError {
+	reason = strings.TrimSpace(reason)
+	first, _, _ := strings.Cut(reason, "\n")
+	first = strings.TrimSpace(first)
+	e := &CrashError{What: first}
+	if first != reason {
+		e.Detail = reason
+	}
+	switch {
+	case code >= 0 && first == "":
+		e.What = "the worker's program exited with code " + strconv.Itoa(code)
+	case code >= 0:
+		e.What += " (exit code " + strconv.Itoa(code) + ")"
+	case first == "":
+		e.What = "the worker stopped"
+	}
+	return e
+}

@@ -163,17 +163,21 @@ func TestEchoFrames(t *testing.T) { testEcho(t, blobWorker(t, echoJS)) }
 
 func TestBootstrapEchoFrames(t *testing.T) { testEcho(t, bootstrapWorker(t)) }
 
-func wantCrash(t *testing.T, err error, parts ...string) {
+// wantCrash checks that err is a *CrashError whose one line says every
+// part, and returns it.
+func wantCrash(t *testing.T, err error, parts ...string) *CrashError {
 	t.Helper()
-	if !errors.Is(err, ErrWorkerCrashed) {
-		t.Fatalf("got %v, want an ErrWorkerCrashed", err)
+	var ce *CrashError
+	if !errors.Is(err, ErrWorkerCrashed) || !errors.As(err, &ce) {
+		t.Fatalf("got %v, want a *CrashError", err)
 	}
 	for _, p := range parts {
-		if !strings.Contains(err.Error(), p) {
-			t.Fatalf("error %q does not say %q", err, p)
+		if !strings.Contains(ce.What, p) {
+			t.Fatalf("%q does not say %q", ce.What, p)
 		}
 	}
 	t.Logf("the page sees: %v", err)
+	return ce
 }
 
 func TestWorkerThrows(t *testing.T) {
@@ -212,7 +216,7 @@ func TestBadScriptURL(t *testing.T) {
 func TestExitControlMessage(t *testing.T) {
 	c := blobWorker(t, `postMessage({etcdplayWorker: "exit", code: 2, reason: "panic: x"});`)
 	_, err := recv(t, c)
-	wantCrash(t, err, "exited with code 2: panic: x")
+	wantCrash(t, err, "panic: x (exit code 2)")
 }
 
 func TestUnreadableMessage(t *testing.T) {
@@ -249,7 +253,10 @@ func TestBootstrapGoPanics(t *testing.T) {
 	c := bootstrapWorker(t)
 	c.Send([]byte("panic"))
 	_, err := recv(t, c)
-	wantCrash(t, err, "code 2", "panic: helper asked to panic")
+	ce := wantCrash(t, err, "panic: helper asked to panic (exit code 2)")
+	if !strings.Contains(ce.Detail, "goroutine") || !strings.Contains(ce.Detail, "helperServe") {
+		t.Errorf("the crash's detail lacks the panic's trace: %q", ce.Detail)
+	}
 }
 
 func TestBootstrapGoExits(t *testing.T) {
@@ -418,6 +425,6 @@ func TestBootstrapOutOfMemory(t *testing.T) {
 	c.Send([]byte("oom"))
 	start := time.Now()
 	_, err := recv(t, c)
-	wantCrash(t, err, "out of memory")
+	wantCrash(t, err, "fatal error: out of memory (exit code 2)")
 	t.Logf("%v after asking for it", time.Since(start).Round(time.Millisecond))
 }
