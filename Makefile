@@ -17,11 +17,11 @@ WASMEXEC := $(GOROOT)/lib/wasm
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all run build build-b wasm test test-protoshim vet test-native test-wasm test-idb bench-idb test-idb-quota test-browser bench clean
+.PHONY: all run build build-b wasm test test-protoshim vet test-native test-wasm test-idb bench-idb test-idb-quota test-worker bench-worker test-browser bench clean
 
 all: build
 
-test: vet test-native test-protoshim test-wasm test-idb test-browser
+test: vet test-native test-protoshim test-wasm test-idb test-worker test-browser
 
 vet:
 	$(GO) vet ./...
@@ -113,6 +113,20 @@ $(WASMBROWSERTEST):
 # warm build cache (wasm link included); the tests themselves take ~5 s.
 test-idb: $(WASMBROWSERTEST)
 	PATH="$(IDBPATH)" GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASMBROWSERTEST) ./node/durable/
+
+# The Web Worker transport (app/engine/worker) in headless Chromium: the
+# page's side against small JS workers, and web/engine-worker.js running
+# the test binary itself as the worker (echo, panic, exit, out of memory,
+# the engine protocol on IndexedDB in the worker). ~15-30 s with a warm
+# build cache.
+test-worker: $(WASMBROWSERTEST)
+	PATH="$(IDBPATH)" GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASMBROWSERTEST) ./app/engine/worker/
+
+# In Chromium: round trips page -> worker -> page (16 B and 64 KiB frames,
+# JS and Go echo), and one Put at a time through the engine protocol over
+# the worker and over an in-page Pipe. ~1 min.
+bench-worker: $(WASMBROWSERTEST)
+	PATH="$(IDBPATH)" GOOS=js GOARCH=wasm $(GO) test -count=1 -run '^$$' -bench . -benchtime=3s -exec=$(WASMBROWSERTEST) ./app/engine/worker/
 
 # IndexedDB benchmarks in Chromium (write batches, 100k-record scan, snapshot
 # read, per-Ready Save, member reopen, snapshot write). ~1 min. Native

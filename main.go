@@ -17,6 +17,7 @@ import (
 	ui "github.com/etcd-play/etcd-play/app"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"github.com/etcd-play/etcd-play/app/engine/local"
+	"github.com/etcd-play/etcd-play/app/engine/worker"
 	"github.com/etcd-play/etcd-play/app/site"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -29,6 +30,9 @@ var version = "dev"
 const speed = 20
 
 func main() {
+	if worker.InWorker() {
+		serveInWorker() // never returns
+	}
 	app.Route("/", func() app.Composer {
 		return ui.New(ui.Options{Version: ui.SiteVersion(version), WasmVersion: version, NewEngineAs: newEngine, Speed: speed})
 	})
@@ -82,3 +86,24 @@ func dialInPage(context.Context) (engine.Conn, error) {
 	go engine.Serve(context.Background(), b, engine.ServerOptions{Kind: "page", Build: version, Start: local.Start})
 	return a, nil
 }
+
+// serveInWorker is main in the engine's Web Worker (web/engine-worker.js
+// runs this same wasm there): it serves the engine protocol to the page
+// that started the worker, and nothing of the page runs (no go-app, no
+// document, window or localStorage). Serve returns only when its
+// connection failed (the page sent something it could not read, or went
+// away): the program then exits, and the bootstrap tells the page why (the
+// exit code and the line below), which the page's worker.Dial connection
+// reports as worker.ErrWorkerCrashed.
+func serveInWorker() {
+	err := engine.Serve(context.Background(), keepOpen{worker.Listen()}, engine.ServerOptions{Kind: "worker", Build: version, Start: local.Start})
+	fmt.Fprintln(os.Stderr, "etcd-play engine worker: serving ended:", err)
+	os.Exit(1)
+}
+
+// keepOpen leaves the worker's connection open when Serve closes it, so
+// that the page's first news of the end is the exit report with its reason
+// rather than a bare close.
+type keepOpen struct{ engine.Conn }
+
+func (keepOpen) Close() error { return nil }

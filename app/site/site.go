@@ -27,6 +27,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/etcd-play/etcd-play/app/engine/worker"
 	"github.com/etcd-play/etcd-play/app/gcslice"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -116,6 +117,9 @@ func handler(base string, site siteFiles) *app.Handler {
 		// sends: the loader counts decompressed bytes.
 		WasmContentLength:     strconv.FormatInt(site.wasmSize, 10),
 		ServiceWorkerTemplate: site.worker,
+		// The engine's worker bootstrap, at the URL the page starts it
+		// from (worker.ScriptURL), so that an offline reload starts it too.
+		CacheableResources: []string{worker.CachePath(site.version)},
 	}
 	if base != "" {
 		h.Resources = app.PrefixedLocation(base)
