@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	ui "github.com/etcd-play/etcd-play/app"
 	"github.com/etcd-play/etcd-play/app/engine"
@@ -72,7 +73,13 @@ func connectEngine() (*engine.Client, error) {
 	if client != nil {
 		return client, nil
 	}
-	c, err := engine.NewClient(context.Background(), dialInPage, engine.ClientOptions{Build: version})
+	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
+	defer cancel()
+	dial := dialWorker
+	if !worker.Available() {
+		dial = dialInPage
+	}
+	c, err := engine.NewClient(ctx, dial, engine.ClientOptions{Build: version})
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +87,19 @@ func connectEngine() (*engine.Client, error) {
 	return c, nil
 }
 
-// dialInPage runs the engine in the page's own wasm, behind the protocol.
+// handshakeTimeout bounds how long the page waits for its engine to
+// answer the handshake: the worker loads app.wasm (from the HTTP or the
+// service worker's cache: the page just loaded it) and compiles it.
+const handshakeTimeout = 60 * time.Second
+
+// dialWorker starts the engine in a dedicated Web Worker (the default):
+// the page's thread is left to the page.
+func dialWorker(ctx context.Context) (engine.Conn, error) {
+	return worker.Dial(ctx, worker.ScriptURL())
+}
+
+// dialInPage runs the engine in the page's own wasm, behind the protocol,
+// where the browser has no Web Workers. in the page's own wasm, behind the protocol.
 func dialInPage(context.Context) (engine.Conn, error) {
 	a, b := engine.Pipe()
 	go engine.Serve(context.Background(), b, engine.ServerOptions{Kind: "page", Build: version, Start: local.Start})

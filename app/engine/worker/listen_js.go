@@ -42,3 +42,6 @@ func Listen() engine.Conn {
 	}
 	return c
 }
+
+// Available reports whether the page can start a dedicated Web Worker.
+func Available() bool { return js.Global().Get("Worker").Type() == js.TypeFunction }

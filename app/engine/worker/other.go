@@ -16,3 +16,6 @@ func Listen() engine.Conn { panic("worker.Listen: " + ErrNotBrowser.Error()) }
 
 // Dial fails outside the browser.
 func Dial(ctx context.Context, scriptURL string) (engine.Conn, error) { return nil, ErrNotBrowser }
+
+// Available is false outside the browser.
+func Available() bool { return false }
