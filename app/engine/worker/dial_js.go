@@ -16,9 +16,20 @@ import (
 // keeps them for Listen), and a worker that fails to load or crashes ends
 // Recv with an ErrWorkerCrashed error saying what happened. Close
 // terminates the worker. ctx is only checked before starting.
+//
+// The page's current engine worker is also globalThis.etcdplayEngineWorker
+// (DebugGlobal): an automation hook, so that a test (or a curious person
+// in the console) can reach the real worker, e.g. to make it fail.
 func Dial(ctx context.Context, scriptURL string) (engine.Conn, error) {
-	return dial(ctx, scriptURL, js.Undefined())
+	c, err := dial(ctx, scriptURL, js.Undefined())
+	if err == nil {
+		js.Global().Set(DebugGlobal, c.(*conn).port)
+	}
+	return c, err
 }
+
+// DebugGlobal names the page's global that holds its engine worker.
+const DebugGlobal = "etcdplayEngineWorker"
 
 // dial is Dial with the Worker constructor's options (tests name a blob:
 // worker to pass it the bootstrap's parameters).
