@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/etcd-play/etcd-play/app/gcslice"
 	"github.com/etcd-play/etcd-play/node/cluster"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
@@ -73,7 +72,6 @@ func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (engine.Engine
 		return nil, err
 	}
 	d := cluster.NewDriver(c, engine.ClampSpeed(ticksPerSecond))
-	d.SetTaskClock(gcslice.TaskElapsed) // in the browser: shares each task with the render
 	d.Play()
 	return &clusterEngine{Cluster: c, driver: d}, nil
 }
