@@ -137,13 +137,36 @@ type StressConfig struct {
 	// Sequential: put i writes key number Start+i (distinct keys); Keys is ignored.
 	Sequential bool
 	Start      int
+	// MaxRate: as fast as the cluster answers, keeping Outstanding puts
+	// in flight per member (0: the engine's default); Rate is ignored.
+	MaxRate     bool
+	Outstanding int
 }
 
-// StressProgress reports a load run (cluster.StressProgress). Latencies are in ticks.
+// StressProgress reports a load run (cluster.StressProgress). Latencies are
+// in ticks; TickSeconds converts them (and EndTick-StartTick, the run's
+// length) to wall-clock seconds.
 type StressProgress struct {
 	Total, Done, OK, Failed int
 	P50, P99                uint64
 	Running                 bool
+
+	P10, P25, P75, P90, P95, P999 uint64 // P999: 99.9%
+	Min, Max                      uint64
+	Mean, Stddev                  float64
+	Hist                          []LatencyBucket // buckets ending at 0, 1, 2, 4, ... ticks
+	StartTick, EndTick            uint64          // first puts issued; latest answered (0: none yet)
+	// TickSeconds is the wall-clock seconds per tick the engine achieved
+	// while the run ran (0: unknown, e.g. the run was only stepped). The
+	// engine core has no clock; the real-time side measures it.
+	TickSeconds float64
+}
+
+// LatencyBucket is one bar of StressProgress.Hist: Count puts took more
+// than the previous bucket's UpTo and at most UpTo ticks.
+type LatencyBucket struct {
+	UpTo  uint64
+	Count int
 }
 
 // StressRun is a running (or finished) stress load.

@@ -190,20 +190,11 @@ func (e *clusterEngine) Events(after uint64) []engine.EventView {
 }
 
 func (e *clusterEngine) Stress(cfg engine.StressConfig) engine.StressRun {
-	return stressRun{e.Cluster.Stress(cluster.StressConfig{
+	return newStressRun(e.Cluster, cluster.StressConfig{
 		Member: cfg.Member, Rate: cfg.Rate, Count: cfg.Count, Keys: cfg.Keys, ValueSize: cfg.ValueSize,
-		Sequential: cfg.Sequential, Start: cfg.Start,
-	})}
+		Sequential: cfg.Sequential, Start: cfg.Start, MaxRate: cfg.MaxRate, Outstanding: cfg.Outstanding,
+	}, time.Now)
 }
-
-type stressRun struct{ r *cluster.StressRun }
-
-func (s stressRun) Progress() engine.StressProgress {
-	p := s.r.Progress()
-	return engine.StressProgress{Total: p.Total, Done: p.Done, OK: p.OK, Failed: p.Failed, P50: p.P50, P99: p.P99, Running: p.Running}
-}
-
-func (s stressRun) Stop() { s.r.Stop() }
 
 func (e *clusterEngine) Play()  { e.driver.Play() }
 func (e *clusterEngine) Pause() { e.driver.Pause() }

@@ -1,0 +1,64 @@
+package local
+
+import (
+	"testing"
+	"time"
+
+	"github.com/etcd-play/etcd-play/node/cluster"
+)
+
+// TickSeconds is the wall time per tick from the run's start to the first
+// Progress that saw it end, and stays so afterwards; the core's report
+// (percentiles, histogram, ticks) comes through unchanged.
+func TestStressRunTickSeconds(t *testing.T) {
+	c, err := cluster.New(cluster.Config{Members: 3, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tickUntil(t, c, "an agreed leader", func() bool {
+		ins := c.Inspect()
+		for _, m := range ins {
+			if m.Lead == 0 || m.Lead != ins[0].Lead {
+				return false
+			}
+		}
+		return true
+	})
+	wall := time.Unix(1000, 0)
+	s := newStressRun(c, cluster.StressConfig{MaxRate: true, Outstanding: 4, Count: 200}, func() time.Time { return wall })
+	if p := s.Progress(); p.TickSeconds != 0 {
+		t.Fatalf("before any tick TickSeconds = %v, want 0 (unknown)", p.TickSeconds)
+	}
+	start := c.Now()
+	for s.Progress().Running {
+		if c.Now()-start > 1000 {
+			t.Fatalf("the run does not end: %+v", s.Progress())
+		}
+		c.Tick()
+		wall = wall.Add(5 * time.Millisecond)
+	}
+	p := s.Progress()
+	if p.TickSeconds != 0.005 {
+		t.Fatalf("TickSeconds %v, want 0.005 (5 ms per tick)", p.TickSeconds)
+	}
+	for range 10 {
+		c.Tick()
+		wall = wall.Add(time.Second)
+	}
+	q := s.Progress()
+	if q.TickSeconds != 0.005 {
+		t.Fatalf("after the end TickSeconds moved to %v", q.TickSeconds)
+	}
+	core := s.r.Progress()
+	n := 0
+	for i, b := range q.Hist {
+		if b.UpTo != core.Hist[i].UpTo || b.Count != core.Hist[i].Count {
+			t.Fatalf("bucket %d: %+v, core %+v", i, b, core.Hist[i])
+		}
+		n += b.Count
+	}
+	if n != 200 || q.P999 != core.P999 || q.P90 != core.P90 || q.Mean != core.Mean ||
+		q.StartTick != core.StartTick || q.EndTick != core.EndTick || q.EndTick <= q.StartTick {
+		t.Fatalf("progress %+v, core %+v", q, core)
+	}
+}
