@@ -13,7 +13,7 @@
 //
 // Files: engine.go (the Engine interface and view types), engine_cluster.go
 // (the node/cluster adapter), one file per panel (cluster_view, member_card,
-// controls, link_panel, stress_panel, write_panel, console, event_log, chart,
+// controls, link_panel, stress_panel, bench_panel, write_panel, console, event_log, chart,
 // hash_indicator),
 // console_parse/console_exec/console_format (the etcdctl-style console),
 // display.go (how user bytes are shown), frame_js.go (browser waits),
@@ -59,6 +59,7 @@ func New(opts Options) app.Composer {
 		stressAt: &stressSlot{},
 		write:    writeForm{consistency: "l"},
 		stress:   stressForm{rate: 10, count: 1000, keys: 100, valueSize: 16},
+		bench:    newBenchForm(),
 		link:     linkForm{from: 1, to: 2},
 	}
 }
@@ -93,6 +94,7 @@ type playground struct {
 	console          consoleState
 	stress           stressForm
 	stressAt         *stressSlot
+	bench            benchForm // bench_panel.go
 	link             linkForm
 	storage          storageUI  // storage section (storage_panel.go)
 	page             PageConfig // from the URL (embed.go), set in OnMount
@@ -131,6 +133,7 @@ func (p *playground) Render() app.UI {
 					p.renderDurability(), // storage_panel.go
 					p.newPanel(panelLinks),
 					p.newPanel(panelStress),
+					p.newPanel(panelBench),
 				),
 				app.Section().Class("client").Aria("label", "client").Body(
 					p.newPanel(panelWrite),

@@ -34,8 +34,10 @@ var _ engine.Engine = (*clusterEngine)(nil)
 // checking every PageCompactionTicks ticks, so the history each member
 // holds (its heap, which the Go collector marks on the page's only thread,
 // its raft snapshots and its IndexedDB records) stays under retention +
-// puts per tick × ticks (at the stress panel's maximum, 100 per tick:
-// 3,000 revisions) however long the session runs.
+// puts per tick × ticks (at the stress panel's fixed maximum, 100 per tick:
+// 3,000 revisions; a full-speed run, cluster.DefaultOutstanding puts in
+// flight per member, answers at most 5 × 64 per tick: 7,400) however long
+// the session runs.
 //
 // PageHashCheckpointEvery: the members' stores record their HashKV every
 // that many revisions, so that the cards compare members at different

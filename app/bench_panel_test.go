@@ -1,0 +1,117 @@
+package app
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/etcd-play/etcd-play/app/engine"
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// benchPage returns a page whose refresh shows the page's benchmark run
+// with progress pr.
+func benchPage(pr engine.StressProgress) *playground {
+	p := populated()
+	p.bench.run = 3
+	p.view.stress, p.view.stressOn, p.view.stressOf = pr, true, 3
+	return p
+}
+
+// tagWith returns the start tag in html that holds attr (its attributes
+// come in any order), or "".
+func tagWith(html, attr string) string {
+	i := strings.Index(html, attr)
+	if i < 0 {
+		return ""
+	}
+	j := strings.LastIndex(html[:i], "<")
+	k := strings.Index(html[i:], ">")
+	return html[j : i+k+1]
+}
+
+func renderHTML(t *testing.T, p *playground) string {
+	t.Helper()
+	e := app.NewTestEngine()
+	if err := e.Load(p); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	return app.HTMLString(p)
+}
+
+// A finished benchmark reads like etcd's benchmark put: the summary in
+// seconds (ticks times the measured seconds per tick; requests/s over
+// wall time), the histogram from its first non-empty bucket with bars
+// scaled to the largest, the latency distribution 10% .. 99.9%, and the
+// automation hooks; the live region announces the completion.
+func TestRenderBenchReport(t *testing.T) {
+	pr := engine.StressProgress{Total: 1000, Done: 1000, OK: 998, Failed: 2,
+		P10: 2, P25: 3, P50: 3, P75: 4, P90: 4, P95: 5, P99: 7, P999: 9, Min: 1, Max: 9, Mean: 3.5, Stddev: 1.25,
+		Hist:      []engine.LatencyBucket{{UpTo: 0}, {UpTo: 1, Count: 10}, {UpTo: 2, Count: 90}, {UpTo: 4, Count: 880}, {UpTo: 8, Count: 18}, {UpTo: 16, Count: 2}},
+		StartTick: 100, EndTick: 300, TickSeconds: 0.002}
+	html := renderHTML(t, benchPage(pr))
+	for _, want := range []string{
+		`data-action="bench-start"`, `data-bench-rps="2495.0"`, `data-bench-total="0.4000"`, `data-bench-puts="1000"`,
+		"Summary", "Total:", "0.4000 secs. (200 ticks)", "Slowest:", "0.0180 secs. (9 ticks)", "Fastest:", "0.0020 secs. (1 ticks)",
+		"Average:", "0.0070 secs. (3.50 ticks)", "Stddev:", "0.0025 secs.", "Requests/sec:", "2495.0000", "Errors:",
+		"Response time histogram", "0.0020 [10]", "0.0080 [880]", "|" + strings.Repeat("∎", 40) + "<", "|" + strings.Repeat("∎", 4) + "<", "0.0320 [2]",
+		"Latency distribution", "10% in 0.0040 secs. (2 ticks)", "50% in 0.0060 secs.", "99% in 0.0140 secs.", "99.9% in 0.0180 secs. (9 ticks)",
+		`role="status"`, "benchmark done: 1000 puts (2 failed) in 0.40 s, 2495 requests/s",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+	// (The native renderer writes a true data attribute bare; the browser
+	// reads "true".)
+	if tag := tagWith(html, `class="bench-report"`); !strings.Contains(tag, "data-bench-done") || strings.Contains(tag, `data-bench-done="false"`) {
+		t.Errorf("the report's element %s is not done", tag)
+	}
+	if strings.Contains(html, "0.0000 [0]") {
+		t.Error("the histogram shows the empty buckets before its first put")
+	}
+}
+
+// While the benchmark runs the panel shows its progress, not a report, and
+// its live region says nothing; the start button waits for the run.
+func TestRenderBenchRunning(t *testing.T) {
+	html := renderHTML(t, benchPage(engine.StressProgress{Total: 10000, Done: 2500, OK: 2500, Running: true, P50: 4}))
+	if tag := tagWith(html, `class="bench-report"`); !strings.Contains(tag, `data-bench-done="false"`) {
+		t.Errorf("the running report's element %s", tag)
+	}
+	for _, want := range []string{"2,500 of 10,000 puts", `id="bench-progress"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the running benchmark lacks %q", want)
+		}
+	}
+	for _, bad := range []string{"Requests/sec", "benchmark done", "data-bench-rps"} {
+		if strings.Contains(html, bad) {
+			t.Errorf("the running benchmark shows %q", bad)
+		}
+	}
+	if tag := tagWith(html, `data-action="bench-start"`); strings.Contains(tag, `disabled="false"`) || !strings.Contains(tag, "disabled") {
+		t.Errorf("the start button %s is enabled while a run is running", tag)
+	}
+}
+
+// A stress run that is not the benchmark's shows no benchmark report.
+func TestRenderBenchOtherRun(t *testing.T) {
+	p := benchPage(engine.StressProgress{Total: 10, Done: 10, OK: 10})
+	p.view.stressOf = 4
+	if html := renderHTML(t, p); strings.Contains(html, "bench-report") || strings.Contains(html, "benchmark done") {
+		t.Error("the benchmark panel reports a stress run it did not start")
+	}
+}
+
+// summarize: without a measured tick period there are no seconds (and no
+// requests/s), and a run answered within one tick counts one tick.
+func TestBenchSummaryEdges(t *testing.T) {
+	s := summarize(engine.StressProgress{Done: 5, OK: 5, Min: 0, Max: 0, StartTick: 7, EndTick: 7,
+		Hist: []engine.LatencyBucket{{UpTo: 0, Count: 5}}})
+	if s.ticks != 1 || s.total != 0 || s.rps != 0 || len(s.hist) != 1 || s.hist[0].bar != strings.Repeat("∎", 40) {
+		t.Fatalf("summary %+v", s)
+	}
+	if got := groupDigits(100000); got != "100,000" {
+		t.Fatalf("groupDigits(100000) = %q", got)
+	}
+}
