@@ -10,7 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	ui "github.com/etcd-play/etcd-play/app"
+	"github.com/etcd-play/etcd-play/app/engine/local"
 )
 
 // Page helpers: they read the stable data-* hooks of the page and operate it
@@ -181,14 +181,14 @@ func (tb *tab) converged(minRev int64, what string) card {
 
 // afterLastCompaction waits until every live member applied the page's
 // last auto-compaction for a history at revision rev (at a hash
-// checkpoint, see ui.PageHashCheckpointEvery), then for the members to
+// checkpoint, see local.PageHashCheckpointEvery), then for the members to
 // converge, and returns the converged card. HashKV at a revision depends
 // on the compaction revision (as etcd's): a test that compares hashes
 // across a reload takes them after it.
 func (tb *tab) afterLastCompaction(rev int64) card {
 	tb.t.Helper()
-	k := int64(ui.PageHashCheckpointEvery)
-	final := (rev - ui.PageCompactionRetention) / k * k
+	k := int64(local.PageHashCheckpointEvery)
+	final := (rev - local.PageCompactionRetention) / k * k
 	tb.waitJS(fmt.Sprintf(`[...document.querySelectorAll('.card[data-member]')].every(c => c.dataset.state === "down" || +c.dataset.compactRevision === %d)`, final),
 		fmt.Sprintf("every member to auto-compact to revision %d", final))
 	return tb.converged(rev, "every member to converge after the last compaction")
