@@ -115,3 +115,22 @@ func TestBenchSummaryEdges(t *testing.T) {
 		t.Fatalf("groupDigits(100000) = %q", got)
 	}
 }
+
+// The Stress panel offers the rate "as fast as it goes"; chosen, the
+// puts-per-tick input is disabled (the engine's window sets the pace).
+func TestRenderStressFullSpeed(t *testing.T) {
+	p := populated()
+	html := renderHTML(t, p)
+	if tag := tagWith(html, `id="stress-max"`); !strings.Contains(tag, `type="checkbox"`) || !strings.Contains(html, `<label for="stress-max">as fast as it goes</label>`) {
+		t.Fatalf("no labelled full-speed checkbox: %s", tag)
+	}
+	if tag := tagWith(html, `id="stress-rate"`); strings.Contains(tag, "disabled") && !strings.Contains(tag, `disabled="false"`) {
+		t.Fatalf("the rate is disabled without full speed: %s", tag)
+	}
+	p = populated()
+	p.stress.fullSpeed = true
+	html = renderHTML(t, p)
+	if tag := tagWith(html, `id="stress-rate"`); !strings.Contains(tag, "disabled") || strings.Contains(tag, `disabled="false"`) {
+		t.Fatalf("the rate is enabled at full speed: %s", tag)
+	}
+}

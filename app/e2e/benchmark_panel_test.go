@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // The Benchmark panel runs N puts at full speed (BENCH_PUTS, default
@@ -28,6 +30,18 @@ func TestBenchmarkPanel(t *testing.T) {
 		puts = n
 	}
 	tb.choose("#bench-count", strconv.Itoa(puts))
+	// BENCH_SIZE (value bytes) and BENCH_WINDOW (puts in flight per
+	// member) run another load, to compare.
+	size, window := os.Getenv("BENCH_SIZE"), os.Getenv("BENCH_WINDOW")
+	if size != "" {
+		tb.typeInto("#bench-size", size)
+		tb.run(chromedp.KeyEvent("\t"))
+	}
+	if window != "" {
+		tb.choose("#bench-window", window)
+	}
+	tb.eval(`document.querySelector('#bench-size').value`, &size)
+	tb.eval(`document.querySelector('#bench-window').value`, &window)
 	var speed string
 	tb.eval(`document.querySelector('#speed').value`, &speed)
 	var status string
@@ -66,6 +80,7 @@ func TestBenchmarkPanel(t *testing.T) {
 	tb.waitJS(`(() => { const a = document.querySelector('.achieved').dataset.achieved; return a !== "" && +a <= 1.5 * `+speed+`; })()`,
 		"the achieved tick rate to fall back to the chosen "+speed+" ticks/s")
 	t.Logf("report:\n%s", report)
-	fmt.Printf("BENCH benchmark-panel puts=%d requests-per-sec=%.1f total-seconds=%.4f click-to-report-seconds=%.3f\n", puts, rps, total, wall.Seconds())
+	fmt.Printf("BENCH benchmark-panel puts=%d value-bytes=%s in-flight-per-member=%s requests-per-sec=%.1f total-seconds=%.4f click-to-report-seconds=%.3f\n",
+		puts, size, window, rps, total, wall.Seconds())
 }
 
