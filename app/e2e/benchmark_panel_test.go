@@ -83,4 +83,3 @@ func TestBenchmarkPanel(t *testing.T) {
 	fmt.Printf("BENCH benchmark-panel puts=%d value-bytes=%s in-flight-per-member=%s requests-per-sec=%.1f total-seconds=%.4f click-to-report-seconds=%.3f\n",
 		puts, size, window, rps, total, wall.Seconds())
 }
-
