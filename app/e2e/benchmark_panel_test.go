@@ -17,7 +17,7 @@ import (
 // 10,000) and reports like etcd's benchmark put: the report's element
 // says done with a positive requests/s and the run's wall time, the live
 // region announces the completion, and the driver goes back to the page's
-// chosen speed. It prints the figures (a BENCH line); it asserts no speed.
+// chosen speed; the page with the report passes axe-core. It prints the figures (a BENCH line); it asserts no speed.
 func TestBenchmarkPanel(t *testing.T) {
 	tb := newTab(t, 3*time.Minute)
 	tb.waitLeader()
@@ -79,6 +79,10 @@ func TestBenchmarkPanel(t *testing.T) {
 	// The speed comes back: the achieved rate falls to about the chosen one.
 	tb.waitJS(`(() => { const a = document.querySelector('.achieved').dataset.achieved; return a !== "" && +a <= 1.5 * `+speed+`; })()`,
 		"the achieved tick rate to fall back to the chosen "+speed+" ticks/s")
+	// The finished report passes axe-core (in view: panels out of the
+	// viewport are not rendered).
+	tb.eval(`document.querySelector('.bench-report').scrollIntoView(), true`, new(bool))
+	tb.axeCheck(axeSource(t), "full page", "after a benchmark")
 	t.Logf("report:\n%s", report)
 	fmt.Printf("BENCH benchmark-panel puts=%d value-bytes=%s in-flight-per-member=%s requests-per-sec=%.1f total-seconds=%.4f click-to-report-seconds=%.3f\n",
 		puts, size, window, rps, total, wall.Seconds())

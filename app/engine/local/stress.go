@@ -14,31 +14,45 @@ import (
 // latencies and run length, all in ticks, into seconds.
 //
 // How it is measured: Stress notes the wall clock and the cluster's tick
-// when it starts the run; every Progress call while the run is running,
-// and the first one after it ended, notes them again. TickSeconds is the
-// wall time over the ticks between the start and the latest such note: the
-// driver's average tick period over (at least) the whole run. It is not
-// stamped per put: a put's wall latency is its ticks times that average,
-// exact when the driver ticks evenly (it does under a full pipeline, where
-// each tick carries about the same work) and cheap (no clock read per
-// put). A run that was paused or stepped part of the way counts its pause
-// in the average; TickSeconds is 0 until a tick has run since the start.
+// when it starts the run; every Progress call that finds the run running
+// notes them again, and so does the first one that finds it ended.
+// TickSeconds is the wall time over the ticks from the start to the latest
+// note taken while the run ran (or, for a run that ended before any poll
+// saw it running, to the first note after its end): the driver's average
+// tick period over the run, without the ticks after its end, which carry
+// less work and pass before the next poll. It is not stamped per put: a
+// put's wall latency is its ticks times that average, exact when the
+// driver ticks evenly (it does under a full pipeline, where each tick
+// carries about the same work) and cheap (no clock read per put). A run
+// paused or stepped part of the way counts its pause in the average;
+// TickSeconds is 0 until a tick has run since the start.
 type stressRun struct {
 	r   *cluster.StressRun
 	c   *cluster.Cluster
 	now func() time.Time
 
-	mu    sync.Mutex
-	wall0 time.Time // when Stress started the run
-	tick0 uint64    // the cluster's Now() then
-	wall  time.Time // the latest note while running (or first after)
-	tick  uint64
-	ended bool // the first note after the end was taken
+	mu           sync.Mutex
+	start        tickNote // when Stress started the run
+	running, end tickNote // the latest note while it ran; the first after its end (zero: none yet)
+}
+
+// tickNote is the wall clock at the cluster's tick count.
+type tickNote struct {
+	wall time.Time
+	tick uint64
+}
+
+// perTick returns the wall seconds per tick from a to b (0 when no tick
+// passed).
+func perTick(a, b tickNote) float64 {
+	if b.tick <= a.tick {
+		return 0
+	}
+	return b.wall.Sub(a.wall).Seconds() / float64(b.tick-a.tick)
 }
 
 func newStressRun(c *cluster.Cluster, cfg cluster.StressConfig, now func() time.Time) *stressRun {
-	s := &stressRun{c: c, now: now, tick0: c.Now(), wall0: now()}
-	s.wall, s.tick = s.wall0, s.tick0
+	s := &stressRun{c: c, now: now, start: tickNote{now(), c.Now()}}
 	s.r = c.Stress(cfg)
 	return s
 }
@@ -46,13 +60,15 @@ func newStressRun(c *cluster.Cluster, cfg cluster.StressConfig, now func() time.
 func (s *stressRun) Progress() engine.StressProgress {
 	p := s.r.Progress()
 	s.mu.Lock()
-	if !s.ended {
-		s.tick, s.wall = s.c.Now(), s.now()
-		s.ended = !p.Running
+	switch {
+	case p.Running:
+		s.running = tickNote{s.now(), s.c.Now()}
+	case s.end.wall.IsZero():
+		s.end = tickNote{s.now(), s.c.Now()}
 	}
-	spt := 0.0
-	if s.tick > s.tick0 {
-		spt = s.wall.Sub(s.wall0).Seconds() / float64(s.tick-s.tick0)
+	spt := perTick(s.start, s.running)
+	if spt == 0 {
+		spt = perTick(s.start, s.end)
 	}
 	s.mu.Unlock()
 	hist := make([]engine.LatencyBucket, len(p.Hist))
