@@ -110,10 +110,12 @@ func (p *playground) stopBench(ctx app.Context) {
 }
 
 // benchSettle gives the driver back the page's speed once the benchmark's
-// run ended. UI goroutine, after each refresh is applied.
+// run ended (or another run replaced it in the slot). UI goroutine, after
+// each refresh is applied.
 func (p *playground) benchSettle(ctx app.Context) {
 	pr, ok := p.benchCurrent()
-	if !p.bench.settle || !ok || pr.Running {
+	replaced := p.bench.run != 0 && p.view.stressOf > p.bench.run // another run took the slot
+	if !p.bench.settle || !replaced && (!ok || pr.Running) {
 		return
 	}
 	p.bench.settle = false
