@@ -110,12 +110,9 @@ func (p *playground) stopBench(ctx app.Context) {
 }
 
 // benchSettle gives the driver back the page's speed once the benchmark's
-// run ended (or another run replaced it in the slot). UI goroutine, after
-// each refresh is applied.
+// run ended (benchEnded). UI goroutine, after each refresh is applied.
 func (p *playground) benchSettle(ctx app.Context) {
-	pr, ok := p.benchCurrent()
-	replaced := p.bench.run != 0 && p.view.stressOf > p.bench.run // another run took the slot
-	if !p.bench.settle || !replaced && (!ok || pr.Running) {
+	if !p.bench.settle || !p.benchEnded() {
 		return
 	}
 	p.bench.settle = false
@@ -126,6 +123,20 @@ func (p *playground) benchSettle(ctx app.Context) {
 			eng.Pause()
 		}
 	})
+}
+
+// benchEnded reports whether the refresh shows the benchmark's run ended,
+// or another run in its place in the slot (it then runs no more at the
+// benchmark's speed). False while it starts or before a refresh saw it.
+func (p *playground) benchEnded() bool {
+	if p.bench.run == 0 {
+		return false
+	}
+	if p.view.stressOf > p.bench.run {
+		return true
+	}
+	pr, ok := p.benchCurrent()
+	return ok && !pr.Running
 }
 
 // benchSummary is a finished run's report in seconds (etcd's layout).

@@ -134,3 +134,27 @@ func TestRenderStressFullSpeed(t *testing.T) {
 		t.Fatalf("the rate is enabled at full speed: %s", tag)
 	}
 }
+
+// The benchmark's speed comes back once its run ended or another run took
+// its place, not while it starts or runs, nor before a refresh saw it.
+func TestBenchEnded(t *testing.T) {
+	for _, c := range []struct {
+		name      string
+		run, of   uint64
+		on, going bool
+		want      bool
+	}{
+		{"starting", 0, 2, true, false, false},
+		{"not yet refreshed", 3, 2, true, false, false},
+		{"running", 3, 3, true, true, false},
+		{"ended", 3, 3, true, false, true},
+		{"replaced", 3, 4, true, true, true},
+	} {
+		p := populated()
+		p.bench.run = c.run
+		p.view.stressOf, p.view.stressOn, p.view.stress = c.of, c.on, engine.StressProgress{Running: c.going}
+		if got := p.benchEnded(); got != c.want {
+			t.Errorf("%s: benchEnded() = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
