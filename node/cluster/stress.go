@@ -240,22 +240,29 @@ func (c *Cluster) stressNext(r *StressRun) uint64 {
 // through (r.cfg.Member, or every live member), skipping a member once it
 // has Outstanding puts in flight, until none has room or the run issued
 // Count. A tick issues at most Outstanding puts per member, even when
-// they fail at once (a down member). Called with c.mu and r.mu held.
+// they fail at once (a down member, or every member when none is live).
+// Called with c.mu and r.mu held.
 func (c *Cluster) stressFill(r *StressRun) int {
 	ids := c.ids
 	if r.cfg.Member != 0 {
 		ids = []uint64{r.cfg.Member}
 	}
+	// With no member live, every member is a target: its puts fail at
+	// once, as a fixed-rate run's do, so the run ends rather than waits.
+	anyLive := r.cfg.Member != 0
+	for _, id := range ids {
+		anyLive = anyLive || c.members[id] != nil
+	}
 	room := r.room[:0]
-	live := 0
+	total := 0
 	for i, id := range ids {
 		room = append(room, 0)
-		if r.cfg.Member != 0 || c.members[id] != nil {
+		if !anyLive || r.cfg.Member != 0 || c.members[id] != nil {
 			room[i] = max(0, r.cfg.Outstanding-r.inflightAt[id])
-			live += room[i]
+			total += room[i]
 		}
 	}
-	want := min(live, r.cfg.Count-r.issued)
+	want := min(total, r.cfg.Count-r.issued)
 	r.targets = r.targets[:0]
 	for len(r.targets) < want {
 		i := r.next % len(ids)

@@ -144,3 +144,16 @@ func TestStressMaxRateDeterministic(t *testing.T) {
 		t.Fatalf("progress %+v: histogram holds %d puts", p1, n)
 	}
 }
+
+// With every member down a MaxRate run does not wait for one: its puts
+// fail at once, Outstanding per member per tick, and it ends.
+func TestStressMaxRateAllDownEnds(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 12})
+	waitLeader(t, c, 200)
+	c.KillAll()
+	run := c.Stress(StressConfig{MaxRate: true, Outstanding: 2, Count: 40})
+	tickUntil(t, c, 20, "the run to end", func() bool { return !run.Progress().Running })
+	if p := run.Progress(); p.Failed != 40 || p.OK != 0 {
+		t.Fatalf("progress %+v, want 40 failed", p)
+	}
+}
