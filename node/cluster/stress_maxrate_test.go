@@ -157,3 +157,29 @@ func TestStressMaxRateAllDownEnds(t *testing.T) {
 		t.Fatalf("progress %+v, want 40 failed", p)
 	}
 }
+
+// maxRateRun is a golden run (digest_test.go): a full-speed stress of 3,000
+// puts with a 32-put window, a follower killed 10 ticks in and restarted
+// 30 ticks later; it returns the event log, the converged status and the
+// run's final progress.
+func maxRateRun(t *testing.T, seed int64) ([]Event, []MemberStatus, StressProgress) {
+	t.Helper()
+	c := newTestCluster(t, Config{Seed: seed})
+	l := waitLeader(t, c, 200)
+	down := follower(t, c, l)
+	run := c.Stress(StressConfig{MaxRate: true, Outstanding: 32, Count: 3000, Keys: 500, ValueSize: 24})
+	for i := 0; run.Progress().Running; i++ {
+		if i == 2000 {
+			t.Fatalf("the run is still running: %+v", run.Progress())
+		}
+		switch i {
+		case 10:
+			c.Kill(down)
+		case 40:
+			c.Restart(down)
+		}
+		c.Tick()
+	}
+	st := converge(t, c, 500)
+	return c.Events(0), st, run.Progress()
+}
