@@ -208,13 +208,17 @@ func summarize(pr engine.StressProgress) benchSummary {
 func benchDone(pr engine.StressProgress) bool { return !pr.Running }
 
 // benchAnnouncement is what the panel's live region says: only that the
-// benchmark finished (and how fast), never its progress.
+// benchmark finished or was stopped (and how fast), never its progress.
 func benchAnnouncement(pr engine.StressProgress, ok bool) string {
 	if !ok || !benchDone(pr) {
 		return ""
 	}
 	s := summarize(pr)
-	return fmt.Sprintf("benchmark done: %d puts (%d failed) in %.2f s, %.0f requests/s", pr.Done, pr.Failed, s.total, s.rps)
+	word := "done"
+	if pr.Done < pr.Total {
+		word = "stopped"
+	}
+	return fmt.Sprintf("benchmark %s: %d puts (%d failed) in %.2f s, %.0f requests/s", word, pr.Done, pr.Failed, s.total, s.rps)
 }
 
 func (p *playground) renderBenchPanel() app.UI {

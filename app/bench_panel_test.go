@@ -111,6 +111,13 @@ func TestBenchSummaryEdges(t *testing.T) {
 	if s.ticks != 1 || s.total != 0 || s.rps != 0 || len(s.hist) != 1 || s.hist[0].bar != strings.Repeat("∎", 40) {
 		t.Fatalf("summary %+v", s)
 	}
+	stopped := engine.StressProgress{Total: 100, Done: 40, OK: 40, StartTick: 1, EndTick: 11, TickSeconds: 0.01}
+	if got, want := benchAnnouncement(stopped, true), "benchmark stopped: 40 puts (0 failed) in 0.10 s, 400 requests/s"; got != want {
+		t.Fatalf("announcement %q, want %q", got, want)
+	}
+	if got := benchAnnouncement(stopped, false); got != "" {
+		t.Fatalf("announcement of another run %q", got)
+	}
 	if got := groupDigits(100000); got != "100,000" {
 		t.Fatalf("groupDigits(100000) = %q", got)
 	}
