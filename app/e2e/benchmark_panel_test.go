@@ -32,17 +32,20 @@ func TestBenchmarkPanel(t *testing.T) {
 		puts = n
 	}
 	tb.choose("#bench-count", strconv.Itoa(puts))
-	// BENCH_SIZE (value bytes) and BENCH_WINDOW (puts in flight per
-	// member) run another load, to compare.
-	size, window := os.Getenv("BENCH_SIZE"), os.Getenv("BENCH_WINDOW")
-	if size != "" {
-		tb.typeInto("#bench-size", size)
-		tb.run(chromedp.KeyEvent("\t"))
+	// BENCH_SIZE (value bytes), BENCH_KEYS (key space) and BENCH_WINDOW
+	// (puts in flight per member) run another load, to compare.
+	size, keys, window := os.Getenv("BENCH_SIZE"), os.Getenv("BENCH_KEYS"), os.Getenv("BENCH_WINDOW")
+	for sel, v := range map[string]string{"#bench-size": size, "#bench-keys": keys} {
+		if v != "" {
+			tb.typeInto(sel, v)
+			tb.run(chromedp.KeyEvent("\t"))
+		}
 	}
 	if window != "" {
 		tb.choose("#bench-window", window)
 	}
 	tb.eval(`document.querySelector('#bench-size').value`, &size)
+	tb.eval(`document.querySelector('#bench-keys').value`, &keys)
 	tb.eval(`document.querySelector('#bench-window').value`, &window)
 	var speed string
 	tb.eval(`document.querySelector('#speed').value`, &speed)
@@ -89,6 +92,6 @@ func TestBenchmarkPanel(t *testing.T) {
 	tb.eval(`document.querySelector('.bench-report').scrollIntoView(), true`, new(bool))
 	tb.axeCheck(axeSource(t), "full page", "after a benchmark")
 	t.Logf("report:\n%s", report)
-	fmt.Printf("BENCH benchmark-panel puts=%d value-bytes=%s in-flight-per-member=%s requests-per-sec=%.1f total-seconds=%.4f click-to-report-seconds=%.3f main-thread-gap-ms=%.1f longtask-max-ms=%.1f\n",
-		puts, size, window, rps, total, wall.Seconds(), m.MaxGap, m.LongTaskMax)
+	fmt.Printf("BENCH benchmark-panel puts=%d keys=%s value-bytes=%s in-flight-per-member=%s requests-per-sec=%.1f total-seconds=%.4f click-to-report-seconds=%.3f main-thread-gap-ms=%.1f longtask-max-ms=%.1f\n",
+		puts, keys, size, window, rps, total, wall.Seconds(), m.MaxGap, m.LongTaskMax)
 }

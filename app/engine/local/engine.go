@@ -35,9 +35,10 @@ var _ engine.Engine = (*clusterEngine)(nil)
 // holds (its heap, which the Go collector marks on the page's only thread,
 // its raft snapshots and its IndexedDB records) stays under retention +
 // puts per tick × ticks (at the stress panel's fixed maximum, 100 per tick:
-// 3,000 revisions; a full-speed run, cluster.DefaultOutstanding puts in
-// flight per member, answers at most 5 × 64 per tick: 7,400) however long
-// the session runs.
+// 3,000 revisions; a full-speed run answers at most 5 × its window of puts
+// in flight per member a tick: 7,400 at cluster.DefaultOutstanding, 64,
+// the stress panel's; 26,600 at the Benchmark panel's largest, 256)
+// however long the session runs.
 //
 // PageHashCheckpointEvery: the members' stores record their HashKV every
 // that many revisions, so that the cards compare members at different
