@@ -13,7 +13,7 @@
 //
 // Files: engine.go (the Engine interface and view types), engine_cluster.go
 // (the node/cluster adapter), one file per panel (cluster_view, member_card,
-// controls, link_panel, stress_panel, bench_panel, write_panel, console, event_log, chart,
+// controls, link_panel, stress_panel, write_panel, console, event_log, chart,
 // hash_indicator),
 // console_parse/console_exec/console_format (the etcdctl-style console),
 // display.go (how user bytes are shown), frame_js.go (browser waits),
