@@ -189,7 +189,7 @@ type benchPercentile struct {
 
 // summarize converts pr (ticks) into seconds with pr.TickSeconds. The
 // run's length is EndTick-StartTick ticks (at least one); the histogram
-// starts at its first non-empty bucket.
+// runs from its first non-empty bucket to its last.
 func summarize(pr engine.StressProgress) benchSummary {
 	spt := pr.TickSeconds
 	s := benchSummary{ticks: max(1, pr.EndTick-min(pr.EndTick, pr.StartTick)), tickSeconds: spt}
@@ -200,18 +200,24 @@ func summarize(pr engine.StressProgress) benchSummary {
 	if s.total > 0 {
 		s.rps = float64(pr.OK) / s.total
 	}
-	most, first := 0, -1
-	for i, b := range pr.Hist {
-		most = max(most, b.Count)
-		if first < 0 && b.Count > 0 {
+	most, first, last := 0, -1, -1
+	for i, n := range pr.Hist {
+		most = max(most, n)
+		if n > 0 && first < 0 {
 			first = i
 		}
-	}
-	if first >= 0 {
-		for _, b := range pr.Hist[first:] {
-			s.hist = append(s.hist, benchBar{upTo: float64(b.UpTo) * spt, upToTicks: b.UpTo, count: b.Count,
-				bar: strings.Repeat("∎", b.Count*40/most)})
+		if n > 0 {
+			last = i
 		}
+	}
+	for i := max(first, 0); i <= last; i++ {
+		upTo := engine.LatencyBucketUpTo(i)
+		if i == len(pr.Hist)-1 {
+			upTo = max(upTo, pr.Max) // the last bucket holds every longer latency
+		}
+		n := pr.Hist[i]
+		s.hist = append(s.hist, benchBar{upTo: float64(upTo) * spt, upToTicks: upTo, count: n,
+			bar: strings.Repeat("∎", n*40/most)})
 	}
 	for _, q := range []struct {
 		label string

@@ -47,7 +47,7 @@ func renderHTML(t *testing.T, p *playground) string {
 func TestRenderBenchReport(t *testing.T) {
 	pr := engine.StressProgress{Total: 1000, Done: 1000, OK: 998, Failed: 2,
 		P10: 2, P25: 3, P50: 3, P75: 4, P90: 4, P95: 5, P99: 7, P999: 9, Min: 1, Max: 9, Mean: 3.5, Stddev: 1.25,
-		Hist:      []engine.LatencyBucket{{UpTo: 0}, {UpTo: 1, Count: 10}, {UpTo: 2, Count: 90}, {UpTo: 4, Count: 880}, {UpTo: 8, Count: 18}, {UpTo: 16, Count: 2}},
+		Hist:      [engine.LatencyBuckets]int{1: 10, 2: 90, 3: 880, 4: 18, 5: 2},
 		StartTick: 100, EndTick: 300, TickSeconds: 0.002}
 	html := renderHTML(t, benchPage(pr))
 	for _, want := range []string{
@@ -67,8 +67,8 @@ func TestRenderBenchReport(t *testing.T) {
 	if tag := tagWith(html, `class="bench-report"`); !strings.Contains(tag, "data-bench-done") || strings.Contains(tag, `data-bench-done="false"`) {
 		t.Errorf("the report's element %s is not done", tag)
 	}
-	if strings.Contains(html, "0.0000 [0]") {
-		t.Error("the histogram shows the empty buckets before its first put")
+	if strings.Contains(html, "0.0000 [0]") || strings.Contains(html, "0.0640 [0]") {
+		t.Error("the histogram shows empty buckets before its first put or after its last")
 	}
 }
 
@@ -107,9 +107,15 @@ func TestRenderBenchOtherRun(t *testing.T) {
 // requests/s), and a run answered within one tick counts one tick.
 func TestBenchSummaryEdges(t *testing.T) {
 	s := summarize(engine.StressProgress{Done: 5, OK: 5, Min: 0, Max: 0, StartTick: 7, EndTick: 7,
-		Hist: []engine.LatencyBucket{{UpTo: 0, Count: 5}}})
+		Hist: [engine.LatencyBuckets]int{0: 5}})
 	if s.ticks != 1 || s.total != 0 || s.rps != 0 || len(s.hist) != 1 || s.hist[0].bar != strings.Repeat("∎", 40) {
 		t.Fatalf("summary %+v", s)
+	}
+	var long [engine.LatencyBuckets]int
+	long[3], long[engine.LatencyBuckets-1] = 1, 1
+	s = summarize(engine.StressProgress{Done: 2, OK: 2, Max: 1 << 30, Hist: long, TickSeconds: 1})
+	if len(s.hist) != engine.LatencyBuckets-3 || s.hist[0].upToTicks != 4 || s.hist[len(s.hist)-1].upToTicks != 1<<30 {
+		t.Fatalf("histogram %+v, want buckets 4 .. the longest latency (the last bucket's)", s.hist)
 	}
 	stopped := engine.StressProgress{Total: 100, Done: 40, OK: 40, StartTick: 1, EndTick: 11, TickSeconds: 0.01}
 	if got, want := benchAnnouncement(stopped, true), "benchmark stopped: 40 puts (0 failed) in 0.10 s, 400 requests/s"; got != want {

@@ -42,25 +42,42 @@ func (l *latencyCounts) permille(pm int) uint64 {
 	panic("cluster: latencyCounts.n exceeds its counts")
 }
 
-// LatencyBucket is one bar of a latency histogram: Count puts took more
-// than the previous bucket's UpTo (none for the first bucket) and at most
-// UpTo ticks.
-type LatencyBucket struct {
-	UpTo  uint64 // ticks, inclusive
-	Count int
+// LatencyBuckets is the number of buckets of a latency histogram
+// (StressProgress.Hist). Bucket 0 counts latencies of 0 ticks and bucket
+// i > 0 those of more than LatencyBucketUpTo(i-1) and at most
+// LatencyBucketUpTo(i) = 2^(i-1) ticks: 1, 2, 4, ... The last bucket also
+// counts every longer latency (over 2^22 ticks: over an hour at 1,000
+// ticks a second). A fixed array keeps StressProgress comparable and its
+// encoding fixed.
+const LatencyBuckets = 24
+
+// LatencyBucketUpTo returns the longest latency, in ticks, bucket i of a
+// histogram counts (the last bucket counts longer ones too).
+func LatencyBucketUpTo(i int) uint64 {
+	if i <= 0 {
+		return 0
+	}
+	return 1 << (i - 1)
+}
+
+// latencyBucket returns the bucket of a latency of t ticks.
+func latencyBucket(t uint64) int {
+	i := 0
+	for i < LatencyBuckets-1 && LatencyBucketUpTo(i) < t {
+		i++
+	}
+	return i
 }
 
 // latencyStats summarizes recorded latencies, in ticks.
 type latencyStats struct {
 	min, max     uint64  // 0 when none is recorded
 	mean, stddev float64 // population standard deviation
-	hist         []LatencyBucket
+	hist         [LatencyBuckets]int
 }
 
-// stats summarizes the recorded latencies. The histogram's buckets end at
-// 0, 1, 2, 4, 8, ... ticks (powers of two after 0), up to the first that
-// holds the longest latency, so a run's shape reads the same whatever its
-// spread, and a report has at most 66 bars. Empty: the zero latencyStats.
+// stats summarizes the recorded latencies (the zero latencyStats when none
+// is recorded).
 func (l *latencyCounts) stats() latencyStats {
 	var s latencyStats
 	if l.n == 0 {
@@ -78,20 +95,9 @@ func (l *latencyCounts) stats() latencyStats {
 		s.max = uint64(t)
 		sum += float64(t) * float64(c)
 		sumSq += float64(t) * float64(t) * float64(c)
+		s.hist[latencyBucket(uint64(t))] += c
 	}
 	s.mean = sum / float64(l.n)
 	s.stddev = math.Sqrt(max(0, sumSq/float64(l.n)-s.mean*s.mean))
-	var upTo uint64
-	b := LatencyBucket{}
-	for t, c := range l.counts {
-		for uint64(t) > upTo {
-			s.hist = append(s.hist, b)
-			upTo = max(1, 2*upTo)
-			b = LatencyBucket{UpTo: upTo}
-		}
-		b.Count += c
-	}
-	// counts ends at the longest latency, so b is the bucket holding it.
-	s.hist = append(s.hist, b)
 	return s
 }

@@ -56,8 +56,8 @@ type StressProgress struct {
 	Min, Max                      uint64
 	Mean, Stddev                  float64 // population standard deviation
 	// Hist counts the latencies in buckets ending at 0, 1, 2, 4, 8, ...
-	// ticks, up to the bucket holding Max (nil before any put finished).
-	Hist []LatencyBucket
+	// ticks (LatencyBuckets, LatencyBucketUpTo).
+	Hist [LatencyBuckets]int
 	// StartTick is the tick the run issued its first puts at (the
 	// cluster's Now() then); EndTick the tick its latest put was answered
 	// at (0 before any). EndTick-StartTick is the run's length in ticks.

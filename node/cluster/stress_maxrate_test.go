@@ -138,7 +138,7 @@ func TestStressMaxRateDeterministic(t *testing.T) {
 	}
 	n := 0
 	for _, b := range p1.Hist {
-		n += b.Count
+		n += b
 	}
 	if n != p1.Done || p1.Done != 2000 || p1.Min > p1.P10 || p1.P999 > p1.Max || p1.EndTick-p1.StartTick < p1.Max {
 		t.Fatalf("progress %+v: histogram holds %d puts", p1, n)

@@ -71,14 +71,10 @@ func (s *stressRun) Progress() engine.StressProgress {
 		spt = perTick(s.start, s.end)
 	}
 	s.mu.Unlock()
-	hist := make([]engine.LatencyBucket, len(p.Hist))
-	for i, b := range p.Hist {
-		hist[i] = engine.LatencyBucket{UpTo: b.UpTo, Count: b.Count}
-	}
 	return engine.StressProgress{
 		Total: p.Total, Done: p.Done, OK: p.OK, Failed: p.Failed, P50: p.P50, P99: p.P99, Running: p.Running,
 		P10: p.P10, P25: p.P25, P75: p.P75, P90: p.P90, P95: p.P95, P999: p.P999,
-		Min: p.Min, Max: p.Max, Mean: p.Mean, Stddev: p.Stddev, Hist: hist,
+		Min: p.Min, Max: p.Max, Mean: p.Mean, Stddev: p.Stddev, Hist: p.Hist, // the same array type: lengths agree or this does not compile
 		StartTick: p.StartTick, EndTick: p.EndTick, TickSeconds: spt,
 	}
 }
