@@ -73,6 +73,7 @@ func New(opts Options) app.Composer {
 		stressAt: &stressSlot{},
 		write:    writeForm{consistency: "l"},
 		stress:   stressForm{rate: 10, count: 1000, keys: 100, valueSize: 16},
+		bench:    newBenchForm(),
 		link:     linkForm{from: 1, to: 2},
 	}
 }
@@ -109,6 +110,7 @@ type playground struct {
 	console          consoleState
 	stress           stressForm
 	stressAt         *stressSlot
+	bench            benchForm // bench_panel.go
 	link             linkForm
 	storage          storageUI  // storage section (storage_panel.go)
 	page             PageConfig // from the URL (embed.go), set in OnMount
@@ -150,6 +152,7 @@ func (p *playground) Render() app.UI {
 					p.renderDurability(), // storage_panel.go
 					p.newPanel(panelLinks),
 					p.newPanel(panelStress),
+					p.newPanel(panelBench),
 				),
 				app.Section().Class("client").Aria("label", "client").Body(
 					p.newPanel(panelWrite),
