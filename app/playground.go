@@ -26,7 +26,8 @@
 //
 // Files: playground.go (the root component), one file per panel
 // (cluster_view, member_card, controls, link_panel, stress_panel,
-// write_panel, console, event_log, chart, hash_indicator, storage_panel),
+// write_panel, console, event_log, chart, hash_indicator, storage_panel,
+// bench_panel),
 // panel.go and panel_keys.go (panels re-render only on change), refresh.go
 // (the live view), engine_connection.go (the engine unreachable: banner,
 // restart, reload on another build), actions.go (engine calls for the controls), display.go

@@ -9,7 +9,7 @@ import (
 )
 
 // Bounds of the stress controls (the postMessage API's stress command
-// takes the same, postmessage.go). A fixed rate is at most maxStressRate
+// takes the same: embed_api_js.go passes them to app/embed). A fixed rate is at most maxStressRate
 // puts per tick, which bounds the history the page's auto-compaction keeps
 // (app/engine/local); the heaviest load is the rate "as fast as it goes"
 // (StressConfig.MaxRate: the engine keeps a window of puts in flight per
