@@ -21,15 +21,16 @@ WASMEXEC := $(GOROOT)/lib/wasm
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all run build build-b wasm test test-protoshim vet test-native test-wasm test-idb bench-idb test-idb-quota test-browser test-browser-native bench clean
+.PHONY: all run build build-b wasm test test-protoshim vet test-native test-wasm test-idb bench-idb test-idb-quota test-worker bench-worker bench-protocol test-browser test-browser-native bench clean
 
 all: build
 
-test: vet test-native test-protoshim test-wasm test-idb test-browser test-browser-native
+test: vet test-native test-protoshim test-wasm test-idb test-worker test-browser test-browser-native
 
 vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet ./...
+	$(GO) vet -tags browser ./app/e2e/
 
 test-native:
 	$(GO) test -count=1 ./...
@@ -43,15 +44,11 @@ test-protoshim:
 # replays seeds exactly as native. Chaos runs 100 seeds here (500 natively).
 # Rewrite the digests after a deliberate behaviour change (natively; the flag
 # goes after the package): go test ./node/cluster -run TestReplayDigests -update
-# They run on the page's runtime (app/gcslice's overlay, as wasmbuild), and
-# app/gcslice's test also on the stock one: it asserts each runtime's
-# behaviour, so the two runs show it tells them apart.
+# The protocol's tests run there too (app/engine: its codec on the wasm
+# build).
 test-wasm:
-	PATH="$$PATH:$(WASMEXEC)" GOOS=js GOARCH=wasm $(GO) test -count=1 -v ./app/gcslice/
-	d=$$(mktemp -d) && ov=$$($(GO) run . runtime-overlay -out $$d -goroot "$(GOROOT)") && \
-	PATH="$$PATH:$(WASMEXEC)" GOOS=js GOARCH=wasm $(GO) test -count=1 -overlay=$$ov ./node/mvcc/ ./node/ ./transport/ ./node/lincheck/ ./app/gcslice/ && \
-	PATH="$$PATH:$(WASMEXEC)" GOOS=js GOARCH=wasm $(GO) test -count=1 -overlay=$$ov ./node/cluster/ -args -chaos.seeds=100; \
-	s=$$?; rm -rf $$d; exit $$s
+	PATH="$$PATH:$(WASMEXEC)" GOOS=js GOARCH=wasm $(GO) test -count=1 ./node/mvcc/ ./node/ ./transport/ ./node/lincheck/ ./app/engine/
+	PATH="$$PATH:$(WASMEXEC)" GOOS=js GOARCH=wasm $(GO) test -count=1 ./node/cluster/ -args -chaos.seeds=100
 
 # The page compiled to wasm (what the browser runs). VERSION is shown on the page.
 #
@@ -60,19 +57,12 @@ test-wasm:
 # with it; the real one costs 0.65 MB of gzipped wasm). Native builds and
 # every other test use go.mod as it is.
 # (The copy lives in a fresh temporary directory: builds may run at once.)
-#
-# It also compiles against a runtime whose collector's background work runs
-# only in the first 6 ms of each browser task (app/gcslice: `go run . runtime-overlay` writes the
-# changed runtime files and an overlay.json for `go build -overlay`). If the
-# installed Go's runtime does not match the patch (another Go release), it
-# says so and builds with the stock runtime: the page then pauses for whole
-# collections.
+# The same app.wasm runs the page and, in a Web Worker, the engine
+# (app/engine/worker); it is built with the stock Go runtime.
 define wasmbuild
 d=$$(mktemp -d) && cp go.mod go.sum $$d/ && \
 	echo 'replace github.com/golang/protobuf => $(CURDIR)/node/internal/protoshim' >> $$d/go.mod && \
-	if ov=$$($(GO) run . runtime-overlay -out $$d/rt -goroot "$(GOROOT)"); then ov=-overlay=$$ov; \
-	else echo "WARNING: building app.wasm with the stock Go runtime (see app/gcslice)" >&2; ov=; fi && \
-	GOOS=js GOARCH=wasm $(GO) build $$ov -modfile=$$d/go.mod $(1); s=$$?; rm -rf $$d; exit $$s
+	GOOS=js GOARCH=wasm $(GO) build -modfile=$$d/go.mod $(1); s=$$?; rm -rf $$d; exit $$s
 endef
 wasm:
 	$(call wasmbuild,-ldflags="-s -w -X main.version=$(VERSION)" -o web/app.wasm .)
@@ -129,6 +119,25 @@ $(WASMBROWSERTEST):
 # warm build cache (wasm link included); the tests themselves take ~5 s.
 test-idb: $(WASMBROWSERTEST)
 	PATH="$(IDBPATH)" GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASMBROWSERTEST) ./node/durable/
+
+# The Web Worker transport (app/engine/worker) in headless Chromium: the
+# page's side against small JS workers, and web/engine-worker.js running
+# the test binary itself as the worker (echo, panic, exit, out of memory,
+# the engine protocol on IndexedDB in the worker). ~15-30 s with a warm
+# build cache.
+test-worker: $(WASMBROWSERTEST)
+	PATH="$(IDBPATH)" GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASMBROWSERTEST) ./app/engine/worker/
+
+# In Chromium: round trips page -> worker -> page (16 B and 64 KiB frames,
+# JS and Go echo), and one Put at a time through the engine protocol over
+# the worker and over an in-page Pipe. ~1 min.
+bench-worker: $(WASMBROWSERTEST)
+	PATH="$(IDBPATH)" GOOS=js GOARCH=wasm $(GO) test -count=1 -run '^$$' -bench . -benchtime=3s -exec=$(WASMBROWSERTEST) ./app/engine/worker/
+
+# The engine protocol's codec in Chromium: encoding and decoding one update
+# of 7 members, 42 links and 1,000 new events (the page's budget: 1 ms each).
+bench-protocol: $(WASMBROWSERTEST)
+	PATH="$(IDBPATH)" GOOS=js GOARCH=wasm $(GO) test -count=1 -run '^$$' -bench Update -benchtime=2s -exec=$(WASMBROWSERTEST) ./app/engine/
 
 # IndexedDB benchmarks in Chromium (write batches, 100k-record scan, snapshot
 # read, per-Ready Save, member reopen, snapshot write). ~1 min. Native

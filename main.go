@@ -13,10 +13,12 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"time"
 
 	ui "github.com/etcd-play/etcd-play/app"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"github.com/etcd-play/etcd-play/app/engine/local"
+	"github.com/etcd-play/etcd-play/app/engine/worker"
 	"github.com/etcd-play/etcd-play/app/engine/wsconn"
 	"github.com/etcd-play/etcd-play/app/site"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -30,6 +32,9 @@ var version = "dev"
 const speed = 20
 
 func main() {
+	if worker.InWorker() {
+		serveInWorker() // never returns
+	}
 	app.Route("/", func() app.Composer {
 		return ui.New(ui.Options{Version: ui.SiteVersion(version), WasmVersion: version, NewEngineAs: newEngine, Speed: speed})
 	})
@@ -71,11 +76,16 @@ func connectEngine() (*engine.Client, error) {
 	if client != nil {
 		return client, nil
 	}
-	dial, redial := dialInPage, false
+	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
+	defer cancel()
+	dial, redial := dialWorker, false
+	if !worker.Available() {
+		dial = dialInPage
+	}
 	if u, ok := wsconn.EngineURL(); ok { // served by serve -engine=native: its engine, over a WebSocket
 		dial, redial = func(ctx context.Context) (engine.Conn, error) { return wsconn.Dial(ctx, u) }, true
 	}
-	c, err := engine.NewClient(context.Background(), dial, engine.ClientOptions{Build: version, Redial: redial})
+	c, err := engine.NewClient(ctx, dial, engine.ClientOptions{Build: version, Redial: redial})
 	if err != nil {
 		return nil, err
 	}
@@ -83,9 +93,42 @@ func connectEngine() (*engine.Client, error) {
 	return c, nil
 }
 
-// dialInPage runs the engine in the page's own wasm, behind the protocol.
+// handshakeTimeout bounds how long the page waits for its engine to
+// answer the handshake: the worker loads app.wasm (from the HTTP or the
+// service worker's cache: the page just loaded it) and compiles it.
+const handshakeTimeout = 60 * time.Second
+
+// dialWorker starts the engine in a dedicated Web Worker (the default):
+// the page's thread is left to the page.
+func dialWorker(ctx context.Context) (engine.Conn, error) {
+	return worker.Dial(ctx, worker.ScriptURL())
+}
+
+// dialInPage runs the engine in the page's own wasm, behind the protocol,
+// where the browser has no Web Workers. in the page's own wasm, behind the protocol.
 func dialInPage(context.Context) (engine.Conn, error) {
 	a, b := engine.Pipe()
 	go engine.Serve(context.Background(), b, engine.ServerOptions{Kind: "page", Build: version, Start: local.Start})
 	return a, nil
 }
+
+// serveInWorker is main in the engine's Web Worker (web/engine-worker.js
+// runs this same wasm there): it serves the engine protocol to the page
+// that started the worker, and nothing of the page runs (no go-app, no
+// document, window or localStorage). Serve returns only when its
+// connection failed (the page sent something it could not read, or went
+// away): the program then exits, and the bootstrap tells the page why (the
+// exit code and the line below), which the page's worker.Dial connection
+// reports as worker.ErrWorkerCrashed.
+func serveInWorker() {
+	err := engine.Serve(context.Background(), keepOpen{worker.Listen()}, engine.ServerOptions{Kind: "worker", Build: version, Start: local.Start})
+	fmt.Fprintln(os.Stderr, "etcd-play engine worker: serving ended:", err)
+	os.Exit(1)
+}
+
+// keepOpen leaves the worker's connection open when Serve closes it, so
+// that the page's first news of the end is the exit report with its reason
+// rather than a bare close.
+type keepOpen struct{ engine.Conn }
+
+func (keepOpen) Close() error { return nil }

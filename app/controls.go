@@ -9,8 +9,10 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// speeds are the tick rates the speed control offers, ticks per second.
-var speeds = []float64{1, 2, 5, 10, 20, 50, 100, 200}
+// speeds are the tick rates the speed control offers, ticks per second,
+// up to engine.MaxSpeed (the page ticks as fast as its thread allows
+// beyond what it achieves: renderAchievedRate shows that).
+var speeds = []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}
 
 func (p *playground) renderTimeControls() app.UI {
 	paused := p.view.paused

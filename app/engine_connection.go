@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/etcd-play/etcd-play/app/engine"
@@ -34,6 +35,12 @@ func (p *playground) engineKind() string {
 // engineLost reports whether the engine cannot be reached now.
 func (p *playground) engineLost() bool { return p.view.conn != nil }
 
+// lostCause is why the engine cannot be reached, without the generic
+// "disconnected" prefix the banner already says in its own words.
+func (p *playground) lostCause() string {
+	return strings.TrimPrefix(p.view.conn.Error(), engine.ErrDisconnected.Error()+": ")
+}
+
 // renderEngineLost is the banner shown while the engine cannot be reached.
 func (p *playground) renderEngineLost() app.UI {
 	if !p.engineLost() {
@@ -41,12 +48,12 @@ func (p *playground) renderEngineLost() app.UI {
 	}
 	if p.engineKind() == "native" {
 		return app.Section().Class("engine-lost panel alert").Role("alert").DataSet("engine-lost", "native").Body(
-			app.P().Text("Disconnected from the engine, retrying… (" + p.view.conn.Error() + "). " +
+			app.P().Text("Disconnected from the engine, retrying… (" + p.lostCause() + "). " +
 				"The controls come back when it answers again; the cluster keeps running on the server."),
 		)
 	}
 	return app.Section().Class("engine-lost panel alert").Role("alert").DataSet("engine-lost", "crashed").Body(
-		app.P().Text("The engine stopped: "+p.view.conn.Error()+". "+
+		app.P().Text("The engine stopped: "+p.lostCause()+". "+
 			"What the cluster stored is kept; acknowledged writes are on its storage."),
 		app.Button().Type("button").DataSet("action", "engine-restart").Text("Restart the cluster from storage").
 			Disabled(p.restarting).

@@ -30,6 +30,7 @@ const (
 	panelConsole
 	panelChart
 	panelLog
+	panelBench
 )
 
 func (c *panel) Render() app.UI {
@@ -53,6 +54,8 @@ func (c *panel) Render() app.UI {
 		return p.renderChart()
 	case panelLog:
 		return p.renderEventLog()
+	case panelBench:
+		return p.renderBenchPanel() // bench_panel.go
 	}
 	return app.Div()
 }

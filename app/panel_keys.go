@@ -39,6 +39,12 @@ func (p *playground) panelKey(k panelKind) string {
 		}
 	case panelStress:
 		fmt.Fprint(&b, p.stress, v.stress, v.stressOn, len(v.members))
+	case panelBench:
+		pr, ok := p.benchCurrent()
+		fmt.Fprint(&b, p.bench, ok, v.stressOn && v.stress.Running, "|")
+		if ok {
+			fmt.Fprint(&b, pr)
+		}
 	case panelWrite:
 		fmt.Fprint(&b, p.writeRev, p.client, len(v.members))
 	case panelConsole:

@@ -7,24 +7,30 @@
 // actions.go) and hands its outcome back with ctx.Dispatch. The live view is
 // refreshed by one goroutine (refresh.go), paced on animation frames, that
 // polls Status, Links and Events and dispatches one update per period (at
-// most 20 Hz), never one per event. The cluster is ticked by a
-// cluster.Driver, which hands the thread back to the browser between
-// work slices. Panels (panel.go) re-render only when what they show changed.
+// most 20 Hz), never one per event; those reads are local copies of the
+// engine's last pushed update (engine.Client), and reading one lets the
+// engine send the next. The cluster itself runs in the engine's Web
+// Worker (or natively, behind a WebSocket), never on the page's thread.
+// Panels (panel.go) re-render only when what they show changed.
 //
 // Layout: this package holds the components; what needs neither go-app nor
 // the page lives in packages of its own below it:
 //
 //	app/engine        the Engine interface, its view types and the protocol
 //	app/engine/local  the engine over node/cluster (driver, storage, tab lock)
+//	app/engine/worker the protocol over a dedicated Web Worker (the default)
+//	app/engine/wsconn the protocol over a WebSocket (the native engine)
 //	app/etcdctl       the console's etcdctl emulator (parse, run, format)
 //	app/embed         the postMessage API (protocol, commands, browser glue)
-//	app/site          the native commands (serve, build, runtime-overlay)
+//	app/site          the native commands (serve, build)
 //
 // Files: playground.go (the root component), one file per panel
 // (cluster_view, member_card, controls, link_panel, stress_panel,
-// write_panel, console, event_log, chart, hash_indicator, storage_panel),
+// write_panel, console, event_log, chart, hash_indicator, storage_panel,
+// bench_panel),
 // panel.go and panel_keys.go (panels re-render only on change), refresh.go
-// (the live view), actions.go (engine calls for the controls), display.go
+// (the live view), engine_connection.go (the engine unreachable: banner,
+// restart, reload on another build), actions.go (engine calls for the controls), display.go
 // (how user bytes are shown), loading.go (the version the page shows),
 // embed.go (the page's URL parameters), embed_layout.go (the layout in a
 // frame), embed_api_js.go (starts app/embed's postMessage API) and
@@ -35,7 +41,6 @@ import (
 	"github.com/etcd-play/etcd-play/app/engine"
 	"time"
 
-	"github.com/etcd-play/etcd-play/app/gcslice"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -69,6 +74,7 @@ func New(opts Options) app.Composer {
 		stressAt: &stressSlot{},
 		write:    writeForm{consistency: "l"},
 		stress:   stressForm{rate: 10, count: 1000, keys: 100, valueSize: 16},
+		bench:    newBenchForm(),
 		link:     linkForm{from: 1, to: 2},
 	}
 }
@@ -105,6 +111,7 @@ type playground struct {
 	console          consoleState
 	stress           stressForm
 	stressAt         *stressSlot
+	bench            benchForm // bench_panel.go
 	link             linkForm
 	storage          storageUI  // storage section (storage_panel.go)
 	page             PageConfig // from the URL (embed.go), set in OnMount
@@ -146,6 +153,7 @@ func (p *playground) Render() app.UI {
 					p.renderDurability(), // storage_panel.go
 					p.newPanel(panelLinks),
 					p.newPanel(panelStress),
+					p.newPanel(panelBench),
 				),
 				app.Section().Class("client").Aria("label", "client").Body(
 					p.newPanel(panelWrite),
@@ -202,8 +210,7 @@ func (p *playground) renderHeader() app.UI {
 	return app.Header().Class("top").Body(
 		app.Img().Src("/web/icon.svg").Aria("hidden", true).Class("logo"),
 		app.H1().Text("etcd playground"),
-		app.Span().Class("version").DataSet("version", p.opts.Version).DataSet("wasm-version", p.opts.WasmVersion).
-			DataSet("gc-sliced", gcslice.Enabled).Text("version "+p.opts.Version),
+		app.Span().Class("version").DataSet("version", p.opts.Version).DataSet("wasm-version", p.opts.WasmVersion).Text("version "+p.opts.Version),
 		app.If(!p.mounted, func() app.UI {
 			return app.Span().Class("loading").Text("starting…")
 		}),

@@ -211,6 +211,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 			period = max(refreshPeriod, 2*time.Since(start))
 			ctx.Dispatch(func(ctx app.Context) {
 				p.apply(v, evs, start)
+				p.benchSettle(ctx) // bench_panel.go
 				applied <- struct{}{}
 			})
 			select {

@@ -8,8 +8,13 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// Bounds of the stress controls. The heaviest load the page allows is
-// maxStressRate puts per tick at the fastest speed.
+// Bounds of the stress controls (the postMessage API's stress command
+// takes the same: embed_api_js.go passes them to app/embed). A fixed rate is at most maxStressRate
+// puts per tick, which bounds the history the page's auto-compaction keeps
+// (app/engine/local); the heaviest load is the rate "as fast as it goes"
+// (StressConfig.MaxRate: the engine keeps a window of puts in flight per
+// member, about as many per tick as maxStressRate, answered as fast as the
+// cluster goes) at the fastest speed.
 const (
 	maxStressRate  = 100
 	maxStressCount = 20000
@@ -20,6 +25,7 @@ const (
 // stressForm holds the stress inputs as typed.
 type stressForm struct {
 	rate, count, keys, valueSize int
+	fullSpeed                    bool   // rate "as fast as it goes" (MaxRate); rate is then unused
 	member                       uint64 // 0: round robin
 	err                          string
 
@@ -109,10 +115,10 @@ func (p *playground) renderStressPanel() app.UI {
 	if pr.Total > 0 {
 		pct = pr.Done * 100 / pr.Total
 	}
-	num := func(id, label string, value, max int, set func(int)) app.UI {
+	num := func(id, label string, value, max int, set func(int), disabled bool) app.UI {
 		return app.Span().Class("field-inline").Body(
 			app.Label().For(id).Text(label),
-			app.Input().ID(id).Type("number").Min(1).Max(max).Step(1).Value(value).
+			app.Input().ID(id).Type("number").Min(1).Max(max).Step(1).Value(value).Disabled(disabled).
 				OnChange(func(ctx app.Context, e app.Event) {
 					n, err := strconv.Atoi(inputValue(ctx))
 					if err != nil || n < 1 || n > max {
@@ -127,12 +133,17 @@ func (p *playground) renderStressPanel() app.UI {
 	return app.Section().Class("panel").Aria("labelledby", "stress-h").Body(
 		app.H2().ID("stress-h").Text("Stress"),
 		app.Div().Class("row").Body(
-			num("stress-rate", "puts per tick", f.rate, maxStressRate, func(n int) { p.stress.rate = n }),
-			num("stress-count", "count", f.count, maxStressCount, func(n int) { p.stress.count = n }),
+			num("stress-rate", "puts per tick", f.rate, maxStressRate, func(n int) { p.stress.rate = n }, f.fullSpeed),
+			app.Span().Class("field-inline").Body(
+				app.Input().ID("stress-max").Type("checkbox").DataSet("action", "stress-max").Checked(f.fullSpeed).
+					OnChange(func(ctx app.Context, e app.Event) { p.stress.fullSpeed = checked(ctx) }),
+				app.Label().For("stress-max").Text("as fast as it goes"),
+			),
+			num("stress-count", "count", f.count, maxStressCount, func(n int) { p.stress.count = n }, false),
 		),
 		app.Div().Class("row").Body(
-			num("stress-keys", "keys", f.keys, maxStressKeys, func(n int) { p.stress.keys = n }),
-			num("stress-size", "value bytes", f.valueSize, maxValueSize, func(n int) { p.stress.valueSize = n }),
+			num("stress-keys", "keys", f.keys, maxStressKeys, func(n int) { p.stress.keys = n }, false),
+			num("stress-size", "value bytes", f.valueSize, maxValueSize, func(n int) { p.stress.valueSize = n }, false),
 			p.memberSelect("stress-member", "via", f.member, func(id uint64) { p.stress.member = id },
 				app.Option().Value("0").Selected(f.member == 0).Text("round robin")),
 		),
@@ -143,7 +154,7 @@ func (p *playground) renderStressPanel() app.UI {
 						return
 					}
 					p.startStress(ctx, engine.StressConfig{Member: p.stress.member, Rate: p.stress.rate, Count: p.stress.count,
-						Keys: p.stress.keys, ValueSize: p.stress.valueSize})
+						Keys: p.stress.keys, ValueSize: p.stress.valueSize, MaxRate: p.stress.fullSpeed})
 				}),
 			app.Button().Type("button").DataSet("action", "stress-stop").Disabled(!on || !pr.Running).Text("Stop").
 				OnClick(func(ctx app.Context, e app.Event) { p.stopStress(ctx) }),

@@ -153,11 +153,11 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 		t.Errorf("no stress put succeeded: %+v", pr)
 	}
 	c := tb.converged(1, "every member to converge after the stress run")
-	// Whether the wasm's runtime runs the collector in slices
-	// (app/gcslice; the pre-rendered page says false, the wasm's render
-	// what it was built with).
-	var sliced string
-	tb.eval(`document.querySelector('.version').dataset.gcSliced || 'unknown'`, &sliced) // unknown: a build from before the attribute
+	// Where the cluster ran: data-engine ("worker", "native"); builds from
+	// before the engine protocol ran it on the page's thread, with the
+	// collector in slices when data-gc-sliced was true.
+	var where string
+	tb.eval(`document.querySelector('.playground').dataset.engine || ('page, gc-sliced=' + (document.querySelector('.version').dataset.gcSliced || 'unknown'))`, &where)
 
 	over50 := 0
 	for _, g := range m.Gaps {
@@ -168,8 +168,8 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 	t.Logf("gaps over 30 ms [ms since the probe started, gap ms], %d of them 50 ms or more: %v (the stress was clicked at %.0f ms)", over50, m.Gaps, clickAt)
 	t.Logf("stress: speed %s ticks/s, %s puts/tick, %s puts over %s keys, %s-byte values: ok %s failed %s p50 %s p99 %s ticks, %.1f s wall (%.0f puts/s); converged at revision %d",
 		opts.Speed, opts.Rate, opts.Count, opts.Keys, opts.Size, pr.OK, pr.Failed, pr.P50, pr.P99, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), c.Revision)
-	fmt.Printf("BENCH config=%s keys=%s value-bytes=%s main-thread-gap-ms=%.1f gap-after-click-window-ms=%.1f longtask-max-ms=%.1f longtasks=%d task-max-ms=%.1f task-max-cpu-ms=%.1f card-refresh-hz=%.1f page-refresh-hz=%.1f stress-puts=%s stress-seconds=%.1f puts-per-sec=%.0f gc-sliced=%s\n",
-		name, opts.Keys, opts.Size, m.MaxGap, m.MaxLate, m.LongTaskMax, m.LongTasks, taskWall, taskCPU, m.CardHz, m.RefreshHz, pr.Done, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), sliced)
+	fmt.Printf("BENCH config=%s keys=%s value-bytes=%s main-thread-gap-ms=%.1f gap-after-click-window-ms=%.1f longtask-max-ms=%.1f longtasks=%d task-max-ms=%.1f task-max-cpu-ms=%.1f card-refresh-hz=%.1f page-refresh-hz=%.1f stress-puts=%s stress-seconds=%.1f puts-per-sec=%.0f engine=%q\n",
+		name, opts.Keys, opts.Size, m.MaxGap, m.MaxLate, m.LongTaskMax, m.LongTasks, taskWall, taskCPU, m.CardHz, m.RefreshHz, pr.Done, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), where)
 	if prof != nil {
 		// One file per config: ETCDPLAY_PROFILE=/tmp/p.txt writes
 		// /tmp/p.txt.largest (and .cpuprofile) for the largest config.

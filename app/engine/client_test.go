@@ -104,9 +104,27 @@ func TestClientDrivesARealCluster(t *testing.T) {
 	if !eng.Paused() {
 		t.Fatal("Paused right after Pause is false")
 	}
-	now := eng.Now()
+	eng.Step() // answered after the pause took effect (requests are handled in order)
+	// Paused, the clock stops: two updates in a row agree (the first
+	// ones may have been taken before the pause).
+	now := freshNow(t, c, eng)
+	for i := 0; ; i++ {
+		again := freshNow(t, c, eng)
+		if again == now {
+			break
+		}
+		if i == 10 {
+			t.Fatalf("paused, the clock still moves: %d then %d", now, again)
+		}
+		now = again
+	}
 	eng.Step()
-	waitView(t, "the stepped tick", func() bool { return eng.Now() == now+1 })
+	// The first update after the step may have been taken before it.
+	for got := freshNow(t, c, eng); got != now+1; got = freshNow(t, c, eng) {
+		if got != now {
+			t.Fatalf("after a step the clock is %d, want %d", got, now+1)
+		}
+	}
 	eng.Play()
 	if eng.Paused() {
 		t.Fatal("Paused right after Play")
@@ -185,4 +203,18 @@ func TestDisconnectFailsCallsAtOnce(t *testing.T) {
 	if err := eng.Kill(1); !errors.Is(err, engine.ErrDisconnected) {
 		t.Fatalf("kill while disconnected: %v", err)
 	}
+}
+
+// freshNow returns the clock of an update taken after the call: it reads
+// (acknowledging the update it holds) and waits for the next one.
+func freshNow(t *testing.T, c *engine.Client, eng engine.Engine) uint64 {
+	t.Helper()
+	_, next := c.Updates()
+	eng.Now()
+	select {
+	case <-next:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no update within 10 s")
+	}
+	return eng.Now()
 }

@@ -137,13 +137,44 @@ type StressConfig struct {
 	// Sequential: put i writes key number Start+i (distinct keys); Keys is ignored.
 	Sequential bool
 	Start      int
+	// MaxRate: as fast as the cluster answers, keeping Outstanding puts
+	// in flight per member (0: the engine's default); Rate is ignored.
+	MaxRate     bool
+	Outstanding int
 }
 
-// StressProgress reports a load run (cluster.StressProgress). Latencies are in ticks.
+// StressProgress reports a load run (cluster.StressProgress). Latencies are
+// in ticks; TickSeconds converts them (and EndTick-StartTick, the run's
+// length) to wall-clock seconds.
 type StressProgress struct {
 	Total, Done, OK, Failed int
 	P50, P99                uint64
 	Running                 bool
+
+	P10, P25, P75, P90, P95, P999 uint64 // P999: 99.9%
+	Min, Max                      uint64
+	Mean, Stddev                  float64
+	Hist                          [LatencyBuckets]int // Hist[i]: puts that took at most LatencyBucketUpTo(i) ticks, more than bucket i-1's
+	StartTick, EndTick            uint64              // first puts issued; latest answered (0: none yet)
+	// TickSeconds is the wall-clock seconds per tick the engine achieved
+	// while the run ran (0: unknown, e.g. the run was only stepped). The
+	// engine core has no clock; the real-time side measures it.
+	TickSeconds float64
+}
+
+// LatencyBuckets is the length of StressProgress.Hist (cluster.LatencyBuckets).
+// Bucket 0 counts latencies of 0 ticks, bucket i > 0 those of more than
+// LatencyBucketUpTo(i-1) and at most LatencyBucketUpTo(i) = 2^(i-1) ticks;
+// the last bucket also counts longer ones.
+const LatencyBuckets = 24
+
+// LatencyBucketUpTo returns the longest latency, in ticks, that bucket i
+// of StressProgress.Hist counts (the last bucket counts longer ones too).
+func LatencyBucketUpTo(i int) uint64 {
+	if i <= 0 {
+		return 0
+	}
+	return 1 << (i - 1)
 }
 
 // StressRun is a running (or finished) stress load.

@@ -218,6 +218,8 @@ func encodeRequest(q *Request) []byte {
 	w.i(int64(s.ValueSize))
 	w.bool(s.Sequential)
 	w.i(int64(s.Start))
+	w.bool(s.MaxRate)
+	w.i(int64(s.Outstanding))
 	st := &q.Start
 	w.i(int64(st.Mode))
 	w.i(int64(st.Members))
@@ -249,7 +251,7 @@ func decodeRequest(r *rbuf) *Request {
 	q.Delete = mvcc.DeleteRangeRequest{Key: r.bytes(), End: r.bytes(), PrevKV: r.bool()}
 	q.Serializable = r.bool()
 	q.Stress = StressConfig{Member: r.u(), Rate: r.int(), Count: r.int(), Keys: r.int(), ValueSize: r.int(),
-		Sequential: r.bool(), Start: r.int()}
+		Sequential: r.bool(), Start: r.int(), MaxRate: r.bool(), Outstanding: r.int()}
 	q.Start = StartRequest{Mode: StartMode(r.i()), Members: r.int(), Seed: r.i(), Speed: r.f(), Embed: r.bool()}
 	q.Name = r.str()
 	if q.Op == 0 || q.Op >= opEnd {
@@ -475,10 +477,28 @@ func writeStressProgress(w *wbuf, p *StressProgress) {
 	w.u(p.P50)
 	w.u(p.P99)
 	w.bool(p.Running)
+	for _, v := range [...]uint64{p.P10, p.P25, p.P75, p.P90, p.P95, p.P999, p.Min, p.Max, p.StartTick, p.EndTick} {
+		w.u(v)
+	}
+	w.f(p.Mean)
+	w.f(p.Stddev)
+	for _, n := range p.Hist {
+		w.i(int64(n))
+	}
+	w.f(p.TickSeconds)
 }
 
 func readStressProgress(r *rbuf) StressProgress {
-	return StressProgress{Total: r.int(), Done: r.int(), OK: r.int(), Failed: r.int(), P50: r.u(), P99: r.u(), Running: r.bool()}
+	p := StressProgress{Total: r.int(), Done: r.int(), OK: r.int(), Failed: r.int(), P50: r.u(), P99: r.u(), Running: r.bool()}
+	for _, v := range [...]*uint64{&p.P10, &p.P25, &p.P75, &p.P90, &p.P95, &p.P999, &p.Min, &p.Max, &p.StartTick, &p.EndTick} {
+		*v = r.u()
+	}
+	p.Mean, p.Stddev = r.f(), r.f()
+	for i := range p.Hist {
+		p.Hist[i] = r.int()
+	}
+	p.TickSeconds = r.f()
+	return p
 }
 
 func decodeUpdate(r *rbuf) *Update {
@@ -514,7 +534,8 @@ func decodeUpdate(r *rbuf) *Update {
 		}
 	}
 	u.EventsDropped = r.u()
-	if n := r.count(8); n > 0 {
+	// at least: 8 one-byte fields, 10 one-byte uvarints, 3 float64s, the histogram
+	if n := r.count(8 + 10 + 3*8 + LatencyBuckets); n > 0 {
 		u.Stress = make([]StressUpdate, n)
 		for i := range u.Stress {
 			u.Stress[i] = StressUpdate{Run: r.u(), StressProgress: readStressProgress(r)}

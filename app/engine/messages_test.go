@@ -35,6 +35,10 @@ func fill(r *rand.Rand, v reflect.Value) {
 				fill(r, v.Field(i))
 			}
 		}
+	case reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			fill(r, v.Index(i))
+		}
 	case reflect.Slice:
 		if v.Type().Elem().Kind() == reflect.Uint8 {
 			v.SetBytes(randBytes(r))

@@ -1,8 +1,8 @@
 //go:build !wasm
 
 // Package site holds the playground's native commands: serve (development
-// server, what `make run` uses), build (the static site for GitHub Pages)
-// and runtime-overlay (the wasm build's runtime change, app/gcslice).
+// server, what `make run` uses) and build (the static site for GitHub
+// Pages).
 // main calls Run natively; in the browser main never gets there.
 //
 // Paths are relative to WebDir (the repository's web/, as `make` runs from
@@ -27,14 +27,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/etcd-play/etcd-play/app/gcslice"
+	"github.com/etcd-play/etcd-play/app/engine/worker"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 const usage = `usage:
   etcd-play serve [-addr localhost:8000] [-engine worker|native]
-  etcd-play build [-out build] [-base /etcd-play] [-url https://owner.github.io/etcd-play/] [-version v] [-wasm web/app.wasm]
-  etcd-play runtime-overlay -out dir -goroot $(go env GOROOT)   # see app/gcslice`
+  etcd-play build [-out build] [-base /etcd-play] [-url https://owner.github.io/etcd-play/] [-version v] [-wasm web/app.wasm]`
 
 // WebDir is the static assets directory (web/ of the repository).
 var WebDir = "web"
@@ -77,22 +76,6 @@ func Run(args []string, stdout io.Writer, ver *string) error {
 		}
 		fmt.Fprintf(stdout, "static site in %s (base %q, version %s)\n", *out, normBase(*base), v)
 		return nil
-	case "runtime-overlay":
-		fl := flag.NewFlagSet("runtime-overlay", flag.ContinueOnError)
-		out := fl.String("out", "", "directory for the changed runtime files and overlay.json")
-		goroot := fl.String("goroot", "", "the Go installation the wasm build uses (go env GOROOT)")
-		if err := fl.Parse(args[1:]); err != nil {
-			return err
-		}
-		if *out == "" || *goroot == "" {
-			return errors.New("runtime-overlay: -out and -goroot are required\n" + usage)
-		}
-		path, err := gcslice.Write(*goroot, filepath.Join("app", "gcslice"), *out)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, path)
-		return nil
 	default:
 		return fmt.Errorf("unknown command %q\n%s", args[0], usage)
 	}
@@ -118,6 +101,9 @@ func handler(base string, site siteFiles) *app.Handler {
 		// sends: the loader counts decompressed bytes.
 		WasmContentLength:     strconv.FormatInt(site.wasmSize, 10),
 		ServiceWorkerTemplate: site.worker,
+		// The engine's worker bootstrap, at the URL the page starts it
+		// from (worker.ScriptURL), so that an offline reload starts it too.
+		CacheableResources: []string{worker.CachePath(site.version)},
 	}
 	if base != "" {
 		h.Resources = app.PrefixedLocation(base)

@@ -86,6 +86,15 @@ func replayDigests(t *testing.T) []string {
 		fmt.Fprintf(&whole, "%+v\n", s)
 	}
 	lines = append(lines, digestLine("script seed=5", ev, st, whole.Bytes()))
+	// A full-speed stress run (StressConfig.MaxRate) with a kill and a
+	// restart in its middle (stress_maxrate_test.go).
+	ev, st, pr := maxRateRun(t, 13)
+	whole.Reset()
+	fmt.Fprintf(&whole, "%+v\n", pr)
+	for _, s := range withoutStoreBytes(chaosReport{Status: st}).Status {
+		fmt.Fprintf(&whole, "%+v\n", s)
+	}
+	lines = append(lines, digestLine("stress max-rate seed=13", ev, st, whole.Bytes()))
 	return lines
 }
 

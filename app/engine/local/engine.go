@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/etcd-play/etcd-play/app/gcslice"
 	"github.com/etcd-play/etcd-play/node/cluster"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
@@ -34,8 +33,11 @@ var _ engine.Engine = (*clusterEngine)(nil)
 // checking every PageCompactionTicks ticks, so the history each member
 // holds (its heap, which the Go collector marks on the page's only thread,
 // its raft snapshots and its IndexedDB records) stays under retention +
-// puts per tick × ticks (at the stress panel's maximum, 100 per tick:
-// 3,000 revisions) however long the session runs.
+// puts per tick × ticks (at the stress panel's fixed maximum, 100 per tick:
+// 3,000 revisions; a full-speed run answers at most 5 × its window of puts
+// in flight per member a tick: 7,400 at cluster.DefaultOutstanding, 64,
+// the stress panel's; 26,600 at the Benchmark panel's largest, 256)
+// however long the session runs.
 //
 // PageHashCheckpointEvery: the members' stores record their HashKV every
 // that many revisions, so that the cards compare members at different
@@ -73,7 +75,6 @@ func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (engine.Engine
 		return nil, err
 	}
 	d := cluster.NewDriver(c, engine.ClampSpeed(ticksPerSecond))
-	d.SetTaskClock(gcslice.TaskElapsed) // in the browser: shares each task with the render
 	d.Play()
 	return &clusterEngine{Cluster: c, driver: d}, nil
 }
@@ -190,20 +191,11 @@ func (e *clusterEngine) Events(after uint64) []engine.EventView {
 }
 
 func (e *clusterEngine) Stress(cfg engine.StressConfig) engine.StressRun {
-	return stressRun{e.Cluster.Stress(cluster.StressConfig{
+	return newStressRun(e.Cluster, cluster.StressConfig{
 		Member: cfg.Member, Rate: cfg.Rate, Count: cfg.Count, Keys: cfg.Keys, ValueSize: cfg.ValueSize,
-		Sequential: cfg.Sequential, Start: cfg.Start,
-	})}
+		Sequential: cfg.Sequential, Start: cfg.Start, MaxRate: cfg.MaxRate, Outstanding: cfg.Outstanding,
+	}, time.Now)
 }
-
-type stressRun struct{ r *cluster.StressRun }
-
-func (s stressRun) Progress() engine.StressProgress {
-	p := s.r.Progress()
-	return engine.StressProgress{Total: p.Total, Done: p.Done, OK: p.OK, Failed: p.Failed, P50: p.P50, P99: p.P99, Running: p.Running}
-}
-
-func (s stressRun) Stop() { s.r.Stop() }
 
 func (e *clusterEngine) Play()  { e.driver.Play() }
 func (e *clusterEngine) Pause() { e.driver.Pause() }

@@ -11,7 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/etcd-play/etcd-play/app/gcslice"
 	"github.com/etcd-play/etcd-play/node/cluster"
 	"github.com/etcd-play/etcd-play/node/durable"
 )
@@ -102,7 +101,6 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode engine.St
 	fmt.Printf("etcd-play: %s storage opened and %d members loaded in %v (of %d; epoch %d, resumed %v)\n",
 		info.Medium, loaded, info.LoadTime.Round(time.Millisecond), cfg.Members, info.Epoch, info.Resumed)
 	d := cluster.NewDriver(c, engine.ClampSpeed(ticksPerSecond))
-	d.SetTaskClock(gcslice.TaskElapsed) // in the browser: shares each task with the render
 	d.Play()
 	e := &durableEngine{clusterEngine: &clusterEngine{Cluster: c, driver: d}, name: name, db: db, lock: lock, info: info,
 		stopped: make(chan struct{})}

@@ -1,24 +1,26 @@
 package local
 
-import (
-	"time"
+import "time"
 
-	"github.com/etcd-play/etcd-play/app/gcslice"
-)
-
-// yieldAfter is how long a browser task may have run before the engine's
-// tick hands the thread back between two members' rounds.
+// yieldAfter is how long the engine may keep the thread before its tick
+// hands it back between two members' rounds.
 const yieldAfter = 6 * time.Millisecond
 
-// yieldLongTask is the page's cluster.Config.Yield: called by Tick before
-// each member's round, it waits for a fresh browser task (yieldTask) when
-// the current one has run yieldAfter, by the runtime's task clock
-// (gcslice.TaskElapsed; unknown natively, where it does nothing). A member's
-// round is one step of raft, its disk write and its apply: under the
-// heaviest stress, 5-10 ms each in the browser, so a tick of five members
-// spread over several tasks leaves the browser room between them.
+// yieldLongTask is the engine's cluster.Config.Yield: called by Tick before
+// each member's round. In the browser (the engine's Web Worker) it waits
+// for a fresh task (yieldTask) once the engine has kept the thread
+// yieldAfter since it last got it back, so that the worker's event loop
+// runs in between: the page's requests, IndexedDB's callbacks and the
+// driver's timers are not held up by a whole tick. A member's round is
+// one step of raft, its disk write and its apply: under the heaviest
+// stress 5-10 ms each, so a tick of five members spreads over several
+// tasks. Natively it does nothing.
 func yieldLongTask() {
-	if el, ok := gcslice.TaskElapsed(); ok && el >= yieldAfter {
+	if !yieldable {
+		return
+	}
+	if time.Since(lastYield()) >= yieldAfter {
 		yieldTask()
+		markYield()
 	}
 }

@@ -1,6 +1,20 @@
 package local
 
-import "syscall/js"
+import (
+	"sync/atomic"
+	"syscall/js"
+	"time"
+)
+
+// yieldable: under js/wasm yieldTask hands the thread to the browser.
+const yieldable = true
+
+// yielded is when the engine last got the thread back from the browser
+// (Unix nanoseconds; 0 before the first yield, so the first call yields).
+var yielded atomic.Int64
+
+func lastYield() time.Time { return time.Unix(0, yielded.Load()) }
+func markYield()           { yielded.Store(time.Now().UnixNano()) }
 
 // yieldTask blocks until a zero-delay browser timer has fired: the Go
 // runtime hands the thread back to the browser meanwhile (no goroutine of

@@ -2,6 +2,11 @@
 
 package local
 
-// yieldTask does nothing natively: TaskElapsed is unknown there, so
-// yieldLongTask never calls it.
-func yieldTask() {}
+import "time"
+
+// yieldable: natively there is no browser to yield to.
+const yieldable = false
+
+func lastYield() time.Time { return time.Time{} }
+func markYield()           {}
+func yieldTask()           {}

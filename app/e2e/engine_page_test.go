@@ -1,0 +1,59 @@
+//go:build browser
+
+package e2e
+
+import (
+	"testing"
+	"time"
+)
+
+// The page's cluster runs in the engine's Web Worker: the page says so
+// (data-engine, data-protocol), and what the page does reaches it.
+func TestClusterRunsInTheWorker(t *testing.T) {
+	tb := newTab(t, 90*time.Second)
+	tb.waitLeader()
+	var got struct {
+		Engine   string `json:"engine"`
+		Protocol string `json:"protocol"`
+		Worker   bool   `json:"worker"`
+	}
+	tb.eval(`(() => { const d = document.querySelector('.playground').dataset;
+		return {engine: d.engine, protocol: d.protocol, worker: globalThis.etcdplayEngineWorker instanceof Worker}; })()`, &got)
+	if got.Engine != "worker" || got.Protocol != "1" || !got.Worker {
+		t.Fatalf("page says engine %q protocol %q (a Worker: %v), want worker, 1, true", got.Engine, got.Protocol, got.Worker)
+	}
+	if r := tb.write("put", 1, "in-the-worker", "yes", false); r.Status != "ok" {
+		t.Fatalf("put: %+v", r)
+	}
+}
+
+// A worker that dies (here: its engine server is sent a frame it cannot
+// read, so it ends and the worker exits, as after a panic) is reported on
+// the page with a restart button; the controls are inert meanwhile; the
+// restart starts a new worker that resumes the cluster from IndexedDB with
+// the acknowledged write.
+func TestWorkerCrashAndRestartFromStorage(t *testing.T) {
+	tb := newTab(t, 2*time.Minute)
+	tb.waitLeader()
+	if r := tb.write("put", 1, "survives", "the crash", false); r.Status != "ok" {
+		t.Fatalf("put: %+v", r)
+	}
+	tb.eval(`(() => { const junk = new Uint8Array([0xde, 0xad]).buffer; globalThis.etcdplayEngineWorker.postMessage(junk, [junk]); return true; })()`, new(bool))
+	tb.waitJS(`document.querySelector('.engine-lost[data-engine-lost="crashed"]') !== null`, "the crash banner")
+	var st struct {
+		Text  string `json:"text"`
+		Inert bool   `json:"inert"`
+	}
+	tb.eval(`({text: document.querySelector('.engine-lost').textContent, inert: document.querySelector('main.layout').inert})`, &st)
+	t.Logf("banner: %s", st.Text)
+	if !st.Inert {
+		t.Error("the cluster's controls are not inert while the engine is down")
+	}
+	tb.clickAction("engine-restart", 0)
+	tb.waitJS(`document.querySelector('.engine-lost') === null && !document.querySelector('main.layout').inert`, "the engine back")
+	tb.waitLeader()
+	r := tb.write("get", 2, "survives", "", false)
+	if r.Status != "ok" || len(r.Values) != 1 || r.Values[0] != "the crash" {
+		t.Fatalf("after the restart, get survives: %+v", r)
+	}
+}
