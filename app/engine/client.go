@@ -44,7 +44,6 @@ type Client struct {
 type view struct {
 	now, applied uint64
 	paused       bool
-	pauseAt      uint64 // ID of the last Play or Pause: updates taken before it do not override paused
 	members      []MemberView
 	links        map[[2]uint64]LinkView
 	linkList     []LinkView // links sorted by (From, To); rebuilt on change
@@ -322,9 +321,7 @@ func (c *Client) apply(u *Update) {
 	defer c.mu.Unlock()
 	v := &c.v
 	v.now, v.applied = u.Now, u.Applied
-	if u.Applied >= v.pauseAt {
-		v.paused = u.Paused
-	}
+	v.paused = u.Paused
 	v.members = u.Members
 	if len(u.Links) > 0 {
 		if v.links == nil {

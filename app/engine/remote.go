@@ -162,20 +162,12 @@ func (r *remote) Stress(cfg StressConfig) StressRun {
 	return &remoteRun{c: r.c, n: p.N, total: cfg.Count}
 }
 
-// setPaused records a Play or Pause at once in the view, so that Paused
-// answers it before the engine's next update confirms it.
-func (r *remote) setPaused(paused bool, op Op) {
-	id := r.c.post(&Request{Op: op})
-	if id == 0 {
-		return
-	}
-	r.c.mu.Lock()
-	r.c.v.paused, r.c.v.pauseAt = paused, id
-	r.c.mu.Unlock()
-}
-
-func (r *remote) Play()  { r.setPaused(false, OpPlay) }
-func (r *remote) Pause() { r.setPaused(true, OpPause) }
+// Play and Pause are answered by the engine's next update: Paused reports
+// what the engine does, so that a page that shows "paused" never shows a
+// clock that then moves (the update that says paused is taken after the
+// pause, with the tick the cluster stopped at).
+func (r *remote) Play()  { r.c.post(&Request{Op: OpPlay}) }
+func (r *remote) Pause() { r.c.post(&Request{Op: OpPause}) }
 
 // Step waits for the tick, as the local engine's does.
 func (r *remote) Step() { r.do(&Request{Op: OpStep}) }

@@ -171,6 +171,12 @@ func (d *Driver) run() {
 			if taskSpent(clock) && (ticked > 0 || spentRounds < maxSpentRounds) {
 				break
 			}
+			// A Pause that came during the slice (a tick can hand the
+			// thread over, Config.Yield) stops it before the next tick:
+			// once Pause returned, at most the tick in progress ends.
+			if p, c, _, _ := d.state(); p || c {
+				break
+			}
 			d.c.Tick()
 			next = next.Add(interval)
 			ticked++
