@@ -101,10 +101,7 @@ test-browser: build build-b
 # (the page's cluster runs on the server, over a WebSocket): each test gets
 # a server of its own (app/e2e/native_harness_test.go). The page's own
 # storage (IndexedDB, tabs, reloads) does not apply there. ~2 min.
-# Not TestTimeControls: over the WebSocket the page shows Play (paused) at
-# once while the engine still runs until the Pause arrives, and the test
-# reads the tick in between (about 2 ticks later it settles).
-NATIVE_TESTS := ^(TestPageLoads|TestKillLeaderNewLeader|TestPutViaFollowerGetFromAnother|TestIsolateLeaderWriteHeal|TestKillAllRestartAll|TestLinkCutByClickAndKeyboard|TestConsole|TestTransferLeadership|TestSplitMinorityMajority|TestWriteKeyEnterKeepsValue|TestIdlePageLogsNoErrors)$$
+NATIVE_TESTS := ^(TestPageLoads|TestKillLeaderNewLeader|TestPutViaFollowerGetFromAnother|TestIsolateLeaderWriteHeal|TestKillAllRestartAll|TestLinkCutByClickAndKeyboard|TestConsole|TestTransferLeadership|TestSplitMinorityMajority|TestTimeControls|TestWriteKeyEnterKeepsValue|TestIdlePageLogsNoErrors)$$
 test-browser-native: build
 	ETCDPLAY_ENGINE=native ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 10m -run '$(NATIVE_TESTS)' -v ./app/e2e/
 
