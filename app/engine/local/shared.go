@@ -14,8 +14,8 @@ import (
 // A start that fails is not kept: the next request tries again. After the
 // shared engine's ResetAll (the storage controls' reset, after which the
 // page reloads to start a new cluster) the next request builds a new
-// engine; pages still connected to the old one get its errors and
-// reconnect.
+// engine; other pages still connected keep the old, stopped one (every
+// member down) until they reload.
 //
 // Concurrent requests wait for one start; start runs with a lock held, so
 // it must not call the returned Starter.
