@@ -1,6 +1,8 @@
 # etcd-play: every developer and CI entry point.
-#   make run    build the playground and serve it on localhost (prints the URL)
-#   make test   every test: vet, native, wasm (under Node) and real-browser tests
+#   make run    build the playground and serve it on localhost (prints the URL; ENGINE=native
+#               runs the cluster in the server instead of the page's worker)
+#   make test   every test: vet, native, wasm (under Node) and real-browser tests (a set of
+#               them also against serve -engine=native)
 #   make build  generate the static site into build/ (BASE sets the URL prefix; URL the deployed
 #               site's absolute URL for its link preview tags, none when empty)
 #   make bench  the benchmarks whose figures the issues report
@@ -9,6 +11,8 @@ GO      ?= go
 BASE    ?= /etcd-play
 URL     ?=
 ADDR    ?= localhost:8000
+# Where `make run`'s cluster runs: worker (each page's own) or native (one, in the server).
+ENGINE  ?= worker
 # Evaluated once per make run (:=), so the wasm and the site always carry the same version.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 VERSION := $(VERSION)
@@ -17,11 +21,11 @@ WASMEXEC := $(GOROOT)/lib/wasm
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all run build build-b wasm test test-protoshim vet test-native test-wasm test-idb bench-idb test-idb-quota test-worker bench-worker bench-protocol test-browser bench clean
+.PHONY: all run build build-b wasm test test-protoshim vet test-native test-wasm test-idb bench-idb test-idb-quota test-worker bench-worker bench-protocol test-browser test-browser-native bench clean
 
 all: build
 
-test: vet test-native test-protoshim test-wasm test-idb test-worker test-browser
+test: vet test-native test-protoshim test-wasm test-idb test-worker test-browser test-browser-native
 
 vet:
 	$(GO) vet ./...
@@ -64,9 +68,10 @@ wasm:
 	$(call wasmbuild,-ldflags="-s -w -X main.version=$(VERSION)" -o web/app.wasm .)
 	@echo "web/app.wasm: $$(wc -c < web/app.wasm) bytes raw, $$(gzip -9c web/app.wasm | wc -c) gzip -9"
 
-# Serve the playground for development at http://$(ADDR)/ (prints the URL).
+# Serve the playground for development at http://$(ADDR)/ (prints the URL);
+# ENGINE=native runs the cluster in the server (serve -engine=native).
 run: wasm
-	$(GO) run -ldflags="-X main.version=$(VERSION)" . serve -addr $(ADDR)
+	$(GO) run -ldflags="-X main.version=$(VERSION)" . serve -addr $(ADDR) -engine=$(ENGINE)
 
 # Static site for GitHub Pages (or any static host) under the prefix BASE.
 build: wasm
@@ -91,6 +96,14 @@ test-browser: build build-b
 		command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (apt-get install npm; see .ci/run)" >&2; exit 1; }; \
 		echo "cd $(AXEDIR) && npm ci"; cd $(AXEDIR) && npm ci --no-audit --no-fund; }
 	ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BUILD_B=$(BUILDB) ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 25m -v ./app/e2e/
+
+# A representative set of the browser tests against `serve -engine=native`
+# (the page's cluster runs on the server, over a WebSocket): each test gets
+# a server of its own (app/e2e/native_harness_test.go). The page's own
+# storage (IndexedDB, tabs, reloads) does not apply there. ~2 min.
+NATIVE_TESTS := ^(TestPageLoads|TestKillLeaderNewLeader|TestPutViaFollowerGetFromAnother|TestIsolateLeaderWriteHeal|TestKillAllRestartAll|TestLinkCutByClickAndKeyboard|TestConsole|TestTransferLeadership|TestSplitMinorityMajority|TestTimeControls|TestWriteKeyEnterKeepsValue|TestIdlePageLogsNoErrors)$$
+test-browser-native: build
+	ETCDPLAY_ENGINE=native ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 10m -run '$(NATIVE_TESTS)' -v ./app/e2e/
 
 WASMBROWSERTEST := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/wasmbrowsertest
 IDBPATH := $(CURDIR)/node/durable/testdata:$(PATH)

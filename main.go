@@ -2,7 +2,7 @@
 // go-app UI over a five-member in-page cluster; natively it serves the page
 // for development or generates the static site (app/site).
 //
-//	go run . serve [-addr localhost:8000]                        # what `make run` uses; serves ./web
+//	go run . serve [-addr localhost:8000] [-engine worker|native] # what `make run` uses; serves ./web
 //	go run . build [-out build] [-base /etcd-play] [-version v] [-wasm file]  # static site for GitHub Pages
 //
 // Both native commands expect web/app.wasm to exist (`make wasm`).
@@ -19,6 +19,7 @@ import (
 	"github.com/etcd-play/etcd-play/app/engine"
 	"github.com/etcd-play/etcd-play/app/engine/local"
 	"github.com/etcd-play/etcd-play/app/engine/worker"
+	"github.com/etcd-play/etcd-play/app/engine/wsconn"
 	"github.com/etcd-play/etcd-play/app/site"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
@@ -51,7 +52,9 @@ func main() {
 // connects to the engine once (connectEngine) and asks it to start the
 // cluster the URL chose (ui.ParsePageQuery: size, seed, speed, embed) with
 // the storage mode the page asks for. The engine side is local.Start:
-// members on IndexedDB, resumed on every load.
+// members on IndexedDB, resumed on every load; or, when `serve
+// -engine=native` served the page (wsconn.EngineURL), the server's one
+// cluster, shared by its pages, over a WebSocket the client redials.
 func newEngine(mode engine.StartMode) (engine.Engine, error) {
 	pc := ui.ParsePageQuery(app.Window().URL().RawQuery)
 	c, err := connectEngine()
@@ -75,11 +78,14 @@ func connectEngine() (*engine.Client, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
 	defer cancel()
-	dial := dialWorker
+	dial, redial := dialWorker, false
 	if !worker.Available() {
 		dial = dialInPage
 	}
-	c, err := engine.NewClient(ctx, dial, engine.ClientOptions{Build: version})
+	if u, ok := wsconn.EngineURL(); ok { // served by serve -engine=native: its engine, over a WebSocket
+		dial, redial = func(ctx context.Context) (engine.Conn, error) { return wsconn.Dial(ctx, u) }, true
+	}
+	c, err := engine.NewClient(ctx, dial, engine.ClientOptions{Build: version, Redial: redial})
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,10 @@
 // binary; each test gets a fresh tab in its own browser context (no shared
 // cache, service worker or storage).
 //
+// With ETCDPLAY_ENGINE=native (`make test-browser-native`) the tests that
+// open the page with newTab run against `serve -engine=native` instead, a
+// server of their own each (native_harness_test.go).
+//
 // Where the page's time goes under the heaviest stress (issue #4): `make
 // profile-stress` (BENCH_CONFIG=defaults|largest, PROFILE=path) builds the
 // site with Go's function names kept and runs TestStressResponsiveness with

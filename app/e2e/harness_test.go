@@ -63,6 +63,14 @@ func runMain(m *testing.M) int {
 	go srv.Serve(ln)
 	defer srv.Close()
 	siteURL = "http://" + ln.Addr().String() + prefix + "/"
+	nativeBuildDir = dir // native_harness_test.go
+	defer removeNativeBinary()
+	if nativeMode { // fail early when the native binary cannot be built
+		if _, err := nativeBinary(); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e:", err)
+			return 1
+		}
+	}
 
 	profile, err := os.MkdirTemp("", "etcd-play-chromium-")
 	if err != nil {
@@ -122,6 +130,7 @@ type tab struct {
 // OnMount, which runs only in the browser) and a cluster is showing.
 func newTab(t *testing.T, timeout time.Duration) *tab {
 	t.Helper()
+	freshNativeSite(t) // ETCDPLAY_ENGINE=native: a server of its own
 	tb := blankTab(t, timeout)
 	tb.open()
 	return tb

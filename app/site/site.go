@@ -32,7 +32,7 @@ import (
 )
 
 const usage = `usage:
-  etcd-play serve [-addr localhost:8000]
+  etcd-play serve [-addr localhost:8000] [-engine worker|native]
   etcd-play build [-out build] [-base /etcd-play] [-url https://owner.github.io/etcd-play/] [-version v] [-wasm web/app.wasm]`
 
 // WebDir is the static assets directory (web/ of the repository).
@@ -54,10 +54,12 @@ func Run(args []string, stdout io.Writer, ver *string) error {
 	case "serve":
 		fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 		addr := fl.String("addr", "localhost:8000", "listen address")
+		kind := fl.String("engine", engineWorker, "where the cluster runs: "+engineWorker+
+			" (in each page's Web Worker) or "+engineNative+" (one cluster in this process, shared by every page over a WebSocket)")
 		if err := fl.Parse(args[1:]); err != nil {
 			return err
 		}
-		return serve(*addr, stdout)
+		return serve(*addr, *kind, stdout)
 	case "build":
 		fl := flag.NewFlagSet("build", flag.ContinueOnError)
 		out := fl.String("out", "build", "output directory")
@@ -173,7 +175,13 @@ func normBase(base string) string {
 	return base
 }
 
-func serve(addr string, stdout io.Writer) error {
+// serve serves the page at addr until the process ends; kind is the
+// -engine flag (serve_native.go has the native engine).
+func serve(addr, kind string, stdout io.Writer) error {
+	if kind != engineWorker && kind != engineNative {
+		return fmt.Errorf("serve: -engine %q: want %s or %s\n%s", kind, engineWorker, engineNative, usage)
+	}
+	build := *version // the wasm's own version (both get git describe from make run)
 	site, err := readSite(filepath.Join(WebDir, "app.wasm"), *version)
 	if err != nil {
 		return err
@@ -182,6 +190,9 @@ func serve(addr string, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
+	}
+	if kind == engineNative {
+		return serveNative(ln, site, build, stdout)
 	}
 	fmt.Fprintf(stdout, "etcd-play %s: http://%s/\n", *version, ln.Addr())
 	return http.Serve(ln, fixedPages(handler("", site)))

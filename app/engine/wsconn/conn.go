@@ -1,0 +1,207 @@
+// Package wsconn carries the engine protocol's frames over a WebSocket
+// (github.com/coder/websocket): Dial is the page's side (natively and
+// under js/wasm, where it wraps the browser's WebSocket), Handler the
+// server's (serve -engine=native). Each frame is one binary WebSocket
+// message, so the frames keep their order and bounds as engine.Conn
+// requires.
+//
+// Memory is bounded on both sides:
+//   - Reading: one goroutine per connection reads the next message only
+//     once Recv took the previous one, so a side that does not call Recv
+//     stops reading from the socket and TCP's flow control holds the
+//     sender back (natively; in the browser the browser receives every
+//     message and the library queues it). A message longer than the
+//     reading side's limit
+//     (Options.MaxFrame on the server, DialMaxFrame on the page) ends the
+//     connection with close code 1009 and a reason naming the limit.
+//   - Sending: Send writes the frame to the socket itself (no queue). When
+//     the peer does not read, its socket buffers fill and Send blocks; if
+//     a frame cannot be written within the send timeout
+//     (Options.SendTimeout, DefaultSendTimeout), the connection is closed
+//     and every Send and Recv fails with an error saying so. A slow reader
+//     therefore costs the server the kernel's socket buffers and the
+//     frames of the Sends blocked at that moment, never a growing queue.
+//     (In the browser Send never blocks: the browser buffers.)
+package wsconn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/etcd-play/etcd-play/app/engine"
+)
+
+const (
+	// DefaultMaxFrame bounds a frame the server reads from a page (bytes):
+	// above etcd's default request limit (1.5 MiB), so a request etcd
+	// would accept fits.
+	DefaultMaxFrame = 2 << 20
+	// DialMaxFrame bounds a frame the page reads from the engine (bytes).
+	DialMaxFrame = 64 << 20
+	// DefaultSendTimeout is how long a Send may wait for a peer that does
+	// not read before the connection is closed.
+	DefaultSendTimeout = 10 * time.Second
+)
+
+// ErrClosed is Recv's and Send's error after this side's Close.
+var ErrClosed = errors.New("wsconn: the connection was closed by this side")
+
+// conn is an engine.Conn over one WebSocket.
+//
+// Invariant: ended is closed exactly once, after why is set; why never
+// changes afterwards (the first reason wins).
+type conn struct {
+	ws          *websocket.Conn
+	peer        string // names the other side in errors: "the engine at ws://...", "the client 127.0.0.1:5000"
+	maxFrame    int64
+	sendTimeout time.Duration
+
+	frames chan []byte // the reader's next frame, taken by Recv (unbuffered: backpressure)
+
+	endOnce   sync.Once
+	why       error
+	ended     chan struct{}
+	closeOnce sync.Once
+	// goodbye, when set, gives Close's close code and reason (the
+	// server's: going away while it shuts down); nil: 1000 and no reason.
+	goodbye func() (websocket.StatusCode, string)
+}
+
+var _ engine.Conn = (*conn)(nil)
+
+// newConn wraps ws and starts its reader goroutine, which runs until the
+// connection ends.
+func newConn(ws *websocket.Conn, peer string, maxFrame int64, sendTimeout time.Duration) *conn {
+	ws.SetReadLimit(-1) // readFrame applies maxFrame with a clear reason
+	c := &conn{ws: ws, peer: peer, maxFrame: maxFrame, sendTimeout: sendTimeout,
+		frames: make(chan []byte), ended: make(chan struct{})}
+	go c.readLoop()
+	return c
+}
+
+// readLoop reads one message at a time and hands it to Recv. It reads with
+// a background context on purpose: the library closes the connection when
+// a read's context ends, and Recv's context ending must not.
+func (c *conn) readLoop() {
+	for {
+		typ, b, err := readFrame(c.ws, c.maxFrame)
+		switch {
+		case errors.Is(err, errTooBig):
+			c.end(fmt.Errorf("wsconn: %s sent a frame over the limit of %d bytes; the connection was closed", c.peer, c.maxFrame))
+			c.closeWith(websocket.StatusMessageTooBig, fmt.Sprintf("frame over the limit of %d bytes", c.maxFrame))
+			return
+		case err != nil: // closed by the peer (the library answered its close) or lost
+			c.end(c.explain(err))
+			c.closeNow()
+			return
+		case typ != websocket.MessageBinary:
+			c.end(fmt.Errorf("wsconn: %s sent a text message; the protocol's frames are binary", c.peer))
+			c.closeWith(websocket.StatusUnsupportedData, "binary frames only")
+			return
+		}
+		select {
+		case c.frames <- b:
+		case <-c.ended:
+			return
+		}
+	}
+}
+
+var errTooBig = errors.New("frame too big")
+
+// explain says why a read or write on the connection failed.
+func (c *conn) explain(err error) error {
+	var ce websocket.CloseError
+	switch {
+	case errors.As(err, &ce):
+		reason := ce.Reason
+		if reason == "" {
+			reason = "no reason given"
+		}
+		return fmt.Errorf("wsconn: %s closed the connection (%d %v: %s): %w", c.peer, int(ce.Code), ce.Code, reason, err)
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, net.ErrClosed):
+		return fmt.Errorf("wsconn: the connection to %s was lost (%s): %w", c.peer, lostHow, err)
+	default:
+		return fmt.Errorf("wsconn: the connection to %s failed: %w", c.peer, err)
+	}
+}
+
+// end records why the connection ended (the first reason wins) and wakes
+// Recv.
+func (c *conn) end(why error) {
+	c.endOnce.Do(func() {
+		c.why = why
+		close(c.ended)
+	})
+}
+
+// closeWith closes the WebSocket once, with code and reason for the peer.
+// It waits for the close handshake (bounded by the library: a few seconds
+// for a peer that does not answer).
+func (c *conn) closeWith(code websocket.StatusCode, reason string) {
+	c.closeOnce.Do(func() { c.ws.Close(code, reason) })
+}
+
+// closeNow closes the WebSocket at once, without a close handshake (the
+// connection is lost, or the peer does not read).
+func (c *conn) closeNow() {
+	c.closeOnce.Do(func() { c.ws.CloseNow() })
+}
+
+// Send implements engine.Conn: one binary message; see the package doc for
+// what happens when the peer does not read.
+func (c *conn) Send(b []byte) error {
+	select {
+	case <-c.ended:
+		return c.why
+	default:
+	}
+	// The time-out is this package's, not the write's context: the library
+	// closes the connection when a write's context ends, and the reader
+	// would then report that close before Send could say why.
+	stuck := time.AfterFunc(c.sendTimeout, func() {
+		c.end(fmt.Errorf("wsconn: %s read nothing for %v; the connection was closed", c.peer, c.sendTimeout))
+		c.closeNow() // a peer that does not read would not answer the close handshake
+	})
+	err := c.ws.Write(context.Background(), websocket.MessageBinary, b)
+	stuck.Stop()
+	if err != nil {
+		c.end(c.explain(err))
+		c.closeNow()
+		return c.why
+	}
+	return nil
+}
+
+// Recv implements engine.Conn. Frames that arrived before the peer closed
+// are all returned before the error saying it closed.
+func (c *conn) Recv(ctx context.Context) ([]byte, error) {
+	select {
+	case b := <-c.frames:
+		return b, nil
+	case <-c.ended:
+		return nil, c.why
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// Close implements engine.Conn: a normal closure (code 1000; the server's
+// says why, see HandlerWith), after which this side's Recv and Send return
+// ErrClosed. It waits for the close handshake (see closeWith).
+func (c *conn) Close() error {
+	c.end(ErrClosed)
+	code, reason := websocket.StatusNormalClosure, ""
+	if c.goodbye != nil {
+		code, reason = c.goodbye()
+	}
+	c.closeWith(code, reason)
+	return nil
+}
