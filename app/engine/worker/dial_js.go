@@ -62,12 +62,6 @@ func dial(ctx context.Context, scriptURL string, options js.Value) (_ engine.Con
 	return attach(w, scriptURL), nil
 }
 
-// EarlyGlobal names the page's global where the site's head script leaves
-// the engine worker it started: {worker, url, events} (events: the
-// message, messageerror and error events that came before the page's Go
-// code took the worker over).
-const EarlyGlobal = "etcdplayEarlyEngine"
-
 // adoptEarly takes over the worker the page's head started for scriptURL,
 // once: it returns nil, nil when there is none (or it was for another
 // URL), and the page then starts its own.
