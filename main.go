@@ -105,7 +105,7 @@ func dialWorker(ctx context.Context) (engine.Conn, error) {
 }
 
 // dialInPage runs the engine in the page's own wasm, behind the protocol,
-// where the browser has no Web Workers. in the page's own wasm, behind the protocol.
+// where the browser has no Web Workers.
 func dialInPage(context.Context) (engine.Conn, error) {
 	a, b := engine.Pipe()
 	go engine.Serve(context.Background(), b, engine.ServerOptions{Kind: "page", Build: version, Start: local.Start})

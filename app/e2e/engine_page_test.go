@@ -16,9 +16,14 @@ func TestClusterRunsInTheWorker(t *testing.T) {
 		Engine   string `json:"engine"`
 		Protocol string `json:"protocol"`
 		Worker   bool   `json:"worker"`
+		Early    bool   `json:"early"`
 	}
 	tb.eval(`(() => { const d = document.querySelector('.playground').dataset;
-		return {engine: d.engine, protocol: d.protocol, worker: globalThis.etcdplayEngineWorker instanceof Worker}; })()`, &got)
+		return {engine: d.engine, protocol: d.protocol, worker: globalThis.etcdplayEngineWorker instanceof Worker,
+		early: globalThis.etcdplayEarlyEngine !== undefined}; })()`, &got)
+	if got.Early {
+		t.Error("the worker the page's head started was not adopted")
+	}
 	if got.Engine != "worker" || got.Protocol != "1" || !got.Worker {
 		t.Fatalf("page says engine %q protocol %q (a Worker: %v), want worker, 1, true", got.Engine, got.Protocol, got.Worker)
 	}

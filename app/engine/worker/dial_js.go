@@ -20,8 +20,15 @@ import (
 // The page's current engine worker is also globalThis.etcdplayEngineWorker
 // (DebugGlobal): an automation hook, so that a test (or a curious person
 // in the console) can reach the real worker, e.g. to make it fail.
+//
+// The first Dial adopts the worker the page's head already started for
+// scriptURL (EarlyGlobal: the site starts it before the page's wasm
+// loads, so that both compile at once), with what it posted meanwhile.
 func Dial(ctx context.Context, scriptURL string) (engine.Conn, error) {
-	c, err := dial(ctx, scriptURL, js.Undefined())
+	c, err := adoptEarly(ctx, scriptURL)
+	if c == nil && err == nil {
+		c, err = dial(ctx, scriptURL, js.Undefined())
+	}
 	if err == nil {
 		js.Global().Set(DebugGlobal, c.(*conn).port)
 	}
@@ -52,14 +59,59 @@ func dial(ctx context.Context, scriptURL string, options js.Value) (_ engine.Con
 	} else {
 		w = ctor.New(scriptURL, options)
 	}
-	c := newConn(w)
-	c.on("message", func(ev js.Value) { c.onMessage(ev.Get("data")) })
-	c.on("messageerror", func(js.Value) {
-		c.fail(fmt.Errorf("%w: messageerror (the browser could not deserialize it)", ErrUnreadable))
-	})
-	c.on("error", func(ev js.Value) { c.fail(workerError(scriptURL, ev)) })
-	c.closeHook = func() { w.Call("terminate") }
+	return attach(w, scriptURL), nil
+}
+
+// adoptEarly takes over the worker the page's head started for scriptURL,
+// once: it returns nil, nil when there is none (or it was for another
+// URL), and the page then starts its own.
+func adoptEarly(ctx context.Context, scriptURL string) (_ engine.Conn, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	early := js.Global().Get(EarlyGlobal)
+	if !early.Truthy() {
+		return nil, nil
+	}
+	js.Global().Delete(EarlyGlobal)
+	w := early.Get("worker")
+	if early.Get("url").String() != scriptURL || !w.Truthy() {
+		if w.Truthy() {
+			w.Call("terminate")
+		}
+		return nil, nil
+	}
+	for _, name := range []string{"onmessage", "onmessageerror", "onerror"} {
+		w.Set(name, js.Null())
+	}
+	c := attach(w, scriptURL)
+	evs := early.Get("events")
+	for i := 0; i < evs.Length(); i++ {
+		c.dispatch(scriptURL, evs.Index(i))
+	}
 	return c, nil
+}
+
+// attach returns the page's end of the connection over worker w.
+func attach(w js.Value, scriptURL string) *conn {
+	c := newConn(w)
+	c.on("message", func(ev js.Value) { c.dispatch(scriptURL, ev) })
+	c.on("messageerror", func(ev js.Value) { c.dispatch(scriptURL, ev) })
+	c.on("error", func(ev js.Value) { c.dispatch(scriptURL, ev) })
+	c.closeHook = func() { w.Call("terminate") }
+	return c
+}
+
+// dispatch handles one event of the page's worker by its type.
+func (c *conn) dispatch(scriptURL string, ev js.Value) {
+	switch ev.Get("type").String() {
+	case "message":
+		c.onMessage(ev.Get("data"))
+	case "messageerror":
+		c.fail(fmt.Errorf("%w: messageerror (the browser could not deserialize it)", ErrUnreadable))
+	case "error":
+		c.fail(workerError(scriptURL, ev))
+	}
 }
 
 // workerError describes the Worker's error event: an uncaught exception in

@@ -1,6 +1,10 @@
 package worker
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
 
 func TestScriptURL(t *testing.T) {
 	for _, tc := range []struct{ static, version, want string }{
@@ -23,6 +27,19 @@ func TestScriptURLIsCachePath(t *testing.T) {
 		v := "v9+ff"
 		if got, want := scriptURL(prefix+"/web", v), prefix+CachePath(v); got != want {
 			t.Errorf("prefix %q: scriptURL %q, precached %q", prefix, got, want)
+		}
+	}
+}
+
+// The head's early start names the same worker URL the page's Dial looks
+// for (ScriptURL, from go-app's static resources URL and version), at the
+// root and under a base.
+func TestEarlyStartScriptNamesTheScriptURL(t *testing.T) {
+	for _, c := range []struct{ base, static string }{{"", "/web"}, {"/etcd-play", "/etcd-play/web"}, {"/etcd-play/", "/etcd-play/web"}} {
+		s := EarlyStartScript(c.base, "v1+abc")
+		want := strconv.Quote(scriptURL(c.static, "v1+abc"))
+		if !strings.Contains(s, "new Worker("+want+")") || !strings.Contains(s, "url: "+want) || !strings.Contains(s, "globalThis."+EarlyGlobal) {
+			t.Errorf("base %q: %s does not start %s", c.base, s, want)
 		}
 	}
 }
