@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -107,14 +108,48 @@ func TestStorageStoppedTabAnswersAtOnce(t *testing.T) {
 }
 
 // inject adds a script that runs before the page's own on every document
-// of the tab (reloads included).
+// of the tab (reloads included), and in every Web Worker those documents
+// start (the engine's worker, where the cluster's storage lives) before
+// the worker's own script (injectWorkers).
 func (tb *tab) inject(script string) {
 	tb.t.Helper()
 	tb.run(chromedp.ActionFunc(func(ctx context.Context) error {
-		_, err := page.AddScriptToEvaluateOnNewDocument(script).Do(ctx)
+		_, err := page.AddScriptToEvaluateOnNewDocument(script + ";\n" + fmt.Sprintf(injectWorkers, strconv.Quote(script))).Do(ctx)
 		return err
 	}))
 }
+
+// injectWorkers wraps the page's Worker constructor so that each worker
+// runs a script (%s: its source as a JS string) first, then its own: the
+// worker starts from a blob: URL holding the script and an importScripts
+// of the real one, with the parameters the engine's bootstrap reads from
+// a blob worker's name (its query, with the wasm and wasm_exec.js URLs
+// made absolute). Workers have no window and no sessionStorage: the script
+// sees window as the worker's global scope and a read-only snapshot of
+// the page's sessionStorage taken when the worker started.
+const injectWorkers = `(() => {
+	const Orig = globalThis.Worker;
+	if (typeof Orig !== "function" || Orig.etcdplayInjected) return;
+	const pre = %s;
+	function Injected(url, opts) {
+		const abs = new URL(url, location.href);
+		const dir = new URL(".", abs).href;
+		const params = new URLSearchParams(abs.search);
+		const v = params.get("v");
+		if (!params.has("wasm")) params.set("wasm", new URL("app.wasm" + (v ? "?v=" + encodeURIComponent(v) : ""), dir).href);
+		if (!params.has("exec")) params.set("exec", new URL("../wasm_exec.js", dir).href);
+		const snap = {};
+		try { for (let i = 0; i < sessionStorage.length; i++) { const k = sessionStorage.key(i); snap[k] = sessionStorage.getItem(k); } } catch (e) {}
+		const src = "self.window = self; const etcdplaySnap = " + JSON.stringify(snap) + ";\n" +
+			"self.sessionStorage = {getItem: (k) => (k in etcdplaySnap ? etcdplaySnap[k] : null), setItem() {}, removeItem() {}};\n" +
+			pre + ";\nimportScripts(" + JSON.stringify(abs.origin + abs.pathname) + ");";
+		const blob = URL.createObjectURL(new Blob([src], {type: "text/javascript"}));
+		return new Orig(blob, Object.assign({}, opts, {name: "?" + params.toString()}));
+	}
+	Injected.prototype = Orig.prototype;
+	Injected.etcdplayInjected = true;
+	globalThis.Worker = Injected;
+})()`
 
 // failPut makes IDBObjectStore.put throw QuotaExceededError while the
 // tab's sessionStorage has failPut=on (so that a test switches it across

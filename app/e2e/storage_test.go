@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
@@ -337,11 +336,8 @@ func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.
 // reload.
 func TestStorageIndexedDBUnavailable(t *testing.T) {
 	tb := newTab(t, time.Minute)
-	tb.run(chromedp.ActionFunc(func(ctx context.Context) error {
-		_, err := page.AddScriptToEvaluateOnNewDocument(`Object.defineProperty(window, 'indexedDB',
-			{get() { throw new DOMException('storage is blocked here', 'SecurityError'); }})`).Do(ctx)
-		return err
-	}))
+	tb.inject(`Object.defineProperty(window, 'indexedDB',
+		{get() { throw new DOMException('storage is blocked here', 'SecurityError'); }})`)
 	tb.reload()
 	tb.waitStorage(`s.storage === "memory"`, "the in-memory fallback")
 	var notice string
