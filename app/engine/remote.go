@@ -27,7 +27,28 @@ func (c *Client) Start(ctx context.Context, req StartRequest) (Engine, error) {
 	}
 	c.mu.Lock()
 	c.startRq, c.started = &req, p.Started
+	seen := c.v.updates
+	var next <-chan struct{} = c.v.updated
 	c.mu.Unlock()
+	// The engine's first update follows its answer: wait for one taken
+	// after the start, so that the Engine returned reads the started
+	// cluster's status and storage at once, never an empty view.
+	for {
+		// Reading acknowledges an update the engine sent before the
+		// start, so that it sends the next.
+		if n := readView(c, func(v *view) uint64 { return v.updates }); n > seen {
+			break
+		}
+		select {
+		case <-next:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		_, next = c.Updates()
+		if err := c.Connection(); err != nil {
+			return nil, err
+		}
+	}
 	r := &remote{c: c}
 	if p.Started.Storage {
 		return &remoteStorage{r}, nil
