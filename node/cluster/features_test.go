@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -397,5 +399,46 @@ func TestDriverTaskClock(t *testing.T) {
 	}
 	if calls < 50 {
 		t.Fatalf("the clock was consulted %d times for %d ticks", calls, c.Now())
+	}
+}
+
+// A Pause that comes while the driver is inside a work slice (a tick hands
+// the thread over between members' rounds, Config.Yield, and the page's
+// Pause runs then) stops the slice: after the tick in progress, no other
+// runs until the next Step.
+func TestDriverPauseStopsTheSlice(t *testing.T) {
+	var (
+		d       *Driver
+		calls   atomic.Int64
+		pauseAt atomic.Int64
+	)
+	// One thread, as in the browser: members' rounds run in turn, with
+	// Yield between them.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	ready := make(chan struct{})
+	c := newTestCluster(t, Config{Seed: 8, Yield: func() {
+		<-ready
+		if n := calls.Add(1); n == 30 {
+			d.Pause()
+			pauseAt.Store(n)
+		}
+	}})
+	members := int64(len(c.Members()))
+	d = NewDriver(c, MaxTicksPerSecond) // many ticks per slice
+	defer d.Close()
+	close(ready)
+	d.Play()
+	deadline := time.Now().Add(30 * time.Second)
+	for pauseAt.Load() == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the driver never reached the pause")
+		}
+		runtime.Gosched()
+	}
+	d.Step() // answered by the driver once it stopped: one more tick
+	// The tick in progress at the pause ends (at most members-1 more
+	// rounds), then the step's tick (members rounds).
+	if got, limit := calls.Load(), pauseAt.Load()+2*members; got > limit {
+		t.Fatalf("%d rounds ran after the pause (at round %d), want at most %d", got-pauseAt.Load(), pauseAt.Load(), 2*members)
 	}
 }
