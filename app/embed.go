@@ -36,6 +36,9 @@ type PageConfig struct {
 	Members int      // 1, 3, 5 or 7
 	Seed    int64    // cluster seed
 	Speed   float64  // ticks per second, one of speeds
+	// Memory: storage=memory, the members keep their data in memory only
+	// (faster; nothing survives a reload) instead of IndexedDB.
+	Memory bool
 	Panels  []string // the compact layout's panels (the full page shows every panel)
 	Allow   []string // origins ("scheme://host[:port]"), exact match
 	// Problems lists the parameters that were ignored, one sentence each.
@@ -98,7 +101,7 @@ func ParsePageConfig(q url.Values) PageConfig { return parsePageConfig(q, nil) }
 
 // singleParams are the parameters that take one value: given more than
 // once, they are ignored (which one was meant is unknown) and named.
-var singleParams = []string{"embed", "members", "seed", "speed"}
+var singleParams = []string{"embed", "members", "seed", "speed", "storage"}
 
 // parsePageConfig is ParsePageConfig with problems found before q was
 // decoded listed first.
@@ -149,6 +152,13 @@ func parsePageConfig(q url.Values, problems []string) PageConfig {
 		} else {
 			bad("speed=%s: use one of %s ticks/s", echo(v), speedList())
 		}
+	}
+	switch v := q.Get("storage"); v {
+	case "", "indexeddb":
+	case "memory":
+		c.Memory = true
+	default:
+		bad("storage=%s: use storage=memory or storage=indexeddb", echo(v))
 	}
 	if c.Embed {
 		c.Panels = embedPanels

@@ -217,6 +217,7 @@ func (p *playground) renderDurability() app.UI {
 			app.H2().ID("durability-h").Text("Durability"),
 			app.P().Class("lead").ID("durability-lead").Text(durabilityLead),
 			app.P().Class("storage-status").Text(status),
+			p.renderStorageChoice(v),
 			app.If(v.Notice != "", func() app.UI {
 				return app.P().Class("error storage-notice").Role("alert").Text(v.Notice)
 			}),
@@ -344,4 +345,44 @@ func (p *playground) onStorage(label string, f func(engine.Storage) error) (app.
 		}
 		return f(se)
 	})
+}
+
+// renderStorageChoice is the link that reloads the page with the other
+// storage: memory (storage=memory: faster, as nothing waits for the
+// browser's disk, and nothing survives a reload) or IndexedDB (the
+// default: every write a member acknowledges is on disk first). Only for a
+// cluster on IndexedDB or one the person chose to run in memory (not the
+// in-memory fallbacks, which have their own notices).
+func (p *playground) renderStorageChoice(v engine.StorageView) app.UI {
+	var href, action, text string
+	switch {
+	case p.page.Memory:
+		href, action, text = storageURL(""), "storage-indexeddb", "Store the cluster in IndexedDB (survives reloads)"
+	case v.Persistent:
+		href, action, text = storageURL("memory"), "storage-memory", "Run a cluster in memory instead (faster; lost on reload)"
+	default:
+		return app.Text("")
+	}
+	return app.P().Class("storage-choice").Body(
+		// A full load, not go-app's in-page navigation: the engine starts
+		// anew with the other storage.
+		app.A().Href(href).DataSet("action", action).Text(text).
+			OnClick(func(ctx app.Context, e app.Event) {
+				e.PreventDefault()
+				app.Window().Get("location").Set("href", href)
+			}),
+	)
+}
+
+// storageURL is the page's URL with storage= set to value ("" removes it).
+func storageURL(value string) string {
+	u := *app.Window().URL()
+	q := u.Query()
+	if value == "" {
+		q.Del("storage")
+	} else {
+		q.Set("storage", value)
+	}
+	u.RawQuery = q.Encode()
+	return u.String()
 }

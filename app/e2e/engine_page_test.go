@@ -62,3 +62,29 @@ func TestWorkerCrashAndRestartFromStorage(t *testing.T) {
 		t.Fatalf("after the restart, get survives: %+v", r)
 	}
 }
+
+// The Durability panel's link reloads the page with its cluster in
+// memory (storage=memory), which then says so and works; its link back
+// returns to IndexedDB, where the stored cluster still holds its key.
+func TestChooseMemoryOrIndexedDB(t *testing.T) {
+	tb := newTab(t, 2*time.Minute)
+	tb.waitLeader()
+	if r := tb.write("put", 1, "stored", "in indexeddb", false); r.Status != "ok" {
+		t.Fatalf("put: %+v", r)
+	}
+	tb.clickAction("storage-memory", 0)
+	tb.waitJS(`location.search.includes("storage=memory") && document.querySelector('.durability[data-storage="memory"]') !== null`, "the page in memory")
+	tb.waitLeader()
+	if r := tb.write("get", 1, "stored", "", false); r.Status != "ok" || len(r.Values) != 0 {
+		t.Fatalf("the in-memory cluster is a new one, yet: %+v", r)
+	}
+	if r := tb.write("put", 1, "fast", "in memory", false); r.Status != "ok" {
+		t.Fatalf("put in memory: %+v", r)
+	}
+	tb.clickAction("storage-indexeddb", 0)
+	tb.waitJS(`!location.search.includes("storage=") && document.querySelector('.durability[data-storage="indexeddb"]') !== null`, "the page on IndexedDB")
+	tb.waitLeader()
+	if r := tb.write("get", 1, "stored", "", false); r.Status != "ok" || len(r.Values) != 1 || r.Values[0] != "in indexeddb" {
+		t.Fatalf("back on IndexedDB: %+v", r)
+	}
+}

@@ -226,6 +226,7 @@ func encodeRequest(q *Request) []byte {
 	w.i(st.Seed)
 	w.f(st.Speed)
 	w.bool(st.Embed)
+	w.bool(st.Memory)
 	w.str(q.Name)
 	return w.b
 }
@@ -252,7 +253,7 @@ func decodeRequest(r *rbuf) *Request {
 	q.Serializable = r.bool()
 	q.Stress = StressConfig{Member: r.u(), Rate: r.int(), Count: r.int(), Keys: r.int(), ValueSize: r.int(),
 		Sequential: r.bool(), Start: r.int(), MaxRate: r.bool(), Outstanding: r.int()}
-	q.Start = StartRequest{Mode: StartMode(r.i()), Members: r.int(), Seed: r.i(), Speed: r.f(), Embed: r.bool()}
+	q.Start = StartRequest{Mode: StartMode(r.i()), Members: r.int(), Seed: r.i(), Speed: r.f(), Embed: r.bool(), Memory: r.bool()}
 	q.Name = r.str()
 	if q.Op == 0 || q.Op >= opEnd {
 		r.fail()

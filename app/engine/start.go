@@ -15,6 +15,9 @@ type StartRequest struct {
 	// Embed: the page is embedded; when another tab holds the stored
 	// cluster it runs a separate one in memory instead of asking.
 	Embed bool
+	// Memory: the person chose memory over the browser's storage (faster;
+	// nothing survives a reload). Mode is then ignored.
+	Memory bool
 }
 
 // Starter builds and starts the engine a StartRequest asks for. The

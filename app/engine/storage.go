@@ -25,6 +25,9 @@ const (
 	// StartInMemoryAfterFailure runs a cluster in memory after the stored
 	// one failed to load (a StorageFailure), leaving what is stored as it is.
 	StartInMemoryAfterFailure
+	// StartMemoryChosen runs the cluster in memory because the person
+	// chose it (StartRequest.Memory), leaving what is stored as it is.
+	StartMemoryChosen
 )
 
 // ErrOpenElsewhere: another tab of the site runs the stored cluster.

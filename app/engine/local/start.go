@@ -23,7 +23,11 @@ import (
 // cluster in memory, and its bar says so.
 func Start(req engine.StartRequest) (engine.Engine, error) {
 	cfg := cluster.Config{Members: req.Members, Seed: req.Seed, SnapshotCount: 1000, CatchUpCount: 500}
-	eng, err := NewDurableEngine(cfg, req.Speed, req.Mode)
+	mode := req.Mode
+	if req.Memory {
+		mode = engine.StartMemoryChosen
+	}
+	eng, err := NewDurableEngine(cfg, req.Speed, mode)
 	if errors.Is(err, engine.ErrOpenElsewhere) && req.Embed {
 		eng, err = NewDurableEngine(cfg, req.Speed, engine.StartInMemory)
 	}

@@ -122,6 +122,8 @@ func openMedium(name string, mode engine.StartMode) (*durable.DB, *durable.TabLo
 	switch mode {
 	case engine.StartInMemory:
 		return memory("This is a separate in-memory cluster (the stored one is open in another tab): its data will not survive a reload.")
+	case engine.StartMemoryChosen:
+		return memory("")
 	case engine.StartInMemoryAfterFailure:
 		return memory("The browser's storage failed, so this cluster runs in memory from now on: its data will not survive a reload. " +
 			"What was stored before is left as it was; reset the cluster to delete it.")
