@@ -182,13 +182,27 @@ func (c *conn) Send(b []byte) error {
 
 // Recv implements engine.Conn. Frames that arrived before the peer closed
 // are all returned before the error saying it closed.
+//
+// Frames that arrived come before the end, and the end's reason before a
+// ctx that ended with it (the handler's ctx is cancelled when the
+// connection ends: its reason, e.g. an oversized frame, is the news).
 func (c *conn) Recv(ctx context.Context) ([]byte, error) {
 	select {
 	case b := <-c.frames:
 		return b, nil
 	case <-c.ended:
+		select {
+		case b := <-c.frames:
+			return b, nil
+		default:
+		}
 		return nil, c.why
 	case <-ctx.Done():
+		select {
+		case <-c.ended:
+			return nil, c.why
+		default:
+		}
 		return nil, ctx.Err()
 	}
 }
