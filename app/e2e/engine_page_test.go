@@ -3,8 +3,11 @@
 package e2e
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // The page's cluster runs in the engine's Web Worker: the page says so
@@ -73,7 +76,7 @@ func TestChooseMemoryOrIndexedDB(t *testing.T) {
 		t.Fatalf("put: %+v", r)
 	}
 	tb.clickAction("storage-memory", 0)
-	tb.waitJS(`location.search.includes("storage=memory") && document.querySelector('.durability[data-storage="memory"]') !== null`, "the page in memory")
+	tb.waitAcrossLoad(`location.search.includes("storage=memory") && document.querySelector('.durability[data-storage="memory"]') !== null`, "the page in memory")
 	tb.waitLeader()
 	if r := tb.write("get", 1, "stored", "", false); r.Status != "ok" || len(r.Values) != 0 {
 		t.Fatalf("the in-memory cluster is a new one, yet: %+v", r)
@@ -82,9 +85,26 @@ func TestChooseMemoryOrIndexedDB(t *testing.T) {
 		t.Fatalf("put in memory: %+v", r)
 	}
 	tb.clickAction("storage-indexeddb", 0)
-	tb.waitJS(`!location.search.includes("storage=") && document.querySelector('.durability[data-storage="indexeddb"]') !== null`, "the page on IndexedDB")
+	tb.waitAcrossLoad(`!location.search.includes("storage=") && document.querySelector('.durability[data-storage="indexeddb"]') !== null`, "the page on IndexedDB")
 	tb.waitLeader()
 	if r := tb.write("get", 1, "stored", "", false); r.Status != "ok" || len(r.Values) != 1 || r.Values[0] != "in indexeddb" {
 		t.Fatalf("back on IndexedDB: %+v", r)
+	}
+}
+
+// waitAcrossLoad is waitJS for a condition that holds only after a
+// navigation the test started: a poll that the navigation cut short (its
+// document's context went away) polls again in the new document.
+func (tb *tab) waitAcrossLoad(expr, what string) {
+	tb.t.Helper()
+	for {
+		var ok bool
+		err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, chromedp.WithPollingTimeout(0)))
+		if err == nil {
+			return
+		}
+		if tb.ctx.Err() != nil || !strings.Contains(err.Error(), "context") {
+			tb.t.Fatalf("waiting for %s: %v (expression %s)", what, err, expr)
+		}
 	}
 }
