@@ -182,3 +182,14 @@ type StressRun interface {
 	Progress() StressProgress
 	Stop()
 }
+
+// Submitter is an Engine that can queue a client call at once and wait for
+// its answer apart. Serve uses it so that a call is queued before the
+// next request is handled (a Step that follows a Put ticks with the Put
+// queued, as in the simulator: the protocol keeps a run deterministic).
+// app/engine/local implements it.
+type Submitter interface {
+	// Submit queues q (OpPut, OpGet, OpDelete or OpCompact) and returns
+	// the wait for its response.
+	Submit(q *Request) func(ctx context.Context) *Response
+}

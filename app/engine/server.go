@@ -14,10 +14,13 @@ import (
 //
 // Order: requests are handled in the order they arrive. Those that only
 // queue an action or read state (faults, time controls, stress start and
-// stop) run at once on the receiving goroutine; those that wait for the
-// cluster (Start, Put, Get, Delete, Compact, Step, ResetAll, ResetStored)
-// run in their own goroutine and answer when done. A Cancel ends a
-// waiting request's context.
+// stop) run at once on the receiving goroutine; client calls (Put, Get,
+// Delete, Compact) are queued there too when the engine is a Submitter,
+// and answered from their own goroutine; the rest that wait (Start, Step,
+// ResetAll, ResetStored) run in their own goroutine. So a run driven
+// through the protocol is the run the simulator gives for the same
+// requests before the same ticks. A Cancel ends a waiting request's
+// context.
 //
 // Updates: one is sent as soon as the engine has started, and each next
 // one only after the client acknowledged the previous one; it is built
@@ -201,7 +204,15 @@ func (s *server) handle(q *Request) {
 		default:
 			st.KillAllPowerLoss()
 		}
-	case OpPut, OpGet, OpDelete, OpCompact, OpStep, OpResetAll:
+	case OpPut, OpGet, OpDelete, OpCompact:
+		if sub, ok := e.(Submitter); ok {
+			wait := sub.Submit(q) // queued now, before the next request
+			s.wait(q, wait)
+			return
+		}
+		s.wait(q, func(ctx context.Context) *Response { return s.call(ctx, e, st, q) })
+		return
+	case OpStep, OpResetAll:
 		s.wait(q, func(ctx context.Context) *Response { return s.call(ctx, e, st, q) })
 		return
 	default:
