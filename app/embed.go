@@ -33,14 +33,14 @@ import (
 // crafted link cannot fill the page with its own text).
 type PageConfig struct {
 	Embed   bool
-	Members int      // 1, 3, 5 or 7
-	Seed    int64    // cluster seed
-	Speed   float64  // ticks per second, one of speeds
+	Members int     // 1, 3, 5 or 7
+	Seed    int64   // cluster seed
+	Speed   float64 // ticks per second, one of speeds
 	// Memory: storage=memory, the members keep their data in memory only
 	// (faster; nothing survives a reload) instead of IndexedDB.
 	Memory bool
-	Panels  []string // the compact layout's panels (the full page shows every panel)
-	Allow   []string // origins ("scheme://host[:port]"), exact match
+	Panels []string // the compact layout's panels (the full page shows every panel)
+	Allow  []string // origins ("scheme://host[:port]"), exact match
 	// Problems lists the parameters that were ignored, one sentence each.
 	Problems []string
 }
