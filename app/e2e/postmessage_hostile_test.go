@@ -93,9 +93,11 @@ func (h hostilePage) answer(id string) (event, bool) {
 
 // frameProbe, run in the frame: the longest gap between 5 ms timer
 // callbacks (as bench_test.go's benchProbe), and how often and how long
-// the page read MessageEvent.data (the getter is wrapped: its first read
-// is the browser deserialising the message, which no page code can
-// avoid once it reads the message).
+// the page read MessageEvent.data of messages from other windows (the
+// getter is wrapped: its first read is the browser deserialising the
+// message, which no page code can avoid once it reads the message). The
+// engine worker's own messages to the page (its protocol frames, whose
+// source is null) are not counted.
 const frameProbe = `(() => {
 	const p = window.__probe = {maxGap: 0, ticks: 0, reads: 0, readMs: 0};
 	if (!window.__dataWrapped) {
@@ -103,7 +105,7 @@ const frameProbe = `(() => {
 		const d = Object.getOwnPropertyDescriptor(MessageEvent.prototype, "data");
 		Object.defineProperty(MessageEvent.prototype, "data", {configurable: true, enumerable: d.enumerable, get() {
 			const t0 = performance.now(), v = d.get.call(this);
-			window.__probe.reads++; window.__probe.readMs += performance.now() - t0;
+			if (this.source !== null) { window.__probe.reads++; window.__probe.readMs += performance.now() - t0; }
 			return v;
 		}});
 	}
