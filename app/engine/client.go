@@ -42,19 +42,18 @@ type Client struct {
 
 // view is the client's merged copy of the updates. Guarded by Client.mu.
 type view struct {
-	now, applied uint64
-	paused       bool
-	members      []MemberView
-	links        map[[2]uint64]LinkView
-	linkList     []LinkView // links sorted by (From, To); rebuilt on change
-	events       []EventView
-	stress       map[uint64]StressProgress
-	hasStorage   bool
-	storage      StorageView
-	stopped      bool
-	unacked      bool          // an update arrived that no read acknowledged yet
-	updated      chan struct{} // closed (and replaced) on every update
-	updates      uint64        // updates received
+	now      uint64
+	paused   bool
+	members  []MemberView
+	links    map[[2]uint64]LinkView
+	linkList []LinkView // links sorted by (From, To); rebuilt on change
+	events   []EventView
+	stress   map[uint64]StressProgress
+	storage  StorageView
+	stopped  bool
+	unacked  bool          // an update arrived that no read acknowledged yet
+	updated  chan struct{} // closed (and replaced) on every update
+	updates  uint64        // updates received
 }
 
 // maxClientEvents bounds the events the client keeps for Events.
@@ -320,7 +319,7 @@ func (c *Client) apply(u *Update) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v := &c.v
-	v.now, v.applied = u.Now, u.Applied
+	v.now = u.Now
 	v.paused = u.Paused
 	v.members = u.Members
 	if len(u.Links) > 0 {
@@ -351,7 +350,7 @@ func (c *Client) apply(u *Update) {
 		}
 		v.stress[s.Run] = s.StressProgress
 	}
-	v.hasStorage, v.storage, v.stopped = u.HasStorage, u.Storage, u.Stopped
+	v.storage, v.stopped = u.Storage, u.Stopped
 	v.unacked = true
 	v.updates++
 	c.notifyLocked()

@@ -142,8 +142,7 @@ type Update struct {
 	Events        []EventView
 	EventsDropped uint64
 	Stress        []StressUpdate // runs whose progress changed
-	HasStorage    bool
-	Storage       StorageView
+	Storage       StorageView    // zero for an engine without storage (Started.Storage says which)
 	Stopped       bool
 }
 
@@ -450,7 +449,6 @@ func encodeUpdate(u *Update) []byte {
 		w.u(s.Run)
 		writeStressProgress(&w, &s.StressProgress)
 	}
-	w.bool(u.HasStorage)
 	sv := &u.Storage
 	w.str(sv.Medium)
 	w.bool(sv.Persistent)
@@ -542,7 +540,6 @@ func decodeUpdate(r *rbuf) *Update {
 			u.Stress[i] = StressUpdate{Run: r.u(), StressProgress: readStressProgress(r)}
 		}
 	}
-	u.HasStorage = r.bool()
 	sv := &u.Storage
 	sv.Medium, sv.Persistent, sv.Notice, sv.Resumed = r.str(), r.bool(), r.str(), r.bool()
 	sv.Epoch, sv.LoadTime, sv.Lost = r.u(), time.Duration(r.i()), r.bool()

@@ -73,6 +73,9 @@ func Serve(ctx context.Context, c Conn, o ServerOptions) error {
 	}
 }
 
+// errNoStorage answers a storage control sent to an engine without storage.
+var errNoStorage = errors.New("this cluster has no storage controls")
+
 // server is one connection's state.
 type server struct {
 	conn Conn
@@ -144,7 +147,6 @@ func (s *server) handle(q *Request) {
 		return
 	}
 	st, _ := e.(Storage)
-	noStorage := errors.New("this cluster has no storage controls")
 	var err error
 	switch q.Op {
 	case OpKill:
@@ -196,7 +198,7 @@ func (s *server) handle(q *Request) {
 	case OpKillPowerLoss, OpKillAllPowerLoss, OpWipe:
 		switch {
 		case st == nil:
-			err = noStorage
+			err = errNoStorage
 		case q.Op == OpKillPowerLoss:
 			err = st.KillPowerLoss(q.Member)
 		case q.Op == OpWipe:
@@ -255,7 +257,7 @@ func (s *server) call(ctx context.Context, e Engine, st Storage, q *Request) *Re
 		e.Step()
 	case OpResetAll:
 		if st == nil {
-			p.Err = errors.New("this cluster has no storage controls")
+			p.Err = errNoStorage
 		} else {
 			p.Err = st.ResetAll()
 		}

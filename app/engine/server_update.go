@@ -61,7 +61,7 @@ func (s *server) update() *Update {
 	}
 	s.mu.Unlock()
 	if st, ok := e.(Storage); ok {
-		u.HasStorage, u.Storage = true, st.Storage()
+		u.Storage = st.Storage()
 	}
 	if sp, ok := e.(Stoppable); ok {
 		u.Stopped = sp.Stopped() != nil

@@ -155,19 +155,11 @@ func cloneViews(vs []engine.MemberView) []engine.MemberView {
 	return out
 }
 
-// Compact proposes a compaction through member and waits for the answer.
+// Compact proposes a compaction through member and waits for the answer
+// (through Submit, as the protocol's calls).
 func (e *clusterEngine) Compact(ctx context.Context, member uint64, rev int64) (*mvcc.CompactResponse, error) {
-	call := e.Do(member, cluster.Op{Compact: rev})
-	select {
-	case <-call.Done():
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	res, err := call.Result()
-	if err != nil {
-		return nil, err
-	}
-	return res.Compact, nil
+	p := e.Submit(&engine.Request{Op: engine.OpCompact, Member: member, N: rev})(ctx)
+	return p.Compact, p.Err
 }
 
 func (e *clusterEngine) Links() []engine.LinkView {

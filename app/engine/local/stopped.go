@@ -41,44 +41,28 @@ func (e *durableEngine) result(err error) error {
 	return err
 }
 
+// The client calls go through Submit (submit.go), which answers
+// ErrStopped at once on a stopped engine and for a call in flight at the
+// take-over: one code path with the calls the protocol queues.
+
 func (e *durableEngine) Put(ctx context.Context, member uint64, key, value []byte) (*mvcc.PutResponse, error) {
-	if err := e.Stopped(); err != nil {
-		return nil, err
-	}
-	ctx, done := e.guard(ctx)
-	defer done()
-	r, err := e.clusterEngine.Put(ctx, member, key, value)
-	return r, e.result(err)
+	p := e.Submit(&engine.Request{Op: engine.OpPut, Member: member, Key: key, Value: value})(ctx)
+	return p.Put, p.Err
 }
 
 func (e *durableEngine) Get(ctx context.Context, member uint64, req mvcc.RangeRequest, serializable bool) (*mvcc.RangeResponse, error) {
-	if err := e.Stopped(); err != nil {
-		return nil, err
-	}
-	ctx, done := e.guard(ctx)
-	defer done()
-	r, err := e.clusterEngine.Get(ctx, member, req, serializable)
-	return r, e.result(err)
+	p := e.Submit(&engine.Request{Op: engine.OpGet, Member: member, Range: req, Serializable: serializable})(ctx)
+	return p.Range, p.Err
 }
 
 func (e *durableEngine) Delete(ctx context.Context, member uint64, req mvcc.DeleteRangeRequest) (*mvcc.DeleteRangeResponse, error) {
-	if err := e.Stopped(); err != nil {
-		return nil, err
-	}
-	ctx, done := e.guard(ctx)
-	defer done()
-	r, err := e.clusterEngine.Delete(ctx, member, req)
-	return r, e.result(err)
+	p := e.Submit(&engine.Request{Op: engine.OpDelete, Member: member, Delete: req})(ctx)
+	return p.Delete, p.Err
 }
 
 func (e *durableEngine) Compact(ctx context.Context, member uint64, rev int64) (*mvcc.CompactResponse, error) {
-	if err := e.Stopped(); err != nil {
-		return nil, err
-	}
-	ctx, done := e.guard(ctx)
-	defer done()
-	r, err := e.clusterEngine.Compact(ctx, member, rev)
-	return r, e.result(err)
+	p := e.Submit(&engine.Request{Op: engine.OpCompact, Member: member, N: rev})(ctx)
+	return p.Compact, p.Err
 }
 
 func (e *durableEngine) Kill(id uint64) error {
