@@ -17,6 +17,7 @@ func (p *playground) act(ctx app.Context, label string, f func(engine.Engine) er
 		return
 	}
 	eng := p.eng
+	ctx = p.lasting(ctx) // see lasting
 	ctx.Async(func() {
 		err := f(eng)
 		ctx.Dispatch(func(ctx app.Context) {
@@ -27,6 +28,19 @@ func (p *playground) act(ctx app.Context, label string, f func(engine.Engine) er
 			p.notice = label + ": done"
 		})
 	})
+}
+
+// lasting is the context an engine call started by a control runs and
+// reports on: the playground's own (set in OnMount), not the control's.
+// go-app drops a Dispatch whose source element is no longer mounted, and
+// a control can be rendered away while its call waits on the cluster (a
+// button replaced by the next render): with the control's context its
+// result was never shown, and stayed pending. UI goroutine.
+func (p *playground) lasting(ctx app.Context) app.Context {
+	if p.storage.rooted {
+		return p.storage.root
+	}
+	return ctx
 }
 
 // onAct returns a click handler that calls act, and its event scope.

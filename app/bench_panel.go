@@ -107,6 +107,7 @@ func (p *playground) startBench(ctx app.Context) {
 	}
 	p.bench.run, p.bench.starting = 0, true
 	eng, slot := p.eng, p.stressAt
+	ctx = p.lasting(ctx) // see lasting
 	ctx.Async(func() {
 		eng.SetSpeed(engine.MaxSpeed)
 		eng.Play()
@@ -121,6 +122,7 @@ func (p *playground) startBench(ctx app.Context) {
 // answered (benchSettle restores the speed). UI goroutine.
 func (p *playground) stopBench(ctx app.Context) {
 	slot, run := p.stressAt, p.bench.run
+	ctx = p.lasting(ctx) // see lasting
 	ctx.Async(func() {
 		if r, n := slot.current(); r != nil && n == run {
 			r.Stop()
@@ -136,6 +138,7 @@ func (p *playground) benchSettle(ctx app.Context) {
 	}
 	p.bench.settle = false
 	eng, speed, pause := p.eng, p.speed, p.bench.wasPaused
+	ctx = p.lasting(ctx) // see lasting
 	ctx.Async(func() {
 		eng.SetSpeed(speed)
 		if pause {

@@ -96,6 +96,7 @@ func (p *playground) runConsole(ctx app.Context) {
 	default:
 		e.pending = true
 		eng, member := p.eng, p.client
+		ctx = p.lasting(ctx) // see lasting
 		ctx.Async(func() {
 			var out etcdctl.Lines
 			err := cmd.Run(context.Context(ctx), eng, member, &out)

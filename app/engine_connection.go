@@ -70,6 +70,7 @@ func (p *playground) restartEngine(ctx app.Context) {
 	}
 	p.restarting = true
 	p.notice = "restarting the cluster from storage…"
+	ctx = p.lasting(ctx) // see lasting
 	ctx.Async(func() {
 		c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		err := r.Reconnect(c)

@@ -75,6 +75,7 @@ func (p *playground) noticeParts() (news, detail string) {
 // goroutine.
 func (p *playground) stopStress(ctx app.Context) {
 	slot := p.stressAt
+	ctx = p.lasting(ctx) // see lasting
 	ctx.Async(func() {
 		if r := slot.get(); r != nil {
 			r.Stop()
@@ -98,6 +99,7 @@ func (p *playground) startStress(ctx app.Context, cfg engine.StressConfig) {
 	}
 	eng, slot := p.eng, p.stressAt
 	p.notice, p.stress.label, p.stress.run = label, label, 0
+	ctx = p.lasting(ctx) // see lasting
 	ctx.Async(func() {
 		n := slot.set(eng.Stress(cfg))
 		ctx.Dispatch(func(ctx app.Context) {

@@ -74,6 +74,7 @@ func (p *playground) startWrite(ctx app.Context, op string) {
 	f.results = prepend(f.results, writeResult{seq: seq, title: title, pending: true})
 
 	eng := p.eng
+	ctx = p.lasting(ctx) // see lasting
 	ctx.Async(func() {
 		res := writeResult{seq: seq, title: title}
 		cctx := context.Context(ctx)
