@@ -81,8 +81,10 @@ const (
 	OpWipe
 	OpResetAll
 	OpResetStored
-	OpCancel // cancels request N's context
-	opEnd    // one past the last
+	OpCancel      // cancels request N's context
+	OpWatch       // Member, Watch: answers the watch's number in N (watch.go)
+	OpWatchCancel // N: the watch to cancel
+	opEnd         // one past the last
 )
 
 // Request is one call. Each Op reads the fields it needs (the others are
@@ -104,6 +106,7 @@ type Request struct {
 	Stress           StressConfig
 	Start            StartRequest
 	Name             string // ResetStored's database
+	Watch            WatchRequest
 }
 
 // Response answers the Request with the same ID. Err is nil on success.
@@ -144,6 +147,7 @@ type Update struct {
 	Stress        []StressUpdate // runs whose progress changed
 	Storage       StorageView    // zero for an engine without storage (Started.Storage says which)
 	Stopped       bool
+	Watches       []WatchUpdate // the watches' new responses and ends (watch.go)
 }
 
 // MaxUpdateEvents bounds the events one update carries.
@@ -227,6 +231,7 @@ func encodeRequest(q *Request) []byte {
 	w.bool(st.Embed)
 	w.bool(st.Memory)
 	w.str(q.Name)
+	writeWatchRequest(&w, &q.Watch)
 	return w.b
 }
 
@@ -254,6 +259,7 @@ func decodeRequest(r *rbuf) *Request {
 		Sequential: r.bool(), Start: r.int(), MaxRate: r.bool(), Outstanding: r.int()}
 	q.Start = StartRequest{Mode: StartMode(r.i()), Members: r.int(), Seed: r.i(), Speed: r.f(), Embed: r.bool(), Memory: r.bool()}
 	q.Name = r.str()
+	q.Watch = readWatchRequest(r)
 	if q.Op == 0 || q.Op >= opEnd {
 		r.fail()
 	}
@@ -465,6 +471,7 @@ func encodeUpdate(u *Update) []byte {
 		w.str(d.Err)
 	}
 	w.bool(u.Stopped)
+	writeWatchUpdates(&w, u.Watches)
 	return w.b
 }
 
@@ -550,6 +557,7 @@ func decodeUpdate(r *rbuf) *Update {
 		}
 	}
 	u.Stopped = r.bool()
+	u.Watches = readWatchUpdates(r)
 	return u
 }
 

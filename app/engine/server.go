@@ -32,6 +32,7 @@ func Serve(ctx context.Context, c Conn, o ServerOptions) error {
 	defer c.Close()
 	s := &server{conn: c, o: o, ctx: ctx, calls: map[uint64]context.CancelFunc{},
 		runs: map[uint64]*serverRun{}, credit: make(chan struct{}, 1), started: make(chan struct{})}
+	defer s.cancelWatches()
 	b, err := c.Recv(ctx)
 	if err != nil {
 		return err
@@ -94,6 +95,8 @@ type server struct {
 	failures map[string]*StorageFailure
 
 	credit chan struct{} // buffered(1): the client acknowledged the last update
+
+	watches map[uint64]*serverWatch // open watches by number (server_watch.go)
 
 	// Owned by pushUpdates.
 	links   map[[2]uint64]LinkView
@@ -217,6 +220,11 @@ func (s *server) handle(q *Request) {
 	case OpStep, OpResetAll:
 		s.wait(q, func(ctx context.Context) *Response { return s.call(ctx, e, st, q) })
 		return
+	case OpWatch:
+		s.watch(e, q)
+		return
+	case OpWatchCancel:
+		s.cancelWatch(uint64(q.N))
 	default:
 		err = fmt.Errorf("engine protocol: unknown request %d", q.Op)
 	}
