@@ -203,9 +203,24 @@ func runChaos(opts chaosOptions) (chaosReport, error) {
 	return finish(nil)
 }
 
-// agreed reports whether every member is up, follows one leader, and has
-// applied everything that leader committed, with equal revision and hash.
+// agreed reports whether every member is up, follows one leader that is
+// not handing leadership over, and has applied everything that leader
+// committed, with equal revision and hash. A leader in the middle of a
+// transfer (one injected before healing: HealAll does not cancel it) is not
+// settled: it refuses every proposal until the transferee wins or raft
+// aborts the transfer, up to an election timeout later (seed 24272).
 func agreed(c *Cluster) bool {
+	lead := leader(c)
+	for _, s := range c.Inspect() {
+		if s.ID == lead && s.LeadTransferee != 0 {
+			return false
+		}
+	}
+	return caughtUp(c)
+}
+
+// caughtUp is agreed without the leadership transfer condition.
+func caughtUp(c *Cluster) bool {
 	states := c.Inspect()
 	lead := leader(c)
 	if lead == 0 {
