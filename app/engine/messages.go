@@ -84,6 +84,7 @@ const (
 	OpCancel      // cancels request N's context
 	OpWatch       // Member, Watch: answers the watch's number in N (watch.go)
 	OpWatchCancel // N: the watch to cancel
+	OpKeyHistory  // Member, Key, N: the limit (keyhistory.go)
 	opEnd         // one past the last
 )
 
@@ -117,8 +118,9 @@ type Response struct {
 	Range   *mvcc.RangeResponse
 	Delete  *mvcc.DeleteRangeResponse
 	Compact *mvcc.CompactResponse
-	N       uint64   // Stress: the run's number
-	Started *Started // Start
+	N       uint64      // Stress: the run's number
+	Started *Started    // Start
+	History *KeyHistory // KeyHistory
 }
 
 // Started answers Start: what the client needs to know about the engine
@@ -360,6 +362,7 @@ func encodeResponse(p *Response) []byte {
 		w.bool(s.Storage)
 		w.bool(s.Stoppable)
 	}
+	writeKeyHistory(&w, p.History)
 	return w.b
 }
 
@@ -389,6 +392,7 @@ func decodeResponse(r *rbuf) *Response {
 		s.Speed, s.Storage, s.Stoppable = r.f(), r.bool(), r.bool()
 		p.Started = s
 	}
+	p.History = readKeyHistory(r)
 	return p
 }
 

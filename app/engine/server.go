@@ -225,6 +225,20 @@ func (s *server) handle(q *Request) {
 		return
 	case OpWatchCancel:
 		s.cancelWatch(uint64(q.N))
+	case OpKeyHistory:
+		h, ok := e.(Historian)
+		if !ok {
+			err = errNoHistory
+			break
+		}
+		s.wait(q, func(ctx context.Context) *Response {
+			kh, err := h.KeyHistory(ctx, q.Member, q.Key, int(q.N))
+			if err != nil {
+				return &Response{Err: err}
+			}
+			return &Response{History: &kh}
+		})
+		return
 	default:
 		err = fmt.Errorf("engine protocol: unknown request %d", q.Op)
 	}

@@ -148,3 +148,38 @@ func TestWatchEndsOverTheProtocol(t *testing.T) {
 		t.Fatalf("after the connection closed: %v, want ErrDisconnected", err)
 	}
 }
+
+// A key's history over the protocol: newest first, tombstones included,
+// the limit honoured with More.
+func TestKeyHistoryOverTheProtocol(t *testing.T) {
+	_, eng, _ := startWatching(t)
+	ctx := context.Background()
+	for _, v := range []string{"1", "2"} {
+		if _, err := eng.Put(ctx, 1, []byte("h"), []byte(v)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := eng.Delete(ctx, 1, mvcc.DeleteRangeRequest{Key: []byte("h")}); err != nil {
+		t.Fatal(err)
+	}
+	hs, ok := eng.(engine.Historian)
+	if !ok {
+		t.Fatal("the engine over the protocol is not a Historian")
+	}
+	var h engine.KeyHistory
+	waitView(t, "member 2 applied the delete", func() bool {
+		var err error
+		h, err = hs.KeyHistory(ctx, 2, []byte("h"), 0)
+		return err == nil && len(h.Revisions) == 3
+	})
+	r := h.Revisions
+	if !r[0].Tombstone || string(r[1].Value) != "2" || string(r[2].Value) != "1" || r[1].Version != 2 || h.More {
+		t.Fatalf("history %+v", h)
+	}
+	if h2, err := hs.KeyHistory(ctx, 2, []byte("h"), 2); err != nil || len(h2.Revisions) != 2 || !h2.More {
+		t.Fatalf("limit 2: %+v %v", h2, err)
+	}
+	if _, err := hs.KeyHistory(ctx, 9, []byte("h"), 0); err == nil {
+		t.Fatal("member 9 of 3 answered")
+	}
+}

@@ -192,3 +192,37 @@ func TestWatchCancel(t *testing.T) {
 		t.Fatalf("a cancelled watch got %q", x.events)
 	}
 }
+
+// KeyHistory reads one member's store: a member cut off from the others
+// shows its own, older history.
+func TestKeyHistoryPerMember(t *testing.T) {
+	c := newTestCluster(t, Config{Members: 3, Seed: 6})
+	l := waitLeader(t, c, 200)
+	f := follower(t, c)
+	mustCall(t, c, l, put("h", "1"))
+	converge(t, c, 200)
+	c.Isolate(f)
+	c.Tick()
+	l = waitLeader(t, c, 400)
+	mustCall(t, c, l, put("h", "2"))
+	mustCall(t, c, l, Op{DeleteRange: &mvcc.DeleteRangeRequest{Key: []byte("h")}})
+	hl, err := c.KeyHistory(l, []byte("h"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hf, err := c.KeyHistory(f, []byte("h"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hl.Revisions) != 3 || !hl.Revisions[0].Tombstone || string(hl.Revisions[1].Value) != "2" {
+		t.Fatalf("the leader's history %+v", hl.Revisions)
+	}
+	if len(hf.Revisions) != 1 || string(hf.Revisions[0].Value) != "1" || hf.Revision >= hl.Revision {
+		t.Fatalf("the isolated follower's history %+v at %d (leader at %d)", hf.Revisions, hf.Revision, hl.Revision)
+	}
+	c.Kill(f)
+	c.Tick()
+	if _, err := c.KeyHistory(f, []byte("h"), 0); !errors.Is(err, ErrMemberDown) {
+		t.Fatalf("a down member: %v", err)
+	}
+}
