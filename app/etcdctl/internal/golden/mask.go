@@ -59,7 +59,8 @@ func firstURL(s string) string { u, _, _ := strings.Cut(s, ","); return u }
 //     commands: raft term and index, applied index, DB size and its in-use
 //     and not-in-use figures, hashes (json and fields keys, endpoint status
 //     and hashkv columns, table columns by header), "took = ..." durations,
-//     a lease's remaining TTL, and the patch release in 3.6.x;
+//     a lease's remaining TTL (also json "ttl"), the TOOK column and json
+//     "took", and the patch release in 3.6.x;
 //   - etcd client log lines on stderr (JSON lines starting {"level":).
 //
 // Tables whose cells masking changed are drawn again with the masked cells
@@ -110,13 +111,14 @@ func NewMasker(id Identity, leases []string) *Masker {
 
 var (
 	tokenRE   = regexp.MustCompile(`[0-9A-Za-z]+`)
-	numKeysRE = regexp.MustCompile(`"(raft_term|raftTerm|RaftTerm|raftIndex|raftAppliedIndex|dbSize|dbSizeInUse|hash|Hash)"(\s*:\s*)-?[0-9]+`)
+	numKeysRE = regexp.MustCompile(`"(raft_term|raftTerm|RaftTerm|raftIndex|raftAppliedIndex|dbSize|dbSizeInUse|hash|Hash|ttl)"(\s*:\s*)-?[0-9]+`)
 	tookRE    = regexp.MustCompile(`took( =)? [0-9.]+[a-zµ]*s\b`)
+	tookJSON  = regexp.MustCompile(`"took":"[^"]*"`)
 	remainRE  = regexp.MustCompile(`remaining\(-?[0-9]+s\)`)
 	versionRE = regexp.MustCompile(`\b3\.6\.[0-9]+\b`)
 	// Columns masked by header name in tables.
 	maskedColumns = map[string]bool{"DB SIZE": true, "IN USE": true, "PERCENTAGE NOT IN USE": true,
-		"RAFT TERM": true, "RAFT INDEX": true, "RAFT APPLIED INDEX": true, "HASH": true}
+		"RAFT TERM": true, "TOOK": true, "RAFT INDEX": true, "RAFT APPLIED INDEX": true, "HASH": true}
 )
 
 // text masks one string (a line, or a table cell).
@@ -130,6 +132,7 @@ func (m *Masker) text(s string) string {
 	})
 	s = numKeysRE.ReplaceAllString(s, `"$1"$2<n>`)
 	s = tookRE.ReplaceAllString(s, "took$1 <duration>")
+	s = tookJSON.ReplaceAllString(s, `"took":"<duration>"`)
 	s = remainRE.ReplaceAllString(s, "remaining(<ttl>)")
 	return versionRE.ReplaceAllString(s, "3.6.x")
 }

@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -84,7 +85,8 @@ func ParseTranscript(r io.Reader) ([]Step, error) {
 var (
 	memberRef = regexp.MustCompile(`\$\{(etcd-[0-9]+)\}`)
 	leaseRef  = regexp.MustCompile(`\$LEASE\b`)
-	leaseOut  = regexp.MustCompile(`^lease ([0-9a-f]+) granted with TTL`)
+	leaseOut  = regexp.MustCompile(`^lease ([0-9a-f]+) granted with TTL\([0-9]+s\)$`)
+	leaseJSON = regexp.MustCompile(`"ID":([0-9]+),"TTL":`)
 )
 
 // Substitute replaces $LEASE and ${etcd-N} in line: lease is the latest
@@ -103,11 +105,17 @@ func Substitute(line, lease string, id func(name string) string) string {
 	return line
 }
 
-// GrantedLease returns the lease ID a "lease grant" printed in out, or "".
+// GrantedLease returns the ID (hex) of the lease a "lease grant" printed in
+// out (simple or json output), or "".
 func GrantedLease(out []string) string {
 	for _, l := range out {
 		if m := leaseOut.FindStringSubmatch(l); m != nil {
 			return m[1]
+		}
+		if m := leaseJSON.FindStringSubmatch(l); m != nil {
+			if v, err := strconv.ParseUint(m[1], 10, 64); err == nil {
+				return strconv.FormatUint(v, 16)
+			}
 		}
 	}
 	return ""

@@ -15,7 +15,7 @@
 // with globbing off, so they are split as a shell splits them.
 //
 // A watch session (a command with "&" lines) starts the watch, waits until
-// the member reports one more watcher (its /metrics), runs the "&"
+// the member reports it set up a watch (its /metrics), runs the "&"
 // commands, waits until the watch's output has been still for half a
 // second, and sends it SIGINT (Ctrl-C). Every wait has a deadline; the
 // recorder fails rather than records a command that hung.
@@ -434,7 +434,13 @@ func (r *recorder) step(s golden.Step) ([]golden.Entry, error) {
 	return append([]golden.Entry{{Line: s.Line, Ran: ran, Result: res}}, entries...), nil
 }
 
-// watchers reads the member's watcher gauge from its /metrics.
+// watchSent is the metric that counts the watch responses a member sent:
+// it rises when a new watch is set up (its "created" response is sent after
+// the watcher is registered) and never falls (the watcher gauge may stay
+// put while a stopped watch's watcher goes and a new one comes).
+const watchSent = `grpc_server_msg_sent_total{grpc_method="Watch",grpc_service="etcdserverpb.Watch",grpc_type="bidi_stream"} `
+
+// watchers reads the member's watchSent counter from its /metrics.
 func (r *recorder) watchers(member int) (int, error) {
 	resp, err := http.Get(r.c.client[member] + "/metrics")
 	if err != nil {
@@ -446,12 +452,12 @@ func (r *recorder) watchers(member int) (int, error) {
 		return 0, err
 	}
 	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "etcd_debugging_mvcc_watcher_total "); ok {
+		if v, ok := strings.CutPrefix(l, watchSent); ok {
 			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			return int(f), err
 		}
 	}
-	return 0, errors.New("no etcd_debugging_mvcc_watcher_total in /metrics")
+	return 0, errors.New("no " + strings.TrimSpace(watchSent) + " in /metrics")
 }
 
 // lockedBuffer is a bytes.Buffer the watch's process writes while the
