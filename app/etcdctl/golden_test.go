@@ -268,8 +268,16 @@ func errResult(err error, refused bool) replayed {
 	return replayed{Result: golden.Result{Stderr: strings.Split(ErrorLine(err), "\n"), Exit: "1"}, refused: refused}
 }
 
-// errNoInput: the console has no way yet to give a command the lines that
-// follow it (txn's compares and requests).
+// inputTaker is how the replay gives a command the lines typed after it
+// (txn's compares and requests, "<" lines in the transcript): a Command
+// that reads such lines implements it, returning the command with its
+// input, or the error etcdctl reports for malformed input. Until Command
+// has the method, a command with input lines counts as refused
+// (errNoInput).
+type inputTaker interface {
+	WithInput(lines []string) (Command, error)
+}
+
 var errNoInput = errors.New("the console cannot take a command's input lines")
 
 // run runs one command to completion.
@@ -282,9 +290,17 @@ func (r *replayer) run(line string, input []string) replayed {
 		return res
 	}
 	if len(input) > 0 {
-		res := errResult(errNoInput, true)
-		res.ran = ran
-		return res
+		in, ok := any(c).(inputTaker)
+		if !ok {
+			res := errResult(errNoInput, true)
+			res.ran = ran
+			return res
+		}
+		if c, err = in.WithInput(input); err != nil {
+			res := errResult(err, false)
+			res.ran = ran
+			return res
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
