@@ -147,6 +147,10 @@ func TestClassify(t *testing.T) {
 		{fail("Error: x"), fail("Error: x"), true, Identical},
 		{fail("Error: x"), fail("Error: y"), true, Different},
 		{Result{Stdout: []string{"PUT"}, Exit: "^C"}, ok("PUT"), false, Identical},
+		{ok(`{"h":{"id":<cluster>},"members":[{"ID":<etcd-2>,"u":["<peer:etcd-2>"]},{"ID":<etcd-1>}]}`),
+			ok(`{"members":[{"ID":<etcd-1>},{"u":["<peer:etcd-2>"],"ID":<etcd-2>}],"h":{"id":<cluster>}}`), false, Cosmetic},
+		{ok(`{"members":[{"ID":<etcd-2>},{"ID":<etcd-1>}]}`), ok(`{"members":[{"ID":<etcd-1>},{"ID":<etcd-3>}]}`), false, Different},
+		{ok(`{"count":1}`), ok(`{"count":2}`), false, Different},
 	}
 	for i, tt := range tests {
 		if c := Classify(tt.want, tt.got, tt.refused); c != tt.class {
