@@ -15,7 +15,8 @@
 // with globbing off, so they are split as a shell splits them.
 //
 // A watch session (a command with "&" lines) starts the watch, waits until
-// the member reports it set up a watch (its /metrics), runs the "&"
+// the member reports it set up a watch (its /metrics; a command other than
+// watch, lease keep-alive, until it printed something), runs the "&"
 // commands, waits until the watch's output has been still for half a
 // second, and sends it SIGINT (Ctrl-C). Every wait has a deadline; the
 // recorder fails rather than records a command that hung.
@@ -393,9 +394,18 @@ func (r *recorder) step(s golden.Step) ([]golden.Entry, error) {
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
-	if err := poll(10*time.Second, "the watch to start", func() bool {
+	// A watch has started when the member set it up; another command
+	// (lease keep-alive) when it printed something.
+	isWatch := strings.HasPrefix(strings.TrimPrefix(s.Line, "etcdctl "), "watch")
+	if err := poll(10*time.Second, "the command to start", func() bool {
+		if len(exited) > 0 {
+			return true
+		}
+		if !isWatch {
+			return stdout.Len() > 0
+		}
 		n, err := r.watchers(member)
-		return err == nil && n > before || len(exited) > 0
+		return err == nil && n > before
 	}); err != nil {
 		return nil, err
 	}
