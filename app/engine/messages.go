@@ -3,6 +3,7 @@ package engine
 import (
 	"time"
 
+	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -82,6 +83,7 @@ const (
 	OpResetAll
 	OpResetStored
 	OpCancel // cancels request N's context
+	OpCall   // Call: any client request (Request.Call), answered in Response.Result
 	opEnd    // one past the last
 )
 
@@ -104,6 +106,8 @@ type Request struct {
 	Stress           StressConfig
 	Start            StartRequest
 	Name             string // ResetStored's database
+
+	Call node.Op // OpCall's request
 }
 
 // Response answers the Request with the same ID. Err is nil on success.
@@ -116,6 +120,8 @@ type Response struct {
 	Compact *mvcc.CompactResponse
 	N       uint64   // Stress: the run's number
 	Started *Started // Start
+
+	Result *node.Result // OpCall
 }
 
 // Started answers Start: what the client needs to know about the engine
@@ -227,6 +233,7 @@ func encodeRequest(q *Request) []byte {
 	w.bool(st.Embed)
 	w.bool(st.Memory)
 	w.str(q.Name)
+	writeOp(&w, &q.Call)
 	return w.b
 }
 
@@ -254,6 +261,7 @@ func decodeRequest(r *rbuf) *Request {
 		Sequential: r.bool(), Start: r.int(), MaxRate: r.bool(), Outstanding: r.int()}
 	q.Start = StartRequest{Mode: StartMode(r.i()), Members: r.int(), Seed: r.i(), Speed: r.f(), Embed: r.bool(), Memory: r.bool()}
 	q.Name = r.str()
+	q.Call = readOp(r)
 	if q.Op == 0 || q.Op >= opEnd {
 		r.fail()
 	}
@@ -354,6 +362,10 @@ func encodeResponse(p *Response) []byte {
 		w.bool(s.Storage)
 		w.bool(s.Stoppable)
 	}
+	w.bool(p.Result != nil)
+	if p.Result != nil {
+		writeResult(&w, p.Result)
+	}
 	return w.b
 }
 
@@ -382,6 +394,9 @@ func decodeResponse(r *rbuf) *Response {
 		}
 		s.Speed, s.Storage, s.Stoppable = r.f(), r.bool(), r.bool()
 		p.Started = s
+	}
+	if r.bool() {
+		p.Result = readResult(r)
 	}
 	return p
 }
