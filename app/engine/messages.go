@@ -3,6 +3,7 @@ package engine
 import (
 	"time"
 
+	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -85,6 +86,7 @@ const (
 	OpWatch       // Member, Watch: answers the watch's number in N (watch.go)
 	OpWatchCancel // N: the watch to cancel
 	OpKeyHistory  // Member, Key, N: the limit (keyhistory.go)
+	OpCall        // Call: any client request (Request.Call), answered in Response.Result
 	opEnd         // one past the last
 )
 
@@ -108,6 +110,8 @@ type Request struct {
 	Start            StartRequest
 	Name             string // ResetStored's database
 	Watch            WatchRequest
+
+	Call node.Op // OpCall's request
 }
 
 // Response answers the Request with the same ID. Err is nil on success.
@@ -118,9 +122,10 @@ type Response struct {
 	Range   *mvcc.RangeResponse
 	Delete  *mvcc.DeleteRangeResponse
 	Compact *mvcc.CompactResponse
-	N       uint64      // Stress: the run's number
-	Started *Started    // Start
-	History *KeyHistory // KeyHistory
+	N       uint64       // Stress: the run's number
+	Started *Started     // Start
+	History *KeyHistory  // KeyHistory
+	Result  *node.Result // OpCall
 }
 
 // Started answers Start: what the client needs to know about the engine
@@ -234,6 +239,7 @@ func encodeRequest(q *Request) []byte {
 	w.bool(st.Memory)
 	w.str(q.Name)
 	writeWatchRequest(&w, &q.Watch)
+	writeOp(&w, &q.Call)
 	return w.b
 }
 
@@ -262,6 +268,7 @@ func decodeRequest(r *rbuf) *Request {
 	q.Start = StartRequest{Mode: StartMode(r.i()), Members: r.int(), Seed: r.i(), Speed: r.f(), Embed: r.bool(), Memory: r.bool()}
 	q.Name = r.str()
 	q.Watch = readWatchRequest(r)
+	q.Call = readOp(r)
 	if q.Op == 0 || q.Op >= opEnd {
 		r.fail()
 	}
@@ -363,6 +370,10 @@ func encodeResponse(p *Response) []byte {
 		w.bool(s.Stoppable)
 	}
 	writeKeyHistory(&w, p.History)
+	w.bool(p.Result != nil)
+	if p.Result != nil {
+		writeResult(&w, p.Result)
+	}
 	return w.b
 }
 
@@ -393,6 +404,9 @@ func decodeResponse(r *rbuf) *Response {
 		p.Started = s
 	}
 	p.History = readKeyHistory(r)
+	if r.bool() {
+		p.Result = readResult(r)
+	}
 	return p
 }
 
