@@ -30,6 +30,11 @@ type Config struct {
 	CatchUpCount  uint64
 
 	DisablePreVote, DisableCheckQuorum bool
+	// MaxInflightMsgs bounds the appends in flight to one follower
+	// (default 256); MaxSizePerMsg the bytes of entries per append
+	// (default 1 MiB). raft's own settings of those names.
+	MaxInflightMsgs int
+	MaxSizePerMsg   uint64
 	// RequestTimeoutTicks bounds every client call (default
 	// 5*ElectionTicks): a call not answered by then fails with ErrTimeout.
 	RequestTimeoutTicks int
@@ -84,6 +89,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.RequestTimeoutTicks <= 0 {
 		c.RequestTimeoutTicks = 5 * c.ElectionTicks
+	}
+	if c.MaxInflightMsgs <= 0 {
+		c.MaxInflightMsgs = 256
+	}
+	if c.MaxSizePerMsg == 0 {
+		c.MaxSizePerMsg = 1 << 20
 	}
 	if c.Logger == nil {
 		c.Logger = discardLogger{}
@@ -238,8 +249,8 @@ func New(cfg Config, st Storage) (*Member, error) {
 		HeartbeatTick:   cfg.HeartbeatTicks,
 		Storage:         st,
 		Applied:         m.applied,
-		MaxSizePerMsg:   1 << 20,
-		MaxInflightMsgs: 256,
+		MaxSizePerMsg:   cfg.MaxSizePerMsg,
+		MaxInflightMsgs: cfg.MaxInflightMsgs,
 		CheckQuorum:     !cfg.DisableCheckQuorum,
 		PreVote:         !cfg.DisablePreVote,
 		ReadOnlyOption:  raft.ReadOnlySafe,
@@ -264,6 +275,18 @@ func restoreStore(data []byte) (*mvcc.Store, error) {
 		return nil, fmt.Errorf("restoring store from snapshot: %w", err)
 	}
 	return s, nil
+}
+
+// SetSnapshotCounts changes SnapshotCount and CatchUpCount (0 keeps the
+// current value): they are read at each snapshot decision, so unlike raft's
+// settings they need no restart.
+func (m *Member) SetSnapshotCounts(snapshotCount, catchUpCount uint64) {
+	if snapshotCount > 0 {
+		m.cfg.SnapshotCount = snapshotCount
+	}
+	if catchUpCount > 0 {
+		m.cfg.CatchUpCount = catchUpCount
+	}
 }
 
 // ID returns the member's raft ID.
