@@ -51,6 +51,8 @@ type view struct {
 	stress   map[uint64]StressProgress
 	storage  StorageView
 	stopped  bool
+	settings Settings
+	restart  []uint64      // members still restarting to take settings
 	unacked  bool          // an update arrived that no read acknowledged yet
 	updated  chan struct{} // closed (and replaced) on every update
 	updates  uint64        // updates received
@@ -351,6 +353,7 @@ func (c *Client) apply(u *Update) {
 		v.stress[s.Run] = s.StressProgress
 	}
 	v.storage, v.stopped = u.Storage, u.Stopped
+	v.settings, v.restart = u.Settings, u.Restarting
 	v.unacked = true
 	v.updates++
 	c.notifyLocked()

@@ -82,7 +82,8 @@ const (
 	OpResetAll
 	OpResetStored
 	OpCancel // cancels request N's context
-	opEnd    // one past the last
+	OpSetSettings
+	opEnd // one past the last
 )
 
 // Request is one call. Each Op reads the fields it needs (the others are
@@ -103,7 +104,8 @@ type Request struct {
 	Serializable     bool
 	Stress           StressConfig
 	Start            StartRequest
-	Name             string // ResetStored's database
+	Name             string   // ResetStored's database
+	Settings         Settings // SetSettings
 }
 
 // Response answers the Request with the same ID. Err is nil on success.
@@ -144,6 +146,12 @@ type Update struct {
 	Stress        []StressUpdate // runs whose progress changed
 	Storage       StorageView    // zero for an engine without storage (Started.Storage says which)
 	Stopped       bool
+	// Settings are the settings in force (zero for an engine that is not
+	// Settable); Restarting the members still to restart to take them
+	// (Settable.RestartsPending). Each member's CompactedIndex travels
+	// at the end of the update too.
+	Settings   Settings
+	Restarting []uint64
 }
 
 // MaxUpdateEvents bounds the events one update carries.
@@ -227,7 +235,28 @@ func encodeRequest(q *Request) []byte {
 	w.bool(st.Embed)
 	w.bool(st.Memory)
 	w.str(q.Name)
+	writeSettings(&w, &q.Settings)
+	w.bool(st.Settings != nil)
+	if st.Settings != nil {
+		writeSettings(&w, st.Settings)
+	}
 	return w.b
+}
+
+func writeSettings(w *wbuf, s *Settings) {
+	w.bool(s.PreVote)
+	w.bool(s.CheckQuorum)
+	w.i(int64(s.ElectionTicks))
+	w.i(int64(s.HeartbeatTicks))
+	w.u(s.SnapshotCount)
+	w.u(s.CatchUpCount)
+	w.i(int64(s.MaxInflightMsgs))
+	w.u(s.MaxSizePerMsg)
+}
+
+func readSettings(r *rbuf) Settings {
+	return Settings{PreVote: r.bool(), CheckQuorum: r.bool(), ElectionTicks: r.int(), HeartbeatTicks: r.int(),
+		SnapshotCount: r.u(), CatchUpCount: r.u(), MaxInflightMsgs: r.int(), MaxSizePerMsg: r.u()}
 }
 
 func decodeRequest(r *rbuf) *Request {
@@ -254,6 +283,11 @@ func decodeRequest(r *rbuf) *Request {
 		Sequential: r.bool(), Start: r.int(), MaxRate: r.bool(), Outstanding: r.int()}
 	q.Start = StartRequest{Mode: StartMode(r.i()), Members: r.int(), Seed: r.i(), Speed: r.f(), Embed: r.bool(), Memory: r.bool()}
 	q.Name = r.str()
+	q.Settings = readSettings(r)
+	if r.bool() {
+		st := readSettings(r)
+		q.Start.Settings = &st
+	}
 	if q.Op == 0 || q.Op >= opEnd {
 		r.fail()
 	}
@@ -465,6 +499,14 @@ func encodeUpdate(u *Update) []byte {
 		w.str(d.Err)
 	}
 	w.bool(u.Stopped)
+	writeSettings(&w, &u.Settings)
+	w.u(uint64(len(u.Restarting)))
+	for _, id := range u.Restarting {
+		w.u(id)
+	}
+	for i := range u.Members {
+		w.u(u.Members[i].CompactedIndex)
+	}
 	return w.b
 }
 
@@ -550,6 +592,16 @@ func decodeUpdate(r *rbuf) *Update {
 		}
 	}
 	u.Stopped = r.bool()
+	u.Settings = readSettings(r)
+	if n := r.count(1); n > 0 {
+		u.Restarting = make([]uint64, n)
+		for i := range u.Restarting {
+			u.Restarting[i] = r.u()
+		}
+	}
+	for i := range u.Members {
+		u.Members[i].CompactedIndex = r.u()
+	}
 	return u
 }
 

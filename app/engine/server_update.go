@@ -66,5 +66,8 @@ func (s *server) update() *Update {
 	if sp, ok := e.(Stoppable); ok {
 		u.Stopped = sp.Stopped() != nil
 	}
+	if se, ok := e.(Settable); ok {
+		u.Settings, u.Restarting = se.Settings(), se.RestartsPending()
+	}
 	return u
 }

@@ -103,8 +103,8 @@ func settingsOf(cfg Config) Settings {
 	}
 }
 
-// withSettings returns cfg with s's values.
-func (cfg Config) withSettings(s Settings) Config {
+// WithSettings returns cfg with s's values.
+func (cfg Config) WithSettings(s Settings) Config {
 	cfg.DisablePreVote, cfg.DisableCheckQuorum = !s.PreVote, !s.CheckQuorum
 	cfg.ElectionTicks, cfg.HeartbeatTicks = s.ElectionTicks, s.HeartbeatTicks
 	cfg.SnapshotCount, cfg.CatchUpCount = s.SnapshotCount, s.CatchUpCount
@@ -163,7 +163,7 @@ type rollingRestart struct {
 // applySettings puts s in force. Called with c.mu held, during Tick.
 func (c *Cluster) applySettings(s Settings) {
 	old := settingsOf(c.cfg)
-	c.cfg = c.cfg.withSettings(s)
+	c.cfg = c.cfg.WithSettings(s)
 	if c.defaultTimeout {
 		c.cfg.RequestTimeoutTicks = 5 * s.ElectionTicks
 	}

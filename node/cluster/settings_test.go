@@ -35,7 +35,7 @@ func TestSettingsValidate(t *testing.T) {
 			t.Errorf("SetSettings(%+v) accepted", s)
 		}
 		// (A zero Config field means its default.)
-		if _, err := New(Config{Members: 3}.withSettings(s)); err == nil && !strings.Contains(c.want, " 0") {
+		if _, err := New(Config{Members: 3}.WithSettings(s)); err == nil && !strings.Contains(c.want, " 0") {
 			t.Errorf("New with %+v accepted", s)
 		}
 	}
