@@ -1,11 +1,11 @@
 package engine
 
-import "github.com/etcd-play/etcd-play/node/cluster"
+import "github.com/etcd-play/etcd-play/node"
 
 // Settings are the cluster's live raft settings (one definition:
-// cluster.Settings, whose Validate gives the ranges and the errors, named
-// as the page's controls and URL parameters are).
-type Settings = cluster.Settings
+// node.Settings, whose Validate gives the ranges and the errors, named as
+// the page's controls and URL parameters are).
+type Settings = node.Settings
 
 // Settable is an Engine whose raft settings change while it runs:
 // app/engine/local's engines (cluster.Cluster's own methods) and the
@@ -28,7 +28,7 @@ type Settable interface {
 // 1,000 applied entries and keeps 500 behind (app/engine/local.Start says
 // why).
 func DefaultPageSettings() Settings {
-	s := cluster.DefaultSettings()
+	s := node.DefaultSettings()
 	s.SnapshotCount, s.CatchUpCount = 1000, 500
 	return s
 }

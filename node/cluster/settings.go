@@ -3,6 +3,8 @@ package cluster
 import (
 	"fmt"
 	"strings"
+
+	"github.com/etcd-play/etcd-play/node"
 )
 
 // Live raft settings. Settings are the raft and snapshot settings a person
@@ -18,55 +20,19 @@ import (
 // down then takes the settings when it starts again. RestartsPending says
 // which members still have to restart.
 
-// Settings are a cluster's live settings. Validate gives their ranges.
-type Settings struct {
-	PreVote, CheckQuorum bool
-	ElectionTicks        int // ticks without a leader before an election (randomized up to twice)
-	HeartbeatTicks       int // ticks between a leader's heartbeats; below ElectionTicks
-	// SnapshotCount: a member snapshots once more than this many entries
-	// were applied since its last snapshot. CatchUpCount: entries kept in
-	// the log behind a snapshot, for followers a little behind.
-	SnapshotCount, CatchUpCount uint64
-	MaxInflightMsgs             int    // appends in flight to one follower
-	MaxSizePerMsg               uint64 // bytes of entries in one append (at least one entry)
-}
-
-// Ranges Validate accepts.
-const (
-	MinElectionTicks, MaxElectionTicks = 2, 1000
-	MaxSnapshotCount                   = 1_000_000
-	MaxInflightMsgs                    = 4096
-	MaxSizePerMsg                      = 64 << 20
-)
-
-// Validate reports the first setting out of range, naming it as the page
-// and its URL parameters do (election-ticks, ...).
-func (s Settings) Validate() error {
-	switch {
-	case s.ElectionTicks < MinElectionTicks || s.ElectionTicks > MaxElectionTicks:
-		return fmt.Errorf("election-ticks %d: must be from %d to %d", s.ElectionTicks, MinElectionTicks, MaxElectionTicks)
-	case s.HeartbeatTicks < 1 || s.HeartbeatTicks >= s.ElectionTicks:
-		return fmt.Errorf("heartbeat-ticks %d: must be from 1 to election-ticks - 1 (%d)", s.HeartbeatTicks, s.ElectionTicks-1)
-	case s.SnapshotCount < 1 || s.SnapshotCount > MaxSnapshotCount:
-		return fmt.Errorf("snapshot-count %d: must be from 1 to %d", s.SnapshotCount, MaxSnapshotCount)
-	case s.CatchUpCount < 1 || s.CatchUpCount > MaxSnapshotCount:
-		return fmt.Errorf("catch-up-count %d: must be from 1 to %d", s.CatchUpCount, MaxSnapshotCount)
-	case s.MaxInflightMsgs < 1 || s.MaxInflightMsgs > MaxInflightMsgs:
-		return fmt.Errorf("max-inflight %d: must be from 1 to %d", s.MaxInflightMsgs, MaxInflightMsgs)
-	case s.MaxSizePerMsg < 1 || s.MaxSizePerMsg > MaxSizePerMsg:
-		return fmt.Errorf("max-size %d: must be from 1 to %d bytes", s.MaxSizePerMsg, MaxSizePerMsg)
-	}
-	return nil
-}
+// Settings are a cluster's live settings (node.Settings: one definition,
+// which the engine protocol and the page share; its Validate gives the
+// ranges).
+type Settings = node.Settings
 
 // needsRestart reports whether going from s to t changes a raft.Config field.
-func (s Settings) needsRestart(t Settings) bool {
+func needsRestart(s, t Settings) bool {
 	s.SnapshotCount, s.CatchUpCount = t.SnapshotCount, t.CatchUpCount
 	return s != t
 }
 
-// describe lists t's values that differ from s, for the event log.
-func (s Settings) describe(t Settings) string {
+// describeSettings lists t's values that differ from s, for the event log.
+func describeSettings(s, t Settings) string {
 	onOff := func(b bool) string {
 		if b {
 			return "on"
@@ -113,10 +79,7 @@ func (cfg Config) WithSettings(s Settings) Config {
 }
 
 // DefaultSettings returns the settings of a Config that sets none.
-func DefaultSettings() Settings {
-	cfg, _ := Config{}.withDefaults()
-	return settingsOf(cfg)
-}
+func DefaultSettings() Settings { return node.DefaultSettings() }
 
 // Settings returns the settings in force (the last SetSettings applied, or
 // the Config's).
@@ -172,8 +135,8 @@ func (c *Cluster) applySettings(s Settings) {
 			m.SetSnapshotCounts(s.SnapshotCount, s.CatchUpCount)
 		}
 	}
-	text := "settings: " + old.describe(s)
-	if old.needsRestart(s) {
+	text := "settings: " + describeSettings(old, s)
+	if needsRestart(old, s) {
 		var followers []uint64
 		var leaders []uint64
 		for _, id := range c.ids {

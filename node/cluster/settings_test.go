@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/etcd-play/etcd-play/node"
 )
 
 func TestSettingsValidate(t *testing.T) {
@@ -20,9 +22,9 @@ func TestSettingsValidate(t *testing.T) {
 		{func(s *Settings) { s.HeartbeatTicks = 0 }, "heartbeat-ticks 0"},
 		{func(s *Settings) { s.HeartbeatTicks = s.ElectionTicks }, "heartbeat-ticks 10: must be from 1 to election-ticks - 1 (9)"},
 		{func(s *Settings) { s.SnapshotCount = 0 }, "snapshot-count 0"},
-		{func(s *Settings) { s.CatchUpCount = MaxSnapshotCount + 1 }, "catch-up-count 1000001"},
+		{func(s *Settings) { s.CatchUpCount = node.MaxSnapshotCount + 1 }, "catch-up-count 1000001"},
 		{func(s *Settings) { s.MaxInflightMsgs = 0 }, "max-inflight 0"},
-		{func(s *Settings) { s.MaxSizePerMsg = MaxSizePerMsg + 1 }, "max-size 67108865"},
+		{func(s *Settings) { s.MaxSizePerMsg = node.MaxSizePerMsg + 1 }, "max-size 67108865"},
 	} {
 		s := ok
 		c.change(&s)
