@@ -17,6 +17,11 @@ type Status struct {
 	// Progress is the leader's view of each other member, sorted by ID;
 	// nil on non-leaders.
 	Progress []Progress
+	// LeadTransferee is, on a leader handing leadership over (raft's
+	// MsgTransferLeader), the member it hands it to; 0 otherwise. While it
+	// is set the leader refuses proposals (ErrLeaderTransfer), until the
+	// transferee wins or raft aborts the transfer after an election timeout.
+	LeadTransferee uint64
 }
 
 // Progress is the leader's replication state for one follower.
@@ -59,6 +64,7 @@ func (m *Member) Status() Status {
 			ID: m.id, State: StateName(bs.RaftState),
 			Term: bs.Term, Vote: bs.Vote, Lead: bs.Lead, Commit: bs.Commit,
 			Applied: m.applied, SnapshotIndex: m.snapIndex,
+			LeadTransferee: bs.LeadTransferee,
 		}
 		if bs.RaftState == raft.StateLeader {
 			m.rn.WithProgress(func(id uint64, _ raft.ProgressType, pr tracker.Progress) {

@@ -15,27 +15,38 @@
 // that sender's messages were sent), applies the faults configured at that
 // moment to every outbox message and schedules each survivor for delivery.
 // A message sent in round r over a link with delay d becomes receivable in
-// round r+1+d, i.e. after d+1 EndRound calls. Every random choice (drops)
-// comes from one source seeded by New, drawn in that fixed order, so the same
-// seed and the same calls in the same rounds give the same deliveries however
-// the goroutines that call Send interleave.
+// round r+1+d, i.e. after d+1 EndRound calls. Every random choice (drops,
+// duplicates, reorder holds) comes from one source seeded by New, drawn in
+// that fixed order, so the same seed and the same calls in the same rounds
+// give the same deliveries however the goroutines that call Send
+// interleave.
 //
 // # Faults
 //
-// Faults are per directed link (from -> to): cut, drop probability and delay.
-// They are evaluated once, when a message leaves its sender's outbox at
-// EndRound; a message already scheduled (in flight) is not affected by later
-// link changes. Members can also be down (a killed process): messages from or
-// to a down member are lost, including those in flight or waiting in its inbox
-// when it goes down. Down is a member state, not a link fault: HealAll does
-// not bring a member up.
+// Faults are per directed link (from -> to): cut, drop probability, delay,
+// duplicate probability and a reorder window. They are evaluated once, when
+// a message leaves its sender's outbox at EndRound; a message already
+// scheduled (in flight) is not affected by later link changes. In that
+// order: a cut or a drop draw loses the message; a duplicate draw makes
+// the link schedule a second copy of a survivor; each copy is due after
+// the delay plus, with a reorder window of W >= 2 rounds, a hold drawn
+// from 0..W-1 rounds, so that messages that left within W rounds of each
+// other may arrive in either order (a copy never waits more than W-1
+// rounds beyond the delay). A link draws only for the faults it has: with
+// duplicate 0 and reorder 0 or 1 a run is draw for draw the run without
+// these faults. Members can also be down (a killed process): messages from
+// or to a down member are lost, including those in flight or waiting in
+// its inbox when it goes down. Down is a member state, not a link fault:
+// HealAll does not bring a member up.
 //
 // # Counters
 //
 // Each directed link counts messages Sent (entered the link at EndRound),
-// Delivered (handed to the recipient by Receive) and Dropped (lost to a cut,
-// a drop draw or a down member); InFlight counts those neither delivered nor
-// dropped yet. Invariant: Sent == Delivered + Dropped + InFlight.
+// Duplicated (second copies it made), Delivered (copies handed to the
+// recipient by Receive) and Dropped (messages or copies lost to a cut, a
+// drop draw or a down member); InFlight counts the copies neither delivered
+// nor dropped yet. A duplicate is one more copy, never one more send.
+// Invariant: Sent + Duplicated == Delivered + Dropped + InFlight.
 //
 // # Ownership
 //

@@ -11,6 +11,12 @@ type LinkStatus struct {
 	Delay                    int     // extra rounds before delivery
 	Sent, Delivered, Dropped uint64
 	InFlight                 int
+	Duplicate                float64 // probability in [0, 1] of a second copy
+	Reorder                  int     // window in rounds; 0 and 1: in order
+	// Duplicated counts the second copies the link made; each is then
+	// delivered, dropped or in flight like any message, so
+	// Sent + Duplicated == Delivered + Dropped + InFlight.
+	Duplicated uint64
 }
 
 // Every fault setter below takes effect from the next EndRound: it changes
@@ -26,13 +32,12 @@ func (n *Network) Cut(from, to uint64) {
 	n.link(from, to).cut = true
 }
 
-// HealLink undoes cut, drop and delay on the directed link from -> to.
-// Its counters are kept.
+// HealLink undoes every fault (cut, drop, delay, duplicate, reorder) on the
+// directed link from -> to. Its counters are kept.
 func (n *Network) HealLink(from, to uint64) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	ls := n.link(from, to)
-	ls.cut, ls.drop, ls.delay = false, 0, 0
+	n.link(from, to).heal()
 }
 
 // Partition splits the current members into groups: every link between
@@ -78,25 +83,20 @@ func (n *Network) Isolate(id uint64) {
 	}
 }
 
-// HealAll undoes cut, drop and delay on every link. It does not bring down
+// HealAll undoes every fault on every link. It does not bring down
 // members up (see SetDown) and keeps the counters.
 func (n *Network) HealAll() {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	for _, ls := range n.links {
-		ls.cut, ls.drop, ls.delay = false, 0, 0
+		ls.heal()
 	}
 }
 
 // SetDrop makes the directed link drop each message with probability p.
 // p is clamped to [0, 1]; NaN counts as 0.
 func (n *Network) SetDrop(from, to uint64, p float64) {
-	switch {
-	case math.IsNaN(p) || p < 0:
-		p = 0
-	case p > 1:
-		p = 1
-	}
+	p = clampProb(p)
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.link(from, to).drop = p
@@ -110,6 +110,40 @@ func (n *Network) SetDelay(from, to uint64, rounds int) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	n.link(from, to).delay = rounds
+}
+
+// SetDuplicate makes the directed link deliver each message that survives
+// its drop twice with probability p: the second copy is scheduled like the
+// first (the same delay, its own reorder hold) and may arrive before it,
+// with it or after it. p is clamped to [0, 1]; NaN counts as 0.
+func (n *Network) SetDuplicate(from, to uint64, p float64) {
+	p = clampProb(p)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.link(from, to).duplicate = p
+}
+
+// SetReorder gives the directed link a reorder window of rounds rounds:
+// each message (and each duplicate) is held a further 0..rounds-1 rounds,
+// drawn uniformly, so messages that left within rounds rounds of each other
+// may arrive in either order, and none waits more than rounds-1 rounds
+// beyond its delay. 0 and 1 keep the link in order; negative counts as 0.
+func (n *Network) SetReorder(from, to uint64, rounds int) {
+	rounds = max(rounds, 0)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.link(from, to).reorder = rounds
+}
+
+// clampProb clamps p to [0, 1]; NaN counts as 0.
+func clampProb(p float64) float64 {
+	switch {
+	case math.IsNaN(p) || p < 0:
+		return 0
+	case p > 1:
+		return 1
+	}
+	return p
 }
 
 // SetDown marks a member down (a crashed process) or up again. Going down
@@ -153,6 +187,7 @@ func (n *Network) Links() []LinkStatus {
 				s.Cut, s.Drop, s.Delay = ls.cut, ls.drop, ls.delay
 				s.Sent, s.Delivered, s.Dropped = ls.sent, ls.delivered, ls.dropped
 				s.InFlight = ls.inFlight
+				s.Duplicate, s.Reorder, s.Duplicated = ls.duplicate, ls.reorder, ls.duplicated
 			}
 			out = append(out, s)
 		}

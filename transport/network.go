@@ -18,8 +18,12 @@ import (
 // allocates only the message copies Send makes.
 type Network struct {
 	mu sync.Mutex
-	// rng decides drops. Invariant: drawn only inside EndRound, in the fixed
-	// (sender id, send order) order, and only for links with 0 < drop < 1.
+	// rng decides drops, duplicates and reorder holds. Invariant: drawn
+	// only inside EndRound, in the fixed (sender id, send order) order, and
+	// per message only for the faults its link has: a drop draw when
+	// 0 < drop < 1, then (if it survives) a duplicate draw when
+	// 0 < duplicate < 1, then one hold draw per copy scheduled when
+	// reorder >= 2. A link without these faults draws nothing.
 	rng   *rand.Rand
 	round uint64
 	// members by id; ids is the sorted list of member ids and byID the
@@ -42,11 +46,19 @@ type Network struct {
 type link struct{ from, to uint64 }
 
 type linkState struct {
-	cut                      bool
-	drop                     float64 // in [0, 1]
-	delay                    int     // rounds, >= 0
-	sent, delivered, dropped uint64
-	inFlight                 int
+	cut       bool
+	drop      float64 // in [0, 1]
+	delay     int     // rounds, >= 0
+	duplicate float64 // in [0, 1]
+	reorder   int     // window in rounds, >= 0; 0 and 1: in order
+	sent, delivered, dropped,
+	duplicated uint64
+	inFlight int
+}
+
+// heal clears the link's faults, keeping its counters.
+func (ls *linkState) heal() {
+	ls.cut, ls.drop, ls.delay, ls.duplicate, ls.reorder = false, 0, 0, 0, 0
 }
 
 // outbox is one sender's messages of the current round, in send order. Its
@@ -270,7 +282,24 @@ func (n *Network) route(sender *member, from uint64, msg *raftpb.Message) {
 		ls.dropped++
 		return
 	}
+	twice := ls.duplicate >= 1 || ls.duplicate > 0 && n.rng.Float64() < ls.duplicate
+	n.schedule(recipient, ls, *msg)
+	if twice {
+		// The second copy owns its own mutable parts (the recipient may
+		// modify each copy it receives) and shares the payload bytes.
+		ls.duplicated++
+		n.schedule(recipient, ls, shareMessage(msg))
+	}
+}
+
+// schedule puts one copy of a message on link ls into the recipient's
+// pending queue, due after the link's delay plus, with reorder W >= 2, a
+// hold drawn uniformly from 0..W-1 rounds. Callers hold n.mu.
+func (n *Network) schedule(recipient *member, ls *linkState, msg raftpb.Message) {
 	due := n.round + 1 + uint64(ls.delay)
+	if ls.reorder >= 2 {
+		due += n.rng.Uint64N(uint64(ls.reorder))
+	}
 	// Keep pending sorted by due round and, within a round, by scheduling
 	// order: the new envelope goes after every envelope due no later than
 	// it (usually at the end, as most links have no delay).
@@ -279,10 +308,10 @@ func (n *Network) route(sender *member, from uint64, msg *raftpb.Message) {
 	for i > 0 && p[i-1].due > due {
 		i--
 	}
-	recipient.pending = slices.Insert(p, i, envelope{due: due, link: ls, msg: *msg})
+	recipient.pending = slices.Insert(p, i, envelope{due: due, link: ls, msg: msg})
 	ls.inFlight++
 	if n.check != nil {
-		n.check.hold(msg, due)
+		n.check.hold(&msg, due)
 	}
 }
 

@@ -42,13 +42,14 @@ func linkOf(t *testing.T, n *Network, from, to uint64) LinkStatus {
 	return LinkStatus{}
 }
 
-// checkCounters asserts Sent == Delivered + Dropped + InFlight on every link.
+// checkCounters asserts Sent + Duplicated == Delivered + Dropped + InFlight
+// on every link.
 func checkCounters(t *testing.T, n *Network) {
 	t.Helper()
 	for _, l := range n.Links() {
-		if l.InFlight < 0 || l.Sent != l.Delivered+l.Dropped+uint64(l.InFlight) {
-			t.Fatalf("link %d->%d: sent %d != delivered %d + dropped %d + in flight %d",
-				l.From, l.To, l.Sent, l.Delivered, l.Dropped, l.InFlight)
+		if l.InFlight < 0 || l.Sent+l.Duplicated != l.Delivered+l.Dropped+uint64(l.InFlight) {
+			t.Fatalf("link %d->%d: sent %d + duplicated %d != delivered %d + dropped %d + in flight %d",
+				l.From, l.To, l.Sent, l.Duplicated, l.Delivered, l.Dropped, l.InFlight)
 		}
 	}
 }

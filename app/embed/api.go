@@ -99,6 +99,12 @@ type Command struct {
 	ValueSize    int             `json:"valueSize,omitempty"`
 	Sequential   bool            `json:"sequential,omitempty"`
 	Start        *int            `json:"start,omitempty"`
+	// watch (watch.go)
+	Prefix        bool    `json:"prefix,omitempty"`
+	End           *string `json:"end,omitempty"`
+	StartRevision int64   `json:"startRevision,omitempty"`
+	PrevKV        bool    `json:"prevKv,omitempty"`
+	Watch         uint64  `json:"watch,omitempty"` // unwatch
 }
 
 // Message is one event to the embedding page. Fields not used by Type are
@@ -123,6 +129,11 @@ type Message struct {
 	Hash     uint32 `json:"hash,omitempty"`     // hash
 
 	Height int `json:"height,omitempty"` // resize: CSS pixels
+
+	// watch, watch-end (watch.go)
+	Watch           uint64        `json:"watch,omitempty"`
+	Events          []EventResult `json:"events,omitempty"`
+	CompactRevision int64         `json:"compactRevision,omitempty"`
 }
 
 // Limits on commands, so that one message cannot stall the page (stress
@@ -195,6 +206,9 @@ type messageAPI struct {
 	post func(m Message, toOrigin string)
 	// pollEvery is how often a stress command checks its run (tests shorten it).
 	pollEvery time.Duration
+
+	watches   map[uint64]*apiWatch // running watches by number (watch.go); guarded by mu
+	lastWatch uint64
 }
 
 func newMessageAPI(eng engine.Engine, allow []string, limits Limits, post func(Message, string)) *messageAPI {
@@ -294,6 +308,13 @@ func (a *messageAPI) run(c Command, origin string) {
 			return
 		}
 		ok := true
+		if w, isWatch := res.(*apiWatch); isWatch {
+			// The result first, then the watch's events (watch.go).
+			a.post(Message{EtcdPlay: ProtocolVersion, Type: "result", ID: c.ID, Cmd: c.Cmd, OK: &ok,
+				Result: map[string]uint64{"watch": w.n}}, origin)
+			a.pump(w, origin)
+			return
+		}
 		a.post(Message{EtcdPlay: ProtocolVersion, Type: "result", ID: c.ID, Cmd: c.Cmd, OK: &ok, Result: res}, origin)
 	}()
 }
@@ -421,10 +442,14 @@ func (a *messageAPI) validate(eng engine.Engine, c Command) (func() (any, error)
 			return map[string]any{"total": p.Total, "done": p.Done, "ok": p.OK, "failed": p.Failed,
 				"p50Ticks": p.P50, "p99Ticks": p.P99}, nil
 		}, nil
+	case "watch":
+		return a.validateWatch(eng, c, id)
+	case "unwatch":
+		return a.validateUnwatch(c)
 	case "":
 		return nil, errors.New("cmd is required")
 	}
-	return nil, fmt.Errorf("unknown cmd %q (commands: kill, restart, partition, heal, put, get, stress, status)", c.Cmd)
+	return nil, fmt.Errorf("unknown cmd %q (commands: %s)", c.Cmd, commandList)
 }
 
 // target resolves member 0 to the leader, else the first member that is up,

@@ -43,7 +43,7 @@ func echo(v string) string {
 // commandFields are the fields a command may have. The fields of each cmd
 // are in cmdFields; etcdplay, id and cmd belong to every command.
 var commandFields = []string{"etcdplay", "id", "cmd", "member", "groups", "key", "value", "serializable",
-	"count", "rate", "keys", "valueSize", "sequential", "start"}
+	"count", "rate", "keys", "valueSize", "sequential", "start", "prefix", "end", "startRevision", "prevKv", "watch"}
 
 // cmdFields lists the fields each cmd takes besides etcdplay, id and cmd.
 var cmdFields = map[string][]string{
@@ -55,7 +55,12 @@ var cmdFields = map[string][]string{
 	"get":       {"key", "member", "serializable"},
 	"stress":    {"count", "rate", "keys", "valueSize", "member", "sequential", "start"},
 	"status":    nil,
+	"watch":     {"key", "prefix", "end", "startRevision", "prevKv", "member"},
+	"unwatch":   {"watch"},
 }
+
+// commandList names the cmds, for errors.
+const commandList = "kill, restart, partition, heal, put, get, stress, status, watch, unwatch"
 
 // rawField is one field of a message as it was written.
 type rawField struct {
@@ -203,7 +208,7 @@ func decodeCommand(fs []rawField) (Command, error) {
 	case c.Cmd == "":
 		return c, errors.New("cmd is required")
 	case !known:
-		return c, fmt.Errorf("unknown cmd %s (commands: kill, restart, partition, heal, put, get, stress, status)", echo(c.Cmd))
+		return c, fmt.Errorf("unknown cmd %s (commands: %s)", echo(c.Cmd), commandList)
 	}
 	for _, f := range fs {
 		if f.name != "etcdplay" && f.name != "id" && f.name != "cmd" && !slices.Contains(takes, f.name) {
@@ -259,6 +264,17 @@ func (c *Command) setField(name string, v json.RawMessage) error {
 	case "start":
 		c.Start = new(int)
 		dst, want = c.Start, "a whole number"
+	case "prefix":
+		dst, want = &c.Prefix, "true or false"
+	case "end":
+		c.End = new(string)
+		dst, want = c.End, "a string"
+	case "startRevision":
+		dst, want = &c.StartRevision, "a whole number"
+	case "prevKv":
+		dst, want = &c.PrevKV, "true or false"
+	case "watch":
+		dst, want = &c.Watch, "a watch number"
 	default:
 		return fmt.Errorf("unknown field %s", echo(name))
 	}

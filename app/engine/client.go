@@ -51,9 +51,10 @@ type view struct {
 	stress   map[uint64]StressProgress
 	storage  StorageView
 	stopped  bool
-	unacked  bool          // an update arrived that no read acknowledged yet
-	updated  chan struct{} // closed (and replaced) on every update
-	updates  uint64        // updates received
+	watches  map[uint64]*clientWatch // open watches by number (client_watch.go)
+	unacked  bool                    // an update arrived that no read acknowledged yet
+	updated  chan struct{}           // closed (and replaced) on every update
+	updates  uint64                  // updates received
 }
 
 // maxClientEvents bounds the events the client keeps for Events.
@@ -190,6 +191,7 @@ func (c *Client) lost(conn Conn, err error) {
 		p.Running = false
 		c.v.stress[n] = p
 	}
+	c.endWatches(c.connErr)
 	c.notifyLocked()
 	redial := c.redial
 	c.mu.Unlock()
@@ -260,6 +262,12 @@ func (c *Client) Close() error {
 // send assigns q an ID and sends it; with wait, the returned channel
 // receives its response.
 func (c *Client) send(q *Request, wait bool) (uint64, chan *Response, error) {
+	return c.sendWith(q, wait, nil)
+}
+
+// sendWith is send that also calls register(q.ID), with c.mu held, before
+// q leaves (so that what the engine sends about q finds it registered).
+func (c *Client) sendWith(q *Request, wait bool, register func(id uint64)) (uint64, chan *Response, error) {
 	c.mu.Lock()
 	if c.conn == nil {
 		err := c.connErr
@@ -275,6 +283,9 @@ func (c *Client) send(q *Request, wait bool) (uint64, chan *Response, error) {
 	if wait {
 		ch = make(chan *Response, 1)
 		c.pending[q.ID] = ch
+	}
+	if register != nil {
+		register(q.ID)
 	}
 	conn := c.conn
 	c.mu.Unlock()
@@ -351,6 +362,7 @@ func (c *Client) apply(u *Update) {
 		v.stress[s.Run] = s.StressProgress
 	}
 	v.storage, v.stopped = u.Storage, u.Stopped
+	c.applyWatches(u.Watches)
 	v.unacked = true
 	v.updates++
 	c.notifyLocked()

@@ -19,6 +19,7 @@ var sentinels = []error{
 	mvcc.ErrCompacted, mvcc.ErrFutureRev, mvcc.ErrKeyNotProvided, mvcc.ErrRequestTooLarge,
 	mvcc.ErrTooManyOps, mvcc.ErrDuplicateKey, mvcc.ErrLeaseNotFound, mvcc.ErrLeaseExist,
 	mvcc.ErrLeaseTTLTooLarge, mvcc.ErrKeyNotFound, mvcc.ErrInvalidSortOption,
+	ErrWatchCanceled, ErrWatchOverflow, ErrNoWatch, mvcc.ErrEmptyWatcherRange,
 }
 
 const (

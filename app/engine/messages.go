@@ -82,9 +82,12 @@ const (
 	OpWipe
 	OpResetAll
 	OpResetStored
-	OpCancel // cancels request N's context
-	OpCall   // Call: any client request (Request.Call), answered in Response.Result
-	opEnd    // one past the last
+	OpCancel      // cancels request N's context
+	OpWatch       // Member, Watch: answers the watch's number in N (watch.go)
+	OpWatchCancel // N: the watch to cancel
+	OpKeyHistory  // Member, Key, N: the limit (keyhistory.go)
+	OpCall        // Call: any client request (Request.Call), answered in Response.Result
+	opEnd         // one past the last
 )
 
 // Request is one call. Each Op reads the fields it needs (the others are
@@ -106,6 +109,7 @@ type Request struct {
 	Stress           StressConfig
 	Start            StartRequest
 	Name             string // ResetStored's database
+	Watch            WatchRequest
 
 	Call node.Op // OpCall's request
 }
@@ -118,10 +122,10 @@ type Response struct {
 	Range   *mvcc.RangeResponse
 	Delete  *mvcc.DeleteRangeResponse
 	Compact *mvcc.CompactResponse
-	N       uint64   // Stress: the run's number
-	Started *Started // Start
-
-	Result *node.Result // OpCall
+	N       uint64       // Stress: the run's number
+	Started *Started     // Start
+	History *KeyHistory  // KeyHistory
+	Result  *node.Result // OpCall
 }
 
 // Started answers Start: what the client needs to know about the engine
@@ -150,6 +154,7 @@ type Update struct {
 	Stress        []StressUpdate // runs whose progress changed
 	Storage       StorageView    // zero for an engine without storage (Started.Storage says which)
 	Stopped       bool
+	Watches       []WatchUpdate // the watches' new responses and ends (watch.go)
 }
 
 // MaxUpdateEvents bounds the events one update carries.
@@ -233,6 +238,7 @@ func encodeRequest(q *Request) []byte {
 	w.bool(st.Embed)
 	w.bool(st.Memory)
 	w.str(q.Name)
+	writeWatchRequest(&w, &q.Watch)
 	writeOp(&w, &q.Call)
 	return w.b
 }
@@ -261,6 +267,7 @@ func decodeRequest(r *rbuf) *Request {
 		Sequential: r.bool(), Start: r.int(), MaxRate: r.bool(), Outstanding: r.int()}
 	q.Start = StartRequest{Mode: StartMode(r.i()), Members: r.int(), Seed: r.i(), Speed: r.f(), Embed: r.bool(), Memory: r.bool()}
 	q.Name = r.str()
+	q.Watch = readWatchRequest(r)
 	q.Call = readOp(r)
 	if q.Op == 0 || q.Op >= opEnd {
 		r.fail()
@@ -362,6 +369,7 @@ func encodeResponse(p *Response) []byte {
 		w.bool(s.Storage)
 		w.bool(s.Stoppable)
 	}
+	writeKeyHistory(&w, p.History)
 	w.bool(p.Result != nil)
 	if p.Result != nil {
 		writeResult(&w, p.Result)
@@ -395,6 +403,7 @@ func decodeResponse(r *rbuf) *Response {
 		s.Speed, s.Storage, s.Stoppable = r.f(), r.bool(), r.bool()
 		p.Started = s
 	}
+	p.History = readKeyHistory(r)
 	if r.bool() {
 		p.Result = readResult(r)
 	}
@@ -480,6 +489,7 @@ func encodeUpdate(u *Update) []byte {
 		w.str(d.Err)
 	}
 	w.bool(u.Stopped)
+	writeWatchUpdates(&w, u.Watches)
 	return w.b
 }
 
@@ -565,6 +575,7 @@ func decodeUpdate(r *rbuf) *Update {
 		}
 	}
 	u.Stopped = r.bool()
+	u.Watches = readWatchUpdates(r)
 	return u
 }
 

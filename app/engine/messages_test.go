@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/rand"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,7 +39,8 @@ func fill(r *rand.Rand, v reflect.Value) {
 		}
 	case reflect.Struct:
 		for i := 0; i < v.NumField(); i++ {
-			if v.Type().Field(i).IsExported() {
+			// XXX_ fields are protobuf's bookkeeping (mvcc.Event), not data.
+			if f := v.Type().Field(i); f.IsExported() && !strings.HasPrefix(f.Name, "XXX_") {
 				fill(r, v.Field(i))
 			}
 		}

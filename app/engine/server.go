@@ -34,6 +34,7 @@ func Serve(ctx context.Context, c Conn, o ServerOptions) error {
 	defer c.Close()
 	s := &server{conn: c, o: o, ctx: ctx, calls: map[uint64]context.CancelFunc{},
 		runs: map[uint64]*serverRun{}, credit: make(chan struct{}, 1), started: make(chan struct{})}
+	defer s.cancelWatches()
 	b, err := c.Recv(ctx)
 	if err != nil {
 		return err
@@ -96,6 +97,8 @@ type server struct {
 	failures map[string]*StorageFailure
 
 	credit chan struct{} // buffered(1): the client acknowledged the last update
+
+	watches map[uint64]*serverWatch // open watches by number (server_watch.go)
 
 	// Owned by pushUpdates.
 	links   map[[2]uint64]LinkView
@@ -218,6 +221,25 @@ func (s *server) handle(q *Request) {
 		return
 	case OpStep, OpResetAll:
 		s.wait(q, func(ctx context.Context) *Response { return s.call(ctx, e, st, q) })
+		return
+	case OpWatch:
+		s.watch(e, q)
+		return
+	case OpWatchCancel:
+		s.cancelWatch(uint64(q.N))
+	case OpKeyHistory:
+		h, ok := e.(Historian)
+		if !ok {
+			err = errNoHistory
+			break
+		}
+		s.wait(q, func(ctx context.Context) *Response {
+			kh, err := h.KeyHistory(ctx, q.Member, q.Key, int(q.N))
+			if err != nil {
+				return &Response{Err: err}
+			}
+			return &Response{History: &kh}
+		})
 		return
 	default:
 		err = fmt.Errorf("engine protocol: unknown request %d", q.Op)

@@ -66,5 +66,6 @@ func (s *server) update() *Update {
 	if sp, ok := e.(Stoppable); ok {
 		u.Stopped = sp.Stopped() != nil
 	}
+	u.Watches = s.watchUpdates()
 	return u
 }

@@ -41,8 +41,9 @@ const (
 const checkTimeout = 30 * time.Second
 
 // runChaos runs one seeded chaos scenario: a random configuration, a fault
-// phase with random kills, restarts, partitions, cuts, drops, delays and
-// leadership transfers under a client workload, then a healing phase
+// phase with random kills, restarts, partitions, cuts, drops, delays,
+// duplicates, reordering, the flaky-network preset and leadership
+// transfers under a client workload, then a healing phase
 // (everything healed and restarted) after which all members must agree and
 // one more write must succeed. Invariants are checked after every tick and
 // the client history for linearizability at the end. It returns the first
@@ -203,9 +204,24 @@ func runChaos(opts chaosOptions) (chaosReport, error) {
 	return finish(nil)
 }
 
-// agreed reports whether every member is up, follows one leader, and has
-// applied everything that leader committed, with equal revision and hash.
+// agreed reports whether every member is up, follows one leader that is
+// not handing leadership over, and has applied everything that leader
+// committed, with equal revision and hash. A leader in the middle of a
+// transfer (one injected before healing: HealAll does not cancel it) is not
+// settled: it refuses every proposal until the transferee wins or raft
+// aborts the transfer, up to an election timeout later (seed 24272).
 func agreed(c *Cluster) bool {
+	lead := leader(c)
+	for _, s := range c.Inspect() {
+		if s.ID == lead && s.LeadTransferee != 0 {
+			return false
+		}
+	}
+	return caughtUp(c)
+}
+
+// caughtUp is agreed without the leadership transfer condition.
+func caughtUp(c *Cluster) bool {
 	states := c.Inspect()
 	lead := leader(c)
 	if lead == 0 {
@@ -249,7 +265,7 @@ func injectFault(c *Cluster, rng *mrand.Rand) {
 			down = append(down, s.ID)
 		}
 	}
-	switch r := rng.IntN(20); {
+	switch r := rng.IntN(25); {
 	case r < 3: // kill a live member, usually keeping a quorum alive
 		if len(up) > 0 && (len(down) < (n-1)/2 || rng.IntN(4) == 0) {
 			c.Kill(up[rng.IntN(len(up))])
@@ -292,8 +308,18 @@ func injectFault(c *Cluster, rng *mrand.Rand) {
 		}
 	case r < 19:
 		c.HealAll()
-	default:
+	case r < 20:
 		c.TransferLeadership(pick())
+	case r < 22:
+		if from, to := pick(), pick(); from != to {
+			c.SetDuplicate(from, to, 0.1+0.5*rng.Float64())
+		}
+	case r < 24:
+		if from, to := pick(), pick(); from != to {
+			c.SetReorder(from, to, 2+rng.IntN(4))
+		}
+	default:
+		c.FlakyNetwork()
 	}
 }
 

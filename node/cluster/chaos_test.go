@@ -71,7 +71,8 @@ func TestChaos(t *testing.T) {
 	if n < 100 {
 		return
 	}
-	for _, f := range []string{"kill", "restart", "partition", "new term", "snapshot sent", "snapshot restored"} {
+	for _, f := range []string{"kill", "restart", "partition", "new term", "snapshot sent", "snapshot restored",
+		"duplicate", "reorder", "flaky network"} {
 		if runs[f] < n/2 {
 			t.Errorf("only %d of %d runs showed %q: the chaos no longer exercises it", runs[f], n, f)
 		}
@@ -92,6 +93,14 @@ func features(events []Event) []string {
 			seen["restart"] = true
 		case e.Kind == "fault" && strings.HasPrefix(e.Text, "partition"):
 			seen["partition"] = true
+		case e.Kind == "fault" && strings.Contains(e.Text, " duplicates "):
+			seen["duplicate"] = true
+			if strings.HasPrefix(e.Text, "flaky network") {
+				seen["flaky network"] = true
+				seen["reorder"] = true
+			}
+		case e.Kind == "fault" && strings.Contains(e.Text, " reorders "):
+			seen["reorder"] = true
 		case e.Kind == "term":
 			seen["new term"] = true
 		case e.Kind == "snapshot-sent":

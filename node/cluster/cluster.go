@@ -172,6 +172,7 @@ type Cluster struct {
 	text       []byte   // scratch for event text, reused (c.mu held)
 	compacting bool     // an auto-compaction call is in flight (compactor.go)
 	loading    []uint64 // members waiting to load, in load order (loading.go)
+	watches    []*Watch // client watches, in creation order (watch.go)
 
 	qmu   sync.Mutex // guards queue
 	queue []action
@@ -346,6 +347,7 @@ func (c *Cluster) Tick() {
 			c.crash(id, rounds[i].err)
 		}
 	}
+	c.watchTick()
 	c.net.EndRound()
 	c.now++
 }
