@@ -152,7 +152,26 @@ func TestConsoleOnARealCluster(t *testing.T) {
 	if got := c.run("endpoint health --endpoints=etcd-2"); !regexp.MustCompile(`^http://etcd-2:2379 is healthy: successfully committed proposal: took = [0-9.]+[µm]?s$`).MatchString(got) {
 		t.Errorf("endpoint health: %q", got)
 	}
-	c.expect("frob", `Error: unknown command "frob" for "etcdctl" (try help)`)
+	c.expect("frob", "Error: unknown command \"frob\" for \"etcdctl\"\nRun 'etcdctl --help' for usage.")
+	c.expect("gets foo", "Error: unknown command \"gets\" for \"etcdctl\"\n\nDid you mean this?\n\tget\n\nRun 'etcdctl --help' for usage.")
+	if got := c.run("defrag"); !regexp.MustCompile(`^Finished defragmenting etcd member\[http://etcd-1:2379\]\. took [0-9.]+[nµm]?s$`).MatchString(got) {
+		t.Errorf("defrag: %q", got)
+	}
+	// get's revision filters: applied before the limit; Count counts the whole range.
+	c.expect("get k --prefix --min-create-rev=13 -w fields --keys-only", fmt.Sprintf(`"ClusterID" : %d
+"MemberID" : %s
+"Revision" : 14
+"RaftTerm" : 2
+"Key" : "k2"
+"CreateRevision" : 13
+"ModRevision" : 14
+"Version" : 2
+"Value" : ""
+"Lease" : 0
+"More" : false
+"Count" : 2`, ClusterID([]uint64{1, 2, 3}), id1))
+	c.expect("get k --prefix --max-mod-rev=12 --limit=1", "k1\nv1")
+	c.expect("get k --prefix --min-mod-rev=9 --max-mod-rev=3", "Error: getMinModRev(=9) > getMaxModRev(=3)")
 }
 
 // More says whether an entry still reads lines, and the prompt an
@@ -193,7 +212,7 @@ func TestKeepAliveStreams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &syncLines{}
+	out := &streamLines{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- cmd.Run(ctx, c.eng, 2, out) }()
@@ -217,22 +236,22 @@ func TestKeepAliveStreams(t *testing.T) {
 	cancel()
 }
 
-// syncLines is an Output read while the command runs.
-type syncLines struct {
+// streamLines is an Output read while the command runs.
+type streamLines struct {
 	mu    chan struct{}
 	lines Lines
 }
 
-func (s *syncLines) lock() {
+func (s *streamLines) lock() {
 	if s.mu == nil {
 		s.mu = make(chan struct{}, 1)
 	}
 	s.mu <- struct{}{}
 }
 
-func (s *syncLines) Print(lines ...string) { s.lock(); s.lines.Print(lines...); <-s.mu }
-func (s *syncLines) len() int              { s.lock(); defer func() { <-s.mu }(); return len(s.lines) }
-func (s *syncLines) get() Lines {
+func (s *streamLines) Print(lines ...string) { s.lock(); s.lines.Print(lines...); <-s.mu }
+func (s *streamLines) len() int              { s.lock(); defer func() { <-s.mu }(); return len(s.lines) }
+func (s *streamLines) get() Lines {
 	s.lock()
 	defer func() { <-s.mu }()
 	return append(Lines(nil), s.lines...)

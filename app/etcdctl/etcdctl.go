@@ -65,6 +65,14 @@ func (c Command) Run(ctx context.Context, eng engine.Engine, member uint64, out 
 	return runCommand(ctx, eng, member, c.c, out)
 }
 
+// ErrOutput is an Output that keeps apart what etcdctl prints on its
+// standard error (warnings, an unreachable endpoint's line): Run prints
+// those with PrintErr when its Output is one, else with Print, in order.
+type ErrOutput interface {
+	Output
+	PrintErr(lines ...string)
+}
+
 // ErrorLine is err as etcdctl reports a failed command: "Error: " and the
 // message.
 func ErrorLine(err error) string { return "Error: " + err.Error() }

@@ -27,6 +27,16 @@ type cmdRun struct {
 
 func (r *cmdRun) println(lines ...string) { r.out.Print(lines...) }
 
+// eprintf prints a formatted line as etcdctl prints to standard error.
+func (r *cmdRun) eprintf(format string, args ...any) {
+	line := fmt.Sprintf(format, args...)
+	if e, ok := r.out.(ErrOutput); ok {
+		e.PrintErr(line)
+		return
+	}
+	r.out.Print(line)
+}
+
 // printf prints a formatted text, one line per "\n" in it.
 func (r *cmdRun) printf(format string, args ...any) {
 	r.out.Print(strings.Split(strings.TrimSuffix(fmt.Sprintf(format, args...), "\n"), "\n")...)
@@ -182,9 +192,16 @@ func (r *cmdRun) get() error {
 		return unsupportedFormat(c.write)
 	}
 	q := c.rangeRequest()
+	filtered := c.minCreate != 0 || c.maxCreate != 0 || c.minMod != 0 || c.maxMod != 0
+	if filtered {
+		q.Limit = 0 // as etcd's server: read all, filter, then apply the limit
+	}
 	res, err := r.call(node.Op{Range: &q, Serializable: c.serial})
 	if err != nil {
 		return err
+	}
+	if filtered {
+		res.Range = c.filterRevisions(res.Range)
 	}
 	if c.count && c.write != "fields" {
 		return errors.New("--count-only is only for `--write-out=fields`")
@@ -203,7 +220,7 @@ func (r *cmdRun) del() error {
 	}
 	if c.warnRange {
 		// etcdctl then waits 2 s for an interrupt; the console does not.
-		r.printf("Warning: Keys between %q and %q will be deleted. Please interrupt the command within next 2 seconds to cancel. "+
+		r.eprintf("Warning: Keys between %q and %q will be deleted. Please interrupt the command within next 2 seconds to cancel. "+
 			"You can provide `--range` flag to avoid the delay.", c.key, c.end)
 	}
 	res, err := r.call(node.Op{DeleteRange: &mvcc.DeleteRangeRequest{Key: c.key, End: c.end, PrevKV: c.prevKV}})
@@ -319,11 +336,24 @@ func (r *cmdRun) endpoints() error {
 	case cmdEndpointHealth:
 		return r.endpointHealth(ids)
 	case cmdDefrag:
+		// A member keeps its store in memory, with no backend file to
+		// rewrite: defragmenting it has nothing to do, and finishes at
+		// once. A member that is down does not answer.
+		failed := false
 		for _, id := range ids {
-			// What etcd answers for a member whose backend file is gone.
-			r.printf("Failed to defragment etcd member[%s]. took 0s. (open %s.etcd/member/snap/db: no such file or directory: the playground's members keep their store in memory)", ClientURL(id), MemberName(id))
+			start := time.Now()
+			m, ok := viewOf(ms, id)
+			if !ok || !m.Up() {
+				r.eprintf("Failed to defragment etcd member[%s]. took %s. (%v)", ClientURL(id), time.Since(start), errUnreachable)
+				failed = true
+				continue
+			}
+			r.printf("Finished defragmenting etcd member[%s]. took %s", ClientURL(id), time.Since(start))
 		}
-		return ErrFailed
+		if failed {
+			return ErrFailed
+		}
+		return nil
 	}
 	if r.c.write == "protobuf" {
 		return unsupportedFormat("protobuf")
@@ -338,7 +368,7 @@ func (r *cmdRun) endpoints() error {
 			if r.c.kind == cmdEndpointHashKV {
 				what = "hash"
 			}
-			r.printf("Failed to get the %s of endpoint %s (%v)", what, ClientURL(id), errUnreachable)
+			r.eprintf("Failed to get the %s of endpoint %s (%v)", what, ClientURL(id), errUnreachable)
 			continue
 		}
 		up = append(up, m)
@@ -400,7 +430,7 @@ func (r *cmdRun) endpointHealth(ids []uint64) error {
 			if h.Error == "" {
 				r.printf("%s is healthy: successfully committed proposal: took = %s", h.Ep, h.Took)
 			} else {
-				r.printf("%s is unhealthy: failed to commit proposal: %s", h.Ep, h.Error)
+				r.eprintf("%s is unhealthy: failed to commit proposal: %s", h.Ep, h.Error)
 			}
 		}
 	}
@@ -540,4 +570,24 @@ func (r *cmdRun) moveLeader() error {
 	}
 	r.printf("Leadership transferred from %x to %x", MemberID(leader), MemberID(to))
 	return nil
+}
+
+// filterRevisions applies get's revision filters to a range read without
+// its limit, as etcd's server does: the keys outside the bounds are left
+// out, then the limit cuts (More tells), and Count still counts every key
+// in the range.
+func (c command) filterRevisions(g *mvcc.RangeResponse) *mvcc.RangeResponse {
+	out := *g
+	out.KVs = nil
+	for _, kv := range g.KVs {
+		if c.minCreate != 0 && kv.CreateRevision < c.minCreate || c.maxCreate != 0 && kv.CreateRevision > c.maxCreate ||
+			c.minMod != 0 && kv.ModRevision < c.minMod || c.maxMod != 0 && kv.ModRevision > c.maxMod {
+			continue
+		}
+		out.KVs = append(out.KVs, kv)
+	}
+	if c.limit > 0 && int64(len(out.KVs)) > c.limit {
+		out.KVs, out.More = out.KVs[:c.limit], true
+	}
+	return &out
 }

@@ -62,16 +62,18 @@ type command struct {
 	write     string   // -w: "simple", "json", "fields", "table" or "protobuf"
 	cluster   bool     // endpoint ...: --cluster
 
-	lease       int64     // put --lease, lease revoke/timetolive/keep-alive's lease
-	ignoreValue bool      // put --ignore-value
-	ignoreLease bool      // put --ignore-lease
-	warnRange   bool      // del with a range end and no --range: etcdctl warns first
-	ttl         int64     // lease grant
-	leaseKeys   bool      // lease timetolive --keys
-	once        bool      // lease keep-alive --once
-	target      uint64    // move-leader: the transferee's etcd member ID
-	interactive bool      // txn -i
-	txn         *txnInput // txn: what the following lines said
+	lease       int64  // put --lease, lease revoke/timetolive/keep-alive's lease
+	ignoreValue bool   // put --ignore-value
+	ignoreLease bool   // put --ignore-lease
+	warnRange   bool   // del with a range end and no --range: etcdctl warns first
+	ttl         int64  // lease grant
+	leaseKeys   bool   // lease timetolive --keys
+	once        bool   // lease keep-alive --once
+	target      uint64 // move-leader: the transferee's etcd member ID
+	interactive bool   // txn -i
+	// get --min-create-rev, --max-create-rev, --min-mod-rev, --max-mod-rev (0: none)
+	minCreate, maxCreate, minMod, maxMod int64
+	txn                                  *txnInput // txn: what the following lines said
 }
 
 // ErrEmpty is Parse's error for a blank line (or "etcdctl" alone); the
@@ -91,6 +93,7 @@ var commandFlags = map[cmdKind]map[string]flagSpec{
 		"prefix": {false}, "from-key": {false}, "keys-only": {false}, "count-only": {false},
 		"print-value-only": {false}, "rev": {true}, "limit": {true}, "consistency": {true},
 		"order": {true}, "sort-by": {true},
+		"min-create-rev": {true}, "max-create-rev": {true}, "min-mod-rev": {true}, "max-mod-rev": {true},
 	},
 	cmdDel:             {"prefix": {false}, "from-key": {false}, "prev-kv": {false}, "range": {false}},
 	cmdEndpointStatus:  {"cluster": {false}},
@@ -199,7 +202,7 @@ func parseCommand(text string) (command, error) {
 		if why, ok := unsupported[w]; ok {
 			return c, fmt.Errorf("%s: %s", w, why)
 		}
-		return c, fmt.Errorf("unknown command %q for \"etcdctl\" (try help)", w)
+		return c, unknownCommand(w)
 	}
 
 	args, flags, err := splitFlags(rest, commandFlags[c.kind])
@@ -417,8 +420,16 @@ func (c *command) applyFlags(flags map[string]string) error {
 	}
 	c.rev = intFlag("rev")
 	c.limit = intFlag("limit")
+	c.minCreate, c.maxCreate = intFlag("min-create-rev"), intFlag("max-create-rev")
+	c.minMod, c.maxMod = intFlag("min-mod-rev"), intFlag("max-mod-rev")
 	if err != nil {
 		return err
+	}
+	if c.maxCreate != 0 && c.minCreate > c.maxCreate {
+		return fmt.Errorf("getMinCreateRev(=%v) > getMaxCreateRev(=%v)", c.minCreate, c.maxCreate)
+	}
+	if c.maxMod != 0 && c.minMod > c.maxMod {
+		return fmt.Errorf("getMinModRev(=%v) > getMaxModRev(=%v)", c.minMod, c.maxMod)
 	}
 	c.keysOnly = isTrue("keys-only")
 	c.count = isTrue("count-only")
@@ -458,7 +469,7 @@ func (c *command) applyFlags(flags map[string]string) error {
 		c.write = "simple"
 	case "simple", "json", "fields", "table", "protobuf":
 	default:
-		return fmt.Errorf("unknown output format %q (simple, json, fields, table or protobuf)", c.write)
+		return errors.New("unsupported output format")
 	}
 	c.order = strings.ToUpper(flags["order"])
 	switch c.order {

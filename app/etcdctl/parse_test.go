@@ -106,7 +106,7 @@ func TestParseCommandMalformed(t *testing.T) {
 		{"get k --consistency=x", `unknown consistency flag "x"`},
 		{"get k --order=up", "bad sort order"},
 		{"get k --sort-by=size", "bad sort target"},
-		{"get k -w yaml", `unknown output format "yaml"`},
+		{"get k -w yaml", "unsupported output format"},
 		{"del", "del command needs one argument"},
 		{"del k --keys-only", "unknown flag: --keys-only"},
 		{"endpoint", "endpoint needs a subcommand"},

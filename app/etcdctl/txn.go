@@ -177,3 +177,14 @@ func parseRequestOp(line string) (mvcc.RequestOp, error) {
 	}
 	return mvcc.RequestOp{}, bad
 }
+
+// WithInput returns the command with lines as its standard input: the
+// lines entered after it, as Parse takes them (a txn's compares and
+// requests). A command that reads no input ignores them, as etcdctl does.
+func (c Command) WithInput(lines []string) (Command, error) {
+	if c.c.kind != cmdTxn {
+		return c, nil
+	}
+	c.c.txn = readTxn(strings.Join(lines, "\n"))
+	return c, nil
+}
