@@ -304,13 +304,17 @@ func (r *replayer) run(line string, input []string) replayed {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var out Lines
+	var out replayOutput
 	res := replayed{ran: ran, Result: golden.Result{Exit: "0"}}
 	if err := c.Run(ctx, r.eng, 1, &out); err != nil {
 		res = errResult(err, false)
 		res.ran = ran
+		if errors.Is(err, ErrFailed) { // the command printed why itself
+			res.Stderr = nil
+		}
 	}
-	res.Stdout = out
+	res.Stdout = out.out
+	res.Stderr = append(out.err, res.Stderr...)
 	if l := golden.GrantedLease(res.Stdout); l != "" && !slices.Contains(r.leases, l) {
 		r.leases = append(r.leases, l)
 	}
@@ -394,3 +398,10 @@ func (s *syncLines) Lines() []string {
 	defer s.mu.Unlock()
 	return append([]string(nil), s.l...)
 }
+
+// replayOutput keeps a command's standard output and standard error apart
+// (etcdctl.ErrOutput).
+type replayOutput struct{ out, err Lines }
+
+func (o *replayOutput) Print(lines ...string)    { o.out.Print(lines...) }
+func (o *replayOutput) PrintErr(lines ...string) { o.err.Print(lines...) }

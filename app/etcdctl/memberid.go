@@ -21,8 +21,9 @@ import (
 //	member ID  = first 8 bytes (big-endian) of sha1(sorted peer URLs joined + token)
 //	cluster ID = first 8 bytes (big-endian) of sha1(the member IDs, ascending, 8 bytes each, big-endian)
 
-// ClusterToken is the playground cluster's --initial-cluster-token.
-const ClusterToken = "etcd-play"
+// ClusterToken is the playground cluster's --initial-cluster-token:
+// etcd's default (with it, members 1..7 all get IDs of 16 hex digits).
+const ClusterToken = "etcd-cluster"
 
 // MemberName is member n's name (node/cluster's too).
 func MemberName(n uint64) string { return "etcd-" + strconv.FormatUint(n, 10) }

@@ -26,8 +26,17 @@ func TestMemberIDsAsEtcdComputesThem(t *testing.T) {
 	if got := clusterID(ids); got != 7286513961268935822 {
 		t.Errorf("three members' cluster ID %d, want 7286513961268935822", got)
 	}
-	// The playground's members: distinct IDs, the form etcdctl prints.
-	if MemberID(1) == MemberID(2) || ClusterID([]uint64{1, 2, 3}) == ClusterID([]uint64{1, 2}) {
-		t.Error("member or cluster IDs collide")
+	// The playground's members: distinct IDs of 16 hex digits (etcdctl
+	// prints them without leading zeros).
+	seen := map[uint64]bool{}
+	for n := uint64(1); n <= 7; n++ {
+		id := MemberID(n)
+		if seen[id] || id>>60 == 0 {
+			t.Errorf("member %d: ID %x repeats or has fewer than 16 hex digits", n, id)
+		}
+		seen[id] = true
+	}
+	if ClusterID([]uint64{1, 2, 3}) == ClusterID([]uint64{1, 2}) {
+		t.Error("cluster IDs collide")
 	}
 }
