@@ -71,7 +71,7 @@ func (r *cmdRun) watch() error {
 		rs, err := s.Next(r.ctx)
 		for _, resp := range rs {
 			if resp.Canceled {
-				r.println(fmt.Sprintf("watch was canceled (etcdserver: %v)", mvcc.ErrCompacted))
+				r.eprintf("watch was canceled (etcdserver: %v)", mvcc.ErrCompacted)
 				if c.write == "json" {
 					r.printWatchJSON(resp)
 				}
