@@ -53,6 +53,8 @@ func linkClass(l engine.LinkView) string {
 	switch {
 	case l.Cut:
 		return "link cut"
+	case l.Duplicate > 0 || l.Reorder > 1:
+		return "link flaky"
 	case l.Drop > 0 && l.Delay > 0:
 		return "link lossy slow"
 	case l.Drop > 0:
@@ -68,16 +70,20 @@ func linkLabel(v liveView, l engine.LinkView) string {
 	switch {
 	case l.Cut:
 		s += "cut"
-	case l.Drop == 0 && l.Delay == 0:
+	case !linkFaulty(l):
 		s += "healthy"
 	default:
-		s += fmt.Sprintf("drops %.0f%%, delay %d ticks", l.Drop*100, l.Delay)
+		s += fmt.Sprintf("drops %.0f%%, delay %d ticks", l.Drop*100, l.Delay) + linkFaultsText(l)
 	}
 	inFlight := strconv.Itoa(l.InFlight)
 	if l.InFlight > 99 {
 		inFlight += " (99+)" // the dot's text, which the name must contain
 	}
-	return s + fmt.Sprintf("; %d sent, %d delivered, %d dropped, %s in flight", l.Sent, l.Delivered, l.Dropped, inFlight)
+	s += fmt.Sprintf("; %d sent, %d delivered, %d dropped, %s in flight", l.Sent, l.Delivered, l.Dropped, inFlight)
+	if l.Duplicated > 0 {
+		s += fmt.Sprintf(", %d duplicated", l.Duplicated)
+	}
+	return s
 }
 
 func (p *playground) renderClusterView() app.UI {
@@ -121,6 +127,7 @@ func (p *playground) renderClusterView() app.UI {
 			app.Span().Class("lg cut").Text("cut"),
 			app.Span().Class("lg lossy").Text("drops"),
 			app.Span().Class("lg slow").Text("delayed"),
+			app.Span().Class("lg flaky").Text("duplicates or reorders"),
 			app.Span().Class("lg inflight").Text("messages in flight"),
 			app.Span().Class("hint").Text("Thicker = more messages. Click a link, or Tab to the links, move with the arrow keys and press Enter, to cut or heal it."),
 		),
@@ -179,6 +186,8 @@ func (p *playground) renderLink(l engine.LinkView, a, b point, delivered uint64,
 		DataSet("from", from).
 		DataSet("to", to).
 		DataSet("cut", l.Cut).
+		DataSet("duplicate", fmt.Sprintf("%.0f", l.Duplicate*100)).
+		DataSet("reorder", l.Reorder).
 		OnClick(func(ctx app.Context, e app.Event) { toggle(ctx) }).
 		OnFocus(func(ctx app.Context, e app.Event) { p.link.rove = linkKey{from, to} }).
 		OnKeyDown(func(ctx app.Context, e app.Event) {

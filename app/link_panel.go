@@ -9,12 +9,15 @@ import (
 )
 
 // linkForm is the per-link fault form: one directed link, its drop rate in
-// percent and its extra delay in ticks.
+// percent, its extra delay in ticks, its duplicate rate in percent and its
+// reorder window in ticks (link_faults.go).
 type linkForm struct {
-	from, to uint64
-	dropPct  string // 0..100
-	delay    string // ticks, 0..maxDelay
-	err      string
+	from, to     uint64
+	dropPct      string // 0..100
+	delay        string // ticks, 0..maxDelay
+	duplicatePct string // 0..100
+	reorder      string // ticks, 0..maxReorder
+	err          string
 
 	// rove is the cluster view's link that holds its one tab stop
 	// (cluster_view.go); the zero value means the first link.
@@ -31,11 +34,12 @@ const maxDelay = 100
 // leaves a typed value in place, so the inputs are emptied here as well.
 func (p *playground) linkHealed() {
 	p.link.dropPct, p.link.delay, p.link.err = "", "", ""
+	p.link.duplicatePct, p.link.reorder = "", ""
 	if !app.IsClient {
 		return
 	}
 	doc := app.Window().Get("document")
-	for _, id := range []string{"link-drop", "link-delay"} {
+	for _, id := range []string{"link-drop", "link-delay", "link-duplicate", "link-reorder"} {
 		if el := doc.Call("getElementById", id); el.Truthy() {
 			el.Set("value", "")
 		}
@@ -85,7 +89,7 @@ func (p *playground) renderLinkPanel() app.UI {
 	f := p.link
 	var faulty []app.UI
 	for _, l := range p.view.links {
-		if l.Cut || l.Drop > 0 || l.Delay > 0 {
+		if linkFaulty(l) {
 			faulty = append(faulty, app.Li().Text(linkLabel(p.view, l)))
 		}
 	}
@@ -99,18 +103,24 @@ func (p *playground) renderLinkPanel() app.UI {
 			app.Span().Class("field-inline").Body(
 				app.Label().For("link-drop").Text("drop %"),
 				app.Input().ID("link-drop").Type("number").Min(0).Max(100).Step(1).Placeholder("0").
-					Value(f.dropPct).OnInput(func(ctx app.Context, e app.Event) { p.link.dropPct = inputValue(ctx) }),
+					DataSet("field", "drop").Value(f.dropPct).OnInput(func(ctx app.Context, e app.Event) { p.link.dropPct = inputValue(ctx) }),
 			),
 			app.Span().Class("field-inline").Body(
 				app.Label().For("link-delay").Text("delay (ticks)"),
 				app.Input().ID("link-delay").Type("number").Min(0).Max(maxDelay).Step(1).Placeholder("0").
-					Value(f.delay).OnInput(func(ctx app.Context, e app.Event) { p.link.delay = inputValue(ctx) }),
+					DataSet("field", "delay").Value(f.delay).OnInput(func(ctx app.Context, e app.Event) { p.link.delay = inputValue(ctx) }),
 			),
 		),
+		p.renderDupReorderFields(),
 		app.Div().Class("row").Body(
-			app.Button().Type("button").DataSet("action", "set-link").Text("Apply drop and delay").
+			app.Button().Type("button").DataSet("action", "set-link").Text("Apply link faults").
 				OnClick(func(ctx app.Context, e app.Event) {
 					drop, delay, err := p.link.parse()
+					if err != nil {
+						p.link.err = err.Error()
+						return
+					}
+					dup, reorder, err := p.link.parseDupReorder()
 					if err != nil {
 						p.link.err = err.Error()
 						return
@@ -120,6 +130,8 @@ func (p *playground) renderLinkPanel() app.UI {
 					p.act(ctx, fmt.Sprintf("link %d→%d", from, to), func(e engine.Engine) error {
 						e.SetDrop(from, to, drop)
 						e.SetDelay(from, to, delay)
+						e.SetDuplicate(from, to, dup)
+						e.SetReorder(from, to, reorder)
 						return nil
 					})
 				}),
@@ -138,7 +150,9 @@ func (p *playground) renderLinkPanel() app.UI {
 					p.linkHealed()
 					p.act(ctx, fmt.Sprintf("heal %d→%d", from, to), func(e engine.Engine) error { e.HealLink(from, to); return nil })
 				}),
+			p.renderFlakyButton(),
 		),
+		renderFlakyHint(),
 		app.If(f.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(f.err) }),
 		app.If(len(faulty) > 0, func() app.UI {
 			return app.Ul().Class("faulty").Aria("label", "links with faults").Body(faulty...)

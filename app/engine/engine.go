@@ -61,6 +61,14 @@ type Engine interface {
 	SetDrop(from, to uint64, p float64)
 	SetDelay(from, to uint64, ticks int)
 	TransferLeadership(to uint64) error
+	// SetDuplicate makes the link deliver each message twice with
+	// probability p; SetReorder gives it a reorder window of ticks ticks;
+	// FlakyNetwork sets the flaky-network preset (drop, delay, duplicate,
+	// reorder) on every link. Like the other faults they are actions: they
+	// take effect at the next tick and replay.
+	SetDuplicate(from, to uint64, p float64)
+	SetReorder(from, to uint64, ticks int)
+	FlakyNetwork()
 
 	Put(ctx context.Context, member uint64, key, value []byte) (*mvcc.PutResponse, error)
 	Get(ctx context.Context, member uint64, req mvcc.RangeRequest, serializable bool) (*mvcc.RangeResponse, error)
@@ -123,6 +131,11 @@ type LinkView struct {
 	Delay                    int     // ticks
 	Sent, Delivered, Dropped uint64  // cumulative message counts
 	InFlight                 int
+	Duplicate                float64 // 0..1: probability a message arrives twice
+	Reorder                  int     // reorder window, ticks (0 and 1: in order)
+	// Duplicated counts the second copies made (cumulative):
+	// Sent + Duplicated == Delivered + Dropped + InFlight.
+	Duplicated uint64
 }
 
 // EventView is one entry of the cluster's event log (cluster.Event).

@@ -88,14 +88,18 @@ const (
 	OpKeyHistory  // Member, Key, N: the limit (keyhistory.go)
 	OpCall        // Call: any client request (Request.Call), answered in Response.Result
 	OpSetSettings // Settings (settings.go)
-	opEnd         // one past the last
+	OpSetDuplicate
+	OpSetReorder
+	OpFlakyNetwork
+	opEnd // one past the last
 )
 
 // Request is one call. Each Op reads the fields it needs (the others are
 // zero): Member for the member-addressed ops and client calls, From/To for
-// links, Groups for Partition, P for SetDrop's probability and SetSpeed's
-// rate, N for SetDelay's ticks, Compact's revision, a stress run's number
-// and the request Cancel cancels.
+// links, Groups for Partition, P for SetDrop's and SetDuplicate's
+// probability and SetSpeed's rate, N for SetDelay's ticks, SetReorder's
+// window, Compact's revision, a stress run's number and the request Cancel
+// cancels.
 type Request struct {
 	ID               uint64
 	Op               Op
@@ -532,6 +536,13 @@ func encodeUpdate(u *Update) []byte {
 	for i := range u.Members {
 		w.u(u.Members[i].CompactedIndex)
 	}
+	// The links' duplicate and reorder faults, in Links' order.
+	for i := range u.Links {
+		l := &u.Links[i]
+		w.f(l.Duplicate)
+		w.i(int64(l.Reorder))
+		w.u(l.Duplicated)
+	}
 	return w.b
 }
 
@@ -627,6 +638,10 @@ func decodeUpdate(r *rbuf) *Update {
 	}
 	for i := range u.Members {
 		u.Members[i].CompactedIndex = r.u()
+	}
+	for i := range u.Links {
+		l := &u.Links[i]
+		l.Duplicate, l.Reorder, l.Duplicated = r.f(), r.int(), r.u()
 	}
 	return u
 }

@@ -139,6 +139,13 @@ func (r *remote) SetDrop(from, to uint64, p float64) {
 func (r *remote) SetDelay(from, to uint64, ticks int) {
 	r.c.post(&Request{Op: OpSetDelay, From: from, To: to, N: int64(ticks)})
 }
+func (r *remote) SetDuplicate(from, to uint64, p float64) {
+	r.c.post(&Request{Op: OpSetDuplicate, From: from, To: to, P: p})
+}
+func (r *remote) SetReorder(from, to uint64, ticks int) {
+	r.c.post(&Request{Op: OpSetReorder, From: from, To: to, N: int64(ticks)})
+}
+func (r *remote) FlakyNetwork() { r.c.post(&Request{Op: OpFlakyNetwork}) }
 func (r *remote) TransferLeadership(to uint64) error {
 	return r.do(&Request{Op: OpTransfer, Member: to})
 }

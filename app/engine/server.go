@@ -179,6 +179,12 @@ func (s *server) handle(q *Request) {
 		e.SetDrop(q.From, q.To, q.P)
 	case OpSetDelay:
 		e.SetDelay(q.From, q.To, int(q.N))
+	case OpSetDuplicate:
+		e.SetDuplicate(q.From, q.To, q.P)
+	case OpSetReorder:
+		e.SetReorder(q.From, q.To, int(q.N))
+	case OpFlakyNetwork:
+		e.FlakyNetwork()
 	case OpTransfer:
 		err = e.TransferLeadership(q.Member)
 	case OpSetSettings:

@@ -174,7 +174,8 @@ func (e *clusterEngine) Links() []engine.LinkView {
 	out := make([]engine.LinkView, len(ls))
 	for i, l := range ls {
 		out[i] = engine.LinkView{From: l.From, To: l.To, Cut: l.Cut, Drop: l.Drop, Delay: l.Delay,
-			Sent: l.Sent, Delivered: l.Delivered, Dropped: l.Dropped, InFlight: l.InFlight}
+			Sent: l.Sent, Delivered: l.Delivered, Dropped: l.Dropped, InFlight: l.InFlight,
+			Duplicate: l.Duplicate, Reorder: l.Reorder, Duplicated: l.Duplicated}
 	}
 	return out
 }
