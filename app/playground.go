@@ -113,6 +113,7 @@ type playground struct {
 	stressAt         *stressSlot
 	bench            benchForm // bench_panel.go
 	link             linkForm
+	settings         settingsForm // settings_panel.go
 	storage          storageUI  // storage section (storage_panel.go)
 	page             PageConfig // from the URL (embed.go), set in OnMount
 }
@@ -152,6 +153,7 @@ func (p *playground) Render() app.UI {
 					p.newPanel(panelFaults),
 					p.renderDurability(), // storage_panel.go
 					p.newPanel(panelLinks),
+					p.newPanel(panelSettings), // settings_panel.go
 					p.newPanel(panelStress),
 					p.newPanel(panelBench),
 				),
