@@ -31,18 +31,53 @@ func (tb *tab) indexes(id uint64) indexes {
 	return ix
 }
 
-// putsUntil puts keys one at a time through member l (each answered before
-// the next) until l's card shows applied index last, failing if it passes it.
+// putsUntil puts keys one at a time through member l (each answered, and
+// its entry shown applied on l's card, before the next) until l's card
+// shows applied index last, failing if it passes it.
 func (tb *tab) putsUntil(l, last uint64) {
 	tb.t.Helper()
-	for i := 0; tb.indexes(l).Applied < last; i++ {
+	for i := 0; ; i++ {
+		a := tb.indexes(l).Applied
+		if a >= last {
+			if a > last {
+				tb.t.Fatalf("leader applied %d, past %d\n%s", a, last, tb.dumpSettings())
+			}
+			return
+		}
 		if r := tb.write("put", l, fmt.Sprintf("k%02d", i), "v", false); r.Status != "ok" {
 			tb.t.Fatalf("put %d: %+v", i, r)
 		}
-		tb.waitCard(l, "+c.applied === +c.commit") // the answer's entry applied on the card too
-		if a := tb.indexes(l).Applied; a > last {
-			tb.t.Fatalf("leader applied %d, past %d", a, last)
+		// The card refreshes after the answer: wait for the entry there.
+		tb.waitCard(l, fmt.Sprintf("+c.applied > %d && +c.applied === +c.commit", a))
+	}
+}
+
+// dumpSettings describes the settings panel, the cards and the newest
+// events, for a failure message.
+func (tb *tab) dumpSettings() string {
+	var s string
+	tb.eval(`(() => { const p = document.querySelector('.settings-panel');
+		return (p ? 'settings panel: ' + p.dataset.restarting + ' | ' + p.textContent + '\n' : '') +
+		[...document.querySelectorAll('.card[data-member]')].map(c => JSON.stringify({...c.dataset})).join('\n') + '\n' +
+		[...document.querySelectorAll('.events li')].slice(0, 40).map(e => e.textContent).join('\n'); })()`, &s)
+	return s
+}
+
+// waitOrDump is waitJS with the settings dump in the failure message,
+// waiting at most d.
+func (tb *tab) waitOrDump(expr, what string, d time.Duration) {
+	tb.t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		var ok bool
+		tb.eval(expr, &ok)
+		if ok {
+			return
 		}
+		if time.Now().After(deadline) {
+			tb.t.Fatalf("waiting %v for %s\n%s", d, what, tb.dumpSettings())
+		}
+		tb.run(chromedp.Sleep(50 * time.Millisecond)) // a poll interval, not a condition
 	}
 }
 
@@ -87,7 +122,9 @@ func TestBootstrapAndSnapshotIndexesAsEtcd(t *testing.T) {
 		// Its own snapshot at 11 by the same rule, its log compacted to 6:
 		// it applied 9..11 from the leader's log (a snapshot received at 11
 		// would have left its log compacted to 11).
-		tb.waitCard(f, `c.applied === "11" && c.snapshotIndex === "11" && c.compactedIndex === "6"`)
+		tb.waitOrDump(fmt.Sprintf(`(() => { const c = document.querySelector('.card[data-member="%d"]').dataset;
+			return c.applied === "11" && c.snapshotIndex === "11" && c.compactedIndex === "6"; })()`, f),
+			"the follower caught up by entries", time.Minute)
 	})
 	t.Run("caught-up-by-snapshot", func(t *testing.T) {
 		tb, l, f := bootAtEight(t)
@@ -146,10 +183,10 @@ func TestSettingsPanelTakesEffect(t *testing.T) {
 		tb.waitJS(fmt.Sprintf(`document.querySelector('[data-setting=%q]').dataset.current === %q`, name, v),
 			fmt.Sprintf("the engine to report %s %s", name, v))
 	}
-	tb.waitJS(`document.querySelector('.settings-panel').dataset.restarting !== "" ||
+	tb.waitJS(`(document.querySelector('.settings-panel').dataset.restarting || "") !== "" ||
 		[...document.querySelectorAll('.event-log li, .events li')].some(e => e.textContent.includes('restarts to take the new raft settings'))`,
 		"the rolling restart to start")
-	tb.waitJS(`document.querySelector('.settings-panel').dataset.restarting === ""`, "the rolling restart to end")
+	tb.waitOrDump(`(document.querySelector('.settings-panel').dataset.restarting || "") === ""`, "the rolling restart to end", time.Minute)
 	l := tb.waitLeader().Member
 	for id := uint64(1); id <= 3; id++ {
 		tb.waitCard(id, `c.state !== "down"`)
