@@ -113,9 +113,10 @@ type playground struct {
 	stressAt         *stressSlot
 	bench            benchForm // bench_panel.go
 	link             linkForm
-	settings         settingsForm // settings_panel.go
 	storage          storageUI  // storage section (storage_panel.go)
 	page             PageConfig // from the URL (embed.go), set in OnMount
+
+	settings settingsForm // the Settings panel's typed values (settings_panel.go)
 }
 
 func (p *playground) OnMount(ctx app.Context) {
