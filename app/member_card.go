@@ -11,7 +11,9 @@ import (
 // controls. The card's data-* attributes track the values it shows, for
 // automation: data-member, data-state, data-term, data-leader,
 // data-commit, data-revision, data-keys, data-hash, data-hash-revision,
-// data-compact-revision, data-applied.
+// data-compact-revision, data-applied, and the raft log's indexes:
+// data-last-index, data-snapshot-index and data-compacted-index (the last
+// index compacted away, 0 when none; read from storage while it is down).
 //
 // A member that is down (or still loading from storage) runs no store, so
 // its status has zeros for what only a running member knows. Its card shows
@@ -129,6 +131,9 @@ func (p *playground) renderCard(m engine.MemberView) app.UI {
 		DataSet("compact-revision", shown.CompactRevision).
 		DataSet("applied", shown.Applied).
 		DataSet("commit", m.Commit).
+		DataSet("last-index", m.LastIndex).
+		DataSet("snapshot-index", m.SnapshotIndex).
+		DataSet("compacted-index", m.CompactedIndex).
 		DataSet("stale", down).
 		DataSet("known-at", knownAt).
 		Body(
@@ -153,6 +158,7 @@ func (p *playground) renderCard(m engine.MemberView) app.UI {
 				storeField("keys", fmt.Sprint(shown.Keys)),
 				storeField("hash", hashText(shown.Hash)),
 				field("snapshot", itoa(m.SnapshotIndex)),
+				field("log", fmt.Sprintf("%d..%d", m.CompactedIndex+1, m.LastIndex)),
 				storeField("store", humanBytes(shown.StoreBytes)),
 			),
 			app.Ul().Class("progress-list").Aria("label", "replication progress").Hidden(len(m.Progress) == 0).Body(
@@ -211,6 +217,7 @@ var fieldHelp = map[string]string{
 	"keys":        "keys in the store",
 	"hash":        "HashKV of the store at the revision the indicator above the cards names: equal data, equal hash",
 	"snapshot":    "log index of the member's latest Raft snapshot (0: none)",
+	"log":         "the Raft log's entries this member still holds: those before were compacted away after a snapshot",
 	"store":       "size of the store's data",
 }
 

@@ -31,6 +31,7 @@ const (
 	panelChart
 	panelLog
 	panelBench
+	panelSettings
 )
 
 func (c *panel) Render() app.UI {
@@ -56,6 +57,8 @@ func (c *panel) Render() app.UI {
 		return p.renderEventLog()
 	case panelBench:
 		return p.renderBenchPanel() // bench_panel.go
+	case panelSettings:
+		return p.renderSettingsPanel() // settings_panel.go
 	}
 	return app.Div()
 }

@@ -45,6 +45,8 @@ func (p *playground) panelKey(k panelKind) string {
 		if ok {
 			fmt.Fprint(&b, pr)
 		}
+	case panelSettings:
+		fmt.Fprint(&b, p.settings, v.settings, v.restarting, v.settable, len(v.members))
 	case panelWrite:
 		fmt.Fprint(&b, p.writeRev, p.client, len(v.members))
 	case panelConsole:

@@ -115,6 +115,8 @@ type playground struct {
 	link             linkForm
 	storage          storageUI  // storage section (storage_panel.go)
 	page             PageConfig // from the URL (embed.go), set in OnMount
+
+	settings settingsForm // the Settings panel's typed values (settings_panel.go)
 }
 
 func (p *playground) OnMount(ctx app.Context) {
@@ -152,6 +154,7 @@ func (p *playground) Render() app.UI {
 					p.newPanel(panelFaults),
 					p.renderDurability(), // storage_panel.go
 					p.newPanel(panelLinks),
+					p.newPanel(panelSettings), // settings_panel.go
 					p.newPanel(panelStress),
 					p.newPanel(panelBench),
 				),

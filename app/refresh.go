@@ -50,6 +50,13 @@ type liveView struct {
 	// mutated, by the refresh goroutine.
 	known map[uint64]knownMember
 
+	// settings are the engine's live settings and restarting the members
+	// still restarting to take them; settable is false for an engine
+	// without live settings (settings_panel.go).
+	settings   engine.Settings
+	restarting []uint64
+	settable   bool
+
 	// tickRate is the achieved tick rate, ticks per wall-clock second,
 	// smoothed over the last seconds (tickMeter); 0 until first measured.
 	tickRate float64
@@ -186,6 +193,9 @@ func (p *playground) startRefresh(ctx app.Context) {
 			v := liveView{members: eng.Status(), links: eng.Links(), now: eng.Now(), paused: eng.Paused()}
 			if r, ok := eng.(engine.Remote); ok {
 				v.conn = r.Connection()
+			}
+			if se, ok := eng.(engine.Settable); ok {
+				v.settings, v.restarting, v.settable = se.Settings(), se.RestartsPending(), true
 			}
 			evs := eng.Events(after)
 			if n := len(evs); n > 0 {
