@@ -152,6 +152,7 @@ func TestConsoleOnARealCluster(t *testing.T) {
 	if got := c.run("endpoint health --endpoints=etcd-2"); !regexp.MustCompile(`^http://etcd-2:2379 is healthy: successfully committed proposal: took = [0-9.]+[µm]?s$`).MatchString(got) {
 		t.Errorf("endpoint health: %q", got)
 	}
+	c.expect("endpoint hashkv --rev=2", "Error: endpoint hashkv --rev: the console shows each member's hash at its latest revision only")
 	c.expect("frob", "Error: unknown command \"frob\" for \"etcdctl\"\nRun 'etcdctl --help' for usage.")
 	c.expect("gets foo", "Error: unknown command \"gets\" for \"etcdctl\"\n\nDid you mean this?\n\tget\n\nRun 'etcdctl --help' for usage.")
 	if got := c.run("defrag"); !regexp.MustCompile(`^Finished defragmenting etcd member\[http://etcd-1:2379\]\. took [0-9.]+[nµm]?s$`).MatchString(got) {

@@ -358,6 +358,9 @@ func (r *cmdRun) endpoints() error {
 	if r.c.write == "protobuf" {
 		return unsupportedFormat("protobuf")
 	}
+	if r.c.kind == cmdEndpointHashKV && r.c.rev != 0 {
+		return errors.New("endpoint hashkv --rev: the console shows each member's hash at its latest revision only")
+	}
 	var up []engine.MemberView
 	failed := false
 	for _, id := range ids {
