@@ -61,6 +61,9 @@ func runCommand(ctx context.Context, eng engine.Engine, member uint64, c command
 	case cmdVersion:
 		r.println("etcdctl version: "+etcdVersion, "API version: "+apiVersion)
 		return nil
+	case cmdUsage:
+		r.println(usageLines(c.usage)...)
+		return nil
 	case cmdEndpointStatus, cmdEndpointHashKV, cmdEndpointHealth, cmdDefrag:
 		return r.endpoints()
 	}

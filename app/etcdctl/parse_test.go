@@ -109,8 +109,6 @@ func TestParseCommandMalformed(t *testing.T) {
 		{"get k -w yaml", "unsupported output format"},
 		{"del", "del command needs one argument"},
 		{"del k --keys-only", "unknown flag: --keys-only"},
-		{"endpoint", "endpoint needs a subcommand"},
-		{"endpoint frob", `unknown command "frob" for "etcdctl endpoint"`},
 		{"lease grant", "lease grant command needs TTL argument"},
 		{"lease grant abc", `bad TTL (strconv.ParseInt: parsing "abc": invalid syntax)`},
 		{"lease revoke", "lease revoke command needs 1 argument"},
