@@ -101,6 +101,8 @@ type MemberView struct {
 	HashRevision    int64
 	StoreBytes      int64
 	Progress        []FollowerProgress // leader only
+	// CompactedIndex is the last log index compacted away (0: none).
+	CompactedIndex uint64
 }
 
 // Up reports whether the member runs: not down, and not still waiting to

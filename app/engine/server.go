@@ -79,6 +79,9 @@ func Serve(ctx context.Context, c Conn, o ServerOptions) error {
 // errNoStorage answers a storage control sent to an engine without storage.
 var errNoStorage = errors.New("this cluster has no storage controls")
 
+// errNotSettable answers SetSettings sent to an engine that is not Settable.
+var errNotSettable = errors.New("this cluster's settings cannot change while it runs")
+
 // server is one connection's state.
 type server struct {
 	conn Conn
@@ -178,6 +181,12 @@ func (s *server) handle(q *Request) {
 		e.SetDelay(q.From, q.To, int(q.N))
 	case OpTransfer:
 		err = e.TransferLeadership(q.Member)
+	case OpSetSettings:
+		if se, ok := e.(Settable); ok {
+			err = se.SetSettings(q.Settings)
+		} else {
+			err = errNotSettable
+		}
 	case OpPlay:
 		e.Play()
 	case OpPause:

@@ -83,6 +83,8 @@ func runCommand(ctx context.Context, eng engine.Engine, member uint64, c command
 		return r.del()
 	case cmdTxn:
 		return r.txn()
+	case cmdWatch:
+		return r.watch()
 	case cmdCompaction:
 		if _, err := r.call(node.Op{Compact: c.rev}); err != nil {
 			return err

@@ -335,6 +335,7 @@ func (r *replayer) step(t *testing.T, s golden.Step, recorded []golden.Entry) []
 	if err != nil {
 		res := errResult(err, true)
 		res.ran = ran
+		res.Stdout = Usage(err) // etcdctl prints the usage after a flag it cannot parse
 		out := []replayed{res}
 		for _, d := range s.During {
 			out = append(out, r.step(t, d, nil)...)
@@ -372,14 +373,28 @@ func (r *replayer) step(t *testing.T, s golden.Step, recorded []golden.Entry) []
 		res.ran = ran
 	}
 	res.Stdout = out.Lines()
+	res.Stderr = append(out.ErrLines(), res.Stderr...)
 	return append([]replayed{res}, during...)
 }
 
 // syncLines is an Output a watch writes from its goroutine while the test
 // reads how many lines it has.
 type syncLines struct {
-	mu sync.Mutex
-	l  Lines
+	mu     sync.Mutex
+	l, err Lines
+}
+
+// PrintErr keeps what the command prints on standard error (ErrOutput).
+func (s *syncLines) PrintErr(lines ...string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.err = append(s.err, lines...)
+}
+
+func (s *syncLines) ErrLines() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.err...)
 }
 
 func (s *syncLines) Print(lines ...string) {

@@ -39,6 +39,7 @@ const (
 	cmdDefrag
 	cmdMoveLeader
 	cmdUsage // etcdctl prints a command's usage (a parent command without its subcommand)
+	cmdWatch
 )
 
 // command is one parsed console line. For get and del, Key and End select
@@ -72,6 +73,7 @@ type command struct {
 	once        bool   // lease keep-alive --once
 	target      uint64 // move-leader: the transferee's etcd member ID
 	interactive bool   // txn -i
+	progress    bool   // watch --progress-notify
 	// get --min-create-rev, --max-create-rev, --min-mod-rev, --max-mod-rev (0: none)
 	minCreate, maxCreate, minMod, maxMod int64
 	txn                                  *txnInput // txn: what the following lines said
@@ -115,6 +117,7 @@ var commandFlags = map[cmdKind]map[string]flagSpec{
 	cmdAlarmList:       {},
 	cmdDefrag:          {"cluster": {false}},
 	cmdMoveLeader:      {},
+	cmdWatch:           {"prefix": {false}, "prev-kv": {false}, "rev": {true}, "progress-notify": {false}},
 }
 
 // subcommands are the commands that take a subcommand word, with the ones
@@ -130,7 +133,6 @@ var subcommands = map[string]map[string]cmdKind{
 // unsupported are etcdctl's commands (and subcommands) the console does
 // not run, with why.
 var unsupported = map[string]string{
-	"watch":          "watch is not available in the console yet",
 	"snapshot":       "the playground's members keep no backend file to snapshot",
 	"make-mirror":    "the playground has no second cluster to mirror to",
 	"lock":           "the concurrency commands (lock, elect) are not available in the console",
@@ -187,6 +189,8 @@ func parseCommand(text string) (command, error) {
 		c.kind = cmdDefrag
 	case "move-leader":
 		c.kind = cmdMoveLeader
+	case "watch":
+		c.kind = cmdWatch
 	case "endpoint", "lease", "member", "alarm":
 		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 			if why, ok := unsupported[w+" "+rest[0]]; ok {
@@ -449,6 +453,7 @@ func (c *command) applyFlags(flags map[string]string) error {
 	c.leaseKeys = isTrue("keys")
 	c.once = isTrue("once")
 	c.interactive = isTrue("interactive")
+	c.progress = isTrue("progress-notify")
 	if ep, ok := flags["endpoints"]; ok {
 		for _, e := range strings.Split(ep, ",") {
 			if e = strings.TrimSpace(e); e != "" {
@@ -558,6 +563,8 @@ func (c *command) applyArgs(args []string, flags map[string]string) error {
 		}
 		c.lease = id
 		return nil
+	case cmdWatch:
+		return c.watchArgs(args, prefix)
 	case cmdPut:
 		if len(args) == 0 {
 			return errors.New("put command needs 1 argument and input from stdin or 2 arguments")

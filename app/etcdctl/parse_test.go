@@ -117,7 +117,6 @@ func TestParseCommandMalformed(t *testing.T) {
 		{"move-leader", "move-leader command needs 1 argument"},
 		{"txn extra", "txn command does not accept argument"},
 		{"alarm list x", "alarm list command accepts no arguments"},
-		{"watch foo", "watch is not available in the console yet"},
 		{"snapshot save x", "snapshot: "},
 		{"endpoint status extra", `unexpected argument "extra"`},
 		{"compaction", "compaction command needs 1 argument"},

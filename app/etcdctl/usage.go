@@ -67,6 +67,13 @@ var cmdDocs = map[string]cmdDoc{
 	}},
 	"move-leader": {use: "move-leader <transferee-member-id>", short: "Transfers leadership to another etcd cluster member."},
 	"version":     {use: "version", short: "Prints the version of etcdctl"},
+	"watch": {use: "watch [options] [key or prefix] [range_end] [--] [exec-command arg1 arg2 ...]", short: "Watches events stream on keys or prefixes", flags: []flagDoc{
+		{name: "interactive", short: "i", def: "[=false]", help: "Interactive mode"},
+		boolFlag("prefix", "Watch on a prefix if prefix is set"),
+		boolFlag("prev-kv", "get the previous key-value pair before the event happens"),
+		boolFlag("progress-notify", "get periodic watch progress notification from server"),
+		{name: "rev", def: "=0", help: "Revision to start watching"},
+	}},
 	"endpoint": {use: "endpoint <subcommand>", short: "Endpoint related commands",
 		flags: []flagDoc{boolFlag("cluster", "use all endpoints from the cluster member list")},
 		subs: [][2]string{{"hashkv", "Prints the KV history hash for each endpoint in --endpoints"},
