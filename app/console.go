@@ -140,7 +140,7 @@ func (p *playground) startConsoleCommand(ctx app.Context, e *consoleEntry) {
 	cmd, err := etcdctl.Parse(e.line)
 	switch {
 	case err != nil:
-		e.out, e.failed = etcdctl.ErrorLine(err), true
+		e.out, e.failed = errorText(err), true
 		return
 	case p.eng == nil:
 		e.out, e.failed = etcdctl.ErrorLine(errNotRunning), true
@@ -177,11 +177,21 @@ func (p *playground) startConsoleCommand(ctx app.Context, e *consoleEntry) {
 			if err != nil {
 				en.failed = true
 				if err != etcdctl.ErrFailed {
-					en.out = strings.TrimPrefix(text+"\n"+etcdctl.ErrorLine(err), "\n")
+					en.out = strings.TrimPrefix(text+"\n"+errorText(err), "\n")
 				}
 			}
 		})
 	})
+}
+
+// errorText is err as etcdctl shows it: the error line, then the usage
+// text it prints after a flag it cannot parse.
+func errorText(err error) string {
+	s := etcdctl.ErrorLine(err)
+	if u := etcdctl.Usage(err); u != nil {
+		s += "\n" + strings.Join(u, "\n")
+	}
+	return strings.TrimSuffix(s, "\n")
 }
 
 // stopConsole stops the newest running command (Ctrl-C). UI goroutine.

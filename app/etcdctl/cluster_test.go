@@ -152,6 +152,7 @@ func TestConsoleOnARealCluster(t *testing.T) {
 	if got := c.run("endpoint health --endpoints=etcd-2"); !regexp.MustCompile(`^http://etcd-2:2379 is healthy: successfully committed proposal: took = [0-9.]+[µm]?s$`).MatchString(got) {
 		t.Errorf("endpoint health: %q", got)
 	}
+	c.expect("endpoint hashkv --rev=2", "Error: endpoint hashkv --rev: the console shows each member's hash at its latest revision only")
 	c.expect("frob", "Error: unknown command \"frob\" for \"etcdctl\"\nRun 'etcdctl --help' for usage.")
 	c.expect("gets foo", "Error: unknown command \"gets\" for \"etcdctl\"\n\nDid you mean this?\n\tget\n\nRun 'etcdctl --help' for usage.")
 	if got := c.run("defrag"); !regexp.MustCompile(`^Finished defragmenting etcd member\[http://etcd-1:2379\]\. took [0-9.]+[nµm]?s$`).MatchString(got) {
@@ -172,6 +173,34 @@ func TestConsoleOnARealCluster(t *testing.T) {
 "Count" : 2`, ClusterID([]uint64{1, 2, 3}), id1))
 	c.expect("get k --prefix --max-mod-rev=12 --limit=1", "k1\nv1")
 	c.expect("get k --prefix --min-mod-rev=9 --max-mod-rev=3", "Error: getMinModRev(=9) > getMaxModRev(=3)")
+}
+
+// As etcdctl: a command that needs a subcommand prints its usage when it
+// has none (or an unknown one), and a flag that does not parse is
+// answered with the error, then the command's usage.
+func TestUsage(t *testing.T) {
+	f := &fakeEngine{members: members3}
+	for _, line := range []string{"endpoint", "endpoint frob", "endpoint --cluster"} {
+		out := mustRun(t, f, line)
+		if !strings.HasPrefix(out, "NAME:\n  endpoint - Endpoint related commands\n") || !strings.Contains(out, "\n  status\tPrints out the status") ||
+			!strings.Contains(out, "\n  -w, --write-out=\"simple\"\t") {
+			t.Errorf("%s:\n%s", line, out)
+		}
+	}
+	for _, tt := range []struct{ line, err string }{
+		{"get foo --badflag", "unknown flag: --badflag"},
+		{"get foo -w", "flag needs an argument: 'w' in -w"},
+		{"get foo --rev=abc", `invalid argument "abc" for "--rev" flag: strconv.ParseInt: parsing "abc": invalid syntax`},
+	} {
+		_, err := Parse(tt.line)
+		u := Usage(err)
+		if err == nil || ErrorLine(err) != "Error: "+tt.err+"\n" || len(u) < 20 || u[1] != "  get - Gets the key or a range of keys" {
+			t.Errorf("%s: %q, usage %q", tt.line, err, u)
+		}
+	}
+	if _, err := Parse("get foo --order=UP"); Usage(err) != nil {
+		t.Errorf("get --order=UP: etcdctl prints no usage for a bad sort order")
+	}
 }
 
 // More says whether an entry still reads lines, and the prompt an

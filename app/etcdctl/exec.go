@@ -61,6 +61,9 @@ func runCommand(ctx context.Context, eng engine.Engine, member uint64, c command
 	case cmdVersion:
 		r.println("etcdctl version: "+etcdVersion, "API version: "+apiVersion)
 		return nil
+	case cmdUsage:
+		r.println(usageLines(c.usage)...)
+		return nil
 	case cmdEndpointStatus, cmdEndpointHashKV, cmdEndpointHealth, cmdDefrag:
 		return r.endpoints()
 	}
@@ -359,6 +362,9 @@ func (r *cmdRun) endpoints() error {
 	}
 	if r.c.write == "protobuf" {
 		return unsupportedFormat("protobuf")
+	}
+	if r.c.kind == cmdEndpointHashKV && r.c.rev != 0 {
+		return errors.New("endpoint hashkv --rev: the console shows each member's hash at its latest revision only")
 	}
 	var up []engine.MemberView
 	failed := false

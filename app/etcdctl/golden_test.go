@@ -287,6 +287,7 @@ func (r *replayer) run(line string, input []string) replayed {
 	if err != nil {
 		res := errResult(err, true)
 		res.ran = ran
+		res.Stdout = Usage(err) // etcdctl prints the usage after a flag it cannot parse
 		return res
 	}
 	if len(input) > 0 {
@@ -334,6 +335,7 @@ func (r *replayer) step(t *testing.T, s golden.Step, recorded []golden.Entry) []
 	if err != nil {
 		res := errResult(err, true)
 		res.ran = ran
+		res.Stdout = Usage(err) // etcdctl prints the usage after a flag it cannot parse
 		out := []replayed{res}
 		for _, d := range s.During {
 			out = append(out, r.step(t, d, nil)...)

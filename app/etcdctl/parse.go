@@ -38,6 +38,7 @@ const (
 	cmdAlarmList
 	cmdDefrag
 	cmdMoveLeader
+	cmdUsage // etcdctl prints a command's usage (a parent command without its subcommand)
 	cmdWatch
 )
 
@@ -76,6 +77,7 @@ type command struct {
 	// get --min-create-rev, --max-create-rev, --min-mod-rev, --max-mod-rev (0: none)
 	minCreate, maxCreate, minMod, maxMod int64
 	txn                                  *txnInput // txn: what the following lines said
+	usage                                string    // cmdUsage: the command whose usage to print
 }
 
 // ErrEmpty is Parse's error for a blank line (or "etcdctl" alone); the
@@ -190,15 +192,18 @@ func parseCommand(text string) (command, error) {
 	case "watch":
 		c.kind = cmdWatch
 	case "endpoint", "lease", "member", "alarm":
-		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
-			return c, fmt.Errorf("%s needs a subcommand (%s)", w, subList(w))
-		}
-		kind, ok := subcommands[w][rest[0]]
-		if !ok {
+		if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
 			if why, ok := unsupported[w+" "+rest[0]]; ok {
 				return c, fmt.Errorf("%s %s: %s", w, rest[0], why)
 			}
-			return c, fmt.Errorf("unknown command %q for \"etcdctl %s\" (%s)", rest[0], w, subList(w))
+		}
+		kind, ok := cmdKind(0), false
+		if len(rest) > 0 {
+			kind, ok = subcommands[w][rest[0]]
+		}
+		if !ok {
+			// As etcdctl: the command's usage, listing its subcommands.
+			return command{kind: cmdUsage, usage: w, write: "simple"}, nil
 		}
 		c.kind = kind
 		rest = rest[1:]
@@ -211,9 +216,13 @@ func parseCommand(text string) (command, error) {
 
 	args, flags, err := splitFlags(rest, commandFlags[c.kind])
 	if err != nil {
-		return c, err
+		return c, withUsage(words[0], err)
 	}
 	if err := c.applyFlags(flags); err != nil {
+		var fe *flagValueError
+		if errors.As(err, &fe) {
+			return c, withUsage(words[0], fe.err)
+		}
 		return c, err
 	}
 	if err := c.applyArgs(args, flags); err != nil {
@@ -225,16 +234,11 @@ func parseCommand(text string) (command, error) {
 	return c, nil
 }
 
-// subList lists a command's subcommands the console runs.
-func subList(w string) string {
-	var names []string
-	for _, n := range []string{"status", "health", "hashkv", "grant", "revoke", "timetolive", "list", "keep-alive"} {
-		if _, ok := subcommands[w][n]; ok {
-			names = append(names, n)
-		}
-	}
-	return strings.Join(names, ", ")
-}
+// flagValueError is a flag value that does not parse (pflag's error:
+// etcdctl prints the command's usage after it).
+type flagValueError struct{ err error }
+
+func (e *flagValueError) Error() string { return e.err.Error() }
 
 // splitWords splits a line as a POSIX shell would for plain words: blanks
 // separate words; 'single quotes' are literal; "double quotes" allow \" \\
@@ -390,6 +394,9 @@ func splitFlags(words []string, known map[string]flagSpec) (args []string, flags
 		switch {
 		case spec.hasValue && !hasVal:
 			if i+1 == len(words) {
+				if !strings.HasPrefix(w, "--") { // a shorthand, as pflag words it
+					return nil, nil, fmt.Errorf("flag needs an argument: '%s' in %s", strings.TrimLeft(w, "-"), w)
+				}
 				return nil, nil, fmt.Errorf("flag needs an argument: %s", w)
 			}
 			i++
@@ -418,7 +425,7 @@ func (c *command) applyFlags(flags map[string]string) error {
 		}
 		n, perr := strconv.ParseInt(v, 0, 64)
 		if perr != nil {
-			err = fmt.Errorf("invalid argument %q for \"--%s\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, name, v)
+			err = &flagValueError{fmt.Errorf("invalid argument %q for \"--%s\" flag: strconv.ParseInt: parsing %q: invalid syntax", v, name, v)}
 		}
 		return n
 	}
