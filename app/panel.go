@@ -31,6 +31,7 @@ const (
 	panelChart
 	panelLog
 	panelBench
+	panelMVCC
 )
 
 func (c *panel) Render() app.UI {
@@ -56,6 +57,8 @@ func (c *panel) Render() app.UI {
 		return p.renderEventLog()
 	case panelBench:
 		return p.renderBenchPanel() // bench_panel.go
+	case panelMVCC:
+		return p.renderMVCCPanel() // mvcc_panel.go
 	}
 	return app.Div()
 }

@@ -47,6 +47,13 @@ func (p *playground) panelKey(k panelKind) string {
 		}
 	case panelWrite:
 		fmt.Fprint(&b, p.writeRev, p.client, len(v.members))
+	case panelMVCC:
+		// The timeline (every member's revisions) and the panel's own
+		// state, which changes only through mvccChanged.
+		fmt.Fprint(&b, p.mvccRev, p.mvccMember(), "|")
+		for _, m := range v.members {
+			fmt.Fprintf(&b, "%d%s%s%d/%d;", m.ID, m.Name, m.State, m.Revision, m.CompactRevision)
+		}
 	case panelConsole:
 		fmt.Fprint(&b, p.consoleRev) // not the input: the field holds it (console.go)
 	case panelChart:

@@ -211,7 +211,8 @@ func (p *playground) startRefresh(ctx app.Context) {
 			period = max(refreshPeriod, 2*time.Since(start))
 			ctx.Dispatch(func(ctx app.Context) {
 				p.apply(v, evs, start)
-				p.benchSettle(ctx) // bench_panel.go
+				p.benchSettle(ctx)      // bench_panel.go
+				p.mvccAfterRefresh(ctx) // mvcc_history.go
 				applied <- struct{}{}
 			})
 			select {
