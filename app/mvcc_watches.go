@@ -237,7 +237,7 @@ func (p *playground) renderPanelWatches() app.UI {
 			),
 			app.Span().Class("field-inline").Body(
 				app.Label().For("watch-rev").Text("from revision"),
-				app.Input().ID("watch-rev").Type("number").Min(0).Placeholder("next").Value(f.rev).
+				app.Input().ID("watch-rev").Type("text").Attr("inputmode", "numeric").Size(6).Placeholder("next").Value(f.rev).
 					OnInput(func(ctx app.Context, e app.Event) { p.mvcc.watch.rev = inputValue(ctx) }),
 			),
 			app.Button().Type("submit").DataSet("action", "watch-start").Text("Watch"),
