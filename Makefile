@@ -154,6 +154,28 @@ test-idb-quota: $(WASMBROWSERTEST)
 		$(GO) test -count=1 -run 'RealQuota' -v -exec=$(WASMBROWSERTEST) ./node/durable/; \
 	s=$$?; $(SUDO) umount $(QUOTADISK); exit $$s
 
+# The golden etcdctl transcripts (app/etcdctl/testdata/golden): builds etcd
+# and etcdctl $(ETCD_GOLDEN) natively from the Go module proxy, in a
+# throwaway module outside the repository (GOLDENDIR; never in the wasm nor
+# in go.mod), then runs transcript.txt against a fresh 5-member cluster on
+# 127.0.0.1 (app/etcdctl/internal/golden/record) and rewrites recorded.txt.
+# ~3 min the first time, ~1 min after. `make test` replays the transcript
+# through the console (TestGoldenTranscript, in test-native); if the number
+# of commands changed, rebase its ratchet:
+#   go test ./app/etcdctl -run Golden -golden.update-score
+ETCD_GOLDEN ?= v3.6.16
+GOLDENDIR ?= $(or $(TMPDIR),/tmp)/etcd-play-etcd-$(ETCD_GOLDEN)
+.PHONY: etcdctl-golden
+etcdctl-golden:
+	mkdir -p $(GOLDENDIR)/src
+	cd $(GOLDENDIR)/src && printf 'module etcdgolden\n\ngo 1.26\n' > go.mod && \
+		printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' > main.go && \
+		printf '//go:build tools\n\npackage main\n\nimport _ "go.etcd.io/etcd/etcdctl/v3"\n' > tools.go && \
+		$(GO) get go.etcd.io/etcd/server/v3@$(ETCD_GOLDEN) go.etcd.io/etcd/etcdctl/v3@$(ETCD_GOLDEN) && \
+		$(GO) mod tidy && $(GO) build -o ../etcd . && $(GO) build -o ../etcdctl go.etcd.io/etcd/etcdctl/v3
+	$(GO) run ./app/etcdctl/internal/golden/record -etcd $(GOLDENDIR)/etcd -etcdctl $(GOLDENDIR)/etcdctl \
+		-transcript app/etcdctl/testdata/golden/transcript.txt -out app/etcdctl/testdata/golden/recorded.txt
+
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./node/...
 

@@ -61,7 +61,7 @@ func newEngine(mode engine.StartMode) (engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.Start(context.Background(), engine.StartRequest{Mode: mode, Members: pc.Members, Seed: pc.Seed, Speed: pc.Speed, Embed: pc.Embed, Memory: pc.Memory})
+	return c.Start(context.Background(), engine.StartRequest{Mode: mode, Members: pc.Members, Seed: pc.Seed, Speed: pc.Speed, Embed: pc.Embed, Memory: pc.Memory, Settings: pc.Settings})
 }
 
 var (

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/etcd-play/etcd-play/app/etcdctl"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -15,9 +16,10 @@ import (
 // this component holds the input, the history and the output list. Up and
 // Down recall earlier lines; "clear" empties the output.
 //
-// A command's output is kept whole: the lines it prints are collected in its
-// goroutine and shown, capped at maxConsoleLines, when it returns. (A
-// streaming command would dispatch each Print instead.)
+// A command's output shows as it prints it (a lease keep-alive streams
+// until stopped with Ctrl-C or its Stop button), capped at maxConsoleLines.
+// A txn reads the lines entered after it (one per Enter) until they
+// complete it (etcdctl.More); its entry says data-status="input" meanwhile.
 //
 // Order: the input comes first and the output lists entries newest first,
 // so the answer to the line just run is always right under the input, as
@@ -40,6 +42,7 @@ type consoleState struct {
 	history []string
 	histPos int // index into history while browsing with Up/Down; len(history) when not
 	seq     int
+	stops   map[int]context.CancelFunc // running commands by entry seq
 }
 
 const (
@@ -61,20 +64,52 @@ func capLines(s string, n int) string {
 	return s[:idx] + fmt.Sprintf("… %d more lines not shown", rest)
 }
 
+// consoleEntry is one command: its lines (a txn's following lines
+// included, joined by "\n"), and its output. An entry still reading lines
+// (input) shows the prompts etcdctl printed so far; a running one
+// (pending) shows what the command printed so far (a keep-alive streams).
 type consoleEntry struct {
 	seq     int
 	line    string
 	out     string
 	failed  bool
 	pending bool
+	input   bool
 }
 
-// runConsole parses and runs the current input line. UI goroutine.
+func (e consoleEntry) status() string {
+	switch {
+	case e.input:
+		return "input"
+	case e.pending:
+		return "pending"
+	case e.failed:
+		return "error"
+	}
+	return "ok"
+}
+
+// runConsole takes the current input line: a new command, or the next line
+// of the newest entry while it reads lines (a txn's compares and
+// requests). UI goroutine.
 func (p *playground) runConsole(ctx app.Context) {
 	c := &p.console
 	line := c.input
 	p.setConsoleInput("")
 	p.consoleRev++
+	if n := len(c.entries); n > 0 && c.entries[n-1].input {
+		e := &c.entries[n-1]
+		e.line += "\n" + line
+		if more, prompt := etcdctl.More(e.line); more {
+			if prompt != "" && !strings.HasSuffix(e.out, prompt) {
+				e.out = strings.TrimPrefix(e.out+"\n"+prompt, "\n")
+			}
+			return
+		}
+		e.input = false
+		p.startConsoleCommand(ctx, e)
+		return
+	}
 	cmd, err := etcdctl.Parse(line)
 	if err == etcdctl.ErrEmpty {
 		return
@@ -86,41 +121,107 @@ func (p *playground) runConsole(ctx app.Context) {
 	}
 	c.histPos = len(c.history)
 	c.seq++
-	seq := c.seq
-	e := consoleEntry{seq: seq, line: line}
-	switch {
-	case err != nil:
-		e.out, e.failed = etcdctl.ErrorLine(err), true
-	case p.eng == nil:
-		e.out, e.failed = etcdctl.ErrorLine(errNotRunning), true
-	default:
-		e.pending = true
-		eng, member := p.eng, p.client
-		ctx = p.lasting(ctx) // see lasting
-		ctx.Async(func() {
-			var out etcdctl.Lines
-			err := cmd.Run(context.Context(ctx), eng, member, &out)
-			ctx.Dispatch(func(ctx app.Context) {
-				p.consoleRev++
-				for i := range p.console.entries {
-					en := &p.console.entries[i]
-					if en.seq != seq {
-						continue
-					}
-					en.pending = false
-					if err != nil {
-						en.out, en.failed = etcdctl.ErrorLine(err), true
-					} else {
-						en.out = capLines(out.String(), maxConsoleLines)
-					}
-				}
-			})
-		})
-	}
-	c.entries = append(c.entries, e)
+	c.entries = append(c.entries, consoleEntry{seq: c.seq, line: line})
 	if over := len(c.entries) - maxConsoleEntries; over > 0 {
 		c.entries = append(c.entries[:0], c.entries[over:]...)
 	}
+	e := &c.entries[len(c.entries)-1]
+	if more, prompt := etcdctl.More(line); err == nil && more {
+		e.input, e.out = true, prompt
+		return
+	}
+	p.startConsoleCommand(ctx, e)
+}
+
+// startConsoleCommand parses and runs e's lines. Its output shows as it is
+// printed; the entry is pending until the command returns (Ctrl-C in the
+// input, or the entry's Stop button, stops it). UI goroutine.
+func (p *playground) startConsoleCommand(ctx app.Context, e *consoleEntry) {
+	cmd, err := etcdctl.Parse(e.line)
+	switch {
+	case err != nil:
+		e.out, e.failed = etcdctl.ErrorLine(err), true
+		return
+	case p.eng == nil:
+		e.out, e.failed = etcdctl.ErrorLine(errNotRunning), true
+		return
+	}
+	e.out, e.pending = "", true // an interactive txn prints its prompts again
+	seq := e.seq
+	eng, member := p.eng, p.client
+	ctx = p.lasting(ctx) // see lasting
+	runCtx, stop := context.WithCancel(context.Context(ctx))
+	if p.console.stops == nil {
+		p.console.stops = map[int]context.CancelFunc{}
+	}
+	p.console.stops[seq] = stop
+	update := func(f func(en *consoleEntry)) {
+		ctx.Dispatch(func(ctx app.Context) {
+			p.consoleRev++
+			for i := range p.console.entries {
+				if en := &p.console.entries[i]; en.seq == seq {
+					f(en)
+				}
+			}
+		})
+	}
+	ctx.Async(func() {
+		out := &consoleOutput{show: func(s string) { update(func(en *consoleEntry) { en.out = s }) }}
+		err := cmd.Run(runCtx, eng, member, out)
+		stop()
+		text := out.text()
+		update(func(en *consoleEntry) {
+			delete(p.console.stops, seq)
+			en.pending = false
+			en.out = text
+			if err != nil {
+				en.failed = true
+				if err != etcdctl.ErrFailed {
+					en.out = strings.TrimPrefix(text+"\n"+etcdctl.ErrorLine(err), "\n")
+				}
+			}
+		})
+	})
+}
+
+// stopConsole stops the newest running command (Ctrl-C). UI goroutine.
+func (p *playground) stopConsole(seq int) {
+	if stop := p.console.stops[seq]; stop != nil {
+		stop()
+	}
+}
+
+// consoleOutput collects a running command's lines, capped at
+// maxConsoleLines, and shows them as they come (at most once per frame:
+// show dispatches to the UI goroutine). Print runs on the command's
+// goroutine.
+type consoleOutput struct {
+	mu      sync.Mutex
+	lines   []string
+	dropped int
+	show    func(string)
+}
+
+func (o *consoleOutput) Print(lines ...string) {
+	o.mu.Lock()
+	o.lines = append(o.lines, lines...)
+	if over := len(o.lines) - maxConsoleLines; over > 0 {
+		// A stream (keep-alive) keeps its newest lines.
+		o.lines = append(o.lines[:0], o.lines[over:]...)
+		o.dropped += over
+	}
+	o.mu.Unlock()
+	o.show(o.text())
+}
+
+func (o *consoleOutput) text() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	s := strings.Join(o.lines, "\n")
+	if o.dropped > 0 {
+		s = fmt.Sprintf("… %d earlier lines not shown\n", o.dropped) + s
+	}
+	return s
 }
 
 // setConsoleInput sets the console's input line and writes it into the
@@ -134,6 +235,26 @@ func (p *playground) setConsoleInput(line string) {
 
 func (p *playground) consoleKey(ctx app.Context, e app.Event) {
 	c := &p.console
+	if e.Get("ctrlKey").Bool() && e.Get("key").String() == "c" && c.input == "" {
+		// Ctrl-C with nothing typed: stop the newest running command, or
+		// abandon the lines of one still reading them.
+		for i := len(c.entries) - 1; i >= 0; i-- {
+			en := &c.entries[i]
+			if en.input {
+				en.input, en.failed = false, true
+				en.out = strings.TrimPrefix(en.out+"\n^C", "\n")
+				p.consoleRev++
+				e.PreventDefault()
+				return
+			}
+			if en.pending {
+				p.stopConsole(en.seq)
+				e.PreventDefault()
+				return
+			}
+		}
+		return
+	}
 	switch e.Get("key").String() {
 	case "ArrowUp":
 		if c.histPos > 0 {
@@ -170,20 +291,20 @@ func (p *playground) renderConsole() app.UI {
 				}),
 				app.Range(c.entries).Slice(func(i int) app.UI {
 					en := c.entries[len(c.entries)-1-i] // newest first
-					status := "ok"
-					switch {
-					case en.pending:
-						status = "pending"
-					case en.failed:
-						status = "error"
-					}
+					status := en.status()
 					out := en.out
-					if en.pending {
+					if en.pending && out == "" {
 						out = "…"
 					}
+					seq := en.seq
 					return app.Div().Class("console-entry "+status).DataSet("seq", en.seq).DataSet("status", status).Body(
 						app.Pre().Class("cmd").Text("$ etcdctl "+en.line),
 						app.Pre().Class("out").Text(out),
+						app.If(en.pending, func() app.UI {
+							return app.Button().Type("button").Class("console-stop").DataSet("action", "console-stop").DataSet("seq", seq).
+								Aria("label", fmt.Sprintf("stop command %d", seq)).Text("Stop").
+								OnClick(func(ctx app.Context, e app.Event) { p.stopConsole(seq) }, app.EventScope(fmt.Sprint("console-stop ", seq)))
+						}),
 					)
 				}),
 			),

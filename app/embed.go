@@ -23,6 +23,7 @@ import (
 //	speed=N                      ticks per second, one of the speed control's rates (default 20)
 //	panels=view,cards,faults,... with embed=1, the panels to show, in page order (default view,cards,faults)
 //	allow=ORIGIN[,ORIGIN...]     origins whose postMessage commands are obeyed (repeatable)
+//	snapshot-count=N, pre-vote=0, ...  raft settings (settings_params.go)
 //
 // Invariant: a bad parameter never stops the page: it is ignored, its
 // default applies, and Problems says why. Bad includes: a value out of
@@ -39,8 +40,11 @@ type PageConfig struct {
 	// Memory: storage=memory, the members keep their data in memory only
 	// (faster; nothing survives a reload) instead of IndexedDB.
 	Memory bool
-	Panels []string // the compact layout's panels (the full page shows every panel)
-	Allow  []string // origins ("scheme://host[:port]"), exact match
+	// Settings are the raft settings the URL sets (settings_params.go);
+	// nil when it sets none.
+	Settings *engine.Settings
+	Panels   []string // the compact layout's panels (the full page shows every panel)
+	Allow    []string // origins ("scheme://host[:port]"), exact match
 	// Problems lists the parameters that were ignored, one sentence each.
 	Problems []string
 }
@@ -101,7 +105,8 @@ func ParsePageConfig(q url.Values) PageConfig { return parsePageConfig(q, nil) }
 
 // singleParams are the parameters that take one value: given more than
 // once, they are ignored (which one was meant is unknown) and named.
-var singleParams = []string{"embed", "members", "seed", "speed", "storage"}
+var singleParams = []string{"embed", "members", "seed", "speed", "storage",
+	"pre-vote", "check-quorum", "election-ticks", "heartbeat-ticks", "snapshot-count", "catch-up-count", "max-inflight", "max-size"}
 
 // parsePageConfig is ParsePageConfig with problems found before q was
 // decoded listed first.
@@ -160,6 +165,7 @@ func parsePageConfig(q url.Values, problems []string) PageConfig {
 	default:
 		bad("storage=%s: use storage=memory or storage=indexeddb", echo(v))
 	}
+	c.Settings = parseSettings(q, bad) // settings_params.go
 	if c.Embed {
 		c.Panels = embedPanels
 	} else {

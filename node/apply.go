@@ -112,9 +112,12 @@ func (m *Member) apply(e *raftpb.Entry) {
 	if m.cfg.OnApply != nil {
 		m.cfg.OnApply(*e)
 	}
+	if e.Type == raftpb.EntryConfChange {
+		m.applyConfChange(e) // the bootstrap's (membership.go)
+		return
+	}
 	if e.Type != raftpb.EntryNormal || len(e.Data) == 0 {
-		// Empty entries are new leaders' term markers. Membership is fixed
-		// at bootstrap, so no conf changes are ever proposed.
+		// Empty entries are new leaders' term markers.
 		return
 	}
 	if entryKind(e.Data[0]) == kindPut {
@@ -159,6 +162,8 @@ func (m *Member) applyRequest(r *request) (Result, error) {
 	case kindLeaseRevoke:
 		res.LeaseRevoke, err = m.store.LeaseRevoke(r.leaseID)
 		delete(m.leases, r.leaseID)
+	case kindMemberAttrs, kindClusterVersion:
+		m.applyMembership(r)
 	case kindLeaseKeepAlive:
 		var ttl *mvcc.LeaseTimeToLiveResponse
 		if ttl, err = m.store.LeaseTimeToLive(r.leaseID, false); err == nil {

@@ -20,8 +20,8 @@ import (
 //     applies the entry.
 //   - Linearizable ranges wait for a ReadIndex round and for the member to
 //     apply up to the read index, then read the local store.
-//   - Serializable ranges and lease time-to-live read the local store at
-//     once.
+//   - Serializable ranges, lease time-to-live and lease lists read the
+//     local store at once.
 //
 // A member that knows no leader answers ErrNoLeader at once; a call not
 // answered within RequestTimeoutTicks fails with ErrTimeout.
@@ -60,6 +60,9 @@ func (m *Member) SubmitTo(op Op, a Answerer) {
 		return
 	case kind == "lease-ttl":
 		m.serveLeaseTTL(c)
+		return
+	case kind == "lease-list":
+		m.serveLeaseLeases(c)
 		return
 	case m.soft.Lead == raft.None:
 		m.fail(c, ErrNoLeader)

@@ -33,6 +33,10 @@ const (
 	kindLeaseGrant
 	kindLeaseRevoke
 	kindLeaseKeepAlive
+	// etcd's cluster bookkeeping entries (membership.go): a member
+	// publishing its attributes, the leader setting the cluster version.
+	kindMemberAttrs
+	kindClusterVersion
 )
 
 // maxTxnDepth bounds nested txns in decoded data (the store enforces its own
@@ -53,6 +57,8 @@ type request struct {
 	compact     int64
 	leaseGrant  *mvcc.LeaseGrantRequest
 	leaseID     int64 // revoke, keep-alive
+	attrs       *MemberAttributes
+	version     string // cluster version
 
 	// Storage for the top-level request, so that decoding a put or a
 	// delete allocates nothing (the apply path decodes every entry).
@@ -82,6 +88,10 @@ func encodeRequest(r *request) []byte {
 		e.varint(r.leaseGrant.TTL)
 	case kindLeaseRevoke, kindLeaseKeepAlive:
 		e.varint(r.leaseID)
+	case kindMemberAttrs:
+		e.memberAttrs(r.attrs)
+	case kindClusterVersion:
+		e.bytes([]byte(r.version))
 	}
 	return e.buf
 }
@@ -121,6 +131,10 @@ func decodeRequestInto(r *request, data []byte) error {
 		r.leaseGrant = &r.grantBuf
 	case kindLeaseRevoke, kindLeaseKeepAlive:
 		r.leaseID = d.varint()
+	case kindMemberAttrs:
+		r.attrs = d.memberAttrs()
+	case kindClusterVersion:
+		r.version = string(d.bytes())
 	default:
 		d.fail("unknown entry kind %d", r.kind)
 	}

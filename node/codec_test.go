@@ -33,6 +33,10 @@ func sampleRequests() []*request {
 		{id: 7, kind: kindLeaseGrant, leaseGrant: &mvcc.LeaseGrantRequest{ID: 1 << 62, TTL: 30}},
 		{id: 8, kind: kindLeaseRevoke, leaseID: 12},
 		{id: 1<<64 - 1, kind: kindLeaseKeepAlive, leaseID: 13},
+		{id: 14, kind: kindMemberAttrs, attrs: &MemberAttributes{ID: 3, Name: "etcd-3",
+			ClientURLs: []string{"http://etcd-3:2379", ""}}},
+		{id: 15, kind: kindMemberAttrs, attrs: &MemberAttributes{ID: 1 << 63, Name: ""}},
+		{id: 16, kind: kindClusterVersion, version: "3.6.0"},
 	}
 }
 
@@ -144,7 +148,8 @@ func FuzzDecodeRequest(f *testing.F) {
 // withoutTop returns r with its top-level request pointers replaced by
 // copies of what they point to, for DeepEqual.
 func withoutTop(r *request) request {
-	c := request{id: r.id, kind: r.kind, txn: r.txn, compact: r.compact, leaseID: r.leaseID}
+	c := request{id: r.id, kind: r.kind, txn: r.txn, compact: r.compact, leaseID: r.leaseID,
+		attrs: r.attrs, version: r.version}
 	if r.put != nil {
 		c.putBuf = *r.put
 	}

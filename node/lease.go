@@ -1,6 +1,10 @@
 package node
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/etcd-play/etcd-play/node/mvcc"
+)
 
 // Lease time, as in etcd's lessor: the store knows each lease's granted TTL
 // and attached keys; the member owns its clock. Every member tracks an
@@ -80,4 +84,14 @@ func (m *Member) serveLeaseTTL(c *call) {
 		resp.TTL = resp.GrantedTTL
 	}
 	m.finish(c, Result{LeaseTimeToLive: resp})
+}
+
+// serveLeaseLeases answers LeaseLeases from the local store.
+func (m *Member) serveLeaseLeases(c *call) {
+	ls := m.store.Leases()
+	resp := &LeaseLeasesResponse{Header: mvcc.ResponseHeader{Revision: m.store.Rev()}, IDs: make([]int64, len(ls))}
+	for i, l := range ls {
+		resp.IDs[i] = l.ID
+	}
+	m.finish(c, Result{LeaseLeases: resp})
 }

@@ -30,6 +30,11 @@ type Config struct {
 	CatchUpCount  uint64
 
 	DisablePreVote, DisableCheckQuorum bool
+	// MaxInflightMsgs bounds the appends in flight to one follower
+	// (default 256); MaxSizePerMsg the bytes of entries per append
+	// (default 1 MiB). raft's own settings of those names.
+	MaxInflightMsgs int
+	MaxSizePerMsg   uint64
 	// RequestTimeoutTicks bounds every client call (default
 	// 5*ElectionTicks): a call not answered by then fails with ErrTimeout.
 	RequestTimeoutTicks int
@@ -85,6 +90,12 @@ func (c Config) withDefaults() Config {
 	if c.RequestTimeoutTicks <= 0 {
 		c.RequestTimeoutTicks = 5 * c.ElectionTicks
 	}
+	if c.MaxInflightMsgs <= 0 {
+		c.MaxInflightMsgs = 256
+	}
+	if c.MaxSizePerMsg == 0 {
+		c.MaxSizePerMsg = 1 << 20
+	}
 	if c.Logger == nil {
 		c.Logger = discardLogger{}
 	}
@@ -131,6 +142,17 @@ type Member struct {
 	batches   []*readBatch     // ReadIndex requests in flight, in issue order
 	readSeq   uint64
 	leases    map[int64]*leaseClock
+
+	// Cluster bookkeeping (membership.go): the view, this incarnation's
+	// attributes proposal (its request ID, the tick it was last proposed
+	// at, whether it applied), the tick the leader last proposed the
+	// cluster version at, and the tick this member last became leader.
+	members     membership
+	publishID   uint64
+	publishAt   uint64
+	published   bool
+	versionAt   uint64
+	leaderSince uint64
 
 	stopped bool
 }
@@ -193,17 +215,18 @@ func New(cfg Config, st Storage) (*Member, error) {
 		return nil, fmt.Errorf("node: member %d: reading storage: %w", cfg.ID, err)
 	}
 	if last == 0 && raft.IsEmptyHardState(hs) && raft.IsEmptySnap(snap) {
-		// Fresh member: the storage starts at a snapshot of the empty
-		// store at index 1 carrying the configuration (raft's recommended
-		// bootstrap, instead of RawNode.Bootstrap).
+		// Fresh member: raft's bootstrap, as etcd's StartNode does it (one
+		// committed ConfChange entry per peer; membership.go), written
+		// to storage so that raft applies them like any committed entry.
 		if len(cfg.Peers) == 0 {
 			return nil, fmt.Errorf("node: member %d: empty storage and no peers to bootstrap", cfg.ID)
 		}
-		snap = raftpb.Snapshot{Metadata: raftpb.SnapshotMetadata{
-			Index: 1, Term: 1, ConfState: raftpb.ConfState{Voters: append([]uint64(nil), cfg.Peers...)},
-		}}
-		hs = raftpb.HardState{Term: 1, Commit: 1}
-		if err := st.Save(hs, nil, snap); err != nil {
+		ents, err := bootstrapEntries(cfg.Peers)
+		if err != nil {
+			return nil, fmt.Errorf("node: member %d: bootstrapping: %w", cfg.ID, err)
+		}
+		hs = raftpb.HardState{Term: 1, Commit: uint64(len(ents))}
+		if err := st.Save(hs, ents, raftpb.Snapshot{}); err != nil {
 			return nil, fmt.Errorf("node: member %d: bootstrapping storage: %w", cfg.ID, err)
 		}
 	}
@@ -214,6 +237,9 @@ func New(cfg Config, st Storage) (*Member, error) {
 	m.applied = snap.Metadata.Index
 	m.snapIndex = snap.Metadata.Index
 	m.confState = snap.Metadata.ConfState
+	if err := m.members.restore(m.store.Meta(), &m.confState); err != nil {
+		return nil, fmt.Errorf("node: member %d: %w", cfg.ID, err)
+	}
 	m.term = hs.Term
 	m.resetLeases()
 
@@ -223,8 +249,8 @@ func New(cfg Config, st Storage) (*Member, error) {
 		HeartbeatTick:   cfg.HeartbeatTicks,
 		Storage:         st,
 		Applied:         m.applied,
-		MaxSizePerMsg:   1 << 20,
-		MaxInflightMsgs: 256,
+		MaxSizePerMsg:   cfg.MaxSizePerMsg,
+		MaxInflightMsgs: cfg.MaxInflightMsgs,
 		CheckQuorum:     !cfg.DisableCheckQuorum,
 		PreVote:         !cfg.DisablePreVote,
 		ReadOnlyOption:  raft.ReadOnlySafe,
@@ -249,6 +275,18 @@ func restoreStore(data []byte) (*mvcc.Store, error) {
 		return nil, fmt.Errorf("restoring store from snapshot: %w", err)
 	}
 	return s, nil
+}
+
+// SetSnapshotCounts changes SnapshotCount and CatchUpCount (0 keeps the
+// current value): they are read at each snapshot decision, so unlike raft's
+// settings they need no restart.
+func (m *Member) SetSnapshotCounts(snapshotCount, catchUpCount uint64) {
+	if snapshotCount > 0 {
+		m.cfg.SnapshotCount = snapshotCount
+	}
+	if catchUpCount > 0 {
+		m.cfg.CatchUpCount = catchUpCount
+	}
 }
 
 // ID returns the member's raft ID.

@@ -24,6 +24,9 @@ type Op struct {
 	LeaseTimeToLive int64
 	// LeaseKeys asks LeaseTimeToLive to list the attached keys.
 	LeaseKeys bool
+	// LeaseLeases lists the granted leases from the member's local store
+	// (etcd's LeaseLeases, which its lessor answers locally too).
+	LeaseLeases bool
 
 	// Serializable serves a Range from the member's local store without
 	// ReadIndex (possibly stale), as etcdctl --consistency=s.
@@ -43,6 +46,7 @@ type Result struct {
 	LeaseRevoke     *mvcc.LeaseRevokeResponse
 	LeaseKeepAlive  *LeaseKeepAliveResponse
 	LeaseTimeToLive *mvcc.LeaseTimeToLiveResponse
+	LeaseLeases     *LeaseLeasesResponse
 }
 
 // LeaseKeepAliveResponse is etcd's: the lease and its renewed TTL (seconds).
@@ -50,6 +54,12 @@ type LeaseKeepAliveResponse struct {
 	Header mvcc.ResponseHeader
 	ID     int64
 	TTL    int64
+}
+
+// LeaseLeasesResponse is etcd's: the granted lease IDs, ascending.
+type LeaseLeasesResponse struct {
+	Header mvcc.ResponseHeader
+	IDs    []int64
 }
 
 // Kind names the request an Op carries ("put", "range", ...), or "" when
@@ -71,6 +81,7 @@ func (op *Op) Kind() string {
 	set(op.LeaseRevoke != 0, "lease-revoke")
 	set(op.LeaseKeepAlive != 0, "lease-keepalive")
 	set(op.LeaseTimeToLive != 0, "lease-ttl")
+	set(op.LeaseLeases, "lease-list")
 	if n != 1 {
 		return ""
 	}
@@ -100,6 +111,8 @@ func (r *Result) setHeader(clusterID, memberID, term uint64) {
 		h = &r.LeaseKeepAlive.Header
 	case r.LeaseTimeToLive != nil:
 		h = &r.LeaseTimeToLive.Header
+	case r.LeaseLeases != nil:
+		h = &r.LeaseLeases.Header
 	default:
 		h = &r.Header
 	}

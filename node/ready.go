@@ -34,6 +34,7 @@ func (m *Member) HandleReady() error {
 	m.withRaft(func() {
 		m.flushProposals()
 		m.flushReads()
+		m.publish()
 	})
 	for i := 0; i < maxReadiesPerRound; i++ {
 		var rd raft.Ready
@@ -126,6 +127,7 @@ func (m *Member) observeSoftState(ss raft.SoftState, term uint64) {
 		case raft.StateLeader:
 			m.event("leader", "member %d became leader in term %d", m.id, term)
 			m.promoteLeases()
+			m.leaderSince, m.versionAt = m.now, 0
 		case raft.StateFollower:
 			if old.RaftState == raft.StateLeader {
 				m.event("leader", "member %d stepped down in term %d", m.id, term)
@@ -153,17 +155,25 @@ func (m *Member) restore(snap raftpb.Snapshot) error {
 	m.applied = snap.Metadata.Index
 	m.snapIndex = snap.Metadata.Index
 	m.confState = snap.Metadata.ConfState
+	if err := m.members.restore(s.Meta(), &m.confState); err != nil {
+		return fmt.Errorf("node: member %d: %w", m.id, err)
+	}
 	m.resetLeases()
 	m.event("snapshot-restored", "member %d restored a snapshot at index %d (revision %d)",
 		m.id, snap.Metadata.Index, s.Rev())
 	return nil
 }
 
-// maybeSnapshot saves a raft snapshot of the store every SnapshotCount
-// applied entries and compacts the log, keeping CatchUpCount entries behind
-// it for followers that are only a little behind.
+// maybeSnapshot saves a raft snapshot of the store once more than
+// SnapshotCount entries were applied since the last one, and compacts the
+// log to CatchUpCount entries behind it, keeping them for followers that
+// are only a little behind. Both rules are etcd's (etcdserver's
+// triggerSnapshot: applied-snapi > SnapshotCount; snapshot then compact
+// to snapi-SnapshotCatchUpEntries, or 1 when snapi is not above it), so
+// with SnapshotCount 10 and CatchUpCount 5 the snapshots land at 11 and
+// 22 and the log is compacted to 6 and 17 (etcd's own test logs).
 func (m *Member) maybeSnapshot() error {
-	if m.applied < m.snapIndex+m.cfg.SnapshotCount {
+	if m.applied-m.snapIndex <= m.cfg.SnapshotCount {
 		return nil
 	}
 	if vs, ok := m.st.(ViewSnapshotter); ok {
@@ -182,18 +192,19 @@ func (m *Member) maybeSnapshot() error {
 	}
 	m.snapIndex = m.applied
 	compacted := ""
+	to := uint64(1)
 	if m.applied > m.cfg.CatchUpCount {
-		to := m.applied - m.cfg.CatchUpCount
-		first, err := m.st.FirstIndex()
-		if err != nil {
-			return fmt.Errorf("node: member %d: %w", m.id, err)
+		to = m.applied - m.cfg.CatchUpCount
+	}
+	first, err := m.st.FirstIndex()
+	if err != nil {
+		return fmt.Errorf("node: member %d: %w", m.id, err)
+	}
+	if to >= first { // else already compacted (etcd ignores ErrCompacted)
+		if err := m.st.Compact(to); err != nil {
+			return fmt.Errorf("node: member %d: compacting log: %w", m.id, err)
 		}
-		if to >= first {
-			if err := m.st.Compact(to); err != nil {
-				return fmt.Errorf("node: member %d: compacting log: %w", m.id, err)
-			}
-			compacted = fmt.Sprintf(", log compacted through index %d", to)
-		}
+		compacted = fmt.Sprintf(", log compacted through index %d", to)
 	}
 	m.event("snapshot-saved", "member %d saved a snapshot at index %d (revision %d)%s",
 		m.id, m.applied, m.store.Rev(), compacted)

@@ -65,23 +65,37 @@ const benchCollect = `(() => {
 // 16-byte values), and with the largest the controls allow ("largest":
 // every put a new revision of a 4,096-byte value, so each member's store
 // and every raft snapshot of it grow to ~80 MB).
+// A third config, "watches", is the defaults with benchWatches console
+// watches on the stress keys streaming every put while it runs.
 // It reports figures (BENCH lines); it asserts only that the run completes
-// and the members converge, not any timing.
+// and the members converge (and that the watches streamed), not any timing.
 func TestStressResponsiveness(t *testing.T) {
-	for _, largest := range []bool{false, true} {
-		name := map[bool]string{false: "defaults", true: "largest"}[largest]
-		t.Run(name, func(t *testing.T) {
-			if only := os.Getenv("BENCH_CONFIG"); only != "" && only != name {
+	for _, cfg := range []struct {
+		name    string
+		largest bool
+		watches int
+	}{{"defaults", false, 0}, {"largest", true, 0}, {"watches", false, benchWatches}} {
+		t.Run(cfg.name, func(t *testing.T) {
+			if only := os.Getenv("BENCH_CONFIG"); only != "" && only != cfg.name {
 				t.Skipf("BENCH_CONFIG=%s", only)
 			}
-			stressResponsiveness(t, name, largest)
+			stressResponsiveness(t, cfg.name, cfg.largest, cfg.watches)
 		})
 	}
 }
 
-func stressResponsiveness(t *testing.T, name string, largest bool) {
+// benchWatches is the "watches" config's number of console watches.
+const benchWatches = 10
+
+func stressResponsiveness(t *testing.T, name string, largest bool, watches int) {
 	tb := newTab(t, 5*time.Minute)
 	tb.waitLeader()
+	var firstWatch int
+	tb.eval(consoleLastSeq, &firstWatch)
+	firstWatch++
+	for range watches {
+		tb.enterLine("watch stress/ --prefix")
+	}
 
 	var opts struct{ Speed, Rate, Count, Keys, Size string }
 	tb.eval(`({speed: [...document.querySelectorAll('#speed option')].pop().value,
@@ -153,6 +167,12 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 		t.Errorf("no stress put succeeded: %+v", pr)
 	}
 	c := tb.converged(1, "every member to converge after the stress run")
+	if watches > 0 {
+		// Every watch streamed the run: its entry shows events (at most
+		// the console's newest lines, with how many earlier ones it left out).
+		tb.waitJS(fmt.Sprintf(`[...Array(%d).keys()].every(i => { const e = document.querySelector('.console-entry[data-seq="' + (%d + i) + '"] .out'); return e !== null && e.textContent.includes("PUT") && e.textContent.includes("earlier lines not shown"); })`, watches, firstWatch),
+			"every watch to show the stress run's events")
+	}
 	// Where the cluster ran: data-engine ("worker", "native"); builds from
 	// before the engine protocol ran it on the page's thread, with the
 	// collector in slices when data-gc-sliced was true.
@@ -168,8 +188,8 @@ func stressResponsiveness(t *testing.T, name string, largest bool) {
 	t.Logf("gaps over 30 ms [ms since the probe started, gap ms], %d of them 50 ms or more: %v (the stress was clicked at %.0f ms)", over50, m.Gaps, clickAt)
 	t.Logf("stress: speed %s ticks/s, %s puts/tick, %s puts over %s keys, %s-byte values: ok %s failed %s p50 %s p99 %s ticks, %.1f s wall (%.0f puts/s); converged at revision %d",
 		opts.Speed, opts.Rate, opts.Count, opts.Keys, opts.Size, pr.OK, pr.Failed, pr.P50, pr.P99, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), c.Revision)
-	fmt.Printf("BENCH config=%s keys=%s value-bytes=%s main-thread-gap-ms=%.1f gap-after-click-window-ms=%.1f longtask-max-ms=%.1f longtasks=%d task-max-ms=%.1f task-max-cpu-ms=%.1f card-refresh-hz=%.1f page-refresh-hz=%.1f stress-puts=%s stress-seconds=%.1f puts-per-sec=%.0f engine=%q\n",
-		name, opts.Keys, opts.Size, m.MaxGap, m.MaxLate, m.LongTaskMax, m.LongTasks, taskWall, taskCPU, m.CardHz, m.RefreshHz, pr.Done, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), where)
+	fmt.Printf("BENCH config=%s watches=%d keys=%s value-bytes=%s main-thread-gap-ms=%.1f gap-after-click-window-ms=%.1f longtask-max-ms=%.1f longtasks=%d task-max-ms=%.1f task-max-cpu-ms=%.1f card-refresh-hz=%.1f page-refresh-hz=%.1f stress-puts=%s stress-seconds=%.1f puts-per-sec=%.0f engine=%q\n",
+		name, watches, opts.Keys, opts.Size, m.MaxGap, m.MaxLate, m.LongTaskMax, m.LongTasks, taskWall, taskCPU, m.CardHz, m.RefreshHz, pr.Done, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), where)
 	if prof != nil {
 		// One file per config: ETCDPLAY_PROFILE=/tmp/p.txt writes
 		// /tmp/p.txt.largest (and .cpuprofile) for the largest config.

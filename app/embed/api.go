@@ -77,6 +77,7 @@ import (
 	"time"
 
 	"github.com/etcd-play/etcd-play/app/engine"
+	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -105,6 +106,15 @@ type Command struct {
 	StartRevision int64   `json:"startRevision,omitempty"`
 	PrevKV        bool    `json:"prevKv,omitempty"`
 	Watch         uint64  `json:"watch,omitempty"` // unwatch
+	// txn (txn.go): lists of objects, decoded strictly by validateTxn
+	Compare json.RawMessage `json:"compare,omitempty"`
+	Success json.RawMessage `json:"success,omitempty"`
+	Failure json.RawMessage `json:"failure,omitempty"`
+	// lease (lease.go); Lease also for put
+	Action   string `json:"action,omitempty"`
+	TTL      int64  `json:"ttl,omitempty"`
+	Lease    string `json:"lease,omitempty"`
+	WithKeys bool   `json:"withKeys,omitempty"`
 }
 
 // Message is one event to the embedding page. Fields not used by Type are
@@ -383,9 +393,22 @@ func (a *messageAPI) validate(eng engine.Engine, c Command) (func() (any, error)
 			return nil, fmt.Errorf("value is longer than %d bytes", maxValueBytes)
 		}
 		v := []byte(c.Value)
+		var lease int64
+		if c.Lease != "" {
+			if lease, err = leaseID(c.Lease); err != nil {
+				return nil, err
+			}
+		}
 		return func() (any, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), commandDeadline)
 			defer cancel()
+			if lease != 0 { // a put with a lease (lease.go)
+				r, err := eng.Call(ctx, target(eng, id), node.Op{Put: &mvcc.PutRequest{Key: k, Value: v, Lease: lease}})
+				if err != nil {
+					return nil, err
+				}
+				return map[string]int64{"revision": r.Put.Header.Revision}, nil
+			}
 			r, err := eng.Put(ctx, target(eng, id), k, v)
 			if err != nil {
 				return nil, err
@@ -446,6 +469,10 @@ func (a *messageAPI) validate(eng engine.Engine, c Command) (func() (any, error)
 		return a.validateWatch(eng, c, id)
 	case "unwatch":
 		return a.validateUnwatch(c)
+	case "txn":
+		return a.validateTxn(eng, c, id)
+	case "lease":
+		return a.validateLease(eng, c, id)
 	case "":
 		return nil, errors.New("cmd is required")
 	}

@@ -43,7 +43,8 @@ func echo(v string) string {
 // commandFields are the fields a command may have. The fields of each cmd
 // are in cmdFields; etcdplay, id and cmd belong to every command.
 var commandFields = []string{"etcdplay", "id", "cmd", "member", "groups", "key", "value", "serializable",
-	"count", "rate", "keys", "valueSize", "sequential", "start", "prefix", "end", "startRevision", "prevKv", "watch"}
+	"count", "rate", "keys", "valueSize", "sequential", "start", "prefix", "end", "startRevision", "prevKv", "watch",
+	"compare", "success", "failure", "action", "ttl", "lease", "withKeys"}
 
 // cmdFields lists the fields each cmd takes besides etcdplay, id and cmd.
 var cmdFields = map[string][]string{
@@ -51,16 +52,18 @@ var cmdFields = map[string][]string{
 	"restart":   {"member"},
 	"partition": {"groups"},
 	"heal":      nil,
-	"put":       {"key", "value", "member"},
+	"put":       {"key", "value", "member", "lease"},
 	"get":       {"key", "member", "serializable"},
 	"stress":    {"count", "rate", "keys", "valueSize", "member", "sequential", "start"},
 	"status":    nil,
 	"watch":     {"key", "prefix", "end", "startRevision", "prevKv", "member"},
 	"unwatch":   {"watch"},
+	"txn":       {"compare", "success", "failure", "member"},
+	"lease":     {"action", "ttl", "lease", "withKeys", "member"},
 }
 
 // commandList names the cmds, for errors.
-const commandList = "kill, restart, partition, heal, put, get, stress, status, watch, unwatch"
+const commandList = "kill, restart, partition, heal, put, get, stress, status, watch, unwatch, txn, lease"
 
 // rawField is one field of a message as it was written.
 type rawField struct {
@@ -275,6 +278,27 @@ func (c *Command) setField(name string, v json.RawMessage) error {
 		dst, want = &c.PrevKV, "true or false"
 	case "watch":
 		dst, want = &c.Watch, "a watch number"
+	case "compare", "success", "failure":
+		if len(v) == 0 || v[0] != '[' {
+			return fmt.Errorf("%s must be a list of objects, not %s", name, jsonKindOf(v))
+		}
+		switch name {
+		case "compare":
+			c.Compare = v
+		case "success":
+			c.Success = v
+		default:
+			c.Failure = v
+		}
+		return nil
+	case "action":
+		dst, want = &c.Action, "a string"
+	case "ttl":
+		dst, want = &c.TTL, "a whole number of seconds"
+	case "lease":
+		dst, want = &c.Lease, "a lease ID in hex (a string)"
+	case "withKeys":
+		dst, want = &c.WithKeys, "true or false"
 	default:
 		return fmt.Errorf("unknown field %s", echo(name))
 	}
@@ -302,6 +326,23 @@ func jsonKind(v json.RawMessage, err error) string {
 			return "true or false"
 		}
 		return te.Value
+	}
+	return fmt.Sprintf("%.40s", v)
+}
+
+// jsonKindOf names the JSON type of v, for errors.
+func jsonKindOf(v json.RawMessage) string {
+	switch {
+	case len(v) == 0:
+		return "nothing"
+	case v[0] == '{':
+		return "an object"
+	case v[0] == '"':
+		return "a string"
+	case string(v) == "null":
+		return "null"
+	case string(v) == "true" || string(v) == "false":
+		return "true or false"
 	}
 	return fmt.Sprintf("%.40s", v)
 }

@@ -52,9 +52,11 @@ type view struct {
 	storage  StorageView
 	stopped  bool
 	watches  map[uint64]*clientWatch // open watches by number (client_watch.go)
-	unacked  bool                    // an update arrived that no read acknowledged yet
-	updated  chan struct{}           // closed (and replaced) on every update
-	updates  uint64                  // updates received
+	settings Settings
+	restart  []uint64      // members still restarting to take settings
+	unacked  bool          // an update arrived that no read acknowledged yet
+	updated  chan struct{} // closed (and replaced) on every update
+	updates  uint64        // updates received
 }
 
 // maxClientEvents bounds the events the client keeps for Events.
@@ -363,6 +365,7 @@ func (c *Client) apply(u *Update) {
 	}
 	v.storage, v.stopped = u.Storage, u.Stopped
 	c.applyWatches(u.Watches)
+	v.settings, v.restart = u.Settings, u.Restarting
 	v.unacked = true
 	v.updates++
 	c.notifyLocked()

@@ -20,6 +20,7 @@ package engine
 import (
 	"context"
 
+	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -66,6 +67,11 @@ type Engine interface {
 	Delete(ctx context.Context, member uint64, req mvcc.DeleteRangeRequest) (*mvcc.DeleteRangeResponse, error)
 	// Compact compacts every member's history up to rev (through raft).
 	Compact(ctx context.Context, member uint64, rev int64) (*mvcc.CompactResponse, error)
+	// Call sends any client request (exactly one field of op set: a put
+	// with its lease and prev-kv, a range, a delete, a txn, a compaction,
+	// a lease call) to member and waits for its answer, under Put's
+	// contract. Errors are the member's (etcd's messages).
+	Call(ctx context.Context, member uint64, op node.Op) (node.Result, error)
 
 	// Stress starts a load run; the returned run reports progress until done.
 	Stress(cfg StressConfig) StressRun
@@ -95,6 +101,8 @@ type MemberView struct {
 	HashRevision    int64
 	StoreBytes      int64
 	Progress        []FollowerProgress // leader only
+	// CompactedIndex is the last log index compacted away (0: none).
+	CompactedIndex uint64
 }
 
 // Up reports whether the member runs: not down, and not still waiting to
@@ -189,7 +197,7 @@ type StressRun interface {
 // queued, as in the simulator: the protocol keeps a run deterministic).
 // app/engine/local implements it.
 type Submitter interface {
-	// Submit queues q (OpPut, OpGet, OpDelete or OpCompact) and returns
+	// Submit queues q (OpPut, OpGet, OpDelete, OpCompact or OpCall) and returns
 	// the wait for its response.
 	Submit(q *Request) func(ctx context.Context) *Response
 }

@@ -3,6 +3,7 @@ package engine
 import (
 	"time"
 
+	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -85,6 +86,8 @@ const (
 	OpWatch       // Member, Watch: answers the watch's number in N (watch.go)
 	OpWatchCancel // N: the watch to cancel
 	OpKeyHistory  // Member, Key, N: the limit (keyhistory.go)
+	OpCall        // Call: any client request (Request.Call), answered in Response.Result
+	OpSetSettings // Settings (settings.go)
 	opEnd         // one past the last
 )
 
@@ -108,6 +111,9 @@ type Request struct {
 	Start            StartRequest
 	Name             string // ResetStored's database
 	Watch            WatchRequest
+
+	Call     node.Op  // OpCall's request
+	Settings Settings // SetSettings
 }
 
 // Response answers the Request with the same ID. Err is nil on success.
@@ -118,9 +124,10 @@ type Response struct {
 	Range   *mvcc.RangeResponse
 	Delete  *mvcc.DeleteRangeResponse
 	Compact *mvcc.CompactResponse
-	N       uint64      // Stress: the run's number
-	Started *Started    // Start
-	History *KeyHistory // KeyHistory
+	N       uint64       // Stress: the run's number
+	Started *Started     // Start
+	History *KeyHistory  // KeyHistory
+	Result  *node.Result // OpCall
 }
 
 // Started answers Start: what the client needs to know about the engine
@@ -150,6 +157,12 @@ type Update struct {
 	Storage       StorageView    // zero for an engine without storage (Started.Storage says which)
 	Stopped       bool
 	Watches       []WatchUpdate // the watches' new responses and ends (watch.go)
+	// Settings are the settings in force (zero for an engine that is not
+	// Settable); Restarting the members still to restart to take them
+	// (Settable.RestartsPending). Each member's CompactedIndex travels
+	// at the end of the update too.
+	Settings   Settings
+	Restarting []uint64
 }
 
 // MaxUpdateEvents bounds the events one update carries.
@@ -234,7 +247,29 @@ func encodeRequest(q *Request) []byte {
 	w.bool(st.Memory)
 	w.str(q.Name)
 	writeWatchRequest(&w, &q.Watch)
+	writeOp(&w, &q.Call)
+	writeSettings(&w, &q.Settings)
+	w.bool(st.Settings != nil)
+	if st.Settings != nil {
+		writeSettings(&w, st.Settings)
+	}
 	return w.b
+}
+
+func writeSettings(w *wbuf, s *Settings) {
+	w.bool(s.PreVote)
+	w.bool(s.CheckQuorum)
+	w.i(int64(s.ElectionTicks))
+	w.i(int64(s.HeartbeatTicks))
+	w.u(s.SnapshotCount)
+	w.u(s.CatchUpCount)
+	w.i(int64(s.MaxInflightMsgs))
+	w.u(s.MaxSizePerMsg)
+}
+
+func readSettings(r *rbuf) Settings {
+	return Settings{PreVote: r.bool(), CheckQuorum: r.bool(), ElectionTicks: r.int(), HeartbeatTicks: r.int(),
+		SnapshotCount: r.u(), CatchUpCount: r.u(), MaxInflightMsgs: r.int(), MaxSizePerMsg: r.u()}
 }
 
 func decodeRequest(r *rbuf) *Request {
@@ -262,6 +297,12 @@ func decodeRequest(r *rbuf) *Request {
 	q.Start = StartRequest{Mode: StartMode(r.i()), Members: r.int(), Seed: r.i(), Speed: r.f(), Embed: r.bool(), Memory: r.bool()}
 	q.Name = r.str()
 	q.Watch = readWatchRequest(r)
+	q.Call = readOp(r)
+	q.Settings = readSettings(r)
+	if r.bool() {
+		st := readSettings(r)
+		q.Start.Settings = &st
+	}
 	if q.Op == 0 || q.Op >= opEnd {
 		r.fail()
 	}
@@ -363,6 +404,10 @@ func encodeResponse(p *Response) []byte {
 		w.bool(s.Stoppable)
 	}
 	writeKeyHistory(&w, p.History)
+	w.bool(p.Result != nil)
+	if p.Result != nil {
+		writeResult(&w, p.Result)
+	}
 	return w.b
 }
 
@@ -393,6 +438,9 @@ func decodeResponse(r *rbuf) *Response {
 		p.Started = s
 	}
 	p.History = readKeyHistory(r)
+	if r.bool() {
+		p.Result = readResult(r)
+	}
 	return p
 }
 
@@ -476,6 +524,14 @@ func encodeUpdate(u *Update) []byte {
 	}
 	w.bool(u.Stopped)
 	writeWatchUpdates(&w, u.Watches)
+	writeSettings(&w, &u.Settings)
+	w.u(uint64(len(u.Restarting)))
+	for _, id := range u.Restarting {
+		w.u(id)
+	}
+	for i := range u.Members {
+		w.u(u.Members[i].CompactedIndex)
+	}
 	return w.b
 }
 
@@ -562,6 +618,16 @@ func decodeUpdate(r *rbuf) *Update {
 	}
 	u.Stopped = r.bool()
 	u.Watches = readWatchUpdates(r)
+	u.Settings = readSettings(r)
+	if n := r.count(1); n > 0 {
+		u.Restarting = make([]uint64, n)
+		for i := range u.Restarting {
+			u.Restarting[i] = r.u()
+		}
+	}
+	for i := range u.Members {
+		u.Members[i].CompactedIndex = r.u()
+	}
 	return u
 }
 

@@ -13,7 +13,9 @@ import (
 
 // fill sets every field reachable from v (a pointer) to random values:
 // numbers, strings, byte strings (nil, empty or not), slices of 0-3
-// elements, pointers nil or not. Errors and funcs stay nil.
+// elements, pointers nil or not. Errors and funcs stay nil. A txn (request
+// or response) nested in maxTxnFill others stays nil, so that the
+// recursion ends.
 func fill(r *rand.Rand, v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Pointer:
@@ -26,7 +28,12 @@ func fill(r *rand.Rand, v reflect.Value) {
 			}
 			return
 		}
-		if r.Intn(4) > 0 {
+		txn := v.Type().Elem() == reflect.TypeFor[mvcc.TxnRequest]() || v.Type().Elem() == reflect.TypeFor[mvcc.TxnResponse]()
+		if r.Intn(4) > 0 && (!txn || txnFill < maxTxnFill) {
+			if txn {
+				txnFill++
+				defer func() { txnFill-- }()
+			}
 			v.Set(reflect.New(v.Type().Elem()))
 			fill(r, v.Elem())
 		}
@@ -77,6 +84,13 @@ func fill(r *rand.Rand, v reflect.Value) {
 		panic("fill: unhandled kind " + v.Kind().String())
 	}
 }
+
+// txnFill counts the txns fill is inside of (tests in this package do not
+// run in parallel).
+var (
+	txnFill    int
+	maxTxnFill = 1
+)
 
 func pbBytes(r *rand.Rand) []byte {
 	if b := randBytes(r); len(b) > 0 {

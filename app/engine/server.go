@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/etcd-play/etcd-play/node"
 )
 
 // Serve answers one client over c until ctx ends or c fails, then closes c
@@ -15,7 +17,7 @@ import (
 // Order: requests are handled in the order they arrive. Those that only
 // queue an action or read state (faults, time controls, stress start and
 // stop) run at once on the receiving goroutine; client calls (Put, Get,
-// Delete, Compact) are queued there too when the engine is a Submitter,
+// Delete, Compact, Call) are queued there too when the engine is a Submitter,
 // and answered from their own goroutine; the rest that wait (Start, Step,
 // ResetAll, ResetStored) run in their own goroutine. So a run driven
 // through the protocol is the run the simulator gives for the same
@@ -76,6 +78,9 @@ func Serve(ctx context.Context, c Conn, o ServerOptions) error {
 
 // errNoStorage answers a storage control sent to an engine without storage.
 var errNoStorage = errors.New("this cluster has no storage controls")
+
+// errNotSettable answers SetSettings sent to an engine that is not Settable.
+var errNotSettable = errors.New("this cluster's settings cannot change while it runs")
 
 // server is one connection's state.
 type server struct {
@@ -176,6 +181,12 @@ func (s *server) handle(q *Request) {
 		e.SetDelay(q.From, q.To, int(q.N))
 	case OpTransfer:
 		err = e.TransferLeadership(q.Member)
+	case OpSetSettings:
+		if se, ok := e.(Settable); ok {
+			err = se.SetSettings(q.Settings)
+		} else {
+			err = errNotSettable
+		}
 	case OpPlay:
 		e.Play()
 	case OpPause:
@@ -209,7 +220,7 @@ func (s *server) handle(q *Request) {
 		default:
 			st.KillAllPowerLoss()
 		}
-	case OpPut, OpGet, OpDelete, OpCompact:
+	case OpPut, OpGet, OpDelete, OpCompact, OpCall:
 		if sub, ok := e.(Submitter); ok {
 			wait := sub.Submit(q) // queued now, before the next request
 			s.wait(q, wait)
@@ -275,6 +286,11 @@ func (s *server) call(ctx context.Context, e Engine, st Storage, q *Request) *Re
 		p.Delete, p.Err = e.Delete(ctx, q.Member, q.Delete)
 	case OpCompact:
 		p.Compact, p.Err = e.Compact(ctx, q.Member, q.N)
+	case OpCall:
+		var res node.Result
+		if res, p.Err = e.Call(ctx, q.Member, q.Call); p.Err == nil {
+			p.Result = &res
+		}
 	case OpStep:
 		e.Step()
 	case OpResetAll:

@@ -67,5 +67,8 @@ func (s *server) update() *Update {
 		u.Stopped = sp.Stopped() != nil
 	}
 	u.Watches = s.watchUpdates()
+	if se, ok := e.(Settable); ok {
+		u.Settings, u.Restarting = se.Settings(), se.RestartsPending()
+	}
 	return u
 }

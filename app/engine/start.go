@@ -18,6 +18,9 @@ type StartRequest struct {
 	// Memory: the person chose memory over the browser's storage (faster;
 	// nothing survives a reload). Mode is then ignored.
 	Memory bool
+	// Settings, if set, are the cluster's raft settings (the URL's);
+	// nil: DefaultPageSettings.
+	Settings *Settings
 }
 
 // Starter builds and starts the engine a StartRequest asks for. The

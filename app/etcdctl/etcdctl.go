@@ -4,18 +4,20 @@
 // tested natively; the page's console component (app, console.go) owns the
 // input field, the history and the output list, and calls this package.
 //
-// Use: Parse a line, then Run the Command on the member the console talks
-// to. Run writes the output as lines to an Output; a command that prints
-// once (every command today) writes once and returns. A long-running
-// command (a watch) writes as its results arrive and returns when ctx is
-// done, so a caller that shows lines as they are written streams it.
-// Every command today is one line; one that reads more lines (txn's
-// compares and operations) would get them through a session that collects
-// lines until the command is complete, before Run.
+// Use: collect an entry's lines while More says it needs more (a txn reads
+// its compares and requests from the lines after it), Parse the entry,
+// then Run the Command on the member the console talks to. Run writes the
+// output as lines to an Output as the command prints them; a long-running
+// command (lease keep-alive) writes as its results arrive and returns when
+// ctx is done, so a caller that shows lines as they are written streams it.
 //
-// Files: parse.go (a line to a command), exec.go (a command to engine
-// calls), format.go (etcdctl's simple and table output, the help text),
-// bytes.go (how keys, values and sizes are printed).
+// What etcdctl shows of members uses etcd's IDs and (fictional) URLs,
+// derived from the member numbers (memberid.go).
+//
+// Files: parse.go (a line to a command), txn.go (a txn's lines), exec.go
+// and lease.go (a command to engine calls), format.go, json.go, fields.go
+// (etcdctl's simple, table, json and fields writers, the help text),
+// bytes.go (how keys, values and sizes are printed), memberid.go.
 package etcdctl
 
 import (
@@ -29,9 +31,10 @@ import (
 // a command; get one from Parse.
 type Command struct{ c command }
 
-// Parse parses one console line. A blank line gives ErrEmpty; any other
-// error is one line, phrased as etcdctl phrases it where it has an
-// equivalent (show it with ErrorLine).
+// Parse parses one console entry: a command line, and for a txn the lines
+// entered after it (joined by "\n"; see More). A blank line gives
+// ErrEmpty; any other error is one line, phrased as etcdctl phrases it
+// where it has an equivalent (show it with ErrorLine).
 func Parse(line string) (Command, error) {
 	c, err := parseCommand(line)
 	return Command{c}, err
@@ -52,18 +55,22 @@ type Output interface {
 // Run runs the command on member (or on the member its --endpoints flag
 // names) and writes its output to out. Commands that ask the cluster block
 // until it answers or ctx is done, so an interactive caller runs them in a
-// goroutine of its own. On error Run writes nothing and returns the error
-// (show it with ErrorLine); a command with no output (a get that found no
-// keys) writes nothing and returns nil.
+// goroutine of its own. On error Run returns it (show it with ErrorLine,
+// after what the command printed: etcdctl prints some lines before it
+// fails, as an interactive txn's prompts or endpoint status's reachable
+// members); ErrFailed means the command printed why itself (show no error
+// line). A command with no output (a get that found no keys) writes
+// nothing and returns nil.
 func (c Command) Run(ctx context.Context, eng engine.Engine, member uint64, out Output) error {
-	s, err := runCommand(ctx, eng, member, c.c)
-	if err != nil {
-		return err
-	}
-	if s != "" {
-		out.Print(strings.Split(s, "\n")...)
-	}
-	return nil
+	return runCommand(ctx, eng, member, c.c, out)
+}
+
+// ErrOutput is an Output that keeps apart what etcdctl prints on its
+// standard error (warnings, an unreachable endpoint's line): Run prints
+// those with PrintErr when its Output is one, else with Print, in order.
+type ErrOutput interface {
+	Output
+	PrintErr(lines ...string)
 }
 
 // ErrorLine is err as etcdctl reports a failed command: "Error: " and the

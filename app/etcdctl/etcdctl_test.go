@@ -20,7 +20,7 @@ func TestRunPrintsLines(t *testing.T) {
 		{"get nothing", &mvcc.RangeResponse{}, nil},
 		{"get a b --keys-only", &mvcc.RangeResponse{KVs: []*mvcc.KeyValue{{Key: []byte("a")}, {Key: []byte("b")}}}, Lines{"a", "", "b", ""}},
 		{"put k v", nil, Lines{"OK"}},
-		{"get k --count-only", &mvcc.RangeResponse{Count: 7}, Lines{"7"}},
+		{"get k --print-value-only", &mvcc.RangeResponse{KVs: []*mvcc.KeyValue{{Key: []byte("k"), Value: []byte("v")}}}, Lines{"v"}},
 	}
 	for _, tt := range tests {
 		f.getResp = tt.resp

@@ -27,7 +27,7 @@ func TestRunCommandMapsToEngine(t *testing.T) {
 	if out, err := run(t, f, 2, "put k v"); err != nil || out != "OK" || f.member != 2 || f.calls[0] != "put k=v" {
 		t.Fatalf("put: %q %v member %d calls %q", out, err, f.member, f.calls)
 	}
-	out, err := run(t, f, 2, "get a --prefix --rev=7 --limit=3 --keys-only --consistency=s --endpoints=m3")
+	out, err := run(t, f, 2, "get a --prefix --rev=7 --limit=3 --keys-only --consistency=s --endpoints=etcd-3")
 	if err != nil || out != "a\n1" {
 		t.Fatalf("get: %q %v", out, err)
 	}
@@ -64,7 +64,7 @@ func TestRunCommandErrors(t *testing.T) {
 	if _, err := run(t, f, 1, "get k"); err != errFake {
 		t.Errorf("get error %v, want the engine's", err)
 	}
-	if _, err := run(t, f, 1, "get k --endpoints=m9"); err == nil || !strings.Contains(err.Error(), `unknown endpoint "m9" (members: m1, m2, m3)`) {
+	if _, err := run(t, f, 1, "get k --endpoints=m9"); err == nil || !strings.Contains(err.Error(), `unknown endpoint "m9" (members: http://etcd-1:2379, http://etcd-2:2379, http://etcd-3:2379)`) {
 		t.Errorf("unknown endpoint: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/etcd-play/etcd-play/app/engine"
+	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -21,6 +22,9 @@ type fakeEngine struct {
 	member  uint64
 	getResp *mvcc.RangeResponse
 	err     error
+
+	callResp node.Result // Call's answer to the requests without a method here
+	lastOp   node.Op
 }
 
 func (f *fakeEngine) rec(s string) { f.calls = append(f.calls, s) }
@@ -57,3 +61,38 @@ func (f *fakeEngine) Compact(_ context.Context, member uint64, rev int64) (*mvcc
 }
 
 var errFake = errors.New("etcdserver: no leader")
+
+// Members lists the fake's member IDs.
+func (f *fakeEngine) Members() []uint64 {
+	var ids []uint64
+	for _, m := range f.members {
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+// Call answers the request kinds above through their methods, and any
+// other from callResp (recording its kind).
+func (f *fakeEngine) Call(ctx context.Context, member uint64, op node.Op) (node.Result, error) {
+	switch {
+	case op.Put != nil:
+		if op.Put.Lease != 0 || op.Put.PrevKV {
+			f.rec(fmt.Sprintf("put %s=%s lease %x prev-kv %v", op.Put.Key, op.Put.Value, op.Put.Lease, op.Put.PrevKV))
+		}
+		r, err := f.Put(ctx, member, op.Put.Key, op.Put.Value)
+		return node.Result{Put: r}, err
+	case op.Range != nil:
+		r, err := f.Get(ctx, member, *op.Range, op.Serializable)
+		return node.Result{Range: r}, err
+	case op.DeleteRange != nil:
+		r, err := f.Delete(ctx, member, *op.DeleteRange)
+		return node.Result{DeleteRange: r}, err
+	case op.Compact != 0:
+		r, err := f.Compact(ctx, member, op.Compact)
+		return node.Result{Compact: r}, err
+	}
+	f.member = member
+	f.rec(op.Kind())
+	f.lastOp = op
+	return f.callResp, f.err
+}

@@ -180,6 +180,9 @@ func storeResult(dst, src *Result) {
 	if src.LeaseTimeToLive != nil {
 		dst.LeaseTimeToLive = src.LeaseTimeToLive
 	}
+	if src.LeaseLeases != nil {
+		dst.LeaseLeases = src.LeaseLeases
+	}
 }
 
 // answer completes a call whose res and err are set (by submit, or by its
@@ -271,6 +274,8 @@ func describe(b []byte, op *Op) []byte {
 		return fmt.Appendf(b, "lease keep-alive %x", op.LeaseKeepAlive)
 	case op.LeaseTimeToLive != 0:
 		return fmt.Appendf(b, "lease timetolive %x", op.LeaseTimeToLive)
+	case op.LeaseLeases:
+		return append(b, "lease list"...)
 	}
 	return append(b, "empty request"...)
 }
@@ -291,6 +296,8 @@ func outcome(b []byte, r *Result) []byte {
 		return fmt.Appendf(b, "lease %x granted, TTL %ds", r.LeaseGrant.ID, r.LeaseGrant.TTL)
 	case r.LeaseTimeToLive != nil:
 		return fmt.Appendf(b, "TTL %ds of %ds", r.LeaseTimeToLive.TTL, r.LeaseTimeToLive.GrantedTTL)
+	case r.LeaseLeases != nil:
+		return fmt.Appendf(b, "%d leases", len(r.LeaseLeases.IDs))
 	}
 	return strconv.AppendInt(append(b, "ok at revision "...), r.Header.Revision, 10)
 }

@@ -46,7 +46,11 @@ type Config struct {
 	SnapshotCount                      uint64
 	CatchUpCount                       uint64
 	DisablePreVote, DisableCheckQuorum bool
-	RequestTimeoutTicks                int // default 5*ElectionTicks
+	// MaxInflightMsgs (default 256) and MaxSizePerMsg (default 1 MiB):
+	// raft's limits on appends to one follower (node.Config).
+	MaxInflightMsgs     int
+	MaxSizePerMsg       uint64
+	RequestTimeoutTicks int // default 5*ElectionTicks (and follows it when settings change)
 	// NewStorage creates member id's durable storage once, at New; nil
 	// means in-memory (node.MemoryStorage). Kill keeps it, Restart reuses it.
 	NewStorage func(id uint64) (node.Storage, error)
@@ -124,6 +128,15 @@ func (c Config) withDefaults() (Config, error) {
 	if c.RequestTimeoutTicks <= 0 {
 		c.RequestTimeoutTicks = 5 * c.ElectionTicks
 	}
+	if c.MaxInflightMsgs <= 0 {
+		c.MaxInflightMsgs = 256
+	}
+	if c.MaxSizePerMsg == 0 {
+		c.MaxSizePerMsg = 1 << 20
+	}
+	if err := settingsOf(c).Validate(); err != nil {
+		return c, fmt.Errorf("cluster: %w", err)
+	}
 	if c.EventLog <= 0 {
 		c.EventLog = 8192
 	}
@@ -144,9 +157,12 @@ func (c Config) withDefaults() (Config, error) {
 
 // Cluster is a running cluster. See the package comment.
 type Cluster struct {
-	cfg       Config
-	ids       []uint64
-	clusterID uint64
+	cfg Config
+	// defaultTimeout: the Config left RequestTimeoutTicks to its default,
+	// so it follows ElectionTicks when settings change (settings.go).
+	defaultTimeout bool
+	ids            []uint64
+	clusterID      uint64
 
 	mu          sync.Mutex // guards everything below; held for a whole Tick
 	net         *transport.Network
@@ -169,10 +185,11 @@ type Cluster struct {
 	workers    sync.WaitGroup
 	stressRuns int
 	hashes     hashCache
-	text       []byte   // scratch for event text, reused (c.mu held)
-	compacting bool     // an auto-compaction call is in flight (compactor.go)
-	loading    []uint64 // members waiting to load, in load order (loading.go)
-	watches    []*Watch // client watches, in creation order (watch.go)
+	text       []byte         // scratch for event text, reused (c.mu held)
+	compacting bool           // an auto-compaction call is in flight (compactor.go)
+	loading    []uint64       // members waiting to load, in load order (loading.go)
+	watches    []*Watch       // client watches, in creation order (watch.go)
+	rolling    rollingRestart // settings.go
 
 	qmu   sync.Mutex // guards queue
 	queue []action
@@ -187,21 +204,23 @@ type Cluster struct {
 // the full membership; one whose storage holds state (Config.NewStorage over
 // durable storage) restarts from it. No leader exists until ticks elect one.
 func New(cfg Config) (*Cluster, error) {
+	defaultTimeout := cfg.RequestTimeoutTicks <= 0
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
 	c := &Cluster{
-		cfg:         cfg,
-		clusterID:   0x0e7cd0000000000 ^ uint64(cfg.Seed),
-		net:         transport.New(cfg.Seed),
-		members:     map[uint64]*node.Member{},
-		storages:    map[uint64]node.Storage{},
-		incarnation: map[uint64]uint64{},
-		events:      newEventRing(cfg.EventLog),
-		effects:     make([][]effect, cfg.Members),
-		rounds:      make([]round, cfg.Members),
-		parallel:    runtime.GOMAXPROCS(0) > 1,
+		cfg:            cfg,
+		defaultTimeout: defaultTimeout,
+		clusterID:      0x0e7cd0000000000 ^ uint64(cfg.Seed),
+		net:            transport.New(cfg.Seed),
+		members:        map[uint64]*node.Member{},
+		storages:       map[uint64]node.Storage{},
+		incarnation:    map[uint64]uint64{},
+		events:         newEventRing(cfg.EventLog),
+		effects:        make([][]effect, cfg.Members),
+		rounds:         make([]round, cfg.Members),
+		parallel:       runtime.GOMAXPROCS(0) > 1,
 	}
 	for i := 1; i <= cfg.Members; i++ {
 		c.ids = append(c.ids, uint64(i))
@@ -261,6 +280,8 @@ func (c *Cluster) startMember(id uint64) (*node.Member, error) {
 		CatchUpCount:        c.cfg.CatchUpCount,
 		DisablePreVote:      c.cfg.DisablePreVote,
 		DisableCheckQuorum:  c.cfg.DisableCheckQuorum,
+		MaxInflightMsgs:     c.cfg.MaxInflightMsgs,
+		MaxSizePerMsg:       c.cfg.MaxSizePerMsg,
 		RequestTimeoutTicks: c.cfg.RequestTimeoutTicks,
 		Seed:                c.cfg.Seed,
 		Incarnation:         inc,
@@ -311,6 +332,7 @@ func (c *Cluster) Tick() {
 	c.stressTick()
 	c.autoCompactTick()
 	c.loadTick()
+	c.rollTick()
 
 	rounds := c.rounds
 	live := 0

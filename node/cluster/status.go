@@ -31,6 +31,9 @@ type MemberStatus struct {
 	HashRevision int64
 	StoreBytes   int64
 	Progress     []FollowerProgress // leader only, sorted by ID
+	// CompactedIndex is the last log index compacted away (the log's
+	// first index - 1; 0 while nothing was compacted).
+	CompactedIndex uint64
 }
 
 // Status returns one MemberStatus per member, sorted by ID. A down member
@@ -53,6 +56,9 @@ func (c *Cluster) Status() []MemberStatus {
 				s.Term, s.Vote, s.Commit = hs.Term, hs.Vote, hs.Commit
 			}
 			s.LastIndex, _ = st.LastIndex()
+			if first, err := st.FirstIndex(); err == nil && first > 0 {
+				s.CompactedIndex = first - 1
+			}
 			if snap, err := st.Snapshot(); err == nil {
 				s.SnapshotIndex = snap.Metadata.Index
 			}
@@ -63,6 +69,9 @@ func (c *Cluster) Status() []MemberStatus {
 		s.State, s.Term, s.Vote, s.Leader = ns.State, ns.Term, ns.Vote, ns.Lead
 		s.Commit, s.Applied, s.LastIndex, s.SnapshotIndex = ns.Commit, ns.Applied, ns.LastIndex, ns.SnapshotIndex
 		s.Progress = ns.Progress
+		if ns.FirstIndex > 0 {
+			s.CompactedIndex = ns.FirstIndex - 1
+		}
 		store := m.Store()
 		stats := store.Stats()
 		s.Revision, s.CompactRevision, s.Keys, s.StoreBytes = stats.Rev, stats.CompactRev, stats.Keys, stats.Bytes
@@ -202,4 +211,19 @@ func (c *Cluster) HashKV(id uint64, rev int64) (mvcc.HashKVResult, error) {
 		rev = m.Store().Rev()
 	}
 	return c.hashes.get(m.Store(), rev)
+}
+
+// Membership returns member id's membership view (node.Membership: the
+// members' published attributes and the cluster version it applied).
+func (c *Cluster) Membership(id uint64) (node.Membership, error) {
+	if err := c.checkID(id); err != nil {
+		return node.Membership{}, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := c.members[id]
+	if m == nil {
+		return node.Membership{}, fmt.Errorf("member %d: %w", id, ErrMemberDown)
+	}
+	return m.Membership(), nil
 }

@@ -38,7 +38,11 @@ func (e *SnapshotEncoder) Next(dst []byte, max int) ([]byte, bool) {
 	st, start := e.st, len(dst)
 	if !e.header {
 		dst = append(dst, snapMagic...)
-		dst = binary.AppendUvarint(dst, snapVersion)
+		if len(st.meta) > 0 {
+			dst = binary.AppendUvarint(dst, snapVersionMeta)
+		} else {
+			dst = binary.AppendUvarint(dst, snapVersion)
+		}
 		dst = binary.AppendVarint(dst, st.rev)
 		dst = binary.AppendVarint(dst, st.compactRev)
 		dst = binary.AppendUvarint(dst, uint64(len(st.hashes)))
@@ -71,6 +75,9 @@ func (e *SnapshotEncoder) Next(dst []byte, max int) ([]byte, bool) {
 			dst = binary.AppendVarint(dst, l.ttl)
 			return true
 		})
+		if len(st.meta) > 0 {
+			dst = appendBytes(dst, st.meta)
+		}
 		e.crc = crc32.Update(e.crc, castagnoli, dst[start:])
 		e.done = true
 		return binary.BigEndian.AppendUint32(dst, e.crc), true

@@ -23,8 +23,11 @@ import (
 //	          version (uvarint; 0 = tombstone), and for a put:
 //	          create, lease, value (uvarint length + bytes)
 //	leases    uvarint count, then per lease, ascending ID: id, ttl
+//	meta      version 2 only: uvarint length + bytes (Store.SetMeta)
 //	checksum  crc32c (Castagnoli) of everything above, 4 bytes big-endian
 //
+// A store without metadata is written as version 1, so its bytes are those
+// of the builds before version 2; Restore reads both versions.
 // Key generations, live-key counts and lease attachments are not stored:
 // Restore rebuilds them by replaying the entries, which also checks them.
 // Watchers are not part of a snapshot.
@@ -32,6 +35,8 @@ import (
 const (
 	snapMagic   = "etcd-play/mvcc\n"
 	snapVersion = 1
+	// snapVersionMeta is version 1 plus the meta section.
+	snapVersionMeta = 2
 )
 
 // Snapshot serializes the whole store: every stored revision, the current
@@ -42,7 +47,7 @@ func (s *Store) Snapshot() ([]byte, error) {
 	defer s.mu.RUnlock()
 	st := snapState{
 		rev: s.rev, compactRev: s.compactRev, hashes: s.hashes,
-		log: s.log, bytes: s.bytes, leases: s.leaseTTLs,
+		log: s.log, bytes: s.bytes, leases: s.leaseTTLs, meta: s.meta,
 	}
 	return st.encode(), nil
 }
@@ -56,6 +61,7 @@ type snapState struct {
 	log             revlog
 	bytes           int64 // Stats.Bytes: key+value bytes of log
 	leases          *btree.BTreeG[leaseTTL]
+	meta            []byte // Store.meta (never written in place)
 }
 
 // encode returns the snapshot bytes (format above): the whole encoding as
@@ -167,7 +173,8 @@ func restore(b []byte) (*Store, error) {
 		return nil, fmt.Errorf("checksum %08x, stored %08x", got, sum)
 	}
 	r := &snapReader{b: body[len(snapMagic):]}
-	if v := r.uvarint(); r.err == nil && v != snapVersion {
+	v := r.uvarint()
+	if r.err == nil && v != snapVersion && v != snapVersionMeta {
 		return nil, fmt.Errorf("unknown snapshot version %d", v)
 	}
 	s := New()
@@ -240,6 +247,12 @@ func restore(b []byte) (*Store, error) {
 			r.fail("lease %d twice", id)
 		}
 		s.grant(id, ttl)
+	}
+	if v == snapVersionMeta {
+		if s.meta = r.bytes(); r.err == nil && len(s.meta) == 0 {
+			r.fail("version %d without metadata", v)
+		}
+		s.meta = bytes.Clone(s.meta)
 	}
 	if r.err != nil {
 		return nil, r.err

@@ -29,6 +29,7 @@ func (s *Store) SnapshotView() *SnapshotView {
 		log:        s.log,
 		bytes:      s.bytes,
 		leases:     s.leaseTTLs.Clone(),
+		meta:       s.meta,
 	}}
 }
 

@@ -62,6 +62,9 @@ type Store struct {
 	checkpoints []HashKVResult
 
 	w watchers // watch.go
+
+	// meta is the application's metadata (meta.go), carried by snapshots.
+	meta []byte
 }
 
 // New returns an empty store at revision 1, never compacted (compact

@@ -26,7 +26,10 @@ type clusterEngine struct {
 	up       []bool              // which members were up then
 }
 
-var _ engine.Engine = (*clusterEngine)(nil)
+var (
+	_ engine.Engine   = (*clusterEngine)(nil)
+	_ engine.Settable = (*clusterEngine)(nil) // cluster.Cluster's own methods
+)
 
 // The page's auto-compaction (etcd's --auto-compaction-mode=revision): the
 // leader keeps the last PageCompactionRetention revisions of history,
@@ -119,6 +122,9 @@ func (e *clusterEngine) Status() []engine.MemberView {
 		v.State, v.Term, v.Vote, v.Leader = s.State, s.Term, s.Vote, s.Lead
 		v.Commit, v.Applied, v.LastIndex, v.SnapshotIndex = s.Commit, s.Applied, s.LastIndex, s.SnapshotIndex
 		v.Revision, v.CompactRevision = s.Revision, s.CompactRevision
+		if s.FirstIndex > 0 {
+			v.CompactedIndex = s.FirstIndex - 1
+		}
 		v.Progress = v.Progress[:0:0]
 		for _, p := range s.Progress {
 			v.Progress = append(v.Progress, engine.FollowerProgress{ID: p.ID, Match: p.Match, Next: p.Next, State: p.State})
@@ -138,6 +144,7 @@ func convertStatus(st []cluster.MemberStatus) []engine.MemberView {
 			Commit: s.Commit, Applied: s.Applied, LastIndex: s.LastIndex, SnapshotIndex: s.SnapshotIndex,
 			Revision: s.Revision, CompactRevision: s.CompactRevision, Keys: s.Keys,
 			Hash: s.Hash, HashRevision: s.HashRevision, StoreBytes: s.StoreBytes,
+			CompactedIndex: s.CompactedIndex,
 		}
 		for _, p := range s.Progress {
 			out[i].Progress = append(out[i].Progress, engine.FollowerProgress{ID: p.ID, Match: p.Match, Next: p.Next, State: p.State})

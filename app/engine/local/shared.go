@@ -1,6 +1,7 @@
 package local
 
 import (
+	"errors"
 	"sync"
 
 	"github.com/etcd-play/etcd-play/app/engine"
@@ -70,6 +71,7 @@ type sharedStorage struct {
 var (
 	_ engine.Storage   = (*sharedStorage)(nil)
 	_ engine.Stoppable = (*sharedStorage)(nil)
+	_ engine.Settable  = (*sharedStorage)(nil)
 )
 
 func (e *sharedStorage) Storage() engine.StorageView   { return e.st.Storage() }
@@ -80,6 +82,32 @@ func (e *sharedStorage) ResetAll() error {
 	e.s.forget(e)
 	return e.st.ResetAll()
 }
+
+// Settings, SetSettings and RestartsPending forward to the engine's
+// (every engine Start builds is Settable).
+func (e *sharedStorage) Settings() engine.Settings {
+	if s, ok := e.Engine.(engine.Settable); ok {
+		return s.Settings()
+	}
+	return engine.Settings{}
+}
+
+func (e *sharedStorage) SetSettings(s engine.Settings) error {
+	if st, ok := e.Engine.(engine.Settable); ok {
+		return st.SetSettings(s)
+	}
+	return errNotSettable
+}
+
+func (e *sharedStorage) RestartsPending() []uint64 {
+	if s, ok := e.Engine.(engine.Settable); ok {
+		return s.RestartsPending()
+	}
+	return nil
+}
+
+// errNotSettable answers SetSettings on an engine without live settings.
+var errNotSettable = errors.New("this cluster's settings cannot change while it runs")
 
 func (e *sharedStorage) Stopped() error {
 	if s, ok := e.Engine.(engine.Stoppable); ok {

@@ -22,7 +22,14 @@ import (
 // page embedding it twice, or open in two tabs), it runs a separate
 // cluster in memory, and its bar says so.
 func Start(req engine.StartRequest) (engine.Engine, error) {
-	cfg := cluster.Config{Members: req.Members, Seed: req.Seed, SnapshotCount: 1000, CatchUpCount: 500}
+	set := engine.DefaultPageSettings()
+	if req.Settings != nil {
+		set = *req.Settings
+	}
+	if err := set.Validate(); err != nil {
+		return nil, err
+	}
+	cfg := cluster.Config{Members: req.Members, Seed: req.Seed}.WithSettings(set)
 	mode := req.Mode
 	if req.Memory {
 		mode = engine.StartMemoryChosen

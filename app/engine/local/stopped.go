@@ -79,6 +79,13 @@ func (e *durableEngine) Restart(id uint64) error {
 	return e.clusterEngine.Restart(id)
 }
 
+func (e *durableEngine) SetSettings(s engine.Settings) error {
+	if err := e.Stopped(); err != nil {
+		return err
+	}
+	return e.clusterEngine.SetSettings(s)
+}
+
 func (e *durableEngine) TransferLeadership(to uint64) error {
 	if err := e.Stopped(); err != nil {
 		return err

@@ -29,11 +29,13 @@ func (e *clusterEngine) Submit(q *engine.Request) func(context.Context) *engine.
 		op.DeleteRange = &d
 	case engine.OpCompact:
 		op.Compact = q.N
+	case engine.OpCall:
+		op = q.Call
 	default:
 		err := fmt.Errorf("engine: %d is not a client call", q.Op)
 		return func(context.Context) *engine.Response { return &engine.Response{Err: err} }
 	}
-	call := e.Do(q.Member, op)
+	call := e.Cluster.Do(q.Member, op)
 	return func(ctx context.Context) *engine.Response {
 		select {
 		case <-call.Done():
@@ -43,6 +45,9 @@ func (e *clusterEngine) Submit(q *engine.Request) func(context.Context) *engine.
 		res, err := call.Result()
 		if err != nil {
 			return &engine.Response{Err: err}
+		}
+		if q.Op == engine.OpCall {
+			return &engine.Response{Result: &res}
 		}
 		return &engine.Response{Put: res.Put, Range: res.Range, Delete: res.DeleteRange, Compact: res.Compact}
 	}
