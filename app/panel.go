@@ -32,6 +32,7 @@ const (
 	panelLog
 	panelBench
 	panelMVCC
+	panelLeases
 )
 
 func (c *panel) Render() app.UI {
@@ -59,6 +60,8 @@ func (c *panel) Render() app.UI {
 		return p.renderBenchPanel() // bench_panel.go
 	case panelMVCC:
 		return p.renderMVCCPanel() // mvcc_panel.go
+	case panelLeases:
+		return p.renderLeasePanel() // lease_panel.go
 	}
 	return app.Div()
 }

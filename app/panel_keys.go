@@ -54,6 +54,8 @@ func (p *playground) panelKey(k panelKind) string {
 		for _, m := range v.members {
 			fmt.Fprintf(&b, "%d%s%s%d/%d;", m.ID, m.Name, m.State, m.Revision, m.CompactRevision)
 		}
+	case panelLeases:
+		b.WriteString(p.leaseKey()) // lease_panel.go
 	case panelConsole:
 		fmt.Fprint(&b, p.consoleRev) // not the input: the field holds it (console.go)
 	case panelChart:

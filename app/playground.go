@@ -27,7 +27,7 @@
 // Files: playground.go (the root component), one file per panel
 // (cluster_view, member_card, controls, link_panel, stress_panel,
 // write_panel, console, event_log, chart, hash_indicator, storage_panel,
-// bench_panel, mvcc_panel with mvcc_history, mvcc_watches and mvcc_reads),
+// bench_panel, mvcc_panel with mvcc_history, mvcc_watches and mvcc_reads, lease_panel),
 // panel.go and panel_keys.go (panels re-render only on change), refresh.go
 // (the live view), engine_connection.go (the engine unreachable: banner,
 // restart, reload on another build), actions.go (engine calls for the controls), display.go
@@ -106,14 +106,16 @@ type playground struct {
 	// Change counters of state that async results update (panel keys).
 	writeRev, consoleRev uint64
 	mvccRev              uint64 // mvcc_panel.go
+	leaseRev             uint64 // lease_panel.go
 
 	logKind, logText string // event log filters
 	write            writeForm
 	console          consoleState
 	stress           stressForm
 	stressAt         *stressSlot
-	bench            benchForm // bench_panel.go
-	mvcc             mvccState // mvcc_panel.go
+	bench            benchForm  // bench_panel.go
+	mvcc             mvccState  // mvcc_panel.go
+	leases           leaseState // lease_panel.go
 	link             linkForm
 	storage          storageUI  // storage section (storage_panel.go)
 	page             PageConfig // from the URL (embed.go), set in OnMount
@@ -161,6 +163,7 @@ func (p *playground) Render() app.UI {
 					p.newPanel(panelWrite),
 					p.newPanel(panelConsole),
 					p.newPanel(panelMVCC),
+					p.newPanel(panelLeases),
 				),
 				app.Section().Class("history").Aria("label", "history").Body(
 					p.newPanel(panelChart),
