@@ -141,3 +141,46 @@ func join(ns []int64) string {
 	}
 	return strings.Join(s, ",")
 }
+
+var grantedRE = regexp.MustCompile(`lease ([0-9a-f]{16}) granted with TTL\(\d+s\)`)
+
+// The leases panel: a lease granted in the console with a key attached is
+// listed with its key and a TTL counting down in ticks; when it expires the
+// leader revokes it through raft, the list is read again by itself and the
+// key's history ends with the deletion.
+func TestMVCCLeases(t *testing.T) {
+	tb := newTab(t, 2*time.Minute)
+	l := tb.waitLeader()
+	tb.choose("#client-member", itoa(l.Member))
+	tb.choose("#mvcc-member", itoa(l.Member))
+	status, out := tb.consoleRun("lease grant 20")
+	m := grantedRE.FindStringSubmatch(out)
+	if status != "ok" || m == nil {
+		t.Fatalf("lease grant 20: %s %q", status, out)
+	}
+	id := m[1]
+	if status, out := tb.consoleRun("put mvcc/leased v --lease=" + id); status != "ok" {
+		t.Fatalf("put with the lease: %s %q", status, out)
+	}
+	tb.clickAction("lease-list", 0)
+	row := fmt.Sprintf(`document.querySelector('.lease-row[data-lease="%s"]')`, id)
+	tb.waitJS(row+` !== null && `+row+`.dataset.keys === "1"`, "the lease to be listed with its key")
+	var first int
+	tb.eval(`+`+row+`.dataset.ticksLeft`, &first)
+	if first <= 0 || first > 200 {
+		t.Fatalf("the lease shows %d ticks left, want 1..200", first)
+	}
+	tb.waitJS(fmt.Sprintf(`(() => { const e = %s; return e === null || +e.dataset.ticksLeft < %d; })()`, row, first), "the countdown to move")
+	var keys string
+	tb.eval(`(() => { const e = `+row+`; return e ? e.querySelector('td.value').textContent : "mvcc/leased"; })()`, &keys)
+	if keys != "mvcc/leased" {
+		t.Errorf("the lease's keys read %q", keys)
+	}
+	tb.waitJS(row+` === null && document.querySelector('.lease-status').textContent.includes("no lease")`,
+		"the expired lease to be gone from the list, read again by itself")
+	tb.typeInto("#mvcc-key", "mvcc/leased")
+	tb.clickAction("mvcc-history", 0)
+	tb.waitJS(`(() => { const r = [...document.querySelectorAll('.hist-row')]; return r.length === 2 && r[0].dataset.tombstone === "true"; })()`,
+		"the key's history to end with the revoke's deletion")
+	t.Logf("lease %s: %d ticks left when listed; revoked and its key deleted", id, first)
+}
