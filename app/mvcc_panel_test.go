@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -80,29 +81,44 @@ func TestRenderMVCCPanel(t *testing.T) {
 	}
 }
 
-// The panel's key follows the members' revisions and the panel's own
-// changes, and nothing else.
-func TestMVCCPanelKey(t *testing.T) {
+// Each MVCC panel's key follows what that panel shows and nothing else:
+// the revisions panel the members' revisions, the key panel and the
+// watches panel their own changes (a write re-renders neither).
+func TestMVCCPanelKeys(t *testing.T) {
 	p := mvccPopulated()
-	k := p.panelKey(panelMVCC)
-	p.view.now++
-	p.view.members[0].Commit++
-	if p.panelKey(panelMVCC) != k {
-		t.Fatal("the key changed with nothing the panel shows")
+	kinds := []panelKind{panelRevisions, panelMVCC, panelWatches, panelLeases}
+	keys := func() []string {
+		var ks []string
+		for _, k := range kinds {
+			ks = append(ks, p.panelKey(k))
+		}
+		return ks
 	}
-	p.view.members[1].Revision++
-	k2 := p.panelKey(panelMVCC)
-	if k2 == k {
-		t.Fatal("the key did not follow a member's revision")
+	changed := func(before []string) (out []panelKind) {
+		for i, k := range keys() {
+			if k != before[i] {
+				out = append(out, kinds[i])
+			}
+		}
+		return out
 	}
-	p.view.members[0].CompactRevision++
-	k3 := p.panelKey(panelMVCC)
-	if k3 == k2 {
-		t.Fatal("the key did not follow a compaction")
-	}
-	p.mvccChanged()
-	if p.panelKey(panelMVCC) == k3 {
-		t.Fatal("the key did not follow the panel's own change")
+	for _, c := range []struct {
+		what string
+		do   func()
+		want []panelKind
+	}{
+		{"a tick and a commit", func() { p.view.now++; p.view.members[0].Commit++ }, nil},
+		{"a write", func() { p.view.members[1].Revision++ }, []panelKind{panelRevisions}},
+		{"a compaction", func() { p.view.members[0].CompactRevision++ }, []panelKind{panelRevisions}},
+		{"a history read", p.mvccChanged, []panelKind{panelMVCC}},
+		{"a watch event", p.watchChanged, []panelKind{panelWatches}},
+		{"a member down", func() { p.view.members[1].State = "down" }, []panelKind{panelRevisions, panelMVCC, panelWatches}},
+	} {
+		before := keys()
+		c.do()
+		if got := changed(before); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("%s changed the keys of panels %v, want %v", c.what, got, c.want)
+		}
 	}
 }
 

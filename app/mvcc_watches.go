@@ -56,7 +56,7 @@ type panelWatch struct {
 func (p *playground) startPanelWatch(ctx app.Context) {
 	f := &p.mvcc.watch
 	f.err = ""
-	p.mvccChanged()
+	p.watchChanged()
 	if p.unavailable("watch") {
 		f.err = p.notice
 		return
@@ -112,7 +112,7 @@ func (p *playground) startPanelWatch(ctx app.Context) {
 			} else {
 				pw.stream, pw.running = stream, true
 			}
-			p.mvccChanged()
+			p.watchChanged()
 		})
 		if err != nil {
 			return
@@ -128,7 +128,7 @@ func (p *playground) startPanelWatch(ctx app.Context) {
 				if err != nil {
 					pw.running, pw.ended = false, watchEndText(err)
 				}
-				p.mvccChanged()
+				p.watchChanged()
 			})
 			if err != nil {
 				return
@@ -212,15 +212,19 @@ func (p *playground) stopPanelWatch(ctx app.Context, id int) {
 		} else if s := w.stream; s != nil {
 			p.lasting(ctx).Async(s.Cancel) // its reader then marks it stopped
 		}
-		p.mvccChanged()
+		p.watchChanged()
 		return
 	}
 }
 
+// watchChanged records that something the watches panel shows changed.
+// UI goroutine.
+func (p *playground) watchChanged() { p.watchRev++ }
+
 func (p *playground) renderPanelWatches() app.UI {
 	f := p.mvcc.watch
-	return app.Div().Class("panel-watches").Body(
-		app.H3().ID("mvcc-watch-h").Text("Watches"),
+	return app.Section().Class("panel mvcc panel-watches").Aria("labelledby", "mvcc-watch-h").Body(
+		app.H2().ID("mvcc-watch-h").Text("MVCC: watches"),
 		app.Form().Class("row").OnSubmit(func(ctx app.Context, e app.Event) {
 			e.PreventDefault()
 			p.startPanelWatch(ctx)
@@ -244,7 +248,7 @@ func (p *playground) renderPanelWatches() app.UI {
 		),
 		app.If(f.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(f.err) }),
 		app.If(len(f.list) == 0, func() app.UI {
-			return app.P().Class("muted").Text("No watch from this panel yet. Watches run on the member chosen above.")
+			return app.P().Class("muted").Text("No watch from this panel yet. Watches run on the member chosen in the key panel.")
 		}),
 		app.If(len(f.list) > 0, func() app.UI {
 			return app.Table().Class("kvs watches").Body(

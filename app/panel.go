@@ -33,6 +33,8 @@ const (
 	panelBench
 	panelMVCC
 	panelLeases
+	panelRevisions
+	panelWatches
 )
 
 func (c *panel) Render() app.UI {
@@ -60,6 +62,10 @@ func (c *panel) Render() app.UI {
 		return p.renderBenchPanel() // bench_panel.go
 	case panelMVCC:
 		return p.renderMVCCPanel() // mvcc_panel.go
+	case panelRevisions:
+		return p.renderRevisionTimeline() // mvcc_panel.go
+	case panelWatches:
+		return p.renderPanelWatches() // mvcc_watches.go
 	case panelLeases:
 		return p.renderLeasePanel() // lease_panel.go
 	}

@@ -47,13 +47,15 @@ func (p *playground) panelKey(k panelKind) string {
 		}
 	case panelWrite:
 		fmt.Fprint(&b, p.writeRev, p.client, len(v.members))
-	case panelMVCC:
-		// The timeline (every member's revisions) and the panel's own
-		// state, which changes only through mvccChanged.
-		fmt.Fprint(&b, p.mvccRev, p.mvccMember(), "|")
+	case panelRevisions:
 		for _, m := range v.members {
 			fmt.Fprintf(&b, "%d%s%s%d/%d;", m.ID, m.Name, m.State, m.Revision, m.CompactRevision)
 		}
+	case panelMVCC:
+		// The panel's own state changes only through mvccChanged.
+		fmt.Fprint(&b, p.mvccRev, p.mvccMember(), "|", p.membersKey())
+	case panelWatches:
+		fmt.Fprint(&b, p.watchRev, "|", p.membersKey())
 	case panelLeases:
 		b.WriteString(p.leaseKey()) // lease_panel.go
 	case panelConsole:

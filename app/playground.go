@@ -105,7 +105,7 @@ type playground struct {
 
 	// Change counters of state that async results update (panel keys).
 	writeRev, consoleRev uint64
-	mvccRev              uint64 // mvcc_panel.go
+	mvccRev, watchRev    uint64 // mvcc_panel.go, mvcc_watches.go
 	leaseRev             uint64 // lease_panel.go
 
 	logKind, logText string // event log filters
@@ -162,7 +162,9 @@ func (p *playground) Render() app.UI {
 				app.Section().Class("client").Aria("label", "client").Body(
 					p.newPanel(panelWrite),
 					p.newPanel(panelConsole),
+					p.newPanel(panelRevisions),
 					p.newPanel(panelMVCC),
+					p.newPanel(panelWatches),
 					p.newPanel(panelLeases),
 				),
 				app.Section().Class("history").Aria("label", "history").Body(
