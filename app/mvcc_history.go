@@ -116,7 +116,6 @@ func (p *playground) renderHistoryBody() app.UI {
 	}
 	return app.Div().Class("history-result").DataSet("member", h.Member).DataSet("member-revision", h.Revision).Body(
 		app.P().Class("history-status").DataSet("status", "ok").Text(summary),
-		app.If(s.histErr != "", func() app.UI { return app.P().Class("error").Text("last read failed: " + s.histErr) }),
 		app.If(len(h.Revisions) == 0, func() app.UI {
 			return app.P().Class("muted").Text("The member stores no revision of this key.")
 		}),
