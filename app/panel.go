@@ -32,6 +32,10 @@ const (
 	panelLog
 	panelBench
 	panelSettings
+	panelMVCC
+	panelLeases
+	panelRevisions
+	panelWatches
 )
 
 func (c *panel) Render() app.UI {
@@ -59,6 +63,14 @@ func (c *panel) Render() app.UI {
 		return p.renderBenchPanel() // bench_panel.go
 	case panelSettings:
 		return p.renderSettingsPanel() // settings_panel.go
+	case panelMVCC:
+		return p.renderMVCCPanel() // mvcc_panel.go
+	case panelRevisions:
+		return p.renderRevisionTimeline() // mvcc_panel.go
+	case panelWatches:
+		return p.renderPanelWatches() // mvcc_watches.go
+	case panelLeases:
+		return p.renderLeasePanel() // lease_panel.go
 	}
 	return app.Div()
 }

@@ -49,6 +49,17 @@ func (p *playground) panelKey(k panelKind) string {
 		fmt.Fprint(&b, p.settings, v.settings, v.restarting, v.settable, len(v.members))
 	case panelWrite:
 		fmt.Fprint(&b, p.writeRev, p.client, len(v.members))
+	case panelRevisions:
+		for _, m := range v.members {
+			fmt.Fprintf(&b, "%d%s%s%d/%d;", m.ID, m.Name, m.State, m.Revision, m.CompactRevision)
+		}
+	case panelMVCC:
+		// The panel's own state changes only through mvccChanged.
+		fmt.Fprint(&b, p.mvccRev, p.mvccMember(), "|", p.membersKey())
+	case panelWatches:
+		fmt.Fprint(&b, p.watchRev, "|", p.membersKey())
+	case panelLeases:
+		b.WriteString(p.leaseKey()) // lease_panel.go
 	case panelConsole:
 		fmt.Fprint(&b, p.consoleRev) // not the input: the field holds it (console.go)
 	case panelChart:

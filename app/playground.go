@@ -27,7 +27,7 @@
 // Files: playground.go (the root component), one file per panel
 // (cluster_view, member_card, controls, link_panel, stress_panel,
 // write_panel, console, event_log, chart, hash_indicator, storage_panel,
-// bench_panel),
+// bench_panel, mvcc_panel with mvcc_history, mvcc_watches and mvcc_reads, lease_panel),
 // panel.go and panel_keys.go (panels re-render only on change), refresh.go
 // (the live view), engine_connection.go (the engine unreachable: banner,
 // restart, reload on another build), actions.go (engine calls for the controls), display.go
@@ -105,13 +105,17 @@ type playground struct {
 
 	// Change counters of state that async results update (panel keys).
 	writeRev, consoleRev uint64
+	mvccRev, watchRev    uint64 // mvcc_panel.go, mvcc_watches.go
+	leaseRev             uint64 // lease_panel.go
 
 	logKind, logText string // event log filters
 	write            writeForm
 	console          consoleState
 	stress           stressForm
 	stressAt         *stressSlot
-	bench            benchForm // bench_panel.go
+	bench            benchForm  // bench_panel.go
+	mvcc             mvccState  // mvcc_panel.go
+	leases           leaseState // lease_panel.go
 	link             linkForm
 	storage          storageUI  // storage section (storage_panel.go)
 	page             PageConfig // from the URL (embed.go), set in OnMount
@@ -161,6 +165,10 @@ func (p *playground) Render() app.UI {
 				app.Section().Class("client").Aria("label", "client").Body(
 					p.newPanel(panelWrite),
 					p.newPanel(panelConsole),
+					p.newPanel(panelRevisions),
+					p.newPanel(panelMVCC),
+					p.newPanel(panelWatches),
+					p.newPanel(panelLeases),
 				),
 				app.Section().Class("history").Aria("label", "history").Body(
 					p.newPanel(panelChart),

@@ -221,7 +221,9 @@ func (p *playground) startRefresh(ctx app.Context) {
 			period = max(refreshPeriod, 2*time.Since(start))
 			ctx.Dispatch(func(ctx app.Context) {
 				p.apply(v, evs, start)
-				p.benchSettle(ctx) // bench_panel.go
+				p.benchSettle(ctx)        // bench_panel.go
+				p.mvccAfterRefresh(ctx)   // mvcc_history.go
+				p.leasesAfterRefresh(ctx) // lease_panel.go
 				applied <- struct{}{}
 			})
 			select {
