@@ -1,6 +1,7 @@
 package local
 
 import (
+	"context"
 	"errors"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
@@ -106,4 +107,31 @@ func TestDurableEngineTabs(t *testing.T) {
 		t.Fatalf("taking over: %+v, want the stored cluster at load 2", v)
 	}
 	second.(engine.Storage).ResetAll()
+}
+
+// A page whose origin is opaque (a frame sandboxed without
+// allow-same-origin) never asks for the tab lock or IndexedDB, which the
+// browser refuses there for good: it runs in memory at once and says why,
+// naming what the embedding page can add.
+func TestDurableEngineInOpaqueOrigin(t *testing.T) {
+	opened := 0
+	savedIDB, savedOpaque := openIDB, opaqueOrigin
+	openIDB = func(string) (*durable.DB, error) { opened++; return durable.NewMemory(durable.NewMemDisk()), nil }
+	opaqueOrigin = func() bool { return true }
+	defer func() { openIDB, opaqueOrigin = savedIDB, savedOpaque }()
+
+	e, err := Start(engine.StartRequest{Members: 3, Seed: 42, Speed: 100, Embed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	se := e.(engine.Storage)
+	defer se.ResetAll()
+	v := se.Storage()
+	if v.Medium != "memory" || v.Persistent || opened != 0 ||
+		!strings.Contains(v.Notice, "sandboxed") || !strings.Contains(v.Notice, "allow-same-origin") {
+		t.Fatalf("storage in an opaque origin: %+v (IndexedDB opened %d times)", v, opened)
+	}
+	if _, err := e.Put(context.Background(), e.Status()[0].Leader, []byte("k"), []byte("v")); err != nil {
+		t.Fatalf("a put on the in-memory cluster: %v", err)
+	}
 }
