@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -159,7 +160,7 @@ func (p *playground) renderStorageNotice() app.UI {
 func (p *playground) renderStorageFailure() app.UI {
 	f := p.storage.failure
 	return app.Section().Class("storage panel alert storage-failed").Role("alert").DataSet("storage", "failed").Body(
-		app.P().Text("The cluster could not load from the browser's storage: "+f.Err.Error()+". "+
+		app.P().Text("The cluster could not load from the browser's storage: "+strings.TrimRight(f.Err.Error(), ".")+". "+
 			"Nothing stored was changed. You can go on in memory (the data then does not survive a reload), "+
 			"delete the stored cluster and start a new one, or reload to try again."),
 		app.Div().Class("row").Body(

@@ -148,7 +148,9 @@ func openMedium(name string, mode engine.StartMode) (*durable.DB, *durable.TabLo
 	if err = probeIndexedDB(); err == nil {
 		db, err = inTime("IndexedDB", func() (*durable.DB, error) { return openIDB(name) }, func(db *durable.DB) { db.Close() })
 	}
-	if errors.Is(err, errTimedOut) {
+	if err != nil && !errors.Is(err, durable.ErrUnavailable) {
+		// No answer in time, or the database failed to open (its open
+		// request or upgrade failed or was aborted): offer the choice.
 		lock.Release()
 		return nil, nil, engine.StorageView{}, storageFailure(name, err)
 	}

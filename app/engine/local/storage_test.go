@@ -3,6 +3,7 @@ package local
 import (
 	"context"
 	"errors"
+	"fmt"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 	"testing"
@@ -131,7 +132,44 @@ func TestDurableEngineInOpaqueOrigin(t *testing.T) {
 		!strings.Contains(v.Notice, "sandboxed") || !strings.Contains(v.Notice, "allow-same-origin") {
 		t.Fatalf("storage in an opaque origin: %+v (IndexedDB opened %d times)", v, opened)
 	}
-	if _, err := e.Put(context.Background(), e.Status()[0].Leader, []byte("k"), []byte("v")); err != nil {
+	var leader uint64
+	for _, m := range e.Status() {
+		leader = max(leader, m.Leader)
+	}
+	if _, err := e.Put(context.Background(), leader, []byte("k"), []byte("v")); err != nil {
 		t.Fatalf("a put on the in-memory cluster: %v", err)
+	}
+}
+
+// IndexedDB that is there but fails to open (its upgrade aborted) is a
+// storage failure the page offers memory or a reset for, and the tab lock
+// is left free; IndexedDB that is missing or blocked (ErrUnavailable) runs
+// the cluster in memory with a notice, as before.
+func TestDurableEngineOpenFailsOrUnavailable(t *testing.T) {
+	saved := openIDB
+	defer func() { openIDB = saved }()
+	cfg := cluster.Config{Members: 3, Seed: 42}
+
+	openIDB = func(name string) (*durable.DB, error) {
+		return nil, fmt.Errorf("durable: opening IndexedDB %q: its upgrade failed: AbortError", name)
+	}
+	for i := 0; i < 2; i++ { // the second: the first released the lock
+		_, err := NewDurableEngine(cfg, 100, engine.StartShared)
+		var failure *engine.StorageFailure
+		if !errors.As(err, &failure) || !strings.Contains(failure.Error(), "upgrade failed") {
+			t.Fatalf("load %d with the open failing: %v, want a StorageFailure saying why", i+1, err)
+		}
+	}
+
+	openIDB = func(string) (*durable.DB, error) {
+		return nil, fmt.Errorf("%w: indexedDB.open: SecurityError", durable.ErrUnavailable)
+	}
+	e, err := NewDurableEngine(cfg, 100, engine.StartShared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.(engine.Storage).ResetAll()
+	if v := e.(engine.Storage).Storage(); v.Medium != "memory" || !strings.Contains(v.Notice, "IndexedDB is unavailable") {
+		t.Fatalf("storage with IndexedDB unavailable: %+v", v)
 	}
 }
