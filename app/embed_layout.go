@@ -110,3 +110,20 @@ func (p *playground) renderEmbedStorage() app.UI {
 	}
 	return nil
 }
+
+// startProblem says why the page runs no cluster and waits for the person
+// ("" when it does not): its storage failed at load, or the cluster could
+// not start. startEngine posts it to the embedding page as an "error"
+// event (postProblem). UI goroutine.
+func (p *playground) startProblem() string {
+	switch {
+	case p.eng != nil:
+		return ""
+	case p.storage.failure != nil:
+		return "the stored cluster could not be loaded: " + failureText(p.storage.failure) +
+			"; the playground offers to go on in memory, to delete the stored cluster, or to reload"
+	case p.engErr != "":
+		return "the cluster could not start: " + p.engErr
+	}
+	return ""
+}

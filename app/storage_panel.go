@@ -88,6 +88,9 @@ func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 				p.startRefresh(ctx)
 				p.startStoragePoll(ctx)
 			}
+			if why := p.startProblem(); why != "" {
+				postProblem(why)
+			}
 		})
 	})
 }

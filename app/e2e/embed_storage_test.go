@@ -16,14 +16,19 @@ import (
 // the frame and its engine worker too): storage blocked at load runs the
 // cluster in memory and the frame's bar says so; a storage error at load
 // shows a compact alert that offers going on in memory, deleting the
-// stored cluster, and reloading, each reachable from the keyboard, and the
-// frame's resize messages still carry its content's height.
+// stored cluster, and reloading, each reachable from the keyboard, posts an
+// error event saying why it runs no cluster, and the frame's resize
+// messages still carry its content's height.
 func TestEmbedStorageNotices(t *testing.T) {
 	const inFrame = `document.querySelector('iframe').contentDocument`
 	open := func(t *testing.T, script string) *tab {
 		docs, _ := docsSite(t, func(site string) string {
 			return docsWithFrame(`<iframe src="` + site + `?embed=1&members=3" title="etcd playground" width="900" height="560" style="border:0"></iframe>` +
-				`<script>window.ready = 0; window.addEventListener("message", (e) => { if (e.data && e.data.etcdplay === 1 && e.data.type === "ready") window.ready++; });</script>`)
+				`<script>window.ready = 0; window.errors = []; window.addEventListener("message", (e) => {
+  if (!e.data || e.data.etcdplay !== 1) return;
+  if (e.data.type === "ready") window.ready++;
+  if (e.data.type === "error") window.errors.push(e.data.error);
+});</script>`)
 		})
 		tb := blankTab(t, 2*time.Minute)
 		tb.inject(script)
@@ -70,6 +75,8 @@ func TestEmbedStorageNotices(t *testing.T) {
 			t.Errorf("failure line %q does not say what failed", text)
 		}
 		t.Logf("failure: %s", text)
+		tb.waitJS(`window.errors.some(e => e.includes("could not be loaded") && e.includes("QuotaExceededError"))`,
+			"an error event telling the docs page why the frame runs no cluster")
 		tb.waitJS(settledJS, "a resize message with the frame's content height, the alert included")
 		var inside bool
 		tb.eval(`(() => {`+frameJS+` return inside(d.querySelector('[data-embed-storage="failed"]')); })()`, &inside)
