@@ -47,7 +47,7 @@ const sandboxScript = `<script>(function () {
   var message = "This playground is embedded in a sandboxed frame without allow-same-origin, " +
     "so the browser treats its own files as another site's, and this host does not allow that " +
     "(app.wasm could not be loaded). The page that embeds it must allow it: " +
-    "<iframe sandbox=\"allow-scripts allow-same-origin\" ...>.";
+    '<iframe sandbox="allow-scripts allow-same-origin" ...>.';
   var show = function () {
     var loader = document.getElementById("app-wasm-loader");
     var label = document.getElementById("app-wasm-loader-label");
