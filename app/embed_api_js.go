@@ -34,3 +34,7 @@ func (p *playground) startAPI(ctx app.Context) {
 		ctx.Async(func() { loop(ctx) })
 	}
 }
+
+// postProblem tells the embedding page, when there is one, why the page
+// runs no cluster (an "error" event); natively it does nothing.
+func postProblem(why string) { embed.PostError(why) }

@@ -76,16 +76,23 @@ func (p *playground) renderEmbed() app.UI {
 }
 
 // renderEmbedStorage is the embed's one line about the cluster's storage,
-// shown only when it is not the stored cluster a reload resumes: it runs in
-// memory (main.go's engine falls back to memory when another tab or frame
-// holds the stored one), another tab took it over, or (an engine without
-// that fallback) it waits for one. data-embed-storage says which.
+// shown only when it is not the stored cluster a reload resumes: the
+// storage failed at load (an alert offering memory, deleting the stored
+// cluster, or a reload), it runs in memory (main.go's engine falls back to
+// memory when another tab or frame holds the stored one, or the browser
+// gives no storage), another tab took it over, or (an engine without that
+// fallback) it waits for one. data-embed-storage says which.
 func (p *playground) renderEmbedStorage() app.UI {
 	s := &p.storage
 	line := func(kind string, body ...app.UI) app.UI {
 		return app.P().Class("embed-storage").Role("status").DataSet("embed-storage", kind).Body(body...)
 	}
 	switch {
+	case s.failure != nil:
+		// The full page's offer (renderStorageFailure), in one line.
+		return app.P().Class("embed-storage error").Role("alert").DataSet("embed-storage", "failed").Body(
+			append([]app.UI{app.Text("The stored cluster could not be loaded: " + failureText(s.failure) + ". ")},
+				append(p.storageFailureChoices(s.failure, "Delete it and start anew"), p.renderResetErr())...)...)
 	case s.elsewhere:
 		return line("elsewhere",
 			app.Text("This cluster is open in another tab or frame. "),
@@ -102,4 +109,21 @@ func (p *playground) renderEmbedStorage() app.UI {
 		return line("memory", app.Text(s.view.Notice))
 	}
 	return nil
+}
+
+// startProblem says why the page runs no cluster and waits for the person
+// ("" when it does not): its storage failed at load, or the cluster could
+// not start. startEngine posts it to the embedding page as an "error"
+// event (postProblem). UI goroutine.
+func (p *playground) startProblem() string {
+	switch {
+	case p.eng != nil:
+		return ""
+	case p.storage.failure != nil:
+		return "the stored cluster could not be loaded: " + failureText(p.storage.failure) +
+			"; the playground offers to go on in memory, to delete the stored cluster, or to reload"
+	case p.engErr != "":
+		return "the cluster could not start: " + p.engErr
+	}
+	return ""
 }

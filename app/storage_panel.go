@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"reflect"
+	"strings"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -30,6 +31,7 @@ type storageUI struct {
 	elsewhere    bool                   // another tab holds the cluster: offer the choice
 	failure      *engine.StorageFailure // the storage failed at load: offer memory or reset
 	resetStored  bool                   // failure.ResetStored is running
+	resetErr     string                 // why failure.ResetStored failed; "" if it did not
 	confirmReset bool
 	resetting    bool
 }
@@ -62,7 +64,7 @@ func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 		p.startRefresh(ctx)
 		return
 	}
-	p.storage.starting, p.storage.elsewhere, p.storage.failure = true, false, nil
+	p.storage.starting, p.storage.elsewhere, p.storage.failure, p.storage.resetErr = true, false, nil, ""
 	newEngine := p.opts.NewEngineAs
 	ctx.Async(func() {
 		eng, err := newEngine(mode)
@@ -74,9 +76,10 @@ func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 				p.storage.elsewhere = true
 			case errors.Is(err, engine.ErrVersion) && reloadOnce(p.opts.WasmVersion):
 				p.engErr = "a new version of the playground was deployed: reloading…"
-			case errors.As(err, &failure) && !p.page.Embed:
-				// The full page offers memory, reset or reload; the
-				// embed's layout shows the error (p.engErr) as before.
+			case errors.As(err, &failure):
+				// Both layouts offer memory, reset or reload (the full
+				// page in renderStorageFailure, the embed in a line of
+				// its own: renderEmbedStorage).
 				p.storage.failure = failure
 			case err != nil:
 				p.engErr = err.Error()
@@ -84,6 +87,9 @@ func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 				p.eng = eng
 				p.startRefresh(ctx)
 				p.startStoragePoll(ctx)
+			}
+			if why := p.startProblem(); why != "" {
+				postProblem(why)
 			}
 		})
 	})
@@ -159,35 +165,56 @@ func (p *playground) renderStorageNotice() app.UI {
 func (p *playground) renderStorageFailure() app.UI {
 	f := p.storage.failure
 	return app.Section().Class("storage panel alert storage-failed").Role("alert").DataSet("storage", "failed").Body(
-		app.P().Text("The cluster could not load from the browser's storage: "+f.Err.Error()+". "+
+		app.P().Text("The cluster could not load from the browser's storage: "+failureText(f)+". "+
 			"Nothing stored was changed. You can go on in memory (the data then does not survive a reload), "+
 			"delete the stored cluster and start a new one, or reload to try again."),
-		app.Div().Class("row").Body(
-			app.Button().Type("button").DataSet("action", "run-in-memory").Text("Go on in memory").
-				OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, engine.StartInMemoryAfterFailure) }),
-			app.Button().Type("button").Class("danger").DataSet("action", "reset-stored").Disabled(p.storage.resetStored).
-				Text("Delete the stored cluster and start a new one").
-				OnClick(func(ctx app.Context, e app.Event) {
-					if p.storage.resetStored {
-						return
-					}
-					p.storage.resetStored = true
-					ctx.Async(func() {
-						err := f.ResetStored()
-						ctx.Dispatch(func(ctx app.Context) {
-							p.storage.resetStored = false
-							if err != nil {
-								p.notice = "delete the stored cluster: " + err.Error()
-								return
-							}
-							ctx.Reload()
-						})
-					})
-				}),
-			app.Button().Type("button").DataSet("action", "reload").Text("Reload").
-				OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
-		),
+		app.Div().Class("row").Body(p.storageFailureChoices(f, "Delete the stored cluster and start a new one")...),
+		p.renderResetErr(),
 	)
+}
+
+// renderResetErr says why deleting the stored cluster failed, if it did.
+func (p *playground) renderResetErr() app.UI {
+	if p.storage.resetErr == "" {
+		return app.Text("")
+	}
+	return app.Span().Class("error reset-error").Text(" " + p.storage.resetErr)
+}
+
+// failureText is what failed, without a final full stop (the sentences
+// around it add their own).
+func failureText(f *engine.StorageFailure) string { return strings.TrimRight(f.Err.Error(), ".") }
+
+// storageFailureChoices are the buttons a storage failure at load offers,
+// in both layouts: go on in memory, delete the stored cluster (then
+// reload: a new one starts), reload. resetText is the delete button's text.
+func (p *playground) storageFailureChoices(f *engine.StorageFailure, resetText string) []app.UI {
+	return []app.UI{
+		app.Button().Type("button").DataSet("action", "run-in-memory").Text("Go on in memory").
+			OnClick(func(ctx app.Context, e app.Event) { p.startEngine(ctx, engine.StartInMemoryAfterFailure) }),
+		app.Button().Type("button").Class("danger").DataSet("action", "reset-stored").Disabled(p.storage.resetStored).
+			Text(resetText).
+			OnClick(func(ctx app.Context, e app.Event) {
+				if p.storage.resetStored {
+					return
+				}
+				p.storage.resetStored = true
+				ctx = p.storage.root // outlives this button
+				ctx.Async(func() {
+					err := f.ResetStored()
+					ctx.Dispatch(func(ctx app.Context) {
+						p.storage.resetStored = false
+						if err != nil {
+							p.storage.resetErr = "Deleting the stored cluster failed: " + err.Error()
+							return
+						}
+						ctx.Reload()
+					})
+				})
+			}),
+		app.Button().Type("button").DataSet("action", "reload").Text("Reload").
+			OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
+	}
 }
 
 // durabilityLead says in one sentence what the panel's controls do that a

@@ -87,3 +87,44 @@ func TestRenderStorageSection(t *testing.T) {
 		}
 	}
 }
+
+// The embed's storage line (renderEmbedStorage): a failure at load is an
+// alert with the full page's three choices, and says why deleting the
+// stored cluster failed; an in-memory cluster is a status line with its
+// notice; a cluster on IndexedDB has no line.
+func TestRenderEmbedStorage(t *testing.T) {
+	failure := &engine.StorageFailure{Name: "etcd-play", Err: errors.New("saving the cluster's load count: QuotaExceededError.")}
+	for _, c := range []struct {
+		name  string
+		s     storageUI
+		want  []string
+		avoid []string
+	}{
+		{"failed at load", storageUI{failure: failure},
+			[]string{`data-embed-storage="failed"`, `role="alert"`, "load count: QuotaExceededError. ", `data-action="run-in-memory"`, `data-action="reset-stored"`, `data-action="reload"`},
+			[]string{"..", "failed: "}},
+		{"reset failed", storageUI{failure: failure, resetErr: "Deleting the stored cluster failed: blocked"},
+			[]string{`data-embed-storage="failed"`, "Deleting the stored cluster failed: blocked"}, nil},
+		{"memory", storageUI{has: true, view: engine.StorageView{Medium: "memory", Notice: "IndexedDB is unavailable (x): the cluster runs in memory."}},
+			[]string{`data-embed-storage="memory"`, `role="status"`, "IndexedDB is unavailable"}, []string{`role="alert"`}},
+		{"indexeddb", storageUI{has: true, view: engine.StorageView{Medium: "indexeddb", Persistent: true}}, nil, []string{"embed-storage"}},
+	} {
+		p := populated()
+		p.page.Embed = true
+		p.storage = c.s
+		html := ""
+		if ui := p.renderEmbedStorage(); ui != nil {
+			html = app.HTMLString(ui)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(html, w) {
+				t.Errorf("%s: lacks %s in %.600s", c.name, w, html)
+			}
+		}
+		for _, a := range c.avoid {
+			if strings.Contains(html, a) {
+				t.Errorf("%s: has %s in %.600s", c.name, a, html)
+			}
+		}
+	}
+}

@@ -642,6 +642,12 @@ func resizeMessage(height int) Message {
 	return Message{EtcdPlay: ProtocolVersion, Type: "resize", Height: height}
 }
 
+// errorMessage says that the playground runs no cluster, and why (the
+// page's head script posts the same event when the page cannot start).
+func errorMessage(why string) Message {
+	return Message{EtcdPlay: ProtocolVersion, Type: "error", Error: why}
+}
+
 // ready is the first event the API sends.
 func readyMessage(version string, members []uint64) Message {
 	return Message{EtcdPlay: ProtocolVersion, Type: "ready", Version: version, Members: members}

@@ -105,6 +105,24 @@ func Start(cfg Config) (loop func(ctx context.Context)) {
 	}
 }
 
+// PostError posts an "error" event to the parent window, when the page
+// runs in a frame: the playground runs no cluster, and why. The page calls
+// it when its cluster could not start or its storage failed at load (the
+// status loop posts nothing then: it waits for an engine). Any goroutine.
+func PostError(why string) {
+	win := js.Global()
+	parent := win.Get("parent")
+	if parent.IsUndefined() || parent.Equal(win) {
+		return
+	}
+	b, err := json.Marshal(errorMessage(why))
+	if err != nil {
+		return
+	}
+	defer func() { recover() }() // the parent navigated away: nothing to tell
+	parent.Call("postMessage", win.Get("JSON").Call("parse", string(b)), "*")
+}
+
 // postResizes posts a resize event (api.go) with the document's
 // content height now and whenever it changes, until stop is called. The
 // height is that of the root element's box, which is its content's (the

@@ -104,9 +104,11 @@ func handler(base string, site siteFiles) *app.Handler {
 		// The engine's worker bootstrap, at the URL the page starts it
 		// from (worker.ScriptURL), so that an offline reload starts it too.
 		CacheableResources: []string{worker.CachePath(site.version)},
-		// The engine's worker starts from the page's head, before the
-		// page's wasm loaded (the two compile at once).
-		RawHeaders: []string{worker.EarlyStartScript(base, site.version)},
+		// First, the stand-ins for storage the browser denies (a sandboxed
+		// frame; sandbox.go). Then the engine's worker starts from the
+		// page's head, before the page's wasm loaded (the two compile at
+		// once).
+		RawHeaders: []string{sandboxScript, worker.EarlyStartScript(base, site.version)},
 	}
 	if base != "" {
 		h.Resources = app.PrefixedLocation(base)

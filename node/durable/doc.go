@@ -22,6 +22,7 @@
 //	lock, err := durable.LockTab("etcd-play", false) // ErrLocked: open elsewhere
 //	db, err := durable.OpenIndexedDB("etcd-play", durable.IDBOptions{})
 //	// errors.Is(err, durable.ErrUnavailable): db = durable.NewMemory(nil), tell the person
+//	// another error: the database failed to open; offer memory or deleting it
 //	ns, err := db.Open("member-1")
 //	st, err := durable.OpenRaftStorage(ns) // ErrCorrupt: refuse to start, offer db.Wipe("member-1")
 //	m, err := node.New(cfg, st)

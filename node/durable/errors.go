@@ -14,9 +14,10 @@ var (
 	// ErrQuota: the medium refused the batch for lack of space. The batch was
 	// not applied; everything stored before it is intact.
 	ErrQuota = errors.New("durable: storage quota exceeded")
-	// ErrUnavailable: the medium cannot be opened (IndexedDB missing, blocked
-	// or failing to open). The caller may fall back to NewMemory and must
-	// tell the person that data will not survive a reload.
+	// ErrUnavailable: the medium cannot be used at all (IndexedDB missing,
+	// or blocked: reading it or calling open throws). The caller may fall
+	// back to NewMemory and must tell the person that data will not survive
+	// a reload. (A database that fails to open is another error.)
 	ErrUnavailable = errors.New("durable: persistent storage unavailable")
 	// ErrKilled: the Namespace was killed (power loss) before or while the
 	// call ran. A batch whose Write returned ErrKilled may or may not be

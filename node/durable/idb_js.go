@@ -33,8 +33,12 @@ type IDBOptions struct {
 
 // OpenIndexedDB opens (creating if needed) the IndexedDB database name in
 // this page's origin. It returns an error wrapping ErrUnavailable when
-// IndexedDB is missing, blocked or fails to open; the caller may then fall
-// back to NewMemory and must say that data will not survive a reload.
+// IndexedDB is missing or blocked (reading it or calling open throws); the
+// caller may then fall back to NewMemory and must say that data will not
+// survive a reload. When IndexedDB is there but the database fails to open
+// (the open request or its upgrade fails or is aborted) the error does not
+// wrap ErrUnavailable: the storage failed, and what was stored may still be
+// there.
 // It waits for IndexedDB events: do not call it from a js.FuncOf callback.
 func OpenIndexedDB(name string, opt IDBOptions) (*DB, error) {
 	factory, err := idbFactory()
@@ -106,11 +110,21 @@ func openIDB(factory js.Value, name string, opt IDBOptions) (*idbBackend, error)
 		return nil, fmt.Errorf("%w: indexedDB.open: %v", ErrUnavailable, err)
 	}
 	// Creating the object store must happen inside the upgrade callback; it
-	// does not wait for anything.
+	// does not wait for anything. It may throw (the upgrade transaction was
+	// aborted before it ran: by another script, or by the browser): a throw
+	// must not unwind through the callback (the Go program would die), so
+	// it is kept, the upgrade aborted if it is not yet, and the open then
+	// fails with an AbortError, reported with what the upgrade said.
+	var upgradeErr error // set in the callback, read once the request ended
 	upgrade := js.FuncOf(func(this js.Value, args []js.Value) any {
-		db := req.Get("result")
-		if !db.Get("objectStoreNames").Call("contains", idbStore).Bool() {
-			db.Call("createObjectStore", idbStore)
+		upgradeErr = jsTry(func() {
+			db := req.Get("result")
+			if !db.Get("objectStoreNames").Call("contains", idbStore).Bool() {
+				db.Call("createObjectStore", idbStore)
+			}
+		})
+		if upgradeErr != nil {
+			jsTry(func() { req.Get("transaction").Call("abort") }) // throws if already aborted
 		}
 		return nil
 	})
@@ -119,7 +133,12 @@ func openIDB(factory js.Value, name string, opt IDBOptions) (*idbBackend, error)
 	db, err := awaitRequest(req)
 	req.Set("onupgradeneeded", js.Null())
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
+		// IndexedDB is there but the database failed to open: a storage
+		// failure, not ErrUnavailable.
+		if upgradeErr != nil {
+			return nil, fmt.Errorf("durable: opening IndexedDB %q: its upgrade failed (%v): %w", name, upgradeErr, err)
+		}
+		return nil, fmt.Errorf("durable: opening IndexedDB %q: %w", name, err)
 	}
 	b := &idbBackend{db: db}
 	durability := "strict"

@@ -185,3 +185,41 @@ func TestDeleteIndexedDBWhileOpen(t *testing.T) {
 }
 
 func TestMemberPowerLossIndexedDB(t *testing.T) { testMemberPowerLoss(t, idbMedium(t)) }
+
+// An upgrade aborted before the page's handler creates the object store
+// (another script's upgradeneeded listener ran first and aborted it): the
+// open fails with an error that says so and is not ErrUnavailable (the
+// storage failed; it is not missing), the Go program does not die with the
+// exception createObjectStore throws, and the next open, without the
+// abort, creates the database.
+func TestIndexedDBUpgradeAborted(t *testing.T) {
+	if !inBrowser() {
+		t.Skip("needs a browser")
+	}
+	const name = "durable-test-upgrade-aborted"
+	if err := DeleteIndexedDB(name); err != nil {
+		t.Fatal(err)
+	}
+	defer DeleteIndexedDB(name)
+	factory := js.Global().Get("indexedDB")
+	// A stand-in factory whose open adds an aborting listener first.
+	aborting := js.Global().Get("Function").New("factory", `return {open(name, version) {
+		const req = factory.open(name, version);
+		req.addEventListener("upgradeneeded", () => req.transaction.abort());
+		return req;
+	}};`).Invoke(factory)
+	_, err := openIDB(aborting, name, IDBOptions{})
+	if err == nil || errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "upgrade") || !strings.Contains(err.Error(), "AbortError") {
+		t.Fatalf("open with its upgrade aborted: %v; want an error naming the aborted upgrade, not ErrUnavailable", err)
+	}
+	t.Logf("aborted upgrade: %v", err)
+	db, err := OpenIndexedDB(name, IDBOptions{})
+	if err != nil {
+		t.Fatalf("open after the aborted one: %v", err)
+	}
+	defer db.Close()
+	n := mustOpen(t, db, "m")
+	var b Batch
+	b.Put([]byte("k"), []byte("v"))
+	mustWrite(t, n, &b)
+}

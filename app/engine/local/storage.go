@@ -128,6 +128,11 @@ func openMedium(name string, mode engine.StartMode) (*durable.DB, *durable.TabLo
 		return memory("The browser's storage failed, so this cluster runs in memory from now on: its data will not survive a reload. " +
 			"What was stored before is left as it was; reset the cluster to delete it.")
 	}
+	if opaqueOrigin() {
+		// A frame sandboxed without allow-same-origin: the browser refuses
+		// IndexedDB and Web Locks with a SecurityError, for good.
+		return memory(sandboxedNotice)
+	}
 	lock, err := inTime("the tab lock (navigator.locks)", func() (*durable.TabLock, error) {
 		return durable.LockTab(name, mode == engine.StartTakeOver)
 	}, (*durable.TabLock).Release)
@@ -143,7 +148,9 @@ func openMedium(name string, mode engine.StartMode) (*durable.DB, *durable.TabLo
 	if err = probeIndexedDB(); err == nil {
 		db, err = inTime("IndexedDB", func() (*durable.DB, error) { return openIDB(name) }, func(db *durable.DB) { db.Close() })
 	}
-	if errors.Is(err, errTimedOut) {
+	if err != nil && !errors.Is(err, durable.ErrUnavailable) {
+		// No answer in time, or the database failed to open (its open
+		// request or upgrade failed or was aborted): offer the choice.
 		lock.Release()
 		return nil, nil, engine.StorageView{}, storageFailure(name, err)
 	}
@@ -153,6 +160,10 @@ func openMedium(name string, mode engine.StartMode) (*durable.DB, *durable.TabLo
 	}
 	return db, lock, engine.StorageView{Medium: "indexeddb", Persistent: db.Persistent()}, nil
 }
+
+// sandboxedNotice is the storage notice of a page whose origin is opaque.
+const sandboxedNotice = "This playground is in a frame sandboxed without allow-same-origin, which the browser gives no storage: " +
+	"the cluster runs in memory and its data will not survive a reload (the embedding page can add allow-same-origin to the frame's sandbox)."
 
 // storageTimeout bounds how long the page waits for the browser to grant
 // the tab lock and to open IndexedDB (each answers in milliseconds when it

@@ -24,3 +24,12 @@ func probeIndexedDB() (err error) {
 	}
 	return nil
 }
+
+// opaqueOrigin reports whether the engine's global scope has an opaque
+// origin (self.origin is "null"): a page in a frame sandboxed without
+// allow-same-origin, where IndexedDB and Web Locks are refused. A variable
+// so that tests can pretend.
+var opaqueOrigin = func() bool {
+	o := js.Global().Get("origin")
+	return o.Type() == js.TypeString && o.String() == "null"
+}

@@ -1,7 +1,9 @@
 package local
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 	"testing"
@@ -106,4 +108,68 @@ func TestDurableEngineTabs(t *testing.T) {
 		t.Fatalf("taking over: %+v, want the stored cluster at load 2", v)
 	}
 	second.(engine.Storage).ResetAll()
+}
+
+// A page whose origin is opaque (a frame sandboxed without
+// allow-same-origin) never asks for the tab lock or IndexedDB, which the
+// browser refuses there for good: it runs in memory at once and says why,
+// naming what the embedding page can add.
+func TestDurableEngineInOpaqueOrigin(t *testing.T) {
+	opened := 0
+	savedIDB, savedOpaque := openIDB, opaqueOrigin
+	openIDB = func(string) (*durable.DB, error) { opened++; return durable.NewMemory(durable.NewMemDisk()), nil }
+	opaqueOrigin = func() bool { return true }
+	defer func() { openIDB, opaqueOrigin = savedIDB, savedOpaque }()
+
+	e, err := Start(engine.StartRequest{Members: 3, Seed: 42, Speed: 100, Embed: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	se := e.(engine.Storage)
+	defer se.ResetAll()
+	v := se.Storage()
+	if v.Medium != "memory" || v.Persistent || opened != 0 ||
+		!strings.Contains(v.Notice, "sandboxed") || !strings.Contains(v.Notice, "allow-same-origin") {
+		t.Fatalf("storage in an opaque origin: %+v (IndexedDB opened %d times)", v, opened)
+	}
+	var leader uint64
+	for _, m := range e.Status() {
+		leader = max(leader, m.Leader)
+	}
+	if _, err := e.Put(context.Background(), leader, []byte("k"), []byte("v")); err != nil {
+		t.Fatalf("a put on the in-memory cluster: %v", err)
+	}
+}
+
+// IndexedDB that is there but fails to open (its upgrade aborted) is a
+// storage failure the page offers memory or a reset for, and the tab lock
+// is left free; IndexedDB that is missing or blocked (ErrUnavailable) runs
+// the cluster in memory with a notice, as before.
+func TestDurableEngineOpenFailsOrUnavailable(t *testing.T) {
+	saved := openIDB
+	defer func() { openIDB = saved }()
+	cfg := cluster.Config{Members: 3, Seed: 42}
+
+	openIDB = func(name string) (*durable.DB, error) {
+		return nil, fmt.Errorf("durable: opening IndexedDB %q: its upgrade failed: AbortError", name)
+	}
+	for i := 0; i < 2; i++ { // the second: the first released the lock
+		_, err := NewDurableEngine(cfg, 100, engine.StartShared)
+		var failure *engine.StorageFailure
+		if !errors.As(err, &failure) || !strings.Contains(failure.Error(), "upgrade failed") {
+			t.Fatalf("load %d with the open failing: %v, want a StorageFailure saying why", i+1, err)
+		}
+	}
+
+	openIDB = func(string) (*durable.DB, error) {
+		return nil, fmt.Errorf("%w: indexedDB.open: SecurityError", durable.ErrUnavailable)
+	}
+	e, err := NewDurableEngine(cfg, 100, engine.StartShared)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.(engine.Storage).ResetAll()
+	if v := e.(engine.Storage).Storage(); v.Medium != "memory" || !strings.Contains(v.Notice, "IndexedDB is unavailable") {
+		t.Fatalf("storage with IndexedDB unavailable: %+v", v)
+	}
 }

@@ -43,5 +43,15 @@ func Listen() engine.Conn {
 	return c
 }
 
-// Available reports whether the page can start a dedicated Web Worker.
-func Available() bool { return js.Global().Get("Worker").Type() == js.TypeFunction }
+// Available reports whether the page can start a dedicated Web Worker
+// from the site's script: the browser has Web Workers and the page's
+// origin is not opaque (a frame sandboxed without allow-same-origin may
+// not start a worker from its own site's URL: the constructor throws a
+// SecurityError).
+func Available() bool {
+	if js.Global().Get("Worker").Type() != js.TypeFunction {
+		return false
+	}
+	o := js.Global().Get("origin")
+	return o.Type() != js.TypeString || o.String() != "null"
+}
