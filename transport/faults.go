@@ -11,6 +11,8 @@ type LinkStatus struct {
 	Delay                    int     // extra rounds before delivery
 	Sent, Delivered, Dropped uint64
 	InFlight                 int
+	// SentByType counts Sent by raft message type (index: raftpb.MessageType).
+	SentByType [MessageTypes]uint64
 }
 
 // Every fault setter below takes effect from the next EndRound: it changes
@@ -153,6 +155,7 @@ func (n *Network) Links() []LinkStatus {
 				s.Cut, s.Drop, s.Delay = ls.cut, ls.drop, ls.delay
 				s.Sent, s.Delivered, s.Dropped = ls.sent, ls.delivered, ls.dropped
 				s.InFlight = ls.inFlight
+				s.SentByType = ls.sentByType
 			}
 			out = append(out, s)
 		}

@@ -37,6 +37,8 @@ type Network struct {
 	unroutable uint64
 	// check is the payload check (sharedcheck.go); nil when off.
 	check *sharedCheck
+	// nextID is the ID the next scheduled message gets (inflight.go).
+	nextID uint64
 }
 
 type link struct{ from, to uint64 }
@@ -47,6 +49,7 @@ type linkState struct {
 	delay                    int     // rounds, >= 0
 	sent, delivered, dropped uint64
 	inFlight                 int
+	sentByType               [MessageTypes]uint64 // inflight.go
 }
 
 // outbox is one sender's messages of the current round, in send order. Its
@@ -78,6 +81,9 @@ type envelope struct {
 	due  uint64
 	link *linkState
 	msg  raftpb.Message
+	// id and sent (the round it left its outbox) identify the message
+	// in flight (inflight.go).
+	id, sent uint64
 }
 
 // New returns an empty network whose random choices all come from one
@@ -262,6 +268,7 @@ func (n *Network) route(sender *member, from uint64, msg *raftpb.Message) {
 	}
 	ls := n.link(from, to)
 	ls.sent++
+	countType(ls, msg.Type)
 	switch {
 	case sender.down, recipient.down, ls.cut, ls.drop >= 1:
 		ls.dropped++
@@ -279,7 +286,7 @@ func (n *Network) route(sender *member, from uint64, msg *raftpb.Message) {
 	for i > 0 && p[i-1].due > due {
 		i--
 	}
-	recipient.pending = slices.Insert(p, i, envelope{due: due, link: ls, msg: *msg})
+	recipient.pending = slices.Insert(p, i, envelope{due: due, link: ls, msg: *msg, id: n.newID(), sent: n.round})
 	ls.inFlight++
 	if n.check != nil {
 		n.check.hold(msg, due)
