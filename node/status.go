@@ -17,6 +17,9 @@ type Status struct {
 	// Progress is the leader's view of each other member, sorted by ID;
 	// nil on non-leaders.
 	Progress []Progress
+	// Timers are the member's election and heartbeat clocks and its
+	// campaign's votes (timers.go).
+	Timers Timers
 }
 
 // Progress is the leader's replication state for one follower.
@@ -60,6 +63,7 @@ func (m *Member) Status() Status {
 			Term: bs.Term, Vote: bs.Vote, Lead: bs.Lead, Commit: bs.Commit,
 			Applied: m.applied, SnapshotIndex: m.snapIndex,
 		}
+		s.Timers = m.timers(bs.RaftState)
 		if bs.RaftState == raft.StateLeader {
 			m.rn.WithProgress(func(id uint64, _ raft.ProgressType, pr tracker.Progress) {
 				if id != m.id {
