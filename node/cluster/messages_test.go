@@ -8,6 +8,8 @@ import (
 
 	"go.etcd.io/raft/v3/raftpb"
 
+	"github.com/etcd-play/etcd-play/node"
+
 	"github.com/etcd-play/etcd-play/transport"
 )
 
@@ -123,11 +125,18 @@ func TestMessagesViewDoesNotChangeRun(t *testing.T) {
 func TestTimersFromRaft(t *testing.T) {
 	const election, heartbeat = 10, 3
 	c := newTestCluster(t, Config{Members: 3, Seed: 2, ElectionTicks: election, HeartbeatTicks: heartbeat})
-	_, prev := c.StatusTimers()
+	timers := func() []node.Timers {
+		var out []node.Timers
+		for _, s := range c.Inspect() {
+			out = append(out, s.Timers)
+		}
+		return out
+	}
+	prev := timers()
 	campaigned, tallied, beats := false, false, map[int]bool{}
 	for range 200 {
 		c.Tick()
-		st, tm := c.StatusTimers()
+		st, tm := c.Inspect(), timers()
 		for i, s := range st {
 			p, n := prev[i], tm[i]
 			if n.ElectionTimeout < election || n.ElectionTimeout >= 2*election {

@@ -38,24 +38,6 @@ type MemberStatus struct {
 func (c *Cluster) Status() []MemberStatus {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.status(nil)
-}
-
-// StatusTimers is Status with each member's election and heartbeat clocks
-// and campaign votes (node.Timers; zero for a member that is not running),
-// taken at the same tick. The clocks are not part of MemberStatus so that
-// the golden digests of its rendering (digest_test.go) keep covering what
-// they were recorded with.
-func (c *Cluster) StatusTimers() ([]MemberStatus, []node.Timers) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	timers := make([]node.Timers, 0, len(c.ids))
-	return c.status(&timers), timers
-}
-
-// status is Status, appending each member's timers to *timers when it is
-// not nil. Called with c.mu held.
-func (c *Cluster) status(timers *[]node.Timers) []MemberStatus {
 	hashRev := c.sharedRevision()
 	out := make([]MemberStatus, 0, len(c.ids))
 	for _, id := range c.ids {
@@ -74,9 +56,6 @@ func (c *Cluster) status(timers *[]node.Timers) []MemberStatus {
 			if snap, err := st.Snapshot(); err == nil {
 				s.SnapshotIndex = snap.Metadata.Index
 			}
-			if timers != nil {
-				*timers = append(*timers, node.Timers{})
-			}
 			out = append(out, s)
 			continue
 		}
@@ -84,9 +63,6 @@ func (c *Cluster) status(timers *[]node.Timers) []MemberStatus {
 		s.State, s.Term, s.Vote, s.Leader = ns.State, ns.Term, ns.Vote, ns.Lead
 		s.Commit, s.Applied, s.LastIndex, s.SnapshotIndex = ns.Commit, ns.Applied, ns.LastIndex, ns.SnapshotIndex
 		s.Progress = ns.Progress
-		if timers != nil {
-			*timers = append(*timers, ns.Timers)
-		}
 		store := m.Store()
 		stats := store.Stats()
 		s.Revision, s.CompactRevision, s.Keys, s.StoreBytes = stats.Rev, stats.CompactRev, stats.Keys, stats.Bytes
