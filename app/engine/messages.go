@@ -81,10 +81,12 @@ const (
 	OpWipe
 	OpResetAll
 	OpResetStored
-	OpCancel      // cancels request N's context
-	OpWatch       // Member, Watch: answers the watch's number in N (watch.go)
-	OpWatchCancel // N: the watch to cancel
-	opEnd         // one past the last
+	OpCancel       // cancels request N's context
+	OpWatch        // Member, Watch: answers the watch's number in N (watch.go)
+	OpWatchCancel  // N: the watch to cancel
+	OpShowMessages // N: the messages in flight each update carries, at most (0: none; inflight.go)
+	OpDropMessage  // N: the ID of the message in flight to drop
+	opEnd          // one past the last
 )
 
 // Request is one call. Each Op reads the fields it needs (the others are
@@ -148,6 +150,11 @@ type Update struct {
 	Storage       StorageView    // zero for an engine without storage (Started.Storage says which)
 	Stopped       bool
 	Watches       []WatchUpdate // the watches' new responses and ends (watch.go)
+	// Messages are the raft messages in flight, oldest first, only while
+	// the client asks for them (OpShowMessages), at most what it asked;
+	// MessagesTotal counts them all (inflight.go).
+	Messages      []MessageView
+	MessagesTotal int
 }
 
 // MaxUpdateEvents bounds the events one update carries.
@@ -424,6 +431,7 @@ func encodeUpdate(u *Update) []byte {
 			w.u(p.Next)
 			w.str(p.State)
 		}
+		writeTimers(&w, m)
 	}
 	w.u(uint64(len(u.Links)))
 	for i := range u.Links {
@@ -437,6 +445,7 @@ func encodeUpdate(u *Update) []byte {
 		w.u(l.Delivered)
 		w.u(l.Dropped)
 		w.i(int64(l.InFlight))
+		writeSentByType(&w, l)
 	}
 	w.u(uint64(len(u.Events)))
 	for i := range u.Events {
@@ -472,6 +481,7 @@ func encodeUpdate(u *Update) []byte {
 	}
 	w.bool(u.Stopped)
 	writeWatchUpdates(&w, u.Watches)
+	writeMessages(&w, u)
 	return w.b
 }
 
@@ -524,6 +534,7 @@ func decodeUpdate(r *rbuf) *Update {
 					m.Progress[j] = FollowerProgress{ID: r.u(), Match: r.u(), Next: r.u(), State: r.str()}
 				}
 			}
+			readTimers(r, m)
 		}
 	}
 	if n := r.count(16); n > 0 {
@@ -531,6 +542,7 @@ func decodeUpdate(r *rbuf) *Update {
 		for i := range u.Links {
 			u.Links[i] = LinkView{From: r.u(), To: r.u(), Cut: r.bool(), Drop: r.f(), Delay: r.int(),
 				Sent: r.u(), Delivered: r.u(), Dropped: r.u(), InFlight: r.int()}
+			readSentByType(r, &u.Links[i])
 		}
 	}
 	if n := r.count(7); n > 0 {
@@ -558,6 +570,7 @@ func decodeUpdate(r *rbuf) *Update {
 	}
 	u.Stopped = r.bool()
 	u.Watches = readWatchUpdates(r)
+	readMessages(r, u)
 	return u
 }
 

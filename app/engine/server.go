@@ -97,6 +97,9 @@ type server struct {
 	credit chan struct{} // buffered(1): the client acknowledged the last update
 
 	watches map[uint64]*serverWatch // open watches by number (server_watch.go)
+	// showMessages is how many messages in flight each update carries
+	// (OpShowMessages; 0: none).
+	showMessages int
 
 	// Owned by pushUpdates.
 	links   map[[2]uint64]LinkView
@@ -225,6 +228,12 @@ func (s *server) handle(q *Request) {
 		return
 	case OpWatchCancel:
 		s.cancelWatch(uint64(q.N))
+	case OpShowMessages:
+		s.mu.Lock()
+		s.showMessages = ClampMessages(int(q.N))
+		s.mu.Unlock()
+	case OpDropMessage:
+		e.DropMessage(uint64(q.N))
 	default:
 		err = fmt.Errorf("engine protocol: unknown request %d", q.Op)
 	}

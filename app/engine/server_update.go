@@ -67,5 +67,11 @@ func (s *server) update() *Update {
 		u.Stopped = sp.Stopped() != nil
 	}
 	u.Watches = s.watchUpdates()
+	s.mu.Lock()
+	show := s.showMessages
+	s.mu.Unlock()
+	if show > 0 {
+		u.Messages, u.MessagesTotal = e.Messages(show)
+	}
 	return u
 }
