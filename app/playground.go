@@ -115,6 +115,7 @@ type playground struct {
 	link             linkForm
 	storage          storageUI  // storage section (storage_panel.go)
 	page             PageConfig // from the URL (embed.go), set in OnMount
+	msgs             msgState   // messages in flight (messages_view.go)
 }
 
 func (p *playground) OnMount(ctx app.Context) {
@@ -122,6 +123,7 @@ func (p *playground) OnMount(ctx app.Context) {
 	p.applyPageConfig(ctx)                 // embed_layout.go
 	p.startAPI(ctx)                        // embed_api_js.go
 	p.startEngine(ctx, engine.StartShared) // storage_panel.go
+	p.frameMessages(ctx)                   // messages_view.go
 }
 
 func (p *playground) Render() app.UI {
