@@ -82,6 +82,12 @@ type msgState struct {
 	want  atomic.Int32 // messages the refresh asks the engine for (0: none)
 	clock msgClock
 	focus uint64 // the message hovered or focused (its fields are shown)
+	// counts is the links' sent counts by type as last shown (faster
+	// than msgMaxSpeed), taken at most every countsEvery; countsRev
+	// counts the snapshots (the view panel's key). UI goroutine.
+	counts    []engine.LinkView
+	countsAt  time.Time
+	countsRev uint64
 	// wake tells frameMessages, idle while no message is drawn, that
 	// some are (buffered(1); made by frameMessages).
 	wake chan struct{}
@@ -98,6 +104,10 @@ func (p *playground) noteMessages(v liveView, at time.Time) {
 		p.msgs.want.Store(engine.MaxUpdateMessages)
 	} else {
 		p.msgs.want.Store(0)
+	}
+	if !show && at.Sub(p.msgs.countsAt) >= countsEvery {
+		p.msgs.counts, p.msgs.countsAt = v.links, at
+		p.msgs.countsRev++
 	}
 	c := &p.msgs.clock
 	c.mu.Lock()
@@ -250,8 +260,7 @@ func (p *playground) msgLabel(m engine.MessageView) string {
 func (p *playground) renderMessageLegend() app.UI {
 	v := p.view
 	if !slowEnough(v.paused, p.speed) {
-		return app.P().Class("msg-legend").Text(fmt.Sprintf(
-			"Messages are drawn moving at %d ticks/s or slower, or paused; each link's tooltip counts what it carried by type.", msgMaxSpeed))
+		return p.renderTypeCounts()
 	}
 	detail := fmt.Sprintf("%d messages in flight", v.msgTotal)
 	if v.msgTotal > len(v.messages) {
@@ -285,16 +294,56 @@ func (p *playground) renderMessageLegend() app.UI {
 	)
 }
 
-// countsByType lists a link's cumulative sent counts by raft type, for its
-// tooltip ("MsgApp 12, MsgHeartbeat 40"), or "" when it carried nothing.
-func countsByType(l engine.LinkView) string {
-	var parts []string
-	for t, n := range l.SentByType {
-		if n > 0 {
-			parts = append(parts, fmt.Sprintf("%s %d", engine.MessageTypeName(t), n))
-		}
+// countsEvery is the shortest interval between two refreshes of the
+// counts by type.
+const countsEvery = time.Second
+
+// countColumns are the types the counts table has a column for, in
+// msgGlyphs' order; the rest are summed as "other".
+var countColumns = []string{"MsgApp", "MsgAppResp", "MsgHeartbeat", "MsgHeartbeatResp",
+	"MsgPreVote", "MsgPreVoteResp", "MsgVote", "MsgVoteResp", "MsgSnap"}
+
+// renderTypeCounts is what replaces the moving messages faster than
+// msgMaxSpeed: per link, the messages it carried so far by type (a
+// snapshot refreshed every countsEvery), in a collapsed table.
+func (p *playground) renderTypeCounts() app.UI {
+	col := map[string]int{}
+	for i, t := range countColumns {
+		col[t] = i
 	}
-	return strings.Join(parts, ", ")
+	var rows []app.UI
+	for _, l := range p.msgs.counts {
+		if l.Sent == 0 {
+			continue
+		}
+		cells := make([]uint64, len(countColumns)+1)
+		for t, n := range l.SentByType {
+			if i, ok := col[engine.MessageTypeName(t)]; ok {
+				cells[i] += n
+			} else {
+				cells[len(countColumns)] += n
+			}
+		}
+		tds := []app.UI{app.Th().Scope("row").Text(fmt.Sprintf("%s → %s", p.view.name(l.From), p.view.name(l.To)))}
+		for _, n := range cells {
+			tds = append(tds, app.Td().Text(n))
+		}
+		rows = append(rows, app.Tr().DataSet("from", l.From).DataSet("to", l.To).Body(tds...))
+	}
+	head := []app.UI{app.Th().Scope("col").Text("link")}
+	for _, t := range countColumns {
+		head = append(head, app.Th().Scope("col").Text(strings.TrimPrefix(t, "Msg")))
+	}
+	head = append(head, app.Th().Scope("col").Text("other"))
+	return app.Details().Class("msg-legend msg-counts").Body(
+		app.Summary().Text(fmt.Sprintf("Messages sent by type, per link (drawn moving at %d ticks/s or slower, or paused)", msgMaxSpeed)),
+		app.Div().Class("table-scroll").TabIndex(0).Role("region").Aria("label", "messages sent by type, per link").Body(
+			app.Table().Body(
+				app.THead().Body(app.Tr().Body(head...)),
+				app.TBody().Body(rows...),
+			),
+		),
+	)
 }
 
 // frameMessages sets the messages layer's --t once per animation frame

@@ -25,6 +25,8 @@ func (p *playground) panelKey(k panelKind) string {
 			for _, m := range v.messages {
 				fmt.Fprint(&b, m.ID, ",")
 			}
+		} else {
+			fmt.Fprint(&b, "|counts", p.msgs.countsRev)
 		}
 	case panelCards:
 		fmt.Fprint(&b, v.members)

@@ -267,3 +267,33 @@ func TestMessageAnimationBench(t *testing.T) {
 	fmt.Printf("BENCH message-animation: %.1f fps, main thread busy %.0f%% (TaskDuration), %d messages drawn on average (max %d), 5 ticks/s, every link delayed 24 ticks\n",
 		fps, busy, r.Messages, r.MaxMsgs)
 }
+
+// axe-core reports no violation with messages drawn (paused, so each is a
+// button) and a campaign under way (the candidate's votes on its card), in
+// the light and the dark scheme.
+func TestAxeMessages(t *testing.T) {
+	src := axeSource(t)
+	tb := blankTab(t, 3*time.Minute)
+	tb.goTo(siteURL + "?storage=memory")
+	l := tb.waitLeader()
+	tb.clickAction("pause", 0)
+	tb.waitJS(`document.querySelector('[data-action="play"]') !== null`, "the Play button (paused)")
+	tb.clickAction("kill", l.Member)
+	tb.waitJS(fmt.Sprintf(`document.querySelector('[data-notice]').dataset.notice.startsWith('kill etcd-%d: done')`, l.Member), "the kill queued")
+	tb.step(tb.now() + 1) // the kill happens at the next tick
+	tb.waitCard(l.Member, `c.state === "down"`)
+	for now := tb.now(); ; {
+		var campaign bool
+		tb.eval(`document.querySelector('.card[data-state$="candidate"]') !== null && document.querySelector('.view .msg') !== null`, &campaign)
+		if campaign {
+			break
+		}
+		if now > 2000 {
+			t.Fatal("no campaign in sight")
+		}
+		now++
+		tb.step(now)
+	}
+	tb.click(`.view .msg`) // hovered and focused: its fields shown
+	tb.axeCheck(src, "messages", "paused, a campaign under way")
+}
