@@ -54,6 +54,7 @@ var msgGlyphs = []struct{ typ, letter, text string }{
 	{"MsgReadIndexResp", "r", "read index response"},
 	{"MsgTimeoutNow", "T", "timeout now"},
 	{"MsgTransferLeader", "L", "transfer leader"},
+	{"MsgProp", "W", "write forwarded to the leader"},
 }
 
 func msgGlyph(typ string) (letter string, response bool) {
