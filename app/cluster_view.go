@@ -121,6 +121,7 @@ func (p *playground) renderClusterView() app.UI {
 				),
 				svg("g").Class("links").Body(links...),
 				svg("g").Class("nodes").Body(nodes...),
+				p.renderMessages(idx, pts), // messages_view.go
 			),
 		app.FigCaption().Class("legend").Body(
 			app.Span().Class("lg ok").Text("healthy"),
@@ -131,6 +132,7 @@ func (p *playground) renderClusterView() app.UI {
 			app.Span().Class("lg inflight").Text("messages in flight"),
 			app.Span().Class("hint").Text("Thicker = more messages. Click a link, or Tab to the links, move with the arrow keys and press Enter, to cut or heal it."),
 		),
+		p.renderMessageLegend(), // messages_view.go
 	)
 }
 

@@ -161,6 +161,7 @@ func (p *playground) renderCard(m engine.MemberView) app.UI {
 				field("log", fmt.Sprintf("%d..%d", m.CompactedIndex+1, m.LastIndex)),
 				storeField("store", humanBytes(shown.StoreBytes)),
 			),
+			p.renderTimers(m), // member_timers.go
 			app.Ul().Class("progress-list").Aria("label", "replication progress").Hidden(len(m.Progress) == 0).Body(
 				app.Range(m.Progress).Slice(func(i int) app.UI {
 					fp := m.Progress[i]

@@ -20,6 +20,14 @@ func (p *playground) panelKey(k panelKind) string {
 		for _, l := range v.links {
 			fmt.Fprintf(&b, "%t%g%d%d%d;", l.Cut, l.Drop, l.Delay, activityLevel(v.activity[linkKey{l.From, l.To}]), min(l.InFlight, 99))
 		}
+		if slowEnough(v.paused, p.speed) { // messages_view.go: drawn relative to now
+			fmt.Fprint(&b, "|", v.now, v.paused, v.msgTotal, p.msgs.focus, ":")
+			for _, m := range v.messages {
+				fmt.Fprint(&b, m.ID, ",")
+			}
+		} else {
+			fmt.Fprint(&b, "|counts", p.msgs.countsRev)
+		}
 	case panelCards:
 		fmt.Fprint(&b, v.members)
 		for _, m := range v.members {

@@ -121,6 +121,7 @@ type playground struct {
 	page             PageConfig // from the URL (embed.go), set in OnMount
 
 	settings settingsForm // the Settings panel's typed values (settings_panel.go)
+	msgs     msgState     // messages in flight (messages_view.go)
 }
 
 func (p *playground) OnMount(ctx app.Context) {
@@ -128,6 +129,7 @@ func (p *playground) OnMount(ctx app.Context) {
 	p.applyPageConfig(ctx)                 // embed_layout.go
 	p.startAPI(ctx)                        // embed_api_js.go
 	p.startEngine(ctx, engine.StartShared) // storage_panel.go
+	p.frameMessages(ctx)                   // messages_view.go
 }
 
 func (p *playground) Render() app.UI {

@@ -60,6 +60,11 @@ type liveView struct {
 	// tickRate is the achieved tick rate, ticks per wall-clock second,
 	// smoothed over the last seconds (tickMeter); 0 until first measured.
 	tickRate float64
+
+	// messages are the raft messages in flight while the page draws them
+	// (messages_view.go), oldest first; msgTotal counts them all.
+	messages []engine.MessageView
+	msgTotal int
 }
 
 // knownMember is a member's status as last seen while it was up.
@@ -172,7 +177,7 @@ func (s *stressSlot) current() (engine.StressRun, uint64) {
 // before each poll halved the refresh rate), else it waits on animation
 // frames (waitFrame) until it has.
 func (p *playground) startRefresh(ctx app.Context) {
-	eng, slot := p.eng, p.stressAt
+	eng, slot, msgs := p.eng, p.stressAt, &p.msgs
 	ctx.Async(func() {
 		var (
 			after   uint64 // last event Seq fetched
@@ -191,6 +196,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 			}
 			start := time.Now()
 			v := liveView{members: eng.Status(), links: eng.Links(), now: eng.Now(), paused: eng.Paused()}
+			v.messages, v.msgTotal = eng.Messages(int(msgs.want.Load()))
 			if r, ok := eng.(engine.Remote); ok {
 				v.conn = r.Connection()
 			}
@@ -249,6 +255,7 @@ func (p *playground) apply(v liveView, evs []engine.EventView, at time.Time) {
 		p.newEvents, p.eventsAt = p.newEvents[:0], at
 	}
 	p.chart.sample(v.members, at)
+	p.noteMessages(v, at) // messages_view.go
 	if p.client == 0 && len(v.members) > 0 {
 		p.client = v.members[0].ID
 	}

@@ -22,6 +22,9 @@ type Status struct {
 	// is set the leader refuses proposals (ErrLeaderTransfer), until the
 	// transferee wins or raft aborts the transfer after an election timeout.
 	LeadTransferee uint64
+	// Timers are the member's election and heartbeat clocks and its
+	// campaign's votes (timers.go).
+	Timers Timers
 }
 
 // Progress is the leader's replication state for one follower.
@@ -66,6 +69,7 @@ func (m *Member) Status() Status {
 			Applied: m.applied, SnapshotIndex: m.snapIndex,
 			LeadTransferee: bs.LeadTransferee,
 		}
+		s.Timers = m.timers(bs.RaftState)
 		if bs.RaftState == raft.StateLeader {
 			m.rn.WithProgress(func(id uint64, _ raft.ProgressType, pr tracker.Progress) {
 				if id != m.id {

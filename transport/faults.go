@@ -17,6 +17,8 @@ type LinkStatus struct {
 	// delivered, dropped or in flight like any message, so
 	// Sent + Duplicated == Delivered + Dropped + InFlight.
 	Duplicated uint64
+	// SentByType counts Sent by raft message type (index: raftpb.MessageType).
+	SentByType [MessageTypes]uint64
 }
 
 // Every fault setter below takes effect from the next EndRound: it changes
@@ -188,6 +190,7 @@ func (n *Network) Links() []LinkStatus {
 				s.Sent, s.Delivered, s.Dropped = ls.sent, ls.delivered, ls.dropped
 				s.InFlight = ls.inFlight
 				s.Duplicate, s.Reorder, s.Duplicated = ls.duplicate, ls.reorder, ls.duplicated
+				s.SentByType = ls.sentByType
 			}
 			out = append(out, s)
 		}

@@ -41,6 +41,8 @@ type Network struct {
 	unroutable uint64
 	// check is the payload check (sharedcheck.go); nil when off.
 	check *sharedCheck
+	// nextID is the ID the next scheduled message gets (inflight.go).
+	nextID uint64
 }
 
 type link struct{ from, to uint64 }
@@ -53,7 +55,8 @@ type linkState struct {
 	reorder   int     // window in rounds, >= 0; 0 and 1: in order
 	sent, delivered, dropped,
 	duplicated uint64
-	inFlight int
+	inFlight   int
+	sentByType [MessageTypes]uint64 // inflight.go
 }
 
 // heal clears the link's faults, keeping its counters.
@@ -90,6 +93,9 @@ type envelope struct {
 	due  uint64
 	link *linkState
 	msg  raftpb.Message
+	// id and sent (the round it left its outbox) identify the message
+	// in flight (inflight.go).
+	id, sent uint64
 }
 
 // New returns an empty network whose random choices all come from one
@@ -274,6 +280,7 @@ func (n *Network) route(sender *member, from uint64, msg *raftpb.Message) {
 	}
 	ls := n.link(from, to)
 	ls.sent++
+	countType(ls, msg.Type)
 	switch {
 	case sender.down, recipient.down, ls.cut, ls.drop >= 1:
 		ls.dropped++
@@ -308,7 +315,7 @@ func (n *Network) schedule(recipient *member, ls *linkState, msg raftpb.Message)
 	for i > 0 && p[i-1].due > due {
 		i--
 	}
-	recipient.pending = slices.Insert(p, i, envelope{due: due, link: ls, msg: msg})
+	recipient.pending = slices.Insert(p, i, envelope{due: due, link: ls, msg: msg, id: n.newID(), sent: n.round})
 	ls.inFlight++
 	if n.check != nil {
 		n.check.hold(&msg, due)

@@ -57,6 +57,13 @@ type view struct {
 	unacked  bool          // an update arrived that no read acknowledged yet
 	updated  chan struct{} // closed (and replaced) on every update
 	updates  uint64        // updates received
+
+	// messages and messagesTotal are the latest update's messages in
+	// flight; askedMessages what the client last asked the engine for
+	// (remote.Messages).
+	messages      []MessageView
+	messagesTotal int
+	askedMessages int
 }
 
 // maxClientEvents bounds the events the client keeps for Events.
@@ -235,6 +242,7 @@ func (c *Client) Reconnect(ctx context.Context) error {
 	old := c.conn
 	c.conn, c.hello, c.connErr = conn, h, nil
 	c.v.links, c.v.linkList = nil, nil // the new engine sends every link
+	c.v.askedMessages = 0              // and no messages until asked
 	rq := c.startRq
 	c.mu.Unlock()
 	if old != nil {
@@ -366,6 +374,7 @@ func (c *Client) apply(u *Update) {
 	v.storage, v.stopped = u.Storage, u.Stopped
 	c.applyWatches(u.Watches)
 	v.settings, v.restart = u.Settings, u.Restarting
+	v.messages, v.messagesTotal = u.Messages, u.MessagesTotal
 	v.unacked = true
 	v.updates++
 	c.notifyLocked()

@@ -69,6 +69,16 @@ type Engine interface {
 	SetDuplicate(from, to uint64, p float64)
 	SetReorder(from, to uint64, ticks int)
 	FlakyNetwork()
+	// Messages returns the raft messages in flight, oldest first, at most
+	// limit of them (clamped to MaxUpdateMessages; 0: none), and how many
+	// are in flight in all. Over the protocol it returns what the latest
+	// update carried: asking (limit > 0) makes the engine fill them into
+	// its updates, asking 0 stops it (inflight.go).
+	Messages(limit int) ([]MessageView, int)
+	// DropMessage loses the message in flight with that ID at the start
+	// of the next tick: a fault like SetDrop (logged, and replayed by the
+	// same seed and actions).
+	DropMessage(id uint64)
 
 	Put(ctx context.Context, member uint64, key, value []byte) (*mvcc.PutResponse, error)
 	Get(ctx context.Context, member uint64, req mvcc.RangeRequest, serializable bool) (*mvcc.RangeResponse, error)
@@ -111,6 +121,12 @@ type MemberView struct {
 	Progress        []FollowerProgress // leader only
 	// CompactedIndex is the last log index compacted away (0: none).
 	CompactedIndex uint64
+	// The member's raft clocks, in ticks (node.Timers): its election
+	// clock toward its randomized timeout, a leader's heartbeat clock, and
+	// a (pre-)candidate's votes granted and rejected, its own included.
+	ElectionElapsed, ElectionTimeout   int
+	HeartbeatElapsed, HeartbeatTimeout int
+	VotesGranted, VotesRejected        int
 }
 
 // Up reports whether the member runs: not down, and not still waiting to
@@ -136,6 +152,9 @@ type LinkView struct {
 	// Duplicated counts the second copies made (cumulative):
 	// Sent + Duplicated == Delivered + Dropped + InFlight.
 	Duplicated uint64
+	// SentByType counts Sent by raft message type (index:
+	// raftpb.MessageType; MessageTypeName names it).
+	SentByType [MessageTypes]uint64
 }
 
 // EventView is one entry of the cluster's event log (cluster.Event).

@@ -16,3 +16,12 @@ func DecodeResponse(b []byte) (*Response, error) {
 	}
 	return f.response, nil
 }
+
+// DecodeUpdate decodes b if it is an update (nil otherwise).
+func DecodeUpdate(b []byte) (*Update, error) {
+	f, err := decodeFrame(b)
+	if err != nil {
+		return nil, err
+	}
+	return f.update, nil
+}

@@ -82,16 +82,18 @@ const (
 	OpWipe
 	OpResetAll
 	OpResetStored
-	OpCancel      // cancels request N's context
-	OpWatch       // Member, Watch: answers the watch's number in N (watch.go)
-	OpWatchCancel // N: the watch to cancel
-	OpKeyHistory  // Member, Key, N: the limit (keyhistory.go)
-	OpCall        // Call: any client request (Request.Call), answered in Response.Result
-	OpSetSettings // Settings (settings.go)
-	OpSetDuplicate
-	OpSetReorder
+	OpCancel       // cancels request N's context
+	OpWatch        // Member, Watch: answers the watch's number in N (watch.go)
+	OpWatchCancel  // N: the watch to cancel
+	OpKeyHistory   // Member, Key, N: the limit (keyhistory.go)
+	OpCall         // Call: any client request (Request.Call), answered in Response.Result
+	OpSetSettings  // Settings (settings.go)
+	OpSetDuplicate // From, To, P
+	OpSetReorder   // From, To, N: the window in ticks
 	OpFlakyNetwork
-	opEnd // one past the last
+	OpShowMessages // N: the messages in flight each update carries, at most (0: none; inflight.go)
+	OpDropMessage  // N: the ID of the message in flight to drop
+	opEnd          // one past the last
 )
 
 // Request is one call. Each Op reads the fields it needs (the others are
@@ -167,6 +169,11 @@ type Update struct {
 	// at the end of the update too.
 	Settings   Settings
 	Restarting []uint64
+	// Messages are the raft messages in flight, oldest first, only while
+	// the client asks for them (OpShowMessages), at most what it asked;
+	// MessagesTotal counts them all (inflight.go).
+	Messages      []MessageView
+	MessagesTotal int
 }
 
 // MaxUpdateEvents bounds the events one update carries.
@@ -480,6 +487,7 @@ func encodeUpdate(u *Update) []byte {
 			w.u(p.Next)
 			w.str(p.State)
 		}
+		writeTimers(&w, m)
 	}
 	w.u(uint64(len(u.Links)))
 	for i := range u.Links {
@@ -493,6 +501,7 @@ func encodeUpdate(u *Update) []byte {
 		w.u(l.Delivered)
 		w.u(l.Dropped)
 		w.i(int64(l.InFlight))
+		writeSentByType(&w, l)
 	}
 	w.u(uint64(len(u.Events)))
 	for i := range u.Events {
@@ -543,6 +552,7 @@ func encodeUpdate(u *Update) []byte {
 		w.i(int64(l.Reorder))
 		w.u(l.Duplicated)
 	}
+	writeMessages(&w, u)
 	return w.b
 }
 
@@ -595,6 +605,7 @@ func decodeUpdate(r *rbuf) *Update {
 					m.Progress[j] = FollowerProgress{ID: r.u(), Match: r.u(), Next: r.u(), State: r.str()}
 				}
 			}
+			readTimers(r, m)
 		}
 	}
 	if n := r.count(16); n > 0 {
@@ -602,6 +613,7 @@ func decodeUpdate(r *rbuf) *Update {
 		for i := range u.Links {
 			u.Links[i] = LinkView{From: r.u(), To: r.u(), Cut: r.bool(), Drop: r.f(), Delay: r.int(),
 				Sent: r.u(), Delivered: r.u(), Dropped: r.u(), InFlight: r.int()}
+			readSentByType(r, &u.Links[i])
 		}
 	}
 	if n := r.count(7); n > 0 {
@@ -643,6 +655,7 @@ func decodeUpdate(r *rbuf) *Update {
 		l := &u.Links[i]
 		l.Duplicate, l.Reorder, l.Duplicated = r.f(), r.int(), r.u()
 	}
+	readMessages(r, u)
 	return u
 }
 

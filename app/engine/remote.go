@@ -150,6 +150,31 @@ func (r *remote) TransferLeadership(to uint64) error {
 	return r.do(&Request{Op: OpTransfer, Member: to})
 }
 
+// Messages asks the engine for limit messages in flight per update when
+// that changes (the next updates carry them), and returns the latest
+// update's.
+func (r *remote) Messages(limit int) ([]MessageView, int) {
+	limit = ClampMessages(limit)
+	r.c.mu.Lock()
+	ask := limit != r.c.v.askedMessages
+	r.c.v.askedMessages = limit
+	r.c.mu.Unlock()
+	if ask {
+		r.c.post(&Request{Op: OpShowMessages, N: int64(limit)})
+	}
+	if limit == 0 {
+		return nil, 0
+	}
+	var total int
+	msgs := readView(r.c, func(v *view) []MessageView {
+		total = v.messagesTotal
+		return append([]MessageView(nil), v.messages[:min(limit, len(v.messages))]...)
+	})
+	return msgs, total
+}
+
+func (r *remote) DropMessage(id uint64) { r.c.post(&Request{Op: OpDropMessage, N: int64(id)}) }
+
 func (r *remote) Put(ctx context.Context, member uint64, key, value []byte) (*mvcc.PutResponse, error) {
 	p, err := r.c.call(ctx, &Request{Op: OpPut, Member: member, Key: key, Value: value})
 	if err != nil {

@@ -102,6 +102,9 @@ type server struct {
 	credit chan struct{} // buffered(1): the client acknowledged the last update
 
 	watches map[uint64]*serverWatch // open watches by number (server_watch.go)
+	// showMessages is how many messages in flight each update carries
+	// (OpShowMessages; 0: none).
+	showMessages int
 
 	// Owned by pushUpdates.
 	links   map[[2]uint64]LinkView
@@ -256,6 +259,12 @@ func (s *server) handle(q *Request) {
 			return &Response{History: &kh}
 		})
 		return
+	case OpShowMessages:
+		s.mu.Lock()
+		s.showMessages = ClampMessages(int(q.N))
+		s.mu.Unlock()
+	case OpDropMessage:
+		e.DropMessage(uint64(q.N))
 	default:
 		err = fmt.Errorf("engine protocol: unknown request %d", q.Op)
 	}

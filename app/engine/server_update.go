@@ -70,5 +70,11 @@ func (s *server) update() *Update {
 	if se, ok := e.(Settable); ok {
 		u.Settings, u.Restarting = se.Settings(), se.RestartsPending()
 	}
+	s.mu.Lock()
+	show := s.showMessages
+	s.mu.Unlock()
+	if show > 0 {
+		u.Messages, u.MessagesTotal = e.Messages(show)
+	}
 	return u
 }

@@ -108,7 +108,7 @@ func (e *clusterEngine) Status() []engine.MemberView {
 		start := time.Now()
 		e.full = convertStatus(e.Cluster.Status())
 		e.fullAt, e.fullCost, e.up = start, time.Since(start), up
-		return cloneViews(e.full)
+		return withTimers(cloneViews(e.full), ins)
 	}
 	out := cloneViews(e.full)
 	for i, s := range ins {
@@ -130,7 +130,7 @@ func (e *clusterEngine) Status() []engine.MemberView {
 			v.Progress = append(v.Progress, engine.FollowerProgress{ID: p.ID, Match: p.Match, Next: p.Next, State: p.State})
 		}
 	}
-	return out
+	return withTimers(out, ins)
 }
 
 // fullStatusEvery is the shortest interval between two full Status calls.
@@ -175,7 +175,7 @@ func (e *clusterEngine) Links() []engine.LinkView {
 	for i, l := range ls {
 		out[i] = engine.LinkView{From: l.From, To: l.To, Cut: l.Cut, Drop: l.Drop, Delay: l.Delay,
 			Sent: l.Sent, Delivered: l.Delivered, Dropped: l.Dropped, InFlight: l.InFlight,
-			Duplicate: l.Duplicate, Reorder: l.Reorder, Duplicated: l.Duplicated}
+			Duplicate: l.Duplicate, Reorder: l.Reorder, Duplicated: l.Duplicated, SentByType: l.SentByType}
 	}
 	return out
 }

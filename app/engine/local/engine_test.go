@@ -40,7 +40,7 @@ func tickUntil(t *testing.T, c *cluster.Cluster, what string, cond func() bool) 
 // member going down forces a full Status.
 func TestClusterEngineStatusMerge(t *testing.T) {
 	e, c := newPausedEngine(t)
-	if got, want := e.Status(), convertStatus(c.Status()); !viewsEqual(got, want) {
+	if got, want := e.Status(), fullView(c); !viewsEqual(got, want) {
 		t.Fatalf("first Status is not a full one:\n got %+v\nwant %+v", got, want)
 	}
 	e.fullCost = time.Hour // from now on only the fast path, until membership changes
@@ -71,7 +71,7 @@ func TestClusterEngineStatusMerge(t *testing.T) {
 	}
 	c.Tick()
 	got = e.Status()
-	if got[1].State != "down" || !viewsEqual(got, convertStatus(c.Status())) {
+	if got[1].State != "down" || !viewsEqual(got, fullView(c)) {
 		t.Fatalf("after a kill, Status is not a fresh full one: %+v", got[1])
 	}
 }
@@ -106,7 +106,7 @@ func TestClusterEngineStatusAfterCompaction(t *testing.T) {
 		}
 		return cl.Answered()
 	})
-	if got, want := e.Status(), convertStatus(c.Status()); !viewsEqual(got, want) {
+	if got, want := e.Status(), fullView(c); !viewsEqual(got, want) {
 		t.Fatalf("after a compaction, Status is not a fresh full one:\n got %+v\nwant %+v", got, want)
 	}
 }

@@ -1,0 +1,380 @@
+package app
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/etcd-play/etcd-play/app/engine"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// Raft messages in flight, drawn moving along their links while the clock is
+// slow (at most msgMaxSpeed ticks a second) or paused; faster, the links'
+// tooltips count what they carried by type instead.
+//
+// Motion: the page re-renders the messages only when the refresh brings a
+// new set (at most once per tick at these speeds). Each message's element
+// carries its lane (--x1, --y1, --dx, --dy), its offset among the messages
+// that share its lane and timing (--ox, --oy), the tick it shows from (--s)
+// and how many ticks it travels (--d), relative to the tick the render was
+// made for; the stylesheet (web/app.css, .msg) places it at progress
+// clamp((--t - --s) / --d, 0, 1) along its lane, where --t is the fraction
+// of a tick elapsed since that tick arrived. One goroutine (frameMessages)
+// sets --t on the layer once per animation frame: one DOM call per frame,
+// however many messages move, and the browser, not Go, moves them. Paused,
+// --t is 1/2 (every message halfway along its share of the lane).
+//
+// A message is a button while the clock is paused: clicking it (or Enter or
+// Space on it) drops it, an action the engine replays (Engine.DropMessage).
+// Hover or focus shows its fields below the view. Hooks: data-msg-type
+// (raft's name), data-from, data-to, data-msg-id.
+
+// msgMaxSpeed is the fastest speed, ticks per second, at which messages are
+// drawn moving.
+const msgMaxSpeed = 5
+
+// msgGlyphs is each drawn type's letter (a response's is its request's in
+// lower case, drawn with a dashed ring); the legend lists them.
+var msgGlyphs = []struct{ typ, letter, text string }{
+	{"MsgApp", "A", "append"},
+	{"MsgAppResp", "a", "append response"},
+	{"MsgHeartbeat", "H", "heartbeat"},
+	{"MsgHeartbeatResp", "h", "heartbeat response"},
+	{"MsgPreVote", "P", "pre-vote"},
+	{"MsgPreVoteResp", "p", "pre-vote response"},
+	{"MsgVote", "V", "vote"},
+	{"MsgVoteResp", "v", "vote response"},
+	{"MsgSnap", "S", "snapshot"},
+	{"MsgReadIndex", "R", "read index"},
+	{"MsgReadIndexResp", "r", "read index response"},
+	{"MsgTimeoutNow", "T", "timeout now"},
+	{"MsgTransferLeader", "L", "transfer leader"},
+	{"MsgProp", "W", "write forwarded to the leader"},
+}
+
+func msgGlyph(typ string) (letter string, response bool) {
+	for _, g := range msgGlyphs {
+		if g.typ == typ {
+			return g.letter, strings.HasSuffix(typ, "Resp")
+		}
+	}
+	return "?", strings.HasSuffix(typ, "Resp")
+}
+
+// msgClock is what frameMessages needs from the UI goroutine to compute
+// --t: the tick the drawn messages were rendered for, when the page saw it
+// arrive, the chosen speed and whether the clock is paused. Set by apply.
+type msgClock struct {
+	mu     sync.Mutex
+	now    uint64
+	at     time.Time
+	speed  float64
+	paused bool
+	shown  bool // messages are drawn
+}
+
+// msgState is the playground's share of the messages view.
+type msgState struct {
+	want  atomic.Int32 // messages the refresh asks the engine for (0: none)
+	clock msgClock
+	focus uint64 // the message hovered or focused (its fields are shown)
+	// counts is the links' sent counts by type as last shown (faster
+	// than msgMaxSpeed), taken at most every countsEvery; countsRev
+	// counts the snapshots (the view panel's key). UI goroutine.
+	counts    []engine.LinkView
+	countsAt  time.Time
+	countsRev uint64
+	// wake tells frameMessages, idle while no message is drawn, that
+	// some are (buffered(1); made by frameMessages).
+	wake chan struct{}
+}
+
+// slowEnough reports whether messages are drawn at speed (or paused).
+func slowEnough(paused bool, speed float64) bool { return paused || speed <= msgMaxSpeed }
+
+// noteMessages records a refresh's clock for the frame loop and what the
+// next refresh asks the engine for. UI goroutine (apply).
+func (p *playground) noteMessages(v liveView, at time.Time) {
+	show := slowEnough(v.paused, p.speed)
+	if show {
+		p.msgs.want.Store(engine.MaxUpdateMessages)
+	} else {
+		p.msgs.want.Store(0)
+	}
+	if !show && at.Sub(p.msgs.countsAt) >= countsEvery {
+		p.msgs.counts, p.msgs.countsAt = v.links, at
+		p.msgs.countsRev++
+	}
+	c := &p.msgs.clock
+	c.mu.Lock()
+	if v.now != c.now {
+		c.now, c.at = v.now, at
+	}
+	c.speed, c.paused, c.shown = p.speed, v.paused, show && len(v.messages) > 0
+	shown := c.shown
+	c.mu.Unlock()
+	if shown && p.msgs.wake != nil {
+		select {
+		case p.msgs.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// tickFraction returns --t: how far into the current tick the clock is, in
+// [0, 1] (1/2 when paused).
+func (c *msgClock) tickFraction(now time.Time) (float64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.paused {
+		return 0.5, c.shown
+	}
+	return min(1, max(0, now.Sub(c.at).Seconds()*c.speed)), c.shown
+}
+
+// msgLane is the drawn segment of link from -> to (its right-hand lane
+// between the discs, as renderLink draws it) and its unit direction.
+func msgLane(a, b point) (x1, y1, x2, y2, ux, uy float64, ok bool) {
+	dx, dy := b.x-a.x, b.y-a.y
+	d := math.Hypot(dx, dy)
+	if d == 0 {
+		return 0, 0, 0, 0, 0, 0, false
+	}
+	ux, uy = dx/d, dy/d
+	ox, oy := -uy*laneOffset, ux*laneOffset
+	// Start and end a glyph's radius inside the discs' edges.
+	x1, y1 = a.x+ux*(nodeR+msgR)+ox, a.y+uy*(nodeR+msgR)+oy
+	x2, y2 = b.x-ux*(nodeR+msgR+2)+ox, b.y-uy*(nodeR+msgR+2)+oy
+	return x1, y1, x2, y2, ux, uy, true
+}
+
+// msgR is a message glyph's radius (SVG units).
+const msgR = 7
+
+// renderMessages draws the messages in flight (nil when they are not
+// shown). idx maps a member ID to its index in pts.
+func (p *playground) renderMessages(idx map[uint64]int, pts []point) app.UI {
+	v := p.view
+	if !slowEnough(v.paused, p.speed) || len(v.messages) == 0 {
+		return svg("g").Class("msgs")
+	}
+	// Messages that share a lane and timing are spread along it.
+	type slot struct {
+		from, to, sent, due uint64
+	}
+	count := map[slot]int{}
+	for _, m := range v.messages {
+		count[slot{m.From, m.To, m.Sent, m.Due}]++
+	}
+	seen := map[slot]int{}
+	class := "msgs"
+	if v.paused {
+		class += " paused"
+	}
+	return svg("g").Class(class).Aria("label", "messages in flight").Attr("role", "group").Body(
+		app.Range(v.messages).Slice(func(i int) app.UI {
+			m := v.messages[i]
+			a, ok1 := idx[m.From]
+			b, ok2 := idx[m.To]
+			if !ok1 || !ok2 {
+				return svg("g")
+			}
+			x1, y1, x2, y2, ux, uy, ok := msgLane(pts[a], pts[b])
+			if !ok {
+				return svg("g")
+			}
+			k := slot{m.From, m.To, m.Sent, m.Due}
+			off := (float64(seen[k]) - float64(count[k]-1)/2) * (2*msgR + 1)
+			seen[k]++
+			return p.renderMessage(m, x1, y1, x2-x1, y2-y1, ux*off, uy*off, v.now)
+		}),
+	)
+}
+
+func (p *playground) renderMessage(m engine.MessageView, x1, y1, dx, dy, ox, oy float64, now uint64) app.UI {
+	letter, response := msgGlyph(m.Type)
+	label := p.msgLabel(m)
+	paused := p.view.paused
+	if paused {
+		label += "; press to drop it"
+	}
+	id := m.ID
+	style := fmt.Sprintf("--x1:%.1f;--y1:%.1f;--dx:%.1f;--dy:%.1f;--ox:%.1f;--oy:%.1f;--s:%d;--d:%d",
+		x1, y1, dx, dy, ox, oy, int64(m.Sent+1)-int64(now), max(1, int64(m.Due)-int64(m.Sent)))
+	class := "msg t-" + m.Type
+	if response {
+		class += " resp"
+	}
+	if m.Reject {
+		class += " reject"
+	}
+	drop := func(ctx app.Context) {
+		if !p.view.paused {
+			p.notice = "pause the clock to drop a message"
+			return
+		}
+		typ, from, to := m.Type, m.From, m.To
+		p.act(ctx, fmt.Sprintf("drop %s %d→%d", typ, from, to), func(e engine.Engine) error { e.DropMessage(id); return nil })
+	}
+	g := svg("g").Class(class).Attr("style", style).
+		DataSet("msg-type", m.Type).DataSet("from", m.From).DataSet("to", m.To).DataSet("msg-id", m.ID).
+		Aria("label", label).
+		OnMouseEnter(func(ctx app.Context, e app.Event) { p.msgs.focus = id }).
+		OnFocus(func(ctx app.Context, e app.Event) { p.msgs.focus = id }).
+		OnClick(func(ctx app.Context, e app.Event) { drop(ctx) }).
+		OnKeyDown(func(ctx app.Context, e app.Event) {
+			if k := e.Get("key").String(); k == "Enter" || k == " " {
+				e.PreventDefault()
+				drop(ctx)
+			}
+		})
+	if paused {
+		g = g.Attr("role", "button").TabIndex(0)
+	} else {
+		g = g.Attr("role", "img")
+	}
+	return g.Body(
+		svg("title").Text(label),
+		svg("circle").Attr("r", msgR),
+		svg("text").Attr("y", 3.5).Text(letter),
+	)
+}
+
+// msgLabel describes a message: its type, ends and raft's fields.
+func (p *playground) msgLabel(m engine.MessageView) string {
+	s := fmt.Sprintf("%s from %s to %s: term %d, index %d, log term %d, %d entries",
+		m.Type, p.view.name(m.From), p.view.name(m.To), m.Term, m.Index, m.LogTerm, m.Entries)
+	if m.Reject {
+		s += fmt.Sprintf(", rejected (hint %d)", m.RejectHint)
+	}
+	return s + fmt.Sprintf("; sent at tick %d, due at tick %d", m.Sent, m.Due)
+}
+
+// renderMessageLegend is the glyphs' legend and the hovered or focused
+// message's fields, under the view while messages are drawn; faster, a
+// note on where the counts by type are.
+func (p *playground) renderMessageLegend() app.UI {
+	v := p.view
+	if !slowEnough(v.paused, p.speed) {
+		return p.renderTypeCounts()
+	}
+	detail := fmt.Sprintf("%d messages in flight", v.msgTotal)
+	if v.msgTotal > len(v.messages) {
+		detail += fmt.Sprintf(" (the oldest %d drawn)", len(v.messages))
+	}
+	if v.paused {
+		detail += ". Click a message (or Tab to it and press Enter) to drop it."
+	} else {
+		detail += ". Pause to drop one."
+	}
+	for _, m := range v.messages {
+		if m.ID == p.msgs.focus {
+			detail = p.msgLabel(m)
+		}
+	}
+	return app.Div().Class("msg-legend").Body(
+		app.Ul().Aria("label", "message types").Body(
+			app.Range(msgGlyphs).Slice(func(i int) app.UI {
+				g := msgGlyphs[i]
+				class := "glyph t-" + g.typ
+				if strings.HasSuffix(g.typ, "Resp") {
+					class += " resp"
+				}
+				return app.Li().Title(g.typ).Body(
+					app.Span().Class(class).Aria("hidden", true).Text(g.letter),
+					app.Text(" "+g.text),
+				)
+			}),
+		),
+		app.P().Class("msg-detail").Aria("live", "polite").Text(detail),
+	)
+}
+
+// countsEvery is the shortest interval between two refreshes of the
+// counts by type.
+const countsEvery = time.Second
+
+// countColumns are the types the counts table has a column for, in
+// msgGlyphs' order; the rest are summed as "other".
+var countColumns = []string{"MsgApp", "MsgAppResp", "MsgHeartbeat", "MsgHeartbeatResp",
+	"MsgPreVote", "MsgPreVoteResp", "MsgVote", "MsgVoteResp", "MsgSnap"}
+
+// renderTypeCounts is what replaces the moving messages faster than
+// msgMaxSpeed: per link, the messages it carried so far by type (a
+// snapshot refreshed every countsEvery), in a collapsed table.
+func (p *playground) renderTypeCounts() app.UI {
+	col := map[string]int{}
+	for i, t := range countColumns {
+		col[t] = i
+	}
+	var rows []app.UI
+	for _, l := range p.msgs.counts {
+		if l.Sent == 0 {
+			continue
+		}
+		cells := make([]uint64, len(countColumns)+1)
+		for t, n := range l.SentByType {
+			if i, ok := col[engine.MessageTypeName(t)]; ok {
+				cells[i] += n
+			} else {
+				cells[len(countColumns)] += n
+			}
+		}
+		tds := []app.UI{app.Th().Scope("row").Text(fmt.Sprintf("%s → %s", p.view.name(l.From), p.view.name(l.To)))}
+		for _, n := range cells {
+			tds = append(tds, app.Td().Text(n))
+		}
+		rows = append(rows, app.Tr().DataSet("from", l.From).DataSet("to", l.To).Body(tds...))
+	}
+	head := []app.UI{app.Th().Scope("col").Text("link")}
+	for _, t := range countColumns {
+		head = append(head, app.Th().Scope("col").Text(strings.TrimPrefix(t, "Msg")))
+	}
+	head = append(head, app.Th().Scope("col").Text("other"))
+	return app.Details().Class("msg-legend msg-counts").Body(
+		app.Summary().Text(fmt.Sprintf("Messages sent by type, per link (drawn moving at %d ticks/s or slower, or paused)", msgMaxSpeed)),
+		app.Div().Class("table-scroll").TabIndex(0).Role("region").Aria("label", "messages sent by type, per link").Body(
+			app.Table().Body(
+				app.THead().Body(app.Tr().Body(head...)),
+				app.TBody().Body(rows...),
+			),
+		),
+	)
+}
+
+// frameMessages sets the messages layer's --t once per animation frame
+// while messages are drawn (see the top of this file). Its own goroutine,
+// from the playground's mount until ctx ends.
+func (p *playground) frameMessages(ctx app.Context) {
+	c := &p.msgs.clock
+	wake := make(chan struct{}, 1)
+	p.msgs.wake = wake
+	ctx.Async(func() {
+		last := -1.0
+		for waitFrame(ctx) {
+			t, shown := c.tickFraction(time.Now())
+			if !shown {
+				select { // idle until messages are drawn
+				case <-wake:
+				case <-ctx.Done():
+					return
+				}
+				last = -1
+				continue
+			}
+			if t == last {
+				continue
+			}
+			layer := app.Window().Get("document").Call("querySelector", ".view .msgs")
+			if layer.Truthy() {
+				layer.Get("style").Call("setProperty", "--t", fmt.Sprintf("%.3f", t))
+				last = t
+			}
+		}
+	})
+}
