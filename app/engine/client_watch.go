@@ -1,6 +1,9 @@
 package engine
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // The client's side of watches (watch.go): a watch is registered under
 // its request's ID before the request leaves, so that responses in an
@@ -81,7 +84,7 @@ func (w *remoteWatch) Next(ctx context.Context) ([]WatchResponse, error) {
 			next <-chan struct{}
 			err  error
 		)
-		rs := readView(w.c, func(v *view) []WatchResponse {
+		take := func(v *view) []WatchResponse {
 			next = v.updated
 			if rs := w.w.resps; len(rs) > 0 {
 				w.w.resps = nil
@@ -91,16 +94,40 @@ func (w *remoteWatch) Next(ctx context.Context) ([]WatchResponse, error) {
 				delete(v.watches, w.id)
 			}
 			return nil
-		})
-		if len(rs) > 0 || err != nil {
+		}
+		// Found something: acknowledge the update at once (the reader
+		// is ready for more). Found nothing: acknowledge only if no
+		// other read did within watchAckPace, so that a watch alone
+		// keeps the updates coming without asking for them back to back
+		// (under js/wasm, a client and an engine in one program would
+		// then never let the engine's clock run).
+		if rs := peekView(w.c, take); len(rs) > 0 || err != nil {
+			readView(w.c, func(*view) bool { return true })
 			return rs, err
 		}
+		pace := time.NewTimer(watchAckPace)
 		select {
 		case <-next:
+		case <-pace.C:
+			readView(w.c, func(*view) bool { return true })
 		case <-ctx.Done():
+			pace.Stop()
 			return nil, ctx.Err()
 		}
+		pace.Stop()
 	}
+}
+
+// watchAckPace is how long a watch with nothing to read waits for another
+// reader to acknowledge the latest update before it does (a frame).
+const watchAckPace = 16 * time.Millisecond
+
+// peekView returns f's result over the view without acknowledging an
+// update.
+func peekView[T any](c *Client, f func(v *view) T) T {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return f(&c.v)
 }
 
 func (w *remoteWatch) Cancel() {
