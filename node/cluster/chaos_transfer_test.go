@@ -71,3 +71,14 @@ func TestChaosSeed5607(t *testing.T) {
 		t.Fatalf("%s\n%v\nlast events:\n%s", rep.Summary, err, tail(rep.Events, 40))
 	}
 }
+
+// TestChaosSeed2985 replays the seed whose history was not linearizable
+// when links duplicated forwarded proposals: a delete applied a second
+// time after a later put lost that put. The transport no longer
+// duplicates MsgProp.
+func TestChaosSeed2985(t *testing.T) {
+	rep, err := runChaos(chaosOptions{Seed: 2985, Ticks: 1200})
+	if err != nil {
+		t.Fatalf("%s\n%v\nlast events:\n%s", rep.Summary, err, tail(rep.Events, 40))
+	}
+}
