@@ -28,7 +28,9 @@
 // a message leaves its sender's outbox at EndRound; a message already
 // scheduled (in flight) is not affected by later link changes. In that
 // order: a cut or a drop draw loses the message; a duplicate draw makes
-// the link schedule a second copy of a survivor; each copy is due after
+// the link schedule a second copy of a survivor (never of a MsgProp, a
+// client's request forwarded to the leader, which raft would append and
+// the members apply twice); each copy is due after
 // the delay plus, with a reorder window of W >= 2 rounds, a hold drawn
 // from 0..W-1 rounds, so that messages that left within W rounds of each
 // other may arrive in either order (a copy never waits more than W-1

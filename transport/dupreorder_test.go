@@ -328,3 +328,17 @@ func TestDuplicateReorderDeterministic(t *testing.T) {
 		t.Fatal("seeds 11 and 12 delivered the same sequence")
 	}
 }
+
+// A forwarded proposal is never duplicated (it would be applied twice);
+// raft's own messages on the same link are.
+func TestDuplicateSparesProposals(t *testing.T) {
+	n := newNet(1, 2)
+	n.SetDuplicate(1, 2, 1)
+	prop := raftpb.Message{Type: raftpb.MsgProp, From: 1, To: 2, Index: 7, Entries: []raftpb.Entry{{Data: []byte("x")}}}
+	n.Send(1, []raftpb.Message{prop, app(1, 2, 8)})
+	n.EndRound()
+	if got := tags(n.Receive(2)); !slices.Equal(got, []uint64{7, 8, 8}) {
+		t.Fatalf("delivered %v, want the proposal once and the append twice: [7 8 8]", got)
+	}
+	checkCounters(t, n)
+}

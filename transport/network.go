@@ -289,7 +289,13 @@ func (n *Network) route(sender *member, from uint64, msg *raftpb.Message) {
 		ls.dropped++
 		return
 	}
-	twice := ls.duplicate >= 1 || ls.duplicate > 0 && n.rng.Float64() < ls.duplicate
+	// A forwarded proposal (MsgProp) is a client's request, not one of
+	// raft's idempotent messages: a second copy would append and apply
+	// the request twice (a delete applied again after a later put loses
+	// that put: chaos seed 2985). etcd's transport never re-delivers one,
+	// so neither does this one.
+	twice := msg.Type != raftpb.MsgProp &&
+		(ls.duplicate >= 1 || ls.duplicate > 0 && n.rng.Float64() < ls.duplicate)
 	n.schedule(recipient, ls, *msg)
 	if twice {
 		// The second copy owns its own mutable parts (the recipient may

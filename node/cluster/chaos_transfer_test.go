@@ -59,3 +59,26 @@ func TestAgreedWaitsForLeaderTransfer(t *testing.T) {
 		t.Fatalf("write once agreed: %v", err)
 	}
 }
+
+// TestChaosSeed5607 replays the seed whose final write went to a leader
+// that had just aborted a transfer whose transferee had its MsgTimeoutNow:
+// the transferee won the next term and the write was lost with the old one
+// ("request timed out"). The harness writes again once the members agree,
+// as a client would (finalAttempts).
+func TestChaosSeed5607(t *testing.T) {
+	rep, err := runChaos(chaosOptions{Seed: 5607, Ticks: 1200})
+	if err != nil {
+		t.Fatalf("%s\n%v\nlast events:\n%s", rep.Summary, err, tail(rep.Events, 40))
+	}
+}
+
+// TestChaosSeed2985 replays the seed whose history was not linearizable
+// when links duplicated forwarded proposals: a delete applied a second
+// time after a later put lost that put. The transport no longer
+// duplicates MsgProp.
+func TestChaosSeed2985(t *testing.T) {
+	rep, err := runChaos(chaosOptions{Seed: 2985, Ticks: 1200})
+	if err != nil {
+		t.Fatalf("%s\n%v\nlast events:\n%s", rep.Summary, err, tail(rep.Events, 40))
+	}
+}
