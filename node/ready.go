@@ -66,7 +66,11 @@ func (m *Member) handleOne(rd raft.Ready) error {
 		m.term = rd.HardState.Term
 	}
 
-	// 1. Persist.
+	// 1. Persist (first noting the entries this Ready's replace, for the
+	// log view: logpage.go).
+	if raft.IsEmptySnap(rd.Snapshot) {
+		m.overwritten(rd.Entries)
+	}
 	if err := m.st.Save(rd.HardState, rd.Entries, rd.Snapshot); err != nil {
 		return fmt.Errorf("node: member %d: saving raft state: %w", m.id, err)
 	}
