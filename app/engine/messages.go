@@ -82,7 +82,8 @@ const (
 	OpResetAll
 	OpResetStored
 	OpCancel // cancels request N's context
-	opEnd    // one past the last
+	OpLogPage
+	opEnd // one past the last
 )
 
 // Request is one call. Each Op reads the fields it needs (the others are
@@ -104,6 +105,10 @@ type Request struct {
 	Stress           StressConfig
 	Start            StartRequest
 	Name             string // ResetStored's database
+	// LogPage: Member's log from index LogFrom (0: the newest LogCount
+	// entries), LogCount entries (0..MaxLogPage).
+	LogFrom  uint64
+	LogCount int
 }
 
 // Response answers the Request with the same ID. Err is nil on success.
@@ -116,6 +121,7 @@ type Response struct {
 	Compact *mvcc.CompactResponse
 	N       uint64   // Stress: the run's number
 	Started *Started // Start
+	LogPage *LogPageView
 }
 
 // Started answers Start: what the client needs to know about the engine
@@ -227,6 +233,8 @@ func encodeRequest(q *Request) []byte {
 	w.bool(st.Embed)
 	w.bool(st.Memory)
 	w.str(q.Name)
+	w.u(q.LogFrom)
+	w.i(int64(q.LogCount))
 	return w.b
 }
 
@@ -254,6 +262,7 @@ func decodeRequest(r *rbuf) *Request {
 		Sequential: r.bool(), Start: r.int(), MaxRate: r.bool(), Outstanding: r.int()}
 	q.Start = StartRequest{Mode: StartMode(r.i()), Members: r.int(), Seed: r.i(), Speed: r.f(), Embed: r.bool(), Memory: r.bool()}
 	q.Name = r.str()
+	q.LogFrom, q.LogCount = r.u(), r.int()
 	if q.Op == 0 || q.Op >= opEnd {
 		r.fail()
 	}
@@ -354,6 +363,7 @@ func encodeResponse(p *Response) []byte {
 		w.bool(s.Storage)
 		w.bool(s.Stoppable)
 	}
+	writeLogPage(&w, p.LogPage)
 	return w.b
 }
 
@@ -383,6 +393,7 @@ func decodeResponse(r *rbuf) *Response {
 		s.Speed, s.Storage, s.Stoppable = r.f(), r.bool(), r.bool()
 		p.Started = s
 	}
+	p.LogPage = readLogPage(r)
 	return p
 }
 

@@ -217,6 +217,12 @@ func (s *server) handle(q *Request) {
 	case OpStep, OpResetAll:
 		s.wait(q, func(ctx context.Context) *Response { return s.call(ctx, e, st, q) })
 		return
+	case OpLogPage:
+		s.wait(q, func(ctx context.Context) *Response {
+			p, err := e.LogPage(ctx, q.Member, q.LogFrom, q.LogCount)
+			return &Response{LogPage: p, Err: err}
+		})
+		return
 	default:
 		err = fmt.Errorf("engine protocol: unknown request %d", q.Op)
 	}
