@@ -261,7 +261,6 @@ func (c *logView) renderEntry(id uint64, p *engine.LogPageView, r logRow, tabSto
 		DataSet("log-member", id).DataSet("index", e.Index).DataSet("term", e.Term).DataSet("kind", e.Kind).
 		DataSet("committed", strconv.FormatBool(committed)).DataSet("applied", strconv.FormatBool(applied)).
 		DataSet("overwritten", strconv.FormatBool(r.overwritten)).
-		DataSet("tick", e.Tick).
 		Aria("label", label)
 	if r.overwritten {
 		li = li.DataSet("overwritten-at", e.Tick)
@@ -297,7 +296,7 @@ func (c *logView) onFocusEntry(ctx app.Context, e app.Event) {
 		n, _ := strconv.ParseUint(ds.Get(k).String(), 10, 64)
 		return n
 	}
-	c.sel = logSelection{member: parse("logMember"), index: parse("index"), tick: parse("tick")}
+	c.sel = logSelection{member: parse("logMember"), index: parse("index"), tick: parse("overwrittenAt")}
 }
 
 // onLogKey moves the focus between a column's entries with the arrow keys

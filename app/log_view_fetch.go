@@ -19,11 +19,20 @@ import (
 // logRefreshEvery passed, asks the engine for each member's newest window
 // (engine.LogPage) and hands the pages to the UI goroutine; it never has
 // more than one set of pages in flight, so it fetches at most once per
-// frame, and not at all while the view is hidden or nothing changed.
+// frame, and not at all while the view is hidden or nothing changed. It
+// waits logMinInterval between two fetches: under load every fetch
+// replaces most rows (200 entries a second slide a 24-entry window
+// several times over between two frames), and fetching on every frame
+// then cost the page's thread about 14 ms a frame (the BENCH logview
+// lines: app/e2e/logview_bench_test.go).
 
 // logRefreshEvery: the view refetches at least this often while shown
 // (what status does not reveal: an overwrite without a change of marks).
 const logRefreshEvery = time.Second
+
+// logMinInterval is the shortest time between two fetches (4 a second at
+// most: faster than anyone reads a log that moves).
+const logMinInterval = 250 * time.Millisecond
 
 // logLoop is one run of the fetch loop. want is shared between the UI
 // goroutine (the "Older entries" button grows it) and the loop.
@@ -116,7 +125,7 @@ func (c *logView) run(ctx app.Context, eng engine.Engine, l *logLoop) {
 			want[id] = n
 		}
 		l.mu.Unlock()
-		if key == lastKey && gen == lastGen && time.Since(lastAt) < logRefreshEvery {
+		if gen == lastGen && (time.Since(lastAt) < logMinInterval || key == lastKey && time.Since(lastAt) < logRefreshEvery) {
 			continue
 		}
 		lastKey, lastGen, lastAt = key, gen, time.Now()

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -93,5 +94,31 @@ func TestReadLogWindow(t *testing.T) {
 	}
 	if _, err := ReadLog(st, 1, -1); err == nil {
 		t.Error("a negative count: no error")
+	}
+}
+
+// ReadLog's cost is its window's, whatever the log's length: a window of
+// 24 (the log view's) on logs of 1,000 and 1,000,000 stored entries.
+func BenchmarkReadLog(b *testing.B) {
+	for _, n := range []int{1000, 1000000} {
+		b.Run(fmt.Sprintf("entries=%d", n), func(b *testing.B) {
+			st := NewMemoryStorage()
+			d := &entryData{}
+			ents := make([]raftpb.Entry, n)
+			for i := range ents {
+				put := &mvcc.PutRequest{Key: []byte(fmt.Sprintf("key-%d", i%100)), Value: []byte("0123456789abcdef")}
+				ents[i] = raftpb.Entry{Index: uint64(i + 1), Term: 2, Data: encodePut(d, uint64(i), put)}
+			}
+			if err := st.Save(raftpb.HardState{Term: 2, Commit: uint64(n)}, ents, raftpb.Snapshot{}); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if w, err := ReadLog(st, 0, 24); err != nil || len(w.Entries) != 24 {
+					b.Fatal(w, err)
+				}
+			}
+		})
 	}
 }
