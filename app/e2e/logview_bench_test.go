@@ -37,10 +37,10 @@ const logFrameCollect = `(() => {
 // logPhase is one measured window.
 type logPhase struct {
 	Frames, Mutations, Fetches int
-	MaxFrame, Secs            float64
-	TaskMs, ScriptMs          float64 // the page's main thread (CDP Performance metrics)
-	LayoutMs, StyleMs         float64
-	Index0, Index1            uint64 // the leader's applied index at the start and the end
+	MaxFrame, Secs             float64
+	TaskMs, ScriptMs           float64 // the page's main thread (CDP Performance metrics)
+	LayoutMs, StyleMs          float64
+	Index0, Index1             uint64 // the leader's applied index at the start and the end
 }
 
 func (p logPhase) perFrame(ms float64) float64 { return ms / float64(max(p.Frames, 1)) }
@@ -79,7 +79,7 @@ func (tb *tab) measureLogPhase(d time.Duration) logPhase {
 	time.Sleep(d) // the measurement's window: the page runs meanwhile
 	var r struct {
 		Frames, Mutations, Fetches int
-		MaxFrame, Secs            float64
+		MaxFrame, Secs             float64
 	}
 	tb.eval(logFrameCollect, &r)
 	m1 := metrics()
