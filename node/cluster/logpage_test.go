@@ -3,7 +3,10 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
+
+	"go.etcd.io/raft/v3/raftpb"
 
 	"github.com/etcd-play/etcd-play/node"
 )
@@ -98,4 +101,49 @@ func TestLogPageWindow(t *testing.T) {
 	if err != nil || d.Up || len(d.Entries) != 5 || d.Commit == 0 {
 		t.Fatalf("a down member's page: %+v %v", d, err)
 	}
+}
+
+// Safety of what the view calls overwritten: under leaders isolated and
+// partitions healed while writes go to every member, no entry a member
+// reports as overwritten was ever applied (committed) by any member, and
+// the workload does overwrite entries (so the check checks something).
+func TestOverwrittenEntriesWereNeverCommitted(t *testing.T) {
+	total := 0
+	for seed := int64(1); seed <= 12; seed++ {
+		applied := map[uint64]uint64{} // index -> term applied there
+		c := newTestCluster(t, Config{Members: 5, Seed: seed, OnApply: func(_ uint64, e raftpb.Entry) { applied[e.Index] = e.Term }})
+		rng := rand.New(rand.NewPCG(uint64(seed), 15))
+		for tick := 0; tick < 800; tick++ {
+			if tick%40 == 0 {
+				switch l := leader(c); {
+				case rng.IntN(3) == 0:
+					c.HealAll()
+				case l != 0:
+					c.Isolate(l)
+				default:
+					c.Partition([]uint64{1, 2}, []uint64{3, 4, 5})
+				}
+			}
+			c.Do(uint64(rng.IntN(5)+1), put(fmt.Sprintf("k%d", rng.IntN(20)), fmt.Sprint(tick)))
+			c.Tick()
+		}
+		c.HealAll()
+		converge(t, c, 2000)
+		for _, id := range c.Members() {
+			p, err := c.LogPage(id, 1, MaxLogPage)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range p.Overwritten {
+				total++
+				if term, ok := applied[o.Index]; ok && term == o.Term {
+					t.Fatalf("seed %d: member %d reports %+v overwritten, but it was applied", seed, id, o)
+				}
+			}
+		}
+	}
+	if total == 0 {
+		t.Fatal("the workload overwrote no entry")
+	}
+	t.Logf("%d overwritten entries, none of them ever applied", total)
 }
