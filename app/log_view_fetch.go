@@ -144,7 +144,11 @@ func (c *logView) run(ctx app.Context, eng engine.Engine, l *logLoop) {
 			pages[m.ID] = p
 		}
 		ctx.Dispatch(func(app.Context) {
-			if c.loop == l {
+			if c.loop == l && c.P.eng != eng {
+				// The page replaced its engine (a restarted worker, another
+				// storage): follow it.
+				c.startLoop(ctx)
+			} else if c.loop == l {
 				c.pages = pages
 				c.err = strings.Join(errs, "; ")
 				c.fetches++
