@@ -78,6 +78,9 @@ func ReadLog(st Storage, from uint64, count int) (LogWindow, error) {
 // the member's goroutine; it only reads the storage, so the run is the
 // same with or without it. Nothing is replaced in the usual case (ents
 // start right after the last stored entry) and that costs one LastIndex.
+// A Ready with a snapshot is not looked at: the snapshot replaces the whole
+// log (a follower far behind), which the view shows as a new compacted
+// prefix, not as overwritten entries.
 func (m *Member) overwritten(ents []raftpb.Entry) {
 	if m.cfg.OnOverwrite == nil || len(ents) == 0 {
 		return

@@ -66,8 +66,8 @@ func (m *Member) handleOne(rd raft.Ready) error {
 		m.term = rd.HardState.Term
 	}
 
-	// 1. Persist (first noting the entries this Ready's replace, for the
-	// log view: logpage.go).
+	// 1. Persist (first noting the stored entries that this Ready's
+	// entries replace, for the log view: logpage.go).
 	if raft.IsEmptySnap(rd.Snapshot) {
 		m.overwritten(rd.Entries)
 	}
