@@ -19,7 +19,8 @@ import (
 // shows its decoded request below the columns (as text).
 //
 // Windowed: each column shows its member's newest raftLogShown entries,
-// and "Older entries" extends it by raftLogShown more each time, up to
+// and "Older entries" (or scrolling its list to the end) extends it by
+// raftLogShown more each time, up to
 // engine.MaxLogPage (engine.LogPage): the page costs the same for a log
 // of 1,000 or 1,000,000 entries. The view fetches only while it is shown
 // (log_view_fetch.go).
@@ -190,9 +191,10 @@ func (c *logView) renderColumn(m engine.MemberView) app.UI {
 		Body(
 			app.H3().Text(name),
 			app.P().Class("log-marks").Text(marks),
-			app.Ul().Class("log-entries").Aria("label", name+" log, newest first").
+			app.Ul().Class("log-entries").Aria("label", name+" log, newest first").DataSet("member", id).
 				On("focusin", c.onFocusEntry).
 				On("keydown", onLogKey).
+				On("scroll", c.onScroll).
 				Body(
 					app.Range(rows).Slice(func(i int) app.UI {
 						return c.renderEntry(id, p, rows[i], i == focusAt)

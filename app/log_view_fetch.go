@@ -84,8 +84,31 @@ func (c *logView) stopLoop() {
 // onOlder makes member's column show raftLogShown more entries (up to
 // engine.MaxLogPage), fetched at the next frame.
 func (c *logView) onOlder(ctx app.Context, e app.Event) {
-	id, err := strconv.ParseUint(ctx.JSSrc().Get("dataset").Get("member").String(), 10, 64)
-	if err != nil || c.loop == nil {
+	if id, err := strconv.ParseUint(ctx.JSSrc().Get("dataset").Get("member").String(), 10, 64); err == nil {
+		c.grow(id)
+	}
+}
+
+// onScroll grows a column's window when its list is scrolled to its end
+// (the oldest entries shown) and older ones exist: what scrolling asks for.
+func (c *logView) onScroll(ctx app.Context, e app.Event) {
+	ul := ctx.JSSrc()
+	if ul.Get("scrollTop").Float()+ul.Get("clientHeight").Float() < ul.Get("scrollHeight").Float()-4 {
+		return
+	}
+	id, err := strconv.ParseUint(ul.Get("dataset").Get("member").String(), 10, 64)
+	if err != nil {
+		return
+	}
+	// Only once per window: not again until the grown one arrived.
+	if p := c.pages[id]; p != nil && p.From > p.First && len(p.Entries) >= c.want(id) {
+		c.grow(id)
+	}
+}
+
+// grow asks for raftLogShown more of member id's entries. UI goroutine.
+func (c *logView) grow(id uint64) {
+	if c.loop == nil {
 		return
 	}
 	l := c.loop

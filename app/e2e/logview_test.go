@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // logEntry is one entry row of the log view: its data-* hooks.
@@ -103,4 +105,46 @@ func TestLogViewShowsOverwrittenEntry(t *testing.T) {
 	}
 
 	tb.axeCheck(axeSource(t), "log view", "after an overwrite")
+}
+
+// The view is windowed: a column shows its member's newest 24 entries;
+// scrolling its list to the end shows 24 more, and so does "Older
+// entries", until the window reaches the log's first stored entry (then
+// the button goes).
+func TestLogViewOlderEntries(t *testing.T) {
+	tb := newTab(t, 3*time.Minute)
+	l := tb.waitLeader()
+	for sel, v := range map[string]string{"#stress-rate": "10", "#stress-count": "60", "#stress-keys": "10"} {
+		tb.typeInto(sel, v)
+		tb.run(chromedp.KeyEvent("\t"))
+	}
+	tb.clickAction("stress", 0)
+	tb.waitJS(`document.querySelector('.stress-result') !== null && document.querySelector('.stress-result').dataset.running === "false"`, "60 puts")
+	tb.showLogs()
+	m := l.Member
+	rows := fmt.Sprintf(`document.querySelectorAll('.log-entry[data-log-member="%d"]').length`, m)
+	var col struct {
+		First uint64 `json:"first,string"`
+		Last  uint64 `json:"last,string"`
+	}
+	tb.waitJS(rows+` === 24`, "the newest 24 entries")
+	tb.eval(fmt.Sprintf(`({...document.querySelector('.log-column[data-log-column="%d"]').dataset})`, m), &col)
+	if col.Last-col.First+1 <= 48 {
+		t.Fatalf("the log holds %d..%d: too short to page through", col.First, col.Last)
+	}
+	var low uint64
+	tb.eval(fmt.Sprintf(`Math.min(...[...document.querySelectorAll('.log-entry[data-log-member="%d"]')].map(e => +e.dataset.index))`, m), &low)
+	if low != col.Last-23 {
+		t.Fatalf("the window's oldest entry is %d, want %d (last %d)", low, col.Last-23, col.Last)
+	}
+
+	tb.eval(fmt.Sprintf(`(() => { const u = document.querySelector('ul.log-entries[data-member="%d"]'); u.scrollTop = u.scrollHeight; return true; })()`, m), new(bool))
+	tb.waitJS(rows+` === 48`, "48 entries after scrolling to the end")
+
+	tb.clickAction("log-older", m)
+	want := min(72, col.Last-col.First+1)
+	tb.waitJS(fmt.Sprintf(`%s === %d`, rows, want), fmt.Sprintf("%d entries after Older entries", want))
+	if want < 72 {
+		tb.waitJS(fmt.Sprintf(`document.querySelector('[data-action="log-older"][data-member="%d"]').hidden`, m), "the button to go once the window reaches the first entry")
+	}
 }
