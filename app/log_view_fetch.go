@@ -35,7 +35,8 @@ const logRefreshEvery = time.Second
 const logMinInterval = 250 * time.Millisecond
 
 // logLoop is one run of the fetch loop. want is shared between the UI
-// goroutine (the "Older entries" button grows it) and the loop.
+// goroutine (the "Older entries" button and scrolling grow it) and the
+// loop.
 type logLoop struct {
 	stop chan struct{} // closed when the view is hidden or dismounted
 	mu   sync.Mutex
