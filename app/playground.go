@@ -27,7 +27,8 @@
 // Files: playground.go (the root component), one file per panel
 // (cluster_view, member_card, controls, link_panel, stress_panel,
 // write_panel, console, event_log, chart, hash_indicator, storage_panel,
-// bench_panel, mvcc_panel with mvcc_history, mvcc_watches and mvcc_reads, lease_panel),
+// bench_panel, mvcc_panel with mvcc_history, mvcc_watches and mvcc_reads, lease_panel,
+// log_view with log_view_fetch),
 // panel.go and panel_keys.go (panels re-render only on change), refresh.go
 // (the live view), engine_connection.go (the engine unreachable: banner,
 // restart, reload on another build), actions.go (engine calls for the controls), display.go
@@ -155,6 +156,7 @@ func (p *playground) Render() app.UI {
 					p.newPanel(panelView),
 					p.renderHashIndicator(),
 					p.newPanel(panelCards),
+					&logView{P: p}, // log_view.go
 				),
 				app.Section().Class("side").Aria("label", "controls").Body(
 					p.newPanel(panelFaults),

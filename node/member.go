@@ -70,6 +70,11 @@ type Config struct {
 	// e.Data is shared with the raft logs of every member: read it only
 	// (see entrydata.go).
 	OnApply func(e raftpb.Entry)
+	// OnOverwrite, if set, receives the stored log entries a Ready is
+	// about to replace (a new leader's entries at indexes where this
+	// member held others, of an older term), oldest first, before the
+	// Ready is saved. For the log view; it changes nothing in the run.
+	OnOverwrite func(replaced []LogEntry)
 	// Logger receives raft's log; nil discards it.
 	Logger raft.Logger
 }

@@ -67,7 +67,11 @@ func (m *Member) handleOne(rd raft.Ready) error {
 		m.term = rd.HardState.Term
 	}
 
-	// 1. Persist.
+	// 1. Persist (first noting the stored entries that this Ready's
+	// entries replace, for the log view: logpage.go).
+	if raft.IsEmptySnap(rd.Snapshot) {
+		m.overwritten(rd.Entries)
+	}
 	if err := m.st.Save(rd.HardState, rd.Entries, rd.Snapshot); err != nil {
 		return fmt.Errorf("node: member %d: saving raft state: %w", m.id, err)
 	}

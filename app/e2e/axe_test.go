@@ -169,7 +169,8 @@ func (tb *tab) fillMVCCPanel() {
 // axe-core reports no violation on the full page, on ?embed=1 and at a
 // phone's width (390x844), in the light and the dark scheme, after a
 // member was killed and after Split 2|3 (every state colour, the down
-// card, cut links and the notices on screen).
+// card, cut links and the notices on screen), with the Raft log view
+// shown where the page has it.
 func TestAxeNoViolations(t *testing.T) {
 	src := axeSource(t)
 	configs := []struct {
@@ -190,6 +191,11 @@ func TestAxeNoViolations(t *testing.T) {
 			}
 			tb.goTo(siteURL + cfg.query)
 			l := tb.waitLeader()
+			var logs bool // the full page has the Raft log view: scanned shown
+			tb.eval(`document.querySelector('[data-action="show-logs"]') !== null`, &logs)
+			if logs {
+				tb.showLogs()
+			}
 			victim := l.Member%5 + 1 // a follower
 			tb.clickAction("kill", victim)
 			tb.waitCard(victim, `c.state === "down"`)

@@ -51,7 +51,15 @@ func (tb *tab) startTaskTrace() *taskTrace {
 			}
 			tr.mu.Unlock()
 		case *tracing.EventTracingComplete:
-			close(tr.done)
+			// A tab traced again completes again: each trace's listener
+			// stays, and closes its done once.
+			tr.mu.Lock()
+			select {
+			case <-tr.done:
+			default:
+				close(tr.done)
+			}
+			tr.mu.Unlock()
 		}
 	})
 	tb.run(tracing.Start().WithTransferMode(tracing.TransferModeReportEvents).WithTraceConfig(&tracing.TraceConfig{

@@ -100,6 +100,12 @@ type Engine interface {
 	Step()
 	SetSpeed(ticksPerSecond float64)
 	Paused() bool
+
+	// LogPage returns count (0..MaxLogPage) entries of member's raft log
+	// from index from on (0: the newest count), with its marks and the
+	// overwritten entries in that range (logpage.go). It waits for a
+	// running tick, not for the cluster to answer.
+	LogPage(ctx context.Context, member, from uint64, count int) (*LogPageView, error)
 }
 
 // MemberView is one member's status (filled from cluster.MemberStatus).

@@ -93,6 +93,7 @@ const (
 	OpFlakyNetwork
 	OpShowMessages // N: the messages in flight each update carries, at most (0: none; inflight.go)
 	OpDropMessage  // N: the ID of the message in flight to drop
+	OpLogPage      // Member, LogFrom, LogCount (logpage.go)
 	opEnd          // one past the last
 )
 
@@ -120,6 +121,10 @@ type Request struct {
 
 	Call     node.Op  // OpCall's request
 	Settings Settings // SetSettings
+	// LogPage: Member's log from index LogFrom (0: the newest LogCount
+	// entries), LogCount entries (0..MaxLogPage).
+	LogFrom  uint64
+	LogCount int
 }
 
 // Response answers the Request with the same ID. Err is nil on success.
@@ -134,6 +139,7 @@ type Response struct {
 	Started *Started     // Start
 	History *KeyHistory  // KeyHistory
 	Result  *node.Result // OpCall
+	LogPage *LogPageView // LogPage
 }
 
 // Started answers Start: what the client needs to know about the engine
@@ -264,6 +270,8 @@ func encodeRequest(q *Request) []byte {
 	if st.Settings != nil {
 		writeSettings(&w, st.Settings)
 	}
+	w.u(q.LogFrom)
+	w.i(int64(q.LogCount))
 	return w.b
 }
 
@@ -314,6 +322,7 @@ func decodeRequest(r *rbuf) *Request {
 		st := readSettings(r)
 		q.Start.Settings = &st
 	}
+	q.LogFrom, q.LogCount = r.u(), r.int()
 	if q.Op == 0 || q.Op >= opEnd {
 		r.fail()
 	}
@@ -419,6 +428,7 @@ func encodeResponse(p *Response) []byte {
 	if p.Result != nil {
 		writeResult(&w, p.Result)
 	}
+	writeLogPage(&w, p.LogPage)
 	return w.b
 }
 
@@ -452,6 +462,7 @@ func decodeResponse(r *rbuf) *Response {
 	if r.bool() {
 		p.Result = readResult(r)
 	}
+	p.LogPage = readLogPage(r)
 	return p
 }
 

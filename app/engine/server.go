@@ -265,6 +265,12 @@ func (s *server) handle(q *Request) {
 		s.mu.Unlock()
 	case OpDropMessage:
 		e.DropMessage(uint64(q.N))
+	case OpLogPage:
+		s.wait(q, func(ctx context.Context) *Response {
+			p, err := e.LogPage(ctx, q.Member, q.LogFrom, q.LogCount)
+			return &Response{LogPage: p, Err: err}
+		})
+		return
 	default:
 		err = fmt.Errorf("engine protocol: unknown request %d", q.Op)
 	}

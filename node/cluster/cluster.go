@@ -190,6 +190,8 @@ type Cluster struct {
 	loading    []uint64       // members waiting to load, in load order (loading.go)
 	watches    []*Watch       // client watches, in creation order (watch.go)
 	rolling    rollingRestart // settings.go
+	// overwritten keeps each member's overwritten log entries (logpage.go).
+	overwritten map[uint64]*overwrittenLog
 
 	qmu   sync.Mutex // guards queue
 	queue []action
@@ -293,6 +295,7 @@ func (c *Cluster) startMember(id uint64) (*node.Member, error) {
 			c.later(id, effect{event: &Event{Kind: e.Kind, Member: id, Text: e.Text}})
 		},
 	}
+	mc.OnOverwrite = func(ents []node.LogEntry) { c.later(id, effect{overwritten: ents}) }
 	if c.cfg.OnApply != nil {
 		mc.OnApply = func(e raftpb.Entry) { c.later(id, effect{applied: true, entry: e}) }
 	}
@@ -395,13 +398,15 @@ func (r *round) run() {
 
 // effect is one thing a member did that the cluster must see, recorded
 // during the member's round and replayed by flush: exactly one of an event,
-// an answered call (its answer already stored in it), or an applied entry
-// (for Config.OnApply).
+// an answered call (its answer already stored in it), an applied entry
+// (for Config.OnApply), or overwritten log entries (logpage.go).
 type effect struct {
 	event   *Event
 	call    *Call
 	applied bool
 	entry   raftpb.Entry
+	// overwritten: log entries the member replaced (logpage.go).
+	overwritten []node.LogEntry
 }
 
 // later records an effect of member id. Called from the member's
@@ -423,6 +428,8 @@ func (c *Cluster) flush(id uint64) {
 			c.answer(e.call)
 		case e.applied:
 			c.cfg.OnApply(id, e.entry)
+		case e.overwritten != nil:
+			c.noteOverwritten(id, e.overwritten)
 		}
 	}
 	clear(es)
