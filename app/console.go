@@ -166,7 +166,8 @@ func (p *playground) startConsoleCommand(ctx app.Context, e *consoleEntry) {
 		})
 	}
 	ctx.Async(func() {
-		out := &consoleOutput{show: func(s string) { update(func(en *consoleEntry) { en.out = s }) }}
+		out := &consoleOutput{}
+		out.show = func() { update(func(en *consoleEntry) { en.out = out.text() }) }
 		err := cmd.Run(runCtx, eng, member, out)
 		stop()
 		text := out.text()
@@ -202,31 +203,48 @@ func (p *playground) stopConsole(seq int) {
 }
 
 // consoleOutput collects a running command's lines, capped at
-// maxConsoleLines, and shows them as they come (at most once per frame:
-// show dispatches to the UI goroutine). Print runs on the command's
-// goroutine.
+// maxConsoleLines (a stream keeps its newest), and shows them as they come
+// without asking the page for more than it draws: Print, on the command's
+// goroutine, only appends, and schedules one show when none is pending;
+// the show (on the UI goroutine) takes the text then. A watch printing
+// thousands of events a second thus costs one join and one redraw per
+// pass of the UI goroutine, not one per line.
 type consoleOutput struct {
 	mu      sync.Mutex
-	lines   []string
+	lines   []string // the newest lines; up to twice maxConsoleLines between trims
 	dropped int
-	show    func(string)
+	pending bool   // a show is scheduled and has not taken the text yet
+	show    func() // schedules a show (which calls text)
 }
 
 func (o *consoleOutput) Print(lines ...string) {
 	o.mu.Lock()
 	o.lines = append(o.lines, lines...)
+	if len(o.lines) > 2*maxConsoleLines {
+		o.trim()
+	}
+	schedule := !o.pending
+	o.pending = true
+	o.mu.Unlock()
+	if schedule {
+		o.show()
+	}
+}
+
+// trim keeps the newest maxConsoleLines lines. o.mu held.
+func (o *consoleOutput) trim() {
 	if over := len(o.lines) - maxConsoleLines; over > 0 {
-		// A stream (keep-alive) keeps its newest lines.
 		o.lines = append(o.lines[:0], o.lines[over:]...)
 		o.dropped += over
 	}
-	o.mu.Unlock()
-	o.show(o.text())
 }
 
+// text is the output as shown; it marks the scheduled show as done.
 func (o *consoleOutput) text() string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.pending = false
+	o.trim()
 	s := strings.Join(o.lines, "\n")
 	if o.dropped > 0 {
 		s = fmt.Sprintf("… %d earlier lines not shown\n", o.dropped) + s
