@@ -17,21 +17,7 @@ import (
 func TestAPICommandsOnCluster(t *testing.T) {
 	e, c := newPausedEngine(t)
 	tickUntil(t, c, "leader", func() bool { return leaderOf(e.Status()) != 0 })
-	stop := make(chan struct{})
-	ticked := make(chan struct{})
-	go func() { // the cluster runs while commands wait on it
-		defer close(ticked)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-				c.Tick()
-				time.Sleep(time.Millisecond)
-			}
-		}
-	}()
-	defer func() { close(stop); <-ticked }()
+	tickInBackground(t, c) // the cluster runs while commands wait on it
 
 	out := newPosted()
 	a := newMessageAPI(e, []string{docs}, testLimits, out.post)
@@ -161,6 +147,25 @@ func newPausedEngine(t *testing.T) (engine.Engine, *cluster.Cluster) {
 	d := cluster.NewDriver(c, 10)
 	t.Cleanup(d.Close)
 	return local.Wrap(c, d), c
+}
+
+// tickInBackground ticks c on its own goroutine, about once a
+// millisecond, until the test ends.
+func tickInBackground(t *testing.T, c *cluster.Cluster) {
+	stop, ticked := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ticked)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				c.Tick()
+				time.Sleep(time.Millisecond) // pacing the background clock, not waiting for a condition
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-ticked })
 }
 
 func tickUntil(t *testing.T, c *cluster.Cluster, what string, cond func() bool) {

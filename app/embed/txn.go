@@ -131,16 +131,12 @@ func compareOf(tc txnCompare) (mvcc.Compare, error) {
 	if tc.End != nil {
 		cmp.End = []byte(*tc.End)
 	}
-	switch tc.Result {
-	case "=", "==":
-		cmp.Result = mvcc.CompareEqual
-	case "!=":
-		cmp.Result = mvcc.CompareNotEqual
-	case ">":
-		cmp.Result = mvcc.CompareGreater
-	case "<":
-		cmp.Result = mvcc.CompareLess
-	default:
+	op := tc.Result
+	if op == "==" {
+		op = "="
+	}
+	var ok bool
+	if cmp.Result, ok = etcdctl.CompareResult(op); !ok {
 		return cmp, fmt.Errorf(`result must be "=", "!=", ">" or "<", not %s`, echo(tc.Result))
 	}
 	if tc.Value == nil {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 )
 
 // runningCluster is the shipped engine over a real cluster that ticks in
@@ -14,20 +13,7 @@ func runningCluster(t *testing.T) (*messageAPI, *posted) {
 	t.Helper()
 	e, c := newPausedEngine(t)
 	tickUntil(t, c, "leader", func() bool { return leaderOf(e.Status()) != 0 })
-	stop, ticked := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(ticked)
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-				c.Tick()
-				time.Sleep(time.Millisecond) // pacing the background clock, not waiting for a condition
-			}
-		}
-	}()
-	t.Cleanup(func() { close(stop); <-ticked })
+	tickInBackground(t, c)
 	out := newPosted()
 	return newMessageAPI(e, []string{docs}, testLimits, out.post), out
 }

@@ -105,16 +105,7 @@ func parseCompare(line string) (mvcc.Compare, error) {
 		return mvcc.Compare{}, fmt.Errorf("malformed comparison: %s (%w)", line, serr)
 	}
 	cmp := mvcc.Compare{Key: []byte(key)}
-	switch op {
-	case "=":
-		cmp.Result = mvcc.CompareEqual
-	case "!=":
-		cmp.Result = mvcc.CompareNotEqual
-	case ">":
-		cmp.Result = mvcc.CompareGreater
-	case "<":
-		cmp.Result = mvcc.CompareLess
-	default:
+	if cmp.Result, ok = CompareResult(op); !ok {
 		// etcdctl panics here ("Unknown result op").
 		return mvcc.Compare{}, fmt.Errorf("malformed comparison: %s (unknown result op %q: want =, !=, > or <)", line, op)
 	}
@@ -187,4 +178,21 @@ func (c Command) WithInput(lines []string) (Command, error) {
 	}
 	c.c.txn = readTxn(strings.Join(lines, "\n"))
 	return c, nil
+}
+
+// CompareResult maps a txn comparison's operator as etcdctl writes it
+// ("=", "!=", ">", "<") to mvcc's; ok is false for any other. The
+// postMessage API's txn uses it too.
+func CompareResult(op string) (r mvcc.CompareResult, ok bool) {
+	switch op {
+	case "=":
+		return mvcc.CompareEqual, true
+	case "!=":
+		return mvcc.CompareNotEqual, true
+	case ">":
+		return mvcc.CompareGreater, true
+	case "<":
+		return mvcc.CompareLess, true
+	}
+	return 0, false
 }
