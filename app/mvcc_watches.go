@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/etcd-play/etcd-play/app/engine"
 	"github.com/etcd-play/etcd-play/app/etcdctl"
@@ -24,6 +25,9 @@ import (
 
 const (
 	maxPanelWatches = 8 // watches the panel runs at once
+	// watchStatePoll is how often a watch's row checks its state when no
+	// event arrives.
+	watchStatePoll  = 500 * time.Millisecond
 	watchLastEvents = 5 // events a row shows, newest first
 )
 
@@ -49,6 +53,7 @@ type panelWatch struct {
 	running  bool     // Watch answered and the watch has not ended
 	starting bool
 	ended    string // why it ended ("" while it runs)
+	state    string // the watcher's state (engine.WatchStater): synced, unsynced, victim, waiting
 	stream   engine.WatchStream
 }
 
@@ -117,14 +122,32 @@ func (p *playground) startPanelWatch(ctx app.Context) {
 		if err != nil {
 			return
 		}
+		stater, _ := stream.(engine.WatchStater)
+		shown := ""
 		for {
-			rs, err := stream.Next(ctx)
+			// Wake at least every watchStatePoll to show a change of
+			// the watch's state, which comes without a response.
+			wctx, cancel := context.WithTimeout(ctx, watchStatePoll)
+			rs, err := stream.Next(wctx)
+			cancel()
+			if errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+				err = nil // the poll's deadline, not the page's
+			}
 			if errors.Is(err, context.Canceled) && ctx.Err() != nil {
 				stream.Cancel() // the page is going away
 				return
 			}
+			state := ""
+			if stater != nil {
+				state = stater.State()
+			}
+			if len(rs) == 0 && err == nil && state == shown {
+				continue
+			}
+			shown = state
 			ctx.Dispatch(func(ctx app.Context) {
 				pw.deliver(rs)
+				pw.state = state
 				if err != nil {
 					pw.running, pw.ended = false, watchEndText(err)
 				}
@@ -271,6 +294,9 @@ func (p *playground) renderWatchRow(w *panelWatch) app.UI {
 		from = fmt.Sprint(w.start)
 	}
 	state, action, button := "running", "watch-stop", "Stop"
+	if w.state != "" {
+		state = w.state // synced, unsynced, victim or waiting (its member is down)
+	}
 	switch {
 	case w.starting:
 		state = "starting"
@@ -279,7 +305,7 @@ func (p *playground) renderWatchRow(w *panelWatch) app.UI {
 	}
 	id := w.id
 	scope := fmt.Sprintf("watch-%d-%s", id, action) // see onAct: the handler follows the button's action
-	return app.Tr().Class("watch-row").DataSet("watch", id).DataSet("events", w.events).DataSet("running", w.running).Body(
+	return app.Tr().Class("watch-row").DataSet("watch", id).DataSet("events", w.events).DataSet("running", w.running).DataSet("state", state).Body(
 		app.Td().Text(fmt.Sprint(id)),
 		app.Td().Class("key").Text(w.label),
 		app.Td().Text(p.view.name(w.member)),

@@ -70,6 +70,9 @@ func TestMVCCPanel(t *testing.T) {
 	p4 := tb.writeRevision("put", l.Member, key, "v4")
 	tb.waitJS(`document.querySelector('.watch-row[data-watch="1"]').dataset.events === "5" && document.querySelector('.watch-row[data-watch="2"]').dataset.events === "1"`,
 		"both watches to count the new put")
+	// Caught up, each watcher is synced in its member's store.
+	tb.waitJS(`[...document.querySelectorAll('.watch-row[data-running="true"]')].every(r => r.dataset.state === "synced")`,
+		"both watches to show their watcher synced")
 	var last string
 	tb.eval(`document.querySelector('.watch-row[data-watch="2"] td.value').textContent`, &last)
 	if want := fmt.Sprintf("PUT %s = v4 @%d", key, p4); last != want {

@@ -14,7 +14,8 @@ import (
 // clientWatch is one watch's unread responses and end. Guarded by Client.mu.
 type clientWatch struct {
 	resps []WatchResponse
-	err   error // why it ended; nil while it runs
+	err   error  // why it ended; nil while it runs
+	state string // as of the latest update that said (WatchStater)
 }
 
 // Watch implements Watcher over the connection.
@@ -48,6 +49,9 @@ func (c *Client) applyWatches(ws []WatchUpdate) {
 		cw := c.v.watches[wu.ID]
 		if cw == nil || cw.err != nil {
 			continue // cancelled here, or overflowed: the rest is not wanted
+		}
+		if wu.State != "" {
+			cw.state = wu.State
 		}
 		cw.resps = append(cw.resps, wu.Responses...)
 		if len(cw.resps) > MaxClientWatchResponses {
@@ -128,6 +132,17 @@ func peekView[T any](c *Client, f func(v *view) T) T {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return f(&c.v)
+}
+
+// State implements WatchStater: the state the engine last reported, ""
+// once the watch ended.
+func (w *remoteWatch) State() string {
+	return peekView(w.c, func(*view) string {
+		if w.w.err != nil {
+			return ""
+		}
+		return w.w.state
+	})
 }
 
 func (w *remoteWatch) Cancel() {

@@ -10,6 +10,7 @@ import "sort"
 type serverWatch struct {
 	stream WatchStream
 	poll   WatchPoller
+	state  string // the state last sent (WatchStater)
 }
 
 // watch opens q's watch and answers its number (q's ID). Receiving
@@ -78,15 +79,27 @@ func (s *server) watchUpdates() []WatchUpdate {
 		s.mu.Lock()
 		w := s.watches[id]
 		s.mu.Unlock()
-		if w == nil || budget == 0 {
+		if w == nil {
 			continue
 		}
-		rs, err := w.poll.Poll(budget)
-		budget -= len(rs)
-		if len(rs) == 0 && err == nil {
+		var (
+			rs  []WatchResponse
+			err error
+		)
+		if budget > 0 { // else its responses wait for the next update
+			rs, err = w.poll.Poll(budget)
+			budget -= len(rs)
+		}
+		var state string
+		if st, ok := w.stream.(WatchStater); ok && err == nil {
+			if now := st.State(); now != w.state {
+				w.state, state = now, now
+			}
+		}
+		if len(rs) == 0 && err == nil && state == "" {
 			continue
 		}
-		out = append(out, WatchUpdate{ID: id, Responses: rs, Err: err})
+		out = append(out, WatchUpdate{ID: id, Responses: rs, Err: err, State: state})
 		if err != nil {
 			s.mu.Lock()
 			delete(s.watches, id)

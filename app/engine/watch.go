@@ -70,6 +70,23 @@ type WatchStream interface {
 	Cancel()
 }
 
+// WatchStater is a WatchStream that says where its watcher stands in its
+// member's store: WatchSynced, WatchUnsynced or WatchVictim (etcd's
+// watchableStore groups), WatchWaiting while the member is down, "" before
+// it started or once it ended. app/engine/local's streams and a Client's
+// implement it; a Client's is as of the latest update.
+type WatchStater interface {
+	State() string
+}
+
+// Watch states (WatchStater).
+const (
+	WatchSynced   = "synced"
+	WatchUnsynced = "unsynced"
+	WatchVictim   = "victim"
+	WatchWaiting  = "waiting"
+)
+
 // WatchPoller is a WatchStream whose responses can be taken without
 // waiting (app/engine/local's): the Server drains it into updates. Poll
 // returns at most max responses (max > 0), and why the watch ended once it
@@ -95,10 +112,12 @@ var (
 	ErrNoWatch = errors.New("this engine cannot watch")
 )
 
-// WatchUpdate is watch ID's part of an Update: its new responses, and Err
-// once it ended (then it is gone).
+// WatchUpdate is watch ID's part of an Update: its new responses, Err
+// once it ended (then it is gone), and State when it changed ("" when it
+// did not).
 type WatchUpdate struct {
 	ID        uint64
 	Responses []WatchResponse
 	Err       error
+	State     string
 }

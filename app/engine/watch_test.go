@@ -183,3 +183,32 @@ func TestKeyHistoryOverTheProtocol(t *testing.T) {
 		t.Fatal("member 9 of 3 answered")
 	}
 }
+
+// A watch's state over the protocol: synced once it caught up, waiting
+// while its member is down, synced again after the restart, "" after
+// Cancel. (Unsynced and victim are the store's: node/cluster's tests.)
+func TestWatchStateOverTheProtocol(t *testing.T) {
+	_, eng, wr := startWatching(t)
+	s, err := wr.Watch(2, engine.WatchRequest{Key: []byte("st")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, ok := s.(engine.WatchStater)
+	if !ok {
+		t.Fatal("a watch over the protocol is not a WatchStater")
+	}
+	state := func() bool { eng.Status(); return true } // a read acknowledges the latest update
+	waitView(t, "synced", func() bool { return state() && st.State() == engine.WatchSynced })
+	if err := eng.Kill(2); err != nil {
+		t.Fatal(err)
+	}
+	waitView(t, "waiting", func() bool { return state() && st.State() == engine.WatchWaiting })
+	if err := eng.Restart(2); err != nil {
+		t.Fatal(err)
+	}
+	waitView(t, "synced again", func() bool { return state() && st.State() == engine.WatchSynced })
+	s.Cancel()
+	if got := st.State(); got != "" {
+		t.Fatalf("cancelled: %q", got)
+	}
+}

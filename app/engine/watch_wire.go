@@ -44,6 +44,7 @@ func writeWatchUpdates(w *wbuf, ws []WatchUpdate) {
 			}
 		}
 		writeError(w, wu.Err)
+		w.str(wu.State)
 	}
 }
 
@@ -72,6 +73,7 @@ func readWatchUpdates(r *rbuf) []WatchUpdate {
 			}
 		}
 		wu.Err = readError(r)
+		wu.State = r.str()
 	}
 	return ws
 }

@@ -57,6 +57,7 @@ type Watch struct {
 	// Owned by the tick (c.mu held).
 	store    *mvcc.Store // the store watched; nil while detached
 	ws       *mvcc.WatchStream
+	wid      int64 // the watcher's ID in ws
 	next     int64  // first revision not delivered; 0 until first attached
 	lastSent uint64 // tick of the last response buffered (progress notify)
 	gone     bool   // removed from c.watches
@@ -64,6 +65,7 @@ type Watch struct {
 	mu      sync.Mutex // guards the fields below
 	buf     []mvcc.WatchResponse
 	ended   error // why the watch ended (set once); nil while it runs
+	state   string
 	notify  chan struct{}
 	cancels bool // Cancel was called
 }
@@ -88,6 +90,28 @@ func (c *Cluster) Watch(member uint64, req WatchRequest) (*Watch, error) {
 	}
 	c.enqueue(func() { c.watches = append(c.watches, w) })
 	return w, nil
+}
+
+// WatchWaiting is the state of a watch whose member is down (State).
+const WatchWaiting = "waiting"
+
+// State names the watch's state in its member's store (mvcc.WatchSynced,
+// WatchUnsynced or WatchVictim), WatchWaiting while its member is down,
+// "" before the watch started or once it ended. Taken at the end of each
+// tick.
+func (w *Watch) State() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ended != nil {
+		return ""
+	}
+	return w.state
+}
+
+func (w *Watch) setState(s string) {
+	w.mu.Lock()
+	w.state = s
+	w.mu.Unlock()
 }
 
 // Member returns the member watched.
@@ -206,8 +230,14 @@ func (c *Cluster) serveWatch(w *Watch, synced map[*mvcc.Store]bool) {
 	m := c.members[w.member]
 	if m == nil {
 		w.detach() // down: resume when it is back
+		w.setState(WatchWaiting)
 		return
 	}
+	defer func() {
+		if w.ws != nil {
+			w.setState(w.ws.State(w.wid))
+		}
+	}()
 	s := m.Store()
 	if s != w.store {
 		w.detach()
@@ -216,12 +246,13 @@ func (c *Cluster) serveWatch(w *Watch, synced map[*mvcc.Store]bool) {
 			r.StartRev = w.next
 		}
 		ws := s.NewWatchStream(0)
-		if _, err := ws.Watch(r); err != nil {
+		wid, err := ws.Watch(r)
+		if err != nil {
 			ws.Close()
 			w.end(err)
 			return
 		}
-		w.store, w.ws = s, ws
+		w.store, w.ws, w.wid = s, ws, wid
 		if w.next == 0 {
 			w.next = max(r.StartRev, 1)
 			if r.StartRev == 0 || r.StartRev > s.Rev() {

@@ -226,3 +226,28 @@ func TestKeyHistoryPerMember(t *testing.T) {
 		t.Fatalf("a down member: %v", err)
 	}
 }
+
+// A watch's state: unsynced while it catches up, synced after, waiting
+// while its member is down, synced again after the restart.
+func TestWatchStateFollowsTheMember(t *testing.T) {
+	c := newTestCluster(t, Config{Members: 3, Seed: 8})
+	l := waitLeader(t, c, 200)
+	f := follower(t, c)
+	writeKeys(t, c, "s/", 3000, 100, l)
+	converge(t, c, 400)
+	x := watchOf(t, c, f, mvcc.WatchRequest{Key: []byte("s/"), End: []byte("s0"), StartRev: 1})
+	seen := map[string]bool{x.w.State(): true}
+	tickUntil(t, c, 200, "synced", func() bool { x.take(); seen[x.w.State()] = true; return x.w.State() == mvcc.WatchSynced })
+	if !seen[mvcc.WatchUnsynced] {
+		t.Errorf("states seen while catching up 3,000 revisions: %v, want unsynced among them", seen)
+	}
+	c.Kill(f)
+	tickUntil(t, c, 5, "waiting", func() bool { return x.w.State() == WatchWaiting })
+	c.Restart(f)
+	tickUntil(t, c, 400, "synced again", func() bool { x.take(); return x.w.State() == mvcc.WatchSynced })
+	x.w.Cancel()
+	c.Tick()
+	if st := x.w.State(); st != "" {
+		t.Fatalf("cancelled: %q", st)
+	}
+}

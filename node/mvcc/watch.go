@@ -424,3 +424,33 @@ func (s *Store) syncOne(w *watcher, budget *int) (stay bool) {
 	s.w.synced = insertW(s.w.synced, w)
 	return false
 }
+
+// Watcher states, as State names them (etcd's watchableStore keeps its
+// watchers in the same three groups).
+const (
+	WatchSynced   = "synced"   // seen every revision; fed as writes happen
+	WatchUnsynced = "unsynced" // catching up from the stored history
+	WatchVictim   = "victim"   // its channel was full; it holds a response to retry
+)
+
+// State names watcher id's state: WatchSynced, WatchUnsynced or
+// WatchVictim; "" when the watcher is gone (cancelled, or ended by a
+// compacted start revision) or unknown.
+func (ws *WatchStream) State(id int64) string {
+	s := ws.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w, ok := ws.watchers[id]
+	if !ok {
+		return ""
+	}
+	switch w.state {
+	case stateSynced:
+		return WatchSynced
+	case stateUnsynced:
+		return WatchUnsynced
+	case stateVictim:
+		return WatchVictim
+	}
+	return ""
+}

@@ -243,3 +243,34 @@ func TestSyncWatchersBoundsScanning(t *testing.T) {
 		t.Fatalf("got %q", got)
 	}
 }
+
+// State follows a watcher from unsynced (a start revision in the past)
+// through victim (its channel full) to synced, and is "" once cancelled.
+func TestWatchState(t *testing.T) {
+	s := New()
+	for i := range 5 {
+		mustPut(t, s, "a", fmt.Sprint(i))
+	}
+	ws := s.NewWatchStream(1)
+	id, err := ws.Watch(WatchRequest{Key: []byte("a"), StartRev: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := ws.State(id); st != WatchUnsynced {
+		t.Fatalf("a watch from the past is %q, want unsynced", st)
+	}
+	s.SyncWatchers() // one response fills the channel of 1
+	mustPut(t, s, "a", "more")
+	if st := ws.State(id); st != WatchVictim {
+		t.Fatalf("with its channel full after a write, %q, want victim", st)
+	}
+	<-ws.Chan()
+	s.SyncWatchers()
+	if st := ws.State(id); st != WatchSynced {
+		t.Fatalf("after its channel drained and a sync, %q, want synced", st)
+	}
+	ws.Cancel(id)
+	if st := ws.State(id); st != "" {
+		t.Fatalf("cancelled, %q, want \"\"", st)
+	}
+}

@@ -12,6 +12,7 @@ import (
 var (
 	_ engine.Watcher     = (*clusterEngine)(nil)
 	_ engine.WatchPoller = (*localWatch)(nil)
+	_ engine.WatchStater = (*localWatch)(nil)
 )
 
 // Watch implements engine.Watcher over the cluster's client watches
@@ -87,6 +88,10 @@ func (l *localWatch) Next(ctx context.Context) ([]engine.WatchResponse, error) {
 		}
 	}
 }
+
+// State implements engine.WatchStater (cluster.Watch.State's names are
+// the engine's).
+func (l *localWatch) State() string { return l.w.State() }
 
 // Cancel implements engine.WatchStream.
 func (l *localWatch) Cancel() { l.w.Cancel() }
