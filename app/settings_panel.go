@@ -88,10 +88,17 @@ func (p *playground) applySettings(ctx app.Context) {
 
 func (p *playground) renderSettingsPanel() app.UI {
 	v := p.view
+	shown := v.settings
+	if !v.settable {
+		// No engine yet (and the pre-rendered page): the defaults the
+		// page starts its cluster with, so the pre-rendered form says
+		// what the live one will.
+		shown = engine.DefaultPageSettings()
+	}
 	var fields []app.UI
 	for _, f := range settingFields {
 		id := "setting-" + f.name
-		current := settingValue(v.settings, f.name)
+		current := settingValue(shown, f.name)
 		typed, edited := p.settings.typed[f.name]
 		name := f.name
 		in := app.Input().ID(id).DataSet("setting", f.name).DataSet("current", current).Disabled(!v.settable)

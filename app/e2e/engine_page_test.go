@@ -3,11 +3,14 @@
 package e2e
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/etcd-play/etcd-play/app/engine"
 )
 
 // The page's cluster runs in the engine's Web Worker: the page says so
@@ -27,8 +30,8 @@ func TestClusterRunsInTheWorker(t *testing.T) {
 	if got.Early {
 		t.Error("the worker the page's head started was not adopted")
 	}
-	if got.Engine != "worker" || got.Protocol != "1" || !got.Worker {
-		t.Fatalf("page says engine %q protocol %q (a Worker: %v), want worker, 1, true", got.Engine, got.Protocol, got.Worker)
+	if want := fmt.Sprint(engine.Version); got.Engine != "worker" || got.Protocol != want || !got.Worker {
+		t.Fatalf("page says engine %q protocol %q (a Worker: %v), want worker, %s, true", got.Engine, got.Protocol, got.Worker, want)
 	}
 	if r := tb.write("put", 1, "in-the-worker", "yes", false); r.Status != "ok" {
 		t.Fatalf("put: %+v", r)
@@ -103,7 +106,10 @@ func (tb *tab) waitAcrossLoad(expr, what string) {
 		if err == nil {
 			return
 		}
-		if tb.ctx.Err() != nil || !strings.Contains(err.Error(), "context") {
+		// A poll cut short by the navigation fails with "context ..." or,
+		// when the page's target navigated first, "Inspected target
+		// navigated or closed".
+		if tb.ctx.Err() != nil || !strings.Contains(err.Error(), "context") && !strings.Contains(err.Error(), "navigated") {
 			tb.t.Fatalf("waiting for %s: %v (expression %s)", what, err, expr)
 		}
 	}

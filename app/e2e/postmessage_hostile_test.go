@@ -117,6 +117,10 @@ const frameProbe = `(() => {
 type probeResult struct {
 	MaxGap, ReadMs float64
 	Reads          int
+	// PostMs is how long the docs page's own postMessage call took
+	// (serialising the payload). When the docs page and the frame share
+	// a thread, the frame's probe sees it as a gap it did not cause.
+	PostMs float64
 }
 
 // stall posts the message the JavaScript expression payload(id) builds
@@ -135,14 +139,16 @@ func (h hostilePage) stall(payload string, tries int) (best probeResult, ev even
 		h.frame.eval(frameProbe, new(bool))
 		h.frame.waitJS(`window.__probe.ticks >= 20`, "the probe to run")
 		n := h.mark()
-		h.eval(`post(window.payload)`, new(bool))
+		var postMs float64
+		h.eval(`(() => { const t0 = performance.now(); post(window.payload); return performance.now() - t0; })()`, &postMs)
 		e := h.waitEventAfter(n, fmt.Sprintf(`m.type === "result" && (m.id === %q || m.id === undefined)`, id), "the answer to "+id)
 		var ticks int
 		h.frame.eval(`window.__probe.ticks`, &ticks)
 		h.frame.waitJS(fmt.Sprintf(`window.__probe.ticks >= %d`, ticks+3), "the probe to run after the answer")
 		var r probeResult
 		h.frame.eval(`(() => { clearInterval(window.__probe.timer); return window.__probe; })()`, &r)
-		h.t.Logf("try %d: longest gap %.1f ms, MessageEvent.data read %d times (%.1f ms)", i, r.MaxGap, r.Reads, r.ReadMs)
+		r.PostMs = postMs
+		h.t.Logf("try %d: longest gap %.1f ms, MessageEvent.data read %d times (%.1f ms), the docs page's postMessage call %.1f ms", i, r.MaxGap, r.Reads, r.ReadMs, r.PostMs)
 		if i == 0 || r.MaxGap-r.ReadMs < best.MaxGap-best.ReadMs {
 			best, ev = r, e
 		}
@@ -244,8 +250,12 @@ func TestEmbedRefusedOriginCostsNothing(t *testing.T) {
 	if ev.OK == nil || *ev.OK || !strings.Contains(ev.Error, "may not send commands") {
 		t.Errorf("2M-item groups from a refused origin: %+v", ev)
 	}
-	if r.Reads != 0 || r.MaxGap > 50 {
-		t.Errorf("2M-item groups from a refused origin: the frame read its data %d times (%.1f ms); longest gap %.1f ms", r.Reads, r.ReadMs, r.MaxGap)
+	// The frame's own stall: its longest gap less what the sender's
+	// postMessage call (serialising two million items) took, which a
+	// docs page sharing the frame's thread spends on it too (in CI:
+	// gaps of 59 and 76 ms with the data never read).
+	if r.Reads != 0 || r.MaxGap-r.PostMs > 50 {
+		t.Errorf("2M-item groups from a refused origin: the frame read its data %d times (%.1f ms); longest gap %.1f ms, of which the docs page's postMessage call %.1f ms", r.Reads, r.ReadMs, r.MaxGap, r.PostMs)
 	}
 	t.Logf("2M-item groups (refused origin): %q; data read %d times; longest gap %.1f ms", ev.Error, r.Reads, r.MaxGap)
 }
