@@ -57,10 +57,9 @@ type Watch struct {
 	// Owned by the tick (c.mu held).
 	store    *mvcc.Store // the store watched; nil while detached
 	ws       *mvcc.WatchStream
-	wid      int64 // the watcher's ID in ws
+	wid      int64  // the watcher's ID in ws
 	next     int64  // first revision not delivered; 0 until first attached
 	lastSent uint64 // tick of the last response buffered (progress notify)
-	gone     bool   // removed from c.watches
 
 	mu      sync.Mutex // guards the fields below
 	buf     []mvcc.WatchResponse
