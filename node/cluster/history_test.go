@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"fmt"
 	mrand "math/rand/v2"
 	"reflect"
@@ -53,6 +54,9 @@ func checkReplay(t *testing.T, name string, cfg func() Config, c *Cluster) {
 	t.Helper()
 	hist := c.History()
 	want := runDigest(c)
+	// The digest lets a run on another platform (GOOS=js GOARCH=wasm) be
+	// compared with a native one: go test -v -run TestReplay.
+	t.Logf("%s: %d actions, %d ticks, run digest %x", name, len(hist), c.Now(), sha256.Sum256(want))
 	again, err := Replay(cfg(), hist, c.Now())
 	if err != nil {
 		t.Fatalf("%s: replay: %v", name, err)
@@ -241,7 +245,7 @@ func TestReplayEveryAction(t *testing.T) {
 
 // randomHistoryRun drives a cluster through seeded random actions (faults,
 // client calls, watches, stress runs, settings) for ticks ticks.
-func randomHistoryRun(t *testing.T, cfg Config, seed uint64, ticks int) *Cluster {
+func randomHistoryRun(t testing.TB, cfg Config, seed uint64, ticks int) *Cluster {
 	t.Helper()
 	c := newTestCluster(t, cfg)
 	rng := mrand.New(mrand.NewPCG(seed, 0x4157))
