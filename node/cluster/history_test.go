@@ -6,7 +6,9 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"reflect"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/etcd-play/etcd-play/node/durable"
 	"github.com/etcd-play/etcd-play/node/mvcc"
@@ -385,4 +387,136 @@ func TestApplyErrors(t *testing.T) {
 	if _, err := Replay(Config{Members: 3}, []Action{{Tick: 2, Kind: KindHealAll}, {Tick: 1, Kind: KindHealAll}}, 5); err == nil {
 		t.Fatal("Replay took actions out of tick order")
 	}
+}
+
+// replayCalls replays hist as Replay does, but submits the client calls
+// itself (as Apply does: Do with a copy of the request) so that their
+// answers can be compared; it returns those calls in order.
+func replayCalls(t *testing.T, cfg Config, hist []Action, until uint64) []*Call {
+	t.Helper()
+	c := newTestCluster(t, cfg)
+	var calls []*Call
+	next := 0
+	for tick := uint64(0); tick < until; tick++ {
+		for ; next < len(hist) && hist[next].Tick == tick; next++ {
+			if a := hist[next]; a.Kind == KindCall {
+				calls = append(calls, c.Do(a.Member, cloneOp(*a.Op)))
+			} else if err := c.Apply(a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c.Tick()
+	}
+	return calls
+}
+
+// TestReplayAnswers: every client call of the scripted run gets the same
+// answer (result and error) in the replay, as a linearizability check of
+// the recorded history would see it.
+func TestReplayAnswers(t *testing.T) {
+	cfg := func() Config {
+		return Config{Seed: 11, SnapshotCount: 30, CatchUpCount: 10, NewStorage: OnDisk(durable.NewMemory(nil))}
+	}
+	c, calls := scriptedHistoryRun(t, cfg())
+	again := replayCalls(t, cfg(), c.History(), c.Now())
+	if len(again) != len(calls) {
+		t.Fatalf("the replay made %d calls, the run %d", len(again), len(calls))
+	}
+	answered := 0
+	for i, cl := range calls {
+		if cl.Answered() != again[i].Answered() {
+			t.Fatalf("call %d: answered %t in the run, %t in the replay", i, cl.Answered(), again[i].Answered())
+		}
+		if !cl.Answered() {
+			continue
+		}
+		answered++
+		r1, e1 := cl.Result()
+		r2, e2 := again[i].Result()
+		if fmt.Sprint(e1) != fmt.Sprint(e2) || !reflect.DeepEqual(r1, r2) || cl.LatencyTicks() != again[i].LatencyTicks() {
+			t.Fatalf("call %d (%s on member %d) answered differently:\n run    %+v %v\n replay %+v %v",
+				i, cl.op.Kind(), cl.member, r1, e1, r2, e2)
+		}
+	}
+	if answered < len(calls)*9/10 {
+		t.Fatalf("only %d of %d calls were answered", answered, len(calls))
+	}
+}
+
+// TestHistoryOnlyActions: what the cluster does by itself (auto-compaction
+// calls, stress puts, the rolling restart that new raft settings start,
+// loading the rest of the members) is not recorded: the history is exactly
+// the actions taken, at the ticks they ran.
+func TestHistoryOnlyActions(t *testing.T) {
+	c := newTestCluster(t, Config{Members: 3, Seed: 4, AutoCompactionRetention: 10, AutoCompactionTicks: 20,
+		LoadQuorumFirst: true, NewStorage: OnDisk(durable.NewMemory(nil))})
+	for range 30 {
+		c.Tick()
+	}
+	run := c.Stress(StressConfig{Rate: 5, Count: 100, Keys: 10})
+	c.Tick()
+	s := c.Settings()
+	s.ElectionTicks = 14
+	if err := c.SetSettings(s); err != nil {
+		t.Fatal(err)
+	}
+	for range 300 {
+		c.Tick()
+	}
+	if p := run.Progress(); p.Done != 100 || p.OK == 0 {
+		t.Fatalf("the stress run did not finish: %+v", p)
+	}
+	if n := len(eventsOf(c, "settings")); n < 3 {
+		t.Fatalf("%d settings events: the members did not restart one at a time", n)
+	}
+	want := []Action{
+		{Tick: 30, Kind: KindStress, ID: 1, Stress: &StressConfig{Rate: 5, Count: 100, Keys: 10, ValueSize: 16}},
+		{Tick: 31, Kind: KindSettings, Settings: &s},
+	}
+	if got := c.History(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("history %+v; want %+v", got, want)
+	}
+}
+
+// TestReplayDriven: actions taken from another goroutine while a Driver
+// ticks the cluster (as the page does) are recorded at the tick that ran
+// them, so the history replays to the same run.
+func TestReplayDriven(t *testing.T) {
+	cfg := func() Config { return Config{Seed: 8, SnapshotCount: 30, CatchUpCount: 10} }
+	c := newTestCluster(t, cfg())
+	d := NewDriver(c, 5000)
+	defer d.Close()
+	d.Play()
+	rng := mrand.New(mrand.NewPCG(8, 8))
+	for i := range 150 {
+		// Wait for the clock to move on (a condition, polled with a
+		// deadline), so that the actions spread over the run's ticks.
+		target := c.Now() + uint64(rng.IntN(4))
+		deadline := time.Now().Add(10 * time.Second)
+		for c.Now() < target {
+			if time.Now().After(deadline) {
+				t.Fatalf("the driver stopped at tick %d", c.Now())
+			}
+			runtime.Gosched()
+		}
+		m := uint64(rng.IntN(5) + 1)
+		switch i % 10 {
+		case 0:
+			c.Kill(m)
+		case 1:
+			c.RestartAll()
+		case 2:
+			c.SetDrop(m, m%5+1, 0.3)
+		case 3:
+			c.HealAll()
+		default:
+			c.Do(m, put(fmt.Sprintf("k%d", i%6), fmt.Sprint(i)))
+		}
+	}
+	d.Pause()
+	d.Step() // returns once no tick runs but this one
+	if c.Now() < 200 {
+		t.Fatalf("the actions spread over only %d ticks", c.Now())
+	}
+	checkReplay(t, "driven", cfg, c)
 }
