@@ -64,6 +64,8 @@ type view struct {
 	messages      []MessageView
 	messagesTotal int
 	askedMessages int
+
+	timeline TimelineView // the latest update's (timeline.go)
 }
 
 // maxClientEvents bounds the events the client keeps for Events.
@@ -359,6 +361,10 @@ func (c *Client) apply(u *Update) {
 			return a.From < b.From || a.From == b.From && a.To < b.To
 		})
 	}
+	if u.EventsReset {
+		v.events = v.events[:0:0]
+	}
+	v.timeline = u.Timeline
 	if len(u.Events) > 0 {
 		v.events = append(v.events, u.Events...)
 		if n := len(v.events); n > maxClientEvents {

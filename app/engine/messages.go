@@ -94,7 +94,12 @@ const (
 	OpShowMessages // N: the messages in flight each update carries, at most (0: none; inflight.go)
 	OpDropMessage  // N: the ID of the message in flight to drop
 	OpLogPage      // Member, LogFrom, LogCount (logpage.go)
-	opEnd          // one past the last
+	OpSeek         // N: the tick to show (timeline.go)
+	OpSwitchBranch // N: the branch to go to
+	OpExportHistory
+	OpShareLink
+	OpLoadHistory // Value: a history file, or a link's text when N is 1
+	opEnd         // one past the last
 )
 
 // Request is one call. Each Op reads the fields it needs (the others are
@@ -140,6 +145,7 @@ type Response struct {
 	History *KeyHistory  // KeyHistory
 	Result  *node.Result // OpCall
 	LogPage *LogPageView // LogPage
+	Data    []byte       // ExportHistory, ShareLink
 }
 
 // Started answers Start: what the client needs to know about the engine
@@ -180,6 +186,13 @@ type Update struct {
 	// MessagesTotal counts them all (inflight.go).
 	Messages      []MessageView
 	MessagesTotal int
+	// Timeline is the run's history (a Timeliner's; zero otherwise).
+	// EventsReset: the cluster was replaced by another point of its
+	// history since the previous update (Timeline.Rewinds changed), so
+	// Events holds the newest events of the cluster now shown (Seqs
+	// start over) and the client drops the ones it kept.
+	Timeline    TimelineView
+	EventsReset bool
 }
 
 // MaxUpdateEvents bounds the events one update carries.
@@ -429,6 +442,7 @@ func encodeResponse(p *Response) []byte {
 		writeResult(&w, p.Result)
 	}
 	writeLogPage(&w, p.LogPage)
+	w.bytes(p.Data)
 	return w.b
 }
 
@@ -463,6 +477,7 @@ func decodeResponse(r *rbuf) *Response {
 		p.Result = readResult(r)
 	}
 	p.LogPage = readLogPage(r)
+	p.Data = r.bytes()
 	return p
 }
 
@@ -564,6 +579,8 @@ func encodeUpdate(u *Update) []byte {
 		w.u(l.Duplicated)
 	}
 	writeMessages(&w, u)
+	writeTimeline(&w, &u.Timeline)
+	w.bool(u.EventsReset)
 	return w.b
 }
 
@@ -667,6 +684,8 @@ func decodeUpdate(r *rbuf) *Update {
 		l.Duplicate, l.Reorder, l.Duplicated = r.f(), r.int(), r.u()
 	}
 	readMessages(r, u)
+	u.Timeline = readTimeline(r)
+	u.EventsReset = r.bool()
 	return u
 }
 

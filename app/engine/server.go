@@ -109,6 +109,7 @@ type server struct {
 	// Owned by pushUpdates.
 	links   map[[2]uint64]LinkView
 	lastSeq uint64
+	rewinds uint64 // the Timeline.Rewinds of the last update
 }
 
 type serverRun struct {
@@ -155,6 +156,9 @@ func (s *server) handle(q *Request) {
 	e := s.engine()
 	if e == nil {
 		s.answer(&Response{ID: q.ID, Err: errors.New("the cluster is not running yet")})
+		return
+	}
+	if s.handleTimeline(e, q) {
 		return
 	}
 	st, _ := e.(Storage)

@@ -27,6 +27,14 @@ func (s *server) update() *Update {
 	s.mu.Lock()
 	u := &Update{Applied: s.applied}
 	s.mu.Unlock()
+	if t, ok := e.(Timeliner); ok {
+		u.Timeline = t.Timeline()
+		if u.Timeline.Rewinds != s.rewinds {
+			// Another point of the history: every event and link is new.
+			s.rewinds, s.lastSeq, s.links = u.Timeline.Rewinds, 0, nil
+			u.EventsReset = true
+		}
+	}
 	u.Now, u.Paused = e.Now(), e.Paused()
 	u.Members = e.Status()
 	if s.links == nil {
