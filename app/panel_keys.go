@@ -68,6 +68,8 @@ func (p *playground) panelKey(k panelKind) string {
 		fmt.Fprint(&b, p.watchRev, "|", p.membersKey())
 	case panelLeases:
 		b.WriteString(p.leaseKey()) // lease_panel.go
+	case panelTimeline:
+		fmt.Fprint(&b, v.now, v.timeline, p.tl, p.eng != nil)
 	case panelConsole:
 		fmt.Fprint(&b, p.consoleRev) // not the input: the field holds it (console.go)
 	case panelChart:

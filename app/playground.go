@@ -121,8 +121,9 @@ type playground struct {
 	storage          storageUI  // storage section (storage_panel.go)
 	page             PageConfig // from the URL (embed.go), set in OnMount
 
-	settings settingsForm // the Settings panel's typed values (settings_panel.go)
-	msgs     msgState     // messages in flight (messages_view.go)
+	settings settingsForm  // the Settings panel's typed values (settings_panel.go)
+	msgs     msgState      // messages in flight (messages_view.go)
+	tl       timelineState // timeline_panel.go
 }
 
 func (p *playground) OnMount(ctx app.Context) {
@@ -156,7 +157,8 @@ func (p *playground) Render() app.UI {
 					p.newPanel(panelView),
 					p.renderHashIndicator(),
 					p.newPanel(panelCards),
-					&logView{P: p}, // log_view.go
+					p.newPanel(panelTimeline), // timeline_panel.go
+					&logView{P: p},            // log_view.go
 				),
 				app.Section().Class("side").Aria("label", "controls").Body(
 					p.newPanel(panelFaults),
