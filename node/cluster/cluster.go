@@ -183,7 +183,6 @@ type Cluster struct {
 	next       atomic.Int32
 	work       func()
 	workers    sync.WaitGroup
-	stressRuns int
 	hashes     hashCache
 	text       []byte         // scratch for event text, reused (c.mu held)
 	compacting bool           // an auto-compaction call is in flight (compactor.go)
@@ -193,8 +192,16 @@ type Cluster struct {
 	// overwritten keeps each member's overwritten log entries (logpage.go).
 	overwritten map[uint64]*overwrittenLog
 
-	qmu   sync.Mutex // guards queue
+	qmu   sync.Mutex // guards queue and the numbering of watches and stress runs
 	queue []action
+	// stressByNum[n-1] is stress run number n (every run, in creation
+	// order); watchByNum the watches not cancelled yet, by number;
+	// watchCount the watches created (history.go).
+	stressByNum []*StressRun
+	watchByNum  map[uint64]*Watch
+	watchCount  uint64
+	// history is every action run so far, in order (history.go).
+	history []Action
 	// spare is the previous tick's queue, emptied, for reuse (owned by
 	// Tick; only touched with c.mu held).
 	spare []action
@@ -325,8 +332,10 @@ func (c *Cluster) Tick() {
 	c.qmu.Unlock()
 	for i := range queue {
 		if a := &queue[i]; a.call != nil {
+			c.recordCall(a.call)
 			c.submit(a.call)
 		} else {
+			c.record(a.rec)
 			a.f()
 		}
 	}
@@ -436,16 +445,20 @@ func (c *Cluster) flush(id uint64) {
 	c.effects[id-1] = es[:0]
 }
 
-// action is one queued action: a client call to submit, or else f.
+// action is one queued action: a client call to submit, or else f, which
+// is recorded as rec when it runs (history.go).
 type action struct {
 	call *Call
 	f    func()
+	rec  Action
 }
 
-// enqueue schedules f to run at the start of the next Tick, with c.mu held.
-func (c *Cluster) enqueue(f func()) {
+// enqueue schedules f to run at the start of the next Tick, with c.mu
+// held, recorded then as rec (its Tick set then). Only the public methods
+// that are actions call it (see ActionKinds).
+func (c *Cluster) enqueue(rec Action, f func()) {
 	c.qmu.Lock()
-	c.queue = append(c.queue, action{f: f})
+	c.queue = append(c.queue, action{f: f, rec: rec})
 	c.qmu.Unlock()
 }
 

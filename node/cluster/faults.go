@@ -19,7 +19,7 @@ func (c *Cluster) Kill(id uint64) error {
 	if err := c.checkID(id); err != nil {
 		return err
 	}
-	c.enqueue(func() { c.kill(id) })
+	c.enqueue(Action{Kind: KindKill, Member: id}, func() { c.kill(id) })
 	return nil
 }
 
@@ -28,13 +28,13 @@ func (c *Cluster) Restart(id uint64) error {
 	if err := c.checkID(id); err != nil {
 		return err
 	}
-	c.enqueue(func() { c.restart(id) })
+	c.enqueue(Action{Kind: KindRestart, Member: id}, func() { c.restart(id) })
 	return nil
 }
 
 // KillAll kills every live member (and cancels every pending load).
 func (c *Cluster) KillAll() {
-	c.enqueue(func() {
+	c.enqueue(Action{Kind: KindKillAll}, func() {
 		for _, id := range c.ids {
 			if c.members[id] != nil || c.isLoading(id) {
 				c.kill(id)
@@ -45,7 +45,7 @@ func (c *Cluster) KillAll() {
 
 // RestartAll restarts every down member.
 func (c *Cluster) RestartAll() {
-	c.enqueue(func() {
+	c.enqueue(Action{Kind: KindRestartAll}, func() {
 		for _, id := range c.ids {
 			if c.members[id] == nil {
 				c.restart(id)
@@ -116,43 +116,44 @@ func (c *Cluster) Partition(groups ...[]uint64) {
 		gs[i] = append([]uint64(nil), g...)
 		parts[i] = fmt.Sprint(g)
 	}
-	c.fault(fmt.Sprintf("partition %s", strings.Join(parts, " | ")), func() { c.net.Partition(gs...) })
+	c.fault(Action{Kind: KindPartition, Groups: gs}, fmt.Sprintf("partition %s", strings.Join(parts, " | ")),
+		func() { c.net.Partition(gs...) })
 }
 
 // Isolate cuts every link to and from member id.
 func (c *Cluster) Isolate(id uint64) {
-	c.fault(fmt.Sprintf("isolate member %d", id), func() { c.net.Isolate(id) })
+	c.fault(Action{Kind: KindIsolate, Member: id}, fmt.Sprintf("isolate member %d", id), func() { c.net.Isolate(id) })
 }
 
 // Cut cuts the one-way link from -> to.
 func (c *Cluster) Cut(from, to uint64) {
-	c.fault(fmt.Sprintf("cut link %d -> %d", from, to), func() { c.net.Cut(from, to) })
+	c.fault(Action{Kind: KindCut, From: from, To: to}, fmt.Sprintf("cut link %d -> %d", from, to), func() { c.net.Cut(from, to) })
 }
 
 // HealLink removes cut, drop and delay from the one-way link from -> to.
 func (c *Cluster) HealLink(from, to uint64) {
-	c.fault(fmt.Sprintf("heal link %d -> %d", from, to), func() { c.net.HealLink(from, to) })
+	c.fault(Action{Kind: KindHealLink, From: from, To: to}, fmt.Sprintf("heal link %d -> %d", from, to), func() { c.net.HealLink(from, to) })
 }
 
 // HealAll removes every network fault (down members stay down).
 func (c *Cluster) HealAll() {
-	c.fault("heal all links", c.net.HealAll)
+	c.fault(Action{Kind: KindHealAll}, "heal all links", c.net.HealAll)
 }
 
 // SetDrop makes the link from -> to lose each message with probability p.
 func (c *Cluster) SetDrop(from, to uint64, p float64) {
-	c.fault(fmt.Sprintf("link %d -> %d drops %.0f%% of messages", from, to, p*100),
+	c.fault(Action{Kind: KindDrop, From: from, To: to, P: p}, fmt.Sprintf("link %d -> %d drops %.0f%% of messages", from, to, p*100),
 		func() { c.net.SetDrop(from, to, p) })
 }
 
 // SetDelay delays messages on the link from -> to by ticks extra ticks.
 func (c *Cluster) SetDelay(from, to uint64, ticks int) {
-	c.fault(fmt.Sprintf("link %d -> %d delays messages by %d ticks", from, to, ticks),
+	c.fault(Action{Kind: KindDelay, From: from, To: to, Ticks: ticks}, fmt.Sprintf("link %d -> %d delays messages by %d ticks", from, to, ticks),
 		func() { c.net.SetDelay(from, to, ticks) })
 }
 
-func (c *Cluster) fault(text string, apply func()) {
-	c.enqueue(func() {
+func (c *Cluster) fault(rec Action, text string, apply func()) {
+	c.enqueue(rec, func() {
 		apply()
 		c.emit(Event{Kind: "fault", Text: text})
 	})
@@ -164,7 +165,7 @@ func (c *Cluster) TransferLeadership(to uint64) error {
 	if err := c.checkID(to); err != nil {
 		return err
 	}
-	c.enqueue(func() {
+	c.enqueue(Action{Kind: KindTransfer, To: to}, func() {
 		for _, id := range c.ids {
 			if m := c.members[id]; m != nil && m.TransferLeadership(to) {
 				c.flush(id)

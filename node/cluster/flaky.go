@@ -10,7 +10,7 @@ import "fmt"
 // SetDuplicate makes the link from -> to deliver each message twice with
 // probability p (clamped to [0, 1]; see transport.Network.SetDuplicate).
 func (c *Cluster) SetDuplicate(from, to uint64, p float64) {
-	c.fault(fmt.Sprintf("link %d -> %d duplicates %.0f%% of messages", from, to, p*100),
+	c.fault(Action{Kind: KindDuplicate, From: from, To: to, P: p}, fmt.Sprintf("link %d -> %d duplicates %.0f%% of messages", from, to, p*100),
 		func() { c.net.SetDuplicate(from, to, p) })
 }
 
@@ -18,7 +18,7 @@ func (c *Cluster) SetDuplicate(from, to uint64, p float64) {
 // each message is held 0..ticks-1 extra ticks, so messages sent within
 // ticks ticks of each other may arrive in either order (0 and 1: in order).
 func (c *Cluster) SetReorder(from, to uint64, ticks int) {
-	c.fault(fmt.Sprintf("link %d -> %d reorders messages within %d ticks", from, to, ticks),
+	c.fault(Action{Kind: KindReorder, From: from, To: to, Ticks: ticks}, fmt.Sprintf("link %d -> %d reorders messages within %d ticks", from, to, ticks),
 		func() { c.net.SetReorder(from, to, ticks) })
 }
 
@@ -37,7 +37,7 @@ var Flaky = struct {
 func (c *Cluster) FlakyNetwork() {
 	text := fmt.Sprintf("flaky network: every link drops %.0f%%, delays %d tick, duplicates %.0f%%, reorders within %d ticks",
 		Flaky.Drop*100, Flaky.Delay, Flaky.Duplicate*100, Flaky.Reorder)
-	c.fault(text, func() {
+	c.fault(Action{Kind: KindFlakyNetwork}, text, func() {
 		for _, from := range c.ids {
 			for _, to := range c.ids {
 				if from != to {

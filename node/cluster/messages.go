@@ -25,7 +25,7 @@ func (c *Cluster) Messages(limit int) ([]transport.InFlight, int) {
 // of the next tick, before it can be delivered then. If the message is no
 // longer in flight by then, the event log says so and nothing changes.
 func (c *Cluster) DropMessage(id uint64) {
-	c.enqueue(func() {
+	c.enqueue(Action{Kind: KindDropMessage, ID: id}, func() {
 		v, ok := c.net.DropMessage(id)
 		if !ok {
 			c.emit(Event{Kind: "fault", Text: fmt.Sprintf("drop message %d: not in flight", id)})

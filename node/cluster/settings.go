@@ -107,7 +107,7 @@ func (c *Cluster) SetSettings(s Settings) error {
 	if err := s.Validate(); err != nil {
 		return fmt.Errorf("cluster: %w", err)
 	}
-	c.enqueue(func() { c.applySettings(s) })
+	c.enqueue(Action{Kind: KindSettings, Settings: &s}, func() { c.applySettings(s) })
 	return nil
 }
 

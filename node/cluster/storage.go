@@ -25,7 +25,7 @@ func (c *Cluster) KillPowerLoss(id uint64) error {
 	if d := c.disk(id); d != nil {
 		d.kill()
 	}
-	c.enqueue(func() { c.powerLoss(id) })
+	c.enqueue(Action{Kind: KindKillPowerLoss, Member: id}, func() { c.powerLoss(id) })
 	return nil
 }
 
@@ -36,7 +36,7 @@ func (c *Cluster) KillAllPowerLoss() {
 			d.kill()
 		}
 	}
-	c.enqueue(func() {
+	c.enqueue(Action{Kind: KindKillAllPowerLoss}, func() {
 		for _, id := range c.ids {
 			c.powerLoss(id)
 		}
@@ -53,7 +53,7 @@ func (c *Cluster) WipeMember(id uint64) error {
 	if err := c.checkID(id); err != nil {
 		return err
 	}
-	c.enqueue(func() { c.wipe(id) })
+	c.enqueue(Action{Kind: KindWipe, Member: id}, func() { c.wipe(id) })
 	return nil
 }
 

@@ -68,7 +68,7 @@ type StressProgress struct {
 type StressRun struct {
 	c   *Cluster
 	cfg StressConfig
-	seq int
+	seq int // the run's number (Number), set before Stress returns
 	rng *mrand.PCG
 
 	// Written with c.mu held during Tick; read by Progress under mu.
@@ -116,9 +116,12 @@ func (c *Cluster) Stress(cfg StressConfig) *StressRun {
 	if cfg.MaxRate {
 		run.inflightAt = make(map[uint64]int)
 	}
-	c.enqueue(func() {
-		c.stressRuns++
-		run.seq = c.stressRuns
+	rec := cfg
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	c.stressByNum = append(c.stressByNum, run)
+	run.seq = len(c.stressByNum)
+	c.queue = append(c.queue, action{rec: Action{Kind: KindStress, ID: uint64(run.seq), Stress: &rec}, f: func() {
 		run.rng = mrand.NewPCG(uint64(c.cfg.Seed), uint64(run.seq))
 		run.mu.Lock()
 		run.startTick = c.now
@@ -135,13 +138,17 @@ func (c *Cluster) Stress(cfg StressConfig) *StressRun {
 		c.emit(Event{Kind: "stress", Member: cfg.Member, Text: fmt.Sprintf(
 			"stress run %d: %d puts %s %s, %d-byte values",
 			run.seq, cfg.Count, rate, keys, cfg.ValueSize)})
-	})
+	}})
 	return run
 }
 
+// Number returns the run's number: 1 for the cluster's first Stress, 2 for
+// the next, ... (the stress-stop action names the run by it).
+func (r *StressRun) Number() uint64 { return uint64(r.seq) }
+
 // Stop stops issuing puts at the next tick; puts in flight still finish.
 func (r *StressRun) Stop() {
-	r.c.enqueue(func() {
+	r.c.enqueue(Action{Kind: KindStressStop, ID: uint64(r.seq)}, func() {
 		r.mu.Lock()
 		r.stopped = true
 		r.mu.Unlock()

@@ -53,6 +53,7 @@ type Watch struct {
 	c      *Cluster
 	member uint64
 	req    WatchRequest
+	num    uint64 // the watch's number (Number), set before Watch returns
 
 	// Owned by the tick (c.mu held).
 	store    *mvcc.Store // the store watched; nil while detached
@@ -87,9 +88,23 @@ func (c *Cluster) Watch(member uint64, req WatchRequest) (*Watch, error) {
 	if r.End != nil {
 		w.req.End = append([]byte(nil), r.End...)
 	}
-	c.enqueue(func() { c.watches = append(c.watches, w) })
+	rec := w.req
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	c.watchCount++
+	w.num = c.watchCount
+	if c.watchByNum == nil {
+		c.watchByNum = map[uint64]*Watch{}
+	}
+	c.watchByNum[w.num] = w
+	c.queue = append(c.queue, action{rec: Action{Kind: KindWatch, Member: member, ID: w.num, Watch: &rec},
+		f: func() { c.watches = append(c.watches, w) }})
 	return w, nil
 }
+
+// Number returns the watch's number: 1 for the cluster's first Watch, 2
+// for the next, ... (the watch-cancel action names the watch by it).
+func (w *Watch) Number() uint64 { return w.num }
 
 // WatchWaiting is the state of a watch whose member is down (State).
 const WatchWaiting = "waiting"
@@ -153,7 +168,11 @@ func (w *Watch) Cancel() {
 	w.cancels = true
 	w.mu.Unlock()
 	w.end(ErrWatchCanceled)
-	w.c.enqueue(func() { w.detach() })
+	c := w.c
+	c.qmu.Lock()
+	delete(c.watchByNum, w.num)
+	c.qmu.Unlock()
+	c.enqueue(Action{Kind: KindWatchCancel, ID: w.num}, func() { w.detach() })
 }
 
 // end records why the watch ended (the first reason wins) and wakes the
