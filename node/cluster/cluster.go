@@ -202,6 +202,14 @@ type Cluster struct {
 	watchCount  uint64
 	// history is every action run so far, in order (history.go).
 	history []Action
+	// The script (script.go): the recorded actions still to apply, the
+	// tick it ends at (0: none), how many queue entries it queued for
+	// the coming tick, and the divergences.
+	script       []Action
+	scriptEnd    uint64
+	scriptQueued int
+	diverged     uint64
+	divergedAt   uint64
 	// spare is the previous tick's queue, emptied, for reuse (owned by
 	// Tick; only touched with c.mu held).
 	spare []action
@@ -324,9 +332,11 @@ func (c *Cluster) Now() uint64 {
 // one after the other otherwise; either way each member sees the same
 // inputs and its effects are replayed in ID order, so the run is the same.
 func (c *Cluster) Tick() {
+	c.runScript() // script.go
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.qmu.Lock()
+	c.checkScriptQueue(len(c.queue))
 	queue := c.queue
 	c.queue = c.spare
 	c.qmu.Unlock()
