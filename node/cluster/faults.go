@@ -110,7 +110,10 @@ func (c *Cluster) start(id uint64, verb string) {
 // members not listed form one more group. It replaces earlier cuts between
 // members (links within a group are healed); drops and delays stay.
 func (c *Cluster) Partition(groups ...[]uint64) {
-	gs := make([][]uint64, len(groups))
+	var gs [][]uint64 // nil for no groups, as a decoded history has it
+	if len(groups) > 0 {
+		gs = make([][]uint64, len(groups))
+	}
 	parts := make([]string, len(groups))
 	for i, g := range groups {
 		gs[i] = append([]uint64(nil), g...)

@@ -77,11 +77,8 @@ func (c *Cluster) Watch(member uint64, req WatchRequest) (*Watch, error) {
 		return nil, err
 	}
 	r := req.WatchRequest
-	if r.StartRev < 0 {
-		return nil, mvcc.ErrCompacted // etcd refuses a negative start revision so
-	}
-	if len(r.End) != 0 && r.End[0] != 0 && string(r.Key) >= string(r.End) {
-		return nil, mvcc.ErrEmptyWatcherRange
+	if err := checkWatchRequest(r); err != nil {
+		return nil, err
 	}
 	w := &Watch{c: c, member: member, req: req, notify: make(chan struct{}, 1)}
 	w.req.Key = append([]byte(nil), r.Key...)
@@ -105,6 +102,17 @@ func (c *Cluster) Watch(member uint64, req WatchRequest) (*Watch, error) {
 // Number returns the watch's number: 1 for the cluster's first Watch, 2
 // for the next, ... (the watch-cancel action names the watch by it).
 func (w *Watch) Number() uint64 { return w.num }
+
+// checkWatchRequest refuses what etcd refuses of a watch request.
+func checkWatchRequest(r mvcc.WatchRequest) error {
+	if r.StartRev < 0 {
+		return mvcc.ErrCompacted // etcd refuses a negative start revision so
+	}
+	if len(r.End) != 0 && r.End[0] != 0 && string(r.Key) >= string(r.End) {
+		return mvcc.ErrEmptyWatcherRange
+	}
+	return nil
+}
 
 // WatchWaiting is the state of a watch whose member is down (State).
 const WatchWaiting = "waiting"
