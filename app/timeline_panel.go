@@ -171,7 +171,8 @@ func (p *playground) renderTimelinePanel() app.UI {
 						p.seek(ctx, tick)
 					}
 				}),
-			app.Span().Class("timeline-status").DataSet("timeline-end", tv.End).Text(status),
+			app.Span().Class("timeline-status").DataSet("timeline-end", tv.End).
+				DataSet("checkpoints", tv.Checkpoints).DataSet("checkpoint-bytes", tv.CheckpointBytes).Text(status),
 		),
 		app.Div().Class("timeline-actions").Body(
 			app.Button().Type("button").DataSet("action", "timeline-end").Disabled(disabled || shown >= tv.End).
