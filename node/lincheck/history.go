@@ -57,8 +57,10 @@ type Verdict struct {
 	// the budget ran out first.
 	Key     string
 	Failing []int
-	// Info explains the violation in a sentence or two.
-	Info string
+	// Info explains the violation in a sentence or two; Stale is the
+	// index (into the history given) of the read it names, or -1.
+	Info  string
+	Stale int
 }
 
 // batchOps is how many operations CheckOperations hands porcupine at
@@ -88,7 +90,7 @@ func CheckOperations(ctx context.Context, ops []Operation, opts Options) (Verdic
 	// Per key, in order of first appearance.
 	index := map[string]int{}
 	var keys [][]porcupine.Operation
-	var v Verdict
+	v := Verdict{Stale: -1}
 	for i := range ops {
 		o := &ops[i]
 		failed := o.Failed || o.Return == 0
@@ -152,7 +154,11 @@ func CheckOperations(ctx context.Context, ops []Operation, opts Options) (Verdic
 				for _, op := range small {
 					v.Failing = append(v.Failing, op.Metadata.(int))
 				}
-				v.Info = explainSmall(small)
+				var stale int
+				v.Info, stale = explainSmall(small)
+				if stale >= 0 {
+					v.Stale = small[stale].Metadata.(int)
+				}
 				return v, nil
 			}
 			// porcupine found a violation in the batch but in no key
@@ -218,9 +224,10 @@ func minimize(ctx context.Context, m porcupine.Model, part []porcupine.Operation
 
 // explainSmall says in words why a small failing set is not linearizable:
 // a read that returned an older value after a write had finished (a stale
-// read), or else the general statement.
-func explainSmall(ops []porcupine.Operation) string {
-	for _, r := range ops {
+// read, whose index in ops it returns), or else the general statement
+// (and -1).
+func explainSmall(ops []porcupine.Operation) (string, int) {
+	for ri, r := range ops {
 		in, out := r.Input.(Op), r.Output.(output)
 		if in.Kind != KindGet || out.Unknown {
 			continue
@@ -238,13 +245,13 @@ func explainSmall(ops []porcupine.Operation) string {
 				}
 				return fmt.Sprintf("stale read: put(%q, %q) finished before get(%q) started, yet the get returned %s; "+
 					"no order of these %d operations, each taking effect between its start and its end, gives every answer shown",
-					win.Key, win.Value, in.Key, got, len(ops))
+					win.Key, win.Value, in.Key, got, len(ops)), ri
 			case win.Kind == KindDelete && out.Found:
 				return fmt.Sprintf("stale read: delete(%q) finished before get(%q) started, yet the get returned %q; "+
 					"no order of these %d operations, each taking effect between its start and its end, gives every answer shown",
-					win.Key, in.Key, out.Value, len(ops))
+					win.Key, in.Key, out.Value, len(ops)), ri
 			}
 		}
 	}
-	return fmt.Sprintf("no order of these %d operations, each taking effect between its start and its end, gives every answer shown", len(ops))
+	return fmt.Sprintf("no order of these %d operations, each taking effect between its start and its end, gives every answer shown", len(ops)), -1
 }

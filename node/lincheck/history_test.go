@@ -54,6 +54,9 @@ func TestCheckOperationsFindsSmallStaleRead(t *testing.T) {
 	if !strings.Contains(v.Info, `stale read: put("x", "2") finished before get("x") started, yet the get returned "1"`) {
 		t.Fatalf("Info %q does not explain the stale read", v.Info)
 	}
+	if v.Stale != len(ops)-2 {
+		t.Fatalf("Stale = %d, want %d (the stale read)", v.Stale, len(ops)-2)
+	}
 	if v.Keys != 21 || v.Ops != len(ops) {
 		t.Fatalf("Keys, Ops = %d, %d; want 21, %d", v.Keys, v.Ops, len(ops))
 	}
@@ -63,7 +66,7 @@ func TestCheckOperationsOK(t *testing.T) {
 	ops := staleHistory()
 	ops = ops[:len(ops)-2] // without the stale read
 	v, err := CheckOperations(context.Background(), ops, Options{})
-	if err != nil || !v.OK || v.Failing != nil || v.Info != "" {
+	if err != nil || !v.OK || v.Failing != nil || v.Info != "" || v.Stale != -1 {
 		t.Fatalf("verdict %+v, %v: want OK", v, err)
 	}
 }
