@@ -64,6 +64,8 @@ type view struct {
 	messages      []MessageView
 	messagesTotal int
 	askedMessages int
+
+	verdict *LinVerdictView // the latest check's (lincheck.go); replaced, never changed
 }
 
 // maxClientEvents bounds the events the client keeps for Events.
@@ -375,6 +377,9 @@ func (c *Client) apply(u *Update) {
 	c.applyWatches(u.Watches)
 	v.settings, v.restart = u.Settings, u.Restarting
 	v.messages, v.messagesTotal = u.Messages, u.MessagesTotal
+	if u.Verdict != nil {
+		v.verdict = u.Verdict
+	}
 	v.unacked = true
 	v.updates++
 	c.notifyLocked()
