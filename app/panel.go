@@ -36,6 +36,7 @@ const (
 	panelLeases
 	panelRevisions
 	panelWatches
+	panelCheck
 )
 
 func (c *panel) Render() app.UI {
@@ -71,6 +72,8 @@ func (c *panel) Render() app.UI {
 		return p.renderPanelWatches() // mvcc_watches.go
 	case panelLeases:
 		return p.renderLeasePanel() // lease_panel.go
+	case panelCheck:
+		return p.renderCheckPanel() // lincheck_panel.go
 	}
 	return app.Div()
 }

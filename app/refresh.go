@@ -65,6 +65,11 @@ type liveView struct {
 	// (messages_view.go), oldest first; msgTotal counts them all.
 	messages []engine.MessageView
 	msgTotal int
+
+	// verdict is the engine's latest linearizability check (hasVerdict:
+	// there was one; lincheck_panel.go).
+	verdict    engine.LinVerdictView
+	hasVerdict bool
 }
 
 // knownMember is a member's status as last seen while it was up.
@@ -202,6 +207,9 @@ func (p *playground) startRefresh(ctx app.Context) {
 			}
 			if se, ok := eng.(engine.Settable); ok {
 				v.settings, v.restarting, v.settable = se.Settings(), se.RestartsPending(), true
+			}
+			if ch, ok := eng.(engine.Checker); ok {
+				v.verdict, v.hasVerdict = ch.LastVerdict()
 			}
 			evs := eng.Events(after)
 			if n := len(evs); n > 0 {
