@@ -37,6 +37,7 @@ const (
 	panelRevisions
 	panelWatches
 	panelTimeline
+	panelCheck
 )
 
 func (c *panel) Render() app.UI {
@@ -74,6 +75,8 @@ func (c *panel) Render() app.UI {
 		return p.renderLeasePanel() // lease_panel.go
 	case panelTimeline:
 		return p.renderTimelinePanel() // timeline_panel.go
+	case panelCheck:
+		return p.renderCheckPanel() // lincheck_panel.go
 	}
 	return app.Div()
 }

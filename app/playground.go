@@ -124,6 +124,7 @@ type playground struct {
 	settings settingsForm  // the Settings panel's typed values (settings_panel.go)
 	msgs     msgState      // messages in flight (messages_view.go)
 	tl       timelineState // timeline_panel.go
+	check    checkState    // the Check panel (lincheck_panel.go)
 }
 
 func (p *playground) OnMount(ctx app.Context) {
@@ -166,6 +167,7 @@ func (p *playground) Render() app.UI {
 					p.newPanel(panelLinks),
 					p.newPanel(panelSettings), // settings_panel.go
 					p.newPanel(panelStress),
+					p.newPanel(panelCheck), // lincheck_panel.go
 					p.newPanel(panelBench),
 				),
 				app.Section().Class("client").Aria("label", "client").Body(

@@ -68,6 +68,10 @@ type liveView struct {
 
 	// timeline is the run's recorded history (timeline_panel.go).
 	timeline engine.TimelineView
+	// verdict is the engine's latest linearizability check (hasVerdict:
+	// there was one; lincheck_panel.go).
+	verdict    engine.LinVerdictView
+	hasVerdict bool
 }
 
 // knownMember is a member's status as last seen while it was up.
@@ -215,6 +219,9 @@ func (p *playground) startRefresh(ctx app.Context) {
 				if reset = v.timeline.Rewinds != rewinds; reset {
 					rewinds, after, prev = v.timeline.Rewinds, 0, nil
 				}
+			}
+			if ch, ok := eng.(engine.Checker); ok {
+				v.verdict, v.hasVerdict = ch.LastVerdict()
 			}
 			evs := eng.Events(after)
 			if n := len(evs); n > 0 {

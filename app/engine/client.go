@@ -65,7 +65,8 @@ type view struct {
 	messagesTotal int
 	askedMessages int
 
-	timeline TimelineView // the latest update's (timeline.go)
+	timeline TimelineView    // the latest update's (timeline.go)
+	verdict  *LinVerdictView // the latest check's (lincheck.go); replaced, never changed
 }
 
 // maxClientEvents bounds the events the client keeps for Events.
@@ -381,6 +382,9 @@ func (c *Client) apply(u *Update) {
 	c.applyWatches(u.Watches)
 	v.settings, v.restart = u.Settings, u.Restarting
 	v.messages, v.messagesTotal = u.Messages, u.MessagesTotal
+	if u.Verdict != nil {
+		v.verdict = u.Verdict
+	}
 	v.unacked = true
 	v.updates++
 	c.notifyLocked()

@@ -98,8 +98,9 @@ const (
 	OpSwitchBranch // N: the branch to go to
 	OpExportHistory
 	OpShareLink
-	OpLoadHistory // Value: a history file, or a link's text when N is 1
-	opEnd         // one past the last
+	OpLoadHistory  // Value: a history file, or a link's text when N is 1
+	OpCheckHistory // check the client history (lincheck.go); Response.Verdict answers
+	opEnd          // one past the last
 )
 
 // Request is one call. Each Op reads the fields it needs (the others are
@@ -140,12 +141,13 @@ type Response struct {
 	Range   *mvcc.RangeResponse
 	Delete  *mvcc.DeleteRangeResponse
 	Compact *mvcc.CompactResponse
-	N       uint64       // Stress: the run's number
-	Started *Started     // Start
-	History *KeyHistory  // KeyHistory
-	Result  *node.Result // OpCall
-	LogPage *LogPageView // LogPage
-	Data    []byte       // ExportHistory, ShareLink
+	N       uint64          // Stress: the run's number
+	Started *Started        // Start
+	History *KeyHistory     // KeyHistory
+	Result  *node.Result    // OpCall
+	LogPage *LogPageView    // LogPage
+	Verdict *LinVerdictView // CheckHistory
+	Data    []byte          // ExportHistory, ShareLink
 }
 
 // Started answers Start: what the client needs to know about the engine
@@ -193,6 +195,9 @@ type Update struct {
 	// start over) and the client drops the ones it kept.
 	Timeline    TimelineView
 	EventsReset bool
+	// Verdict is the latest linearizability check's, when it changed
+	// since the previous update (nil: no change; lincheck.go).
+	Verdict *LinVerdictView
 }
 
 // MaxUpdateEvents bounds the events one update carries.
@@ -297,11 +302,13 @@ func writeSettings(w *wbuf, s *Settings) {
 	w.u(s.CatchUpCount)
 	w.i(int64(s.MaxInflightMsgs))
 	w.u(s.MaxSizePerMsg)
+	w.bool(s.UnsafeLocalReads)
 }
 
 func readSettings(r *rbuf) Settings {
 	return Settings{PreVote: r.bool(), CheckQuorum: r.bool(), ElectionTicks: r.int(), HeartbeatTicks: r.int(),
-		SnapshotCount: r.u(), CatchUpCount: r.u(), MaxInflightMsgs: r.int(), MaxSizePerMsg: r.u()}
+		SnapshotCount: r.u(), CatchUpCount: r.u(), MaxInflightMsgs: r.int(), MaxSizePerMsg: r.u(),
+		UnsafeLocalReads: r.bool()}
 }
 
 func decodeRequest(r *rbuf) *Request {
@@ -443,6 +450,7 @@ func encodeResponse(p *Response) []byte {
 	}
 	writeLogPage(&w, p.LogPage)
 	w.bytes(p.Data)
+	writeVerdict(&w, p.Verdict)
 	return w.b
 }
 
@@ -478,6 +486,7 @@ func decodeResponse(r *rbuf) *Response {
 	}
 	p.LogPage = readLogPage(r)
 	p.Data = r.bytes()
+	p.Verdict = readVerdict(r)
 	return p
 }
 
@@ -581,6 +590,7 @@ func encodeUpdate(u *Update) []byte {
 	writeMessages(&w, u)
 	writeTimeline(&w, &u.Timeline)
 	w.bool(u.EventsReset)
+	writeVerdict(&w, u.Verdict)
 	return w.b
 }
 
@@ -686,6 +696,7 @@ func decodeUpdate(r *rbuf) *Update {
 	readMessages(r, u)
 	u.Timeline = readTimeline(r)
 	u.EventsReset = r.bool()
+	u.Verdict = readVerdict(r)
 	return u
 }
 

@@ -84,5 +84,11 @@ func (s *server) update() *Update {
 	if show > 0 {
 		u.Messages, u.MessagesTotal = e.Messages(show)
 	}
+	if ch, ok := e.(Checker); ok {
+		if v, ok := ch.LastVerdict(); ok && verdictChanged(s.verdict, v) {
+			u.Verdict = &v
+			s.verdict = &v
+		}
+	}
 	return u
 }

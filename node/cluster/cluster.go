@@ -60,8 +60,9 @@ type Config struct {
 	// fresh in-memory cluster.
 	Epoch uint64
 
-	// UnsafeLocalReads is a TEST-ONLY fault (see node.Config): leaders
-	// serve linearizable reads locally without ReadIndex.
+	// UnsafeLocalReads is a fault (see node.Config; live as
+	// Settings.UnsafeLocalReads): leaders serve linearizable reads locally
+	// without ReadIndex.
 	UnsafeLocalReads bool
 	// OnApply, if set, is called for every entry every member applies, in
 	// each member's index order, during Tick after that member's round (for
@@ -191,6 +192,8 @@ type Cluster struct {
 	rolling    rollingRestart // settings.go
 	// overwritten keeps each member's overwritten log entries (logpage.go).
 	overwritten map[uint64]*overwrittenLog
+	// clog is the client history for the linearizability check (clientlog.go).
+	clog clientLog
 
 	qmu   sync.Mutex // guards queue and the numbering of watches and stress runs
 	queue []action
@@ -271,6 +274,13 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	if len(c.loading) > 0 {
 		c.emit(Event{Kind: "fault", Text: loadingText(c.ids[:quorum], c.loading, cfg.LoadRestAfterTicks)})
+	}
+	// A store loaded from storage holds values the client log never saw
+	// written (a member still to load holds at most what the others do).
+	for _, m := range c.members {
+		if m != nil && m.Store().Rev() > 1 {
+			c.clog.unknownStart = true
+		}
 	}
 	return c, nil
 }
