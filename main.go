@@ -61,7 +61,11 @@ func newEngine(mode engine.StartMode) (engine.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.Start(context.Background(), engine.StartRequest{Mode: mode, Members: pc.Members, Seed: pc.Seed, Speed: pc.Speed, Embed: pc.Embed, Memory: pc.Memory, Settings: pc.Settings})
+	return c.Start(context.Background(), engine.StartRequest{Mode: mode, Members: pc.Members, Seed: pc.Seed, Speed: pc.Speed, Embed: pc.Embed,
+		// A shared run (#h=...) replaces the cluster in this tab only: it
+		// runs in memory, leaving the stored one (and the tab that holds
+		// it) alone.
+		Memory: pc.Memory || ui.SharedLinkInURL(), Settings: pc.Settings})
 }
 
 var (

@@ -36,6 +36,8 @@ const (
 	panelLeases
 	panelRevisions
 	panelWatches
+	panelTimeline
+	panelCheck
 )
 
 func (c *panel) Render() app.UI {
@@ -71,6 +73,10 @@ func (c *panel) Render() app.UI {
 		return p.renderPanelWatches() // mvcc_watches.go
 	case panelLeases:
 		return p.renderLeasePanel() // lease_panel.go
+	case panelTimeline:
+		return p.renderTimelinePanel() // timeline_panel.go
+	case panelCheck:
+		return p.renderCheckPanel() // lincheck_panel.go
 	}
 	return app.Div()
 }

@@ -55,6 +55,8 @@ func (p *playground) panelKey(k panelKind) string {
 		}
 	case panelSettings:
 		fmt.Fprint(&b, p.settings, v.settings, v.restarting, v.settable, len(v.members))
+	case panelCheck:
+		fmt.Fprint(&b, p.check.asking, p.check.answer, p.check.err, v.hasVerdict, v.verdict.Seq, v.verdict.Running)
 	case panelWrite:
 		fmt.Fprint(&b, p.writeRev, p.client, len(v.members))
 	case panelRevisions:
@@ -68,6 +70,8 @@ func (p *playground) panelKey(k panelKind) string {
 		fmt.Fprint(&b, p.watchRev, "|", p.membersKey())
 	case panelLeases:
 		b.WriteString(p.leaseKey()) // lease_panel.go
+	case panelTimeline:
+		fmt.Fprint(&b, v.now, v.timeline, p.tl, p.eng != nil)
 	case panelConsole:
 		fmt.Fprint(&b, p.consoleRev) // not the input: the field holds it (console.go)
 	case panelChart:

@@ -121,8 +121,10 @@ type playground struct {
 	storage          storageUI  // storage section (storage_panel.go)
 	page             PageConfig // from the URL (embed.go), set in OnMount
 
-	settings settingsForm // the Settings panel's typed values (settings_panel.go)
-	msgs     msgState     // messages in flight (messages_view.go)
+	settings settingsForm  // the Settings panel's typed values (settings_panel.go)
+	msgs     msgState      // messages in flight (messages_view.go)
+	tl       timelineState // timeline_panel.go
+	check    checkState    // the Check panel (lincheck_panel.go)
 }
 
 func (p *playground) OnMount(ctx app.Context) {
@@ -156,7 +158,8 @@ func (p *playground) Render() app.UI {
 					p.newPanel(panelView),
 					p.renderHashIndicator(),
 					p.newPanel(panelCards),
-					&logView{P: p}, // log_view.go
+					p.newPanel(panelTimeline), // timeline_panel.go
+					&logView{P: p},            // log_view.go
 				),
 				app.Section().Class("side").Aria("label", "controls").Body(
 					p.newPanel(panelFaults),
@@ -164,6 +167,7 @@ func (p *playground) Render() app.UI {
 					p.newPanel(panelLinks),
 					p.newPanel(panelSettings), // settings_panel.go
 					p.newPanel(panelStress),
+					p.newPanel(panelCheck), // lincheck_panel.go
 					p.newPanel(panelBench),
 				),
 				app.Section().Class("client").Aria("label", "client").Body(

@@ -65,6 +65,13 @@ type liveView struct {
 	// (messages_view.go), oldest first; msgTotal counts them all.
 	messages []engine.MessageView
 	msgTotal int
+
+	// timeline is the run's recorded history (timeline_panel.go).
+	timeline engine.TimelineView
+	// verdict is the engine's latest linearizability check (hasVerdict:
+	// there was one; lincheck_panel.go).
+	verdict    engine.LinVerdictView
+	hasVerdict bool
 }
 
 // knownMember is a member's status as last seen while it was up.
@@ -181,6 +188,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 	ctx.Async(func() {
 		var (
 			after   uint64 // last event Seq fetched
+			rewinds uint64 // the timeline's Rewinds when after was set
 			prev    map[linkKey]uint64
 			known   map[uint64]knownMember
 			meter   tickMeter
@@ -202,6 +210,18 @@ func (p *playground) startRefresh(ctx app.Context) {
 			}
 			if se, ok := eng.(engine.Settable); ok {
 				v.settings, v.restarting, v.settable = se.Settings(), se.RestartsPending(), true
+			}
+			reset := false
+			if t, ok := eng.(engine.Timeliner); ok {
+				v.timeline = t.Timeline()
+				// Another point of the run's history is shown: its events
+				// start over (and so does what the page derived from them).
+				if reset = v.timeline.Rewinds != rewinds; reset {
+					rewinds, after, prev = v.timeline.Rewinds, 0, nil
+				}
+			}
+			if ch, ok := eng.(engine.Checker); ok {
+				v.verdict, v.hasVerdict = ch.LastVerdict()
 			}
 			evs := eng.Events(after)
 			if n := len(evs); n > 0 {
@@ -226,6 +246,9 @@ func (p *playground) startRefresh(ctx app.Context) {
 			last = start
 			period = max(refreshPeriod, 2*time.Since(start))
 			ctx.Dispatch(func(ctx app.Context) {
+				if reset {
+					p.events, p.newEvents = nil, nil
+				}
 				p.apply(v, evs, start)
 				p.benchSettle(ctx)        // bench_panel.go
 				p.mvccAfterRefresh(ctx)   // mvcc_history.go

@@ -15,7 +15,9 @@ import (
 // reports it), and an Apply button (data-action="apply-settings"; Enter in
 // a field applies too). Each typed value is checked, then the whole set
 // (node.Settings.Validate), before anything is sent; an error names the
-// setting. Snapshot counts take effect at the next tick; raft's settings
+// setting. Snapshot counts and the unsafe switch (unsafe-local-reads: a
+// leader answers linearizable reads locally, a fault to see the Check
+// panel catch) take effect at the next tick; raft's settings
 // make the members restart one at a time, which the panel says while it
 // lasts (data-restarting lists the members still to restart).
 
@@ -42,7 +44,14 @@ var settingFields = []struct {
 	{"catch-up-count", "catch-up count", false, "entries kept behind a snapshot"},
 	{"max-inflight", "max inflight messages", false, "appends in flight per follower"},
 	{"max-size", "max size per append (bytes)", false, "bytes of entries per append"},
+	{"unsafe-local-reads", "unsafe: leader answers linearizable reads locally", true, ""},
 }
+
+// unsafeWarning explains the unsafe switch next to it (its checkbox's
+// aria-describedby).
+const unsafeWarning = "Warning: a leader then answers linearizable reads from its own store without asking a quorum " +
+	"(no ReadIndex), so a leader cut off from the majority (with check-quorum off it keeps leading) serves stale " +
+	"values. This breaks linearizability on purpose: use Check in the Check panel to see it caught."
 
 // settingsTyped is the settings the form asks for: the values in force
 // with the typed ones over them, checked one by one, then together.
@@ -110,6 +119,13 @@ func (p *playground) renderSettingsPanel() app.UI {
 			in = in.Type("checkbox").Checked(checked).OnChange(func(ctx app.Context, e app.Event) {
 				p.setTyped(name, onOff(ctx.JSSrc().Get("checked").Bool()))
 			})
+			if name == "unsafe-local-reads" {
+				fields = append(fields, app.Div().Class("field-unsafe").Body(
+					app.Span().Class("field-inline").Body(in.Aria("describedby", id+"-warning"), app.Label().For(id).Text(f.label)),
+					app.P().ID(id+"-warning").Class("warning").Text(unsafeWarning),
+				))
+				continue
+			}
 			fields = append(fields, app.Span().Class("field-inline").Body(in, app.Label().For(id).Text(f.label)))
 			continue
 		}

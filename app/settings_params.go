@@ -14,6 +14,7 @@ import (
 //	pre-vote=1|0, check-quorum=1|0     (also true/false, on/off)
 //	election-ticks=N, heartbeat-ticks=N, snapshot-count=N, catch-up-count=N,
 //	max-inflight=N, max-size=N (bytes)
+//	unsafe-local-reads=1|0             (a fault: leaders answer linearizable reads locally)
 //
 // Each is checked alone (a whole number, a yes or no), then together
 // (node.Settings.Validate: ranges, heartbeat below election); a bad one is
@@ -33,6 +34,7 @@ var settingParams = []struct {
 	{"catch-up-count", func(s *engine.Settings, v string) bool { return parseUint(v, &s.CatchUpCount) }},
 	{"max-inflight", func(s *engine.Settings, v string) bool { return parseInt(v, &s.MaxInflightMsgs) }},
 	{"max-size", func(s *engine.Settings, v string) bool { return parseUint(v, &s.MaxSizePerMsg) }},
+	{"unsafe-local-reads", func(s *engine.Settings, v string) (ok bool) { s.UnsafeLocalReads, ok = parseOnOff(v); return }},
 }
 
 // parseSettings returns the settings q asks for over the page's defaults
@@ -48,7 +50,7 @@ func parseSettings(q url.Values, bad func(format string, args ...any)) *engine.S
 		}
 		try := s
 		if !p.set(&try, v) {
-			if strings.HasSuffix(p.name, "-vote") || strings.HasSuffix(p.name, "-quorum") {
+			if strings.HasSuffix(p.name, "-vote") || strings.HasSuffix(p.name, "-quorum") || strings.HasSuffix(p.name, "-reads") {
 				bad("%s=%s: use 1 or 0", p.name, echo(v))
 			} else {
 				bad("%s=%s: use a whole number", p.name, echo(v))
@@ -103,6 +105,8 @@ func settingValue(s engine.Settings, name string) string {
 		return strconv.Itoa(s.MaxInflightMsgs)
 	case "max-size":
 		return strconv.FormatUint(s.MaxSizePerMsg, 10)
+	case "unsafe-local-reads":
+		return onOff(s.UnsafeLocalReads)
 	}
 	return ""
 }

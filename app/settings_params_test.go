@@ -29,6 +29,8 @@ func TestSettingsParams(t *testing.T) {
 			[]string{`heartbeat-ticks="5": must be from 1 to election-ticks - 1 (2)`}},
 		{"max-inflight=99999&max-size=-1", &def, []string{`max-size="-1": use a whole number`, `max-inflight="99999": must be from 1 to 4096`}},
 		{"snapshot-count=10&snapshot-count=20", nil, []string{`snapshot-count given 2 times`}},
+		{"check-quorum=0&unsafe-local-reads=1", with(def, func(s *engine.Settings) { s.CheckQuorum, s.UnsafeLocalReads = false, true }), nil},
+		{"unsafe-local-reads=sure", nil, []string{`unsafe-local-reads="sure": use 1 or 0`}},
 	} {
 		q, err := url.ParseQuery(tc.query)
 		if err != nil {

@@ -87,6 +87,7 @@ func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 				p.eng = eng
 				p.startRefresh(ctx)
 				p.startStoragePoll(ctx)
+				p.openSharedLink(ctx) // timeline_panel.go
 			}
 			if why := p.startProblem(); why != "" {
 				postProblem(why)

@@ -48,7 +48,8 @@ type Config struct {
 	Incarnation uint64
 	Epoch       uint64
 
-	// UnsafeLocalReads is a TEST-ONLY fault: a member that believes it is
+	// UnsafeLocalReads is a fault (tests, and the page's unsafe switch:
+	// Settings.UnsafeLocalReads): a member that believes it is
 	// the leader serves linearizable reads from its local store without
 	// ReadIndex, so a deposed leader cut off from the majority serves stale
 	// reads. It exists to prove the linearizability checker can fail.
@@ -293,6 +294,10 @@ func (m *Member) SetSnapshotCounts(snapshotCount, catchUpCount uint64) {
 		m.cfg.CatchUpCount = catchUpCount
 	}
 }
+
+// SetUnsafeLocalReads switches Config.UnsafeLocalReads: it is read at
+// each request, so it needs no restart.
+func (m *Member) SetUnsafeLocalReads(on bool) { m.cfg.UnsafeLocalReads = on }
 
 // ID returns the member's raft ID.
 func (m *Member) ID() uint64 { return m.id }

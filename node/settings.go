@@ -17,6 +17,11 @@ type Settings struct {
 	SnapshotCount, CatchUpCount uint64
 	MaxInflightMsgs             int    // appends in flight to one follower
 	MaxSizePerMsg               uint64 // bytes of entries in one append (at least one entry)
+	// UnsafeLocalReads: a member that believes it leads answers
+	// linearizable reads from its own store, without ReadIndex (a fault a
+	// learner switches on to see the checker catch a stale read; see
+	// Config.UnsafeLocalReads). Read at each request: no restart needed.
+	UnsafeLocalReads bool
 }
 
 // Ranges Validate accepts.
@@ -53,5 +58,6 @@ func DefaultSettings() Settings {
 	return Settings{PreVote: !c.DisablePreVote, CheckQuorum: !c.DisableCheckQuorum,
 		ElectionTicks: c.ElectionTicks, HeartbeatTicks: c.HeartbeatTicks,
 		SnapshotCount: c.SnapshotCount, CatchUpCount: c.CatchUpCount,
-		MaxInflightMsgs: c.MaxInflightMsgs, MaxSizePerMsg: c.MaxSizePerMsg}
+		MaxInflightMsgs: c.MaxInflightMsgs, MaxSizePerMsg: c.MaxSizePerMsg,
+		UnsafeLocalReads: c.UnsafeLocalReads}
 }

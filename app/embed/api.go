@@ -115,6 +115,10 @@ type Command struct {
 	TTL      int64  `json:"ttl,omitempty"`
 	Lease    string `json:"lease,omitempty"`
 	WithKeys bool   `json:"withKeys,omitempty"`
+	// history (history.go)
+	History json.RawMessage `json:"history,omitempty"`
+	Link    string          `json:"link,omitempty"`
+	Tick    *int64          `json:"tick,omitempty"`
 }
 
 // Message is one event to the embedding page. Fields not used by Type are
@@ -473,6 +477,8 @@ func (a *messageAPI) validate(eng engine.Engine, c Command) (func() (any, error)
 		return a.validateTxn(eng, c, id)
 	case "lease":
 		return a.validateLease(eng, c, id)
+	case "history":
+		return a.validateHistory(eng, c)
 	case "":
 		return nil, errors.New("cmd is required")
 	}

@@ -44,7 +44,7 @@ func echo(v string) string {
 // are in cmdFields; etcdplay, id and cmd belong to every command.
 var commandFields = []string{"etcdplay", "id", "cmd", "member", "groups", "key", "value", "serializable",
 	"count", "rate", "keys", "valueSize", "sequential", "start", "prefix", "end", "startRevision", "prevKv", "watch",
-	"compare", "success", "failure", "action", "ttl", "lease", "withKeys"}
+	"compare", "success", "failure", "action", "ttl", "lease", "withKeys", "history", "link", "tick"}
 
 // cmdFields lists the fields each cmd takes besides etcdplay, id and cmd.
 var cmdFields = map[string][]string{
@@ -60,10 +60,11 @@ var cmdFields = map[string][]string{
 	"unwatch":   {"watch"},
 	"txn":       {"compare", "success", "failure", "member"},
 	"lease":     {"action", "ttl", "lease", "withKeys", "member"},
+	"history":   {"action", "history", "link", "tick"},
 }
 
 // commandList names the cmds, for errors.
-const commandList = "kill, restart, partition, heal, put, get, stress, status, watch, unwatch, txn, lease"
+const commandList = "kill, restart, partition, heal, put, get, stress, status, watch, unwatch, txn, lease, history"
 
 // rawField is one field of a message as it was written.
 type rawField struct {
@@ -299,6 +300,17 @@ func (c *Command) setField(name string, v json.RawMessage) error {
 		dst, want = &c.Lease, "a lease ID in hex (a string)"
 	case "withKeys":
 		dst, want = &c.WithKeys, "true or false"
+	case "history":
+		if len(v) == 0 || v[0] != '{' {
+			return fmt.Errorf("history must be a history file's object, not %s", jsonKindOf(v))
+		}
+		c.History = v
+		return nil
+	case "link":
+		dst, want = &c.Link, "a shared link's text (a string)"
+	case "tick":
+		c.Tick = new(int64)
+		dst, want = c.Tick, "a whole number"
 	default:
 		return fmt.Errorf("unknown field %s", echo(name))
 	}

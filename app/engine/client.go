@@ -64,6 +64,9 @@ type view struct {
 	messages      []MessageView
 	messagesTotal int
 	askedMessages int
+
+	timeline TimelineView    // the latest update's (timeline.go)
+	verdict  *LinVerdictView // the latest check's (lincheck.go); replaced, never changed
 }
 
 // maxClientEvents bounds the events the client keeps for Events.
@@ -359,6 +362,10 @@ func (c *Client) apply(u *Update) {
 			return a.From < b.From || a.From == b.From && a.To < b.To
 		})
 	}
+	if u.EventsReset {
+		v.events = v.events[:0:0]
+	}
+	v.timeline = u.Timeline
 	if len(u.Events) > 0 {
 		v.events = append(v.events, u.Events...)
 		if n := len(v.events); n > maxClientEvents {
@@ -375,6 +382,9 @@ func (c *Client) apply(u *Update) {
 	c.applyWatches(u.Watches)
 	v.settings, v.restart = u.Settings, u.Restarting
 	v.messages, v.messagesTotal = u.Messages, u.MessagesTotal
+	if u.Verdict != nil {
+		v.verdict = u.Verdict
+	}
 	v.unacked = true
 	v.updates++
 	c.notifyLocked()

@@ -94,6 +94,12 @@ const (
 	OpShowMessages // N: the messages in flight each update carries, at most (0: none; inflight.go)
 	OpDropMessage  // N: the ID of the message in flight to drop
 	OpLogPage      // Member, LogFrom, LogCount (logpage.go)
+	OpSeek         // N: the tick to show (timeline.go)
+	OpSwitchBranch // N: the branch to go to
+	OpExportHistory
+	OpShareLink
+	OpLoadHistory  // Value: a history file, or a link's text when N is 1
+	OpCheckHistory // check the client history (lincheck.go); Response.Verdict answers
 	opEnd          // one past the last
 )
 
@@ -135,11 +141,13 @@ type Response struct {
 	Range   *mvcc.RangeResponse
 	Delete  *mvcc.DeleteRangeResponse
 	Compact *mvcc.CompactResponse
-	N       uint64       // Stress: the run's number
-	Started *Started     // Start
-	History *KeyHistory  // KeyHistory
-	Result  *node.Result // OpCall
-	LogPage *LogPageView // LogPage
+	N       uint64          // Stress: the run's number
+	Started *Started        // Start
+	History *KeyHistory     // KeyHistory
+	Result  *node.Result    // OpCall
+	LogPage *LogPageView    // LogPage
+	Verdict *LinVerdictView // CheckHistory
+	Data    []byte          // ExportHistory, ShareLink
 }
 
 // Started answers Start: what the client needs to know about the engine
@@ -180,6 +188,16 @@ type Update struct {
 	// MessagesTotal counts them all (inflight.go).
 	Messages      []MessageView
 	MessagesTotal int
+	// Timeline is the run's history (a Timeliner's; zero otherwise).
+	// EventsReset: the cluster was replaced by another point of its
+	// history since the previous update (Timeline.Rewinds changed), so
+	// Events holds the newest events of the cluster now shown (Seqs
+	// start over) and the client drops the ones it kept.
+	Timeline    TimelineView
+	EventsReset bool
+	// Verdict is the latest linearizability check's, when it changed
+	// since the previous update (nil: no change; lincheck.go).
+	Verdict *LinVerdictView
 }
 
 // MaxUpdateEvents bounds the events one update carries.
@@ -284,11 +302,13 @@ func writeSettings(w *wbuf, s *Settings) {
 	w.u(s.CatchUpCount)
 	w.i(int64(s.MaxInflightMsgs))
 	w.u(s.MaxSizePerMsg)
+	w.bool(s.UnsafeLocalReads)
 }
 
 func readSettings(r *rbuf) Settings {
 	return Settings{PreVote: r.bool(), CheckQuorum: r.bool(), ElectionTicks: r.int(), HeartbeatTicks: r.int(),
-		SnapshotCount: r.u(), CatchUpCount: r.u(), MaxInflightMsgs: r.int(), MaxSizePerMsg: r.u()}
+		SnapshotCount: r.u(), CatchUpCount: r.u(), MaxInflightMsgs: r.int(), MaxSizePerMsg: r.u(),
+		UnsafeLocalReads: r.bool()}
 }
 
 func decodeRequest(r *rbuf) *Request {
@@ -429,6 +449,8 @@ func encodeResponse(p *Response) []byte {
 		writeResult(&w, p.Result)
 	}
 	writeLogPage(&w, p.LogPage)
+	w.bytes(p.Data)
+	writeVerdict(&w, p.Verdict)
 	return w.b
 }
 
@@ -463,6 +485,8 @@ func decodeResponse(r *rbuf) *Response {
 		p.Result = readResult(r)
 	}
 	p.LogPage = readLogPage(r)
+	p.Data = r.bytes()
+	p.Verdict = readVerdict(r)
 	return p
 }
 
@@ -564,6 +588,9 @@ func encodeUpdate(u *Update) []byte {
 		w.u(l.Duplicated)
 	}
 	writeMessages(&w, u)
+	writeTimeline(&w, &u.Timeline)
+	w.bool(u.EventsReset)
+	writeVerdict(&w, u.Verdict)
 	return w.b
 }
 
@@ -667,6 +694,9 @@ func decodeUpdate(r *rbuf) *Update {
 		l.Duplicate, l.Reorder, l.Duplicated = r.f(), r.int(), r.u()
 	}
 	readMessages(r, u)
+	u.Timeline = readTimeline(r)
+	u.EventsReset = r.bool()
+	u.Verdict = readVerdict(r)
 	return u
 }
 

@@ -109,6 +109,8 @@ type server struct {
 	// Owned by pushUpdates.
 	links   map[[2]uint64]LinkView
 	lastSeq uint64
+	rewinds uint64          // the Timeline.Rewinds of the last update
+	verdict *LinVerdictView // the last verdict sent (lincheck.go)
 }
 
 type serverRun struct {
@@ -155,6 +157,9 @@ func (s *server) handle(q *Request) {
 	e := s.engine()
 	if e == nil {
 		s.answer(&Response{ID: q.ID, Err: errors.New("the cluster is not running yet")})
+		return
+	}
+	if s.handleTimeline(e, q) {
 		return
 	}
 	st, _ := e.(Storage)
@@ -269,6 +274,20 @@ func (s *server) handle(q *Request) {
 		s.wait(q, func(ctx context.Context) *Response {
 			p, err := e.LogPage(ctx, q.Member, q.LogFrom, q.LogCount)
 			return &Response{LogPage: p, Err: err}
+		})
+		return
+	case OpCheckHistory:
+		ch, ok := e.(Checker)
+		if !ok {
+			err = errNoChecker
+			break
+		}
+		s.wait(q, func(ctx context.Context) *Response {
+			v, err := ch.CheckHistory(ctx)
+			if err != nil {
+				return &Response{Err: err}
+			}
+			return &Response{Verdict: &v}
 		})
 		return
 	default:

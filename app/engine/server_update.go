@@ -27,6 +27,14 @@ func (s *server) update() *Update {
 	s.mu.Lock()
 	u := &Update{Applied: s.applied}
 	s.mu.Unlock()
+	if t, ok := e.(Timeliner); ok {
+		u.Timeline = t.Timeline()
+		if u.Timeline.Rewinds != s.rewinds {
+			// Another point of the history: every event and link is new.
+			s.rewinds, s.lastSeq, s.links = u.Timeline.Rewinds, 0, nil
+			u.EventsReset = true
+		}
+	}
 	u.Now, u.Paused = e.Now(), e.Paused()
 	u.Members = e.Status()
 	if s.links == nil {
@@ -75,6 +83,12 @@ func (s *server) update() *Update {
 	s.mu.Unlock()
 	if show > 0 {
 		u.Messages, u.MessagesTotal = e.Messages(show)
+	}
+	if ch, ok := e.(Checker); ok {
+		if v, ok := ch.LastVerdict(); ok && verdictChanged(s.verdict, v) {
+			u.Verdict = &v
+			s.verdict = &v
+		}
 	}
 	return u
 }

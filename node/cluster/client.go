@@ -47,6 +47,10 @@ type Call struct {
 
 	onDone func(*Call) // stress bookkeeping, run with c.mu held before done closes
 	after  func()      // run with c.mu held after done closes
+
+	// logged is the number of the call's invoke event in the client log
+	// plus one (0: not logged). Set by submit (clientlog.go).
+	logged uint64
 }
 
 // closed is the channel Done returns for a call answered before anyone
@@ -114,6 +118,7 @@ func (c *Cluster) Do(member uint64, op Op) *Call {
 // submit hands a call to its member. Called with c.mu held, during Tick.
 func (c *Cluster) submit(call *Call) {
 	call.submitted = c.now
+	c.logInvoke(call)
 	if err := c.checkID(call.member); err != nil {
 		call.err = err
 		c.answer(call)
@@ -190,6 +195,9 @@ func storeResult(dst, src *Result) {
 func (c *Cluster) answer(call *Call) {
 	call.finished = c.now
 	err := call.err
+	if call.logged != 0 {
+		c.logReturn(call)
+	}
 	if call.onDone != nil {
 		call.onDone(call)
 	}

@@ -60,8 +60,9 @@ type Config struct {
 	// fresh in-memory cluster.
 	Epoch uint64
 
-	// UnsafeLocalReads is a TEST-ONLY fault (see node.Config): leaders
-	// serve linearizable reads locally without ReadIndex.
+	// UnsafeLocalReads is a fault (see node.Config; live as
+	// Settings.UnsafeLocalReads): leaders serve linearizable reads locally
+	// without ReadIndex.
 	UnsafeLocalReads bool
 	// OnApply, if set, is called for every entry every member applies, in
 	// each member's index order, during Tick after that member's round (for
@@ -191,6 +192,8 @@ type Cluster struct {
 	rolling    rollingRestart // settings.go
 	// overwritten keeps each member's overwritten log entries (logpage.go).
 	overwritten map[uint64]*overwrittenLog
+	// clog is the client history for the linearizability check (clientlog.go).
+	clog clientLog
 
 	qmu   sync.Mutex // guards queue and the numbering of watches and stress runs
 	queue []action
@@ -202,6 +205,14 @@ type Cluster struct {
 	watchCount  uint64
 	// history is every action run so far, in order (history.go).
 	history []Action
+	// The script (script.go): the recorded actions still to apply, the
+	// tick it ends at (0: none), how many queue entries it queued for
+	// the coming tick, and the divergences.
+	script       []Action
+	scriptEnd    uint64
+	scriptQueued int
+	diverged     uint64
+	divergedAt   uint64
 	// spare is the previous tick's queue, emptied, for reuse (owned by
 	// Tick; only touched with c.mu held).
 	spare []action
@@ -264,6 +275,13 @@ func New(cfg Config) (*Cluster, error) {
 	if len(c.loading) > 0 {
 		c.emit(Event{Kind: "fault", Text: loadingText(c.ids[:quorum], c.loading, cfg.LoadRestAfterTicks)})
 	}
+	// A store loaded from storage holds values the client log never saw
+	// written (a member still to load holds at most what the others do).
+	for _, m := range c.members {
+		if m != nil && m.Store().Rev() > 1 {
+			c.clog.unknownStart = true
+		}
+	}
 	return c, nil
 }
 
@@ -324,9 +342,11 @@ func (c *Cluster) Now() uint64 {
 // one after the other otherwise; either way each member sees the same
 // inputs and its effects are replayed in ID order, so the run is the same.
 func (c *Cluster) Tick() {
+	c.runScript() // script.go
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.qmu.Lock()
+	c.checkScriptQueue(len(c.queue))
 	queue := c.queue
 	c.queue = c.spare
 	c.qmu.Unlock()

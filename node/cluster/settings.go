@@ -11,7 +11,7 @@ import (
 // may change while the cluster runs. SetSettings queues the change as an
 // action like any fault (so a run replays with it): at that tick every live
 // member takes SnapshotCount and CatchUpCount at once (they are read at
-// each snapshot decision); the others are raft.Config fields, which raft
+// each snapshot decision), and UnsafeLocalReads (read at each request); the others are raft.Config fields, which raft
 // reads only when a RawNode is created, so the members restart one at a
 // time to take them: followers first, in ID order, then the leader; each
 // next one only once the previous one runs again, knows a leader and
@@ -28,6 +28,7 @@ type Settings = node.Settings
 // needsRestart reports whether going from s to t changes a raft.Config field.
 func needsRestart(s, t Settings) bool {
 	s.SnapshotCount, s.CatchUpCount = t.SnapshotCount, t.CatchUpCount
+	s.UnsafeLocalReads = t.UnsafeLocalReads
 	return s != t
 }
 
@@ -53,6 +54,7 @@ func describeSettings(s, t Settings) string {
 	add(s.CatchUpCount != t.CatchUpCount, "catch-up-count", t.CatchUpCount)
 	add(s.MaxInflightMsgs != t.MaxInflightMsgs, "max-inflight", t.MaxInflightMsgs)
 	add(s.MaxSizePerMsg != t.MaxSizePerMsg, "max-size", t.MaxSizePerMsg)
+	add(s.UnsafeLocalReads != t.UnsafeLocalReads, "unsafe-local-reads", onOff(t.UnsafeLocalReads))
 	if len(parts) == 0 {
 		return "no change"
 	}
@@ -66,6 +68,7 @@ func settingsOf(cfg Config) Settings {
 		ElectionTicks: cfg.ElectionTicks, HeartbeatTicks: cfg.HeartbeatTicks,
 		SnapshotCount: cfg.SnapshotCount, CatchUpCount: cfg.CatchUpCount,
 		MaxInflightMsgs: cfg.MaxInflightMsgs, MaxSizePerMsg: cfg.MaxSizePerMsg,
+		UnsafeLocalReads: cfg.UnsafeLocalReads,
 	}
 }
 
@@ -75,6 +78,7 @@ func (cfg Config) WithSettings(s Settings) Config {
 	cfg.ElectionTicks, cfg.HeartbeatTicks = s.ElectionTicks, s.HeartbeatTicks
 	cfg.SnapshotCount, cfg.CatchUpCount = s.SnapshotCount, s.CatchUpCount
 	cfg.MaxInflightMsgs, cfg.MaxSizePerMsg = s.MaxInflightMsgs, s.MaxSizePerMsg
+	cfg.UnsafeLocalReads = s.UnsafeLocalReads
 	return cfg
 }
 
@@ -133,6 +137,7 @@ func (c *Cluster) applySettings(s Settings) {
 	for _, id := range c.ids {
 		if m := c.members[id]; m != nil {
 			m.SetSnapshotCounts(s.SnapshotCount, s.CatchUpCount)
+			m.SetUnsafeLocalReads(s.UnsafeLocalReads)
 		}
 	}
 	text := "settings: " + describeSettings(old, s)

@@ -7,11 +7,14 @@ import (
 	"github.com/anishathalye/porcupine"
 )
 
-// state is one key's register: its value, or absent. Invariant: Value is
-// "" when !Exists, so == is the model's equality.
+// state is one key's register: its value, or absent, or (Unknown, for a
+// history that does not start with the store: Options.UnknownInitial) not
+// observed yet. Invariant: Value is "" when !Exists, and Exists is false
+// when Unknown, so == is the model's equality.
 type state struct {
-	Value  string
-	Exists bool
+	Value   string
+	Exists  bool
+	Unknown bool
 }
 
 // output is what porcupine sees as an operation's output.
@@ -33,16 +36,22 @@ var kvModel = porcupine.Model{
 	Hash: func(s any) uint64 {
 		st := s.(state)
 		h := fnv.New64a()
-		if st.Exists {
+		switch {
+		case st.Exists:
 			h.Write([]byte{1})
+		case st.Unknown:
+			h.Write([]byte{2})
 		}
 		h.Write([]byte(st.Value))
 		return h.Sum64()
 	},
 	DescribeOperation: func(in, out any) string { return describe(in.(Op), out.(output)) },
 	DescribeState: func(s any) string {
-		if st := s.(state); st.Exists {
+		switch st := s.(state); {
+		case st.Exists:
 			return fmt.Sprintf("%q", st.Value)
+		case st.Unknown:
+			return "(not observed yet)"
 		}
 		return "(absent)"
 	},
@@ -57,6 +66,10 @@ func step(s state, op Op, out output) (bool, state) {
 		if out.Unknown {
 			return true, state{}
 		}
+		if s.Unknown {
+			// The first observation: it existed iff one key was deleted.
+			return out.Deleted == 0 || out.Deleted == 1, state{}
+		}
 		want := int64(0)
 		if s.Exists {
 			want = 1
@@ -67,6 +80,13 @@ func step(s state, op Op, out output) (bool, state) {
 		// an unknown read never reaches here; accept it anyway.
 		if out.Unknown {
 			return true, s
+		}
+		if s.Unknown {
+			// The first observation fixes the unknown initial value.
+			if !out.Found {
+				return true, state{}
+			}
+			return true, state{Value: out.Value, Exists: true}
 		}
 		return out.Found == s.Exists && out.Value == s.Value, s
 	}

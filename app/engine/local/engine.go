@@ -24,6 +24,8 @@ type clusterEngine struct {
 	fullAt   time.Time           // when it was taken
 	fullCost time.Duration       // how long it took
 	up       []bool              // which members were up then
+
+	checks checks // linearizability checks (lincheck.go)
 }
 
 var (
@@ -191,10 +193,12 @@ func (e *clusterEngine) Events(after uint64) []engine.EventView {
 }
 
 func (e *clusterEngine) Stress(cfg engine.StressConfig) engine.StressRun {
-	return newStressRun(e.Cluster, cluster.StressConfig{
+	r := newStressRun(e.Cluster, cluster.StressConfig{
 		Member: cfg.Member, Rate: cfg.Rate, Count: cfg.Count, Keys: cfg.Keys, ValueSize: cfg.ValueSize,
 		Sequential: cfg.Sequential, Start: cfg.Start, MaxRate: cfg.MaxRate, Outstanding: cfg.Outstanding,
 	}, time.Now)
+	r.onEnd = e.autoCheck
+	return r
 }
 
 func (e *clusterEngine) Play()  { e.driver.Play() }

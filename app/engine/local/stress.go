@@ -30,6 +30,10 @@ type stressRun struct {
 	r   *cluster.StressRun
 	c   *cluster.Cluster
 	now func() time.Time
+	// onEnd, if set, is called once, by the first Progress that finds the
+	// run ended (the engine's automatic linearizability check, which the
+	// server's updates thus start: they poll every run until it ends).
+	onEnd func()
 
 	mu           sync.Mutex
 	start        tickNote // when Stress started the run
@@ -60,17 +64,22 @@ func newStressRun(c *cluster.Cluster, cfg cluster.StressConfig, now func() time.
 func (s *stressRun) Progress() engine.StressProgress {
 	p := s.r.Progress()
 	s.mu.Lock()
+	ended := false
 	switch {
 	case p.Running:
 		s.running = tickNote{s.now(), s.c.Now()}
 	case s.end.wall.IsZero():
 		s.end = tickNote{s.now(), s.c.Now()}
+		ended = true
 	}
 	spt := perTick(s.start, s.running)
 	if spt == 0 {
 		spt = perTick(s.start, s.end)
 	}
 	s.mu.Unlock()
+	if ended && s.onEnd != nil {
+		s.onEnd()
+	}
 	return engine.StressProgress{
 		Total: p.Total, Done: p.Done, OK: p.OK, Failed: p.Failed, P50: p.P50, P99: p.P99, Running: p.Running,
 		P10: p.P10, P25: p.P25, P75: p.P75, P90: p.P90, P95: p.P95, P999: p.P999,
