@@ -32,7 +32,7 @@ import (
 //	  "Seed": 42,
 //	  "Settings": {"PreVote": true, "CheckQuorum": true, "ElectionTicks": 10,
 //	    "HeartbeatTicks": 1, "SnapshotCount": 100, "CatchUpCount": 50,
-//	    "MaxInflightMsgs": 256, "MaxSizePerMsg": 1048576},
+//	    "MaxInflightMsgs": 256, "MaxSizePerMsg": 1048576, "UnsafeLocalReads": false},
 //	  "Tick": 120,                      // the tick the sharer was looking at (<= End)
 //	  "End": 300,                       // the run's length in ticks when saved
 //	  "Actions": [
