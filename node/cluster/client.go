@@ -45,8 +45,13 @@ type Call struct {
 	res       Result
 	err       error
 
-	onDone func(*Call) // stress bookkeeping, run with c.mu held before done closes
-	after  func()      // run with c.mu held after done closes
+	// What the cluster does when the call is answered (data, not closures,
+	// so that a checkpoint copies calls exactly: clone.go): run, a stress
+	// run's put, is counted before done closes and its run's end checked
+	// after; compaction, an auto-compaction's target revision, clears the
+	// compactor's flag before done closes (compactor.go).
+	run        *StressRun
+	compaction int64
 }
 
 // closed is the channel Done returns for a call answered before anyone
@@ -190,8 +195,11 @@ func storeResult(dst, src *Result) {
 func (c *Cluster) answer(call *Call) {
 	call.finished = c.now
 	err := call.err
-	if call.onDone != nil {
-		call.onDone(call)
+	if call.run != nil {
+		call.run.putDone(call)
+	}
+	if call.compaction != 0 {
+		c.compactionDone(call)
 	}
 	if !call.quiet {
 		b := describe(c.text[:0], &call.op)
@@ -205,8 +213,8 @@ func (c *Cluster) answer(call *Call) {
 		c.text = b[:0]
 	}
 	call.markAnswered()
-	if call.after != nil {
-		call.after()
+	if call.run != nil {
+		c.stressFinished(call.run)
 	}
 }
 
