@@ -787,3 +787,28 @@ func (c *Copier) Copied(src unsafe.Pointer) unsafe.Pointer {
 	}
 	return nil
 }
+
+// TopTypes lists the types holding the most bytes in the scanned graph
+// (debugging and benchmarks).
+func (c *Copier) TopTypes(n int) []string {
+	by := map[string]int64{}
+	cnt := map[string]int{}
+	for _, r := range c.regions {
+		k := r.t.String()
+		if r.array {
+			k = "[]" + k
+		}
+		by[k] += int64(r.end - r.start)
+		cnt[k]++
+	}
+	var keys []string
+	for k := range by {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return by[keys[i]] > by[keys[j]] })
+	var out []string
+	for _, k := range keys[:min(n, len(keys))] {
+		out = append(out, fmt.Sprintf("%s: %d bytes in %d", k, by[k], cnt[k]))
+	}
+	return out
+}
