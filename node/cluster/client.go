@@ -45,8 +45,13 @@ type Call struct {
 	res       Result
 	err       error
 
-	onDone func(*Call) // stress bookkeeping, run with c.mu held before done closes
-	after  func()      // run with c.mu held after done closes
+	// What the cluster does when the call is answered (data, not closures,
+	// so that a checkpoint copies calls exactly: clone.go): run, a stress
+	// run's put, is counted before done closes and its run's end checked
+	// after; compaction, an auto-compaction's target revision, clears the
+	// compactor's flag before done closes (compactor.go).
+	run        *StressRun
+	compaction int64
 
 	// logged is the number of the call's invoke event in the client log
 	// plus one (0: not logged). Set by submit (clientlog.go).
@@ -198,8 +203,11 @@ func (c *Cluster) answer(call *Call) {
 	if call.logged != 0 {
 		c.logReturn(call)
 	}
-	if call.onDone != nil {
-		call.onDone(call)
+	if call.run != nil {
+		call.run.putDone(call)
+	}
+	if call.compaction != 0 {
+		c.compactionDone(call)
 	}
 	if !call.quiet {
 		b := describe(c.text[:0], &call.op)
@@ -213,8 +221,8 @@ func (c *Cluster) answer(call *Call) {
 		c.text = b[:0]
 	}
 	call.markAnswered()
-	if call.after != nil {
-		call.after()
+	if call.run != nil {
+		c.stressFinished(call.run)
 	}
 }
 

@@ -245,11 +245,7 @@ func New(cfg Config) (*Cluster, error) {
 	for i := 1; i <= cfg.Members; i++ {
 		c.ids = append(c.ids, uint64(i))
 	}
-	c.work = func() {
-		for i := int(c.next.Add(1)) - 1; i < len(c.rounds); i = int(c.next.Add(1)) - 1 {
-			c.rounds[i].run()
-		}
-	}
+	c.setWork()
 	quorum := len(c.ids)/2 + 1 // LoadQuorumFirst starts members 1..quorum (loading.go)
 	for _, id := range c.ids {
 		st, err := c.newStorage(id)
@@ -285,6 +281,15 @@ func New(cfg Config) (*Cluster, error) {
 	return c, nil
 }
 
+// setWork makes c.work, the loop of Tick's workers.
+func (c *Cluster) setWork() {
+	c.work = func() {
+		for i := int(c.next.Add(1)) - 1; i < len(c.rounds); i = int(c.next.Add(1)) - 1 {
+			c.rounds[i].run()
+		}
+	}
+}
+
 func (c *Cluster) newStorage(id uint64) (node.Storage, error) {
 	if c.cfg.NewStorage == nil {
 		return node.NewMemoryStorage(), nil
@@ -315,16 +320,22 @@ func (c *Cluster) startMember(id uint64) (*node.Member, error) {
 		Epoch:               c.cfg.Epoch,
 		UnsafeLocalReads:    c.cfg.UnsafeLocalReads,
 		HashEvery:           c.cfg.HashCheckpointEvery,
-		Send:                func(msgs []raftpb.Message) { c.net.Send(id, msgs) },
-		OnEvent: func(e node.Event) {
-			c.later(id, effect{event: &Event{Kind: e.Kind, Member: id, Text: e.Text}})
-		},
+	}
+	c.callbacks(id, &mc)
+	return node.New(mc, c.storages[id])
+}
+
+// callbacks sets member id's Send, OnEvent, OnOverwrite and OnApply in mc:
+// closures over c (made again for a checkpoint's copy: clone.go).
+func (c *Cluster) callbacks(id uint64, mc *node.Config) {
+	mc.Send = func(msgs []raftpb.Message) { c.net.Send(id, msgs) }
+	mc.OnEvent = func(e node.Event) {
+		c.later(id, effect{event: &Event{Kind: e.Kind, Member: id, Text: e.Text}})
 	}
 	mc.OnOverwrite = func(ents []node.LogEntry) { c.later(id, effect{overwritten: ents}) }
 	if c.cfg.OnApply != nil {
 		mc.OnApply = func(e raftpb.Entry) { c.later(id, effect{applied: true, entry: e}) }
 	}
-	return node.New(mc, c.storages[id])
 }
 
 // Members returns the member IDs, 1..N.

@@ -62,15 +62,19 @@ func (c *Cluster) autoCompactTick() {
 		c.emit(Event{Kind: "compaction", Member: id, Text: fmt.Sprintf(
 			"auto-compaction: leader %d compacts history up to revision %d (keeps the last %d revisions)", id, target, keep)})
 		call := &Call{member: id, op: Op{Compact: target}, quiet: true, done: make(chan struct{})}
-		call.onDone = func(call *Call) {
-			c.compacting = false
-			if call.err != nil {
-				c.emit(Event{Kind: "compaction", Member: id, Text: fmt.Sprintf(
-					"auto-compaction up to revision %d failed on member %d: %v (retried in %d ticks)",
-					target, id, call.err, c.cfg.AutoCompactionTicks)})
-			}
-		}
+		call.compaction = target
 		c.submit(call)
 		return
+	}
+}
+
+// compactionDone ends an auto-compaction call. Called by answer with c.mu
+// held.
+func (c *Cluster) compactionDone(call *Call) {
+	c.compacting = false
+	if call.err != nil {
+		c.emit(Event{Kind: "compaction", Member: call.member, Text: fmt.Sprintf(
+			"auto-compaction up to revision %d failed on member %d: %v (retried in %d ticks)",
+			call.compaction, call.member, call.err, c.cfg.AutoCompactionTicks)})
 	}
 }

@@ -89,6 +89,11 @@ type StressRun struct {
 	inflightAt map[uint64]int
 	targets    []uint64
 	room       []int
+
+	// serial identifies the run across checkpoints; rewound is
+	// ErrRewound once a Restore dropped the run (restore.go).
+	serial  uint64
+	rewound error
 }
 
 // Stress starts a load run at the next tick: Rate puts per tick until Count
@@ -112,7 +117,7 @@ func (c *Cluster) Stress(cfg StressConfig) *StressRun {
 		cfg.Outstanding = DefaultOutstanding
 	}
 	cfg.Start = max(cfg.Start, 0)
-	run := &StressRun{c: c, cfg: cfg}
+	run := &StressRun{c: c, cfg: cfg, serial: newSerial()}
 	if cfg.MaxRate {
 		run.inflightAt = make(map[uint64]int)
 	}
@@ -310,21 +315,32 @@ func (c *Cluster) stressPut(r *StressRun, put int, member uint64) {
 	}
 	call := &Call{member: member, op: Op{Put: &mvcc.PutRequest{Key: []byte(key), Value: value}},
 		quiet: true, done: make(chan struct{})}
-	call.onDone = func(call *Call) {
-		r.mu.Lock()
-		defer r.mu.Unlock()
-		r.inflight--
-		if r.inflightAt != nil {
-			r.inflightAt[call.member]--
-		}
-		r.endTick = max(r.endTick, call.finished)
-		if call.err == nil {
-			r.ok++
-		} else {
-			r.failed++
-		}
-		r.latencies.add(call.finished - call.submitted)
-	}
-	call.after = func() { c.stressFinished(r) }
+	call.run = r
 	c.submit(call)
+}
+
+// putDone counts an answered put of r. Called by answer with c.mu held,
+// before the call's done closes.
+func (r *StressRun) putDone(call *Call) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.inflight--
+	if r.inflightAt != nil {
+		r.inflightAt[call.member]--
+	}
+	r.endTick = max(r.endTick, call.finished)
+	if call.err == nil {
+		r.ok++
+	} else {
+		r.failed++
+	}
+	r.latencies.add(call.finished - call.submitted)
+}
+
+// Err returns ErrRewound once a Restore dropped the run (restore.go): it
+// then stays as it was, not Running. Nil otherwise.
+func (r *StressRun) Err() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.rewound
 }

@@ -68,6 +68,9 @@ type Watch struct {
 	state   string
 	notify  chan struct{}
 	cancels bool // Cancel was called
+
+	// serial identifies the watch across checkpoints (restore.go).
+	serial uint64
 }
 
 // Watch queues a watch of member on the next tick and returns it at once.
@@ -80,7 +83,7 @@ func (c *Cluster) Watch(member uint64, req WatchRequest) (*Watch, error) {
 	if err := checkWatchRequest(r); err != nil {
 		return nil, err
 	}
-	w := &Watch{c: c, member: member, req: req, notify: make(chan struct{}, 1)}
+	w := &Watch{c: c, member: member, req: req, notify: make(chan struct{}, 1), serial: newSerial()}
 	w.req.Key = append([]byte(nil), r.Key...)
 	if r.End != nil {
 		w.req.End = append([]byte(nil), r.End...)

@@ -1,0 +1,133 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sync/atomic"
+
+	"github.com/etcd-play/etcd-play/node"
+	"github.com/etcd-play/etcd-play/node/internal/deepcopy"
+	"github.com/etcd-play/etcd-play/transport"
+)
+
+// Checkpoints: Clone copies a whole cluster between ticks, Restore puts a
+// copy back (restore.go). The timeline keeps checkpoints and replays from
+// the nearest one.
+//
+// The copy is package deepcopy's: every object reachable from the Cluster
+// (members, raft's unexported state, stores, storages and the memory
+// medium under them, the network and its messages in flight, stress runs,
+// watches, calls, events) is copied once, with its aliasing kept. What is
+// shared instead, because nobody writes it once made: entry and snapshot
+// Data (node/clone.go), stored keys and values and the stores' value
+// blocks (node/mvcc/clone.go), strings and error values. What is made
+// again for the copy (closures over the cluster): Tick's worker loop and
+// each member's callbacks (rewire). Config's NewStorage, OnApply and Yield
+// are the caller's and are shared (NewStorage is only called by New).
+//
+// Preconditions, checked: no action is queued for the next tick (a queued
+// action is a closure, which cannot be copied), and no member's storage
+// is on a persistent medium (IndexedDB lives outside the process).
+
+// ErrRewound answers the calls pending, and ends the watches and stress
+// runs, of a cluster that Restore took back to an earlier state.
+var ErrRewound = errors.New("cluster: the run was rewound to an earlier tick")
+
+func init() {
+	cfg := reflect.TypeFor[Config]()
+	for _, f := range []string{"NewStorage", "OnApply", "Yield"} {
+		deepcopy.Field(cfg, f, deepcopy.Share)
+	}
+	deepcopy.Field(reflect.TypeFor[Cluster](), "work", deepcopy.Zero)
+	// The network's test-only payload check (transport's sharedcheck.go)
+	// holds payloads: shared like the messages' own (its types are
+	// unexported, so they are reached from Network's).
+	check, _ := reflect.TypeFor[transport.Network]().FieldByName("check")
+	recs, _ := check.Type.Elem().FieldByName("recs")
+	deepcopy.Field(recs.Type.Key(), "p", deepcopy.Share)
+	sum, _ := recs.Type.Elem().Elem().FieldByName("payloadSum")
+	deepcopy.Field(sum.Type, "data", deepcopy.Share)
+}
+
+// serials numbers watches and stress runs, process-wide, so that a
+// watch's copies (same serial) are told apart from every other watch, in
+// any branch of a run (restore.go).
+var serials atomic.Uint64
+
+func newSerial() uint64 { return serials.Add(1) }
+
+// Clone returns an independent deep copy of c, taken between Ticks: ticking
+// c and the copy with the same actions from then on gives identical runs
+// (events, statuses, hashes, answers), and neither affects the other. It
+// fails if actions are queued for the next tick or a member's storage is
+// persistent (IndexedDB). The copy's pending calls, watches and stress runs
+// are copies too: they run on in the copy, and the handles held on c's keep
+// following c.
+func (c *Cluster) Clone() (*Cluster, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.cloneable(); err != nil {
+		return nil, err
+	}
+	cp := deepcopy.New()
+	v, err := cp.Copy(c)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: clone: %w", err)
+	}
+	n := v.(*Cluster)
+	n.rewire()
+	return n, nil
+}
+
+// cloneable checks Clone's preconditions. Called with c.mu held.
+func (c *Cluster) cloneable() error {
+	c.qmu.Lock()
+	queued := len(c.queue)
+	c.qmu.Unlock()
+	if queued > 0 {
+		return fmt.Errorf("cluster: cannot copy the cluster with %d actions queued for the next tick (copy between ticks, before acting)", queued)
+	}
+	for _, id := range c.ids {
+		if d, ok := c.storages[id].(*disk); ok && d.db.Persistent() {
+			return fmt.Errorf("cluster: cannot copy member %d's storage: it is on a persistent medium (IndexedDB), outside the process", id)
+		}
+	}
+	return nil
+}
+
+// rewire makes the closures a copy cannot hold: Tick's worker loop and
+// every running member's callbacks, over c.
+func (c *Cluster) rewire() {
+	c.setWork()
+	for _, id := range c.ids {
+		if m := c.members[id]; m != nil {
+			var mc node.Config
+			c.callbacks(id, &mc)
+			m.SetCallbacks(mc)
+		}
+	}
+}
+
+// MemoryBytes estimates the bytes a Clone of c holds (for bounding
+// checkpoints): the objects a copy allocates, plus the immutable bytes it
+// shares with c (entry data, stored values), which it keeps alive once c
+// has dropped them. It walks c as Clone does, without copying.
+func (c *Cluster) MemoryBytes() int64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cp := deepcopy.New()
+	_ = cp.Scan(c) // an uncopyable part only stops the count early
+	return cp.Bytes + cp.SharedBytes
+}
+
+// cloneStats is MemoryBytes in its two parts (for the benchmark).
+type cloneStats struct{ bytes, shared int64 }
+
+func deepcopyStats(c *Cluster) cloneStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cp := deepcopy.New()
+	_ = cp.Scan(c)
+	return cloneStats{cp.Bytes, cp.SharedBytes}
+}
