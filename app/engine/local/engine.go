@@ -26,6 +26,9 @@ type clusterEngine struct {
 	up       []bool              // which members were up then
 
 	checks checks // linearizability checks (lincheck.go)
+
+	tl     *timeline // the recorded run (timeline.go)
+	tlOnce sync.Once
 }
 
 var (
@@ -80,8 +83,12 @@ func NewClusterEngine(cfg cluster.Config, ticksPerSecond float64) (engine.Engine
 		return nil, err
 	}
 	d := cluster.NewDriver(c, engine.ClampSpeed(ticksPerSecond))
+	e := &clusterEngine{Cluster: c, driver: d}
+	if cfg.NewStorage == nil {
+		e.recordTimeline(withPageCompaction(cfg), nil)
+	}
 	d.Play()
-	return &clusterEngine{Cluster: c, driver: d}, nil
+	return e, nil
 }
 
 // Status returns one view per member. The fields that change every tick

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/etcd-play/etcd-play/node"
 	"github.com/etcd-play/etcd-play/node/cluster"
 	"github.com/etcd-play/etcd-play/node/durable"
 )
@@ -104,6 +105,14 @@ func NewDurableEngine(cfg cluster.Config, ticksPerSecond float64, mode engine.St
 	d.Play()
 	e := &durableEngine{clusterEngine: &clusterEngine{Cluster: c, driver: d}, name: name, db: db, lock: lock, info: info,
 		stopped: make(chan struct{})}
+	if !info.Resumed {
+		// A fresh cluster is recorded from its start; its replays run on
+		// the in-memory medium (a durable run replays only on durable
+		// storage: kills and restarts differ from MemoryStorage's).
+		e.recordTimeline(withPageCompaction(cfg), func() func(uint64) (node.Storage, error) {
+			return cluster.OnDisk(durable.NewMemory(nil))
+		})
+	}
 	e.stopCtx, e.stop = context.WithCancel(context.Background())
 	e.deleteStored = mode == engine.StartInMemoryAfterFailure
 	if lock != nil {
