@@ -217,7 +217,9 @@ func (p *playground) startRefresh(ctx app.Context) {
 				// Another point of the run's history is shown: its events
 				// start over (and so does what the page derived from them).
 				if reset = v.timeline.Rewinds != rewinds; reset {
-					rewinds, after, prev = v.timeline.Rewinds, 0, nil
+					// What the page remembers of members that are down now
+					// was seen at another point of the run: forget it.
+					rewinds, after, prev, known = v.timeline.Rewinds, 0, nil, nil
 				}
 			}
 			if ch, ok := eng.(engine.Checker); ok {

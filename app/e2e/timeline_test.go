@@ -16,8 +16,10 @@ import (
 
 // timelineCards is what a card shows of its member that a replay must
 // reproduce exactly: every dataset field taken from the member's own
-// status (not the page's memory of it, such as known-at).
-const timelineCards = `[...document.querySelectorAll('.card[data-member]')].map(c => c.dataset).map(c =>
+// status. A down member's card shows what the page last saw of it while it
+// was up (the page's memory, which depends on when the page looked), so of
+// a down member only its state counts.
+const timelineCards = `[...document.querySelectorAll('.card[data-member]')].map(c => c.dataset).map(c => c.state === "down" ? c.member + "/down" :
 	[c.member, c.state, c.term, c.leader, c.revision, c.keys, c.hash, c.hashRevision, c.compactRevision, c.commit, c.lastIndex, c.snapshotIndex].join('/'))`
 
 // pausedCards pauses the run (if playing) and returns the tick and what the
