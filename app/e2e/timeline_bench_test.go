@@ -45,13 +45,15 @@ func TestTimelineScrubBench(t *testing.T) {
 		tb.run(chromedp.KeyEvent("\t"))
 	}
 	tb.clickAction("stress", 0)
+	tb.waitJS(fmt.Sprintf(`(() => { const e = document.querySelector('.stress-result'); return e && e.dataset.running === "false" && +e.dataset.done === %d; })()`, puts),
+		"the stress run to finish")
 	tb.waitJS(fmt.Sprintf(`+document.querySelector('[data-now]').dataset.now >= %d`, ticks), fmt.Sprintf("tick %d", ticks))
 	tb.clickAction("pause", 0)
 	tb.waitJS(`document.querySelector('[data-action="play"]') !== null`, "paused")
 	end := tb.now()
 	tb.waitJS(fmt.Sprintf(`+document.querySelector('input[data-timeline]').max === %d`, end), "the timeline to reach the end")
 	var stressDone int
-	tb.eval(`document.querySelector('.stress-result') ? +document.querySelector('.stress-result').dataset.done : -1`, &stressDone)
+	tb.eval(`document.querySelector(".stress-result") ? +document.querySelector(".stress-result").dataset.done : -1`, &stressDone)
 
 	seek := func(tick uint64) time.Duration {
 		tb.t.Helper()

@@ -27,8 +27,10 @@ type clusterEngine struct {
 
 	checks checks // linearizability checks (lincheck.go)
 
-	tl     *timeline // the recorded run (timeline.go)
-	tlOnce sync.Once
+	tl         *timeline // the recorded run (timeline.go)
+	tlOnce     sync.Once
+	tlStop     chan struct{} // closed to end the timeline's background work
+	tlStopOnce sync.Once
 }
 
 var (

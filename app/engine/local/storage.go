@@ -296,6 +296,7 @@ func (e *durableEngine) ResetAll() error {
 		return err
 	}
 	e.driver.Close()
+	e.stopTimeline()
 	e.Cluster.KillAllPowerLoss()
 	e.db.Close()
 	var err error

@@ -1,9 +1,11 @@
 package local
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -45,6 +47,7 @@ type timeline struct {
 	base      cluster.HistoryFile // the run's config (Members, Seed, Settings)
 
 	shadow   *cluster.Cluster
+	work     time.Duration // the shadow's replay work since its last checkpoint
 	branches []*branch
 	cur      int // index in branches
 	rewinds  uint64
@@ -78,7 +81,7 @@ type checkpoint struct {
 // is exceeded, every other checkpoint is dropped (the first and the last
 // stay), which halves the density and the memory.
 var (
-	checkpointWork   = 40 * time.Millisecond
+	checkpointWork   = 25 * time.Millisecond
 	checkpointTicks  = uint64(2000)
 	checkpointBudget = int64(256 << 20)
 )
@@ -214,17 +217,26 @@ const rewoundNotice = "The cluster shown is a replay of the recorded run, kept i
 // reach moves the shadow to tick of branch b (its actions before tick
 // applied, none at tick yet), from the best checkpoint. t.mu held.
 func (t *timeline) reach(ctx context.Context, b *branch, tick uint64) error {
+	_, err := t.advance(ctx, b, tick, time.Time{})
+	return err
+}
+
+// advance moves the shadow toward tick of branch b, from the best
+// checkpoint when it is not already on the way there, until it reaches
+// tick or (when stop is not zero) the wall clock passes stop; it reports
+// whether it reached tick. It takes checkpoints as it goes. t.mu held.
+func (t *timeline) advance(ctx context.Context, b *branch, tick uint64, stop time.Time) (bool, error) {
 	if len(b.cps) == 0 {
 		c, err := t.newReplay(t.base.Seed, t.base.Settings)
 		if err != nil {
-			return err
+			return false, err
 		}
 		cp, err := c.Clone()
 		if err != nil {
-			return err
+			return false, err
 		}
 		b.cps = []checkpoint{{tick: 0, c: cp, bytes: cp.MemoryBytes()}}
-		t.shadow = c
+		t.shadow, t.work = c, 0
 	}
 	var best checkpoint
 	for _, cp := range b.cps {
@@ -236,38 +248,77 @@ func (t *timeline) reach(ctx context.Context, b *branch, tick uint64) error {
 		if t.shadow == nil {
 			c, err := best.c.Clone()
 			if err != nil {
-				return err
+				return false, err
 			}
 			t.shadow = c
 		} else if err := t.shadow.Restore(best.c); err != nil {
-			return err
+			return false, err
 		}
+		t.work = 0
 	}
 	// Replay b's actions from the shadow's tick to tick.
-	i := 0
-	for i < len(b.actions) && b.actions[i].Tick < t.shadow.Now() {
-		i++
+	i, _ := slices.BinarySearchFunc(b.actions, t.shadow.Now(), func(a cluster.Action, now uint64) int { return cmp.Compare(a.Tick, now) })
+	lastCp := b.cps[0].tick
+	for _, cp := range b.cps {
+		if cp.tick <= t.shadow.Now() {
+			lastCp = cp.tick
+		}
 	}
-	last, lastTick := time.Now(), t.shadow.Now()
 	for now := t.shadow.Now(); now < tick; now = t.shadow.Now() {
 		if err := ctx.Err(); err != nil {
-			return err
+			return false, err
 		}
+		if !stop.IsZero() && time.Now().After(stop) {
+			return false, nil
+		}
+		start := time.Now()
 		for ; i < len(b.actions) && b.actions[i].Tick == now; i++ {
 			if err := t.shadow.Apply(b.actions[i]); err != nil {
-				return fmt.Errorf("replaying action %d (%s at tick %d): %w", i+1, b.actions[i].Kind, now, err)
+				return false, fmt.Errorf("replaying action %d (%s at tick %d): %w", i+1, b.actions[i].Kind, now, err)
 			}
 		}
 		t.shadow.Tick()
-		if now+1 < tick && (time.Since(last) >= checkpointWork || now+1-lastTick >= checkpointTicks) {
+		t.work += time.Since(start)
+		if now+1 < tick && (t.work >= checkpointWork || now+1-lastCp >= checkpointTicks) {
 			if err := t.checkpoint(b); err != nil {
-				return err
+				return false, err
 			}
-			last, lastTick = time.Now(), now+1
+			t.work, lastCp = 0, now+1
 		}
 	}
-	return nil
+	return true, nil
 }
+
+// catchUp moves the shadow along the current branch in the background, a
+// slice of catchUpSlice every catchUpEvery (at most a fifth of the
+// engine's thread), so that checkpoints exist up to about the live tick
+// before the first seek needs them. It ends when stop closes.
+func (t *timeline) catchUp(stop <-chan struct{}) {
+	for {
+		select {
+		case <-stop:
+			return
+		case <-time.After(catchUpEvery):
+		}
+		t.mu.Lock()
+		if t.recorded {
+			t.sync()
+			b := t.branches[t.cur]
+			if t.shadow == nil || t.shadow.Now() < b.end {
+				if _, err := t.advance(context.Background(), b, b.end, time.Now().Add(catchUpSlice)); err != nil {
+					t.notice = "Recording the run's checkpoints failed (" + err.Error() + "): going back replays from the start."
+				}
+			}
+		}
+		t.mu.Unlock()
+	}
+}
+
+// The background catch-up's pace (catchUp).
+const (
+	catchUpEvery = 40 * time.Millisecond
+	catchUpSlice = 10 * time.Millisecond
+)
 
 // checkpoint adds a copy of the shadow (between ticks, no action queued)
 // to b's checkpoints, keeping them in tick order and under the budget.
@@ -444,9 +495,24 @@ func (e *clusterEngine) recordTimeline(cfg cluster.Config, storage func() func(u
 		c := cfg.WithSettings(s)
 		c.Seed = seed
 		c.NewStorage = nil
+		if c.Yield != nil {
+			c.Yield = yieldReplay
+		}
 		if storage != nil {
 			c.NewStorage = storage()
 		}
 		return cluster.New(c)
+	})
+	e.tlStop = make(chan struct{})
+	go e.tl.catchUp(e.tlStop)
+}
+
+// stopTimeline ends the timeline's background work (the engine is being
+// reset). Safe to call more than once, and on an engine without one.
+func (e *clusterEngine) stopTimeline() {
+	e.tlStopOnce.Do(func() {
+		if e.tlStop != nil {
+			close(e.tlStop)
+		}
 	})
 }

@@ -24,3 +24,20 @@ func yieldLongTask() {
 		markYield()
 	}
 }
+
+// yieldReplayAfter is yieldAfter for the timeline's replays (timeline.go):
+// a seek makes the page wait for it whatever the engine does meanwhile,
+// so a replay keeps the thread longer and loses less to the browser's
+// minimum timer delay.
+const yieldReplayAfter = 30 * time.Millisecond
+
+// yieldReplay is the replay clusters' cluster.Config.Yield.
+func yieldReplay() {
+	if !yieldable {
+		return
+	}
+	if time.Since(lastYield()) >= yieldReplayAfter {
+		yieldTask()
+		markYield()
+	}
+}
