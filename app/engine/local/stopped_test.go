@@ -58,7 +58,15 @@ func TestStoppedEngineAnswersAtOnce(t *testing.T) {
 	if !e.Paused() {
 		t.Error("a stopped engine is not paused")
 	}
-
+	if err := e.Seek(context.Background(), 0); !errors.Is(err, engine.ErrStopped) {
+		t.Errorf("seek: %v", err)
+	}
+	if err := e.SwitchBranch(context.Background(), 1); !errors.Is(err, engine.ErrStopped) {
+		t.Errorf("switch branch: %v", err)
+	}
+	if err := e.LoadHistory(context.Background(), []byte(`{}`), false); !errors.Is(err, engine.ErrStopped) {
+		t.Errorf("load history: %v", err)
+	}
 }
 
 func TestInTimeTimesOutAndUndoesALateResult(t *testing.T) {

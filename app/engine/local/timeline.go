@@ -516,3 +516,28 @@ func (e *clusterEngine) stopTimeline() {
 		}
 	})
 }
+
+// A stopped durable engine (another tab took the cluster over) refuses
+// the timeline's calls that would replace its cluster, as it refuses
+// every other action (stopped.go).
+
+func (e *durableEngine) Seek(ctx context.Context, tick uint64) error {
+	if err := e.Stopped(); err != nil {
+		return err
+	}
+	return e.clusterEngine.Seek(ctx, tick)
+}
+
+func (e *durableEngine) SwitchBranch(ctx context.Context, n int) error {
+	if err := e.Stopped(); err != nil {
+		return err
+	}
+	return e.clusterEngine.SwitchBranch(ctx, n)
+}
+
+func (e *durableEngine) LoadHistory(ctx context.Context, data []byte, link bool) error {
+	if err := e.Stopped(); err != nil {
+		return err
+	}
+	return e.clusterEngine.LoadHistory(ctx, data, link)
+}
