@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -52,6 +53,7 @@ type timeline struct {
 	cur      int // index in branches
 	rewinds  uint64
 	notice   string
+	thinned  bool // checkpoints were dropped to stay under checkpointBudget
 	// seen is the live cluster's Diverged count when last checked.
 	seen   uint64
 	onSeek func() // the engine drops what it derived from the old cluster
@@ -129,6 +131,9 @@ func (t *timeline) Timeline() engine.TimelineView {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	v := engine.TimelineView{Recorded: t.recorded, Notice: t.notice, Rewinds: t.rewinds}
+	if t.thinned {
+		v.Notice = strings.TrimSpace(v.Notice + " " + thinnedNotice())
+	}
 	if !t.recorded {
 		v.End = t.live.Now()
 		v.Start = v.End
@@ -209,6 +214,11 @@ func (t *timeline) seekLocked(ctx context.Context, b *branch, tick uint64) error
 		t.onSeek()
 	}
 	return nil
+}
+
+// thinnedNotice says that checkpoints were dropped.
+func thinnedNotice() string {
+	return fmt.Sprintf("Checkpoints were thinned to stay under %d MB: going back may take a little longer.", checkpointBudget>>20)
 }
 
 // rewoundNotice says where a rewound run lives.
@@ -340,21 +350,36 @@ func (t *timeline) checkpoint(b *branch) error {
 		i--
 	}
 	b.cps = append(b.cps[:i], append([]checkpoint{cp}, b.cps[i:]...)...)
-	var total int64
-	for _, x := range b.cps {
-		total += x.bytes
-	}
-	if total > checkpointBudget && len(b.cps) > 2 {
-		kept := b.cps[:1]
-		for j := 1; j < len(b.cps)-1; j++ {
-			if j%2 == 0 {
-				kept = append(kept, b.cps[j])
-			}
-		}
-		b.cps = append(kept, b.cps[len(b.cps)-1])
-		t.notice = fmt.Sprintf("Checkpoints were thinned to stay under %d MB: going back may take a little longer.", checkpointBudget>>20)
+	var thinned bool
+	if b.cps, thinned = thin(b.cps, checkpointBudget); thinned {
+		t.thinned = true
 	}
 	return nil
+}
+
+// thin drops every other checkpoint of cps (keeping the first, at tick 0,
+// and the last) until their estimated bytes fit in budget or only those
+// two are left; it reports whether it dropped any. The bound on a
+// branch's checkpoints is thus max(budget, its first and last).
+func thin(cps []checkpoint, budget int64) ([]checkpoint, bool) {
+	dropped := false
+	for len(cps) > 2 {
+		var total int64
+		for _, x := range cps {
+			total += x.bytes
+		}
+		if total <= budget {
+			break
+		}
+		kept := []checkpoint{cps[0]}
+		for j := 1; j < len(cps)-1; j++ {
+			if j%2 == 0 {
+				kept = append(kept, cps[j])
+			}
+		}
+		cps, dropped = append(kept, cps[len(cps)-1]), true
+	}
+	return cps, dropped
 }
 
 // file returns the current branch as a history file, Tick the tick shown.

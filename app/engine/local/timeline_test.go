@@ -18,7 +18,7 @@ func runDigest(c *cluster.Cluster) string {
 
 // newRecordedEngine is the page's engine (durable storage; natively on the
 // in-memory medium), paused: the test steps it.
-func newRecordedEngine(t *testing.T, seed int64) *durableEngine {
+func newRecordedEngine(t testing.TB, seed int64) *durableEngine {
 	t.Helper()
 	eng, err := NewDurableEngine(cluster.Config{Members: 5, Seed: seed}, 10, engine.StartInMemory)
 	if err != nil {
@@ -31,7 +31,7 @@ func newRecordedEngine(t *testing.T, seed int64) *durableEngine {
 }
 
 // stepTo steps e until its tick is n.
-func stepTo(t *testing.T, e engine.Engine, n uint64) {
+func stepTo(t testing.TB, e engine.Engine, n uint64) {
 	t.Helper()
 	for e.Now() < n {
 		e.Step()
