@@ -358,3 +358,28 @@ func TestCloneIsIndependent(t *testing.T) {
 		t.Error("the two pairs ran alike: the test drives them the same")
 	}
 }
+
+// CloneSized counts what MemoryBytes estimates, while copying.
+func TestCloneSizedCountsMemoryBytes(t *testing.T) {
+	c, err := New(Config{Members: 3, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 100 {
+		c.Tick()
+	}
+	c.Do(1, Op{Put: &mvcc.PutRequest{Key: []byte("k"), Value: make([]byte, 1000)}})
+	for range 20 {
+		c.Tick()
+	}
+	n, size, err := c.CloneSized()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := c.MemoryBytes(); size != want || size < 1000 {
+		t.Fatalf("CloneSized counted %d bytes, MemoryBytes %d", size, want)
+	}
+	if n.Now() != c.Now() {
+		t.Fatalf("the copy is at tick %d, the cluster at %d", n.Now(), c.Now())
+	}
+}

@@ -47,13 +47,15 @@ type timeline struct {
 	newReplay func(seed int64, s cluster.Settings) (*cluster.Cluster, error)
 	base      cluster.HistoryFile // the run's config (Members, Seed, Settings)
 
-	shadow   *cluster.Cluster
-	work     time.Duration // the shadow's replay work since its last checkpoint
-	branches []*branch
-	cur      int // index in branches
-	rewinds  uint64
-	notice   string
-	thinned  bool // checkpoints were dropped to stay under checkpointBudget
+	shadow *cluster.Cluster
+	work   time.Duration // the shadow's replay work since its last checkpoint
+	// cloneCost is how long the last checkpoint's copy took.
+	cloneCost time.Duration
+	branches  []*branch
+	cur       int // index in branches
+	rewinds   uint64
+	notice    string
+	thinned   bool // checkpoints were dropped to stay under checkpointBudget
 	// seen is the live cluster's Diverged count when last checked.
 	seen   uint64
 	onSeek func() // the engine drops what it derived from the old cluster
@@ -77,7 +79,8 @@ type checkpoint struct {
 }
 
 // Checkpoint policy: the shadow takes a checkpoint once it has replayed
-// checkpointWork of wall time or checkpointTicks ticks since the last one,
+// checkpointWork of wall time (or twice what the last checkpoint's copy
+// took, if more) or checkpointTicks ticks since the last one,
 // so that reaching any tick costs at most about that much replay plus one
 // Restore. Their total estimated size stays under checkpointBudget: when it
 // is exceeded, every other checkpoint is dropped (the first and the last
@@ -241,11 +244,11 @@ func (t *timeline) advance(ctx context.Context, b *branch, tick uint64, stop tim
 		if err != nil {
 			return false, err
 		}
-		cp, err := c.Clone()
+		cp, size, err := c.CloneSized()
 		if err != nil {
 			return false, err
 		}
-		b.cps = []checkpoint{{tick: 0, c: cp, bytes: cp.MemoryBytes()}}
+		b.cps = []checkpoint{{tick: 0, c: cp, bytes: size}}
 		t.shadow, t.work = c, 0
 	}
 	var best checkpoint
@@ -289,7 +292,9 @@ func (t *timeline) advance(ctx context.Context, b *branch, tick uint64, stop tim
 		}
 		t.shadow.Tick()
 		t.work += time.Since(start)
-		if now+1 < tick && (t.work >= checkpointWork || now+1-lastCp >= checkpointTicks) {
+		// A checkpoint costs a copy of the cluster: at least twice as
+		// much replay goes between two as one copy costs.
+		if now+1 < tick && (t.work >= max(checkpointWork, 2*t.cloneCost) || now+1-lastCp >= checkpointTicks) {
 			if err := t.checkpoint(b); err != nil {
 				return false, err
 			}
@@ -340,11 +345,13 @@ func (t *timeline) checkpoint(b *branch) error {
 			return nil
 		}
 	}
-	c, err := t.shadow.Clone()
+	start := time.Now()
+	c, size, err := t.shadow.CloneSized()
 	if err != nil {
 		return err
 	}
-	cp := checkpoint{tick: tick, c: c, bytes: c.MemoryBytes()}
+	t.cloneCost = time.Since(start)
+	cp := checkpoint{tick: tick, c: c, bytes: size}
 	i := len(b.cps)
 	for i > 0 && b.cps[i-1].tick > tick {
 		i--

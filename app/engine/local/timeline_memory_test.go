@@ -119,6 +119,10 @@ func BenchmarkTimelineLongSession(b *testing.B) {
 				b.Fatal(err)
 			}
 			worst = max(worst, time.Since(t0))
+			if os.Getenv("BENCH_LONG_VERBOSE") != "" {
+				tv := e.Timeline()
+				b.Logf("seek %d: %v (%d checkpoints, %.0f MB)", ticks*i/20, time.Since(t0).Round(time.Millisecond), tv.Checkpoints, float64(tv.CheckpointBytes)/(1<<20))
+			}
 		}
 		tv := e.Timeline()
 		b.ReportMetric(float64(tv.Checkpoints), "checkpoints")

@@ -1,0 +1,26 @@
+package cluster
+
+import (
+	"fmt"
+
+	"github.com/etcd-play/etcd-play/node/internal/deepcopy"
+)
+
+// CloneSized is Clone that also returns the copy's MemoryBytes, counted
+// while copying (MemoryBytes alone walks the whole cluster again: the
+// timeline takes its checkpoints with this).
+func (c *Cluster) CloneSized() (*Cluster, int64, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.cloneable(); err != nil {
+		return nil, 0, err
+	}
+	cp := deepcopy.New()
+	v, err := cp.Copy(c)
+	if err != nil {
+		return nil, 0, fmt.Errorf("cluster: clone: %w", err)
+	}
+	n := v.(*Cluster)
+	n.rewire()
+	return n, cp.Bytes + cp.SharedBytes, nil
+}
