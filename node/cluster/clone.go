@@ -40,6 +40,7 @@ func init() {
 		deepcopy.Field(cfg, f, deepcopy.Share)
 	}
 	deepcopy.Field(reflect.TypeFor[Cluster](), "work", deepcopy.Zero)
+	deepcopy.Field(reflect.TypeFor[Cluster](), "dropped", deepcopy.Zero) // empty (no queue) when copied
 	// The network's test-only payload check (transport's sharedcheck.go)
 	// holds payloads: shared like the messages' own (its types are
 	// unexported, so they are reached from Network's).

@@ -193,8 +193,11 @@ type Cluster struct {
 	// overwritten keeps each member's overwritten log entries (logpage.go).
 	overwritten map[uint64]*overwrittenLog
 
-	qmu   sync.Mutex // guards queue
+	qmu   sync.Mutex // guards queue and dropped
 	queue []action
+	// dropped: what ends the handles (watches, stress runs) whose
+	// starting actions are in queue, if Restore drops them (restore.go).
+	dropped []func()
 	// spare is the previous tick's queue, emptied, for reuse (owned by
 	// Tick; only touched with c.mu held).
 	spare []action
@@ -333,6 +336,8 @@ func (c *Cluster) Tick() {
 	c.qmu.Lock()
 	queue := c.queue
 	c.queue = c.spare
+	clear(c.dropped)
+	c.dropped = c.dropped[:0]
 	c.qmu.Unlock()
 	for i := range queue {
 		if a := &queue[i]; a.call != nil {

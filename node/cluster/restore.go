@@ -65,6 +65,11 @@ func (c *Cluster) Restore(from *Cluster) error {
 	n := v.(*Cluster)
 
 	c.rewind(keptWatches, keptRuns)
+	c.qmu.Lock()
+	for _, f := range c.dropped {
+		f()
+	}
+	c.qmu.Unlock()
 	for h, w := range keptWatches {
 		nw := (*Watch)(cp.Copied(unsafe.Pointer(w)))
 		h.mu.Lock()
@@ -84,6 +89,7 @@ func (c *Cluster) Restore(from *Cluster) error {
 			c.rewound(call)
 		}
 	}
+
 	deepcopy.Move(c, n, "mu", "qmu")
 	c.qmu.Unlock()
 	c.rewire()
@@ -110,9 +116,7 @@ func (c *Cluster) rewind(keptWatches map[*Watch]*Watch, keptRuns map[*StressRun]
 	}
 	for _, r := range c.stress {
 		if keptRuns[r] == nil {
-			r.mu.Lock()
-			r.stopped, r.inflight, r.rewound = true, 0, ErrRewound
-			r.mu.Unlock()
+			r.rewind()
 		}
 	}
 }
@@ -125,4 +129,13 @@ func (c *Cluster) rewound(call *Call) {
 	}
 	call.res, call.err, call.finished = Result{}, ErrRewound, c.now
 	call.markAnswered()
+}
+
+// enqueueDroppable queues f as enqueue does, and drop to run instead if
+// Restore drops f from the queue (drop ends the handle f would start).
+func (c *Cluster) enqueueDroppable(f, drop func()) {
+	c.qmu.Lock()
+	c.queue = append(c.queue, action{f: f})
+	c.dropped = append(c.dropped, drop)
+	c.qmu.Unlock()
 }

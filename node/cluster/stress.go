@@ -121,7 +121,7 @@ func (c *Cluster) Stress(cfg StressConfig) *StressRun {
 	if cfg.MaxRate {
 		run.inflightAt = make(map[uint64]int)
 	}
-	c.enqueue(func() {
+	c.enqueueDroppable(func() {
 		c.stressRuns++
 		run.seq = c.stressRuns
 		run.rng = mrand.NewPCG(uint64(c.cfg.Seed), uint64(run.seq))
@@ -140,7 +140,7 @@ func (c *Cluster) Stress(cfg StressConfig) *StressRun {
 		c.emit(Event{Kind: "stress", Member: cfg.Member, Text: fmt.Sprintf(
 			"stress run %d: %d puts %s %s, %d-byte values",
 			run.seq, cfg.Count, rate, keys, cfg.ValueSize)})
-	})
+	}, run.rewind)
 	return run
 }
 
@@ -336,4 +336,11 @@ func (r *StressRun) Err() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.rewound
+}
+
+// rewind ends r with ErrRewound: Restore dropped it (restore.go).
+func (r *StressRun) rewind() {
+	r.mu.Lock()
+	r.stopped, r.inflight, r.rewound = true, 0, ErrRewound
+	r.mu.Unlock()
 }

@@ -90,7 +90,7 @@ func (c *Cluster) Watch(member uint64, req WatchRequest) (*Watch, error) {
 	if r.End != nil {
 		w.req.End = append([]byte(nil), r.End...)
 	}
-	c.enqueue(func() { c.watches = append(c.watches, w) })
+	c.enqueueDroppable(func() { c.watches = append(c.watches, w) }, func() { w.end(ErrRewound) })
 	return w, nil
 }
 
