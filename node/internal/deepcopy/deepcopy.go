@@ -190,7 +190,6 @@ type region struct {
 	as         unsafe.Pointer // address pointers into it are translated to (dst unless Map)
 }
 
-
 // chanCopy is a channel's state read by Scan.
 type chanCopy struct {
 	vals   []reflect.Value
@@ -201,12 +200,12 @@ type chanCopy struct {
 // Copier copies one graph. Use New, then Copy (or Scan and Size).
 type Copier struct {
 	raw     []region
-	regions []region        // merged, sorted by start
+	regions []region // merged, sorted by start
 	// seen maps an address to the index in raw of the first region
 	// recorded there; others at the same address (a struct and its first
 	// field, an array and a pointer to its first element) follow it by
 	// region.same.
-	seen map[unsafe.Pointer]int32
+	seen    map[unsafe.Pointer]int32
 	maps    map[unsafe.Pointer]reflect.Value
 	chans   map[unsafe.Pointer]*chanCopy
 	mapped  map[unsafe.Pointer]unsafe.Pointer
