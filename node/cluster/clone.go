@@ -71,8 +71,10 @@ func (c *Cluster) Clone() (*Cluster, error) {
 	if err := c.cloneable(); err != nil {
 		return nil, err
 	}
+	unlock := c.lockHandles()
 	cp := deepcopy.New()
 	v, err := cp.Copy(c)
+	unlock()
 	if err != nil {
 		return nil, fmt.Errorf("cluster: clone: %w", err)
 	}
@@ -117,6 +119,7 @@ func (c *Cluster) rewire() {
 func (c *Cluster) MemoryBytes() int64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.lockHandles()()
 	cp := deepcopy.New()
 	_ = cp.Scan(c) // an uncopyable part only stops the count early
 	return cp.Bytes + cp.SharedBytes
@@ -128,7 +131,40 @@ type cloneStats struct{ bytes, shared int64 }
 func deepcopyStats(c *Cluster) cloneStats {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	defer c.lockHandles()()
 	cp := deepcopy.New()
 	_ = cp.Scan(c)
 	return cloneStats{cp.Bytes, cp.SharedBytes}
+}
+
+// lockHandles locks what other goroutines may change between ticks while
+// a copy reads it (a client's Take or Cancel of a watch, its Done of a
+// pending call, a power loss cutting a disk), and returns the unlock.
+// Called with c.mu held; the copy reads everything else under c.mu.
+func (c *Cluster) lockHandles() func() {
+	var unlock []func()
+	lock := func(mu interface {
+		Lock()
+		Unlock()
+	}) { mu.Lock(); unlock = append(unlock, mu.Unlock) }
+	for _, id := range c.ids {
+		if m := c.members[id]; m != nil {
+			m.PendingCalls(func(a node.Answerer) {
+				if call, ok := a.(*answerer); ok {
+					lock(&call.mu)
+				}
+			})
+		}
+		if d, ok := c.storages[id].(*disk); ok {
+			lock(&d.mu)
+		}
+	}
+	for _, w := range c.watches {
+		lock(&w.mu)
+	}
+	return func() {
+		for _, f := range unlock {
+			f()
+		}
+	}
 }

@@ -21,8 +21,9 @@
 //   - strings are shared (immutable);
 //   - maps and channels are copied once each (memoised), channels with the
 //     values they buffer and closed when the original is (Scan reads a
-//     channel's buffer and puts it back: nothing may use the channels
-//     concurrently, and a channel with a blocked sender is not supported);
+//     channel's buffer and puts it back: nothing may send on the channels
+//     concurrently, except to a channel of empty values, a notification;
+//     a channel with a blocked sender is not supported);
 //   - sync.Mutex, sync.RWMutex and sync.WaitGroup are copied quiescent
 //     (zero): the caller copies while nothing runs (atomics are copied
 //     as their values);
@@ -393,7 +394,12 @@ func (c *Copier) scan(p unsafe.Pointer, ti *typeInfo) {
 			return
 		}
 		for _, v := range cc.vals {
-			cv.Send(v)
+			// put back; a channel of empty values (a notification) that
+			// someone refilled meanwhile already holds what it held
+			if !cv.TrySend(v) && t.Elem().Size() != 0 {
+				c.fail("channel %v was written while being copied", t)
+				return
+			}
 		}
 		for _, v := range cc.vals {
 			c.scanValue(v, ti.elem)
