@@ -118,6 +118,54 @@ type typeInfo struct {
 	fields []fieldInfo // structs: the fields to walk or apply a policy to
 	// elem: of a pointer, slice, array, map or channel type; key: a map's.
 	elem, key *typeInfo
+	// slots (structs and arrays that walk): every value inside that needs
+	// more than a typed copy of the whole (a pointer to translate, a field
+	// to zero, ...), nested structs and small arrays flattened, so that
+	// copyObject copies the whole at once and then visits only these.
+	slots []slot
+}
+
+// slot is one value inside a struct or array: at off, of type ti, copied
+// by policy.
+type slot struct {
+	off    uintptr
+	ti     *typeInfo
+	policy Policy
+	name   string // the field's path, for errors
+}
+
+// flattenMax bounds the arrays flattened into slots (longer ones are one
+// slot, walked element by element).
+const flattenMax = 16
+
+func (ti *typeInfo) flatten(base uintptr, path string, out []slot) []slot {
+	switch ti.t.Kind() {
+	case reflect.Struct:
+		for _, f := range ti.fields {
+			out = addSlot(out, base+f.off, path+"."+f.name, f.info, f.policy)
+		}
+	case reflect.Array:
+		for i := range ti.t.Len() {
+			out = addSlot(out, base+uintptr(i)*ti.elem.size, fmt.Sprintf("%s[%d]", path, i), ti.elem, Copy)
+		}
+	}
+	return out
+}
+
+func addSlot(out []slot, off uintptr, name string, ti *typeInfo, p Policy) []slot {
+	if p == Copy {
+		p = ti.policy
+	}
+	k := ti.t.Kind()
+	switch {
+	case p == Share:
+		return out // the typed copy of the whole shares it
+	case p == Copy && !ti.walk:
+		return out
+	case p == Copy && (k == reflect.Struct || k == reflect.Array && ti.t.Len() <= flattenMax):
+		return ti.flatten(off, name, out)
+	}
+	return append(out, slot{off, ti, p, name})
 }
 
 type fieldInfo struct {
@@ -133,7 +181,17 @@ func info(t reflect.Type) *typeInfo {
 	}
 	rulesMu.RLock()
 	defer rulesMu.RUnlock()
-	return build(t, map[reflect.Type]*typeInfo{})
+	building := map[reflect.Type]*typeInfo{}
+	ti := build(t, building)
+	for _, b := range building { // complete now: their slots can be listed
+		if k := b.t.Kind(); b.walk && (k == reflect.Struct || k == reflect.Array) {
+			b.slots = b.flatten(0, b.t.String(), nil)
+		}
+	}
+	for _, b := range building {
+		infos.Store(b.t, b)
+	}
+	return ti
 }
 
 func build(t reflect.Type, building map[reflect.Type]*typeInfo) *typeInfo {
@@ -174,7 +232,6 @@ func build(t reflect.Type, building map[reflect.Type]*typeInfo) *typeInfo {
 	if ti.policy != Copy {
 		ti.walk = true
 	}
-	infos.Store(t, ti)
 	return ti
 }
 
@@ -595,9 +652,19 @@ func (c *Copier) Copy(root any) (any, error) {
 				continue
 			}
 			n := int((r.live - r.start) / es)
+			if ti.slots != nil && ti.policy == Copy {
+				reflect.Copy(reflect.SliceAt(ti.t, r.dst, n), reflect.SliceAt(ti.t, r.src, n))
+				for j := range n {
+					c.fixSlots(unsafe.Add(r.dst, uintptr(j)*es), unsafe.Add(r.src, uintptr(j)*es), ti)
+				}
+				continue
+			}
 			for j := range n {
 				c.copyValue(unsafe.Add(r.dst, uintptr(j)*es), unsafe.Add(r.src, uintptr(j)*es), ti)
 			}
+		} else if r.ti.slots != nil && r.ti.policy == Copy {
+			typedCopy(r.dst, r.src, r.ti.t)
+			c.fixSlots(r.dst, r.src, r.ti)
 		} else {
 			c.copyValue(r.dst, r.src, r.ti)
 		}
@@ -610,7 +677,29 @@ func (c *Copier) Copy(root any) (any, error) {
 	return reflect.NewAt(v.Type().Elem(), r.dst).Interface(), nil
 }
 
-// copyValue copies the value of type ti from src to dst (zeroed memory).
+// fixSlots finishes a struct or array of type ti at dst that holds a typed
+// copy of src: it copies each slot anew (translating pointers, ...).
+func (c *Copier) fixSlots(dst, src unsafe.Pointer, ti *typeInfo) {
+	for i := range ti.slots {
+		sl := &ti.slots[i]
+		d, s := unsafe.Add(dst, sl.off), unsafe.Add(src, sl.off)
+		if sl.policy == Zero {
+			reflect.NewAt(sl.ti.t, d).Elem().SetZero()
+			continue
+		}
+		if sl.ti.t.Kind() == reflect.Array || sl.ti.t.Kind() == reflect.Struct {
+			reflect.NewAt(sl.ti.t, d).Elem().SetZero() // copyValue expects zeroed memory
+		}
+		c.copyValue(d, s, sl.ti)
+		if c.err != nil {
+			c.err = fmt.Errorf("%w (in %s)", c.err, sl.name)
+			return
+		}
+	}
+}
+
+// copyValue copies the value of type ti from src to dst (zeroed memory,
+// or for leaves, memory holding a typed copy of src).
 func (c *Copier) copyValue(dst, src unsafe.Pointer, ti *typeInfo) {
 	if !ti.walk {
 		copy(unsafe.Slice((*byte)(dst), ti.size), unsafe.Slice((*byte)(src), ti.size))
