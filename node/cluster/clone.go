@@ -146,7 +146,10 @@ func (c *Cluster) lockHandles() func() {
 	lock := func(mu interface {
 		Lock()
 		Unlock()
-	}) { mu.Lock(); unlock = append(unlock, mu.Unlock) }
+	}) {
+		mu.Lock()
+		unlock = append(unlock, mu.Unlock)
+	}
 	for _, id := range c.ids {
 		if m := c.members[id]; m != nil {
 			m.PendingCalls(func(a node.Answerer) {
