@@ -374,3 +374,34 @@ func TestCloneIsIndependent(t *testing.T) {
 		t.Error("the two pairs ran alike: the test drives them the same")
 	}
 }
+
+func TestCloneRefusesQueuedActions(t *testing.T) {
+	c := newTestCluster(t, Config{Members: 3, Seed: 1})
+	c.Tick()
+	c.Do(1, put("a", "b"))
+	if _, err := c.Clone(); err == nil || !strings.Contains(err.Error(), "queued") {
+		t.Fatalf("Clone with a call queued: %v, want an error saying actions are queued", err)
+	}
+	c.Tick()
+	if _, err := c.Clone(); err != nil {
+		t.Fatalf("Clone once the queue ran: %v", err)
+	}
+	if err := c.Restore(c); err == nil {
+		t.Fatal("Restore from itself: no error")
+	}
+	if err := c.Restore(newTestCluster(t, Config{Members: 5, Seed: 1})); err == nil {
+		t.Fatal("Restore of a 3-member cluster from a 5-member one: no error")
+	}
+}
+
+func TestMemoryBytesGrowsWithTheData(t *testing.T) {
+	c := newTestCluster(t, Config{Members: 3, Seed: 1})
+	waitLeader(t, c, 100)
+	idle := c.MemoryBytes()
+	writeKeys(t, c, "key", 2000, 100)
+	full := c.MemoryBytes()
+	// 2,000 keys on 3 members: at least their key indexes and log entries.
+	if idle <= 0 || full-idle < 3*2000*100 {
+		t.Fatalf("MemoryBytes: %d idle, %d after 2,000 keys on 3 members", idle, full)
+	}
+}
