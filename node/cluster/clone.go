@@ -21,7 +21,8 @@ import (
 // watches, calls, events) is copied once, with its aliasing kept. What is
 // shared instead, because nobody writes it once made: entry and snapshot
 // Data (node/clone.go), stored keys and values and the stores' value
-// blocks (node/mvcc/clone.go), strings and error values. What is made
+// blocks (node/mvcc/clone.go), the memory medium's records
+// (node/durable/clone.go), strings and error values. What is made
 // again for the copy (closures over the cluster): Tick's worker loop and
 // each member's callbacks (rewire). Config's NewStorage, OnApply and Yield
 // are the caller's and are shared (NewStorage is only called by New).
@@ -29,6 +30,11 @@ import (
 // Preconditions, checked: no action is queued for the next tick (a queued
 // action is a closure, which cannot be copied), and no member's storage
 // is on a persistent medium (IndexedDB lives outside the process).
+//
+// Cost (BenchmarkClone, clone_bench_test.go): proportional to the objects
+// the cluster holds, mostly the stores' key indexes; for the page's
+// 5-member cluster after 20,000 puts to 1,000 keys, ~5 MB copied (plus
+// ~1 MB shared) in 25-45 ms natively and 100-250 ms under js/wasm.
 
 // ErrRewound answers the calls pending, and ends the watches and stress
 // runs, of a cluster that Restore took back to an earlier state.

@@ -15,7 +15,9 @@
 //  2. Copy allocates one new object per merged region and copies into it,
 //     translating every pointer to the same offset in the new object, so
 //     aliasing (two pointers to one object, a pointer into an array, slices
-//     of one array) and cycles are kept exactly.
+//     of one array) and cycles are kept exactly. A struct or array is
+//     copied whole (one typed copy), then only its slots, the values in it
+//     that need more (pointers to translate, fields to zero), are redone.
 //
 // Kinds:
 //   - strings are shared (immutable);
