@@ -856,33 +856,106 @@ func typedCopyPlain(dst, src unsafe.Pointer, ti *typeInfo) {
 	}
 }
 
-// copyFunc copies a func value: a plain function is shared; a method value
-// is rebound to the copy of its receiver (see rebind); anything else fails.
+// copyFunc copies a func value: a plain function (or method expression) is
+// shared; a method value with a pointer receiver is rebound to the copy of
+// its receiver; anything else fails.
 func (c *Copier) copyFunc(dst, src unsafe.Pointer, t reflect.Type) {
 	fv := *(*unsafe.Pointer)(src) // the funcval: {code pointer, captured...}
 	if fv == nil {
 		return
 	}
 	name := FuncName(reflect.NewAt(t, src).Elem())
-	switch {
-	case strings.HasSuffix(name, "-fm"):
+	switch kind, recvType := funcKind(name, t); kind {
+	case plainFunc:
+		*(*unsafe.Pointer)(dst) = fv // static, no state
+	case pointerMethodValue:
 		recv := (*methodValue)(fv).recv
 		p, ok := c.translate(recv)
-		if !ok || c.find(uintptr(recv)).start != uintptr(recv) {
-			c.fail("method value %s: its receiver is not an object of the graph", name)
+		r := c.find(uintptr(recv))
+		if !ok || r.start != uintptr(recv) || r.array || baseName(r.ti.t.Name()) != recvType {
+			c.fail("method value %s: its receiver is not a %s of the graph", name, recvType)
 			return
 		}
 		*(*unsafe.Pointer)(dst) = unsafe.Pointer(&methodValue{code: (*methodValue)(fv).code, recv: p})
-	case isClosure(name):
-		c.fail("closure %s (a %v) cannot be copied: give its field a rule", name, t)
+	case valueMethodValue:
+		c.fail("method value %s (a %v) has a value receiver, which cannot be copied: give its field a rule", name, t)
 	default:
-		*(*unsafe.Pointer)(dst) = fv // a plain function: static, no state
+		c.fail("closure %s (a %v) cannot be copied: give its field a rule", name, t)
 	}
 }
 
+const (
+	plainFunc = iota
+	pointerMethodValue
+	valueMethodValue
+	closure
+)
+
+// funcKind tells from a func value's runtime name and type what it is. A
+// method value's code is a wrapper named "pkg.(*T).M-fm" (natively; under
+// js/wasm FuncName sees the method it inlined, "pkg.(*T).M"); a method
+// expression (*T).M is the method itself, whose type takes the receiver
+// first; a function literal is "pkg.F.func1".
+func funcKind(name string, t reflect.Type) (kind int, recvType string) {
+	if isClosure(name) {
+		return closure, ""
+	}
+	base := stripBrackets(name)
+	base = base[strings.LastIndexByte(base, '/')+1:]
+	base = strings.TrimSuffix(base, "-fm")
+	parts := strings.Split(base, ".")
+	if len(parts) < 3 {
+		return plainFunc, "" // pkg.F
+	}
+	recv := parts[1]
+	ptr := strings.HasPrefix(recv, "(*") && strings.HasSuffix(recv, ")")
+	if ptr {
+		recv = recv[2 : len(recv)-1]
+	}
+	if t.NumIn() > 0 { // a method expression takes its receiver first
+		in := t.In(0)
+		if in.Kind() == reflect.Pointer && ptr {
+			in = in.Elem()
+		}
+		if baseName(in.Name()) == recv {
+			return plainFunc, ""
+		}
+	}
+	if ptr {
+		return pointerMethodValue, recv
+	}
+	return valueMethodValue, recv
+}
+
+// stripBrackets drops generic instantiations ("[...]") from a name.
+func stripBrackets(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// baseName is a type name without its instantiation.
+func baseName(s string) string {
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
 // methodValue is the layout of the closure the compiler makes for a method
-// value x.M with a pointer receiver: the wrapper's code pointer (whose name
-// ends in "-fm") and the receiver. TestRebindMethodValue checks it.
+// value x.M with a pointer receiver: the wrapper's code pointer and the
+// receiver. TestCopyKeepsShapeAndSharesNothingMutable (and, for raft,
+// node's TestCloneRebindsRaftTick) checks it.
 type methodValue struct {
 	code uintptr
 	recv unsafe.Pointer

@@ -24,6 +24,8 @@ type node struct {
 	mu       sync.Mutex
 	tick     func()
 	plain    func(int) int
+	expr     func(*node)
+	value    func() string
 	counter  int
 	shared   []byte
 	zeroed   []int
@@ -33,6 +35,10 @@ type node struct {
 func (n *node) inc() { n.counter++ }
 
 func double(x int) int { return 2 * x }
+
+type label string
+
+func (l label) String() string { return string(l) }
 
 var errSentinel = errors.New("sentinel")
 
@@ -52,6 +58,7 @@ func graph() *node {
 	a.any = b
 	a.tick = a.inc
 	a.plain = double
+	a.expr = (*node).inc
 	a.shared = []byte("shared")
 	a.zeroed = []int{1}
 	a.children = []*node{b, a}
@@ -97,6 +104,8 @@ func TestCopyKeepsShapeAndSharesNothingMutable(t *testing.T) {
 	if c.plain(21) != 42 {
 		t.Fatal("a plain function was not kept")
 	}
+	c.expr(c)
+	c.counter--
 	c.tick()
 	if c.counter != 1 || a.counter != 0 {
 		t.Fatalf("the method value was not rebound to the copy: copy %d, original %d", c.counter, a.counter)
@@ -150,5 +159,13 @@ func TestSizeCountsTheGraph(t *testing.T) {
 	}
 	if cb.Bytes-cs.Bytes < 1<<20 {
 		t.Fatalf("a 1 MiB slice adds %d bytes", cb.Bytes-cs.Bytes)
+	}
+}
+
+func TestCopyRefusesValueMethodValues(t *testing.T) {
+	a := &node{name: "a", value: label("x").String}
+	_, err := New().Copy(a)
+	if err == nil || !strings.Contains(err.Error(), "value receiver") {
+		t.Fatalf("copying a method value with a value receiver: %v, want an error", err)
 	}
 }
