@@ -375,12 +375,27 @@ func TestCloneIsIndependent(t *testing.T) {
 	}
 }
 
-func TestCloneRefusesQueuedActions(t *testing.T) {
+func TestCloneCopiesQueuedCallsOnly(t *testing.T) {
 	c := newTestCluster(t, Config{Members: 3, Seed: 1})
-	c.Tick()
-	c.Do(1, put("a", "b"))
+	waitLeader(t, c, 100)
+	call := c.Do(1, put("a", "b"))
+	n, err := c.Clone()
+	if err != nil {
+		t.Fatalf("Clone with a call queued: %v", err)
+	}
+	for range 20 {
+		c.Tick()
+		n.Tick()
+	}
+	if _, err := call.Result(); err != nil {
+		t.Fatalf("the queued call: %v", err)
+	}
+	if a, b := dump(c), dump(n); a != b || !strings.Contains(fmt.Sprint(n.Events(0)), `put "a"`) {
+		t.Fatalf("the clone did not run the queued call as the original did:\n%s\n%s", a, b)
+	}
+	c.Kill(2)
 	if _, err := c.Clone(); err == nil || !strings.Contains(err.Error(), "queued") {
-		t.Fatalf("Clone with a call queued: %v, want an error saying actions are queued", err)
+		t.Fatalf("Clone with a kill queued: %v, want an error saying actions are queued", err)
 	}
 	c.Tick()
 	if _, err := c.Clone(); err != nil {

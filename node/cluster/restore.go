@@ -19,7 +19,8 @@ import (
 // from c, or from a cluster c was restored from, while it ran) keeps its
 // handle: the handle takes the state from has, and runs on from there.
 // Actions queued in c for the next tick are dropped (their calls answered
-// ErrRewound). from must be copyable (see Clone); on error c is unchanged.
+// ErrRewound), and from's queued calls (copies) are queued instead. from
+// must be copyable (see Clone); on error c is unchanged.
 func (c *Cluster) Restore(from *Cluster) error {
 	if from == nil || from == c {
 		return errors.New("cluster: restore needs another cluster to restore from")
@@ -28,9 +29,12 @@ func (c *Cluster) Restore(from *Cluster) error {
 	defer c.mu.Unlock()
 	from.mu.Lock()
 	defer from.mu.Unlock()
+	from.qmu.Lock()
+	defer from.qmu.Unlock()
 	if err := from.cloneable(); err != nil {
 		return err
 	}
+	defer from.lockHandles()()
 	if len(from.ids) != len(c.ids) {
 		return fmt.Errorf("cluster: cannot restore a %d-member cluster from a %d-member one", len(c.ids), len(from.ids))
 	}
