@@ -51,11 +51,19 @@ func init() {
 	// The network's test-only payload check (transport's sharedcheck.go)
 	// holds payloads: shared like the messages' own (its types are
 	// unexported, so they are reached from Network's).
-	check, _ := reflect.TypeFor[transport.Network]().FieldByName("check")
-	recs, _ := check.Type.Elem().FieldByName("recs")
-	deepcopy.Field(recs.Type.Key(), "p", deepcopy.Share)
-	sum, _ := recs.Type.Elem().Elem().FieldByName("payloadSum")
-	deepcopy.Field(sum.Type, "data", deepcopy.Share)
+	recs := fieldType(fieldType(reflect.TypeFor[transport.Network](), "check").Elem(), "recs")
+	deepcopy.Field(recs.Key(), "p", deepcopy.Share)
+	deepcopy.Field(fieldType(recs.Elem().Elem(), "payloadSum"), "data", deepcopy.Share)
+}
+
+// fieldType is the type of struct t's field name; it panics naming it if
+// there is none (a renamed field must fail loudly, at init).
+func fieldType(t reflect.Type, name string) reflect.Type {
+	f, ok := t.FieldByName(name)
+	if !ok {
+		panic(fmt.Sprintf("cluster: %v has no field %s (clone.go's copy rules)", t, name))
+	}
+	return f.Type
 }
 
 // serials numbers watches and stress runs, process-wide, so that a
