@@ -164,10 +164,11 @@ func TestCloneRunsAsOriginal(t *testing.T) {
 		}
 	}
 	for _, tc := range []struct {
-		name string
-		stop func(c *Cluster) func() bool
+		name   string
+		stop   func(c *Cluster) func() bool
+		memory bool // plain in-memory storage (else durable storage on the memory medium)
 	}{
-		{"early", func(c *Cluster) func() bool { return func() bool { return c.Now() == 7 } }},
+		{"early", func(c *Cluster) func() bool { return func() bool { return c.Now() == 7 } }, false},
 		{"mid-election", func(c *Cluster) func() bool {
 			return func() bool {
 				for _, st := range c.Inspect() {
@@ -177,18 +178,23 @@ func TestCloneRunsAsOriginal(t *testing.T) {
 				}
 				return false
 			}
-		}},
-		{"mid-stress", func(c *Cluster) func() bool { return func() bool { return c.Now() == 130 } }},
+		}, false},
+		{"mid-stress", func(c *Cluster) func() bool { return func() bool { return c.Now() == 130 } }, false},
+		{"mid-stress-memory-storage", func(c *Cluster) func() bool { return func() bool { return c.Now() == 170 } }, true},
 		{"mid-snapshot-send", func(c *Cluster) func() bool {
 			f := lastEvent(c, "snapshot-sent")
 			return func() bool { return c.Now() > 100 && f() }
-		}},
+		}, false},
 		{"mid-rolling-restart", func(c *Cluster) func() bool {
 			return func() bool { return c.Now() > 300 && len(c.RestartsPending()) > 0 }
-		}},
+		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := newTestCluster(t, cloneConfig(3))
+			cfg := cloneConfig(3)
+			if tc.memory {
+				cfg.NewStorage = nil // node.MemoryStorage
+			}
+			c := newTestCluster(t, cfg)
 			runUntil(t, c, newScript(1), 800, tc.stop(c))
 			clone, err := c.Clone()
 			if err != nil {
@@ -253,6 +259,11 @@ func TestRestoreRunsAsCheckpoint(t *testing.T) {
 	c.Tick()
 	c.Kill(leader(c))                                 // queued, not applied: dropped by the restore
 	pending = append(pending, c.Do(3, put("q", "v"))) // queued
+	queuedWatch, err := c.Watch(3, WatchRequest{WatchRequest: mvcc.WatchRequest{Key: []byte("k")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	queuedRun := c.Stress(StressConfig{Count: 10})
 	if !lostRun.Progress().Running {
 		t.Fatal("the branch's stress run is not running")
 	}
@@ -276,8 +287,13 @@ func TestRestoreRunsAsCheckpoint(t *testing.T) {
 	if _, err := lost.Take(0); !errors.Is(err, ErrRewound) {
 		t.Errorf("the branch's watch: %v, want ErrRewound", err)
 	}
-	if p := lostRun.Progress(); p.Running || !errors.Is(lostRun.Err(), ErrRewound) {
-		t.Errorf("the branch's stress run: running %t, err %v; want stopped with ErrRewound", p.Running, lostRun.Err())
+	if _, err := queuedWatch.Take(0); !errors.Is(err, ErrRewound) {
+		t.Errorf("a watch queued when the run was rewound: %v, want ErrRewound", err)
+	}
+	for name, r := range map[string]*StressRun{"the branch's stress run": lostRun, "a stress run queued": queuedRun} {
+		if p := r.Progress(); p.Running || !errors.Is(r.Err(), ErrRewound) {
+			t.Errorf("%s: running %t, err %v; want stopped with ErrRewound", name, p.Running, r.Err())
+		}
 	}
 	if keptRun.Err() != nil || !keptRun.Progress().Running {
 		t.Errorf("the checkpoint's stress run: err %v, running %t; want it running on", keptRun.Err(), keptRun.Progress().Running)
@@ -381,5 +397,51 @@ func TestCloneSizedCountsMemoryBytes(t *testing.T) {
 	}
 	if n.Now() != c.Now() {
 		t.Fatalf("the copy is at tick %d, the cluster at %d", n.Now(), c.Now())
+	}
+}
+
+func TestCloneCopiesQueuedCallsOnly(t *testing.T) {
+	c := newTestCluster(t, Config{Members: 3, Seed: 1})
+	waitLeader(t, c, 100)
+	call := c.Do(1, put("a", "b"))
+	n, err := c.Clone()
+	if err != nil {
+		t.Fatalf("Clone with a call queued: %v", err)
+	}
+	for range 20 {
+		c.Tick()
+		n.Tick()
+	}
+	if _, err := call.Result(); err != nil {
+		t.Fatalf("the queued call: %v", err)
+	}
+	if a, b := dump(c), dump(n); a != b || !strings.Contains(fmt.Sprint(n.Events(0)), `put "a"`) {
+		t.Fatalf("the clone did not run the queued call as the original did:\n%s\n%s", a, b)
+	}
+	c.Kill(2)
+	if _, err := c.Clone(); err == nil || !strings.Contains(err.Error(), "queued") {
+		t.Fatalf("Clone with a kill queued: %v, want an error saying actions are queued", err)
+	}
+	c.Tick()
+	if _, err := c.Clone(); err != nil {
+		t.Fatalf("Clone once the queue ran: %v", err)
+	}
+	if err := c.Restore(c); err == nil {
+		t.Fatal("Restore from itself: no error")
+	}
+	if err := c.Restore(newTestCluster(t, Config{Members: 5, Seed: 1})); err == nil {
+		t.Fatal("Restore of a 3-member cluster from a 5-member one: no error")
+	}
+}
+
+func TestMemoryBytesGrowsWithTheData(t *testing.T) {
+	c := newTestCluster(t, Config{Members: 3, Seed: 1})
+	waitLeader(t, c, 100)
+	idle := c.MemoryBytes()
+	writeKeys(t, c, "key", 2000, 100)
+	full := c.MemoryBytes()
+	// 2,000 keys on 3 members: at least their key indexes and log entries.
+	if idle <= 0 || full-idle < 3*2000*100 {
+		t.Fatalf("MemoryBytes: %d idle, %d after 2,000 keys on 3 members", idle, full)
 	}
 }

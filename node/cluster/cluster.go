@@ -195,7 +195,7 @@ type Cluster struct {
 	// clog is the client history for the linearizability check (clientlog.go).
 	clog clientLog
 
-	qmu   sync.Mutex // guards queue and the numbering of watches and stress runs
+	qmu   sync.Mutex // guards queue, dropped and the numbering of watches and stress runs
 	queue []action
 	// stressByNum[n-1] is stress run number n (every run, in creation
 	// order); watchByNum the watches not cancelled yet, by number;
@@ -213,6 +213,9 @@ type Cluster struct {
 	scriptQueued int
 	diverged     uint64
 	divergedAt   uint64
+	// dropped: what ends the handles (watches, stress runs) whose
+	// starting actions are in queue, if Restore drops them (restore.go).
+	dropped []func()
 	// spare is the previous tick's queue, emptied, for reuse (owned by
 	// Tick; only touched with c.mu held).
 	spare []action
@@ -360,6 +363,8 @@ func (c *Cluster) Tick() {
 	c.checkScriptQueue(len(c.queue))
 	queue := c.queue
 	c.queue = c.spare
+	clear(c.dropped)
+	c.dropped = c.dropped[:0]
 	c.qmu.Unlock()
 	for i := range queue {
 		if a := &queue[i]; a.call != nil {

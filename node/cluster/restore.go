@@ -19,7 +19,8 @@ import (
 // from c, or from a cluster c was restored from, while it ran) keeps its
 // handle: the handle takes the state from has, and runs on from there.
 // Actions queued in c for the next tick are dropped (their calls answered
-// ErrRewound). from must be copyable (see Clone); on error c is unchanged.
+// ErrRewound), and from's queued calls (copies) are queued instead. from
+// must be copyable (see Clone); on error c is unchanged.
 func (c *Cluster) Restore(from *Cluster) error {
 	if from == nil || from == c {
 		return errors.New("cluster: restore needs another cluster to restore from")
@@ -28,9 +29,12 @@ func (c *Cluster) Restore(from *Cluster) error {
 	defer c.mu.Unlock()
 	from.mu.Lock()
 	defer from.mu.Unlock()
+	from.qmu.Lock()
+	defer from.qmu.Unlock()
 	if err := from.cloneable(); err != nil {
 		return err
 	}
+	defer from.lockHandles()()
 	if len(from.ids) != len(c.ids) {
 		return fmt.Errorf("cluster: cannot restore a %d-member cluster from a %d-member one", len(c.ids), len(from.ids))
 	}
@@ -65,6 +69,11 @@ func (c *Cluster) Restore(from *Cluster) error {
 	n := v.(*Cluster)
 
 	c.rewind(keptWatches, keptRuns)
+	c.qmu.Lock()
+	for _, f := range c.dropped {
+		f()
+	}
+	c.qmu.Unlock()
 	for h, w := range keptWatches {
 		nw := (*Watch)(cp.Copied(unsafe.Pointer(w)))
 		h.mu.Lock()
@@ -84,6 +93,7 @@ func (c *Cluster) Restore(from *Cluster) error {
 			c.rewound(call)
 		}
 	}
+
 	deepcopy.Move(c, n, "mu", "qmu")
 	c.qmu.Unlock()
 	c.rewire()
@@ -110,9 +120,7 @@ func (c *Cluster) rewind(keptWatches map[*Watch]*Watch, keptRuns map[*StressRun]
 	}
 	for _, r := range c.stress {
 		if keptRuns[r] == nil {
-			r.mu.Lock()
-			r.stopped, r.inflight, r.rewound = true, 0, ErrRewound
-			r.mu.Unlock()
+			r.rewind()
 		}
 	}
 }
@@ -125,4 +133,13 @@ func (c *Cluster) rewound(call *Call) {
 	}
 	call.res, call.err, call.finished = Result{}, ErrRewound, c.now
 	call.markAnswered()
+}
+
+// enqueueDroppable queues f as enqueue does, and drop to run instead if
+// Restore drops f from the queue (drop ends the handle f would start).
+func (c *Cluster) enqueueDroppable(f, drop func()) {
+	c.qmu.Lock()
+	c.queue = append(c.queue, action{f: f})
+	c.dropped = append(c.dropped, drop)
+	c.qmu.Unlock()
 }

@@ -126,6 +126,7 @@ func (c *Cluster) Stress(cfg StressConfig) *StressRun {
 	defer c.qmu.Unlock()
 	c.stressByNum = append(c.stressByNum, run)
 	run.seq = len(c.stressByNum)
+	c.dropped = append(c.dropped, run.rewind)
 	c.queue = append(c.queue, action{rec: Action{Kind: KindStress, ID: uint64(run.seq), Stress: &rec}, f: func() {
 		run.rng = mrand.NewPCG(uint64(c.cfg.Seed), uint64(run.seq))
 		run.mu.Lock()
@@ -343,4 +344,11 @@ func (r *StressRun) Err() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.rewound
+}
+
+// rewind ends r with ErrRewound: Restore dropped it (restore.go).
+func (r *StressRun) rewind() {
+	r.mu.Lock()
+	r.stopped, r.inflight, r.rewound = true, 0, ErrRewound
+	r.mu.Unlock()
 }

@@ -15,14 +15,17 @@
 //  2. Copy allocates one new object per merged region and copies into it,
 //     translating every pointer to the same offset in the new object, so
 //     aliasing (two pointers to one object, a pointer into an array, slices
-//     of one array) and cycles are kept exactly.
+//     of one array) and cycles are kept exactly. A struct or array is
+//     copied whole (one typed copy), then only its slots, the values in it
+//     that need more (pointers to translate, fields to zero), are redone.
 //
 // Kinds:
 //   - strings are shared (immutable);
 //   - maps and channels are copied once each (memoised), channels with the
 //     values they buffer and closed when the original is (Scan reads a
-//     channel's buffer and puts it back: nothing may use the channels
-//     concurrently, and a channel with a blocked sender is not supported);
+//     channel's buffer and puts it back: nothing may send on the channels
+//     concurrently, except to a channel of empty values, a notification;
+//     a channel with a blocked sender is not supported);
 //   - sync.Mutex, sync.RWMutex and sync.WaitGroup are copied quiescent
 //     (zero): the caller copies while nothing runs (atomics are copied
 //     as their values);
@@ -44,12 +47,15 @@
 package deepcopy
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 )
 
@@ -77,6 +83,8 @@ var (
 		reflect.TypeFor[error]():          Share,
 	}
 	infos sync.Map // reflect.Type -> *typeInfo
+
+	lastRegions atomic.Int64 // raw regions of the last Scan (New's hint)
 )
 
 // Field sets the policy of struct type t's field name. It panics if t has
@@ -110,6 +118,56 @@ type typeInfo struct {
 	walk   bool // holds something to translate or visit (else: plain bytes)
 	policy Policy
 	fields []fieldInfo // structs: the fields to walk or apply a policy to
+	// elem: of a pointer, slice, array, map or channel type; key: a map's.
+	elem, key *typeInfo
+	// slots (structs and arrays that walk): every value inside that needs
+	// more than a typed copy of the whole (a pointer to translate, a field
+	// to zero, ...), nested structs and small arrays flattened, so that
+	// copyObject copies the whole at once and then visits only these.
+	slots []slot
+}
+
+// slot is one value inside a struct or array: at off, of type ti, copied
+// by policy.
+type slot struct {
+	off    uintptr
+	ti     *typeInfo
+	policy Policy
+	name   string // the field's path, for errors
+}
+
+// flattenMax bounds the arrays flattened into slots (longer ones are one
+// slot, walked element by element).
+const flattenMax = 16
+
+func (ti *typeInfo) flatten(base uintptr, path string, out []slot) []slot {
+	switch ti.t.Kind() {
+	case reflect.Struct:
+		for _, f := range ti.fields {
+			out = addSlot(out, base+f.off, path+"."+f.name, f.info, f.policy)
+		}
+	case reflect.Array:
+		for i := range ti.t.Len() {
+			out = addSlot(out, base+uintptr(i)*ti.elem.size, fmt.Sprintf("%s[%d]", path, i), ti.elem, Copy)
+		}
+	}
+	return out
+}
+
+func addSlot(out []slot, off uintptr, name string, ti *typeInfo, p Policy) []slot {
+	if p == Copy {
+		p = ti.policy
+	}
+	k := ti.t.Kind()
+	switch {
+	case p == Share:
+		return out // the typed copy of the whole shares it
+	case p == Copy && !ti.walk:
+		return out
+	case p == Copy && (k == reflect.Struct || k == reflect.Array && ti.t.Len() <= flattenMax):
+		return ti.flatten(off, name, out)
+	}
+	return append(out, slot{off, ti, p, name})
 }
 
 type fieldInfo struct {
@@ -125,7 +183,17 @@ func info(t reflect.Type) *typeInfo {
 	}
 	rulesMu.RLock()
 	defer rulesMu.RUnlock()
-	return build(t, map[reflect.Type]*typeInfo{})
+	building := map[reflect.Type]*typeInfo{}
+	ti := build(t, building)
+	for _, b := range building { // complete now: their slots can be listed
+		if k := b.t.Kind(); b.walk && (k == reflect.Struct || k == reflect.Array) {
+			b.slots = b.flatten(0, b.t.String(), nil)
+		}
+	}
+	for _, b := range building {
+		infos.Store(b.t, b)
+	}
+	return ti
 }
 
 func build(t reflect.Type, building map[reflect.Type]*typeInfo) *typeInfo {
@@ -138,11 +206,17 @@ func build(t reflect.Type, building map[reflect.Type]*typeInfo) *typeInfo {
 	ti := &typeInfo{t: t, size: t.Size(), policy: typeRules[t]}
 	building[t] = ti
 	switch t.Kind() {
-	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Chan, reflect.Func,
-		reflect.Interface, reflect.UnsafePointer:
+	case reflect.Pointer, reflect.Slice, reflect.Chan:
+		ti.walk = true
+		ti.elem = build(t.Elem(), building)
+	case reflect.Map:
+		ti.walk = true
+		ti.key, ti.elem = build(t.Key(), building), build(t.Elem(), building)
+	case reflect.Func, reflect.Interface, reflect.UnsafePointer:
 		ti.walk = true
 	case reflect.Array:
-		ti.walk = t.Len() > 0 && build(t.Elem(), building).walk
+		ti.elem = build(t.Elem(), building)
+		ti.walk = t.Len() > 0 && ti.elem.walk
 	case reflect.Struct:
 		for i := range t.NumField() {
 			f := t.Field(i)
@@ -160,7 +234,6 @@ func build(t reflect.Type, building map[reflect.Type]*typeInfo) *typeInfo {
 	if ti.policy != Copy {
 		ti.walk = true
 	}
-	infos.Store(t, ti)
 	return ti
 }
 
@@ -169,17 +242,12 @@ func build(t reflect.Type, building map[reflect.Type]*typeInfo) *typeInfo {
 type region struct {
 	start, end uintptr
 	live       uintptr // end of the elements to deep-copy (slices: len)
-	t          reflect.Type
+	ti         *typeInfo
 	array      bool
+	same       int32 // the next raw region at the same start, or -1 (Scan)
 	src        unsafe.Pointer
 	dst        unsafe.Pointer // the copy
 	as         unsafe.Pointer // address pointers into it are translated to (dst unless Map)
-}
-
-type seenKey struct {
-	p     unsafe.Pointer
-	t     reflect.Type
-	slice bool // t is the element type of a slice's array
 }
 
 // chanCopy is a channel's state read by Scan.
@@ -192,8 +260,12 @@ type chanCopy struct {
 // Copier copies one graph. Use New, then Copy (or Scan and Size).
 type Copier struct {
 	raw     []region
-	regions []region        // merged, sorted by start
-	seen    map[seenKey]int // pointer or slice data -> index in raw
+	regions []region // merged, sorted by start
+	// seen maps an address to the index in raw of the first region
+	// recorded there; others at the same address (a struct and its first
+	// field, an array and a pointer to its first element) follow it by
+	// region.same.
+	seen    map[unsafe.Pointer]int32
 	maps    map[unsafe.Pointer]reflect.Value
 	chans   map[unsafe.Pointer]*chanCopy
 	mapped  map[unsafe.Pointer]unsafe.Pointer
@@ -208,8 +280,10 @@ type Copier struct {
 
 // New returns a Copier.
 func New() *Copier {
+	n := lastRegions.Load() // a hint: the last graph's size
 	return &Copier{
-		seen:   map[seenKey]int{},
+		raw:    make([]region, 0, n+n/8),
+		seen:   make(map[unsafe.Pointer]int32, n+n/8),
 		maps:   map[unsafe.Pointer]reflect.Value{},
 		chans:  map[unsafe.Pointer]*chanCopy{},
 		mapped: map[unsafe.Pointer]unsafe.Pointer{},
@@ -235,36 +309,32 @@ func (c *Copier) Scan(root any) error {
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		return fmt.Errorf("deepcopy: root must be a non-nil pointer, not %T", root)
 	}
-	c.pointer(v.UnsafePointer(), v.Type().Elem())
+	c.pointer(v.UnsafePointer(), info(v.Type().Elem()))
 	c.merge()
 	c.scanned = true
 	return c.err
 }
 
-// pointer records the object of type t at p and scans it once.
-func (c *Copier) pointer(p unsafe.Pointer, t reflect.Type) {
-	if p == nil || t.Size() == 0 {
+// pointer records the object of type ti at p and scans it once.
+func (c *Copier) pointer(p unsafe.Pointer, ti *typeInfo) {
+	if p == nil || ti.size == 0 {
 		return
 	}
-	k := seenKey{p, t, false}
-	if _, ok := c.seen[k]; ok {
+	if c.lookup(p, ti, false) >= 0 {
 		return
 	}
-	c.seen[k] = len(c.raw)
-	s := uintptr(p)
-	c.raw = append(c.raw, region{start: s, end: s + t.Size(), live: s + t.Size(), t: t, src: p})
-	c.scan(p, info(t))
+	c.add(region{start: uintptr(p), end: uintptr(p) + ti.size, live: uintptr(p) + ti.size, ti: ti, src: p})
+	c.scan(p, ti)
 }
 
 // slice records the backing array of a slice and scans its first n elements.
-func (c *Copier) slice(p unsafe.Pointer, elem reflect.Type, n, capacity int) {
-	if p == nil || capacity == 0 || elem.Size() == 0 {
+func (c *Copier) slice(p unsafe.Pointer, ei *typeInfo, n, capacity int) {
+	if p == nil || capacity == 0 || ei.size == 0 {
 		return
 	}
-	k := seenKey{p, elem, true}
-	es := elem.Size()
+	es := ei.size
 	from := 0
-	if i, ok := c.seen[k]; ok {
+	if i := c.lookup(p, ei, true); i >= 0 {
 		r := &c.raw[i]
 		from = int((r.live - r.start) / es)
 		r.end = max(r.end, r.start+uintptr(capacity)*es)
@@ -273,17 +343,41 @@ func (c *Copier) slice(p unsafe.Pointer, elem reflect.Type, n, capacity int) {
 		}
 		r.live = r.start + uintptr(n)*es
 	} else {
-		c.seen[k] = len(c.raw)
 		s := uintptr(p)
-		c.raw = append(c.raw, region{start: s, end: s + uintptr(capacity)*es, live: s + uintptr(n)*es, t: elem, array: true, src: p})
+		c.add(region{start: s, end: s + uintptr(capacity)*es, live: s + uintptr(n)*es, ti: ei, array: true, src: p})
 	}
-	ei := info(elem)
 	if !ei.walk {
 		return
 	}
 	for i := from; i < n; i++ {
 		c.scan(unsafe.Add(p, uintptr(i)*es), ei)
 	}
+}
+
+// lookup returns the index in raw of the region of type ti (an array of
+// them if array) at p, or -1.
+func (c *Copier) lookup(p unsafe.Pointer, ti *typeInfo, array bool) int32 {
+	i, ok := c.seen[p]
+	if !ok {
+		return -1
+	}
+	for ; i >= 0; i = c.raw[i].same {
+		if r := &c.raw[i]; r.ti == ti && r.array == array {
+			return i
+		}
+	}
+	return -1
+}
+
+// add records region r.
+func (c *Copier) add(r region) {
+	i := int32(len(c.raw))
+	r.same = -1
+	if j, ok := c.seen[r.src]; ok {
+		r.same = j
+	}
+	c.seen[r.src] = i
+	c.raw = append(c.raw, r)
 }
 
 // scan visits the pointers inside the value of type ti at p.
@@ -301,10 +395,10 @@ func (c *Copier) scan(p unsafe.Pointer, ti *typeInfo) {
 	t := ti.t
 	switch t.Kind() {
 	case reflect.Pointer:
-		c.pointer(*(*unsafe.Pointer)(p), t.Elem())
+		c.pointer(*(*unsafe.Pointer)(p), ti.elem)
 	case reflect.Slice:
 		h := (*sliceHeader)(p)
-		c.slice(h.data, t.Elem(), h.len, h.cap)
+		c.slice(h.data, ti.elem, h.len, h.cap)
 	case reflect.Map:
 		m := *(*unsafe.Pointer)(p)
 		if m == nil {
@@ -315,7 +409,7 @@ func (c *Copier) scan(p unsafe.Pointer, ti *typeInfo) {
 		}
 		mv := reflect.NewAt(t, p).Elem()
 		c.maps[m] = reflect.Value{}
-		ki, vi := info(t.Key()), info(t.Elem())
+		ki, vi := ti.key, ti.elem
 		c.Bytes += 48 + int64(mv.Len())*int64(ki.size+vi.size+8)
 		if !ki.walk && !vi.walk {
 			return
@@ -359,11 +453,15 @@ func (c *Copier) scan(p unsafe.Pointer, ti *typeInfo) {
 			return
 		}
 		for _, v := range cc.vals {
-			cv.Send(v)
+			// put back; a channel of empty values (a notification) that
+			// someone refilled meanwhile already holds what it held
+			if !cv.TrySend(v) && t.Elem().Size() != 0 {
+				c.fail("channel %v was written while being copied", t)
+				return
+			}
 		}
-		ei := info(t.Elem())
 		for _, v := range cc.vals {
-			c.scanValue(v, ei)
+			c.scanValue(v, ti.elem)
 		}
 	case reflect.Interface:
 		iv := reflect.NewAt(t, p).Elem()
@@ -381,7 +479,7 @@ func (c *Copier) scan(p unsafe.Pointer, ti *typeInfo) {
 	case reflect.Func:
 		// method values: their receiver must be in the graph (checked by Copy)
 	case reflect.Array:
-		ei, es := info(t.Elem()), t.Elem().Size()
+		ei, es := ti.elem, ti.elem.size
 		for i := range t.Len() {
 			c.scan(unsafe.Add(p, uintptr(i)*es), ei)
 		}
@@ -403,6 +501,10 @@ func (c *Copier) scan(p unsafe.Pointer, ti *typeInfo) {
 // channel's buffered value) through a temporary copy of it.
 func (c *Copier) scanValue(v reflect.Value, ti *typeInfo) {
 	if !ti.walk {
+		return
+	}
+	if ti.t.Kind() == reflect.Pointer && ti.policy == Copy {
+		c.pointer(v.UnsafePointer(), ti.elem)
 		return
 	}
 	tmp := reflect.New(ti.t)
@@ -438,28 +540,33 @@ type sliceHeader struct {
 // allocation each, keeping the type of the one that covers the others.
 func (c *Copier) merge() {
 	raw := c.raw
-	sort.Slice(raw, func(i, j int) bool {
-		if raw[i].start != raw[j].start {
-			return raw[i].start < raw[j].start
+	slices.SortFunc(raw, func(a, b region) int {
+		switch {
+		case a.start != b.start:
+			return cmp.Compare(a.start, b.start)
+		case a.end != b.end:
+			return cmp.Compare(b.end, a.end)
+		case a.array != b.array: // an array covers its first element
+			if a.array {
+				return -1
+			}
+			return 1
 		}
-		if raw[i].end != raw[j].end {
-			return raw[i].end > raw[j].end
-		}
-		return raw[i].array && !raw[j].array // an array covers its first element
+		return 0
 	})
 	var out []region
 	for _, r := range raw {
 		if n := len(out); n > 0 && r.start < out[n-1].end {
 			cur := &out[n-1]
 			if r.end > cur.end {
-				if !cur.array || !r.array || cur.t != r.t || (r.start-cur.start)%cur.t.Size() != 0 {
-					c.fail("overlapping memory of types %v and %v cannot be copied as one object", cur.t, r.t)
+				if !cur.array || !r.array || cur.ti != r.ti || (r.start-cur.start)%cur.ti.size != 0 {
+					c.fail("overlapping memory of types %v and %v cannot be copied as one object", cur.ti.t, r.ti.t)
 					return
 				}
 				cur.end = r.end
 			}
 			cur.live = max(cur.live, min(r.live, cur.end))
-			if !cur.array || cur.t != r.t {
+			if !cur.array || cur.ti != r.ti {
 				// an interior object (a field, one element): its contents are
 				// the enclosing object's, copied with it
 				cur.live = cur.end
@@ -469,6 +576,7 @@ func (c *Copier) merge() {
 		out = append(out, r)
 	}
 	c.regions = out
+	lastRegions.Store(int64(len(raw)))
 	c.raw, c.seen = nil, nil
 	for _, r := range out {
 		c.Bytes += int64(r.end - r.start)
@@ -481,7 +589,15 @@ func (c *Copier) merge() {
 // find returns the region holding address p, or nil.
 func (c *Copier) find(p uintptr) *region {
 	rs := c.regions
-	i := sort.Search(len(rs), func(i int) bool { return rs[i].end > p })
+	i, j := 0, len(rs) // the first region ending after p is in [i, j]
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if rs[h].end > p {
+			j = h
+		} else {
+			i = h + 1
+		}
+	}
 	if i < len(rs) && rs[i].start <= p {
 		return &rs[i]
 	}
@@ -516,11 +632,11 @@ func (c *Copier) Copy(root any) (any, error) {
 	for i := range c.regions {
 		r := &c.regions[i]
 		if r.array {
-			n := int((r.end - r.start) / r.t.Size())
-			s := reflect.MakeSlice(reflect.SliceOf(r.t), n, n)
+			n := int((r.end - r.start) / r.ti.size)
+			s := reflect.MakeSlice(reflect.SliceOf(r.ti.t), n, n)
 			r.dst = s.UnsafePointer()
 		} else {
-			r.dst = reflect.New(r.t).UnsafePointer()
+			r.dst = reflect.New(r.ti.t).UnsafePointer()
 		}
 		r.as = r.dst
 		if as, ok := c.mapped[r.src]; ok {
@@ -530,7 +646,7 @@ func (c *Copier) Copy(root any) (any, error) {
 	for i := range c.regions {
 		r := &c.regions[i]
 		if r.array {
-			ti, es := info(r.t), r.t.Size()
+			ti, es := r.ti, r.ti.size
 			if !ti.walk {
 				// plain elements: all of them, past len too (one memmove)
 				size := r.end - r.start
@@ -538,11 +654,21 @@ func (c *Copier) Copy(root any) (any, error) {
 				continue
 			}
 			n := int((r.live - r.start) / es)
+			if ti.slots != nil && ti.policy == Copy {
+				reflect.Copy(reflect.SliceAt(ti.t, r.dst, n), reflect.SliceAt(ti.t, r.src, n))
+				for j := range n {
+					c.fixSlots(unsafe.Add(r.dst, uintptr(j)*es), unsafe.Add(r.src, uintptr(j)*es), ti)
+				}
+				continue
+			}
 			for j := range n {
 				c.copyValue(unsafe.Add(r.dst, uintptr(j)*es), unsafe.Add(r.src, uintptr(j)*es), ti)
 			}
+		} else if r.ti.slots != nil && r.ti.policy == Copy {
+			typedCopy(r.dst, r.src, r.ti.t)
+			c.fixSlots(r.dst, r.src, r.ti)
 		} else {
-			c.copyValue(r.dst, r.src, info(r.t))
+			c.copyValue(r.dst, r.src, r.ti)
 		}
 		if c.err != nil {
 			return nil, c.err
@@ -553,7 +679,29 @@ func (c *Copier) Copy(root any) (any, error) {
 	return reflect.NewAt(v.Type().Elem(), r.dst).Interface(), nil
 }
 
-// copyValue copies the value of type ti from src to dst (zeroed memory).
+// fixSlots finishes a struct or array of type ti at dst that holds a typed
+// copy of src: it copies each slot anew (translating pointers, ...).
+func (c *Copier) fixSlots(dst, src unsafe.Pointer, ti *typeInfo) {
+	for i := range ti.slots {
+		sl := &ti.slots[i]
+		d, s := unsafe.Add(dst, sl.off), unsafe.Add(src, sl.off)
+		if sl.policy == Zero {
+			reflect.NewAt(sl.ti.t, d).Elem().SetZero()
+			continue
+		}
+		if sl.ti.t.Kind() == reflect.Array || sl.ti.t.Kind() == reflect.Struct {
+			reflect.NewAt(sl.ti.t, d).Elem().SetZero() // copyValue expects zeroed memory
+		}
+		c.copyValue(d, s, sl.ti)
+		if c.err != nil {
+			c.err = fmt.Errorf("%w (in %s)", c.err, sl.name)
+			return
+		}
+	}
+}
+
+// copyValue copies the value of type ti from src to dst (zeroed memory,
+// or for leaves, memory holding a typed copy of src).
 func (c *Copier) copyValue(dst, src unsafe.Pointer, ti *typeInfo) {
 	if !ti.walk {
 		copy(unsafe.Slice((*byte)(dst), ti.size), unsafe.Slice((*byte)(src), ti.size))
@@ -570,7 +718,7 @@ func (c *Copier) copyValue(dst, src unsafe.Pointer, ti *typeInfo) {
 	switch t.Kind() {
 	case reflect.Pointer:
 		p, ok := c.translate(*(*unsafe.Pointer)(src))
-		if !ok && t.Elem().Size() != 0 {
+		if !ok && ti.elem.size != 0 {
 			c.fail("pointer %v outside the scanned graph", t)
 			return
 		}
@@ -584,7 +732,7 @@ func (c *Copier) copyValue(dst, src unsafe.Pointer, ti *typeInfo) {
 			return
 		}
 		p, ok := c.translate(h.data)
-		if !ok && h.cap > 0 && t.Elem().Size() != 0 {
+		if !ok && h.cap > 0 && ti.elem.size != 0 {
 			c.fail("slice %v outside the scanned graph", t)
 			return
 		}
@@ -599,7 +747,7 @@ func (c *Copier) copyValue(dst, src unsafe.Pointer, ti *typeInfo) {
 			mv := reflect.NewAt(t, src).Elem()
 			nm = reflect.MakeMapWithSize(t, mv.Len())
 			c.maps[m] = nm
-			ki, vi := info(t.Key()), info(t.Elem())
+			ki, vi := ti.key, ti.elem
 			it := mv.MapRange()
 			for it.Next() {
 				nm.SetMapIndex(c.valueCopy(it.Key(), ki), c.valueCopy(it.Value(), vi))
@@ -619,9 +767,8 @@ func (c *Copier) copyValue(dst, src unsafe.Pointer, ti *typeInfo) {
 		if !cc.copy.IsValid() {
 			cv := reflect.NewAt(t, src).Elem()
 			cc.copy = reflect.MakeChan(t, cv.Cap())
-			ei := info(t.Elem())
 			for _, v := range cc.vals {
-				cc.copy.Send(c.valueCopy(v, ei))
+				cc.copy.Send(c.valueCopy(v, ti.elem))
 			}
 			if cc.closed {
 				cc.copy.Close()
@@ -646,7 +793,7 @@ func (c *Copier) copyValue(dst, src unsafe.Pointer, ti *typeInfo) {
 	case reflect.Func:
 		c.copyFunc(dst, src, t)
 	case reflect.Array:
-		ei, es := info(t.Elem()), t.Elem().Size()
+		ei, es := ti.elem, ti.elem.size
 		for i := range t.Len() {
 			c.copyValue(unsafe.Add(dst, uintptr(i)*es), unsafe.Add(src, uintptr(i)*es), ei)
 		}
@@ -675,6 +822,13 @@ func (c *Copier) valueCopy(v reflect.Value, ti *typeInfo) reflect.Value {
 	if !ti.walk {
 		return v
 	}
+	if ti.t.Kind() == reflect.Pointer && ti.policy == Copy {
+		p, ok := c.translate(v.UnsafePointer())
+		if !ok && ti.elem.size != 0 {
+			c.fail("pointer %v outside the scanned graph", ti.t)
+		}
+		return reflect.NewAt(ti.elem.t, p)
+	}
 	tmp := reflect.New(ti.t)
 	tmp.Elem().Set(v)
 	out := reflect.New(ti.t)
@@ -702,33 +856,106 @@ func typedCopyPlain(dst, src unsafe.Pointer, ti *typeInfo) {
 	}
 }
 
-// copyFunc copies a func value: a plain function is shared; a method value
-// is rebound to the copy of its receiver (see rebind); anything else fails.
+// copyFunc copies a func value: a plain function (or method expression) is
+// shared; a method value with a pointer receiver is rebound to the copy of
+// its receiver; anything else fails.
 func (c *Copier) copyFunc(dst, src unsafe.Pointer, t reflect.Type) {
 	fv := *(*unsafe.Pointer)(src) // the funcval: {code pointer, captured...}
 	if fv == nil {
 		return
 	}
 	name := FuncName(reflect.NewAt(t, src).Elem())
-	switch {
-	case strings.HasSuffix(name, "-fm"):
+	switch kind, recvType := funcKind(name, t); kind {
+	case plainFunc:
+		*(*unsafe.Pointer)(dst) = fv // static, no state
+	case pointerMethodValue:
 		recv := (*methodValue)(fv).recv
 		p, ok := c.translate(recv)
-		if !ok || c.find(uintptr(recv)).start != uintptr(recv) {
-			c.fail("method value %s: its receiver is not an object of the graph", name)
+		r := c.find(uintptr(recv))
+		if !ok || r.start != uintptr(recv) || r.array || baseName(r.ti.t.Name()) != recvType {
+			c.fail("method value %s: its receiver is not a %s of the graph", name, recvType)
 			return
 		}
 		*(*unsafe.Pointer)(dst) = unsafe.Pointer(&methodValue{code: (*methodValue)(fv).code, recv: p})
-	case isClosure(name):
-		c.fail("closure %s (a %v) cannot be copied: give its field a rule", name, t)
+	case valueMethodValue:
+		c.fail("method value %s (a %v) has a value receiver, which cannot be copied: give its field a rule", name, t)
 	default:
-		*(*unsafe.Pointer)(dst) = fv // a plain function: static, no state
+		c.fail("closure %s (a %v) cannot be copied: give its field a rule", name, t)
 	}
 }
 
+const (
+	plainFunc = iota
+	pointerMethodValue
+	valueMethodValue
+	closure
+)
+
+// funcKind tells from a func value's runtime name and type what it is. A
+// method value's code is a wrapper named "pkg.(*T).M-fm" (natively; under
+// js/wasm FuncName sees the method it inlined, "pkg.(*T).M"); a method
+// expression (*T).M is the method itself, whose type takes the receiver
+// first; a function literal is "pkg.F.func1".
+func funcKind(name string, t reflect.Type) (kind int, recvType string) {
+	if isClosure(name) {
+		return closure, ""
+	}
+	base := stripBrackets(name)
+	base = base[strings.LastIndexByte(base, '/')+1:]
+	base = strings.TrimSuffix(base, "-fm")
+	parts := strings.Split(base, ".")
+	if len(parts) < 3 {
+		return plainFunc, "" // pkg.F
+	}
+	recv := parts[1]
+	ptr := strings.HasPrefix(recv, "(*") && strings.HasSuffix(recv, ")")
+	if ptr {
+		recv = recv[2 : len(recv)-1]
+	}
+	if t.NumIn() > 0 { // a method expression takes its receiver first
+		in := t.In(0)
+		if in.Kind() == reflect.Pointer && ptr {
+			in = in.Elem()
+		}
+		if baseName(in.Name()) == recv {
+			return plainFunc, ""
+		}
+	}
+	if ptr {
+		return pointerMethodValue, recv
+	}
+	return valueMethodValue, recv
+}
+
+// stripBrackets drops generic instantiations ("[...]") from a name.
+func stripBrackets(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']':
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// baseName is a type name without its instantiation.
+func baseName(s string) string {
+	if i := strings.IndexByte(s, '['); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
 // methodValue is the layout of the closure the compiler makes for a method
-// value x.M with a pointer receiver: the wrapper's code pointer (whose name
-// ends in "-fm") and the receiver. TestRebindMethodValue checks it.
+// value x.M with a pointer receiver: the wrapper's code pointer and the
+// receiver. TestCopyKeepsShapeAndSharesNothingMutable (and, for raft,
+// node's TestCloneRebindsRaftTick) checks it.
 type methodValue struct {
 	code uintptr
 	recv unsafe.Pointer
@@ -794,7 +1021,7 @@ func (c *Copier) TopTypes(n int) []string {
 	by := map[string]int64{}
 	cnt := map[string]int{}
 	for _, r := range c.regions {
-		k := r.t.String()
+		k := r.ti.t.String()
 		if r.array {
 			k = "[]" + k
 		}
