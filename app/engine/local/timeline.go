@@ -197,26 +197,57 @@ func (t *timeline) SwitchBranch(ctx context.Context, n int) error {
 func (t *timeline) seekLocked(ctx context.Context, b *branch, tick uint64) error {
 	tick = min(tick, b.end)
 	t.driver.Pause()
-	if err := t.reach(ctx, b, tick); err != nil {
-		return err
+	// Where the live cluster starts from: in the part of the branch the
+	// checkpoints already cover, the newest checkpoint (or the shadow, if it
+	// is nearer) at or before tick, and the live cluster replays the rest
+	// itself (one copy of the cluster, not two); past them, the shadow
+	// replays to tick first, taking checkpoints as it goes.
+	covered := false
+	for _, cp := range b.cps {
+		covered = covered || cp.tick >= tick
 	}
-	if err := t.live.Restore(t.shadow); err != nil {
+	covered = covered || t.shadow != nil && t.shadow.Now() >= tick
+	var src *cluster.Cluster
+	var from uint64
+	if covered {
+		for _, cp := range b.cps {
+			if cp.tick <= tick {
+				src, from = cp.c, cp.tick
+			}
+		}
+		if t.shadow != nil && t.shadow.Now() <= tick && (src == nil || t.shadow.Now() > from) {
+			src, from = t.shadow, t.shadow.Now()
+		}
+	}
+	if src == nil {
+		if err := t.reach(ctx, b, tick); err != nil {
+			return err
+		}
+		src, from = t.shadow, tick
+	}
+	if err := t.live.Restore(src); err != nil {
 		return err
 	}
 	var rest []cluster.Action
 	for _, a := range b.actions {
-		if a.Tick >= tick {
+		if a.Tick >= from {
 			rest = append(rest, a)
 		}
 	}
 	t.live.Script(rest, b.end)
+	for t.live.Now() < tick {
+		if err := ctx.Err(); err != nil {
+			break // left at the tick the replay reached (Timeliner's contract)
+		}
+		t.live.Tick()
+	}
 	t.seen, _ = t.live.Diverged()
 	t.rewinds++
 	t.notice = rewoundNotice
 	if t.onSeek != nil {
 		t.onSeek()
 	}
-	return nil
+	return ctx.Err()
 }
 
 // thinnedNotice says that checkpoints were dropped.
