@@ -18,7 +18,8 @@ import (
 // BENCH_TIMELINE_PUTS puts (default 2,000; 20000 for the issue's) at 100
 // per tick, then: the first seek to the end (a replay from tick 0, which
 // builds the checkpoints: replay ticks per second), then seeks to ticks 0,
-// the middle and the end (from checkpoints: the scrub figures). Each is
+// the middle, the end and the middle of the stress run (from checkpoints:
+// the scrub figures). Each is
 // timed from the range input's change event to the page showing the tick.
 // One BENCH line.
 func TestTimelineScrubBench(t *testing.T) {
@@ -44,9 +45,11 @@ func TestTimelineScrubBench(t *testing.T) {
 		tb.typeInto(f[0], f[1])
 		tb.run(chromedp.KeyEvent("\t"))
 	}
+	stressFrom := tb.now()
 	tb.clickAction("stress", 0)
 	tb.waitJS(fmt.Sprintf(`(() => { const e = document.querySelector('.stress-result'); return e && e.dataset.running === "false" && +e.dataset.done === %d; })()`, puts),
 		"the stress run to finish")
+	stressTo := tb.now()
 	tb.waitJS(fmt.Sprintf(`+document.querySelector('[data-now]').dataset.now >= %d`, ticks), fmt.Sprintf("tick %d", ticks))
 	tb.clickAction("pause", 0)
 	tb.waitJS(`document.querySelector('[data-action="play"]') !== null`, "paused")
@@ -63,7 +66,7 @@ func TestTimelineScrubBench(t *testing.T) {
 	}
 	first := seek(end - 1) // from tick 0: no checkpoint yet
 	var times []time.Duration
-	for _, tick := range []uint64{0, end / 2, end} {
+	for _, tick := range []uint64{0, end / 2, end, (stressFrom + stressTo) / 2} {
 		times = append(times, seek(tick))
 	}
 	var cps struct {
@@ -72,7 +75,7 @@ func TestTimelineScrubBench(t *testing.T) {
 	}
 	tb.eval(`({n: +(document.querySelector('[data-checkpoints]')||{dataset:{checkpoints:0}}).dataset.checkpoints,
 		bytes: +(document.querySelector('[data-checkpoints]')||{dataset:{checkpointBytes:0}}).dataset.checkpointBytes})`, &cps)
-	fmt.Printf("BENCH timeline ticks=%d stress-puts=%d stress-done=%d replay-ticks-per-sec=%.0f first-seek-ms=%d seek0-ms=%d seek-mid-ms=%d seek-end-ms=%d checkpoints=%d checkpoint-mb=%.1f\n",
+	fmt.Printf("BENCH timeline ticks=%d stress-puts=%d stress-done=%d replay-ticks-per-sec=%.0f first-seek-ms=%d seek0-ms=%d seek-mid-ms=%d seek-end-ms=%d seek-mid-stress-ms=%d checkpoints=%d checkpoint-mb=%.1f\n",
 		end, puts, stressDone, float64(end-1)/first.Seconds(), first.Milliseconds(), times[0].Milliseconds(), times[1].Milliseconds(),
-		times[2].Milliseconds(), cps.N, float64(cps.Bytes)/(1<<20))
+		times[2].Milliseconds(), times[3].Milliseconds(), cps.N, float64(cps.Bytes)/(1<<20))
 }
