@@ -214,10 +214,14 @@ func (c *Cluster) logTxnSpoils(e clientEvent, t *mvcc.TxnRequest) {
 
 // logReturn logs the answer of a call logInvoke logged. Called with c.mu
 // held, from answer. A call whose invoke is no longer in the log (dropped,
-// or a call of a run this cluster's state replaced) logs nothing.
+// or a call of a run this cluster's state replaced: its event number then
+// names another call's invoke, of another tick or member) logs nothing.
+// Whoever replaces the cluster's state and then answers the calls it had
+// pending must first set their logged to 0: a pending call of the same
+// member and tick would otherwise answer the restored log's operation.
 func (c *Cluster) logReturn(call *Call) {
 	inv := c.clog.at(call.logged - 1)
-	if inv == nil || inv.Member != uint32(call.member) || inv.Kind < evGet || inv.Kind > evDelete {
+	if inv == nil || inv.Member != uint32(call.member) || inv.Tick != call.submitted || inv.Kind < evGet || inv.Kind > evDelete {
 		return
 	}
 	e := clientEvent{Tick: c.now, Invoke: call.logged - 1, Member: uint32(call.member), Kind: evOK, Key: inv.Key}
