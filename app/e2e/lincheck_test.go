@@ -74,6 +74,9 @@ func TestUnsafeSwitchViolationShown(t *testing.T) {
 		t.Fatalf("the violation shows %+v:\n%s", stale, v.Text)
 	}
 	t.Logf("verdict: %s", v.Text)
+	// The violation's timeline and list, and the switch's warning, pass axe.
+	tb.eval(`document.querySelector('.check-panel').scrollIntoView({block: "start"}), true`, new(bool))
+	tb.axeCheck(axeSource(t), "full page", "with a violation shown")
 }
 
 // A stress run's end checks the history by itself: the verdict becomes
