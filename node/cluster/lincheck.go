@@ -183,8 +183,9 @@ func (h *ClientHistory) Check(ctx context.Context, timeout time.Duration, yield 
 		return false
 	}
 	skipped := map[string]bool{}
-	keep := make([]lincheck.Operation, 0, len(ops))
-	back := make([]int, 0, len(ops)) // keep[j] is ops[back[j]]
+	// Keep the operations checked, in place (with their events).
+	keep := ops[:0]
+	kept := evs[:0]
 	for i, op := range ops {
 		k := op.Op.Key
 		switch {
@@ -196,7 +197,7 @@ func (h *ClientHistory) Check(ctx context.Context, timeout time.Duration, yield 
 			v.Dropped++
 		default:
 			keep = append(keep, op)
-			back = append(back, i)
+			kept = append(kept, evs[i])
 		}
 	}
 	v.SkippedKeys = len(skipped)
@@ -214,8 +215,7 @@ func (h *ClientHistory) Check(ctx context.Context, timeout time.Duration, yield 
 	}
 	v.Key, v.Explanation = res.Key, res.Info
 	for _, j := range res.Failing {
-		i := back[j]
-		v.Failing = append(v.Failing, linOp(ops[i], evs[i].inv, evs[i].ret, j == res.Stale))
+		v.Failing = append(v.Failing, linOp(keep[j], kept[j].inv, kept[j].ret, j == res.Stale))
 	}
 	return v, nil
 }
