@@ -17,8 +17,9 @@ import (
 // (data-action="check-history") asks for a check; the engine also checks
 // by itself after each stress run, and the panel shows the latest verdict
 // either way. The verdict element carries data-lincheck: "running", "ok",
-// "violation", "unknown" (the search timed out), "error" or "none" (no
-// check yet), and data-seq (the check's number), data-auto, data-ops,
+// "violation", "unknown" (the search timed out), "error", "skipped" (an
+// automatic check over a history too large for one) or "none" (no check
+// yet), and data-seq (the check's number), data-auto, data-ops,
 // data-keys and data-ms (the check's wall time). A violation shows the small set of operations no order
 // explains: a timeline (one row per member, a bar from each operation's
 // invoke tick to its answer tick, the stale read marked), the same
@@ -132,6 +133,9 @@ func renderVerdict(v engine.LinVerdictView, ok bool) []app.UI {
 		return []app.UI{app.P().Text("Checking…")}
 	case "error":
 		return []app.UI{app.P().Class("error").Text("The check failed: " + v.Err)}
+	case "skipped":
+		return []app.UI{app.P().Text(fmt.Sprintf("not checked automatically: the history holds %s (the automatic check after a stress run stops at %d); Check history checks them all",
+			plural(v.Ops, "operation"), engine.AutoCheckMaxOps))}
 	case "ok":
 		return []app.UI{app.P().Text(fmt.Sprintf("linearizable: %s on %s checked in %s ms at tick %d%s",
 			plural(v.Ops, "operation"), plural(v.Keys, "key"), ms, v.Tick, note))}

@@ -47,6 +47,11 @@ func TestRenderCheckPanel(t *testing.T) {
 		!strings.Contains(html, "linearizable: 20000 operations on 100 keys checked in 95 ms at tick 900 (automatic, after a stress run)") {
 		t.Errorf("the ok verdict reads wrong:\n%s", html)
 	}
+	skipped := engine.LinVerdictView{Seq: 4, Skipped: true, Auto: true, Ops: 98000}
+	html = render(func(p *playground) { p.view.verdict, p.view.hasVerdict = skipped, true })
+	if !strings.Contains(html, `data-lincheck="skipped"`) || !strings.Contains(html, "not checked automatically: the history holds 98000 operations") {
+		t.Errorf("the skipped verdict reads wrong:\n%s", html)
+	}
 	html = render(func(p *playground) { p.view.verdict, p.view.hasVerdict, p.check.asking = ok, true, true })
 	if !strings.Contains(html, `data-lincheck="running"`) || !strings.Contains(html, `data-action="check-cancel"`) {
 		t.Error("a check asked for does not show running with a Cancel button")

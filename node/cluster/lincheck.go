@@ -95,6 +95,20 @@ func (c *Cluster) ClientHistory() *ClientHistory {
 	return &ClientHistory{log: c.clog.clone()}
 }
 
+// Ops returns the number of operations the history holds (its calls the
+// model can express, answered or not).
+func (h *ClientHistory) Ops() int {
+	n := 0
+	for _, ch := range h.log.chunks {
+		for i := range ch {
+			if k := ch[i].Kind; k >= evGet && k <= evDelete {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // CheckLinearizable checks the client history so far (ClientHistory, then
 // Check without a context), spending at most about timeout in the search
 // (0: no limit). The cluster's lock is held only to copy the history.
