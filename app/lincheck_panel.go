@@ -123,6 +123,10 @@ func renderVerdict(v engine.LinVerdictView, ok bool) []app.UI {
 		notes = append(notes, fmt.Sprintf("%d operations on %d keys left out (txns, leases or range deletes, which the model cannot express)",
 			v.SkippedOps, v.SkippedKeys))
 	}
+	if v.OtherReads > 0 {
+		notes = append(notes, fmt.Sprintf("%s not checked: serializable reads may be stale by design; reads over ranges or past revisions are outside the model",
+			plural(v.OtherReads, "other read")))
+	}
 	note := ""
 	if len(notes) > 0 {
 		note = " (" + strings.Join(notes, "; ") + ")"

@@ -38,6 +38,9 @@ type LinVerdictView struct {
 	Key         string
 	Failing     []LinOpView
 	Explanation string
+	// OtherReads: reads left out (serializable ones, which may be stale
+	// by design; ranges or prefixes, past revisions, keys or count only).
+	OtherReads int
 	// Skipped: an automatic check did not run, the history being larger
 	// than the automatic check's bound (Ops says how large); a check
 	// asked for checks it all.
@@ -163,6 +166,7 @@ func writeVerdict(w *wbuf, v *LinVerdictView) {
 		w.bool(o.Stale)
 	}
 	w.bool(v.Skipped)
+	w.i(int64(v.OtherReads))
 }
 
 func readVerdict(r *rbuf) *LinVerdictView {
@@ -183,5 +187,6 @@ func readVerdict(r *rbuf) *LinVerdictView {
 		}
 	}
 	v.Skipped = r.bool()
+	v.OtherReads = r.int()
 	return v
 }

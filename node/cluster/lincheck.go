@@ -22,6 +22,10 @@ type LinVerdict struct {
 	// the model cannot express (a txn, a put with a lease, a range
 	// delete) or held a lease.
 	SkippedOps, SkippedKeys int
+	// OtherReads: reads left out (serializable ones, which may be stale
+	// by design; reads over a range or prefix, at a past revision, keys
+	// or count only).
+	OtherReads int
 	// For a violation: the key, a small set of its operations that is
 	// not linearizable by itself (in invoke order), and why in words.
 	Key         string
@@ -74,8 +78,8 @@ func (v LinVerdict) String() string {
 			b.WriteString("\n  " + o.String())
 		}
 	}
-	if v.Dropped > 0 || v.SkippedOps > 0 {
-		fmt.Fprintf(&b, " (%d oldest dropped, %d on %d keys left out)", v.Dropped, v.SkippedOps, v.SkippedKeys)
+	if v.Dropped > 0 || v.SkippedOps > 0 || v.OtherReads > 0 {
+		fmt.Fprintf(&b, " (%d oldest dropped, %d on %d keys left out, %d other reads)", v.Dropped, v.SkippedOps, v.SkippedKeys, v.OtherReads)
 	}
 	return b.String()
 }
@@ -153,6 +157,8 @@ func (h *ClientHistory) Check(ctx context.Context, timeout time.Duration, yield 
 			ops = append(ops, op)
 			evs = append(evs, ends{inv: e})
 			refused = append(refused, false)
+		case evRead:
+			v.OtherReads++
 		case evSpoil:
 			if e.Value == "" {
 				spoiled[e.Key] = true

@@ -99,7 +99,7 @@ func (e *clusterEngine) finish(v *engine.LinVerdictView) {
 func fillVerdict(v *engine.LinVerdictView, r cluster.LinVerdict) {
 	v.OK, v.Unknown = r.OK, r.Unknown
 	v.Ops, v.Keys, v.Dropped, v.SkippedOps, v.SkippedKeys = r.Ops, r.Keys, r.Dropped, r.SkippedOps, r.SkippedKeys
-	v.Key, v.Explanation = r.Key, r.Explanation
+	v.Key, v.Explanation, v.OtherReads = r.Key, r.Explanation, r.OtherReads
 	for _, o := range r.Failing {
 		v.Failing = append(v.Failing, engine.LinOpView{Member: o.Member, InvokeTick: o.InvokeTick, AnswerTick: o.AnswerTick,
 			Pending: o.Pending, Kind: o.Kind, Key: o.Key, Value: o.Value, Answer: o.Answer, Stale: o.Stale})
