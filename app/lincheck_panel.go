@@ -17,8 +17,10 @@ import (
 // (data-action="check-history") asks for a check; the engine also checks
 // by itself after each stress run, and the panel shows the latest verdict
 // either way. The verdict element carries data-lincheck: "running", "ok",
-// "violation", "unknown" (the search timed out), "error" or "none" (no
-// check yet). A violation shows the small set of operations no order
+// "violation", "unknown" (the search timed out), "error", "skipped" (an
+// automatic check over a history too large for one) or "none" (no check
+// yet), and data-seq (the check's number), data-auto, data-ops,
+// data-keys and data-ms (the check's wall time). A violation shows the small set of operations no order
 // explains: a timeline (one row per member, a bar from each operation's
 // invoke tick to its answer tick, the stale read marked), the same
 // operations as a list, and the explanation.
@@ -96,7 +98,9 @@ func (p *playground) renderCheckPanel() app.UI {
 			}),
 		),
 		app.If(p.check.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(p.check.err) }),
-		app.Div().Class("lincheck-verdict "+state).DataSet("lincheck", state).Role("status").Body(
+		app.Div().Class("lincheck-verdict "+state).DataSet("lincheck", state).Role("status").
+			DataSet("seq", v.Seq).DataSet("auto", v.Auto).DataSet("ops", v.Ops).DataSet("keys", v.Keys).
+			DataSet("ms", fmt.Sprintf("%.1f", float64(v.Elapsed.Microseconds())/1000)).Body(
 			renderVerdict(v, ok)...,
 		),
 	)
@@ -119,6 +123,10 @@ func renderVerdict(v engine.LinVerdictView, ok bool) []app.UI {
 		notes = append(notes, fmt.Sprintf("%d operations on %d keys left out (txns, leases or range deletes, which the model cannot express)",
 			v.SkippedOps, v.SkippedKeys))
 	}
+	if v.OtherReads > 0 {
+		notes = append(notes, fmt.Sprintf("%s not checked: serializable reads may be stale by design; reads over ranges or past revisions are outside the model",
+			plural(v.OtherReads, "other read")))
+	}
 	note := ""
 	if len(notes) > 0 {
 		note = " (" + strings.Join(notes, "; ") + ")"
@@ -129,12 +137,15 @@ func renderVerdict(v engine.LinVerdictView, ok bool) []app.UI {
 		return []app.UI{app.P().Text("Checking…")}
 	case "error":
 		return []app.UI{app.P().Class("error").Text("The check failed: " + v.Err)}
+	case "skipped":
+		return []app.UI{app.P().Text(fmt.Sprintf("not checked automatically: the history holds %s (the automatic check after a stress run stops at %d); Check history checks them all",
+			plural(v.Ops, "operation"), engine.AutoCheckMaxOps))}
 	case "ok":
-		return []app.UI{app.P().Text(fmt.Sprintf("linearizable: %d operations on %d keys checked in %s ms at tick %d%s",
-			v.Ops, v.Keys, ms, v.Tick, note))}
+		return []app.UI{app.P().Text(fmt.Sprintf("linearizable: %s on %s checked in %s ms at tick %d%s",
+			plural(v.Ops, "operation"), plural(v.Keys, "key"), ms, v.Tick, note))}
 	case "unknown":
-		return []app.UI{app.P().Text(fmt.Sprintf("no verdict: the search over %d operations on %d keys ran out of time (%s ms)%s",
-			v.Ops, v.Keys, ms, note))}
+		return []app.UI{app.P().Text(fmt.Sprintf("no verdict: the search over %s on %s ran out of time (%s ms)%s",
+			plural(v.Ops, "operation"), plural(v.Keys, "key"), ms, note))}
 	}
 	items := make([]app.UI, len(v.Failing))
 	for i, o := range v.Failing {
@@ -145,12 +156,20 @@ func renderVerdict(v engine.LinVerdictView, ok bool) []app.UI {
 		items[i] = li
 	}
 	return []app.UI{
-		app.P().Class("error").Text(fmt.Sprintf("not linearizable: key %q (%d operations on %d keys checked in %s ms at tick %d%s)",
-			v.Key, v.Ops, v.Keys, ms, v.Tick, note)),
+		app.P().Class("error").Text(fmt.Sprintf("not linearizable: key %q (%s on %s checked in %s ms at tick %d%s)",
+			v.Key, plural(v.Ops, "operation"), plural(v.Keys, "key"), ms, v.Tick, note)),
 		app.P().Class("lin-explain").Text(v.Explanation),
 		renderLinTimeline(v.Failing),
 		app.Ol().Class("lin-ops").Body(items...),
 	}
+}
+
+// plural is "1 key", "2 keys".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // linOpText is one operation as a line of text.

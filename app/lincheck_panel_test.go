@@ -41,11 +41,16 @@ func TestRenderCheckPanel(t *testing.T) {
 	if strings.Contains(html, "<x>") {
 		t.Error("a key was rendered as markup")
 	}
-	ok := engine.LinVerdictView{Seq: 3, OK: true, Ops: 20000, Keys: 100, Elapsed: 95 * time.Millisecond, Tick: 900, Auto: true}
+	ok := engine.LinVerdictView{Seq: 3, OK: true, Ops: 20000, Keys: 100, Elapsed: 95 * time.Millisecond, Tick: 900, Auto: true, OtherReads: 2}
 	html = render(func(p *playground) { p.view.verdict, p.view.hasVerdict = ok, true })
 	if !strings.Contains(html, `data-lincheck="ok"`) ||
-		!strings.Contains(html, "linearizable: 20000 operations on 100 keys checked in 95 ms at tick 900 (automatic, after a stress run)") {
+		!strings.Contains(html, "linearizable: 20000 operations on 100 keys checked in 95 ms at tick 900 (automatic, after a stress run; 2 other reads not checked: serializable reads may be stale by design") {
 		t.Errorf("the ok verdict reads wrong:\n%s", html)
+	}
+	skipped := engine.LinVerdictView{Seq: 4, Skipped: true, Auto: true, Ops: 98000}
+	html = render(func(p *playground) { p.view.verdict, p.view.hasVerdict = skipped, true })
+	if !strings.Contains(html, `data-lincheck="skipped"`) || !strings.Contains(html, "not checked automatically: the history holds 98000 operations") {
+		t.Errorf("the skipped verdict reads wrong:\n%s", html)
 	}
 	html = render(func(p *playground) { p.view.verdict, p.view.hasVerdict, p.check.asking = ok, true, true })
 	if !strings.Contains(html, `data-lincheck="running"`) || !strings.Contains(html, `data-action="check-cancel"`) {

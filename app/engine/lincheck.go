@@ -38,7 +38,22 @@ type LinVerdictView struct {
 	Key         string
 	Failing     []LinOpView
 	Explanation string
+	// OtherReads: reads left out (serializable ones, which may be stale
+	// by design; ranges or prefixes, past revisions, keys or count only).
+	OtherReads int
+	// Skipped: an automatic check did not run, the history being larger
+	// than the automatic check's bound (Ops says how large); a check
+	// asked for checks it all.
+	Skipped bool
 }
+
+// AutoCheckMaxOps bounds the history an engine's automatic check (after a
+// stress run) takes on: a larger one (after the Benchmark panel's 100,000
+// puts) gets a Skipped verdict instead, as its check would hold the
+// engine's thread for seconds and allocate about 1.3 KB per operation;
+// CheckHistory still checks it. The stress panel's largest run, 20,000
+// puts, is checked.
+const AutoCheckMaxOps = 50_000
 
 // LinOpView is one operation of a verdict's failing set (cluster.LinOp).
 type LinOpView struct {
@@ -55,13 +70,15 @@ type LinOpView struct {
 }
 
 // State names the verdict for the page's data-lincheck hook: "running",
-// "ok", "violation", "unknown" (timed out) or "error".
+// "ok", "violation", "unknown" (timed out), "error" or "skipped".
 func (v *LinVerdictView) State() string {
 	switch {
 	case v.Running:
 		return "running"
 	case v.Err != "":
 		return "error"
+	case v.Skipped:
+		return "skipped"
 	case v.OK:
 		return "ok"
 	case v.Unknown:
@@ -148,6 +165,8 @@ func writeVerdict(w *wbuf, v *LinVerdictView) {
 		w.str(o.Answer)
 		w.bool(o.Stale)
 	}
+	w.bool(v.Skipped)
+	w.i(int64(v.OtherReads))
 }
 
 func readVerdict(r *rbuf) *LinVerdictView {
@@ -167,5 +186,7 @@ func readVerdict(r *rbuf) *LinVerdictView {
 				Kind: r.str(), Key: r.str(), Value: r.str(), Answer: r.str(), Stale: r.bool()}
 		}
 	}
+	v.Skipped = r.bool()
+	v.OtherReads = r.int()
 	return v
 }

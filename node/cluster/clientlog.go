@@ -23,8 +23,9 @@ import (
 // express (a txn's writes, a put with a lease, a range delete) spoils the
 // keys it touches: their operations are left out of the check, and the
 // verdict counts them; so does a read that returns a key attached to a
-// lease (it may expire unseen). Other reads are not logged (leaving a read
-// out never hides a violation of the others, nor makes one).
+// lease (it may expire unseen). Other reads (serializable ones, which may
+// be stale by design, ranges, past revisions) are only counted (leaving a
+// read out never hides a violation of the others, nor makes one).
 //
 // Bound: at most maxClientEvents events (two per answered call); beyond
 // that the oldest chunk of events is dropped and counted, and the check
@@ -52,6 +53,7 @@ const (
 	evFailed  // answered with an error after which a write may have applied
 	evRefused // answered with an error meaning it had no effect
 	evLeased  // a read answered with a key attached to a lease: spoils the key
+	evRead    // a read the model leaves out (serializable, over a range, at a past revision, keys or count only): counted
 )
 
 // clientEvent is one event of the client log.
@@ -174,6 +176,7 @@ func (c *Cluster) logInvoke(call *Call) {
 	case op.Range != nil:
 		r := op.Range
 		if op.Serializable || len(r.End) > 0 || r.Rev != 0 || r.KeysOnly || r.CountOnly {
+			c.clog.add(clientEvent{Tick: c.now, Member: uint32(call.member), Kind: evRead})
 			return
 		}
 		e.Kind, e.Key = evGet, string(r.Key)
@@ -214,10 +217,14 @@ func (c *Cluster) logTxnSpoils(e clientEvent, t *mvcc.TxnRequest) {
 
 // logReturn logs the answer of a call logInvoke logged. Called with c.mu
 // held, from answer. A call whose invoke is no longer in the log (dropped,
-// or a call of a run this cluster's state replaced) logs nothing.
+// or a call of a run this cluster's state replaced: its event number then
+// names another call's invoke, of another tick or member) logs nothing.
+// Whoever replaces the cluster's state and then answers the calls it had
+// pending must first set their logged to 0: a pending call of the same
+// member and tick would otherwise answer the restored log's operation.
 func (c *Cluster) logReturn(call *Call) {
 	inv := c.clog.at(call.logged - 1)
-	if inv == nil || inv.Member != uint32(call.member) || inv.Kind < evGet || inv.Kind > evDelete {
+	if inv == nil || inv.Member != uint32(call.member) || inv.Tick != call.submitted || inv.Kind < evGet || inv.Kind > evDelete {
 		return
 	}
 	e := clientEvent{Tick: c.now, Invoke: call.logged - 1, Member: uint32(call.member), Kind: evOK, Key: inv.Key}

@@ -22,6 +22,10 @@ type LinVerdict struct {
 	// the model cannot express (a txn, a put with a lease, a range
 	// delete) or held a lease.
 	SkippedOps, SkippedKeys int
+	// OtherReads: reads left out (serializable ones, which may be stale
+	// by design; reads over a range or prefix, at a past revision, keys
+	// or count only).
+	OtherReads int
 	// For a violation: the key, a small set of its operations that is
 	// not linearizable by itself (in invoke order), and why in words.
 	Key         string
@@ -74,8 +78,8 @@ func (v LinVerdict) String() string {
 			b.WriteString("\n  " + o.String())
 		}
 	}
-	if v.Dropped > 0 || v.SkippedOps > 0 {
-		fmt.Fprintf(&b, " (%d oldest dropped, %d on %d keys left out)", v.Dropped, v.SkippedOps, v.SkippedKeys)
+	if v.Dropped > 0 || v.SkippedOps > 0 || v.OtherReads > 0 {
+		fmt.Fprintf(&b, " (%d oldest dropped, %d on %d keys left out, %d other reads)", v.Dropped, v.SkippedOps, v.SkippedKeys, v.OtherReads)
 	}
 	return b.String()
 }
@@ -93,6 +97,20 @@ func (c *Cluster) ClientHistory() *ClientHistory {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return &ClientHistory{log: c.clog.clone()}
+}
+
+// Ops returns the number of operations the history holds (its calls the
+// model can express, answered or not).
+func (h *ClientHistory) Ops() int {
+	n := 0
+	for _, ch := range h.log.chunks {
+		for i := range ch {
+			if k := ch[i].Kind; k >= evGet && k <= evDelete {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // CheckLinearizable checks the client history so far (ClientHistory, then
@@ -139,6 +157,8 @@ func (h *ClientHistory) Check(ctx context.Context, timeout time.Duration, yield 
 			ops = append(ops, op)
 			evs = append(evs, ends{inv: e})
 			refused = append(refused, false)
+		case evRead:
+			v.OtherReads++
 		case evSpoil:
 			if e.Value == "" {
 				spoiled[e.Key] = true
@@ -183,8 +203,9 @@ func (h *ClientHistory) Check(ctx context.Context, timeout time.Duration, yield 
 		return false
 	}
 	skipped := map[string]bool{}
-	keep := make([]lincheck.Operation, 0, len(ops))
-	back := make([]int, 0, len(ops)) // keep[j] is ops[back[j]]
+	// Keep the operations checked, in place (with their events).
+	keep := ops[:0]
+	kept := evs[:0]
 	for i, op := range ops {
 		k := op.Op.Key
 		switch {
@@ -196,7 +217,7 @@ func (h *ClientHistory) Check(ctx context.Context, timeout time.Duration, yield 
 			v.Dropped++
 		default:
 			keep = append(keep, op)
-			back = append(back, i)
+			kept = append(kept, evs[i])
 		}
 	}
 	v.SkippedKeys = len(skipped)
@@ -214,8 +235,7 @@ func (h *ClientHistory) Check(ctx context.Context, timeout time.Duration, yield 
 	}
 	v.Key, v.Explanation = res.Key, res.Info
 	for _, j := range res.Failing {
-		i := back[j]
-		v.Failing = append(v.Failing, linOp(ops[i], evs[i].inv, evs[i].ret, j == res.Stale))
+		v.Failing = append(v.Failing, linOp(keep[j], kept[j].inv, kept[j].ret, j == res.Stale))
 	}
 	return v, nil
 }

@@ -87,32 +87,54 @@ func CheckOperations(ctx context.Context, ops []Operation, opts Options) (Verdic
 		end = max(end, ops[i].Call, ops[i].Return)
 	}
 	end++
-	// Per key, in order of first appearance.
-	index := map[string]int{}
-	var keys [][]porcupine.Operation
+	// Per key, in order of first appearance, each key's operations
+	// contiguous in flat (in history order): a batch of keys is a
+	// subslice, and its partitions are the keys' own subslices.
+	index := map[string]int32{}
+	keyOf := make([]int32, len(ops))
+	var counts []int
 	v := Verdict{Stale: -1}
 	for i := range ops {
 		o := &ops[i]
-		failed := o.Failed || o.Return == 0
-		if failed && o.Op.Kind == KindGet {
+		keyOf[i] = -1
+		if (o.Failed || o.Return == 0) && o.Op.Kind == KindGet {
 			continue
 		}
-		p := porcupine.Operation{ClientId: o.Client, Input: o.Op, Call: o.Call, Metadata: i}
-		if failed {
+		k, ok := index[o.Op.Key]
+		if !ok {
+			k = int32(len(counts))
+			index[o.Op.Key] = k
+			counts = append(counts, 0)
+		}
+		keyOf[i] = k
+		counts[k]++
+		v.Ops++
+	}
+	v.Keys = len(counts)
+	flat := make([]porcupine.Operation, v.Ops)
+	keys := make([][]porcupine.Operation, len(counts))
+	begin := make([]int, len(counts)) // keys[k] starts at flat[begin[k]]
+	next := make([]int, len(counts))
+	for k, at := 0, 0; k < len(counts); k++ {
+		keys[k] = flat[at : at+counts[k] : at+counts[k]]
+		begin[k], next[k] = at, at
+		at += counts[k]
+	}
+	for i := range ops {
+		k := keyOf[i]
+		if k < 0 {
+			continue
+		}
+		o := &ops[i]
+		p := &flat[next[k]]
+		next[k]++
+		*p = porcupine.Operation{ClientId: o.Client, Input: o.Op, Call: o.Call, Metadata: i}
+		if o.Failed || o.Return == 0 {
 			p.Output, p.Return = output{Unknown: true}, end
 		} else {
 			p.Output, p.Return = output{Output: o.Out}, o.Return
 		}
-		k, ok := index[o.Op.Key]
-		if !ok {
-			k = len(keys)
-			index[o.Op.Key] = k
-			keys = append(keys, nil)
-		}
-		keys[k] = append(keys[k], p)
-		v.Ops++
 	}
-	v.Keys = len(keys)
 	one := model
 	one.Partition = nil
 	remaining := func() (time.Duration, bool) {
@@ -129,12 +151,14 @@ func CheckOperations(ctx context.Context, ops []Operation, opts Options) (Verdic
 		if opts.Yield != nil && first > 0 {
 			opts.Yield()
 		}
-		var batch []porcupine.Operation
-		last := first
-		for last < len(keys) && (len(batch) == 0 || len(batch)+len(keys[last]) <= batchOps) {
-			batch = append(batch, keys[last]...)
+		last, n := first, 0
+		for last < len(keys) && (n == 0 || n+len(keys[last]) <= batchOps) {
+			n += len(keys[last])
 			last++
 		}
+		batch := flat[begin[first] : begin[first]+n]
+		parts := keys[first:last]
+		model.Partition = func([]porcupine.Operation) [][]porcupine.Operation { return parts }
 		left, ok := remaining()
 		if !ok {
 			v.Unknown = true

@@ -70,6 +70,11 @@ func (e *clusterEngine) check(ctx context.Context, auto bool) (engine.LinVerdict
 	e.checks.last = &running
 	e.checks.mu.Unlock()
 
+	if n := h.Ops(); auto && n > engine.AutoCheckMaxOps {
+		v.Skipped, v.Ops = true, n
+		e.finish(&v)
+		return v, nil
+	}
 	start := time.Now()
 	res, err := h.Check(ctx, CheckTimeout, yieldLongTask)
 	v.Elapsed = time.Since(start)
@@ -78,18 +83,23 @@ func (e *clusterEngine) check(ctx context.Context, auto bool) (engine.LinVerdict
 	} else {
 		fillVerdict(&v, res)
 	}
-	e.checks.mu.Lock()
-	if e.checks.last.Seq == v.Seq {
-		e.checks.last = &v
-	}
-	e.checks.mu.Unlock()
+	e.finish(&v)
 	return v, err
+}
+
+// finish makes v the latest verdict unless a newer check started.
+func (e *clusterEngine) finish(v *engine.LinVerdictView) {
+	e.checks.mu.Lock()
+	defer e.checks.mu.Unlock()
+	if e.checks.last.Seq == v.Seq {
+		e.checks.last = v
+	}
 }
 
 func fillVerdict(v *engine.LinVerdictView, r cluster.LinVerdict) {
 	v.OK, v.Unknown = r.OK, r.Unknown
 	v.Ops, v.Keys, v.Dropped, v.SkippedOps, v.SkippedKeys = r.Ops, r.Keys, r.Dropped, r.SkippedOps, r.SkippedKeys
-	v.Key, v.Explanation = r.Key, r.Explanation
+	v.Key, v.Explanation, v.OtherReads = r.Key, r.Explanation, r.OtherReads
 	for _, o := range r.Failing {
 		v.Failing = append(v.Failing, engine.LinOpView{Member: o.Member, InvokeTick: o.InvokeTick, AnswerTick: o.AnswerTick,
 			Pending: o.Pending, Kind: o.Kind, Key: o.Key, Value: o.Value, Answer: o.Answer, Stale: o.Stale})
