@@ -47,6 +47,10 @@ func init() {
 		deepcopy.Field(cfg, f, deepcopy.Share)
 	}
 	deepcopy.Field(reflect.TypeFor[Cluster](), "work", deepcopy.Zero)
+	// The client log's full chunks never change: copies share them
+	// (clientLog.clone, set by shareClientLog), and MemoryBytes leaves
+	// them out (the log has its own bound, maxClientEvents).
+	deepcopy.Field(reflect.TypeFor[clientLog](), "chunks", deepcopy.Zero)
 	deepcopy.Field(reflect.TypeFor[Cluster](), "dropped", deepcopy.Zero) // empty (only calls queued) when copied
 	// The network's test-only payload check (transport's sharedcheck.go)
 	// holds payloads: shared like the messages' own (its types are
@@ -96,6 +100,7 @@ func (c *Cluster) Clone() (*Cluster, error) {
 		return nil, fmt.Errorf("cluster: clone: %w", err)
 	}
 	n := v.(*Cluster)
+	n.shareClientLog(c)
 	n.rewire()
 	return n, nil
 }

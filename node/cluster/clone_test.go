@@ -445,3 +445,43 @@ func TestMemoryBytesGrowsWithTheData(t *testing.T) {
 		t.Fatalf("MemoryBytes: %d idle, %d after 2,000 keys on 3 members", idle, full)
 	}
 }
+
+// A copy shares the client log's events yet appends apart: the log goes
+// on the same in both, and neither sees the other's new calls.
+func TestCloneSharesTheClientLog(t *testing.T) {
+	c := newTestCluster(t, Config{Members: 3, Seed: 1})
+	waitLeader(t, c, 100)
+	writeKeys(t, c, "key", 300, 8)
+	n, err := c.Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := func(c *Cluster) string {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		var b strings.Builder
+		for i := c.clog.first; i < c.clog.next(); i++ {
+			fmt.Fprintf(&b, "%+v\n", *c.clog.at(i))
+		}
+		return b.String()
+	}
+	if a, b := log(c), log(n); a != b || strings.Count(a, "\n") < 600 {
+		t.Fatalf("the copy's client log differs (%d and %d events)", strings.Count(a, "\n"), strings.Count(b, "\n"))
+	}
+	before := log(c)
+	writeKeys(t, n, "other", 50, 8)
+	if got := log(c); got != before {
+		t.Fatal("calls on the copy changed the original's client log")
+	}
+	writeKeys(t, c, "more", 50, 8)
+	if !strings.Contains(log(c), `Key:more`) || strings.Contains(log(n), `Key:more`) || strings.Contains(log(c), `Key:other`) {
+		t.Fatal("the two logs mixed their new calls")
+	}
+	r := newTestCluster(t, Config{Members: 3, Seed: 1})
+	if err := r.Restore(n); err != nil {
+		t.Fatal(err)
+	}
+	if log(r) != log(n) {
+		t.Fatal("Restore did not give the checkpoint's client log")
+	}
+}

@@ -95,6 +95,7 @@ func (c *Cluster) Restore(from *Cluster) error {
 	}
 
 	deepcopy.Move(c, n, "mu", "qmu")
+	c.shareClientLog(from)
 	c.qmu.Unlock()
 	c.rewire()
 	return nil
