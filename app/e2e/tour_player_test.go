@@ -229,4 +229,3 @@ func TestTourPlayerAxe(t *testing.T) {
 		})
 	}
 }
-
