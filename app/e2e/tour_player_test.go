@@ -229,3 +229,41 @@ func TestTourPlayerAxe(t *testing.T) {
 		})
 	}
 }
+
+// A tour whose url line asks for page parameters the page does not have
+// (members=5 on a page of 3) reloads the page with them; an unknown tour
+// name is said; the header's menu opens a built-in tour (when the build
+// has any).
+func TestTourPlayerOpening(t *testing.T) {
+	origin := tourOrigin(t, nil)
+	tb := blankTab(t, 3*time.Minute)
+	tb.goTo(siteURL + "?members=3&tour-url=" + url.QueryEscape(origin+"/test-leader.tour") + "&allow=" + url.QueryEscape(origin))
+	// The page navigates itself: poll across the navigation.
+	reloaded := `location.search.includes("members=5") && document.querySelector('[data-tour="test-leader"]') !== null && document.querySelectorAll('.card[data-member]').length === 5`
+	for deadline := time.Now().Add(time.Minute); ; {
+		var ok bool
+		if err := chromedp.Run(tb.ctx, chromedp.Evaluate(reloaded, &ok)); err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the page did not reload with the tour's members=5")
+		}
+		tb.run(chromedp.Sleep(50 * time.Millisecond)) // polling across a navigation: waitJS's poll ends with the document
+	}
+
+	tb.goTo(siteURL + "?tour=no-such-tour")
+	tb.waitJS(`(() => { const e = document.querySelector('[data-tour-load-error]'); return e && e.textContent.includes("there is no tour named \"no-such-tour\""); })()`,
+		"the unknown tour's name said")
+
+	tb.goTo(siteURL)
+	var n int
+	tb.eval(`document.querySelectorAll('[data-action="tour-open"]').length`, &n)
+	if n == 0 {
+		t.Skip("this build has no built-in tours (app/tour/tours is empty)")
+	}
+	var name string
+	tb.eval(`document.querySelector('[data-action="tour-open"]').dataset.tour`, &name)
+	tb.click(`.tour-menu summary`)
+	tb.clickAction("tour-open", 0)
+	tb.waitJS(fmt.Sprintf(`document.querySelector('[data-tour=%q][data-step="1"]') !== null`, name), "the tour "+name+" open at step 1")
+}
