@@ -52,7 +52,7 @@ func tourQuery(origin, file string, extra ...string) string {
 	return q
 }
 
-const tourPanel = `document.querySelector('[data-tour]')`
+const tourPanel = `document.querySelector('section[data-tour]')` // the menu's buttons carry data-tour too
 
 // waitStep waits until the tour panel shows step n, idle.
 func (tb *tab) waitStep(n int) {
@@ -76,9 +76,9 @@ func (tb *tab) doStep(n int) {
 	tb.waitStepDone(n)
 }
 
-// next pauses the cluster and clicks Next: the next step starts at the
+// nextTourStep pauses the cluster and clicks Next: the next step starts at the
 // paused tick, which the test can then read with its cards.
-func (tb *tab) next(n int) (uint64, []string) {
+func (tb *tab) nextTourStep(n int) (uint64, []string) {
 	tb.t.Helper()
 	tb.pausedCards()
 	tb.clickAction("tour-next", 0)
@@ -101,7 +101,7 @@ func TestTourPlayerStepsAndBack(t *testing.T) {
 	if progress != "step 1 of 4" {
 		t.Fatalf("progress %q", progress)
 	}
-	tick2, cards2 := tb.next(2)
+	tick2, cards2 := tb.nextTourStep(2)
 	tb.waitJS(`document.querySelector('.card[data-state="leader"][data-tour-highlight="card:leader"].tour-highlight') !== null`,
 		"the leader's card highlighted")
 	var doneEarly string
@@ -110,16 +110,16 @@ func TestTourPlayerStepsAndBack(t *testing.T) {
 		t.Fatalf("step 2 done before its action: %s", doneEarly)
 	}
 	tb.doStep(2)
-	tb.next(3)
+	tb.nextTourStep(3)
 	tb.doStep(3)
 	tb.clickAction("tour-back", 0)
 	tb.waitStep(2)
 	tb.waitCardsEqual(tick2, cards2, "the cards of step 2's start after Back")
 	tb.waitJS(`document.activeElement && document.activeElement.id === "tour-step-title"`, "the focus on step 2's heading after Back")
 	tb.doStep(2)
-	tb.next(3)
+	tb.nextTourStep(3)
 	tb.doStep(3)
-	tb.next(4)
+	tb.nextTourStep(4)
 	tb.doStep(4)
 	var status string
 	tb.eval(`document.querySelector('[data-tour-status]').textContent`, &status)
@@ -225,6 +225,7 @@ func TestTourPlayerAxe(t *testing.T) {
 			tb.clickAction("tour-next", 0)
 			tb.waitStep(2)
 			tb.waitJS(`document.querySelector('[data-tour-highlight]') !== null`, "a highlight")
+			tb.eval(`(() => { const m = document.querySelector('.tour-menu'); if (m) m.open = true; return true; })()`, new(bool)) // the menu's list, when the build has tours
 			tb.axeCheck(src, cfg.name, "at step 2")
 		})
 	}
@@ -238,18 +239,8 @@ func TestTourPlayerOpening(t *testing.T) {
 	origin := tourOrigin(t, nil)
 	tb := blankTab(t, 3*time.Minute)
 	tb.goTo(siteURL + "?members=3&tour-url=" + url.QueryEscape(origin+"/test-leader.tour") + "&allow=" + url.QueryEscape(origin))
-	// The page navigates itself: poll across the navigation.
-	reloaded := `location.search.includes("members=5") && document.querySelector('[data-tour="test-leader"]') !== null && document.querySelectorAll('.card[data-member]').length === 5`
-	for deadline := time.Now().Add(time.Minute); ; {
-		var ok bool
-		if err := chromedp.Run(tb.ctx, chromedp.Evaluate(reloaded, &ok)); err == nil && ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the page did not reload with the tour's members=5")
-		}
-		tb.run(chromedp.Sleep(50 * time.Millisecond)) // polling across a navigation: waitJS's poll ends with the document
-	}
+	tb.waitAcrossNavigation(`location.search.includes("members=5") && document.querySelector('[data-tour="test-leader"]') !== null && document.querySelectorAll('.card[data-member]').length === 5`,
+		"the page reloaded with the tour's members=5")
 
 	tb.goTo(siteURL + "?tour=no-such-tour")
 	tb.waitJS(`(() => { const e = document.querySelector('[data-tour-load-error]'); return e && e.textContent.includes("there is no tour named \"no-such-tour\""); })()`,
@@ -265,5 +256,23 @@ func TestTourPlayerOpening(t *testing.T) {
 	tb.eval(`document.querySelector('[data-action="tour-open"]').dataset.tour`, &name)
 	tb.click(`.tour-menu summary`)
 	tb.clickAction("tour-open", 0)
-	tb.waitJS(fmt.Sprintf(`document.querySelector('[data-tour=%q][data-step="1"]') !== null`, name), "the tour "+name+" open at step 1")
+	tb.waitAcrossNavigation(fmt.Sprintf(`location.search.includes("tour=") && document.querySelector('[data-tour=%q][data-step="1"]') !== null`, name),
+		"the tour "+name+" open at step 1")
+}
+
+// waitAcrossNavigation is waitJS for a page that navigates itself (waitJS's
+// poll ends with the document it started in): it evaluates expr every 50
+// ms, through the navigation, for up to a minute.
+func (tb *tab) waitAcrossNavigation(expr, what string) {
+	tb.t.Helper()
+	for deadline := time.Now().Add(time.Minute); ; {
+		var ok bool
+		if err := chromedp.Run(tb.ctx, chromedp.Evaluate(expr, &ok)); err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.t.Fatalf("timed out waiting for %s (expression %s)", what, expr)
+		}
+		tb.run(chromedp.Sleep(50 * time.Millisecond)) // the poll's period, not a stand-in for a condition
+	}
 }
