@@ -110,6 +110,8 @@ func TestTourPlayerStepsAndBack(t *testing.T) {
 		t.Fatalf("step 2 done before its action: %s", doneEarly)
 	}
 	tb.doStep(2)
+	tb.waitJS(`(() => { const hs = [...document.querySelectorAll('[data-tour-highlight="card:leader"]')];
+		return hs.length === 1 && hs[0].dataset.state === "leader"; })()`, "the highlight to follow the leader to its new card")
 	tb.nextTourStep(3)
 	tb.doStep(3)
 	tb.clickAction("tour-back", 0)
