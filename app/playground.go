@@ -21,6 +21,7 @@
 //	app/engine/worker the protocol over a dedicated Web Worker (the default)
 //	app/engine/wsconn the protocol over a WebSocket (the native engine)
 //	app/etcdctl       the console's etcdctl emulator (parse, run, format)
+//	app/tour          the guided tours: their format, the built-in tours, the runner
 //	app/embed         the postMessage API (protocol, commands, browser glue)
 //	app/site          the native commands (serve, build)
 //
@@ -28,7 +29,8 @@
 // (cluster_view, member_card, controls, link_panel, stress_panel,
 // write_panel, console, event_log, chart, hash_indicator, storage_panel,
 // bench_panel, mvcc_panel with mvcc_history, mvcc_watches and mvcc_reads, lease_panel,
-// log_view with log_view_fetch),
+// log_view with log_view_fetch, the tour player: tour_panel, tour_player,
+// tour_fetch, tour_highlight),
 // panel.go and panel_keys.go (panels re-render only on change), refresh.go
 // (the live view), engine_connection.go (the engine unreachable: banner,
 // restart, reload on another build), actions.go (engine calls for the controls), display.go
@@ -125,11 +127,13 @@ type playground struct {
 	msgs     msgState      // messages in flight (messages_view.go)
 	tl       timelineState // timeline_panel.go
 	check    checkState    // the Check panel (lincheck_panel.go)
+	tour     tourState     // the tour player (tour_player.go)
 }
 
 func (p *playground) OnMount(ctx app.Context) {
 	p.mounted = true
 	p.applyPageConfig(ctx)                 // embed_layout.go
+	p.openTour(ctx)                        // tour_player.go
 	p.startAPI(ctx)                        // embed_api_js.go
 	p.startEngine(ctx, engine.StartShared) // storage_panel.go
 	p.frameMessages(ctx)                   // messages_view.go
@@ -155,6 +159,7 @@ func (p *playground) Render() app.UI {
 			p.renderEngineLost(),    // engine_connection.go: only when the engine cannot be reached
 			p.layout().Body(
 				app.Section().ID(clusterID).TabIndex(-1).Class("cluster").Aria("label", "cluster").Body(
+					p.renderTour(), // tour_panel.go: while a tour is open
 					p.newPanel(panelView),
 					p.renderHashIndicator(),
 					p.newPanel(panelCards),
@@ -235,6 +240,7 @@ func (p *playground) renderHeader() app.UI {
 		}),
 		p.renderTimeControls(),
 		p.renderIntro(),
+		p.renderTourMenu(), // tour_panel.go
 	)
 }
 
