@@ -29,7 +29,9 @@
 // (cluster_view, member_card, controls, link_panel, stress_panel,
 // write_panel, console, event_log, chart, hash_indicator, storage_panel,
 // bench_panel, mvcc_panel with mvcc_history, mvcc_watches and mvcc_reads, lease_panel,
-// log_view with log_view_fetch, the tour player: tour_panel, tour_player,
+// log_view with log_view_fetch, timeline_panel with history_files (the
+// run's history: rewind, branches, share, export, import), lincheck_panel
+// (the linearizability check), the tour player: tour_panel, tour_player,
 // tour_fetch, tour_highlight),
 // panel.go and panel_keys.go (panels re-render only on change), refresh.go
 // (the live view), engine_connection.go (the engine unreachable: banner,
