@@ -44,12 +44,15 @@ var settingFields = []struct {
 	{"catch-up-count", "catch-up count", false, "entries kept behind a snapshot"},
 	{"max-inflight", "max inflight messages", false, "appends in flight per follower"},
 	{"max-size", "max size per append (bytes)", false, "bytes of entries per append"},
-	{"unsafe-local-reads", "unsafe: leader answers linearizable reads locally", true, ""},
+	{"unsafe-local-reads", "unsafe local reads", true, ""},
 }
 
 // unsafeWarning explains the unsafe switch next to it (its checkbox's
 // aria-describedby).
-const unsafeWarning = "Warning: a leader then answers linearizable reads from its own store without asking a quorum " +
+// The label stays short (it fits one line on a phone); the warning names
+// the switch in full first.
+const unsafeWarning = "Unsafe: the leader answers linearizable reads locally. " +
+	"It answers them from its own store without asking a quorum " +
 	"(no ReadIndex), so a leader cut off from the majority (with check-quorum off it keeps leading) serves stale " +
 	"values. This breaks linearizability on purpose: use Check in the Check panel to see it caught."
 

@@ -234,8 +234,31 @@ func (tb *tab) eval(expr string, out any) {
 }
 
 // click performs a real mouse click on the first element matching sel.
+// It first scrolls the element to the middle of the viewport and waits
+// until its box stayed put for two animation frames: panels off screen
+// are laid out lazily (content-visibility: auto), so the page shifts as
+// they come into view, and a click at a position taken before that lands
+// beside the element (a person sees where the button ended up).
 func (tb *tab) click(sel string) {
 	tb.t.Helper()
+	var settled bool
+	tb.run(chromedp.Evaluate(fmt.Sprintf(`new Promise(done => {
+		const e = document.querySelector(%q);
+		if (!e) return done(false);
+		e.scrollIntoView({block: "center", inline: "center"});
+		let last = "", same = 0, frames = 0;
+		const look = () => {
+			const r = e.getBoundingClientRect(), k = r.top + "," + r.left + "," + r.width + "," + r.height;
+			same = k === last ? same + 1 : 0;
+			last = k;
+			if (same >= 2 || ++frames > 120) return done(same >= 2);
+			requestAnimationFrame(look);
+		};
+		requestAnimationFrame(look);
+	})`, sel), &settled, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if !settled {
+		tb.t.Logf("click %s: its box was still moving after 120 frames (or it is missing)", sel)
+	}
 	tb.run(chromedp.Click(sel, chromedp.ByQuery, chromedp.NodeVisible))
 }
 

@@ -42,10 +42,11 @@ func TestUnsafeSwitchViolationShown(t *testing.T) {
 	if r := tb.write("put", old, "lin", "1", false); r.Status != "ok" {
 		t.Fatalf("put through the leader: %s", r.Text)
 	}
-	var label string
-	tb.eval(`document.querySelector('label[for="setting-unsafe-local-reads"]').textContent`, &label)
-	if label != "unsafe: leader answers linearizable reads locally" {
-		t.Fatalf("the switch's label is %q", label)
+	var label struct{ Label, Warning string }
+	tb.eval(`({label: document.querySelector('label[for="setting-unsafe-local-reads"]').textContent,
+		warning: document.getElementById(document.querySelector('[data-setting="unsafe-local-reads"]').getAttribute('aria-describedby')).textContent})`, &label)
+	if label.Label != "unsafe local reads" || !strings.HasPrefix(label.Warning, "Unsafe: the leader answers linearizable reads locally.") {
+		t.Fatalf("the switch's label is %q and its description %q", label.Label, label.Warning)
 	}
 	tb.click(`[data-setting="unsafe-local-reads"]`)
 	tb.clickAction("apply-settings", 0)
