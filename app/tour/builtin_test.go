@@ -74,6 +74,7 @@ func runBuiltin(t *testing.T, tr *Tour) {
 	starts := make([]string, len(tr.Steps))
 	for i := range tr.Steps {
 		starts[i] = clusterState(t, e)
+		begin := storyStart{seq: lastSeq(e), st: e.Status()}
 		if r.Done() && len(tr.Steps[i].Do) > 0 {
 			t.Fatalf("step %d (%s) is done before its actions: %s", i+1, tr.Steps[i].Title, starts[i])
 		}
@@ -89,6 +90,11 @@ func runBuiltin(t *testing.T, tr *Tour) {
 		}
 		e.Pause()
 		t.Logf("step %d (%s) done at tick %d", i+1, tr.Steps[i].Title, e.Now())
+		if check := storyChecks[tr.Name][i+1]; check != nil {
+			if err := check(e, begin); err != nil {
+				t.Fatalf("step %d (%s): the text says what the cluster did not do: %v", i+1, tr.Steps[i].Title, err)
+			}
+		}
 		if i < len(tr.Steps)-1 {
 			if err := r.Next(); err != nil {
 				t.Fatalf("Next after step %d: %v", i+1, err)
@@ -105,6 +111,64 @@ func runBuiltin(t *testing.T, tr *Tour) {
 		}
 		checkStart(t, e, r, step, starts)
 	}
+}
+
+// storyStart is what a step's story check compares against: the event
+// log's position and the members' views when the step started.
+type storyStart struct {
+	seq uint64
+	st  []engine.MemberView
+}
+
+// storyChecks check claims a tour's text makes that its conditions do not
+// state, once the step is done: by tour, then step (1-based).
+var storyChecks = map[string]map[int]func(e engine.Engine, begin storyStart) error{
+	"elections": {
+		// Without a majority, PreVote keeps the terms where they were.
+		5: func(e engine.Engine, begin storyStart) error {
+			for _, m := range e.Status() {
+				if was, _ := (cluster{st: begin.st}).member(m.ID); m.Up() && m.Term != was.Term {
+					return fmt.Errorf("member %d went from term %d to %d", m.ID, was.Term, m.Term)
+				}
+			}
+			return nil
+		},
+	},
+	"slow-follower": {
+		// The numbers of etcd's test: a snapshot at 11, the log compacted to 6.
+		2: func(e engine.Engine, begin storyStart) error { return snapshotSaved(e, begin, 11, 6) },
+		// Caught up by entries: no snapshot sent.
+		3: func(e engine.Engine, begin storyStart) error { return noEvent(e, begin, "snapshot-sent") },
+		// Then 22 and 17, as the fifteen writes arrive one at a time.
+		4: func(e engine.Engine, begin storyStart) error { return snapshotSaved(e, begin, 22, 17) },
+	},
+}
+
+// snapshotSaved fails unless a member saved a snapshot at index and
+// compacted its log through compacted since begin (node/ready.go's event).
+func snapshotSaved(e engine.Engine, begin storyStart, index, compacted uint64) error {
+	want := fmt.Sprintf("at index %d (", index)
+	through := fmt.Sprintf("compacted through index %d", compacted)
+	var saw []string
+	for _, ev := range e.Events(begin.seq) {
+		if ev.Kind == "snapshot-saved" {
+			if strings.Contains(ev.Text, want) && strings.Contains(ev.Text, through) {
+				return nil
+			}
+			saw = append(saw, ev.Text)
+		}
+	}
+	return fmt.Errorf("no snapshot at %d compacting through %d; saw %q", index, compacted, saw)
+}
+
+// noEvent fails if the event log has an event of kind since begin.
+func noEvent(e engine.Engine, begin storyStart, kind string) error {
+	for _, ev := range e.Events(begin.seq) {
+		if ev.Kind == kind {
+			return fmt.Errorf("event %s: %s", kind, ev.Text)
+		}
+	}
+	return nil
 }
 
 // checkStart checks that the cluster shows step's start (1-based), as
