@@ -41,7 +41,7 @@ func (r *Runner) scanEvents() {
 }
 
 // holds evaluates one condition. Called with r.mu held.
-func (r *Runner) holds(w Condition, c cluster) bool {
+func (r *Runner) holds(w Condition, c clusterView) bool {
 	s := r.starts[r.cur]
 	l, hasLeader := c.leader()
 	switch w.Kind {

@@ -281,7 +281,7 @@ func (r *Runner) do(ctx context.Context, a Action) error {
 	return nil
 }
 
-func (r *Runner) put(ctx context.Context, c cluster, a Action) error {
+func (r *Runner) put(ctx context.Context, c clusterView, a Action) error {
 	id, err := c.one(a.Who)
 	if err != nil {
 		return err
@@ -316,7 +316,7 @@ func (r *Runner) put(ctx context.Context, c cluster, a Action) error {
 	return nil
 }
 
-func (r *Runner) get(ctx context.Context, c cluster, a Action) error {
+func (r *Runner) get(ctx context.Context, c clusterView, a Action) error {
 	id, err := c.one(a.Who)
 	if err != nil {
 		return err

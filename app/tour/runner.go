@@ -141,8 +141,8 @@ func (r *Runner) StartTick(step int) (uint64, bool) {
 	return r.starts[step-1].tick, r.starts[step-1].set
 }
 
-func (r *Runner) snapshot() cluster {
-	return cluster{st: r.eng.Status(), links: r.eng.Links()}
+func (r *Runner) snapshot() clusterView {
+	return clusterView{st: r.eng.Status(), links: r.eng.Links()}
 }
 
 // Start makes step (1-based) the current one and records its start: the
@@ -298,7 +298,7 @@ func (r *Runner) Done() bool {
 	return r.done(r.snapshot())
 }
 
-func (r *Runner) done(c cluster) bool {
+func (r *Runner) done(c clusterView) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	step := &r.tour.Steps[r.cur]

@@ -10,14 +10,14 @@ import (
 // cluster is what the runner reads of the engine at one moment: the
 // members' views and the links, resolved into the sets the selectors and
 // conditions use.
-type cluster struct {
+type clusterView struct {
 	st    []engine.MemberView
 	links []engine.LinkView
 }
 
 // leader returns the up member that leads in the highest term (an old
 // leader cut off from the others may still believe it leads).
-func (c cluster) leader() (engine.MemberView, bool) {
+func (c clusterView) leader() (engine.MemberView, bool) {
 	var best engine.MemberView
 	ok := false
 	for _, m := range c.st {
@@ -29,7 +29,7 @@ func (c cluster) leader() (engine.MemberView, bool) {
 }
 
 // followers returns the up members that are not the leader, lowest first.
-func (c cluster) followers() []uint64 {
+func (c clusterView) followers() []uint64 {
 	l, _ := c.leader()
 	var ids []uint64
 	for _, m := range c.st {
@@ -40,7 +40,7 @@ func (c cluster) followers() []uint64 {
 	return ids
 }
 
-func (c cluster) member(id uint64) (engine.MemberView, bool) {
+func (c clusterView) member(id uint64) (engine.MemberView, bool) {
 	for _, m := range c.st {
 		if m.ID == id {
 			return m, true
@@ -49,13 +49,13 @@ func (c cluster) member(id uint64) (engine.MemberView, bool) {
 	return engine.MemberView{}, false
 }
 
-func (c cluster) quorum() int { return len(c.st)/2 + 1 }
+func (c clusterView) quorum() int { return len(c.st)/2 + 1 }
 
 // sides splits the members by the network: two members are on one side
 // when the links between them carry messages both ways (not cut, not
 // dropping everything). Each side is sorted; sides are ordered by their
 // lowest member.
-func (c cluster) sides() [][]uint64 {
+func (c clusterView) sides() [][]uint64 {
 	blocked := map[[2]uint64]bool{}
 	for _, l := range c.links {
 		if l.Cut || l.Drop >= 1 {
@@ -90,7 +90,7 @@ func (c cluster) sides() [][]uint64 {
 }
 
 // split reports whether some link is cut (or drops every message).
-func (c cluster) split() bool {
+func (c clusterView) split() bool {
 	for _, l := range c.links {
 		if l.Cut || l.Drop >= 1 {
 			return true
@@ -101,7 +101,7 @@ func (c cluster) split() bool {
 
 // one resolves a selector that names a single member for a client call or
 // a fault.
-func (c cluster) one(s Selector) (uint64, error) {
+func (c clusterView) one(s Selector) (uint64, error) {
 	switch s.Kind {
 	case "member":
 		if _, ok := c.member(s.ID); !ok {
@@ -143,7 +143,7 @@ func (c cluster) one(s Selector) (uint64, error) {
 }
 
 // groups resolves a partition's sides into member ids.
-func (c cluster) groups(gs [][]Selector) ([][]uint64, error) {
+func (c clusterView) groups(gs [][]Selector) ([][]uint64, error) {
 	if len(gs) == 1 && len(gs[0]) == 1 && gs[0][0].Kind == "minority-with-leader" {
 		l, ok := c.leader()
 		if !ok {
@@ -190,7 +190,7 @@ func (c cluster) groups(gs [][]Selector) ([][]uint64, error) {
 }
 
 // others returns the members not in ids.
-func (c cluster) others(ids []uint64) []uint64 {
+func (c clusterView) others(ids []uint64) []uint64 {
 	var out []uint64
 	for _, m := range c.st {
 		in := false
@@ -205,7 +205,7 @@ func (c cluster) others(ids []uint64) []uint64 {
 }
 
 // down returns the members that are down.
-func (c cluster) down() map[uint64]bool {
+func (c clusterView) down() map[uint64]bool {
 	d := map[uint64]bool{}
 	for _, m := range c.st {
 		if m.State == "down" {

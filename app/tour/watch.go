@@ -45,7 +45,7 @@ func prefixEnd(p []byte) []byte {
 	return []byte{0}
 }
 
-func (r *Runner) startWatch(c cluster, a Action) error {
+func (r *Runner) startWatch(c clusterView, a Action) error {
 	id, err := c.one(a.Who)
 	if err != nil {
 		return err
