@@ -127,7 +127,7 @@ var storyChecks = map[string]map[int]func(e engine.Engine, begin storyStart) err
 		// Without a majority, PreVote keeps the terms where they were.
 		5: func(e engine.Engine, begin storyStart) error {
 			for _, m := range e.Status() {
-				if was, _ := (cluster{st: begin.st}).member(m.ID); m.Up() && m.Term != was.Term {
+				if was, _ := (clusterView{st: begin.st}).member(m.ID); m.Up() && m.Term != was.Term {
 					return fmt.Errorf("member %d went from term %d to %d", m.ID, was.Term, m.Term)
 				}
 			}

@@ -46,7 +46,7 @@ func splitVoteSince(eng engine.Engine, after uint64) bool {
 }
 
 // noLeader reports whether some member runs and none of them leads.
-func noLeader(c cluster) bool {
+func noLeader(c clusterView) bool {
 	up := false
 	for _, m := range c.st {
 		if m.Up() {

@@ -54,15 +54,15 @@ func TestSplitVote(t *testing.T) {
 }
 
 func TestNoLeader(t *testing.T) {
-	st := func(states ...string) cluster {
-		var c cluster
+	st := func(states ...string) clusterView {
+		var c clusterView
 		for i, s := range states {
 			c.st = append(c.st, engine.MemberView{ID: uint64(i + 1), State: s})
 		}
 		return c
 	}
 	for _, c := range []struct {
-		c    cluster
+		c    clusterView
 		want bool
 	}{
 		{st("follower", "leader", "follower"), false},
