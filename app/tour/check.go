@@ -9,12 +9,10 @@ import (
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
-// eventScan follows the event log from a step's start: the kinds seen and
-// the leases that expired.
+// eventScan follows the event log from a step's start: the kinds seen.
 type eventScan struct {
-	after   uint64 // the last Seq read
-	kinds   map[string]bool
-	expired map[string]bool // lease ids (hex, as the log writes them)
+	after uint64 // the last Seq read
+	kinds map[string]bool
 }
 
 // scanEvents reads the events logged since the last scan. Called with r.mu
@@ -26,18 +24,27 @@ func (r *Runner) scanEvents() {
 		}
 		r.events.after = e.Seq
 		if r.events.kinds == nil {
-			r.events.kinds, r.events.expired = map[string]bool{}, map[string]bool{}
+			r.events.kinds = map[string]bool{}
 		}
 		r.events.kinds[e.Kind] = true
-		if e.Kind == "lease" {
-			// "member 2: lease 3a2f expired; revoking it"
-			if _, rest, ok := strings.Cut(e.Text, "lease "); ok {
-				if id, tail, ok := strings.Cut(rest, " "); ok && strings.HasPrefix(tail, "expired") {
-					r.events.expired[id] = true
-				}
-			}
+	}
+}
+
+// leaseExpired reports whether the tour's lease expired since it was
+// granted (its member's "lease ID expired" event). Called with r.mu held.
+func (r *Runner) leaseExpired() bool {
+	l := &r.lease
+	if l.id == 0 || l.expired {
+		return l.expired
+	}
+	want := fmt.Sprintf("lease %x expired", l.id)
+	for _, e := range r.eng.Events(l.seq) {
+		l.seq = max(l.seq, e.Seq)
+		if e.Kind == "lease" && strings.Contains(e.Text, want) {
+			l.expired = true
 		}
 	}
+	return l.expired
 }
 
 // holds evaluates one condition. Called with r.mu held.
@@ -97,7 +104,7 @@ func (r *Runner) holds(w Condition, c clusterView) bool {
 	case "event":
 		return r.events.kinds[w.Value]
 	case "lease-expired":
-		return r.lease.id != 0 && r.events.expired[fmt.Sprintf("%x", r.lease.id)]
+		return r.leaseExpired()
 	case "key", "no-key":
 		k, ok := r.keys[w.Text]
 		return ok && k.holds

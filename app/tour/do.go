@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/etcd-play/etcd-play/app/engine"
 	"github.com/etcd-play/etcd-play/node"
@@ -30,11 +31,13 @@ func (r *Runner) Do(ctx context.Context) error {
 	for _, a := range step.Do {
 		controlsTime = controlsTime || a.Verb == "pause" || a.Verb == "step"
 	}
+	var queued uint64 // the tick the last action was queued at
 	for i, a := range step.Do {
 		if i == 0 && !controlsTime && r.eng.Paused() && !blocking(a) {
 			// Queue the first action before playing: a cluster shown at a
 			// past tick replays its recorded future once it plays, and the
 			// action must come first to start the new branch there.
+			queued = r.eng.Now()
 			if err := r.do(ctx, a); err != nil {
 				return fmt.Errorf("%s: %w", a.Text, err)
 			}
@@ -44,6 +47,14 @@ func (r *Runner) Do(ctx context.Context) error {
 		if !controlsTime && r.eng.Paused() {
 			r.eng.Play()
 		}
+		if i > 0 && !blocking(step.Do[i-1]) && !controlsTime {
+			// The previous action (a fault) takes effect at the next
+			// tick: let it show before this one picks its members.
+			if err := r.waitTick(ctx, queued); err != nil {
+				return err
+			}
+		}
+		queued = r.eng.Now()
 		if err := r.do(ctx, a); err != nil {
 			return fmt.Errorf("%s: %w", a.Text, err)
 		}
@@ -55,6 +66,39 @@ func (r *Runner) Do(ctx context.Context) error {
 	r.mu.Lock()
 	r.did, r.didAt = true, now
 	r.mu.Unlock()
+	return nil
+}
+
+// member resolves the member a client action goes through. When it needs
+// a leader and none leads yet (just after the leader was killed or cut
+// off), it waits for one while the cluster plays, up to Budget ticks, as a
+// person would wait before writing.
+func (r *Runner) member(ctx context.Context, c clusterView, s Selector) (uint64, error) {
+	from := r.eng.Now()
+	for {
+		id, err := c.one(s)
+		if !errors.Is(err, errNoLeaderYet) || r.eng.Paused() || r.eng.Now() > from+Budget {
+			return id, err
+		}
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+		c = r.snapshot()
+	}
+}
+
+// waitTick waits until the cluster has run a tick after tick t (so the
+// engine's views show what was queued at t).
+func (r *Runner) waitTick(ctx context.Context, t uint64) error {
+	for r.eng.Now() <= t {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Millisecond):
+		}
+	}
 	return nil
 }
 
@@ -228,16 +272,17 @@ func (r *Runner) do(ctx context.Context, a Action) error {
 	case "watch":
 		return r.startWatch(c, a)
 	case "lease-grant":
-		id, err := c.one(Selector{Kind: "leader"})
+		id, err := r.member(ctx, c, Selector{Kind: "leader"})
 		if err != nil {
 			return err
 		}
+		seq := lastSeq(e)
 		res, err := e.Call(ctx, id, node.Op{LeaseGrant: &mvcc.LeaseGrantRequest{TTL: a.N}})
 		if err != nil {
 			return err
 		}
 		r.mu.Lock()
-		r.lease = leaseState{id: res.LeaseGrant.ID, step: r.cur}
+		r.lease = leaseState{id: res.LeaseGrant.ID, step: r.cur, seq: seq}
 		r.mu.Unlock()
 	case "lease-keep-alive", "lease-revoke":
 		r.mu.Lock()
@@ -246,7 +291,7 @@ func (r *Runner) do(ctx context.Context, a Action) error {
 		if lease == 0 {
 			return errors.New("the tour has granted no lease (lease grant TTL)")
 		}
-		id, err := c.one(Selector{Kind: "leader"})
+		id, err := r.member(ctx, c, Selector{Kind: "leader"})
 		if err != nil {
 			return err
 		}
@@ -282,7 +327,7 @@ func (r *Runner) do(ctx context.Context, a Action) error {
 }
 
 func (r *Runner) put(ctx context.Context, c clusterView, a Action) error {
-	id, err := c.one(a.Who)
+	id, err := r.member(ctx, c, a.Who)
 	if err != nil {
 		return err
 	}
@@ -317,7 +362,7 @@ func (r *Runner) put(ctx context.Context, c clusterView, a Action) error {
 }
 
 func (r *Runner) get(ctx context.Context, c clusterView, a Action) error {
-	id, err := c.one(a.Who)
+	id, err := r.member(ctx, c, a.Who)
 	if err != nil {
 		return err
 	}

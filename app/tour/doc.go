@@ -108,7 +108,7 @@
 //	                           fault, client, stress, compaction, settings
 //	key KEY=VALUE              every running member has KEY=VALUE (serializable reads)
 //	no-key KEY                 no running member has KEY (after a revoke, an expiry, a delete)
-//	lease-expired              the tour's lease expired (its lease event since the step's start)
+//	lease-expired              the tour's lease expired (at any time since it was granted)
 //	lincheck ok|violation      the step's check (or the latest check since the step's start) says so
 //	ticks N                    N ticks passed since the step's start
 //	applied>=N [on SEL]        applied index >= N on every running member (on: all, any, leader, N)

@@ -85,8 +85,10 @@ type keyRead struct {
 }
 
 type leaseState struct {
-	id   int64
-	step int // the step that granted it
+	id      int64
+	step    int    // the step that granted it
+	seq     uint64 // the event log read for its expiry so far
+	expired bool
 }
 
 // ErrBusy: another of the runner's waiting calls is running.
@@ -343,8 +345,8 @@ func (r *Runner) Pending() []string {
 // healed or split by someone else, or the step's conditions not met
 // within Budget ticks. "" when nothing differs.
 func (r *Runner) Differs() string {
+	now := r.eng.Now() // before the views: they show tick now or later
 	c := r.snapshot()
-	now := r.eng.Now()
 	if s, ok := r.eng.(engine.Settable); ok && len(s.RestartsPending()) > 0 {
 		return "" // members restart to take new settings: down for a moment, as asked
 	}

@@ -1,6 +1,7 @@
 package tour
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -99,6 +100,10 @@ func (c clusterView) split() bool {
 	return false
 }
 
+// errNoLeaderYet: the selector needs a leader (on the majority's side)
+// and none leads now. A client action waits for one (Runner.member).
+var errNoLeaderYet = errors.New("no member leads now")
+
 // one resolves a selector that names a single member for a client call or
 // a fault.
 func (c clusterView) one(s Selector) (uint64, error) {
@@ -112,23 +117,31 @@ func (c clusterView) one(s Selector) (uint64, error) {
 		if l, ok := c.leader(); ok {
 			return l.ID, nil
 		}
-		return 0, fmt.Errorf("no member leads now")
+		return 0, errNoLeaderYet
 	case "follower":
 		if f := c.followers(); len(f) > 0 {
 			return f[0], nil
 		}
 		return 0, fmt.Errorf("no follower is up")
 	case "minority", "majority":
-		l, hasLeader := c.leader()
+		var l engine.MemberView
 		for _, side := range c.sides() {
 			if (len(side) >= c.quorum()) != (s.Kind == "majority") {
 				continue
 			}
 			pick := uint64(0)
 			for _, id := range side {
-				if m, _ := c.member(id); m.Up() && (pick == 0 || (hasLeader && id == l.ID && s.Kind == "majority")) {
+				m, _ := c.member(id)
+				if s.Kind == "majority" {
+					if m.Up() && m.State == "leader" && (pick == 0 || m.Term > l.Term) {
+						pick, l = id, m
+					}
+				} else if m.Up() && pick == 0 {
 					pick = id
 				}
+			}
+			if pick == 0 && s.Kind == "majority" {
+				return 0, errNoLeaderYet
 			}
 			if pick != 0 {
 				return pick, nil
