@@ -57,13 +57,28 @@ func TestBuiltinToursRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tr := range tours {
-		t.Run(tr.Name, func(t *testing.T) { runBuiltin(t, tr) })
+		t.Run(tr.Name, func(t *testing.T) { runBuiltin(t, tr, 0) })
+	}
+}
+
+// A reader takes time over each step's text before clicking Do: the
+// cluster plays on meanwhile (1,000 ticks are 50 s at the page's usual 20
+// ticks a second). Every tour must still work (a lease granted in one
+// step must outlive the reading of the next, ...).
+func TestBuiltinToursSlowReader(t *testing.T) {
+	tours, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range tours {
+		t.Run(tr.Name, func(t *testing.T) { runBuiltin(t, tr, 1000) })
 	}
 }
 
 // runBuiltin plays tr from its first step to its last, then goes Back
-// step by step to its first, comparing each step's start.
-func runBuiltin(t *testing.T, tr *Tour) {
+// step by step to its first, comparing each step's start. Before each
+// step's actions the cluster runs readTicks ticks (a reader reading).
+func runBuiltin(t *testing.T, tr *Tour, readTicks int) {
 	e := tourEngine(t, tr)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -77,6 +92,12 @@ func runBuiltin(t *testing.T, tr *Tour) {
 		begin := storyStart{seq: lastSeq(e), st: e.Status()}
 		if r.Done() && len(tr.Steps[i].Do) > 0 {
 			t.Fatalf("step %d (%s) is done before its actions: %s", i+1, tr.Steps[i].Title, starts[i])
+		}
+		for range readTicks {
+			e.Step()
+		}
+		if d := r.Differs(); d != "" {
+			t.Fatalf("step %d (%s) after %d ticks of reading: %s", i+1, tr.Steps[i].Title, readTicks, d)
 		}
 		if err := r.Do(ctx); err != nil {
 			t.Fatalf("step %d (%s): %v", i+1, tr.Steps[i].Title, err)
