@@ -75,6 +75,37 @@ func TestBuiltinToursSlowReader(t *testing.T) {
 	}
 }
 
+// A deep link to a tour's last step (?tour=NAME&step=N) runs the steps
+// before it at the fastest speed (FastForward); the last step then works.
+func TestBuiltinToursDeepLink(t *testing.T) {
+	tours, err := Builtin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range tours {
+		t.Run(tr.Name, func(t *testing.T) {
+			e := tourEngine(t, tr)
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			r := New(e, tr)
+			e.Play()
+			last := len(tr.Steps)
+			if err := r.FastForward(ctx, last); err != nil {
+				t.Fatalf("fast forward to step %d: %v\n%s", last, err, clusterState(t, e))
+			}
+			if r.Step() != last {
+				t.Fatalf("after the fast forward: step %d, want %d", r.Step(), last)
+			}
+			if err := r.Do(ctx); err != nil {
+				t.Fatalf("step %d: %v", last, err)
+			}
+			if err := r.WaitDone(ctx); err != nil {
+				t.Fatalf("step %d: %v\n%s", last, err, clusterState(t, e))
+			}
+		})
+	}
+}
+
 // runBuiltin plays tr from its first step to its last, then goes Back
 // step by step to its first, comparing each step's start. Before each
 // step's actions the cluster runs readTicks ticks (a reader reading).
