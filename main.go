@@ -65,7 +65,8 @@ func newEngine(mode engine.StartMode) (engine.Engine, error) {
 		// A shared run (#h=...) replaces the cluster in this tab only: it
 		// runs in memory, leaving the stored one (and the tab that holds
 		// it) alone.
-		Memory: pc.Memory || ui.SharedLinkInURL(), Settings: pc.Settings})
+		// So does a tour (ui.TourInURL), recorded from its start for Back.
+		Memory: pc.Memory || ui.SharedLinkInURL() || ui.TourInURL(), Settings: pc.Settings})
 }
 
 var (

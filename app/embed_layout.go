@@ -66,6 +66,7 @@ func (p *playground) renderEmbed() app.UI {
 				return app.P().Class("url-problems").Role("status").
 					Text("Ignored URL parameters: " + strings.Join(p.page.Problems, "; "))
 			}),
+			p.renderTour(), // tour_panel.go: while a tour is open
 			app.Main().Class("embed-panels").Body(
 				view,
 				app.If(len(side) > 0, func() app.UI {

@@ -125,11 +125,13 @@ type playground struct {
 	msgs     msgState      // messages in flight (messages_view.go)
 	tl       timelineState // timeline_panel.go
 	check    checkState    // the Check panel (lincheck_panel.go)
+	tour     tourState     // the tour player (tour_player.go)
 }
 
 func (p *playground) OnMount(ctx app.Context) {
 	p.mounted = true
 	p.applyPageConfig(ctx)                 // embed_layout.go
+	p.openTour(ctx)                        // tour_player.go
 	p.startAPI(ctx)                        // embed_api_js.go
 	p.startEngine(ctx, engine.StartShared) // storage_panel.go
 	p.frameMessages(ctx)                   // messages_view.go
@@ -155,6 +157,7 @@ func (p *playground) Render() app.UI {
 			p.renderEngineLost(),    // engine_connection.go: only when the engine cannot be reached
 			p.layout().Body(
 				app.Section().ID(clusterID).TabIndex(-1).Class("cluster").Aria("label", "cluster").Body(
+					p.renderTour(), // tour_panel.go: while a tour is open
 					p.newPanel(panelView),
 					p.renderHashIndicator(),
 					p.newPanel(panelCards),
@@ -235,6 +238,7 @@ func (p *playground) renderHeader() app.UI {
 		}),
 		p.renderTimeControls(),
 		p.renderIntro(),
+		p.renderTourMenu(), // tour_panel.go
 	)
 }
 

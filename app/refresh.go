@@ -255,6 +255,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 				p.benchSettle(ctx)        // bench_panel.go
 				p.mvccAfterRefresh(ctx)   // mvcc_history.go
 				p.leasesAfterRefresh(ctx) // lease_panel.go
+				p.tourAfterRefresh(ctx)   // tour_player.go
 				applied <- struct{}{}
 			})
 			select {
