@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/etcd-play/etcd-play/app/tour"
 )
 
@@ -41,6 +43,7 @@ func runTour(t *testing.T, tr *tour.Tour) {
 		q = tr.URL + "&" + q
 	}
 	tb.openWith(q)
+	t.Logf("page mounted in %v", time.Since(start).Round(time.Millisecond))
 	tb.waitJS(fmt.Sprintf(`document.querySelector('[data-tour=%q][data-step="1"]') !== null`, tr.Name), "the tour's first step")
 	for i := range tr.Steps {
 		step := i + 1
@@ -48,7 +51,9 @@ func runTour(t *testing.T, tr *tour.Tour) {
 		if step == 2 && len(tr.Steps) > 2 {
 			tb.clickAction("tour-next", 0)
 			tb.waitTourStep(tr, 3)
+			backAt := time.Now()
 			tick, cards := tb.tourBack(tr, 2)
+			t.Logf("Back to step 2 (tick %d) in %v", tick, time.Since(backAt).Round(time.Millisecond))
 			tb.doTourStep(tr, 2)
 			tb.clickAction("tour-next", 0)
 			tb.waitTourStep(tr, 3)
@@ -73,17 +78,30 @@ func (tb *tab) waitTourStep(tr *tour.Tour, step int) {
 		fmt.Sprintf("step %d (%s)", step, tr.Steps[step-1].Title))
 }
 
-// doTourStep performs the current step (tour-do, when it has actions),
-// sets the fastest speed and waits until the step is done.
+// doTourStep performs the current step (tour-do, when it has actions and
+// is not done already), sets the fastest speed once the actions ran (a
+// tour's own speed action comes first) and waits until the step is done.
 func (tb *tab) doTourStep(tr *tour.Tour, step int) {
 	tb.t.Helper()
+	start := time.Now()
 	tb.waitTourStep(tr, step)
+	done := fmt.Sprintf(`document.querySelector('[data-tour=%q][data-step="%d"][data-step-done="true"]') !== null`, tr.Name, step)
 	if len(tr.Steps[step-1].Do) > 0 {
-		tb.clickAction("tour-do", 0)
+		var state string
+		tb.run(chromedp.Poll(`(() => { const d = document.querySelector('[data-action="tour-do"]');
+			if (d && !d.disabled) return "do";
+			return document.querySelector('[data-step-done="true"]') !== null ? "done" : false; })()`, &state, chromedp.WithPollingTimeout(0)))
+		if state == "do" {
+			tb.click(`[data-action="tour-do"]`)
+			tb.waitJS(`(() => { const d = document.querySelector('[data-action="tour-do"]'); return d !== null && d.disabled; })()`,
+				fmt.Sprintf("step %d's actions to run", step))
+		} else {
+			tb.t.Logf("step %d (%s) was done before its actions", step, tr.Steps[step-1].Title)
+		}
 	}
 	tb.choose("#speed", "1000")
-	tb.waitJS(fmt.Sprintf(`document.querySelector('[data-tour=%q][data-step="%d"][data-step-done="true"]') !== null`, tr.Name, step),
-		fmt.Sprintf("step %d (%s) to be done", step, tr.Steps[step-1].Title))
+	tb.waitJS(done, fmt.Sprintf("step %d (%s) to be done", step, tr.Steps[step-1].Title))
+	tb.t.Logf("step %d (%s) done in %v", step, tr.Steps[step-1].Title, time.Since(start).Round(time.Millisecond))
 }
 
 // tourBack clicks Back and returns the tick and the cards the page shows,
