@@ -80,7 +80,9 @@ func (tb *tab) waitTourStep(tr *tour.Tour, step int) {
 
 // doTourStep performs the current step (tour-do, when it has actions and
 // is not done already), sets the fastest speed once the actions ran (a
-// tour's own speed action comes first) and waits until the step is done.
+// tour's own speed action comes first) and waits until the step is done,
+// with no alert from the player (a difference from what the step expects,
+// an error).
 func (tb *tab) doTourStep(tr *tour.Tour, step int) {
 	tb.t.Helper()
 	start := time.Now()
@@ -101,6 +103,11 @@ func (tb *tab) doTourStep(tr *tour.Tour, step int) {
 	}
 	tb.choose("#speed", "1000")
 	tb.waitJS(done, fmt.Sprintf("step %d (%s) to be done", step, tr.Steps[step-1].Title))
+	var alert string
+	tb.eval(`[...document.querySelectorAll('[data-tour-differs], [data-tour-error]')].map(e => e.textContent).join(' | ')`, &alert)
+	if alert != "" {
+		tb.t.Fatalf("step %d (%s): the player says %q", step, tr.Steps[step-1].Title, alert)
+	}
 	tb.t.Logf("step %d (%s) done in %v", step, tr.Steps[step-1].Title, time.Since(start).Round(time.Millisecond))
 }
 
