@@ -21,6 +21,7 @@
 //	app/engine/worker the protocol over a dedicated Web Worker (the default)
 //	app/engine/wsconn the protocol over a WebSocket (the native engine)
 //	app/etcdctl       the console's etcdctl emulator (parse, run, format)
+//	app/tour          the guided tours: their format, the built-in tours, the runner
 //	app/embed         the postMessage API (protocol, commands, browser glue)
 //	app/site          the native commands (serve, build)
 //
@@ -28,7 +29,8 @@
 // (cluster_view, member_card, controls, link_panel, stress_panel,
 // write_panel, console, event_log, chart, hash_indicator, storage_panel,
 // bench_panel, mvcc_panel with mvcc_history, mvcc_watches and mvcc_reads, lease_panel,
-// log_view with log_view_fetch),
+// log_view with log_view_fetch, the tour player: tour_panel, tour_player,
+// tour_fetch, tour_highlight),
 // panel.go and panel_keys.go (panels re-render only on change), refresh.go
 // (the live view), engine_connection.go (the engine unreachable: banner,
 // restart, reload on another build), actions.go (engine calls for the controls), display.go

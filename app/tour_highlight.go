@@ -52,15 +52,21 @@ func (p *playground) applyTourHighlights() {
 	if !doc.Truthy() {
 		return
 	}
-	key := strings.Join(targets, " ")
-	if s.lit != key || key == "" {
-		old := doc.Call("querySelectorAll", "[data-tour-highlight]")
-		for i := 0; i < old.Length(); i++ {
-			el := old.Index(i)
-			el.Call("removeAttribute", "data-tour-highlight")
-			el.Get("classList").Call("remove", "tour-highlight")
+	// Unmark what the step does not name, or no longer matches (the
+	// leader's card after an election).
+	named := map[string]bool{}
+	for _, t := range targets {
+		named[t] = true
+	}
+	old := doc.Call("querySelectorAll", "[data-tour-highlight]")
+	for i := 0; i < old.Length(); i++ {
+		el := old.Index(i)
+		t := el.Call("getAttribute", "data-tour-highlight").String()
+		if sel := tourSelector(t); named[t] && sel != "" && el.Call("matches", sel).Bool() {
+			continue
 		}
-		s.lit = key
+		el.Call("removeAttribute", "data-tour-highlight")
+		el.Get("classList").Call("remove", "tour-highlight")
 	}
 	for _, t := range targets {
 		sel := tourSelector(t)

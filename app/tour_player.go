@@ -44,7 +44,6 @@ type tourState struct {
 	differs string   // how the cluster differs from what the step expects
 	polling bool     // a Poll runs
 	focus   bool     // move the focus to the step's heading after the next render
-	lit     string   // the highlights applied (tour_highlight.go)
 }
 
 // TourInURL reports whether the page's URL opens a tour: the page then
@@ -254,6 +253,6 @@ func (p *playground) tourNext(ctx app.Context) {
 // tourClose leaves the tour: the panel and its highlights go; the
 // cluster runs on.
 func (p *playground) tourClose(ctx app.Context) {
-	p.tour = tourState{lit: p.tour.lit}
+	p.tour = tourState{}
 	p.applyTourHighlights()
 }

@@ -86,6 +86,9 @@ func (r *Runner) holds(w Condition, c clusterView) bool {
 			if !m.Up() {
 				continue
 			}
+			if m.HashRevision != m.Revision {
+				return false // its hash is older than its data (a view between full statuses)
+			}
 			if first == nil {
 				first = m
 			} else if m.Revision != first.Revision || m.Hash != first.Hash || m.HashRevision != first.HashRevision {

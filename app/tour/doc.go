@@ -98,7 +98,7 @@
 //	down N                     member N is down
 //	down K-members             exactly K members are down
 //	all-up                     every member runs
-//	converged                  every running member has the same revision and hash
+//	converged                  every running member has the same revision, and the same hash at it
 //	stale-read                 the step's last get answered, from an older revision than the newest member's
 //	read-refused               the step's last get failed
 //	write-ok                   the step's last put (or put-with-lease) succeeded
