@@ -158,6 +158,10 @@ func (r *Runner) holds(w Condition, c clusterView) bool {
 		}
 	case "watched":
 		return r.watch != nil && r.watch.count() >= w.N
+	case "split-vote":
+		return splitVoteSince(r.eng, s.seq)
+	case "no-leader":
+		return noLeader(c)
 	case "stress-done":
 		if r.stress == nil {
 			return false
@@ -221,6 +225,10 @@ func (r *Runner) describe(w Condition) string {
 		return fmt.Sprintf("%d events delivered to the watch", w.N)
 	case "stress-done":
 		return "the stress run to finish"
+	case "split-vote":
+		return "a split vote: a term whose candidates all lost"
+	case "no-leader":
+		return "no member leading"
 	}
 	return w.Text
 }

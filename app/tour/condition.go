@@ -14,7 +14,7 @@ type Condition struct {
 	// Kind: leader, new-leader, term>start, down, all-up, converged,
 	// stale-read, read-refused, write-ok, write-refused, event, key,
 	// no-key, lease-expired, lincheck, ticks, applied>=, snapshot-index>=,
-	// watched, stress-done.
+	// watched, stress-done, split-vote, no-leader.
 	Kind string
 	ID   uint64 // down N: the member
 	N    int64  // down K-members: K; ticks N; applied>=N; snapshot-index>=N; watched N
@@ -40,7 +40,8 @@ func parseCondition(text string) (Condition, error) {
 	switch {
 	case f[0] == "leader", f[0] == "new-leader", f[0] == "term>start", f[0] == "all-up",
 		f[0] == "converged", f[0] == "stale-read", f[0] == "read-refused", f[0] == "write-ok",
-		f[0] == "write-refused", f[0] == "lease-expired", f[0] == "stress-done":
+		f[0] == "write-refused", f[0] == "lease-expired", f[0] == "stress-done",
+		f[0] == "split-vote", f[0] == "no-leader": // condition_elections.go
 		err = none()
 	case f[0] == "down":
 		if len(args) != 1 {

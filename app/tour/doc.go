@@ -115,6 +115,9 @@
 //	snapshot-index>=N [on SEL] a snapshot at index >= N on some running member (default any)
 //	watched N                  the tour's watch delivered at least N events
 //	stress-done                the step's stress run finished
+//	split-vote                 since the step's start, a term had two or more candidates and ended
+//	                           without a leader (an election for a later term began)
+//	no-leader                  some member runs and none leads
 //
 // # The player
 //

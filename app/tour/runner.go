@@ -411,6 +411,7 @@ func (r *Runner) FastForward(ctx context.Context, to int) error {
 		if err := r.Do(ctx); err != nil {
 			return fmt.Errorf("step %d (%s): %w", step, r.tour.Steps[step-1].Title, err)
 		}
+		r.eng.SetSpeed(engine.MaxSpeed) // a skipped step's `speed` is for its reader
 		if err := r.WaitDone(ctx); err != nil {
 			return fmt.Errorf("step %d (%s): %w", step, r.tour.Steps[step-1].Title, err)
 		}
