@@ -65,7 +65,7 @@ func doAndWait(t *testing.T, ctx context.Context, r *Runner, e engine.Engine) {
 	if err := r.WaitDone(ctx); err != nil {
 		t.Fatalf("step %d: %v", r.Step(), err)
 	}
-	e.Pause()
+	e.Step() // pauses; returns once no tick runs but its own
 }
 
 // The test tour from start to end: its leader is killed, a new one is
