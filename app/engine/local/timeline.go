@@ -543,10 +543,24 @@ func (e *clusterEngine) timeline() *timeline {
 }
 
 // forgetStatus drops the cached full Status: the cluster was replaced.
+// So is a verdict of a check taken after the tick now shown (of another
+// branch, or of the future this one replays): it no longer describes this
+// run, and the next one says so.
 func (e *clusterEngine) forgetStatus() {
 	e.mu.Lock()
 	e.full, e.up = nil, nil
 	e.mu.Unlock()
+	now := e.Cluster.Now()
+	e.checks.mu.Lock()
+	if l := e.checks.last; l != nil && l.Tick > now {
+		if e.checks.cancel != nil {
+			e.checks.cancel()
+		}
+		e.checks.seq++
+		e.checks.last = &engine.LinVerdictView{Seq: e.checks.seq, Tick: now,
+			Err: fmt.Sprintf("the run was taken back to tick %d, before the last check (at tick %d): check again", now, l.Tick)}
+	}
+	e.checks.mu.Unlock()
 }
 
 // recordTimeline gives e a recorded timeline: cfg is the config the

@@ -218,3 +218,27 @@ func firstLineDiff(a, b string) string {
 	}
 	return fmt.Sprintf("%d lines, want %d", len(lb), len(la))
 }
+
+// A check's verdict taken after the tick a seek shows no longer describes
+// the run: the engine replaces it by one that says so.
+func TestTimelineSeekForgetsALaterVerdict(t *testing.T) {
+	e := newRecordedEngine(t, 6)
+	buildRun(t, e)
+	v, err := e.CheckHistory(context.Background())
+	if err != nil || !v.OK {
+		t.Fatalf("check: %+v, %v", v, err)
+	}
+	if err := e.Seek(context.Background(), 400); err != nil {
+		t.Fatal(err)
+	}
+	if last, _ := e.LastVerdict(); last.Seq != v.Seq {
+		t.Fatalf("a verdict taken at tick %d was replaced after a seek to tick 400, not earlier", v.Tick)
+	}
+	if err := e.Seek(context.Background(), 100); err != nil {
+		t.Fatal(err)
+	}
+	last, ok := e.LastVerdict()
+	if !ok || last.Seq <= v.Seq || last.OK || !strings.Contains(last.Err, "check again") {
+		t.Fatalf("after a seek to tick 100, before the check at tick %d: %+v", v.Tick, last)
+	}
+}
