@@ -33,6 +33,26 @@ func (r *Runner) Do(ctx context.Context) error {
 	}
 	var queued uint64 // the tick the last action was queued at
 	for i, a := range step.Do {
+		if i == 0 && !controlsTime && r.eng.Paused() && clientCall(a) {
+			// A client call first: submitted before the cluster plays
+			// (r.call), for the same reason as below.
+			r.mu.Lock()
+			r.playAfter = true
+			r.mu.Unlock()
+			queued = r.eng.Now()
+			err := r.do(ctx, a)
+			r.mu.Lock()
+			play := r.playAfter // the call never went out (an error before it)
+			r.playAfter = false
+			r.mu.Unlock()
+			if play {
+				r.eng.Play()
+			}
+			if err != nil {
+				return fmt.Errorf("%s: %w", a.Text, err)
+			}
+			continue
+		}
 		if i == 0 && !controlsTime && r.eng.Paused() && !blocking(a) {
 			// Queue the first action before playing: a cluster shown at a
 			// past tick replays its recorded future once it plays, and the
@@ -77,6 +97,17 @@ func (r *Runner) member(ctx context.Context, c clusterView, s Selector) (uint64,
 	from := r.eng.Now()
 	for {
 		id, err := c.one(s)
+		if errors.Is(err, errNoLeaderYet) && r.eng.Paused() {
+			// A call that was to go out before the cluster plays (Do)
+			// must wait for a leader first: play now.
+			r.mu.Lock()
+			play := r.playAfter
+			r.playAfter = false
+			r.mu.Unlock()
+			if play {
+				r.eng.Play()
+			}
+		}
 		if !errors.Is(err, errNoLeaderYet) || r.eng.Paused() || r.eng.Now() > from+Budget {
 			return id, err
 		}
@@ -100,6 +131,45 @@ func (r *Runner) waitTick(ctx context.Context, t uint64) error {
 		}
 	}
 	return nil
+}
+
+// clientCall reports whether a is one client call to the cluster (r.call).
+func clientCall(a Action) bool {
+	switch a.Verb {
+	case "put", "get", "put-with-lease", "lease-grant", "lease-keep-alive", "lease-revoke":
+		return true
+	}
+	return false
+}
+
+// call sends op through member id and waits for its answer. When Do asked
+// for the cluster to play only once its first action is queued
+// (playAfter), the call is submitted first (engine.Submitter: queued
+// before the next request) and the cluster played after, so that a step
+// done at a past tick starts its new branch with this call rather than
+// replaying the old run's actions first.
+func (r *Runner) call(ctx context.Context, id uint64, op node.Op) (node.Result, error) {
+	r.mu.Lock()
+	play := r.playAfter
+	r.playAfter = false
+	r.mu.Unlock()
+	sub, ok := r.eng.(engine.Submitter)
+	if !play || !ok {
+		if play {
+			r.eng.Play()
+		}
+		return r.eng.Call(ctx, id, op)
+	}
+	wait := sub.Submit(&engine.Request{Op: engine.OpCall, Member: id, Call: op})
+	r.eng.Play()
+	p := wait(ctx)
+	switch {
+	case p.Err != nil:
+		return node.Result{}, p.Err
+	case p.Result == nil:
+		return node.Result{}, errors.New("the engine answered the call without a result")
+	}
+	return *p.Result, nil
 }
 
 // blocking reports whether a waits for the cluster's answer (so the
@@ -277,7 +347,7 @@ func (r *Runner) do(ctx context.Context, a Action) error {
 			return err
 		}
 		seq := lastSeq(e)
-		res, err := e.Call(ctx, id, node.Op{LeaseGrant: &mvcc.LeaseGrantRequest{TTL: a.N}})
+		res, err := r.call(ctx, id, node.Op{LeaseGrant: &mvcc.LeaseGrantRequest{TTL: a.N}})
 		if err != nil {
 			return err
 		}
@@ -299,7 +369,7 @@ func (r *Runner) do(ctx context.Context, a Action) error {
 		if a.Verb == "lease-revoke" {
 			op = node.Op{LeaseRevoke: lease}
 		}
-		_, err = e.Call(ctx, id, op)
+		_, err = r.call(ctx, id, op)
 		return err
 	case "check":
 		ch, ok := e.(engine.Checker)
@@ -339,16 +409,16 @@ func (r *Runner) put(ctx context.Context, c clusterView, a Action) error {
 		if lease == 0 {
 			return errors.New("the tour has granted no lease (lease grant TTL)")
 		}
-		res, err := r.eng.Call(ctx, id, node.Op{Put: &mvcc.PutRequest{Key: []byte(a.Key), Value: []byte(a.Value), Lease: lease}})
+		res, err := r.call(ctx, id, node.Op{Put: &mvcc.PutRequest{Key: []byte(a.Key), Value: []byte(a.Value), Lease: lease}})
 		o.err = err
 		if err == nil {
 			o.rev = res.Header.Revision
 		}
 	} else {
-		res, err := r.eng.Put(ctx, id, []byte(a.Key), []byte(a.Value))
+		res, err := r.call(ctx, id, node.Op{Put: &mvcc.PutRequest{Key: []byte(a.Key), Value: []byte(a.Value)}})
 		o.err = err
 		if err == nil {
-			o.rev = res.Header.Revision
+			o.rev = res.Put.Header.Revision
 		}
 	}
 	if ctx.Err() != nil {
@@ -366,10 +436,11 @@ func (r *Runner) get(ctx context.Context, c clusterView, a Action) error {
 	if err != nil {
 		return err
 	}
-	res, err := r.eng.Get(ctx, id, mvcc.RangeRequest{Key: []byte(a.Key)}, a.Serializable)
+	result, err := r.call(ctx, id, node.Op{Range: &mvcc.RangeRequest{Key: []byte(a.Key)}, Serializable: a.Serializable})
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	res := result.Range
 	o := outcome{err: err, serializable: a.Serializable}
 	if err == nil {
 		o.rev = res.Header.Revision

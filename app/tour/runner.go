@@ -42,6 +42,9 @@ type Runner struct {
 	stress engine.StressRun
 	// stressStep is the step that started stress.
 	stressStep int
+	// playAfter: Do's first action is a client call to submit before
+	// the paused cluster plays (do.go, call).
+	playAfter bool
 }
 
 // stepStart is what the runner records when a step starts.
