@@ -70,9 +70,10 @@ func TestThinCheckpoints(t *testing.T) {
 // Past the budget, checkpoints are thinned (and the timeline says so),
 // and every tick can still be reached exactly.
 func TestTimelineThinnedStillExact(t *testing.T) {
-	old := checkpointBudget
-	checkpointBudget = 1 // every checkpoint past the first two is dropped
-	defer func() { checkpointBudget = old }()
+	old, oldTicks := checkpointBudget, checkpointTicks
+	checkpointBudget = 1  // every checkpoint past the first two is dropped
+	checkpointTicks = 100 // and there are many to drop, however fast the replay
+	defer func() { checkpointBudget, checkpointTicks = old, oldTicks }()
 	e := newRecordedEngine(t, 4)
 	longRun(t, e, 3000, 1000, 3000)
 	ctx := context.Background()

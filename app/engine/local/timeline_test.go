@@ -8,6 +8,7 @@ import (
 
 	"github.com/etcd-play/etcd-play/app/engine"
 	"github.com/etcd-play/etcd-play/node/cluster"
+	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
 // runDigest is what two runs must agree on: every member's full status
@@ -41,26 +42,21 @@ func stepTo(t testing.TB, e engine.Engine, n uint64) {
 	}
 }
 
-// put queues a put through member and steps until it is answered.
+// put queues a put through member (as Submit does: Cluster.Do) and steps
+// until it is answered, checking the call itself between steps (no
+// goroutine waits for it, so the steps are as deterministic as the run).
 func put(t *testing.T, e *durableEngine, member uint64, k, v string) {
 	t.Helper()
-	wait := e.Submit(&engine.Request{Op: engine.OpPut, Member: member, Key: []byte(k), Value: []byte(v)})
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	res := make(chan *engine.Response, 1)
-	go func() { res <- wait(ctx) }()
-	for i := 0; i < 500; i++ {
-		select {
-		case p := <-res:
-			if p.Err != nil {
-				t.Fatalf("put %s via %d: %v", k, member, p.Err)
-			}
-			return
-		default:
-		}
+	call := e.Cluster.Do(member, cluster.Op{Put: &mvcc.PutRequest{Key: []byte(k), Value: []byte(v)}})
+	for i := 0; i < 500 && !call.Answered(); i++ {
 		e.Step()
 	}
-	t.Fatalf("put %s via %d: no answer in 500 ticks", k, member)
+	if !call.Answered() {
+		t.Fatalf("put %s via %d: no answer in 500 ticks", k, member)
+	}
+	if _, err := call.Result(); err != nil {
+		t.Fatalf("put %s via %d: %v", k, member, err)
+	}
 }
 
 // buildRun drives e through faults and writes to tick 400 and returns the
