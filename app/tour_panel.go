@@ -53,7 +53,7 @@ func (p *playground) renderTour() app.UI {
 	case s.done:
 		status = fmt.Sprintf("Step %d is done: press Next.", step)
 	case len(s.pending) > 0:
-		status = "Waiting for " + joinWords(s.pending) + "."
+		status = "Waiting for " + tour.JoinAnd(s.pending) + "."
 	}
 	body := []app.UI{
 		app.H2().ID("tour-title").Text("Tour: " + t.Title),
@@ -115,20 +115,6 @@ func actionsText(st tour.Step) string {
 		out += a.Text
 	}
 	return out
-}
-
-func joinWords(s []string) string {
-	switch len(s) {
-	case 0:
-		return ""
-	case 1:
-		return s[0]
-	}
-	out := s[0]
-	for i := 1; i < len(s)-1; i++ {
-		out += ", " + s[i]
-	}
-	return out + " and " + s[len(s)-1]
 }
 
 // renderTourMenu lists the built-in tours in the header, so a newcomer

@@ -234,7 +234,7 @@ func (r *Runner) Next() error {
 		return fmt.Errorf("step %d is the tour's last", step)
 	}
 	if !r.Done() {
-		return fmt.Errorf("step %d is not done yet: waiting for %s", step, joinAnd(r.Pending()))
+		return fmt.Errorf("step %d is not done yet: waiting for %s", step, JoinAnd(r.Pending()))
 	}
 	return r.Start(step + 1)
 }
@@ -387,7 +387,7 @@ func (r *Runner) Differs() string {
 			}
 		}
 		if len(unmet) > 0 {
-			return fmt.Sprintf("After %d ticks this step still waits for %s: the cluster is unlikely to get there now.", now-from, joinAnd(unmet))
+			return fmt.Sprintf("After %d ticks this step still waits for %s: the cluster is unlikely to get there now.", now-from, JoinAnd(unmet))
 		}
 	}
 	return ""
@@ -440,14 +440,16 @@ func (r *Runner) WaitDone(ctx context.Context) error {
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("still waiting for %s: %w", joinAnd(r.Pending()), ctx.Err())
+			return fmt.Errorf("still waiting for %s: %w", JoinAnd(r.Pending()), ctx.Err())
 		case <-time.After(2 * time.Millisecond):
 		}
 	}
 	return nil
 }
 
-func joinAnd(s []string) string {
+// JoinAnd joins words as a sentence lists them ("a, b and c";
+// "nothing" for none). The player's status uses it too.
+func JoinAnd(s []string) string {
 	switch len(s) {
 	case 0:
 		return "nothing"

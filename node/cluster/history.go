@@ -96,6 +96,14 @@ func (c *Cluster) History() []Action {
 	return slices.Clone(c.history)
 }
 
+// HistoryLen returns how many actions History would return, without
+// copying them (the timeline polls it on every update).
+func (c *Cluster) HistoryLen() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.history)
+}
+
 // record appends a to the history, stamped with the current tick. Called
 // with c.mu held, by Tick as it runs a queued action.
 func (c *Cluster) record(a Action) {

@@ -38,21 +38,29 @@ func scriptRun(t *testing.T) (func() Config, *Cluster) {
 	return cfg, c
 }
 
-// A cluster replayed to tick 150 and handed the rest of the history as a
-// script plays on to the recorded run, byte for byte, and never diverges.
-func TestScriptPlaysTheRecordedFuture(t *testing.T) {
-	cfg, c := scriptRun(t)
+// replayTo replays c's history to tick and returns the replay and the
+// actions recorded from tick on.
+func replayTo(t *testing.T, cfg func() Config, c *Cluster, tick uint64) (*Cluster, []Action) {
+	t.Helper()
 	hist := c.History()
-	r, err := Replay(cfg(), hist, 150)
+	r, err := Replay(cfg(), hist, tick)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var rest []Action
 	for _, a := range hist {
-		if a.Tick >= 150 {
+		if a.Tick >= tick {
 			rest = append(rest, a)
 		}
 	}
+	return r, rest
+}
+
+// A cluster replayed to tick 150 and handed the rest of the history as a
+// script plays on to the recorded run, byte for byte, and never diverges.
+func TestScriptPlaysTheRecordedFuture(t *testing.T) {
+	cfg, c := scriptRun(t)
+	r, rest := replayTo(t, cfg, c, 150)
 	if len(rest) < 4 {
 		t.Fatalf("only %d actions after tick 150: the run exercised too little", len(rest))
 	}
@@ -72,17 +80,7 @@ func TestScriptPlaysTheRecordedFuture(t *testing.T) {
 // later recorded actions are not applied, and Diverged says when.
 func TestScriptEndsAtAPersonsAction(t *testing.T) {
 	cfg, c := scriptRun(t)
-	hist := c.History()
-	r, err := Replay(cfg(), hist, 150)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var rest []Action
-	for _, a := range hist {
-		if a.Tick >= 150 {
-			rest = append(rest, a)
-		}
-	}
+	r, rest := replayTo(t, cfg, c, 150)
 	r.Script(rest, c.Now())
 	for r.Now() < 170 {
 		r.Tick()

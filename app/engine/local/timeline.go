@@ -125,7 +125,12 @@ func (t *timeline) sync() {
 		b = nb
 	}
 	if now >= b.end {
-		b.actions, b.end = t.live.History(), now
+		// The live run is the branch: its history only grows, so it
+		// is copied only when it has more actions.
+		if t.live.HistoryLen() != len(b.actions) {
+			b.actions = t.live.History()
+		}
+		b.end = now
 	}
 }
 
