@@ -67,6 +67,7 @@ type conn struct {
 
 	endOnce   sync.Once
 	why       error
+	how       closing // how the WebSocket is closed: decided with why, by the first end
 	ended     chan struct{}
 	closeOnce sync.Once
 	// goodbye, when set, gives Close's close code and reason (the
@@ -94,16 +95,15 @@ func (c *conn) readLoop() {
 		typ, b, err := readFrame(c.ws, c.maxFrame)
 		switch {
 		case errors.Is(err, errTooBig):
-			c.end(fmt.Errorf("wsconn: %s sent a frame over the limit of %d bytes; the connection was closed", c.peer, c.maxFrame))
-			c.closeWith(websocket.StatusMessageTooBig, fmt.Sprintf("frame over the limit of %d bytes", c.maxFrame))
+			c.finish(fmt.Errorf("wsconn: %s sent a frame over the limit of %d bytes; the connection was closed", c.peer, c.maxFrame),
+				closing{code: websocket.StatusMessageTooBig, reason: fmt.Sprintf("frame over the limit of %d bytes", c.maxFrame)})
 			return
 		case err != nil: // closed by the peer (the library answered its close) or lost
-			c.end(c.explain(err))
-			c.closeNow()
+			c.finish(c.explain(err), closing{now: true})
 			return
 		case typ != websocket.MessageBinary:
-			c.end(fmt.Errorf("wsconn: %s sent a text message; the protocol's frames are binary", c.peer))
-			c.closeWith(websocket.StatusUnsupportedData, "binary frames only")
+			c.finish(fmt.Errorf("wsconn: %s sent a text message; the protocol's frames are binary", c.peer),
+				closing{code: websocket.StatusUnsupportedData, reason: "binary frames only"})
 			return
 		}
 		select {
@@ -133,26 +133,33 @@ func (c *conn) explain(err error) error {
 	}
 }
 
-// end records why the connection ended (the first reason wins) and wakes
-// Recv.
-func (c *conn) end(why error) {
+// closing says how the WebSocket is closed: at once, without a close
+// handshake (now: the connection is lost, or the peer does not read), or
+// with a close code and reason for the peer.
+type closing struct {
+	now    bool
+	code   websocket.StatusCode
+	reason string
+}
+
+// finish ends the connection and closes the WebSocket. The first call
+// decides both why (what Recv and Send return) and how it is closed: a
+// later call, e.g. the handler's Close after serve saw the reader's
+// oversized-frame error, neither changes the reason nor sends its own close
+// code in its place. A close with a code waits for the close handshake
+// (bounded by the library: a few seconds for a peer that does not answer).
+func (c *conn) finish(why error, how closing) {
 	c.endOnce.Do(func() {
-		c.why = why
+		c.why, c.how = why, how
 		close(c.ended)
 	})
-}
-
-// closeWith closes the WebSocket once, with code and reason for the peer.
-// It waits for the close handshake (bounded by the library: a few seconds
-// for a peer that does not answer).
-func (c *conn) closeWith(code websocket.StatusCode, reason string) {
-	c.closeOnce.Do(func() { c.ws.Close(code, reason) })
-}
-
-// closeNow closes the WebSocket at once, without a close handshake (the
-// connection is lost, or the peer does not read).
-func (c *conn) closeNow() {
-	c.closeOnce.Do(func() { c.ws.CloseNow() })
+	c.closeOnce.Do(func() {
+		if c.how.now {
+			c.ws.CloseNow()
+			return
+		}
+		c.ws.Close(c.how.code, c.how.reason)
+	})
 }
 
 // Send implements engine.Conn: one binary message; see the package doc for
@@ -167,14 +174,13 @@ func (c *conn) Send(b []byte) error {
 	// closes the connection when a write's context ends, and the reader
 	// would then report that close before Send could say why.
 	stuck := time.AfterFunc(c.sendTimeout, func() {
-		c.end(fmt.Errorf("wsconn: %s read nothing for %v; the connection was closed", c.peer, c.sendTimeout))
-		c.closeNow() // a peer that does not read would not answer the close handshake
+		// A peer that does not read would not answer the close handshake.
+		c.finish(fmt.Errorf("wsconn: %s read nothing for %v; the connection was closed", c.peer, c.sendTimeout), closing{now: true})
 	})
 	err := c.ws.Write(context.Background(), websocket.MessageBinary, b)
 	stuck.Stop()
 	if err != nil {
-		c.end(c.explain(err))
-		c.closeNow()
+		c.finish(c.explain(err), closing{now: true})
 		return c.why
 	}
 	return nil
@@ -209,13 +215,14 @@ func (c *conn) Recv(ctx context.Context) ([]byte, error) {
 
 // Close implements engine.Conn: a normal closure (code 1000; the server's
 // says why, see HandlerWith), after which this side's Recv and Send return
-// ErrClosed. It waits for the close handshake (see closeWith).
+// ErrClosed. On a connection that had already ended they keep returning
+// why it ended, and the peer gets the close code that end chose (see
+// finish). It waits for the close handshake.
 func (c *conn) Close() error {
-	c.end(ErrClosed)
-	code, reason := websocket.StatusNormalClosure, ""
+	how := closing{code: websocket.StatusNormalClosure}
 	if c.goodbye != nil {
-		code, reason = c.goodbye()
+		how.code, how.reason = c.goodbye()
 	}
-	c.closeWith(code, reason)
+	c.finish(ErrClosed, how)
 	return nil
 }
