@@ -65,7 +65,10 @@ func linkClass(l engine.LinkView) string {
 	return "link ok"
 }
 
-func linkLabel(v liveView, l engine.LinkView) string {
+// linkFaultLabel names link l and its faults ("link etcd-1 to etcd-2:
+// drops 50%, delay 3 ticks"): what the Links panel lists, which changes
+// only when a fault does.
+func linkFaultLabel(v liveView, l engine.LinkView) string {
 	s := fmt.Sprintf("link %s to %s: ", v.name(l.From), v.name(l.To))
 	switch {
 	case l.Cut:
@@ -75,6 +78,13 @@ func linkLabel(v liveView, l engine.LinkView) string {
 	default:
 		s += fmt.Sprintf("drops %.0f%%, delay %d ticks", l.Drop*100, l.Delay) + linkFaultsText(l)
 	}
+	return s
+}
+
+// linkLabel is linkFaultLabel with the link's traffic: the link's name in
+// the cluster view.
+func linkLabel(v liveView, l engine.LinkView) string {
+	s := linkFaultLabel(v, l)
 	inFlight := strconv.Itoa(l.InFlight)
 	if l.InFlight > 99 {
 		inFlight += " (99+)" // the dot's text, which the name must contain

@@ -55,3 +55,28 @@ func TestLinkLabelShowsDuplicateReorder(t *testing.T) {
 		t.Errorf("a window of 1 tick keeps order, yet the label says %q", got)
 	}
 }
+
+// The Links panel lists the faulty links by their faults only: traffic on
+// a delayed link (every tick's sent, delivered and in-flight counts) does
+// not re-render it, a fault changed does.
+func TestLinksPanelKeyIgnoresTraffic(t *testing.T) {
+	p := &playground{}
+	slow := engine.LinkView{From: 1, To: 2, Delay: 3, Sent: 10, Delivered: 7, InFlight: 3}
+	p.view.links = []engine.LinkView{slow, {From: 2, To: 1, Sent: 5}}
+	key := p.panelKey(panelLinks)
+	busier := slow
+	busier.Sent, busier.Delivered, busier.InFlight, busier.SentByType[3] = 40, 31, 9, 40
+	p.view.links = []engine.LinkView{busier, {From: 2, To: 1, Sent: 50, Delivered: 50}}
+	if got := p.panelKey(panelLinks); got != key {
+		t.Fatalf("traffic changed the Links panel's key: %q -> %q", key, got)
+	}
+	for _, l := range []engine.LinkView{
+		{From: 1, To: 2, Delay: 4}, {From: 1, To: 2, Delay: 3, Drop: 0.5}, {From: 1, To: 2, Delay: 3, Duplicate: 0.1},
+		{From: 1, To: 2, Delay: 3, Reorder: 2}, {From: 1, To: 2, Delay: 3, Cut: true},
+	} {
+		p.view.links = []engine.LinkView{l}
+		if p.panelKey(panelLinks) == key {
+			t.Errorf("link %+v: the key did not change with the fault", l)
+		}
+	}
+}

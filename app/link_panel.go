@@ -90,7 +90,7 @@ func (p *playground) renderLinkPanel() app.UI {
 	var faulty []app.UI
 	for _, l := range p.view.links {
 		if linkFaulty(l) {
-			faulty = append(faulty, app.Li().Text(linkLabel(p.view, l)))
+			faulty = append(faulty, app.Li().Text(linkFaultLabel(p.view, l)))
 		}
 	}
 	return app.Section().Class("panel").Aria("labelledby", "links-h").Body(

@@ -21,13 +21,20 @@ import (
 // new set (at most once per tick at these speeds). Each message's element
 // carries its lane (--x1, --y1, --dx, --dy), its offset among the messages
 // that share its lane and timing (--ox, --oy), the tick it shows from (--s)
-// and how many ticks it travels (--d), relative to the tick the render was
-// made for; the stylesheet (web/app.css, .msg) places it at progress
-// clamp((--t - --s) / --d, 0, 1) along its lane, where --t is the fraction
-// of a tick elapsed since that tick arrived. One goroutine (frameMessages)
-// sets --t on the layer once per animation frame: one DOM call per frame,
-// however many messages move, and the browser, not Go, moves them. Paused,
-// --t is 1/2 (every message halfway along its share of the lane).
+// and how many ticks it travels (--d); the stylesheet (web/app.css, .msg)
+// places it at progress clamp((--t - --s) / --d, 0, 1) along its lane.
+// Ticks are counted from msgClock.base, so that a message's attributes do
+// not change while it is in flight; --t is the current tick since base plus
+// the fraction of a tick elapsed since it arrived. One goroutine
+// (frameMessages) sets --t on the layer once per animation frame: one DOM
+// call per frame, however many messages move, and the browser, not Go,
+// moves them. Paused, --t is half a tick on (every message halfway along
+// its share of the lane).
+//
+// Each message keeps its place among the layer's children (msgState.slots)
+// for its whole flight: go-app matches children by position, so a tick that
+// delivers the oldest messages and sends new ones rewrites only the places
+// that changed, not every message after the first delivered one.
 //
 // A message is a button while the clock is paused: clicking it (or Enter or
 // Space on it) drops it, an action the engine replays (Engine.DropMessage).
@@ -72,6 +79,7 @@ func msgGlyph(typ string) (letter string, response bool) {
 type msgClock struct {
 	mu     sync.Mutex
 	now    uint64
+	base   uint64 // the tick the drawn messages' --s and the layer's --t count from
 	at     time.Time
 	speed  float64
 	paused bool
@@ -92,7 +100,16 @@ type msgState struct {
 	// wake tells frameMessages, idle while no message is drawn, that
 	// some are (buffered(1); made by frameMessages).
 	wake chan struct{}
+	// slots is the message ID drawn at each place of the layer (0: an
+	// empty place); slotOf is its inverse. UI goroutine (renderMessages).
+	slots  []uint64
+	slotOf map[uint64]int
 }
+
+// msgRebase is how far (ticks) the clock may run past msgClock.base before
+// the page counts from a new base (every drawn message's --s then changes
+// once): it keeps --t small enough for the stylesheet's arithmetic.
+const msgRebase = 4096
 
 // slowEnough reports whether messages are drawn at speed (or paused).
 func slowEnough(paused bool, speed float64) bool { return paused || speed <= msgMaxSpeed }
@@ -115,6 +132,9 @@ func (p *playground) noteMessages(v liveView, at time.Time) {
 	if v.now != c.now {
 		c.now, c.at = v.now, at
 	}
+	if !c.shown || v.now < c.base || v.now-c.base > msgRebase {
+		c.base = v.now
+	}
 	c.speed, c.paused, c.shown = p.speed, v.paused, show && len(v.messages) > 0
 	shown := c.shown
 	c.mu.Unlock()
@@ -131,10 +151,11 @@ func (p *playground) noteMessages(v liveView, at time.Time) {
 func (c *msgClock) tickFraction(now time.Time) (float64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	since := float64(c.now - c.base)
 	if c.paused {
-		return 0.5, c.shown
+		return since + 0.5, c.shown
 	}
-	return min(1, max(0, now.Sub(c.at).Seconds()*c.speed)), c.shown
+	return since + min(1, max(0, now.Sub(c.at).Seconds()*c.speed)), c.shown
 }
 
 // msgLane is the drawn segment of link from -> to (its right-hand lane
@@ -161,6 +182,7 @@ const msgR = 7
 func (p *playground) renderMessages(idx map[uint64]int, pts []point) app.UI {
 	v := p.view
 	if !slowEnough(v.paused, p.speed) || len(v.messages) == 0 {
+		p.msgs.slots, p.msgs.slotOf = p.msgs.slots[:0], nil
 		return svg("g").Class("msgs")
 	}
 	// Messages that share a lane and timing are spread along it.
@@ -172,13 +194,21 @@ func (p *playground) renderMessages(idx map[uint64]int, pts []point) app.UI {
 		count[slot{m.From, m.To, m.Sent, m.Due}]++
 	}
 	seen := map[slot]int{}
+	at := p.placeMessages(v.messages)
+	p.msgs.clock.mu.Lock()
+	base := p.msgs.clock.base
+	p.msgs.clock.mu.Unlock()
 	class := "msgs"
 	if v.paused {
 		class += " paused"
 	}
 	return svg("g").Class(class).Aria("label", "messages in flight").Attr("role", "group").Body(
-		app.Range(v.messages).Slice(func(i int) app.UI {
-			m := v.messages[i]
+		app.Range(p.msgs.slots).Slice(func(i int) app.UI {
+			j := at[i]
+			if j < 0 {
+				return svg("g")
+			}
+			m := v.messages[j]
 			a, ok1 := idx[m.From]
 			b, ok2 := idx[m.To]
 			if !ok1 || !ok2 {
@@ -191,12 +221,65 @@ func (p *playground) renderMessages(idx map[uint64]int, pts []point) app.UI {
 			k := slot{m.From, m.To, m.Sent, m.Due}
 			off := (float64(seen[k]) - float64(count[k]-1)/2) * (2*msgR + 1)
 			seen[k]++
-			return p.renderMessage(m, x1, y1, x2-x1, y2-y1, ux*off, uy*off, v.now)
+			return p.renderMessage(m, x1, y1, x2-x1, y2-y1, ux*off, uy*off, base)
 		}),
 	)
 }
 
-func (p *playground) renderMessage(m engine.MessageView, x1, y1, dx, dy, ox, oy float64, now uint64) app.UI {
+// placeMessages gives each message in msgs a place in msgs.slots: the one
+// it had, or the first free one, or a new one at the end; places of
+// messages no longer in flight are freed and trailing free places dropped.
+// It returns, for each place, the index in msgs of the message drawn there
+// (-1: none). UI goroutine.
+func (p *playground) placeMessages(msgs []engine.MessageView) []int {
+	st := &p.msgs
+	live := make(map[uint64]int, len(msgs))
+	for i, m := range msgs {
+		live[m.ID] = i
+	}
+	if st.slotOf == nil {
+		st.slotOf = make(map[uint64]int, len(msgs))
+	}
+	var free []int
+	for i, id := range st.slots {
+		if _, ok := live[id]; ok && st.slotOf[id] == i {
+			continue
+		}
+		if sl, ok := st.slotOf[id]; ok && sl == i {
+			delete(st.slotOf, id)
+		}
+		st.slots[i] = 0
+		free = append(free, i)
+	}
+	for _, m := range msgs {
+		if _, ok := st.slotOf[m.ID]; ok {
+			continue
+		}
+		if len(free) > 0 {
+			st.slots[free[0]] = m.ID
+			st.slotOf[m.ID] = free[0]
+			free = free[1:]
+			continue
+		}
+		st.slotOf[m.ID] = len(st.slots)
+		st.slots = append(st.slots, m.ID)
+	}
+	at := make([]int, len(st.slots))
+	for i, id := range st.slots {
+		at[i] = -1
+		if j, ok := live[id]; ok && st.slotOf[id] == i {
+			at[i] = j
+		}
+	}
+	for len(at) > 0 && at[len(at)-1] < 0 {
+		at = at[:len(at)-1]
+		st.slots = st.slots[:len(at)]
+	}
+	return at
+}
+
+// renderMessage draws m; base is msgClock.base (its --s counts from it).
+func (p *playground) renderMessage(m engine.MessageView, x1, y1, dx, dy, ox, oy float64, base uint64) app.UI {
 	letter, response := msgGlyph(m.Type)
 	label := p.msgLabel(m)
 	paused := p.view.paused
@@ -205,7 +288,7 @@ func (p *playground) renderMessage(m engine.MessageView, x1, y1, dx, dy, ox, oy 
 	}
 	id := m.ID
 	style := fmt.Sprintf("--x1:%.1f;--y1:%.1f;--dx:%.1f;--dy:%.1f;--ox:%.1f;--oy:%.1f;--s:%d;--d:%d",
-		x1, y1, dx, dy, ox, oy, int64(m.Sent+1)-int64(now), max(1, int64(m.Due)-int64(m.Sent)))
+		x1, y1, dx, dy, ox, oy, int64(m.Sent+1)-int64(base), max(1, int64(m.Due)-int64(m.Sent)))
 	class := "msg t-" + m.Type
 	if response {
 		class += " resp"

@@ -41,8 +41,8 @@ func (p *playground) panelKey(k panelKind) string {
 	case panelLinks:
 		fmt.Fprint(&b, p.link, len(v.members))
 		for _, l := range v.links {
-			if l.Cut || l.Drop > 0 || l.Delay > 0 {
-				fmt.Fprint(&b, l)
+			if linkFaulty(l) { // what linkFaultLabel shows, not the traffic
+				fmt.Fprint(&b, l.From, l.To, l.Cut, l.Drop, l.Delay, l.Duplicate, l.Reorder, ";")
 			}
 		}
 	case panelStress:

@@ -271,7 +271,28 @@ func TestMessageAnimationBench(t *testing.T) {
 		busySeconds := taskSeconds() - task0
 		return float64(r.Frames) / r.Seconds, busySeconds / r.Seconds * 100, r.Messages, r.MaxMsgs
 	}
+	// ETCDPLAY_PROFILE=path also records a CPU profile of the page over
+	// the first measurement and writes where its time went to path (with
+	// make build-prof's unstripped app.wasm, Go's function names; the
+	// profiler slows the page, so that run's figures are not the bench's).
+	profile := os.Getenv("ETCDPLAY_PROFILE")
+	if profile != "" {
+		tb.startCPUProfile()
+	}
+	// ETCDPLAY_PHASES=1 also traces the first measurement and logs what
+	// the main thread's time went to by Chromium's names (style, layout,
+	// paint, scripts: phasetrace_test.go).
+	var phases *phaseTrace
+	if os.Getenv("ETCDPLAY_PHASES") != "" {
+		phases = tb.startPhaseTrace()
+	}
 	fps, busy, msgs, maxMsgs := measure()
+	if phases != nil {
+		t.Logf("phases: %s", phases.stop(tb, 12))
+	}
+	if profile != "" {
+		tb.writeCPUProfile(tb.stopCPUProfile(), nil, profile, fmt.Sprintf("message animation, profiled: %.1f fps, busy %.0f%%\n", fps, busy), 0)
+	}
 	// The same load with the messages layer not displayed (the stress
 	// and the rest of the page alone), then paused (the drawing alone).
 	tb.eval(`(() => { const s = document.createElement('style'); s.textContent = '.view .msgs { display: none }'; s.id = 'bench-hide'; document.head.appendChild(s); return true })()`, new(bool))

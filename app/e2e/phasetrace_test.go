@@ -1,0 +1,127 @@
+//go:build browser
+
+package e2e
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/chromedp/cdproto/tracing"
+	"github.com/chromedp/chromedp"
+)
+
+// phaseTrace records what the renderer's main thread spent its time on,
+// by Chromium's own names for its work (devtools.timeline: UpdateLayoutTree
+// is style, Layout, Paint, PrePaint, FunctionCall is JavaScript and wasm,
+// ...): what a CPU profile lumps together as "(program)". A diagnostic for
+// benchmarks (see TestMessageAnimationBench's ETCDPLAY_PHASES).
+type phaseTrace struct {
+	mu     sync.Mutex
+	events []traceEvent
+	done   chan struct{}
+}
+
+func (tb *tab) startPhaseTrace() *phaseTrace {
+	tb.t.Helper()
+	tr := &phaseTrace{done: make(chan struct{})}
+	chromedp.ListenTarget(tb.ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *tracing.EventDataCollected:
+			tr.mu.Lock()
+			for _, raw := range ev.Value {
+				var e traceEvent
+				if json.Unmarshal(raw, &e) == nil && (e.Ph == "X" || e.Ph == "M" && e.Name == "thread_name") {
+					tr.events = append(tr.events, e)
+				}
+			}
+			tr.mu.Unlock()
+		case *tracing.EventTracingComplete:
+			tr.mu.Lock()
+			select {
+			case <-tr.done:
+			default:
+				close(tr.done)
+			}
+			tr.mu.Unlock()
+		}
+	})
+	tb.run(tracing.Start().WithTransferMode(tracing.TransferModeReportEvents).WithTraceConfig(&tracing.TraceConfig{
+		IncludedCategories: []string{"devtools.timeline", "__metadata"},
+		ExcludedCategories: []string{"*"},
+	}))
+	return tr
+}
+
+// stop ends the trace and summarizes the busiest renderer main thread's
+// events: each name's total wall time in ms, excluding time in nested
+// events (self time), the largest first, top n.
+func (tr *phaseTrace) stop(tb *tab, n int) string {
+	tb.t.Helper()
+	tb.run(chromedp.ActionFunc(func(ctx context.Context) error { return tracing.End().Do(ctx) }))
+	select {
+	case <-tr.done:
+	case <-tb.ctx.Done():
+		tb.t.Fatalf("tracing did not complete: %v", tb.ctx.Err())
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	type thread struct{ pid, tid int }
+	mains := map[thread]bool{}
+	for _, e := range tr.events {
+		var a struct{ Name string }
+		if e.Ph == "M" && json.Unmarshal(e.Args, &a) == nil && a.Name == "CrRendererMain" {
+			mains[thread{e.Pid, e.Tid}] = true
+		}
+	}
+	byThread := map[thread][]traceEvent{}
+	for _, e := range tr.events {
+		if th := (thread{e.Pid, e.Tid}); e.Ph == "X" && mains[th] {
+			byThread[th] = append(byThread[th], e)
+		}
+	}
+	var evs []traceEvent
+	for _, es := range byThread {
+		if len(es) > len(evs) {
+			evs = es
+		}
+	}
+	// Self time: an event's duration less its children's (events nested
+	// in it on the same thread), by a stack over events sorted by start.
+	slices.SortStableFunc(evs, func(a, b traceEvent) int {
+		if c := cmp.Compare(a.Ts, b.Ts); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.Dur, a.Dur)
+	})
+	self := map[string]float64{}
+	var stack []traceEvent
+	var total float64
+	for _, e := range evs {
+		for len(stack) > 0 && stack[len(stack)-1].Ts+stack[len(stack)-1].Dur <= e.Ts {
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) > 0 {
+			self[stack[len(stack)-1].Name] -= e.Dur
+		} else {
+			total += e.Dur
+		}
+		self[e.Name] += e.Dur
+		stack = append(stack, e)
+	}
+	names := make([]string, 0, len(self))
+	for k := range self {
+		names = append(names, k)
+	}
+	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(self[b], self[a]) })
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "main thread %.0f ms in top-level events:", total/1000)
+	for _, k := range names[:min(n, len(names))] {
+		fmt.Fprintf(&sb, " %s %.0f ms;", k, self[k]/1000)
+	}
+	return sb.String()
+}
