@@ -146,8 +146,8 @@ func (p *playground) noteMessages(v liveView, at time.Time) {
 	}
 }
 
-// tickFraction returns --t: how far into the current tick the clock is, in
-// [0, 1] (1/2 when paused).
+// tickFraction returns --t: the ticks since base to the current tick, plus
+// how far into the current tick the clock is, in [0, 1] (1/2 when paused).
 func (c *msgClock) tickFraction(now time.Time) (float64, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()

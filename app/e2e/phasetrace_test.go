@@ -59,7 +59,9 @@ func (tb *tab) startPhaseTrace() *phaseTrace {
 
 // stop ends the trace and summarizes the busiest renderer main thread's
 // events: each name's total wall time in ms, excluding time in nested
-// events (self time), the largest first, top n.
+// events (self time), the largest first, top n, each with its thread time
+// in parentheses (what the thread itself ran: on a loaded machine, the
+// figure to compare).
 func (tr *phaseTrace) stop(tb *tab, n int) string {
 	tb.t.Helper()
 	tb.run(chromedp.ActionFunc(func(ctx context.Context) error { return tracing.End().Do(ctx) }))
@@ -98,19 +100,22 @@ func (tr *phaseTrace) stop(tb *tab, n int) string {
 		}
 		return cmp.Compare(b.Dur, a.Dur)
 	})
-	self := map[string]float64{}
+	self, cpu := map[string]float64{}, map[string]float64{}
 	var stack []traceEvent
-	var total float64
+	var total, totalCPU float64
 	for _, e := range evs {
 		for len(stack) > 0 && stack[len(stack)-1].Ts+stack[len(stack)-1].Dur <= e.Ts {
 			stack = stack[:len(stack)-1]
 		}
 		if len(stack) > 0 {
 			self[stack[len(stack)-1].Name] -= e.Dur
+			cpu[stack[len(stack)-1].Name] -= e.TDur
 		} else {
 			total += e.Dur
+			totalCPU += e.TDur
 		}
 		self[e.Name] += e.Dur
+		cpu[e.Name] += e.TDur
 		stack = append(stack, e)
 	}
 	names := make([]string, 0, len(self))
@@ -119,9 +124,9 @@ func (tr *phaseTrace) stop(tb *tab, n int) string {
 	}
 	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(self[b], self[a]) })
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "main thread %.0f ms in top-level events:", total/1000)
+	fmt.Fprintf(&sb, "main thread %.0f ms (thread time %.0f ms) in top-level events:", total/1000, totalCPU/1000)
 	for _, k := range names[:min(n, len(names))] {
-		fmt.Fprintf(&sb, " %s %.0f ms;", k, self[k]/1000)
+		fmt.Fprintf(&sb, " %s %.0f ms (%.0f);", k, self[k]/1000, cpu[k]/1000)
 	}
 	return sb.String()
 }

@@ -1,0 +1,98 @@
+//go:build browser
+
+package e2e
+
+import (
+	"math"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// The messages drawn in flight move along their link from the sender's disc
+// towards the receiver's, as the browser lays them out: a message seen in
+// two frames 300 ms apart at 1 tick/s (every link delayed 4 ticks, so it
+// flies for several ticks and across a new refresh) lies on the line
+// between the two discs both times, nearer the sender first, further on
+// the second time. Paused, it stays where it is.
+func TestMessagesMoveAlongTheirLinks(t *testing.T) {
+	tb := blankTab(t, 3*time.Minute)
+	tb.run(chromedp.Navigate(siteURL + "?storage=memory"))
+	tb.waitJS(`document.querySelector('.playground[data-ready="true"]') !== null`, "the wasm to mount the page")
+	tb.waitLeader()
+	tb.typeInto("#link-delay", "4")
+	tb.choose("#link-from", "1")
+	for to := 2; to <= 5; to++ {
+		tb.choose("#link-to", string(rune('0'+to)))
+		tb.clickAction("set-link", 0)
+		tb.waitJS(`document.querySelector('[data-notice]').dataset.notice.startsWith('link 1→`+string(rune('0'+to))+`: done')`, "the delay set")
+	}
+	tb.choose("#speed", "1")
+	// Each sample: per message ID, the progress along from -> to of its
+	// glyph's centre (0 at the sender's disc centre, 1 at the receiver's)
+	// and its distance from that line, in CSS pixels.
+	type pos struct{ Progress, Off float64 }
+	sample := func() map[string]pos {
+		var got map[string]pos
+		tb.eval(`(() => {
+		  const c = e => { const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; };
+		  const out = {};
+		  for (const m of document.querySelectorAll('.view .msg[data-msg-id]')) {
+		    const a = document.querySelector('.view .node[data-node="' + m.dataset.from + '"] circle');
+		    const b = document.querySelector('.view .node[data-node="' + m.dataset.to + '"] circle');
+		    if (!a || !b) continue;
+		    const [ax, ay] = c(a), [bx, by] = c(b), [x, y] = c(m.querySelector('circle'));
+		    const dx = bx - ax, dy = by - ay, len = Math.hypot(dx, dy);
+		    out[m.dataset.msgId] = {Progress: ((x - ax) * dx + (y - ay) * dy) / (len * len), Off: Math.abs((x - ax) * dy - (y - ay) * dx) / len};
+		  }
+		  return out;
+		})()`, &got)
+		return got
+	}
+	tb.waitJS(`document.querySelectorAll('.view .msg[data-from="1"]').length >= 2`, "messages from etcd-1 drawn")
+	var moved, checked int
+	deadline := time.Now().Add(30 * time.Second)
+	for moved < 3 && time.Now().Before(deadline) {
+		first := sample()
+		tb.run(chromedp.Sleep(300 * time.Millisecond)) // the interval measured: the condition is the positions below
+		second := sample()
+		for id, p := range first {
+			q, ok := second[id]
+			if !ok {
+				continue
+			}
+			checked++
+			for _, s := range []pos{p, q} {
+				if s.Progress < 0 || s.Progress > 1 || s.Off > 30 {
+					t.Fatalf("message %s drawn off its link: progress %.2f, %.1f px from the line", id, s.Progress, s.Off)
+				}
+			}
+			if q.Progress < p.Progress-1e-6 {
+				t.Fatalf("message %s went backwards: progress %.3f then %.3f", id, p.Progress, q.Progress)
+			}
+			if q.Progress > p.Progress+0.01 {
+				moved++
+			}
+		}
+	}
+	if moved < 3 {
+		t.Fatalf("%d messages moved along their link in 30 s (%d seen twice)", moved, checked)
+	}
+	t.Logf("%d of %d messages seen twice moved on", moved, checked)
+
+	tb.clickAction("pause", 0)
+	tb.waitJS(`document.querySelector('[data-action="play"]') !== null`, "paused")
+	tb.waitJS(`document.querySelector('.view .msgs.paused') !== null`, "the messages drawn paused")
+	first := sample()
+	tb.run(chromedp.Sleep(300 * time.Millisecond))
+	second := sample()
+	if len(first) == 0 {
+		t.Fatal("no message drawn while paused")
+	}
+	for id, p := range first {
+		if q, ok := second[id]; !ok || math.Abs(q.Progress-p.Progress) > 1e-6 {
+			t.Fatalf("paused, message %s moved or went: %+v then %+v (present %t)", id, p, q, ok)
+		}
+	}
+}
