@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -286,7 +287,6 @@ func (p *playground) renderMessage(m engine.MessageView, x1, y1, dx, dy, ox, oy 
 	if paused {
 		label += "; press to drop it"
 	}
-	id := m.ID
 	style := fmt.Sprintf("--x1:%.1f;--y1:%.1f;--dx:%.1f;--dy:%.1f;--ox:%.1f;--oy:%.1f;--s:%d;--d:%d",
 		x1, y1, dx, dy, ox, oy, int64(m.Sent+1)-int64(base), max(1, int64(m.Due)-int64(m.Sent)))
 	class := "msg t-" + m.Type
@@ -296,24 +296,16 @@ func (p *playground) renderMessage(m engine.MessageView, x1, y1, dx, dy, ox, oy 
 	if m.Reject {
 		class += " reject"
 	}
-	drop := func(ctx app.Context) {
-		if !p.view.paused {
-			p.notice = "pause the clock to drop a message"
-			return
-		}
-		typ, from, to := m.Type, m.From, m.To
-		p.act(ctx, fmt.Sprintf("drop %s %d→%d", typ, from, to), func(e engine.Engine) error { e.DropMessage(id); return nil })
-	}
 	g := svg("g").Class(class).Attr("style", style).
 		DataSet("msg-type", m.Type).DataSet("from", m.From).DataSet("to", m.To).DataSet("msg-id", m.ID).
 		Aria("label", label).
-		OnMouseEnter(func(ctx app.Context, e app.Event) { p.msgs.focus = id }).
-		OnFocus(func(ctx app.Context, e app.Event) { p.msgs.focus = id }).
-		OnClick(func(ctx app.Context, e app.Event) { drop(ctx) }).
+		OnMouseEnter(p.focusMessage).
+		OnFocus(p.focusMessage).
+		OnClick(func(ctx app.Context, e app.Event) { p.dropMessage(ctx) }).
 		OnKeyDown(func(ctx app.Context, e app.Event) {
 			if k := e.Get("key").String(); k == "Enter" || k == " " {
 				e.PreventDefault()
-				drop(ctx)
+				p.dropMessage(ctx)
 			}
 		})
 	if paused {
@@ -326,6 +318,50 @@ func (p *playground) renderMessage(m engine.MessageView, x1, y1, dx, dy, ox, oy 
 		svg("circle").Attr("r", msgR),
 		svg("text").Attr("y", 3.5).Text(letter),
 	)
+}
+
+// The handlers of a message's element find the message by the element's
+// data-msg-id, never by a value captured when it was rendered: go-app keeps
+// an element's first handler while a new one is the same function, so a
+// place that shows another message (placeMessages) keeps the closure of the
+// first message it showed.
+
+// eventMessage is the message whose element the event is on (false: no
+// longer in flight as last refreshed).
+func (p *playground) eventMessage(ctx app.Context) (engine.MessageView, bool) {
+	id, err := strconv.ParseUint(ctx.JSSrc().Get("dataset").Get("msgId").String(), 10, 64)
+	if err != nil {
+		return engine.MessageView{}, false
+	}
+	for _, m := range p.view.messages {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return engine.MessageView{}, false
+}
+
+// focusMessage shows the hovered or focused message's fields.
+func (p *playground) focusMessage(ctx app.Context, e app.Event) {
+	if m, ok := p.eventMessage(ctx); ok {
+		p.msgs.focus = m.ID
+	}
+}
+
+// dropMessage drops the clicked message (Engine.DropMessage: an action the
+// history replays); only while paused.
+func (p *playground) dropMessage(ctx app.Context) {
+	if !p.view.paused {
+		p.notice = "pause the clock to drop a message"
+		return
+	}
+	m, ok := p.eventMessage(ctx)
+	if !ok {
+		p.notice = "that message was delivered: nothing dropped"
+		return
+	}
+	id := m.ID
+	p.act(ctx, fmt.Sprintf("drop %s %d→%d", m.Type, m.From, m.To), func(e engine.Engine) error { e.DropMessage(id); return nil })
 }
 
 // msgLabel describes a message: its type, ends and raft's fields.

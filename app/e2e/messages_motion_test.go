@@ -96,3 +96,45 @@ func TestMessagesMoveAlongTheirLinks(t *testing.T) {
 		}
 	}
 }
+
+// Clicking a message drops that message, also when its element showed
+// another message before (the layer reuses the places of delivered
+// messages for new ones): the element's first message is long delivered,
+// the one it shows now is dropped (the event log names it by its ID once
+// the next tick applied the drop), and the notice names it.
+func TestDropMessageInReusedPlace(t *testing.T) {
+	tb := blankTab(t, 2*time.Minute)
+	tb.run(chromedp.Navigate(siteURL + "?storage=memory&speed=5"))
+	tb.waitJS(`document.querySelector('.playground[data-ready="true"]') !== null`, "the wasm to mount the page")
+	tb.waitLeader()
+	// Remember, per element, the first message it showed.
+	tb.eval(`(() => {
+	  const tag = () => { for (const e of document.querySelectorAll('.view .msg[data-msg-id]')) e.__first ??= e.dataset.msgId; requestAnimationFrame(tag); };
+	  tag();
+	  return true;
+	})()`, new(bool))
+	tb.waitJS(`[...document.querySelectorAll('.view .msg[data-msg-id]')].some(e => e.__first !== undefined && e.__first !== e.dataset.msgId)`,
+		"an element that showed another message before")
+	tb.clickAction("pause", 0)
+	tb.waitJS(`document.querySelector('.view .msgs.paused') !== null`, "the messages drawn paused")
+	var m struct {
+		ID    string `json:"id"`
+		First string `json:"first"`
+		Type  string `json:"type"`
+		From  string `json:"from"`
+		To    string `json:"to"`
+	}
+	tb.waitJS(`[...document.querySelectorAll('.view .msg[data-msg-id]')].some(e => e.__first !== undefined && e.__first !== e.dataset.msgId)`,
+		"a reused element while paused")
+	tb.eval(`(() => {
+	  const e = [...document.querySelectorAll('.view .msg[data-msg-id]')].find(e => e.__first !== undefined && e.__first !== e.dataset.msgId);
+	  return {id: e.dataset.msgId, first: e.__first, type: e.dataset.msgType, from: e.dataset.from, to: e.dataset.to};
+	})()`, &m)
+	tb.click(`.view .msg[data-msg-id="` + m.ID + `"]`)
+	tb.waitJS(`document.querySelector('[data-notice]').dataset.notice.startsWith('drop `+m.Type+` `+m.From+`→`+m.To+`: done')`, "the drop of the message clicked")
+	// The drop is an action: it applies as the next tick starts.
+	tb.step(tb.now() + 1)
+	tb.waitJS(`(document.querySelector('.log') || document.body).textContent.includes('dropped `+m.Type+` `+m.From+` -> `+m.To+` ') && (document.querySelector('.log') || document.body).textContent.includes('message `+m.ID+`)')`,
+		"the event log to name the message dropped")
+	t.Logf("dropped message %s (%s %s→%s) from an element first made for message %s", m.ID, m.Type, m.From, m.To, m.First)
+}
