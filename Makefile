@@ -102,7 +102,7 @@ test-browser: build build-b
 	@[ -f $(AXEDIR)/node_modules/axe-core/axe.min.js ] || { \
 		command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (apt-get install npm; see .ci/run)" >&2; exit 1; }; \
 		echo "cd $(AXEDIR) && npm ci"; cd $(AXEDIR) && npm ci --no-audit --no-fund; }
-	ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BUILD_B=$(BUILDB) ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 25m -v ./app/e2e/
+	ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BUILD_B=$(BUILDB) ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 45m -v ./app/e2e/
 
 # A representative set of the browser tests against `serve -engine=native`
 # (the page's cluster runs on the server, over a WebSocket): each test gets
