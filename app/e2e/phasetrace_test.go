@@ -61,7 +61,8 @@ func (tb *tab) startPhaseTrace() *phaseTrace {
 // events: each name's total wall time in ms, excluding time in nested
 // events (self time), the largest first, top n, each with its thread time
 // in parentheses (what the thread itself ran: on a loaded machine, the
-// figure to compare).
+// figure to compare), after the number of style recalculations and the
+// elements they restyled (in all, and the most in one).
 func (tr *phaseTrace) stop(tb *tab, n int) string {
 	tb.t.Helper()
 	tb.run(chromedp.ActionFunc(func(ctx context.Context) error { return tracing.End().Do(ctx) }))
@@ -118,12 +119,24 @@ func (tr *phaseTrace) stop(tb *tab, n int) string {
 		cpu[e.Name] += e.TDur
 		stack = append(stack, e)
 	}
+	var recalcs, elems int
+	var maxElems int
+	for _, e := range evs {
+		if e.Name == "UpdateLayoutTree" {
+			var a struct{ ElementCount int `json:"elementCount"` }
+			json.Unmarshal(e.Args, &a)
+			recalcs++
+			elems += a.ElementCount
+			maxElems = max(maxElems, a.ElementCount)
+		}
+	}
 	names := make([]string, 0, len(self))
 	for k := range self {
 		names = append(names, k)
 	}
 	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(self[b], self[a]) })
 	var sb strings.Builder
+	fmt.Fprintf(&sb, "style recalcs %d, elements %d, max %d; ", recalcs, elems, maxElems)
 	fmt.Fprintf(&sb, "main thread %.0f ms (thread time %.0f ms) in top-level events:", total/1000, totalCPU/1000)
 	for _, k := range names[:min(n, len(names))] {
 		fmt.Fprintf(&sb, " %s %.0f ms (%.0f);", k, self[k]/1000, cpu[k]/1000)
