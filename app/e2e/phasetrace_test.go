@@ -123,7 +123,9 @@ func (tr *phaseTrace) stop(tb *tab, n int) string {
 	var maxElems int
 	for _, e := range evs {
 		if e.Name == "UpdateLayoutTree" {
-			var a struct{ ElementCount int `json:"elementCount"` }
+			var a struct {
+				ElementCount int `json:"elementCount"`
+			}
 			json.Unmarshal(e.Args, &a)
 			recalcs++
 			elems += a.ElementCount
