@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall/js"
+	"time"
 )
 
 // IndexedDB layout (the browser tests corrupt records through it):
@@ -88,6 +89,11 @@ type idbBackend struct {
 	// lost is set when another connection (a tab, or DeleteIndexedDB)
 	// deleted or upgraded the database and this one closed for it.
 	lost atomic.Bool
+	// silent is set when a write got no answer (ErrNoAnswer): IndexedDB
+	// runs a store's write transactions one after another, so the next
+	// ones would wait behind it; they fail at once instead, until a read
+	// answers again (a member's restart reloads by reading).
+	silent atomic.Bool
 
 	// recMu guards rec, the buffer write encodes each record in before
 	// copying it into a JavaScript Uint8Array: reused, so that a write
@@ -224,6 +230,9 @@ func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 	if b.lost.Load() {
 		return errLost
 	}
+	if b.silent.Load() {
+		return noAnswerBecause(fmt.Sprintf("write in %q not tried: an earlier write got no answer within %v", ns, CallTimeout))
+	}
 	done := make(chan txResult, 1) // buffered: handlers never block
 	var tx js.Value
 	var oncomplete, onabort js.Func
@@ -262,14 +271,40 @@ func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 		}
 		return fmt.Errorf("durable: indexeddb write to %q: %w", ns, err)
 	}
-	defer oncomplete.Release()
-	defer onabort.Release()
+	release := true // false once given up: a late event must still find its handler
+	defer func() {
+		if release {
+			oncomplete.Release()
+			onabort.Release()
+		}
+	}()
 	if issued != nil {
 		issued()
 	}
+	timer := time.NewTimer(CallTimeout)
+	defer timer.Stop()
 	select {
 	case r := <-done:
 		return r.err
+	case <-timer.C:
+		// Neither complete nor abort: try to abort it, and give it a
+		// moment to settle; if it still says nothing its outcome is
+		// unknown (ErrNoAnswer says so).
+		jsTry(func() { tx.Call("abort") })
+		grace := time.NewTimer(time.Second)
+		defer grace.Stop()
+		select {
+		case r := <-done:
+			if r.err == nil {
+				return nil // it committed after all
+			}
+			b.silent.Store(true)
+			return fmt.Errorf("%w (then aborted: %v)", noAnswer("write", ns), r.err)
+		case <-grace.C:
+			release = false
+			b.silent.Store(true)
+			return noAnswer("write", ns)
+		}
 	case <-killed:
 		// Power loss: abort unless it already committed (abort then throws
 		// InvalidStateError and "complete" is on its way). Either way wait
@@ -290,7 +325,11 @@ func (b *idbBackend) get(ns string, key []byte) ([]byte, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("durable: indexeddb get in %q: %w", ns, err)
 	}
-	v, err := awaitRequest(req)
+	v, err := awaitRequestWithin(req, CallTimeout)
+	if errors.Is(err, errRequestTimeout) {
+		return nil, noAnswer("get", ns)
+	}
+	b.silent.Store(false) // it answers again
 	if err != nil {
 		return nil, fmt.Errorf("durable: indexeddb get in %q: %w", ns, err)
 	}
@@ -334,7 +373,11 @@ func (b *idbBackend) scan(ns string, start, end []byte, fn func(rec []byte) erro
 		}); err != nil {
 			return fmt.Errorf("durable: indexeddb scan of %q: %w", ns, err)
 		}
-		vals, err := awaitRequest(req)
+		vals, err := awaitRequestWithin(req, CallTimeout)
+		if errors.Is(err, errRequestTimeout) {
+			return noAnswer("scan", ns)
+		}
+		b.silent.Store(false) // it answers again
 		if err != nil {
 			return fmt.Errorf("durable: indexeddb scan of %q: %w", ns, err)
 		}
@@ -366,8 +409,16 @@ func (b *idbBackend) wipe(ns string) error {
 }
 
 // awaitRequest waits for an IDBRequest's success (returning its result) or
-// error event. Its handlers only send on a buffered channel.
-func awaitRequest(req js.Value) (js.Value, error) {
+// error event, without a bound (open and delete: the page bounds them).
+func awaitRequest(req js.Value) (js.Value, error) { return awaitRequestWithin(req, 0) }
+
+// errRequestTimeout: awaitRequestWithin's request did not answer in time.
+var errRequestTimeout = errors.New("no answer")
+
+// awaitRequestWithin is awaitRequest giving up after timeout (0: never)
+// with errRequestTimeout. Its handlers only send on a buffered channel; a
+// request given up keeps them, so that a late event finds them.
+func awaitRequestWithin(req js.Value, timeout time.Duration) (js.Value, error) {
 	type res struct {
 		v   js.Value
 		err error
@@ -386,13 +437,30 @@ func awaitRequest(req js.Value) (js.Value, error) {
 		// once it closes (ours close on versionchange).
 		return nil
 	})
-	defer onsuccess.Release()
-	defer onerror.Release()
-	defer onblocked.Release()
+	release := true // false once given up: a late event must still find its handler
+	defer func() {
+		if release {
+			onsuccess.Release()
+			onerror.Release()
+			onblocked.Release()
+		}
+	}()
 	req.Set("onsuccess", onsuccess)
 	req.Set("onerror", onerror)
 	req.Set("onblocked", onblocked)
-	r := <-ch
+	var expired <-chan time.Time
+	if timeout > 0 {
+		timer := time.NewTimer(timeout)
+		defer timer.Stop()
+		expired = timer.C
+	}
+	var r res
+	select {
+	case r = <-ch:
+	case <-expired:
+		release = false
+		return js.Undefined(), errRequestTimeout
+	}
 	req.Set("onsuccess", js.Null())
 	req.Set("onerror", js.Null())
 	req.Set("onblocked", js.Null())
