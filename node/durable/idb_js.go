@@ -5,6 +5,7 @@ package durable
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall/js"
@@ -86,6 +87,13 @@ type idbBackend struct {
 	db      js.Value // IDBDatabase
 	txOpts  js.Value // {durability: ...}
 	onClose js.Func  // the onversionchange handler
+	// Reopening after the browser closed the connection (idb_reopen_js.go):
+	// mu guards db; closed is set by the connection's close event.
+	factory        js.Value // indexedDB
+	name           string
+	mu             sync.Mutex
+	closed         atomic.Bool
+	onBrowserClose js.Func // the onclose handler
 	// lost is set when another connection (a tab, or DeleteIndexedDB)
 	// deleted or upgraded the database and this one closed for it.
 	lost atomic.Bool
@@ -146,7 +154,7 @@ func openIDB(factory js.Value, name string, opt IDBOptions) (*idbBackend, error)
 		}
 		return nil, fmt.Errorf("durable: opening IndexedDB %q: %w", name, err)
 	}
-	b := &idbBackend{db: db}
+	b := &idbBackend{db: db, factory: factory, name: name}
 	durability := "strict"
 	if opt.Relaxed {
 		durability = "relaxed"
@@ -156,19 +164,27 @@ func openIDB(factory js.Value, name string, opt IDBOptions) (*idbBackend, error)
 	// later transactions then fail with a clear error instead of blocking it.
 	b.onClose = js.FuncOf(func(this js.Value, args []js.Value) any {
 		b.lost.Store(true)
-		db.Call("close")
+		this.Call("close")
 		return nil
 	})
-	db.Set("onversionchange", b.onClose)
+	b.onBrowserClose = js.FuncOf(func(this js.Value, args []js.Value) any {
+		b.closed.Store(true) // idb_reopen_js.go
+		return nil
+	})
+	b.attach(db)
 	return b, nil
 }
 
 func (b *idbBackend) persistent() bool { return true }
 
 func (b *idbBackend) close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.db.Set("onversionchange", js.Null())
+	b.db.Set("onclose", js.Null())
 	b.db.Call("close")
 	b.onClose.Release()
+	b.onBrowserClose.Release()
 	return nil
 }
 
@@ -233,11 +249,15 @@ func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 	if b.silent.Load() {
 		return noAnswerBecause(fmt.Sprintf("write in %q not tried: an earlier write got no answer within %v", ns, CallTimeout))
 	}
+	db, err := b.conn()
+	if err != nil {
+		return fmt.Errorf("durable: indexeddb write to %q: %w", ns, err)
+	}
 	done := make(chan txResult, 1) // buffered: handlers never block
 	var tx js.Value
 	var oncomplete, onabort js.Func
-	err := jsTry(func() {
-		tx = b.db.Call("transaction", idbStore, "readwrite", b.txOpts)
+	err = jsTry(func() {
+		tx = db.Call("transaction", idbStore, "readwrite", b.txOpts)
 		oncomplete = js.FuncOf(func(this js.Value, args []js.Value) any {
 			done <- txResult{}
 			return nil
@@ -319,9 +339,13 @@ func (b *idbBackend) get(ns string, key []byte) ([]byte, error) {
 	if b.lost.Load() {
 		return nil, errLost
 	}
+	db, err := b.conn()
+	if err != nil {
+		return nil, fmt.Errorf("durable: indexeddb get in %q: %w", ns, err)
+	}
 	var req js.Value
 	if err := jsTry(func() {
-		req = b.db.Call("transaction", idbStore, "readonly").Call("objectStore", idbStore).Call("get", idbKey(ns, key))
+		req = db.Call("transaction", idbStore, "readonly").Call("objectStore", idbStore).Call("get", idbKey(ns, key))
 	}); err != nil {
 		return nil, fmt.Errorf("durable: indexeddb get in %q: %w", ns, err)
 	}
@@ -363,13 +387,17 @@ func (b *idbBackend) scan(ns string, start, end []byte, fn func(rec []byte) erro
 		if b.lost.Load() {
 			return errLost
 		}
+		db, err := b.conn()
+		if err != nil {
+			return fmt.Errorf("durable: indexeddb scan of %q: %w", ns, err)
+		}
 		var req js.Value
 		if err := jsTry(func() {
 			r := idbRange(ns, start, end)
 			if lowerOpen {
 				r = jsKeyRange.Call("bound", r.Get("lower"), r.Get("upper"), true, true)
 			}
-			req = b.db.Call("transaction", idbStore, "readonly").Call("objectStore", idbStore).Call("getAll", r, scanPage)
+			req = db.Call("transaction", idbStore, "readonly").Call("objectStore", idbStore).Call("getAll", r, scanPage)
 		}); err != nil {
 			return fmt.Errorf("durable: indexeddb scan of %q: %w", ns, err)
 		}
@@ -481,7 +509,10 @@ func mapDOMError(what, name, msg string) error {
 	if msg != "" {
 		msg = ": " + msg
 	}
-	if name == "QuotaExceededError" {
+	if name == "QuotaExceededError" || name == "UnknownError" && strings.Contains(msg, "NO_SPACE") {
+		// Chromium on a full disk: QuotaExceededError past the origin's
+		// quota, UnknownError "... FILE_ERROR_NO_SPACE" when the disk
+		// itself is full.
 		return fmt.Errorf("%w (indexeddb %s: %s%s)", ErrQuota, what, name, msg)
 	}
 	return fmt.Errorf("durable: indexeddb %s failed: %s%s", what, name, msg)
