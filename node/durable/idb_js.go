@@ -94,6 +94,9 @@ type idbBackend struct {
 	mu             sync.Mutex
 	closed         atomic.Bool
 	onBrowserClose js.Func // the onclose handler
+	// full: the last write failed with ErrQuota (the browser then closes
+	// the connection); a reopen that fails is then the full disk too.
+	full atomic.Bool
 	// lost is set when another connection (a tab, or DeleteIndexedDB)
 	// deleted or upgraded the database and this one closed for it.
 	lost atomic.Bool
@@ -249,7 +252,7 @@ func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 	if b.silent.Load() {
 		return noAnswerBecause(fmt.Sprintf("write in %q not tried: an earlier write got no answer within %v", ns, CallTimeout))
 	}
-	db, err := b.conn()
+	db, err := b.conn(true)
 	if err != nil {
 		return fmt.Errorf("durable: indexeddb write to %q: %w", ns, err)
 	}
@@ -305,6 +308,7 @@ func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 	defer timer.Stop()
 	select {
 	case r := <-done:
+		b.full.Store(errors.Is(r.err, ErrQuota))
 		return r.err
 	case <-timer.C:
 		// Neither complete nor abort: try to abort it, and give it a
@@ -339,7 +343,7 @@ func (b *idbBackend) get(ns string, key []byte) ([]byte, error) {
 	if b.lost.Load() {
 		return nil, errLost
 	}
-	db, err := b.conn()
+	db, err := b.conn(false)
 	if err != nil {
 		return nil, fmt.Errorf("durable: indexeddb get in %q: %w", ns, err)
 	}
@@ -387,7 +391,7 @@ func (b *idbBackend) scan(ns string, start, end []byte, fn func(rec []byte) erro
 		if b.lost.Load() {
 			return errLost
 		}
-		db, err := b.conn()
+		db, err := b.conn(false)
 		if err != nil {
 			return fmt.Errorf("durable: indexeddb scan of %q: %w", ns, err)
 		}
