@@ -21,11 +21,11 @@ WASMEXEC := $(GOROOT)/lib/wasm
 
 export GOFLAGS := -buildvcs=false
 
-.PHONY: all run build build-b wasm test test-protoshim vet test-native test-wasm test-idb bench-idb test-idb-quota test-worker bench-worker bench-protocol test-browser test-browser-native bench clean
+.PHONY: all run build build-b wasm test test-protoshim vet test-native test-wasm test-idb bench-idb test-idb-quota test-browser-full-disk test-worker bench-worker bench-protocol test-browser test-browser-native bench clean
 
 all: build
 
-test: vet test-native test-protoshim test-wasm test-idb test-worker test-browser test-browser-native
+test: vet test-native test-protoshim test-wasm test-idb test-worker test-browser test-browser-native test-browser-full-disk
 
 vet:
 	$(GO) vet ./...
@@ -160,6 +160,19 @@ test-idb-quota: $(WASMBROWSERTEST)
 	PATH="$(IDBPATH)" DURABLE_SMALL_DISK=1 CHROMIUM_PROFILE=$(QUOTADISK)/profile GOOS=js GOARCH=wasm \
 		$(GO) test -count=1 -run 'RealQuota' -v -exec=$(WASMBROWSERTEST) ./node/durable/; \
 	s=$$?; $(SUDO) umount $(QUOTADISK); exit $$s
+
+# A real full disk under the page's stress (TestStorageRealFullDisk): a
+# browser whose profile is on an 80 MiB tmpfs, filled to ~3 MiB free. Needs
+# root or sudo for the mount (CI has it); without, it says so and skips.
+# About 1 min.
+FULLDISK := /tmp/etcd-play-full-disk
+test-browser-full-disk: build
+	mkdir -p $(FULLDISK)
+	mountpoint -q $(FULLDISK) || $(SUDO) mount -t tmpfs -o size=80m tmpfs $(FULLDISK) || \
+		{ echo "test-browser-full-disk: skipped, a tmpfs cannot be mounted here (needs root or sudo)"; exit 0; }
+	ETCDPLAY_SMALL_DISK=$(FULLDISK) ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BASE="$(BASE)" \
+		$(GO) test -tags browser -count=1 -timeout 10m -run '^TestStorageRealFullDisk$$' -v ./app/e2e/; \
+	s=$$?; $(SUDO) umount $(FULLDISK); exit $$s
 
 # The golden etcdctl transcripts (app/etcdctl/testdata/golden): builds etcd
 # and etcdctl $(ETCD_GOLDEN) natively from the Go module proxy, in a

@@ -286,7 +286,9 @@ func (p *playground) renderDiskError(d engine.DiskErrorView) app.UI {
 	case d.Corrupt:
 		kind, text = "corrupt", fmt.Sprintf("%s refuses to start: its stored data is corrupt (%s).", name, d.Err)
 	case d.Quota:
-		kind, text = "quota", fmt.Sprintf("%s stopped: the browser's storage is full (%s). Nothing it stored is damaged; reset the cluster to free space.", name, d.Err)
+		kind, text = "quota", fmt.Sprintf("%s stopped: the browser's storage is full (%s). Nothing it stored is damaged, and it still answers "+
+			"serializable reads (get --consistency=s) from what it applied. Once there is room (free disk space, or reset the cluster), "+
+			"Restart it: it reloads what it stored. If it stops again, the browser may have closed its storage: reload the page.", name, d.Err)
 	}
 	id := d.Member
 	return app.Div().Class("disk-error error").Role("alert").DataSet("member", id).DataSet("kind", kind).Body(

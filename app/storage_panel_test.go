@@ -41,7 +41,7 @@ func TestRenderStorageSection(t *testing.T) {
 			[]string{`data-kind="corrupt"`, `tag:data-action="wipe"&data-member="3"`, "etcd-3 refuses to start", "checksum mismatch", "without its vote"}, nil},
 		{"quota", storageUI{has: true, view: engine.StorageView{Medium: "indexeddb", Persistent: true,
 			Disk: []engine.DiskErrorView{{Member: 2, Quota: true, Err: "durable: storage quota exceeded"}}}},
-			[]string{`data-kind="quota"`, "storage is full", "Nothing it stored is damaged"}, []string{`data-action="wipe"`}},
+			[]string{`data-kind="quota"`, "storage is full", "Nothing it stored is damaged", "serializable reads", "Once there is room", "Restart it"}, []string{`data-action="wipe"`}},
 		{"lost", storageUI{has: true, view: engine.StorageView{Medium: "indexeddb", Persistent: true, Lost: true}},
 			[]string{`re:data-lost[ >]`, "Another tab took this cluster over", `data-action="reload"`}, nil},
 		{"confirm reset", storageUI{has: true, confirmReset: true, view: engine.StorageView{Medium: "indexeddb", Persistent: true}},

@@ -130,6 +130,9 @@ func (c *Cluster) submit(call *Call) {
 		return
 	}
 	m := c.members[call.member]
+	if m == nil && c.serveFullDisk(call) {
+		return
+	}
 	if m == nil {
 		call.err = fmt.Errorf("member %d: %w", call.member, ErrMemberDown)
 		c.answer(call)

@@ -47,6 +47,7 @@ func init() {
 		deepcopy.Field(cfg, f, deepcopy.Share)
 	}
 	deepcopy.Field(reflect.TypeFor[Cluster](), "work", deepcopy.Zero)
+	deepcopy.Field(reflect.TypeFor[Cluster](), "fullDisk", deepcopy.Zero) // fulldisk.go: a copy's down members refuse every call
 	// The client log's full chunks never change: copies share them
 	// (clientLog.clone, set by shareClientLog), and MemoryBytes leaves
 	// them out (the log has its own bound, maxClientEvents).

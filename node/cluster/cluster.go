@@ -168,6 +168,7 @@ type Cluster struct {
 	mu          sync.Mutex // guards everything below; held for a whole Tick
 	net         *transport.Network
 	members     map[uint64]*node.Member // nil entry: member is down
+	fullDisk    map[uint64]*node.Member // down on a full disk: serves serializable reads (fulldisk.go)
 	storages    map[uint64]node.Storage
 	incarnation map[uint64]uint64
 	now         uint64
@@ -524,4 +525,5 @@ func (c *Cluster) crash(id uint64, err error) {
 	c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("member %d crashed: %v", id, err)})
 	m.Stop()
 	c.flush(id)
+	c.keepForReads(id, m, err)
 }

@@ -97,6 +97,7 @@ func (c *Cluster) start(id uint64, verb string) {
 		c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("member %d failed to restart: %v", id, err)})
 		return
 	}
+	c.forgetReads(id)
 	c.members[id] = m
 	c.flush(id)
 	c.net.SetDown(id, false)

@@ -102,6 +102,7 @@ func (c *Cluster) disk(id uint64) *disk {
 // down: its save failed with ErrKilled during the tick (it crashed).
 // Called with c.mu held.
 func (c *Cluster) powerLoss(id uint64) {
+	c.forgetReads(id) // power loss ends what it kept in memory
 	text := fmt.Sprintf("member %d lost power: a save not yet on disk is lost", id)
 	if c.disk(id) == nil {
 		text = fmt.Sprintf("member %d lost power (in-memory storage: nothing is lost)", id)
@@ -168,6 +169,7 @@ func (c *Cluster) wipe(id uint64) {
 		return
 	}
 	c.cancelLoad(id) // a member waiting to load stays down once wiped (loading.go)
+	c.forgetReads(id)
 	if err := d.wipe(); err != nil {
 		c.emit(Event{Kind: "fault", Member: id, Text: fmt.Sprintf("wipe member %d failed: %v", id, err)})
 		return

@@ -5,9 +5,11 @@ package durable
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall/js"
+	"time"
 )
 
 // IndexedDB layout (the browser tests corrupt records through it):
@@ -85,9 +87,24 @@ type idbBackend struct {
 	db      js.Value // IDBDatabase
 	txOpts  js.Value // {durability: ...}
 	onClose js.Func  // the onversionchange handler
+	// Reopening after the browser closed the connection (idb_reopen_js.go):
+	// mu guards db; closed is set by the connection's close event.
+	factory        js.Value // indexedDB
+	name           string
+	mu             sync.Mutex
+	closed         atomic.Bool
+	onBrowserClose js.Func // the onclose handler
+	// full: the last write failed with ErrQuota (the browser then closes
+	// the connection); a reopen that fails is then the full disk too.
+	full atomic.Bool
 	// lost is set when another connection (a tab, or DeleteIndexedDB)
 	// deleted or upgraded the database and this one closed for it.
 	lost atomic.Bool
+	// silent is set when a write got no answer (ErrNoAnswer): IndexedDB
+	// runs a store's write transactions one after another, so the next
+	// ones would wait behind it; they fail at once instead, until a read
+	// answers again (a member's restart reloads by reading).
+	silent atomic.Bool
 
 	// recMu guards rec, the buffer write encodes each record in before
 	// copying it into a JavaScript Uint8Array: reused, so that a write
@@ -140,7 +157,7 @@ func openIDB(factory js.Value, name string, opt IDBOptions) (*idbBackend, error)
 		}
 		return nil, fmt.Errorf("durable: opening IndexedDB %q: %w", name, err)
 	}
-	b := &idbBackend{db: db}
+	b := &idbBackend{db: db, factory: factory, name: name}
 	durability := "strict"
 	if opt.Relaxed {
 		durability = "relaxed"
@@ -150,19 +167,27 @@ func openIDB(factory js.Value, name string, opt IDBOptions) (*idbBackend, error)
 	// later transactions then fail with a clear error instead of blocking it.
 	b.onClose = js.FuncOf(func(this js.Value, args []js.Value) any {
 		b.lost.Store(true)
-		db.Call("close")
+		this.Call("close")
 		return nil
 	})
-	db.Set("onversionchange", b.onClose)
+	b.onBrowserClose = js.FuncOf(func(this js.Value, args []js.Value) any {
+		b.closed.Store(true) // idb_reopen_js.go
+		return nil
+	})
+	b.attach(db)
 	return b, nil
 }
 
 func (b *idbBackend) persistent() bool { return true }
 
 func (b *idbBackend) close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.db.Set("onversionchange", js.Null())
+	b.db.Set("onclose", js.Null())
 	b.db.Call("close")
 	b.onClose.Release()
+	b.onBrowserClose.Release()
 	return nil
 }
 
@@ -224,11 +249,18 @@ func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 	if b.lost.Load() {
 		return errLost
 	}
+	if b.silent.Load() {
+		return noAnswerBecause(fmt.Sprintf("write in %q not tried: an earlier write got no answer within %v", ns, CallTimeout))
+	}
+	db, err := b.conn(true)
+	if err != nil {
+		return fmt.Errorf("durable: indexeddb write to %q: %w", ns, err)
+	}
 	done := make(chan txResult, 1) // buffered: handlers never block
 	var tx js.Value
 	var oncomplete, onabort js.Func
-	err := jsTry(func() {
-		tx = b.db.Call("transaction", idbStore, "readwrite", b.txOpts)
+	err = jsTry(func() {
+		tx = db.Call("transaction", idbStore, "readwrite", b.txOpts)
 		oncomplete = js.FuncOf(func(this js.Value, args []js.Value) any {
 			done <- txResult{}
 			return nil
@@ -262,14 +294,41 @@ func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 		}
 		return fmt.Errorf("durable: indexeddb write to %q: %w", ns, err)
 	}
-	defer oncomplete.Release()
-	defer onabort.Release()
+	release := true // false once given up: a late event must still find its handler
+	defer func() {
+		if release {
+			oncomplete.Release()
+			onabort.Release()
+		}
+	}()
 	if issued != nil {
 		issued()
 	}
+	timer := time.NewTimer(CallTimeout)
+	defer timer.Stop()
 	select {
 	case r := <-done:
+		b.full.Store(errors.Is(r.err, ErrQuota))
 		return r.err
+	case <-timer.C:
+		// Neither complete nor abort: try to abort it, and give it a
+		// moment to settle; if it still says nothing its outcome is
+		// unknown (ErrNoAnswer says so).
+		jsTry(func() { tx.Call("abort") })
+		grace := time.NewTimer(time.Second)
+		defer grace.Stop()
+		select {
+		case r := <-done:
+			if r.err == nil {
+				return nil // it committed after all
+			}
+			b.silent.Store(true)
+			return fmt.Errorf("%w (then aborted: %v)", noAnswer("write", ns), r.err)
+		case <-grace.C:
+			release = false
+			b.silent.Store(true)
+			return noAnswer("write", ns)
+		}
 	case <-killed:
 		// Power loss: abort unless it already committed (abort then throws
 		// InvalidStateError and "complete" is on its way). Either way wait
@@ -284,13 +343,21 @@ func (b *idbBackend) get(ns string, key []byte) ([]byte, error) {
 	if b.lost.Load() {
 		return nil, errLost
 	}
+	db, err := b.conn(false)
+	if err != nil {
+		return nil, fmt.Errorf("durable: indexeddb get in %q: %w", ns, err)
+	}
 	var req js.Value
 	if err := jsTry(func() {
-		req = b.db.Call("transaction", idbStore, "readonly").Call("objectStore", idbStore).Call("get", idbKey(ns, key))
+		req = db.Call("transaction", idbStore, "readonly").Call("objectStore", idbStore).Call("get", idbKey(ns, key))
 	}); err != nil {
 		return nil, fmt.Errorf("durable: indexeddb get in %q: %w", ns, err)
 	}
-	v, err := awaitRequest(req)
+	v, err := awaitRequestWithin(req, CallTimeout)
+	if errors.Is(err, errRequestTimeout) {
+		return nil, noAnswer("get", ns)
+	}
+	b.silent.Store(false) // it answers again
 	if err != nil {
 		return nil, fmt.Errorf("durable: indexeddb get in %q: %w", ns, err)
 	}
@@ -324,17 +391,25 @@ func (b *idbBackend) scan(ns string, start, end []byte, fn func(rec []byte) erro
 		if b.lost.Load() {
 			return errLost
 		}
+		db, err := b.conn(false)
+		if err != nil {
+			return fmt.Errorf("durable: indexeddb scan of %q: %w", ns, err)
+		}
 		var req js.Value
 		if err := jsTry(func() {
 			r := idbRange(ns, start, end)
 			if lowerOpen {
 				r = jsKeyRange.Call("bound", r.Get("lower"), r.Get("upper"), true, true)
 			}
-			req = b.db.Call("transaction", idbStore, "readonly").Call("objectStore", idbStore).Call("getAll", r, scanPage)
+			req = db.Call("transaction", idbStore, "readonly").Call("objectStore", idbStore).Call("getAll", r, scanPage)
 		}); err != nil {
 			return fmt.Errorf("durable: indexeddb scan of %q: %w", ns, err)
 		}
-		vals, err := awaitRequest(req)
+		vals, err := awaitRequestWithin(req, CallTimeout)
+		if errors.Is(err, errRequestTimeout) {
+			return noAnswer("scan", ns)
+		}
+		b.silent.Store(false) // it answers again
 		if err != nil {
 			return fmt.Errorf("durable: indexeddb scan of %q: %w", ns, err)
 		}
@@ -366,8 +441,16 @@ func (b *idbBackend) wipe(ns string) error {
 }
 
 // awaitRequest waits for an IDBRequest's success (returning its result) or
-// error event. Its handlers only send on a buffered channel.
-func awaitRequest(req js.Value) (js.Value, error) {
+// error event, without a bound (open and delete: the page bounds them).
+func awaitRequest(req js.Value) (js.Value, error) { return awaitRequestWithin(req, 0) }
+
+// errRequestTimeout: awaitRequestWithin's request did not answer in time.
+var errRequestTimeout = errors.New("no answer")
+
+// awaitRequestWithin is awaitRequest giving up after timeout (0: never)
+// with errRequestTimeout. Its handlers only send on a buffered channel; a
+// request given up keeps them, so that a late event finds them.
+func awaitRequestWithin(req js.Value, timeout time.Duration) (js.Value, error) {
 	type res struct {
 		v   js.Value
 		err error
@@ -386,13 +469,30 @@ func awaitRequest(req js.Value) (js.Value, error) {
 		// once it closes (ours close on versionchange).
 		return nil
 	})
-	defer onsuccess.Release()
-	defer onerror.Release()
-	defer onblocked.Release()
+	release := true // false once given up: a late event must still find its handler
+	defer func() {
+		if release {
+			onsuccess.Release()
+			onerror.Release()
+			onblocked.Release()
+		}
+	}()
 	req.Set("onsuccess", onsuccess)
 	req.Set("onerror", onerror)
 	req.Set("onblocked", onblocked)
-	r := <-ch
+	var expired <-chan time.Time
+	if timeout > 0 {
+		timer := time.NewTimer(timeout)
+		defer timer.Stop()
+		expired = timer.C
+	}
+	var r res
+	select {
+	case r = <-ch:
+	case <-expired:
+		release = false
+		return js.Undefined(), errRequestTimeout
+	}
 	req.Set("onsuccess", js.Null())
 	req.Set("onerror", js.Null())
 	req.Set("onblocked", js.Null())
@@ -413,7 +513,10 @@ func mapDOMError(what, name, msg string) error {
 	if msg != "" {
 		msg = ": " + msg
 	}
-	if name == "QuotaExceededError" {
+	if name == "QuotaExceededError" || name == "UnknownError" && strings.Contains(msg, "NO_SPACE") {
+		// Chromium on a full disk: QuotaExceededError past the origin's
+		// quota, UnknownError "... FILE_ERROR_NO_SPACE" when the disk
+		// itself is full.
 		return fmt.Errorf("%w (indexeddb %s: %s%s)", ErrQuota, what, name, msg)
 	}
 	return fmt.Errorf("durable: indexeddb %s failed: %s%s", what, name, msg)

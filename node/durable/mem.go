@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/google/btree"
+	"time"
 )
 
 // MemDisk is an in-memory medium. It outlives the DBs opened on it, so a
@@ -100,10 +101,14 @@ func (m *memBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 		issued()
 	}
 	if gate != nil {
+		t := time.NewTimer(CallTimeout)
+		defer t.Stop()
 		select {
 		case <-gate:
 		case <-killed:
 			return ErrKilled
+		case <-t.C:
+			return noAnswer("write", ns) // nothing applied: the batch is dropped
 		}
 	}
 	d.mu.Lock()

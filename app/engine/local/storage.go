@@ -130,7 +130,7 @@ func openMedium(name string, mode engine.StartMode) (*durable.DB, *durable.TabLo
 	}
 	switch mode {
 	case engine.StartInMemory:
-		return memory("This is a separate in-memory cluster (the stored one is open in another tab): its data will not survive a reload.")
+		return memory("This is a separate in-memory cluster (the stored one is open in another tab or frame of this site): its data will not survive a reload.")
 	case engine.StartMemoryChosen:
 		return memory("")
 	case engine.StartInMemoryAfterFailure:
