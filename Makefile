@@ -107,8 +107,9 @@ test-browser: build build-b
 # A representative set of the browser tests against `serve -engine=native`
 # (the page's cluster runs on the server, over a WebSocket): each test gets
 # a server of its own (app/e2e/native_harness_test.go). The page's own
-# storage (IndexedDB, tabs, reloads) does not apply there. ~2 min.
-NATIVE_TESTS := ^(TestPageLoads|TestKillLeaderNewLeader|TestPutViaFollowerGetFromAnother|TestIsolateLeaderWriteHeal|TestKillAllRestartAll|TestLinkCutByClickAndKeyboard|TestConsole|TestTransferLeadership|TestSplitMinorityMajority|TestTimeControls|TestWriteKeyEnterKeepsValue|TestIdlePageLogsNoErrors)$$
+# storage (IndexedDB, tabs, reloads) does not apply there. Two tour tests
+# (a whole tour with Back at every step, a deep link) are among them. ~3.5 min.
+NATIVE_TESTS := ^(TestPageLoads|TestKillLeaderNewLeader|TestPutViaFollowerGetFromAnother|TestIsolateLeaderWriteHeal|TestKillAllRestartAll|TestLinkCutByClickAndKeyboard|TestConsole|TestTransferLeadership|TestSplitMinorityMajority|TestTimeControls|TestWriteKeyEnterKeepsValue|TestIdlePageLogsNoErrors|TestTourLeaderFailure|TestTourDeepLink)$$
 test-browser-native: build
 	ETCDPLAY_ENGINE=native ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 10m -run '$(NATIVE_TESTS)' -v ./app/e2e/
 

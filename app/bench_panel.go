@@ -72,6 +72,9 @@ type benchForm struct {
 	// settle: when the run ends, set the driver back to the page's speed
 	// (and pause it if it was paused before the benchmark).
 	settle, wasPaused bool
+	// speed is the page's speed before the benchmark (the control shows
+	// the benchmark's meanwhile: speed_follow.go).
+	speed float64
 }
 
 func newBenchForm() benchForm {
@@ -103,7 +106,7 @@ func (p *playground) startBench(ctx app.Context) {
 	p.stress.label = ""
 	cfg := engine.StressConfig{MaxRate: true, Outstanding: f.window, Count: f.count, Keys: f.keys, ValueSize: f.valueSize}
 	if !p.bench.settle {
-		p.bench.settle, p.bench.wasPaused = true, p.view.paused
+		p.bench.settle, p.bench.wasPaused, p.bench.speed = true, p.view.paused, p.speed
 	}
 	p.bench.run, p.bench.starting = 0, true
 	eng, slot := p.eng, p.stressAt
@@ -137,7 +140,7 @@ func (p *playground) benchSettle(ctx app.Context) {
 		return
 	}
 	p.bench.settle = false
-	eng, speed, pause := p.eng, p.speed, p.bench.wasPaused
+	eng, speed, pause := p.eng, p.bench.speed, p.bench.wasPaused
 	ctx = p.lasting(ctx) // see lasting
 	ctx.Async(func() {
 		eng.SetSpeed(speed)

@@ -102,9 +102,13 @@ type playground struct {
 	eventsAt  time.Time          // when the log was last updated (refresh.go, logEvery)
 	chart     chartState
 
-	speed  float64 // ticks per second the driver was last set to
+	speed  float64 // ticks per second the driver was last set to (the speed control shows it)
 	client uint64  // member the write panel and console talk to (0: the first member)
 	notice string  // outcome of the last control action, announced politely
+
+	// engSpeed is the engine's speed as the last refresh reported it
+	// (speed_follow.go).
+	engSpeed float64
 
 	restarting bool // restartEngine is running (engine_connection.go)
 

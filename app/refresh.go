@@ -72,6 +72,11 @@ type liveView struct {
 	// there was one; lincheck_panel.go).
 	verdict    engine.LinVerdictView
 	hasVerdict bool
+
+	// speed is the engine's tick rate (engine.SpeedReporter; 0 for an
+	// engine that does not report it): the speed control follows it
+	// (speed_follow.go).
+	speed float64
 }
 
 // knownMember is a member's status as last seen while it was up.
@@ -225,6 +230,9 @@ func (p *playground) startRefresh(ctx app.Context) {
 			if ch, ok := eng.(engine.Checker); ok {
 				v.verdict, v.hasVerdict = ch.LastVerdict()
 			}
+			if sr, ok := eng.(engine.SpeedReporter); ok {
+				v.speed = sr.Speed()
+			}
 			evs := eng.Events(after)
 			if n := len(evs); n > 0 {
 				after = evs[n-1].Seq
@@ -281,7 +289,8 @@ func (p *playground) apply(v liveView, evs []engine.EventView, at time.Time) {
 		p.newEvents, p.eventsAt = p.newEvents[:0], at
 	}
 	p.chart.sample(v.members, at)
-	p.noteMessages(v, at) // messages_view.go
+	p.followSpeed(v.speed) // speed_follow.go
+	p.noteMessages(v, at)  // messages_view.go
 	if p.client == 0 && len(v.members) > 0 {
 		p.client = v.members[0].ID
 	}

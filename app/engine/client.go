@@ -67,6 +67,7 @@ type view struct {
 
 	timeline TimelineView    // the latest update's (timeline.go)
 	verdict  *LinVerdictView // the latest check's (lincheck.go); replaced, never changed
+	speed    float64         // the latest update's (speed.go)
 }
 
 // maxClientEvents bounds the events the client keeps for Events.
@@ -385,6 +386,7 @@ func (c *Client) apply(u *Update) {
 	if u.Verdict != nil {
 		v.verdict = u.Verdict
 	}
+	v.speed = u.Speed
 	v.unacked = true
 	v.updates++
 	c.notifyLocked()

@@ -198,6 +198,9 @@ type Update struct {
 	// Verdict is the latest linearizability check's, when it changed
 	// since the previous update (nil: no change; lincheck.go).
 	Verdict *LinVerdictView
+	// Speed is the driver's tick rate, ticks per second (a
+	// SpeedReporter's; 0 for an engine that does not report it).
+	Speed float64
 }
 
 // MaxUpdateEvents bounds the events one update carries.
@@ -591,6 +594,7 @@ func encodeUpdate(u *Update) []byte {
 	writeTimeline(&w, &u.Timeline)
 	w.bool(u.EventsReset)
 	writeVerdict(&w, u.Verdict)
+	w.f(u.Speed)
 	return w.b
 }
 
@@ -697,6 +701,7 @@ func decodeUpdate(r *rbuf) *Update {
 	u.Timeline = readTimeline(r)
 	u.EventsReset = r.bool()
 	u.Verdict = readVerdict(r)
+	u.Speed = r.f()
 	return u
 }
 

@@ -84,6 +84,9 @@ func (s *server) update() *Update {
 	if show > 0 {
 		u.Messages, u.MessagesTotal = e.Messages(show)
 	}
+	if sr, ok := e.(SpeedReporter); ok {
+		u.Speed = sr.Speed()
+	}
 	if ch, ok := e.(Checker); ok {
 		if v, ok := ch.LastVerdict(); ok && verdictChanged(s.verdict, v) {
 			u.Verdict = &v

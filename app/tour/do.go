@@ -187,12 +187,16 @@ func blocking(a Action) bool {
 func (r *Runner) expectDown(down bool, ids ...uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.expect.unseen == nil {
+		r.expect.unseen = map[uint64]bool{}
+	}
 	for _, id := range ids {
 		if down {
 			r.expect.down[id] = true
 		} else {
 			delete(r.expect.down, id)
 		}
+		r.expect.unseen[id] = true
 	}
 	r.expect.since = r.eng.Now()
 }
@@ -200,7 +204,7 @@ func (r *Runner) expectDown(down bool, ids ...uint64) {
 func (r *Runner) expectSplit(split bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.expect.split, r.expect.since = split, r.eng.Now()
+	r.expect.split, r.expect.splitUnseen, r.expect.since = split, true, r.eng.Now()
 }
 
 // do performs one action.

@@ -64,6 +64,15 @@ type expectation struct {
 	down  map[uint64]bool
 	split bool
 	since uint64 // the tick it was last changed at
+	// unseen holds the members the tour took down or brought back whose
+	// new state the views have not shown yet, and splitUnseen whether a
+	// split the tour made or healed has not shown yet. Over the protocol
+	// the views lag the cluster (at the fastest speed by more than
+	// differGrace ticks), so until they show the tour's own change once
+	// (or Budget ticks pass) Differs does not take the state before it for
+	// someone else's doing.
+	unseen      map[uint64]bool
+	splitUnseen bool
 }
 
 // results are the outcomes of the current step's client actions.
@@ -271,7 +280,11 @@ func (r *Runner) seekTo(ctx context.Context, step int) error {
 	if !s.set {
 		return fmt.Errorf("step %d has not started", step+1)
 	}
+	before := tl.Timeline().Rewinds
 	if err := tl.Seek(ctx, s.tick); err != nil {
+		return err
+	}
+	if err := waitRewound(ctx, tl, before); err != nil {
 		return err
 	}
 	r.mu.Lock()
@@ -291,6 +304,23 @@ func (r *Runner) seekTo(ctx context.Context, step int) error {
 			if err := r.rewatch(w); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// waitRewound waits until the engine's views show the cluster a Seek
+// replaced (its Timeline's Rewinds moved past before). Over the protocol
+// (a Client) they are the latest update's, which may be taken before the
+// seek: the old branch's events would count for the step (done before
+// its actions), and their Seqs would hide the new branch's. A local
+// engine's views show the seek at once.
+func waitRewound(ctx context.Context, tl engine.Timeliner, before uint64) error {
+	for tl.Timeline().Rewinds == before {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the engine to show the rewound cluster: %w", ctx.Err())
+		case <-time.After(time.Millisecond):
 		}
 	}
 	return nil
@@ -359,18 +389,25 @@ func (r *Runner) Differs() string {
 		return ""
 	}
 	down := c.down()
+	waiting := now < r.expect.since+Budget // for the views to show the tour's own change
 	for _, m := range c.st {
 		switch {
-		case down[m.ID] && !r.expect.down[m.ID]:
+		case down[m.ID] == r.expect.down[m.ID]:
+			delete(r.expect.unseen, m.ID)
+		case r.expect.unseen[m.ID] && waiting:
+		case down[m.ID]:
 			return fmt.Sprintf("Member %d is down, but this step expects it running: the tour did not stop it.", m.ID)
-		case !down[m.ID] && r.expect.down[m.ID]:
+		default:
 			return fmt.Sprintf("Member %d is running, but this step expects it down: the tour did not restart it.", m.ID)
 		}
 	}
 	switch split := c.split(); {
-	case split && !r.expect.split:
+	case split == r.expect.split:
+		r.expect.splitUnseen = false
+	case r.expect.splitUnseen && waiting:
+	case split:
 		return "The network is split, but this step expects every member to reach every other: the tour did not cut those links."
-	case !split && r.expect.split:
+	default:
 		return "The network was healed, but this step expects it split."
 	}
 	step := &r.tour.Steps[r.cur]

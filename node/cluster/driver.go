@@ -99,6 +99,14 @@ func taskSpent(clock func() (time.Duration, bool)) bool {
 	return ok && el >= workSlice
 }
 
+// Speed returns the tick rate SetSpeed (or NewDriver) last set, clamped
+// as they clamp it.
+func (d *Driver) Speed() float64 {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.tps
+}
+
 // Paused reports whether the driver is paused.
 func (d *Driver) Paused() bool {
 	d.mu.Lock()
