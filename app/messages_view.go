@@ -205,24 +205,26 @@ func (p *playground) renderMessages(idx map[uint64]int, pts []point) app.UI {
 	}
 	return svg("g").Class(class).Aria("label", "messages in flight").Attr("role", "group").Body(
 		app.Range(p.msgs.slots).Slice(func(i int) app.UI {
+			empty := &messageGlyph{P: p} // a free place: an empty group
 			j := at[i]
 			if j < 0 {
-				return svg("g")
+				return empty
 			}
 			m := v.messages[j]
 			a, ok1 := idx[m.From]
 			b, ok2 := idx[m.To]
 			if !ok1 || !ok2 {
-				return svg("g")
+				return empty
 			}
 			x1, y1, x2, y2, ux, uy, ok := msgLane(pts[a], pts[b])
 			if !ok {
-				return svg("g")
+				return empty
 			}
 			k := slot{m.From, m.To, m.Sent, m.Due}
 			off := (float64(seen[k]) - float64(count[k]-1)/2) * (2*msgR + 1)
 			seen[k]++
-			return p.renderMessage(m, x1, y1, x2-x1, y2-y1, ux*off, uy*off, base)
+			return &messageGlyph{P: p, M: m, Paused: v.paused,
+				Style: msgStyle(m, x1, y1, x2-x1, y2-y1, ux*off, uy*off, base)}
 		}),
 	)
 }
@@ -279,16 +281,41 @@ func (p *playground) placeMessages(msgs []engine.MessageView) []int {
 	return at
 }
 
-// renderMessage draws m; base is msgClock.base (its --s counts from it).
-func (p *playground) renderMessage(m engine.MessageView, x1, y1, dx, dy, ox, oy float64, base uint64) app.UI {
+// msgStyle is a message's lane, offset and timing as its element's style
+// (the stylesheet's variables, see the top of this file); base is
+// msgClock.base (its --s counts from it).
+func msgStyle(m engine.MessageView, x1, y1, dx, dy, ox, oy float64, base uint64) string {
+	return fmt.Sprintf("--x1:%.1f;--y1:%.1f;--dx:%.1f;--dy:%.1f;--ox:%.1f;--oy:%.1f;--s:%d;--d:%d",
+		x1, y1, dx, dy, ox, oy, int64(m.Sent+1)-int64(base), max(1, int64(m.Due)-int64(m.Sent)))
+}
+
+// messageGlyph is one place of the messages layer, a component of its own
+// so that a refresh renders and diffs only the places whose message,
+// style or clock state changed (go-app compares a component's fields and
+// skips its Render when none did): between two ticks most messages in
+// flight stay as they were. M.ID 0: a free place, an empty group.
+type messageGlyph struct {
+	app.Compo
+	P      *playground // never changes
+	M      engine.MessageView
+	Style  string // msgStyle
+	Paused bool
+}
+
+func (g *messageGlyph) Render() app.UI {
+	if g.M.ID == 0 {
+		return svg("g")
+	}
+	return g.P.renderMessage(g.M, g.Style, g.Paused)
+}
+
+// renderMessage draws m with its style (msgStyle).
+func (p *playground) renderMessage(m engine.MessageView, style string, paused bool) app.UI {
 	letter, response := msgGlyph(m.Type)
 	label := p.msgLabel(m)
-	paused := p.view.paused
 	if paused {
 		label += "; press to drop it"
 	}
-	style := fmt.Sprintf("--x1:%.1f;--y1:%.1f;--dx:%.1f;--dy:%.1f;--ox:%.1f;--oy:%.1f;--s:%d;--d:%d",
-		x1, y1, dx, dy, ox, oy, int64(m.Sent+1)-int64(base), max(1, int64(m.Due)-int64(m.Sent)))
 	class := "msg t-" + m.Type
 	if response {
 		class += " resp"
