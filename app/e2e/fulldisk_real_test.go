@@ -82,7 +82,10 @@ func TestStorageRealFullDisk(t *testing.T) {
 	t.Logf("the clock went on: 20 ticks in %v", dc.Round(time.Millisecond))
 	tb.within(90*time.Second, `document.querySelector('.stress-result').dataset.running === "false" || document.querySelectorAll('.card[data-state="down"]').length === document.querySelectorAll('.card[data-member]').length`,
 		"the stress run to end or every member to be down")
-	if running := func() (r bool) { tb.eval(`document.querySelector('.stress-result').dataset.running === "true"`, &r); return }(); running {
+	if running := func() (r bool) {
+		tb.eval(`document.querySelector('.stress-result').dataset.running === "true"`, &r)
+		return
+	}(); running {
 		tb.clickAction("stress-stop", 0)
 	}
 	tb.eval(`[...document.querySelectorAll('.disk-error')].map(e => e.dataset.member + ' ' + e.dataset.kind + ': ' + e.textContent)`, &msgs)

@@ -3,7 +3,8 @@ package engine
 // Version is the protocol's version. A Client and a Server of different
 // versions or builds refuse each other in the handshake (ErrVersion): after
 // a deploy, a page whose worker loaded another build reloads once.
-const Version = 2
+// 3: the timeline's ops and views and Update.Speed were added since 2.
+const Version = 3
 
 // StartRequest is what a client asks the engine to run: how to open the
 // storage and the cluster the page's URL chose (0 fields: the defaults).
