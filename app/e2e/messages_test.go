@@ -213,6 +213,11 @@ func TestMessageAnimationBench(t *testing.T) {
 	tb.run(chromedp.Navigate(siteURL + "?storage=memory&speed=5"))
 	tb.waitJS(`document.querySelector('.playground[data-ready="true"]') !== null`, "the wasm to mount the page")
 	tb.waitLeader()
+	// ETCDPLAY_CSS=rules adds a stylesheet first: what-if experiments on
+	// the page's styles (e.g. is content-visibility the cost?).
+	if css := os.Getenv("ETCDPLAY_CSS"); css != "" {
+		tb.eval(`(() => { const s = document.createElement('style'); s.textContent = `+strconv.Quote(css)+`; document.head.appendChild(s); return true })()`, new(bool))
+	}
 	tb.choose("#speed", "5")
 	tb.typeInto("#link-delay", "3")
 	for from := 1; from <= 5; from++ {
