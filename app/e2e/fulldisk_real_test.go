@@ -54,14 +54,7 @@ func TestStorageRealFullDisk(t *testing.T) {
 	tb.open()
 	tb.waitStorage(`s.storage === "indexeddb"`, "the cluster on IndexedDB")
 	tb.waitLeader()
-	var acked []string
-	for i := 0; i < 5; i++ {
-		k := fmt.Sprintf("ack/%03d", i)
-		if status, out := tb.consoleRun(fmt.Sprintf("put %s v%d", k, i)); status != "ok" {
-			t.Fatalf("put %s: %s", k, out)
-		}
-		acked = append(acked, k)
-	}
+	acked := tb.putAcked(5)
 
 	filler := filepath.Join(dir, "filler")
 	fill(t, filler, dir, 3<<20)
@@ -111,23 +104,8 @@ func TestStorageRealFullDisk(t *testing.T) {
 	}
 
 	os.Remove(filler)
-	t1 := time.Now()
-	tb.clickAction("restart-all", 0)
-	l := tb.waitLeader()
-	if status, out := tb.consoleRun("put after/room yes"); status != "ok" {
-		t.Fatalf("a put once the disk had room and every member restarted: %s", out)
-	}
-	tb.within(30*time.Second, `document.querySelector('.disk-error') === null`, "the disk errors to clear after the restart")
-	status, out := tb.consoleRun(fmt.Sprintf("get ack/ --prefix --keys-only --endpoints %d", l.Member))
-	if status != "ok" {
-		t.Fatalf("get after the restart: %s", out)
-	}
-	for _, k := range acked {
-		if !strings.Contains(out, k) {
-			t.Errorf("acknowledged key %s missing after the disk filled and the members restarted", k)
-		}
-	}
-	t.Logf("room again: Restart all -> a leader and an acknowledged put in %v, no disk error, no reload", time.Since(t1).Round(time.Millisecond))
+	r := tb.restartAllRecovers(acked, "after/room")
+	t.Logf("room again: Restart all -> a leader and an acknowledged put in %v, no disk error, no reload", r.put.Round(time.Millisecond))
 }
 
 // free is the bytes free on the file system holding dir.

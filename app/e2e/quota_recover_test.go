@@ -27,14 +27,7 @@ func TestStorageFullDiskRecoversWithoutReload(t *testing.T) {
 	tb := quotaTab(t, quota, 4*time.Minute)
 	tb.waitStorage(`s.storage === "indexeddb"`, "the cluster on IndexedDB")
 	tb.waitLeader()
-	var acked []string
-	for i := 0; i < 5; i++ {
-		k := fmt.Sprintf("ack/%03d", i)
-		if status, out := tb.consoleRun(fmt.Sprintf("put %s v%d", k, i)); status != "ok" {
-			t.Fatalf("put %s before the stress run: %s", k, out)
-		}
-		acked = append(acked, k)
-	}
+	acked := tb.putAcked(5)
 	for sel, v := range map[string]string{"#stress-size": "4096", "#stress-keys": "10000", "#stress-count": "20000", "#stress-rate": "100"} {
 		tb.typeInto(sel, v)
 		tb.run(chromedp.KeyEvent("\t"))
@@ -81,25 +74,7 @@ func TestStorageFullDiskRecoversWithoutReload(t *testing.T) {
 
 	// Room again, no reload: restart every member.
 	tb.run(chromedp.ActionFunc(func(ctx context.Context) error { return storage.OverrideQuotaForOrigin(siteOrigin(t)).Do(ctx) }))
-	t1 := time.Now()
-	tb.clickAction("restart-all", 0)
-	l := tb.waitLeader()
-	tLeader := time.Since(t1)
-	status, out := tb.consoleRun("put after/room yes")
-	if status != "ok" {
-		t.Fatalf("a put after room was made and every member restarted: %s", out)
-	}
-	tPut := time.Since(t1)
-	tb.within(30*time.Second, `document.querySelector('.disk-error') === null`, "the disk errors to clear after the restart")
-	status, out = tb.consoleRun(fmt.Sprintf("get ack/ --prefix --keys-only --endpoints %d", l.Member))
-	if status != "ok" {
-		t.Fatalf("get after the restart: %s", out)
-	}
-	for _, k := range acked {
-		if !strings.Contains(out, k) {
-			t.Errorf("acknowledged key %s missing after the disk filled and the members restarted", k)
-		}
-	}
+	r := tb.restartAllRecovers(acked, "after/room")
 	t.Logf("room again: Restart all -> a leader in %v, a put acknowledged in %v, no disk error; %d serializable gets served while full",
-		tLeader.Round(time.Millisecond), tPut.Round(time.Millisecond), served)
+		r.leader.Round(time.Millisecond), r.put.Round(time.Millisecond), served)
 }

@@ -40,14 +40,7 @@ func TestStorageWriteNeverAnswers(t *testing.T) {
 	tb.open()
 	tb.waitStorage(`s.storage === "indexeddb"`, "the cluster on IndexedDB")
 	tb.waitLeader()
-	var acked []string
-	for i := 0; i < 3; i++ {
-		k := fmt.Sprintf("ack/%03d", i)
-		if status, out := tb.consoleRun(fmt.Sprintf("put %s v%d", k, i)); status != "ok" {
-			t.Fatalf("put %s: %s", k, out)
-		}
-		acked = append(acked, k)
-	}
+	acked := tb.putAcked(3)
 	tb.eval(`new BroadcastChannel("etcdplay-test-hang").postMessage({hang: true}), true`, new(bool))
 	t0 := time.Now()
 	tb.clickAction("stress", 0)
@@ -71,21 +64,6 @@ func TestStorageWriteNeverAnswers(t *testing.T) {
 	t.Logf("stress run ended %v after the writes went silent; cards %v", time.Since(t0).Round(time.Millisecond), states)
 
 	tb.eval(`new BroadcastChannel("etcdplay-test-hang").postMessage({hang: false}), true`, new(bool))
-	t1 := time.Now()
-	tb.clickAction("restart-all", 0)
-	l := tb.waitLeader()
-	if status, out := tb.consoleRun("put after/answer yes"); status != "ok" {
-		t.Fatalf("a put once storage answered again and every member restarted: %s", out)
-	}
-	tb.within(30*time.Second, `document.querySelector('.disk-error') === null`, "the disk errors to clear after the restart")
-	status, out := tb.consoleRun(fmt.Sprintf("get ack/ --prefix --keys-only --endpoints %d", l.Member))
-	if status != "ok" {
-		t.Fatalf("get after the restart: %s", out)
-	}
-	for _, k := range acked {
-		if !strings.Contains(out, k) {
-			t.Errorf("acknowledged key %s missing after the restart", k)
-		}
-	}
-	t.Logf("storage answering again: Restart all -> a leader and an acknowledged put in %v, no disk error", time.Since(t1).Round(time.Millisecond))
+	r := tb.restartAllRecovers(acked, "after/answer")
+	t.Logf("storage answering again: Restart all -> a leader and an acknowledged put in %v, no disk error", r.put.Round(time.Millisecond))
 }
