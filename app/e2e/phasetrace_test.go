@@ -4,15 +4,10 @@ package e2e
 
 import (
 	"cmp"
-	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
-
-	"github.com/chromedp/cdproto/tracing"
-	"github.com/chromedp/chromedp"
 )
 
 // phaseTrace records what the renderer's main thread spent its time on,
@@ -20,79 +15,23 @@ import (
 // is style, Layout, Paint, PrePaint, FunctionCall is JavaScript and wasm,
 // ...): what a CPU profile lumps together as "(program)". A diagnostic for
 // benchmarks (see TestMessageAnimationBench's ETCDPLAY_PHASES).
-type phaseTrace struct {
-	mu     sync.Mutex
-	events []traceEvent
-	done   chan struct{}
-}
+type phaseTrace struct{ *chromeTrace }
 
 func (tb *tab) startPhaseTrace() *phaseTrace {
 	tb.t.Helper()
-	tr := &phaseTrace{done: make(chan struct{})}
-	chromedp.ListenTarget(tb.ctx, func(ev any) {
-		switch ev := ev.(type) {
-		case *tracing.EventDataCollected:
-			tr.mu.Lock()
-			for _, raw := range ev.Value {
-				var e traceEvent
-				if json.Unmarshal(raw, &e) == nil && (e.Ph == "X" || e.Ph == "M" && e.Name == "thread_name") {
-					tr.events = append(tr.events, e)
-				}
-			}
-			tr.mu.Unlock()
-		case *tracing.EventTracingComplete:
-			tr.mu.Lock()
-			select {
-			case <-tr.done:
-			default:
-				close(tr.done)
-			}
-			tr.mu.Unlock()
-		}
-	})
-	tb.run(tracing.Start().WithTransferMode(tracing.TransferModeReportEvents).WithTraceConfig(&tracing.TraceConfig{
-		IncludedCategories: []string{"devtools.timeline", "__metadata"},
-		ExcludedCategories: []string{"*"},
-	}))
-	return tr
+	return &phaseTrace{tb.startTrace([]string{"devtools.timeline"}, func(e traceEvent) bool { return e.Ph == "X" })}
 }
 
-// stop ends the trace and summarizes the busiest renderer main thread's
-// events: each name's total wall time in ms, excluding time in nested
-// events (self time), the largest first, top n, each with its thread time
-// in parentheses (what the thread itself ran: on a loaded machine, the
-// figure to compare), after the number of style recalculations and the
-// elements they restyled (in all, and the most in one).
+// stop ends the trace and summarizes the page's renderer main thread's
+// events (stopMain): each name's total wall time in ms, excluding time in
+// nested events (self time), the largest first, top n, each with its
+// thread time in parentheses (what the thread itself ran: on a loaded
+// machine, the figure to compare), after the number of style
+// recalculations and the elements they restyled (in all, and the most in
+// one).
 func (tr *phaseTrace) stop(tb *tab, n int) string {
 	tb.t.Helper()
-	tb.run(chromedp.ActionFunc(func(ctx context.Context) error { return tracing.End().Do(ctx) }))
-	select {
-	case <-tr.done:
-	case <-tb.ctx.Done():
-		tb.t.Fatalf("tracing did not complete: %v", tb.ctx.Err())
-	}
-	tr.mu.Lock()
-	defer tr.mu.Unlock()
-	type thread struct{ pid, tid int }
-	mains := map[thread]bool{}
-	for _, e := range tr.events {
-		var a struct{ Name string }
-		if e.Ph == "M" && json.Unmarshal(e.Args, &a) == nil && a.Name == "CrRendererMain" {
-			mains[thread{e.Pid, e.Tid}] = true
-		}
-	}
-	byThread := map[thread][]traceEvent{}
-	for _, e := range tr.events {
-		if th := (thread{e.Pid, e.Tid}); e.Ph == "X" && mains[th] {
-			byThread[th] = append(byThread[th], e)
-		}
-	}
-	var evs []traceEvent
-	for _, es := range byThread {
-		if len(es) > len(evs) {
-			evs = es
-		}
-	}
+	evs := tr.stopMain(tb)
 	// Self time: an event's duration less its children's (events nested
 	// in it on the same thread), by a stack over events sorted by start.
 	slices.SortStableFunc(evs, func(a, b traceEvent) int {

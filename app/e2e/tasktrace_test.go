@@ -12,17 +12,22 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// taskTrace records the page's tasks with Chromium's tracing
-// (devtools.timeline): each top-level task of the renderer's main thread
-// with its wall duration and its thread (CPU) time. The thread time of the
-// longest task does not include time the operating system gave to other
-// processes, so it stays meaningful on a loaded machine, where the wall
-// figures (the gap, Long Tasks) also measure the machine.
-type taskTrace struct {
+// chromeTrace collects the trace events of a tab (Chromium's tracing,
+// reported as they come) that keep accepts. Shared by the task trace and
+// the phase trace (phasetrace_test.go).
+type chromeTrace struct {
 	mu     sync.Mutex
 	events []traceEvent
 	done   chan struct{}
 }
+
+// taskTrace records the page's tasks with Chromium's tracing
+// (toplevel): each top-level task of the renderer's main thread
+// with its wall duration and its thread (CPU) time. The thread time of the
+// longest task does not include time the operating system gave to other
+// processes, so it stays meaningful on a loaded machine, where the wall
+// figures (the gap, Long Tasks) also measure the machine.
+type taskTrace struct{ *chromeTrace }
 
 type traceEvent struct {
 	Name string          `json:"name"`
@@ -35,17 +40,19 @@ type traceEvent struct {
 	Args json.RawMessage `json:"args"`
 }
 
-// startTaskTrace starts tracing the tab.
-func (tb *tab) startTaskTrace() *taskTrace {
+// startTrace starts tracing the tab's categories (and __metadata, which
+// names the threads), keeping the events keep accepts and every
+// thread_name event.
+func (tb *tab) startTrace(categories []string, keep func(traceEvent) bool) *chromeTrace {
 	tb.t.Helper()
-	tr := &taskTrace{done: make(chan struct{})}
+	tr := &chromeTrace{done: make(chan struct{})}
 	chromedp.ListenTarget(tb.ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *tracing.EventDataCollected:
 			tr.mu.Lock()
 			for _, raw := range ev.Value {
 				var e traceEvent
-				if json.Unmarshal(raw, &e) == nil && (e.Ph == "X" && (e.Name == "ThreadControllerImpl::RunTask" || e.Name == "RunTask") || e.Ph == "M" && e.Name == "thread_name") {
+				if json.Unmarshal(raw, &e) == nil && (keep(e) || e.Ph == "M" && e.Name == "thread_name") {
 					tr.events = append(tr.events, e)
 				}
 			}
@@ -63,15 +70,15 @@ func (tb *tab) startTaskTrace() *taskTrace {
 		}
 	})
 	tb.run(tracing.Start().WithTransferMode(tracing.TransferModeReportEvents).WithTraceConfig(&tracing.TraceConfig{
-		IncludedCategories: []string{"toplevel", "__metadata"},
+		IncludedCategories: append(categories, "__metadata"),
 		ExcludedCategories: []string{"*"},
 	}))
 	return tr
 }
 
-// stopTasks ends tracing and returns the tasks of the renderer main thread
-// with the most task time, in the order the trace reported them.
-func (tr *taskTrace) stopTasks(tb *tab) []pageTask {
+// stopMain ends tracing and returns the complete ("X") events of the
+// renderer main thread with the most event time: the page's.
+func (tr *chromeTrace) stopMain(tb *tab) []traceEvent {
 	tb.t.Helper()
 	tb.run(chromedp.ActionFunc(func(ctx context.Context) error { return tracing.End().Do(ctx) }))
 	select {
@@ -101,19 +108,38 @@ func (tr *taskTrace) stopTasks(tb *tab) []pageTask {
 			page = th
 		}
 	}
-	var tasks []pageTask
+	var evs []traceEvent
 	for _, e := range tr.events {
 		if e.Ph == "X" && (thread{e.Pid, e.Tid}) == page {
-			var a struct {
-				File string `json:"src_file"`
-				Func string `json:"src_func"`
-			}
-			var src string
-			if json.Unmarshal(e.Args, &a) == nil && a.File != "" {
-				src = path.Base(a.File) + ":" + a.Func
-			}
-			tasks = append(tasks, pageTask{Ts: e.Ts, Dur: e.Dur, CPU: e.TDur, Src: src})
+			evs = append(evs, e)
 		}
+	}
+	return evs
+}
+
+// startTaskTrace starts tracing the tab's tasks.
+func (tb *tab) startTaskTrace() *taskTrace {
+	tb.t.Helper()
+	return &taskTrace{tb.startTrace([]string{"toplevel"}, func(e traceEvent) bool {
+		return e.Ph == "X" && (e.Name == "ThreadControllerImpl::RunTask" || e.Name == "RunTask")
+	})}
+}
+
+// stopTasks ends tracing and returns the tasks of the renderer main thread
+// with the most task time, in the order the trace reported them.
+func (tr *taskTrace) stopTasks(tb *tab) []pageTask {
+	tb.t.Helper()
+	var tasks []pageTask
+	for _, e := range tr.stopMain(tb) {
+		var a struct {
+			File string `json:"src_file"`
+			Func string `json:"src_func"`
+		}
+		var src string
+		if json.Unmarshal(e.Args, &a) == nil && a.File != "" {
+			src = path.Base(a.File) + ":" + a.Func
+		}
+		tasks = append(tasks, pageTask{Ts: e.Ts, Dur: e.Dur, CPU: e.TDur, Src: src})
 	}
 	return tasks
 }
