@@ -102,9 +102,8 @@ type msgState struct {
 	// some are (buffered(1); made by frameMessages).
 	wake chan struct{}
 	// slots is the message ID drawn at each place of the layer (0: an
-	// empty place); slotOf is its inverse. UI goroutine (renderMessages).
-	slots  []uint64
-	slotOf map[uint64]int
+	// empty place; IDs start at 1). UI goroutine (renderMessages).
+	slots []uint64
 }
 
 // msgRebase is how far (ticks) the clock may run past msgClock.base before
@@ -183,7 +182,7 @@ const msgR = 7
 func (p *playground) renderMessages(idx map[uint64]int, pts []point) app.UI {
 	v := p.view
 	if !slowEnough(v.paused, p.speed) || len(v.messages) == 0 {
-		p.msgs.slots, p.msgs.slotOf = p.msgs.slots[:0], nil
+		p.msgs.slots = p.msgs.slots[:0]
 		return svg("g").Class("msgs")
 	}
 	// Messages that share a lane and timing are spread along it.
@@ -235,48 +234,41 @@ func (p *playground) renderMessages(idx map[uint64]int, pts []point) app.UI {
 // It returns, for each place, the index in msgs of the message drawn there
 // (-1: none). UI goroutine.
 func (p *playground) placeMessages(msgs []engine.MessageView) []int {
-	st := &p.msgs
 	live := make(map[uint64]int, len(msgs))
 	for i, m := range msgs {
 		live[m.ID] = i
 	}
-	if st.slotOf == nil {
-		st.slotOf = make(map[uint64]int, len(msgs))
-	}
+	slots := p.msgs.slots
+	placed := make(map[uint64]bool, len(slots))
 	var free []int
-	for i, id := range st.slots {
-		if _, ok := live[id]; ok && st.slotOf[id] == i {
+	for i, id := range slots {
+		if _, ok := live[id]; ok {
+			placed[id] = true
 			continue
 		}
-		if sl, ok := st.slotOf[id]; ok && sl == i {
-			delete(st.slotOf, id)
-		}
-		st.slots[i] = 0
+		slots[i] = 0
 		free = append(free, i)
 	}
 	for _, m := range msgs {
-		if _, ok := st.slotOf[m.ID]; ok {
-			continue
-		}
-		if len(free) > 0 {
-			st.slots[free[0]] = m.ID
-			st.slotOf[m.ID] = free[0]
+		switch {
+		case placed[m.ID]:
+		case len(free) > 0:
+			slots[free[0]] = m.ID
 			free = free[1:]
-			continue
+		default:
+			slots = append(slots, m.ID)
 		}
-		st.slotOf[m.ID] = len(st.slots)
-		st.slots = append(st.slots, m.ID)
 	}
-	at := make([]int, len(st.slots))
-	for i, id := range st.slots {
+	for len(slots) > 0 && slots[len(slots)-1] == 0 {
+		slots = slots[:len(slots)-1]
+	}
+	p.msgs.slots = slots
+	at := make([]int, len(slots))
+	for i, id := range slots {
 		at[i] = -1
-		if j, ok := live[id]; ok && st.slotOf[id] == i {
+		if j, ok := live[id]; ok {
 			at[i] = j
 		}
-	}
-	for len(at) > 0 && at[len(at)-1] < 0 {
-		at = at[:len(at)-1]
-		st.slots = st.slots[:len(at)]
 	}
 	return at
 }

@@ -26,7 +26,8 @@ func TestMessagesMoveAlongTheirLinks(t *testing.T) {
 	for to := 2; to <= 5; to++ {
 		tb.choose("#link-to", string(rune('0'+to)))
 		tb.clickAction("set-link", 0)
-		tb.waitJS(`document.querySelector('[data-notice]').dataset.notice.startsWith('link 1→`+string(rune('0'+to))+`: done')`, "the delay set")
+		// The notice line is rendered away between notices: poll for it.
+		tb.waitJS(`(n => n !== null && n.dataset.notice.startsWith('link 1→`+string(rune('0'+to))+`: done'))(document.querySelector('[data-notice]'))`, "the delay set")
 	}
 	tb.choose("#speed", "1")
 	// Each sample: per message ID, the progress along from -> to of its
@@ -131,7 +132,7 @@ func TestDropMessageInReusedPlace(t *testing.T) {
 	  return {id: e.dataset.msgId, first: e.__first, type: e.dataset.msgType, from: e.dataset.from, to: e.dataset.to};
 	})()`, &m)
 	tb.click(`.view .msg[data-msg-id="` + m.ID + `"]`)
-	tb.waitJS(`document.querySelector('[data-notice]').dataset.notice.startsWith('drop `+m.Type+` `+m.From+`→`+m.To+`: done')`, "the drop of the message clicked")
+	tb.waitJS(`(n => n !== null && n.dataset.notice.startsWith('drop `+m.Type+` `+m.From+`→`+m.To+`: done'))(document.querySelector('[data-notice]'))`, "the drop of the message clicked")
 	// The drop is an action: it applies as the next tick starts.
 	tb.step(tb.now() + 1)
 	tb.waitJS(`(document.querySelector('.log') || document.body).textContent.includes('dropped `+m.Type+` `+m.From+` -> `+m.To+` ') && (document.querySelector('.log') || document.body).textContent.includes('message `+m.ID+`)')`,
