@@ -118,8 +118,11 @@ func (p *playground) renderClusterView() app.UI {
 		nodes = append(nodes, p.renderNode(m, pts[i]))
 	}
 
+	// The stage holds the SVG and, over it, the messages layer (HTML, so
+	// that the browser's compositor moves them: messages_view.go); both
+	// span the viewBox exactly.
 	return app.Figure().Class("view").Body(
-		svg("svg").
+		app.Div().Class("view-stage").Body(svg("svg").
 			Attr("viewBox", fmt.Sprintf("0 0 %d %d", viewW, viewH)).
 			Attr("role", "group").
 			Aria("label", "cluster network: members and the links between them; activate a link to cut or heal it, arrow keys move between links").
@@ -131,8 +134,9 @@ func (p *playground) renderClusterView() app.UI {
 				),
 				svg("g").Class("links").Body(links...),
 				svg("g").Class("nodes").Body(nodes...),
-				p.renderMessages(idx, pts), // messages_view.go
 			),
+			p.renderMessages(idx, pts), // messages_view.go
+		),
 		app.FigCaption().Class("legend").Body(
 			app.Span().Class("lg ok").Text("healthy"),
 			app.Span().Class("lg cut").Text("cut"),

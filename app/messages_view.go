@@ -5,7 +5,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -18,29 +17,31 @@ import (
 // slow (at most msgMaxSpeed ticks a second) or paused; faster, the links'
 // tooltips count what they carried by type instead.
 //
-// Motion: the page re-renders the messages only when the refresh brings a
-// new set (at most once per tick at these speeds). Each message's element
-// carries its lane (--x1, --y1, --dx, --dy), its offset among the messages
-// that share its lane and timing (--ox, --oy), the tick it shows from (--s)
-// and how many ticks it travels (--d); the stylesheet (web/app.css, .msg)
-// places it at progress clamp((--t - --s) / --d, 0, 1) along its lane.
-// Ticks are counted from msgClock.base, so that a message's attributes do
-// not change while it is in flight; --t is the current tick since base plus
-// the fraction of a tick elapsed since it arrived. One goroutine
-// (frameMessages) sets --t on the layer once per animation frame: one DOM
-// call per frame, however many messages move, and the browser, not Go,
-// moves them. Paused, --t is half a tick on (every message halfway along
-// its share of the lane).
+// The messages layer (.msgs) lies over the cluster view's SVG. It holds a
+// canvas (msgCanvas) and one element per message, which carries the hooks,
+// the accessible name and the handlers. While the clock runs, the elements
+// are hidden and web/messages-canvas.js draws the messages on the canvas,
+// each frame, from what the elements say: its lane's ends in view units and
+// its motion (data-motion: how long it flies at the chosen speed and when
+// it starts, relative to the moment the element got that motion). Moving
+// hundreds of elements would cost the page's thread a style recalculation
+// of each on every frame; the canvas costs a draw call each. The page
+// renders the messages only when a refresh brings a new set (at most once
+// per tick at these speeds); a message's motion is fixed for its flight, so
+// a later render leaves it alone. Pausing, playing or changing the speed
+// starts a new motion epoch: every message gets its motion anew from the
+// current tick. Paused, the elements are the glyphs, still (half a tick on),
+// and buttons: clicking one (or Enter or Space on it) drops it, an action
+// the engine replays (Engine.DropMessage). Hover or focus shows a message's
+// fields below the view (running, the canvas script forwards the pointer
+// to the element under it).
 //
 // Each message keeps its place among the layer's children (msgState.slots)
 // for its whole flight: go-app matches children by position, so a tick that
 // delivers the oldest messages and sends new ones rewrites only the places
 // that changed, not every message after the first delivered one.
 //
-// A message is a button while the clock is paused: clicking it (or Enter or
-// Space on it) drops it, an action the engine replays (Engine.DropMessage).
-// Hover or focus shows its fields below the view. Hooks: data-msg-type
-// (raft's name), data-from, data-to, data-msg-id.
+// Hooks: data-msg-type (raft's name), data-from, data-to, data-msg-id.
 
 // msgMaxSpeed is the fastest speed, ticks per second, at which messages are
 // drawn moving.
@@ -74,17 +75,20 @@ func msgGlyph(typ string) (letter string, response bool) {
 	return "?", strings.HasSuffix(typ, "Resp")
 }
 
-// msgClock is what frameMessages needs from the UI goroutine to compute
-// --t: the tick the drawn messages were rendered for, when the page saw it
-// arrive, the chosen speed and whether the clock is paused. Set by apply.
+// msgClock is the clock the drawn messages were rendered for: the current
+// tick, when the page saw it arrive, and the motion epoch. Set by
+// noteMessages; UI goroutine.
 type msgClock struct {
-	mu     sync.Mutex
-	now    uint64
-	base   uint64 // the tick the drawn messages' --s and the layer's --t count from
-	at     time.Time
-	speed  float64
+	now   uint64
+	at    time.Time
+	epoch msgEpoch
+}
+
+// msgEpoch is what every drawn message's motion depends on besides its own
+// ticks: a change restyles them all (see the top of this file).
+type msgEpoch struct {
 	paused bool
-	shown  bool // messages are drawn
+	speed  float64
 }
 
 // msgState is the playground's share of the messages view.
@@ -98,24 +102,20 @@ type msgState struct {
 	counts    []engine.LinkView
 	countsAt  time.Time
 	countsRev uint64
-	// wake tells frameMessages, idle while no message is drawn, that
-	// some are (buffered(1); made by frameMessages).
-	wake chan struct{}
 	// slots is the message ID drawn at each place of the layer (0: an
 	// empty place; IDs start at 1). UI goroutine (renderMessages).
 	slots []uint64
+	// motions is each drawn message's motion (msgMotion), fixed when it
+	// was first drawn in the current epoch (drawn).
+	motions map[uint64]string
+	drawn   msgEpoch
 }
-
-// msgRebase is how far (ticks) the clock may run past msgClock.base before
-// the page counts from a new base (every drawn message's --s then changes
-// once): it keeps --t small enough for the stylesheet's arithmetic.
-const msgRebase = 4096
 
 // slowEnough reports whether messages are drawn at speed (or paused).
 func slowEnough(paused bool, speed float64) bool { return paused || speed <= msgMaxSpeed }
 
-// noteMessages records a refresh's clock for the frame loop and what the
-// next refresh asks the engine for. UI goroutine (apply).
+// noteMessages records a refresh's clock for the messages' motion and what
+// the next refresh asks the engine for. UI goroutine (apply).
 func (p *playground) noteMessages(v liveView, at time.Time) {
 	show := slowEnough(v.paused, p.speed)
 	if show {
@@ -128,34 +128,19 @@ func (p *playground) noteMessages(v liveView, at time.Time) {
 		p.msgs.countsRev++
 	}
 	c := &p.msgs.clock
-	c.mu.Lock()
-	if v.now != c.now {
+	if v.now != c.now || c.at.IsZero() {
 		c.now, c.at = v.now, at
 	}
-	if !c.shown || v.now < c.base || v.now-c.base > msgRebase {
-		c.base = v.now
-	}
-	c.speed, c.paused, c.shown = p.speed, v.paused, show && len(v.messages) > 0
-	shown := c.shown
-	c.mu.Unlock()
-	if shown && p.msgs.wake != nil {
-		select {
-		case p.msgs.wake <- struct{}{}:
-		default:
-		}
-	}
+	c.epoch = msgEpoch{paused: v.paused || p.speed <= 0, speed: p.speed}
 }
 
-// tickFraction returns --t: the ticks since base to the current tick, plus
-// how far into the current tick the clock is, in [0, 1] (1/2 when paused).
-func (c *msgClock) tickFraction(now time.Time) (float64, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	since := float64(c.now - c.base)
-	if c.paused {
-		return since + 0.5, c.shown
+// position returns the current tick plus how far into it the clock is at
+// now, in [0, 1] (1/2 when paused).
+func (c *msgClock) position(now time.Time) float64 {
+	if c.epoch.paused {
+		return float64(c.now) + 0.5
 	}
-	return since + min(1, max(0, now.Sub(c.at).Seconds()*c.speed)), c.shown
+	return float64(c.now) + min(1, max(0, now.Sub(c.at).Seconds()*c.epoch.speed))
 }
 
 // msgLane is the drawn segment of link from -> to (its right-hand lane
@@ -177,13 +162,16 @@ func msgLane(a, b point) (x1, y1, x2, y2, ux, uy float64, ok bool) {
 // msgR is a message glyph's radius (SVG units).
 const msgR = 7
 
-// renderMessages draws the messages in flight (nil when they are not
-// shown). idx maps a member ID to its index in pts.
+// renderMessages draws the messages in flight on the layer over the view
+// (only its canvas when they are not shown). idx maps a member ID to its
+// index in pts.
 func (p *playground) renderMessages(idx map[uint64]int, pts []point) app.UI {
 	v := p.view
+	ms := &p.msgs
+	canvas := &msgCanvas{}
 	if !slowEnough(v.paused, p.speed) || len(v.messages) == 0 {
-		p.msgs.slots = p.msgs.slots[:0]
-		return svg("g").Class("msgs")
+		ms.slots, ms.motions = ms.slots[:0], nil
+		return app.Div().Class("msgs").Body(canvas)
 	}
 	// Messages that share a lane and timing are spread along it.
 	type slot struct {
@@ -194,17 +182,26 @@ func (p *playground) renderMessages(idx map[uint64]int, pts []point) app.UI {
 		count[slot{m.From, m.To, m.Sent, m.Due}]++
 	}
 	seen := map[slot]int{}
+	epoch := ms.clock.epoch
 	at := p.placeMessages(v.messages)
-	p.msgs.clock.mu.Lock()
-	base := p.msgs.clock.base
-	p.msgs.clock.mu.Unlock()
+	motions := make(map[uint64]string, len(v.messages))
+	if epoch == ms.drawn {
+		for _, m := range v.messages {
+			if mo, ok := ms.motions[m.ID]; ok {
+				motions[m.ID] = mo
+			}
+		}
+	}
+	ms.motions, ms.drawn = motions, epoch
+	pos := ms.clock.position(time.Now())
 	class := "msgs"
-	if v.paused {
+	if epoch.paused {
 		class += " paused"
 	}
-	return svg("g").Class(class).Aria("label", "messages in flight").Attr("role", "group").Body(
-		app.Range(p.msgs.slots).Slice(func(i int) app.UI {
-			empty := &messageGlyph{P: p} // a free place: an empty group
+	return app.Div().Class(class).Aria("label", "messages in flight").Attr("role", "group").Body(
+		canvas,
+		app.Range(ms.slots).Slice(func(i int) app.UI {
+			empty := &messageGlyph{P: p} // a free place: a hidden element
 			j := at[i]
 			if j < 0 {
 				return empty
@@ -222,8 +219,20 @@ func (p *playground) renderMessages(idx map[uint64]int, pts []point) app.UI {
 			k := slot{m.From, m.To, m.Sent, m.Due}
 			off := (float64(seen[k]) - float64(count[k]-1)/2) * (2*msgR + 1)
 			seen[k]++
-			return &messageGlyph{P: p, M: m, Paused: v.paused,
-				Style: msgStyle(m, x1, y1, x2-x1, y2-y1, ux*off, uy*off, base)}
+			x0, y0, x1, y1 := x1+ux*off, y1+uy*off, x2+ux*off, y2+uy*off
+			g := &messageGlyph{P: p, M: m, Paused: epoch.paused}
+			if epoch.paused {
+				pr := msgProgress(m, pos)
+				g.Still = fmt.Sprintf("--x:%.1f;--y:%.1f", x0+(x1-x0)*pr, y0+(y1-y0)*pr)
+				return g
+			}
+			mo, ok := motions[m.ID]
+			if !ok {
+				mo = msgMotion(m, x0, y0, x1, y1, pos, epoch.speed)
+				motions[m.ID] = mo
+			}
+			g.Motion = mo
+			return g
 		}),
 	)
 }
@@ -273,36 +282,75 @@ func (p *playground) placeMessages(msgs []engine.MessageView) []int {
 	return at
 }
 
-// msgStyle is a message's lane, offset and timing as its element's style
-// (the stylesheet's variables, see the top of this file); base is
-// msgClock.base (its --s counts from it).
-func msgStyle(m engine.MessageView, x1, y1, dx, dy, ox, oy float64, base uint64) string {
-	return fmt.Sprintf("--x1:%.1f;--y1:%.1f;--dx:%.1f;--dy:%.1f;--ox:%.1f;--oy:%.1f;--s:%d;--d:%d",
-		x1, y1, dx, dy, ox, oy, int64(m.Sent+1)-int64(base), max(1, int64(m.Due)-int64(m.Sent)))
+// msgProgress is how far along its lane m is when the clock stands at pos
+// (msgClock.position), in [0, 1]: it moves from tick Sent+1 to tick Due.
+func msgProgress(m engine.MessageView, pos float64) float64 {
+	ticks := float64(max(1, int64(m.Due)-int64(m.Sent)))
+	return min(1, max(0, (pos-float64(m.Sent+1))/ticks))
+}
+
+// msgMotion is a message's motion for the canvas script, "x0 y0 x1 y1 dur
+// delay": from (x0, y0) to (x1, y1) in view units, flying dur seconds from
+// tick Sent+1 to tick Due at speed ticks a second, starting delay seconds
+// after the clock stood at pos (msgClock.position; negative: it started
+// before).
+func msgMotion(m engine.MessageView, x0, y0, x1, y1, pos, speed float64) string {
+	ticks := float64(max(1, int64(m.Due)-int64(m.Sent)))
+	perTick := 1 / max(speed, 1e-3) // seconds
+	f := func(v float64, prec int) string { return strconv.FormatFloat(v, 'f', prec, 64) }
+	return f(x0, 1) + " " + f(y0, 1) + " " + f(x1, 1) + " " + f(y1, 1) + " " +
+		f(ticks*perTick, 3) + " " + f((float64(m.Sent+1)-pos)*perTick, 3)
+}
+
+// msgCanvas is the messages layer's canvas, drawn by the canvas script
+// (web/messages-canvas.js), which it attaches on mount and detaches on
+// dismount. It has no fields: go-app never renders it again.
+type msgCanvas struct{ app.Compo }
+
+func (c *msgCanvas) Render() app.UI {
+	return app.Canvas().Class("msg-canvas").Aria("hidden", true)
+}
+
+func (c *msgCanvas) OnMount(ctx app.Context) { c.call(ctx, "attach") }
+
+func (c *msgCanvas) OnDismount() {
+	if c.JSValue() != nil {
+		c.callOn(c.JSValue(), "detach")
+	}
+}
+
+func (c *msgCanvas) call(ctx app.Context, fn string) { c.callOn(ctx.JSSrc(), fn) }
+
+func (c *msgCanvas) callOn(el app.Value, fn string) {
+	if api := app.Window().Get("etcdplayMessages"); api.Truthy() && el != nil && el.Truthy() {
+		api.Call(fn, el)
+	}
 }
 
 // messageGlyph is one place of the messages layer, a component of its own
 // so that a refresh renders and diffs only the places whose message,
-// style or clock state changed (go-app compares a component's fields and
+// motion or clock state changed (go-app compares a component's fields and
 // skips its Render when none did): between two ticks most messages in
-// flight stay as they were. M.ID 0: a free place, an empty group.
+// flight stay as they were. M.ID 0: a free place, a hidden element.
 type messageGlyph struct {
 	app.Compo
 	P      *playground // never changes
 	M      engine.MessageView
-	Style  string // msgStyle
+	Motion string // running: msgMotion
+	Still  string // paused: where it stands (--x, --y in view units)
 	Paused bool
 }
 
 func (g *messageGlyph) Render() app.UI {
 	if g.M.ID == 0 {
-		return svg("g")
+		return app.Div().Hidden(true)
 	}
-	return g.P.renderMessage(g.M, g.Style, g.Paused)
+	return g.P.renderMessage(g.M, g.Motion, g.Still, g.Paused)
 }
 
-// renderMessage draws m with its style (msgStyle).
-func (p *playground) renderMessage(m engine.MessageView, style string, paused bool) app.UI {
+// renderMessage is m's element: running, a hidden hook with its motion for
+// the canvas; paused, its glyph where it stands (still), a button.
+func (p *playground) renderMessage(m engine.MessageView, motion, still string, paused bool) app.UI {
 	letter, response := msgGlyph(m.Type)
 	label := p.msgLabel(m)
 	if paused {
@@ -315,9 +363,9 @@ func (p *playground) renderMessage(m engine.MessageView, style string, paused bo
 	if m.Reject {
 		class += " reject"
 	}
-	g := svg("g").Class(class).Attr("style", style).
+	g := app.Div().Class(class).
 		DataSet("msg-type", m.Type).DataSet("from", m.From).DataSet("to", m.To).DataSet("msg-id", m.ID).
-		Aria("label", label).
+		Aria("label", label).Title(label).
 		OnMouseEnter(p.focusMessage).
 		OnFocus(p.focusMessage).
 		OnClick(func(ctx app.Context, e app.Event) { p.dropMessage(ctx) }).
@@ -328,15 +376,11 @@ func (p *playground) renderMessage(m engine.MessageView, style string, paused bo
 			}
 		})
 	if paused {
-		g = g.Attr("role", "button").TabIndex(0)
+		g = g.Attr("role", "button").TabIndex(0).Attr("style", still)
 	} else {
-		g = g.Attr("role", "img")
+		g = g.Attr("role", "img").DataSet("motion", motion)
 	}
-	return g.Body(
-		svg("title").Text(label),
-		svg("circle").Attr("r", msgR),
-		svg("text").Attr("y", 3.5).Text(letter),
-	)
+	return g.Text(letter)
 }
 
 // The handlers of a message's element find the message by the element's
@@ -483,36 +527,4 @@ func (p *playground) renderTypeCounts() app.UI {
 			),
 		),
 	)
-}
-
-// frameMessages sets the messages layer's --t once per animation frame
-// while messages are drawn (see the top of this file). Its own goroutine,
-// from the playground's mount until ctx ends.
-func (p *playground) frameMessages(ctx app.Context) {
-	c := &p.msgs.clock
-	wake := make(chan struct{}, 1)
-	p.msgs.wake = wake
-	ctx.Async(func() {
-		last := -1.0
-		for waitFrame(ctx) {
-			t, shown := c.tickFraction(time.Now())
-			if !shown {
-				select { // idle until messages are drawn
-				case <-wake:
-				case <-ctx.Done():
-					return
-				}
-				last = -1
-				continue
-			}
-			if t == last {
-				continue
-			}
-			layer := app.Window().Get("document").Call("querySelector", ".view .msgs")
-			if layer.Truthy() {
-				layer.Get("style").Call("setProperty", "--t", fmt.Sprintf("%.3f", t))
-				last = t
-			}
-		}
-	})
 }

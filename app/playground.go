@@ -142,7 +142,6 @@ func (p *playground) OnMount(ctx app.Context) {
 	p.openTour(ctx)                        // tour_player.go
 	p.startAPI(ctx)                        // embed_api_js.go
 	p.startEngine(ctx, engine.StartShared) // storage_panel.go
-	p.frameMessages(ctx)                   // messages_view.go
 }
 
 func (p *playground) Render() app.UI {

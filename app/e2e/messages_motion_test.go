@@ -11,11 +11,13 @@ import (
 )
 
 // The messages drawn in flight move along their link from the sender's disc
-// towards the receiver's, as the browser lays them out: a message seen in
-// two frames 300 ms apart at 1 tick/s (every link delayed 4 ticks, so it
-// flies for several ticks and across a new refresh) lies on the line
-// between the two discs both times, nearer the sender first, further on
-// the second time. Paused, it stays where it is.
+// towards the receiver's: a message seen in two frames 300 ms apart at 1
+// tick/s (every link delayed 4 ticks, so it flies for several ticks and
+// across a new refresh) lies on the line between the two discs both times,
+// nearer the sender first, further on the second time. Running, where the
+// canvas draws it (its script's positions); paused, where the browser lays
+// out its element, which stays where it is. A click on a moving message
+// answers that the clock must be paused, and does not cut the link under it.
 func TestMessagesMoveAlongTheirLinks(t *testing.T) {
 	tb := blankTab(t, 3*time.Minute)
 	tb.run(chromedp.Navigate(siteURL + "?storage=memory"))
@@ -38,12 +40,14 @@ func TestMessagesMoveAlongTheirLinks(t *testing.T) {
 		var got map[string]pos
 		tb.eval(`(() => {
 		  const c = e => { const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; };
+		  const paused = document.querySelector('.view .msgs.paused') !== null;
+		  const drawn = paused ? {} : etcdplayMessages.positions(document.querySelector('.view .msg-canvas'));
 		  const out = {};
 		  for (const m of document.querySelectorAll('.view .msg[data-msg-id]')) {
 		    const a = document.querySelector('.view .node[data-node="' + m.dataset.from + '"] circle');
 		    const b = document.querySelector('.view .node[data-node="' + m.dataset.to + '"] circle');
-		    if (!a || !b) continue;
-		    const [ax, ay] = c(a), [bx, by] = c(b), [x, y] = c(m.querySelector('circle'));
+		    if (!a || !b || !(paused || m.dataset.msgId in drawn)) continue;
+		    const [ax, ay] = c(a), [bx, by] = c(b), [x, y] = paused ? c(m) : drawn[m.dataset.msgId];
 		    const dx = bx - ax, dy = by - ay, len = Math.hypot(dx, dy);
 		    out[m.dataset.msgId] = {Progress: ((x - ax) * dx + (y - ay) * dy) / (len * len), Off: Math.abs((x - ax) * dy - (y - ay) * dx) / len};
 		  }
@@ -81,6 +85,31 @@ func TestMessagesMoveAlongTheirLinks(t *testing.T) {
 		t.Fatalf("%d messages moved along their link in 30 s (%d seen twice)", moved, checked)
 	}
 	t.Logf("%d of %d messages seen twice moved on", moved, checked)
+
+	// A click where a message is drawn, moving: the page answers, the link
+	// under it stays as it was.
+	var at struct {
+		ID  string  `json:"id"`
+		X   float64 `json:"x"`
+		Y   float64 `json:"y"`
+		Cut string  `json:"cut"`
+	}
+	tb.waitJS(`Object.keys(etcdplayMessages.positions(document.querySelector('.view .msg-canvas'))).length > 0`, "a message drawn moving")
+	tb.eval(`(() => {
+	  const d = etcdplayMessages.positions(document.querySelector('.view .msg-canvas'));
+	  const id = Object.keys(d)[0], m = document.querySelector('.view .msg[data-msg-id="' + id + '"]');
+	  const l = document.querySelector('.view .link[data-from="' + m.dataset.from + '"][data-to="' + m.dataset.to + '"]');
+	  return {id, x: d[id][0], y: d[id][1], cut: l.dataset.cut};
+	})()`, &at)
+	tb.run(chromedp.MouseClickXY(at.X, at.Y))
+	tb.waitJS(`(n => n !== null && n.dataset.notice.startsWith('pause the clock to drop a message'))(document.querySelector('[data-notice]'))`, "the answer to a click on a moving message")
+	var cuts []string
+	tb.eval(`[...document.querySelectorAll('.view .link')].map(l => l.dataset.cut)`, &cuts)
+	for _, c := range cuts {
+		if c != "false" {
+			t.Fatalf("a click on moving message %s cut a link: %q", at.ID, cuts)
+		}
+	}
 
 	tb.clickAction("pause", 0)
 	tb.waitJS(`document.querySelector('[data-action="play"]') !== null`, "paused")

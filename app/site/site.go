@@ -15,6 +15,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"html"
 	"io"
 	"io/fs"
 	"net"
@@ -103,12 +104,14 @@ func handler(base string, site siteFiles) *app.Handler {
 		ServiceWorkerTemplate: site.worker,
 		// The engine's worker bootstrap, at the URL the page starts it
 		// from (worker.ScriptURL), so that an offline reload starts it too.
-		CacheableResources: []string{worker.CachePath(site.version)},
+		CacheableResources: []string{worker.CachePath(site.version), messagesScriptPath(site.version)},
 		// First, the stand-ins for storage the browser denies (a sandboxed
 		// frame; sandbox.go). Then the engine's worker starts from the
 		// page's head, before the page's wasm loaded (the two compile at
 		// once).
-		RawHeaders: []string{sandboxScript, worker.EarlyStartScript(base, site.version)},
+		// Last, deferred: the script that draws the raft messages in
+		// flight (app/messages_view.go).
+		RawHeaders: []string{sandboxScript, worker.EarlyStartScript(base, site.version), messagesScriptTag(base, site.version)},
 	}
 	if base != "" {
 		h.Resources = app.PrefixedLocation(base)
@@ -318,4 +321,16 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	return out.Close()
+}
+
+// messagesScriptPath is the site's path of the script that draws the
+// messages in flight, with the version (a new deploy's page never runs an
+// old copy from the HTTP cache).
+func messagesScriptPath(version string) string {
+	return "/web/messages-canvas.js?v=" + url.QueryEscape(version)
+}
+
+// messagesScriptTag loads that script, deferred, under base.
+func messagesScriptTag(base, version string) string {
+	return `<script defer src="` + html.EscapeString(strings.TrimRight(base, "/")+messagesScriptPath(version)) + `"></script>`
 }
