@@ -1,10 +1,7 @@
 package app
 
 import (
-	"context"
 	"fmt"
-	"io"
-	"net/http"
 	"net/url"
 	"time"
 
@@ -51,28 +48,57 @@ func (p *playground) fetchTour(ctx app.Context, raw string) {
 	})
 }
 
-// getTour fetches and parses the tour at addr.
+// getTour fetches and parses the tour at addr, with the browser's fetch
+// (net/http's client would add megabytes to the page's wasm). Not on the
+// UI goroutine: it waits for the browser's promises.
 func getTour(addr string) (*tour.Tour, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, addr, nil)
-	if err != nil {
-		return nil, err
+	type result struct {
+		data []byte
+		err  error
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("the tour at %s could not be fetched: %v", addr, err)
+	done := make(chan result, 1)
+	var funcs []app.Func
+	defer func() {
+		for _, f := range funcs {
+			f.Release()
+		}
+	}()
+	on := func(f func(v app.Value)) app.Func {
+		fn := app.FuncOf(func(_ app.Value, args []app.Value) any {
+			f(args[0])
+			return nil
+		})
+		funcs = append(funcs, fn)
+		return fn
 	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("the tour at %s could not be fetched: %s", addr, resp.Status)
+	fail := func(what string) app.Func {
+		return on(func(e app.Value) {
+			done <- result{err: fmt.Errorf("the tour at %s could not be %s: %s", addr, what, e.Call("toString").String())}
+		})
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, tour.MaxSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("the tour at %s could not be read: %v", addr, err)
+	abort := app.Window().Get("AbortController").New()
+	timer := time.AfterFunc(20*time.Second, func() { abort.Call("abort") })
+	defer timer.Stop()
+	opts := app.Window().Get("Object").New()
+	opts.Set("signal", abort.Get("signal"))
+	app.Window().Call("fetch", addr, opts).Call("then", on(func(resp app.Value) {
+		if st := resp.Get("status").Int(); st != 200 {
+			done <- result{err: fmt.Errorf("the tour at %s could not be fetched: %d %s", addr, st, resp.Get("statusText").String())}
+			return
+		}
+		resp.Call("arrayBuffer").Call("then", on(func(buf app.Value) {
+			arr := app.Window().Get("Uint8Array").New(buf)
+			// Parse refuses more than MaxSize bytes, naming the limit.
+			data := make([]byte, min(arr.Get("length").Int(), tour.MaxSize+1))
+			app.CopyBytesToGo(data, arr.Call("subarray", 0, len(data)))
+			done <- result{data: data}
+		}), fail("read"))
+	}), fail("fetched"))
+	r := <-done
+	if r.err != nil {
+		return nil, r.err
 	}
-	// Parse refuses more than MaxSize bytes, naming the limit.
-	return tour.Parse(addr, data)
+	return tour.Parse(addr, r.data)
 }
 
 func contains(list []string, s string) bool {
