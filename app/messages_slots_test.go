@@ -2,7 +2,9 @@ package app
 
 import (
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/etcd-play/etcd-play/app/engine"
 )
@@ -42,4 +44,42 @@ func TestPlaceMessagesKeepsPlaces(t *testing.T) {
 	step([]uint64{4}, 4)
 	step([]uint64{4, 6, 7}, 6, 4, 7)
 	step(nil)
+}
+
+// A message's motion is fixed for its flight: later ticks leave it as it
+// was (the canvas keeps animating it from when it got it). Pausing, a new
+// speed or the clock going back (a rewind: the same IDs fly anew) give it
+// a new one.
+func TestMessageMotionFixedUntilEpochChanges(t *testing.T) {
+	p := &playground{speed: 2}
+	msg := engine.MessageView{ID: 7, Type: "MsgApp", From: 1, To: 2, Sent: 10, Due: 14}
+	idx := map[uint64]int{1: 0, 2: 1}
+	pts := positions(2)
+	t0 := time.Unix(100, 0)
+	motion := func(now uint64, paused bool, at time.Time) string {
+		t.Helper()
+		p.view = liveView{now: now, paused: paused, messages: []engine.MessageView{msg}}
+		p.noteMessages(p.view, at)
+		p.msgs.clock.wall = func() time.Time { return at } // rendered as the tick arrives
+		p.renderMessages(idx, pts)
+		return p.msgs.motions[msg.ID]
+	}
+	first := motion(10, false, t0)
+	if f := strings.Fields(first); len(f) != 6 || f[4] != "2.000" || f[5] != "0.500" {
+		t.Fatalf("at tick 10, 2 ticks/s: motion %q, want 4 ticks in 2 s, starting in 0.5 s", first)
+	}
+	if got := motion(11, false, t0.Add(500*time.Millisecond)); got != first {
+		t.Fatalf("a tick later: motion %q, want it unchanged %q", got, first)
+	}
+	p.speed = 4
+	bySpeed := motion(12, false, t0.Add(time.Second))
+	if bySpeed == first || !strings.HasSuffix(bySpeed, " 1.000 -0.250") {
+		t.Fatalf("at 4 ticks/s, tick 12: motion %q, want 1 s of flight, started 0.25 s ago", bySpeed)
+	}
+	if got := motion(9, false, t0.Add(2*time.Second)); got == bySpeed || !strings.HasSuffix(got, " 0.500") {
+		t.Fatalf("rewound to tick 9: motion %q, want it anew, starting in 0.5 s", got)
+	}
+	if got := motion(9, true, t0.Add(3*time.Second)); got != "" || !p.msgs.drawn.paused {
+		t.Fatalf("paused: motion %q (drawn %+v), want none: the element stands still", got, p.msgs.drawn)
+	}
 }

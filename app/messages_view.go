@@ -82,6 +82,7 @@ type msgClock struct {
 	now   uint64
 	at    time.Time
 	epoch msgEpoch
+	wall  func() time.Time // the time now (nil: time.Now; tests set it)
 }
 
 // msgEpoch is what every drawn message's motion depends on besides its own
@@ -89,6 +90,7 @@ type msgClock struct {
 type msgEpoch struct {
 	paused bool
 	speed  float64
+	back   uint64 // times the clock went back (a rewind): the same IDs fly anew
 }
 
 // msgState is the playground's share of the messages view.
@@ -128,10 +130,14 @@ func (p *playground) noteMessages(v liveView, at time.Time) {
 		p.msgs.countsRev++
 	}
 	c := &p.msgs.clock
+	back := c.epoch.back
+	if v.now < c.now {
+		back++
+	}
 	if v.now != c.now || c.at.IsZero() {
 		c.now, c.at = v.now, at
 	}
-	c.epoch = msgEpoch{paused: v.paused || p.speed <= 0, speed: p.speed}
+	c.epoch = msgEpoch{paused: v.paused || p.speed <= 0, speed: p.speed, back: back}
 }
 
 // position returns the current tick plus how far into it the clock is at
@@ -193,7 +199,11 @@ func (p *playground) renderMessages(idx map[uint64]int, pts []point) app.UI {
 		}
 	}
 	ms.motions, ms.drawn = motions, epoch
-	pos := ms.clock.position(time.Now())
+	wall := time.Now
+	if ms.clock.wall != nil {
+		wall = ms.clock.wall
+	}
+	pos := ms.clock.position(wall())
 	class := "msgs"
 	if epoch.paused {
 		class += " paused"
