@@ -34,7 +34,9 @@ import (
 // and buttons: clicking one (or Enter or Space on it) drops it, an action
 // the engine replays (Engine.DropMessage). Hover or focus shows a message's
 // fields below the view (running, the canvas script forwards the pointer
-// to the element under it).
+// to the element under it). With reduced motion asked for, the script
+// draws each message where it is when the layer changes (about once a
+// tick): messages step instead of gliding.
 //
 // Each message keeps its place among the layer's children (msgState.slots)
 // for its whole flight: go-app matches children by position, so a tick that

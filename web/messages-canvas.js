@@ -18,6 +18,11 @@
 // type's colour --mc, "resp", "reject") give its glyph. Paused, the
 // elements draw themselves (still, as buttons) and the canvas is cleared.
 //
+// Where the person asked for reduced motion (prefers-reduced-motion), each
+// message is drawn where it is when the page last changed the layer (about
+// once a tick) and stays there until the next change: it steps along its
+// lane instead of gliding.
+//
 // While the clock runs the elements are hidden hooks; a pointer over a
 // drawn message sends its element a mouseenter, and a click on one clicks
 // its element (the page's own handlers answer) instead of the link below.
@@ -30,6 +35,7 @@
   const viewW = 440; // the view's width in view units
   const glyphR = 7; // a glyph's radius in view units (msgR)
   const layers = new Map(); // canvas -> layer state
+  const reduced = window.matchMedia ? window.matchMedia("(prefers-reduced-motion: reduce)") : { matches: false };
 
   const clamp01 = (p) => (p < 0 ? 0 : p > 1 ? 1 : p);
 
@@ -85,6 +91,7 @@
     // the page makes to them).
     read() {
       const now = performance.now();
+      this.readAt = now;
       this.paused = this.layer.classList.contains("paused");
       const list = [];
       if (!this.paused) {
@@ -123,7 +130,7 @@
       g.setTransform(1, 0, 0, 1, 0, 0);
       g.clearRect(0, 0, c.width, c.height);
       if (this.paused || this.msgs.length === 0 || this.unit === 0) return;
-      const now = performance.now(), k = this.unit * this.dpr;
+      const now = this.when(), k = this.unit * this.dpr;
       let moving = false;
       for (const m of this.msgs) {
         const [x, y, p] = this.at(m, now);
@@ -131,7 +138,13 @@
         const s = this.sprite(m);
         g.drawImage(s, Math.round((x - glyphR - 1) * k), Math.round((y - glyphR - 1) * k));
       }
-      if (moving) this.kick();
+      if (moving && !reduced.matches) this.kick();
+    }
+
+    // when is the time the messages are drawn at: now, or with reduced
+    // motion the last change of the layer.
+    when() {
+      return reduced.matches && this.readAt !== undefined ? this.readAt : performance.now();
     }
 
     // sprite is m's glyph drawn once at the current scale: a ring in its
@@ -169,7 +182,7 @@
       if (this.paused || this.unit === 0) return null;
       const r = this.canvas.getBoundingClientRect();
       const x = (clientX - r.left) / this.unit, y = (clientY - r.top) / this.unit;
-      const now = performance.now();
+      const now = this.when();
       for (let i = this.msgs.length - 1; i >= 0; i--) {
         const [mx, my] = this.at(this.msgs[i], now);
         if (Math.hypot(x - mx, y - my) <= glyphR + 1) return this.msgs[i];
@@ -195,7 +208,7 @@
     positions() {
       const out = {};
       if (this.paused || this.unit === 0) return out;
-      const r = this.canvas.getBoundingClientRect(), now = performance.now();
+      const r = this.canvas.getBoundingClientRect(), now = this.when();
       for (const m of this.msgs) {
         const [x, y] = this.at(m, now);
         out[m.id] = [r.left + x * this.unit, r.top + y * this.unit];

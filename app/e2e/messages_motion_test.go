@@ -4,9 +4,11 @@ package e2e
 
 import (
 	"math"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -23,14 +25,7 @@ func TestMessagesMoveAlongTheirLinks(t *testing.T) {
 	tb.run(chromedp.Navigate(siteURL + "?storage=memory"))
 	tb.waitJS(`document.querySelector('.playground[data-ready="true"]') !== null`, "the wasm to mount the page")
 	tb.waitLeader()
-	tb.typeInto("#link-delay", "4")
-	tb.choose("#link-from", "1")
-	for to := 2; to <= 5; to++ {
-		tb.choose("#link-to", string(rune('0'+to)))
-		tb.clickAction("set-link", 0)
-		// The notice line is rendered away between notices: poll for it.
-		tb.waitJS(`(n => n !== null && n.dataset.notice.startsWith('link 1→`+string(rune('0'+to))+`: done'))(document.querySelector('[data-notice]'))`, "the delay set")
-	}
+	tb.delayLinksFromOne(4)
 	tb.choose("#speed", "1")
 	// Each sample: per message ID, the progress along from -> to of its
 	// glyph's centre (0 at the sender's disc centre, 1 at the receiver's)
@@ -167,4 +162,65 @@ func TestDropMessageInReusedPlace(t *testing.T) {
 	tb.waitJS(`(document.querySelector('.log') || document.body).textContent.includes('dropped `+m.Type+` `+m.From+` -> `+m.To+` ') && (document.querySelector('.log') || document.body).textContent.includes('message `+m.ID+`)')`,
 		"the event log to name the message dropped")
 	t.Logf("dropped message %s (%s %s→%s) from an element first made for message %s", m.ID, m.Type, m.From, m.To, m.First)
+}
+
+// delayLinksFromOne delays etcd-1's links to the others by ticks (its
+// messages then fly for several ticks).
+func (tb *tab) delayLinksFromOne(ticks int) {
+	tb.t.Helper()
+	tb.typeInto("#link-delay", strconv.Itoa(ticks))
+	tb.choose("#link-from", "1")
+	for to := 2; to <= 5; to++ {
+		tb.choose("#link-to", strconv.Itoa(to))
+		tb.clickAction("set-link", 0)
+		// The notice line is rendered away between notices: poll for it.
+		tb.waitJS(`(n => n !== null && n.dataset.notice.startsWith('link 1→`+strconv.Itoa(to)+`: done'))(document.querySelector('[data-notice]'))`, "the delay set")
+	}
+}
+
+// With reduced motion asked for (prefers-reduced-motion), the messages
+// drawn while the clock runs stand still within a tick and step on when
+// the page shows the next: at 1 tick/s, two samples 300 ms apart in the
+// same tick find every message where it was, and over ticks they advance.
+func TestMessagesStepWithReducedMotion(t *testing.T) {
+	tb := blankTab(t, 3*time.Minute)
+	tb.run(emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}))
+	tb.run(chromedp.Navigate(siteURL + "?storage=memory"))
+	tb.waitJS(`document.querySelector('.playground[data-ready="true"]') !== null`, "the wasm to mount the page")
+	tb.waitLeader()
+	tb.delayLinksFromOne(4)
+	tb.choose("#speed", "1")
+	drawn := func() map[string][2]float64 {
+		var d map[string][2]float64
+		tb.eval(`etcdplayMessages.positions(document.querySelector('.view .msg-canvas'))`, &d)
+		return d
+	}
+	tb.waitJS(`Object.keys(etcdplayMessages.positions(document.querySelector('.view .msg-canvas'))).length >= 2`, "messages drawn")
+	still, stepped := 0, 0
+	first := drawn()
+	deadline := time.Now().Add(30 * time.Second)
+	for (still < 3 || stepped < 3) && time.Now().Before(deadline) {
+		n0, p0 := tb.now(), drawn()
+		tb.run(chromedp.Sleep(300 * time.Millisecond)) // the interval sampled: the condition is the positions below
+		p1, n1 := drawn(), tb.now()
+		if n0 != n1 {
+			continue
+		}
+		for id, a := range p0 {
+			if b, ok := p1[id]; ok {
+				if a != b {
+					t.Fatalf("tick %d: message %s moved from %v to %v within the tick", n0, id, a, b)
+				}
+				still++
+			}
+		}
+		for id, a := range first {
+			if b, ok := p1[id]; ok && math.Hypot(b[0]-a[0], b[1]-a[1]) > 1 {
+				stepped++
+			}
+		}
+	}
+	if still < 3 || stepped < 3 {
+		t.Fatalf("in 30 s: %d messages seen still within a tick, %d seen to step on over ticks; want 3 of each", still, stepped)
+	}
 }
