@@ -346,7 +346,20 @@ func (r *replayer) step(t *testing.T, s golden.Step, recorded []golden.Entry) []
 	defer cancel()
 	var out syncLines
 	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx, r.eng, 1, &out) }()
+	// The "&" commands run once the watch is established, as they did
+	// when etcdctl recorded them: started too early (a loaded machine),
+	// they wrote before it and it missed their events.
+	eng := &watchStarted{Engine: r.eng, started: make(chan struct{}, 1)}
+	go func() { done <- c.Run(ctx, eng, 1, &out) }()
+	if strings.HasPrefix(ran, "watch") {
+		select {
+		case <-eng.started:
+		case err := <-done:
+			done <- err // it ended before watching: the result below says how
+		case <-time.After(30 * time.Second):
+			t.Errorf("%s: no watch established within 30 s", s.Line)
+		}
+	}
 	var during []replayed
 	for _, d := range s.During {
 		during = append(during, r.step(t, d, nil)...)
@@ -375,6 +388,26 @@ func (r *replayer) step(t *testing.T, s golden.Step, recorded []golden.Entry) []
 	res.Stdout = out.Lines()
 	res.Stderr = append(out.ErrLines(), res.Stderr...)
 	return append([]replayed{res}, during...)
+}
+
+// watchStarted is the replayer's engine as a watch command sees it: it
+// says on started when a Watch call returned.
+type watchStarted struct {
+	engine.Engine
+	started chan struct{} // buffered(1)
+}
+
+func (w *watchStarted) Watch(member uint64, req engine.WatchRequest) (engine.WatchStream, error) {
+	wt, ok := w.Engine.(engine.Watcher)
+	if !ok {
+		return nil, errors.New("this cluster cannot watch")
+	}
+	s, err := wt.Watch(member, req)
+	select {
+	case w.started <- struct{}{}:
+	default:
+	}
+	return s, err
 }
 
 // syncLines is an Output a watch writes from its goroutine while the test
