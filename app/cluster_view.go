@@ -118,9 +118,9 @@ func (p *playground) renderClusterView() app.UI {
 		nodes = append(nodes, p.renderNode(m, pts[i]))
 	}
 
-	// The stage holds the SVG and, over it, the messages layer (HTML, so
-	// that the browser's compositor moves them: messages_view.go); both
-	// span the viewBox exactly.
+	// The stage holds the SVG and, over it, the messages layer (a canvas
+	// and the messages' elements: messages_view.go); both span the
+	// viewBox exactly.
 	return app.Figure().Class("view").Body(
 		app.Div().Class("view-stage").Body(svg("svg").
 			Attr("viewBox", fmt.Sprintf("0 0 %d %d", viewW, viewH)).

@@ -167,7 +167,8 @@ func msgLane(a, b point) (x1, y1, x2, y2, ux, uy float64, ok bool) {
 	return x1, y1, x2, y2, ux, uy, true
 }
 
-// msgR is a message glyph's radius (SVG units).
+// msgR is a message glyph's radius (view units; the canvas script and
+// the stylesheet draw it so).
 const msgR = 7
 
 // renderMessages draws the messages in flight on the layer over the view
@@ -297,9 +298,12 @@ func (p *playground) placeMessages(msgs []engine.MessageView) []int {
 // msgProgress is how far along its lane m is when the clock stands at pos
 // (msgClock.position), in [0, 1]: it moves from tick Sent+1 to tick Due.
 func msgProgress(m engine.MessageView, pos float64) float64 {
-	ticks := float64(max(1, int64(m.Due)-int64(m.Sent)))
-	return min(1, max(0, (pos-float64(m.Sent+1))/ticks))
+	return min(1, max(0, (pos-float64(m.Sent+1))/msgTicks(m)))
 }
+
+// msgTicks is how many ticks m flies: from tick Sent+1 to tick Due, at
+// least one.
+func msgTicks(m engine.MessageView) float64 { return float64(max(1, int64(m.Due)-int64(m.Sent))) }
 
 // msgMotion is a message's motion for the canvas script, "x0 y0 x1 y1 dur
 // delay": from (x0, y0) to (x1, y1) in view units, flying dur seconds from
@@ -307,7 +311,7 @@ func msgProgress(m engine.MessageView, pos float64) float64 {
 // after the clock stood at pos (msgClock.position; negative: it started
 // before).
 func msgMotion(m engine.MessageView, x0, y0, x1, y1, pos, speed float64) string {
-	ticks := float64(max(1, int64(m.Due)-int64(m.Sent)))
+	ticks := msgTicks(m)
 	perTick := 1 / max(speed, 1e-3) // seconds
 	f := func(v float64, prec int) string { return strconv.FormatFloat(v, 'f', prec, 64) }
 	return f(x0, 1) + " " + f(y0, 1) + " " + f(x1, 1) + " " + f(y1, 1) + " " +

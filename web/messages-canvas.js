@@ -63,6 +63,10 @@
       this.stage.addEventListener("pointermove", this.onMove, true);
       this.stage.addEventListener("pointerleave", this.onLeave, true);
       this.stage.addEventListener("click", this.onClick, true);
+      // Sprites take the theme's colours: made anew when it changes.
+      this.scheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+      this.onScheme = () => { this.sprites.clear(); this.kick(); };
+      if (this.scheme) this.scheme.addEventListener("change", this.onScheme);
       this.resize();
       this.read();
     }
@@ -73,6 +77,7 @@
       this.stage.removeEventListener("pointermove", this.onMove, true);
       this.stage.removeEventListener("pointerleave", this.onLeave, true);
       this.stage.removeEventListener("click", this.onClick, true);
+      if (this.scheme) this.scheme.removeEventListener("change", this.onScheme);
       if (this.frame) cancelAnimationFrame(this.frame);
       this.frame = 0;
     }
@@ -109,7 +114,6 @@
         }
       }
       this.msgs = list;
-      this.sprites.clear(); // colours follow the page's theme
       this.kick();
     }
 
