@@ -35,9 +35,11 @@ vet:
 test-native:
 	$(GO) test -count=1 ./...
 
-# The wasm build's stand-in for github.com/golang/protobuf (its own module).
+# The wasm build's stand-ins for github.com/golang/protobuf and
+# github.com/gogo/protobuf (modules of their own).
 test-protoshim:
 	cd node/internal/protoshim && $(GO) vet ./... && $(GO) test -count=1 ./...
+	cd node/internal/gogoshim && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 # Store and engine tests compiled to wasm and run under Node: proves the wasm
 # build, and (TestReplayDigests: golden digests written natively) that wasm
@@ -61,14 +63,17 @@ test-wasm:
 #
 # It builds with a copy of go.mod that replaces github.com/golang/protobuf by
 # node/internal/protoshim (see its package doc: raftpb and mvccpb only register
-# with it; the real one costs 0.65 MB of gzipped wasm). Native builds and
-# every other test use go.mod as it is.
+# with it; the real one costs 0.65 MB of gzipped wasm) and
+# github.com/gogo/protobuf by node/internal/gogoshim (raftpb calls only its
+# Equal; see its package doc). Native builds and every other test use go.mod
+# as it is.
 # (The copy lives in a fresh temporary directory: builds may run at once.)
 # The same app.wasm runs the page and, in a Web Worker, the engine
 # (app/engine/worker); it is built with the stock Go runtime.
 define wasmbuild
 d=$$(mktemp -d) && cp go.mod go.sum $$d/ && \
 	echo 'replace github.com/golang/protobuf => $(CURDIR)/node/internal/protoshim' >> $$d/go.mod && \
+	echo 'replace github.com/gogo/protobuf => $(CURDIR)/node/internal/gogoshim' >> $$d/go.mod && \
 	GOOS=js GOARCH=wasm $(GO) build -modfile=$$d/go.mod $(1); s=$$?; rm -rf $$d; exit $$s
 endef
 wasm:
