@@ -78,19 +78,7 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(profile)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1400, 1000),
-	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), chromiumOptions(exe, profile)...)
 	defer cancelAlloc()
 	var cancelBrowser context.CancelFunc
 	browserCtx, cancelBrowser = chromedp.NewContext(allocCtx)
@@ -100,6 +88,36 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	return m.Run()
+}
+
+// chromiumOptions are the browser's flags for every test: headless, in
+// the profile directory given, 1400x1000.
+func chromiumOptions(exe, profile string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(exe),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		// Each test's tab is a window of its own, at the same place and
+		// size as the others. Without these (chromedp's and Puppeteer's
+		// defaults, which this allocator does not inherit), a tab that was
+		// visible and focused now and then stopped getting animation
+		// frames for good while the machine sat idle (the page's refresh
+		// loop, the waits' polling and the axe scan run on frames): tests
+		// ran out of time at random places. The browser's window occlusion
+		// and backgrounding are off, as in a tab a person is looking at.
+		chromedp.Flag("disable-backgrounding-occluded-windows", true),
+		chromedp.Flag("disable-renderer-backgrounding", true),
+		chromedp.Flag("disable-background-timer-throttling", true),
+		chromedp.Flag("disable-features", "CalculateNativeWinOcclusion"),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1400, 1000),
+	}
 }
 
 // chromiumPath prefers Debian's real binary over its noisy /usr/bin wrapper.
@@ -119,6 +137,8 @@ func chromiumPath() (string, error) {
 type tab struct {
 	t   *testing.T
 	ctx context.Context
+	raw context.Context // the tab's browser context without the test's deadline (diagnose); nil: none
+	tid target.ID       // the tab's target (diagnose)
 
 	mu      sync.Mutex
 	dialogs []string // JavaScript dialogs (alert, confirm, prompt) the page opened
@@ -154,8 +174,8 @@ func blankTab(t *testing.T, timeout time.Duration) *tab {
 	if err != nil {
 		t.Fatalf("opening a tab: %v", err)
 	}
-	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithTargetID(tid))
-	ctx, cancelTimeout := context.WithTimeout(ctx, timeout)
+	raw, cancel := chromedp.NewContext(browserCtx, chromedp.WithTargetID(tid))
+	ctx, cancelTimeout := context.WithTimeout(raw, timeout)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancel() // closes the tab
@@ -163,7 +183,7 @@ func blankTab(t *testing.T, timeout time.Duration) *tab {
 			t.Logf("disposing the browser context: %v", err)
 		}
 	})
-	tb := &tab{t: t, ctx: ctx}
+	tb := &tab{t: t, ctx: ctx, raw: raw, tid: tid}
 	chromedp.ListenTarget(ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *page.EventJavascriptDialogOpening:
@@ -213,6 +233,7 @@ func (tb *tab) open() {
 func (tb *tab) run(actions ...chromedp.Action) {
 	tb.t.Helper()
 	if err := chromedp.Run(tb.ctx, actions...); err != nil {
+		tb.diagnose()
 		tb.t.Fatalf("chromedp: %v", err)
 	}
 }
@@ -223,6 +244,7 @@ func (tb *tab) waitJS(expr, what string) {
 	tb.t.Helper()
 	var ok bool
 	if err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, chromedp.WithPollingTimeout(0))); err != nil {
+		tb.diagnose()
 		tb.t.Fatalf("waiting for %s: %v (expression %s)", what, err, expr)
 	}
 }
