@@ -178,10 +178,24 @@ func (m *Member) flushReads() {
 	m.readSeq++
 	var ctx [8]byte
 	binary.BigEndian.PutUint64(ctx[:], m.idBase|m.readSeq&(1<<32-1))
-	b := &readBatch{ctx: string(ctx[:]), calls: m.reads, deadline: m.reads[0].deadline}
+	b := &readBatch{ctx: string(ctx[:]), calls: m.reads, deadline: m.reads[0].deadline, sent: m.now}
 	m.reads = nil
 	m.batches = append(m.batches, b)
 	m.rn.ReadIndex(ctx[:])
+}
+
+// retryReads sends again, with the same context, the ReadIndex of every
+// batch still waiting for its index readIndexRetryTicks after it was last
+// sent, as etcd does; raft's leader ignores a context it already holds,
+// and readIndexed keeps the first index confirmed. Called with raftMu held
+// (from Tick).
+func (m *Member) retryReads() {
+	for _, b := range m.batches {
+		if !b.hasIndex && b.deadline > m.now && m.now-b.sent >= readIndexRetryTicks {
+			b.sent = m.now
+			m.rn.ReadIndex([]byte(b.ctx))
+		}
+	}
 }
 
 // readIndexed records the read index raft confirmed for a batch. Contexts

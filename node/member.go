@@ -186,7 +186,15 @@ type readBatch struct {
 	index    uint64
 	hasIndex bool
 	deadline uint64
+	sent     uint64 // the tick its ReadIndex was last sent (retryReads)
 }
+
+// readIndexRetryTicks is how long a ReadIndex may go unanswered before the
+// member sends it again (ticks): etcd's server retries every 500 ms
+// (readIndexRetryTime), five of its default 100 ms heartbeats, a tick here.
+// A follower's MsgReadIndex or the leader's answer can be lost (a dropped
+// message, a leader change), and raft does not send either again.
+const readIndexRetryTicks = 5
 
 // New starts a member on st: a fresh member when st is empty (it bootstraps
 // st with the configuration in cfg.Peers), otherwise a restarted one, rebuilt
@@ -336,6 +344,7 @@ func (m *Member) Tick() {
 	m.withRaft(func() {
 		m.rn.Tick()
 		m.expireCalls()
+		m.retryReads()
 		if m.soft.RaftState == raft.StateLeader {
 			m.expireLeases()
 		}
