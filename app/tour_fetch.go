@@ -71,9 +71,17 @@ func getTour(addr string) (*tour.Tour, error) {
 		funcs = append(funcs, fn)
 		return fn
 	}
+	// send keeps the first result: a callback that comes after it (an
+	// abort racing the end) must not block the browser's event loop.
+	send := func(r result) {
+		select {
+		case done <- r:
+		default:
+		}
+	}
 	fail := func(what string) app.Func {
 		return on(func(e app.Value) {
-			done <- result{err: fmt.Errorf("the tour at %s could not be %s: %s", addr, what, e.Call("toString").String())}
+			send(result{err: fmt.Errorf("the tour at %s could not be %s: %s", addr, what, e.Call("toString").String())})
 		})
 	}
 	abort := app.Window().Get("AbortController").New()
@@ -83,16 +91,39 @@ func getTour(addr string) (*tour.Tour, error) {
 	opts.Set("signal", abort.Get("signal"))
 	app.Window().Call("fetch", addr, opts).Call("then", on(func(resp app.Value) {
 		if st := resp.Get("status").Int(); st != 200 {
-			done <- result{err: fmt.Errorf("the tour at %s could not be fetched: %d %s", addr, st, resp.Get("statusText").String())}
+			send(result{err: fmt.Errorf("the tour at %s could not be fetched: %d %s", addr, st, resp.Get("statusText").String())})
 			return
 		}
-		resp.Call("arrayBuffer").Call("then", on(func(buf app.Value) {
-			arr := app.Window().Get("Uint8Array").New(buf)
-			// Parse refuses more than MaxSize bytes, naming the limit.
-			data := make([]byte, min(arr.Get("length").Int(), tour.MaxSize+1))
-			app.CopyBytesToGo(data, arr.Call("subarray", 0, len(data)))
-			done <- result{data: data}
-		}), fail("read"))
+		body := resp.Get("body")
+		if body.IsNull() || body.IsUndefined() {
+			send(result{})
+			return
+		}
+		// Read chunk by chunk and stop past MaxSize bytes (Parse refuses
+		// that many, naming the limit): an endless or huge answer costs
+		// the page MaxSize+1 bytes, not the whole body.
+		reader := body.Call("getReader")
+		readFailed := fail("read")
+		var data []byte
+		var next app.Func
+		next = on(func(chunk app.Value) {
+			if chunk.Get("done").Bool() {
+				send(result{data: data})
+				return
+			}
+			v := chunk.Get("value")
+			n := min(v.Get("length").Int(), tour.MaxSize+1-len(data))
+			part := make([]byte, n)
+			app.CopyBytesToGo(part, v.Call("subarray", 0, n))
+			data = append(data, part...)
+			if len(data) > tour.MaxSize {
+				reader.Call("cancel")
+				send(result{data: data})
+				return
+			}
+			reader.Call("read").Call("then", next, readFailed)
+		})
+		reader.Call("read").Call("then", next, readFailed)
 	}), fail("fetched"))
 	r := <-done
 	if r.err != nil {

@@ -173,6 +173,55 @@ func TestTourPlayerMalformedURL(t *testing.T) {
 	tb.goTo(siteURL + "?tour-url=" + url.QueryEscape(origin+"/test-leader.tour"))
 	tb.waitJS(`(() => { const e = document.querySelector('[data-tour-load-error]'); return e && e.textContent.includes("allow="); })()`,
 		"a tour from an origin not allowed to be refused")
+
+	// An endless answer is refused at the size limit as soon as the page
+	// read past it, not read to its end (or until the fetch's 20 s
+	// deadline, which says "could not be read" instead).
+	sent := make(chan int64, 1)
+	endless := endlessOrigin(t, sent)
+	t0 := time.Now()
+	tb.goTo(siteURL + tourQuery(endless, "endless.tour"))
+	tb.waitJS(`(() => { const e = document.querySelector('[data-tour-load-error]'); return e && e.textContent.includes("it is over the 65536 bytes a tour may have"); })()`,
+		"an endless tour to be refused at the size limit")
+	select {
+	case n := <-sent:
+		t.Logf("endless tour refused %v after navigation; the server had sent %d bytes when the page stopped reading", time.Since(t0).Round(time.Millisecond), n)
+	case <-time.After(10 * time.Second):
+		t.Errorf("the page still reads the endless tour 10 s after refusing it")
+	}
+}
+
+// endlessOrigin serves, at a new origin any page may fetch from, a tour
+// whose text never ends (comment lines, flushed as they are written), and
+// sends on sent how many bytes it wrote once the reader went away.
+func endlessOrigin(t *testing.T, sent chan<- int64) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := []byte("# " + strings.Repeat("x", 4093) + "\n")
+	serveUntilCleanup(t, ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		n, _ := fmt.Fprint(w, "tour endless\ntitle Endless\nstep One\nsay x\n")
+		total := int64(n)
+		f, _ := w.(http.Flusher)
+		for r.Context().Err() == nil {
+			n, err := w.Write(line)
+			total += int64(n)
+			if err != nil {
+				break
+			}
+			if f != nil {
+				f.Flush()
+			}
+		}
+		select {
+		case sent <- total:
+		default:
+		}
+	}))
+	return "http://" + ln.Addr().String()
 }
 
 // The tour embedded (embed=1) in a docs page of another origin: its panel

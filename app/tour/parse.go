@@ -39,7 +39,8 @@ var nameRE = regexp.MustCompile(`^[a-z0-9-]+$`)
 func Parse(source string, data []byte) (*Tour, error) {
 	p := parser{t: &Tour{}, source: source}
 	if len(data) > MaxSize {
-		return nil, p.fail(0, "it is %d bytes; a tour may have at most %d", len(data), MaxSize)
+		// Callers may stop reading at MaxSize+1 bytes: the size is not said.
+		return nil, p.fail(0, "it is over the %d bytes a tour may have", MaxSize)
 	}
 	if !utf8.Valid(data) {
 		return nil, p.fail(0, "it is not UTF-8 text")

@@ -101,7 +101,7 @@ func TestParseErrors(t *testing.T) {
 		{"tour t\nstep A\nsay x\n", "tour t: it has no `title` line"},
 		{"title T\nstep A\nsay x\n", "tour f.tour: it has no `tour NAME` line"},
 		{head, "tour t: it has no steps"},
-		{head + "step A\nsay x\n" + strings.Repeat("# padding\n", MaxSize/10), "tour f.tour: it is 65"},
+		{head + "step A\nsay x\n" + strings.Repeat("# padding\n", MaxSize/10), "tour f.tour: it is over the 65536 bytes a tour may have"},
 		{head + "step A\nsay \xff\n", "tour f.tour: it is not UTF-8 text"},
 	} {
 		_, err := Parse("f.tour", []byte(tc.text))
