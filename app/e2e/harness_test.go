@@ -137,7 +137,7 @@ func chromiumPath() (string, error) {
 type tab struct {
 	t   *testing.T
 	ctx context.Context
-	raw context.Context // the tab's browser context without the test's deadline (diagnose); nil: none
+	raw context.Context // the tab's chromedp context without the test's deadline (diagnose); nil: none
 	tid target.ID       // the tab's target (diagnose)
 
 	mu      sync.Mutex
