@@ -19,9 +19,13 @@ import (
 // start, powerLoss, wipe), read by submit. A checkpoint (Clone) leaves it
 // out: a copy's down members refuse every call.
 
-// keepForReads records m, just crashed with err, when err is a full disk.
+// keepForReads records m, just crashed with err, when err is a full disk,
+// or a save that got no answer (durable.ErrNoAnswer: what Chromium's
+// IndexedDB does to the other writes once one failed for lack of space;
+// raft's contract kept the unanswered save's entries unapplied, so the
+// store holds what was stored either way).
 func (c *Cluster) keepForReads(id uint64, m *node.Member, err error) {
-	if m == nil || !errors.Is(err, durable.ErrQuota) {
+	if m == nil || !(errors.Is(err, durable.ErrQuota) || errors.Is(err, durable.ErrNoAnswer)) {
 		return
 	}
 	if c.fullDisk == nil {

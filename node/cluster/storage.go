@@ -64,7 +64,11 @@ type DiskError struct {
 	// to start until WipeMember.
 	Corrupt bool
 	// Quota: the medium is full; the member crashed on a save that changed
-	// nothing stored, and will crash again until space is freed.
+	// nothing stored, and will crash again until space is freed. A save
+	// that got no answer (durable.ErrNoAnswer) counts as the full disk
+	// when another member's save failed for lack of space: they share one
+	// medium, and Chromium's IndexedDB leaves the other writes unanswered
+	// once one failed so.
 	Quota bool
 	Err   string // the error, for a person
 }
@@ -76,6 +80,8 @@ func (c *Cluster) DiskErrors() []DiskError {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var out []DiskError
+	var errs []error
+	full := false
 	for _, id := range c.ids {
 		d := c.disk(id)
 		if d == nil {
@@ -85,8 +91,13 @@ func (c *Cluster) DiskErrors() []DiskError {
 		if err == nil || (errors.Is(err, durable.ErrKilled) && c.members[id] == nil) {
 			continue // a power loss is not a storage problem
 		}
+		full = full || errors.Is(err, durable.ErrQuota)
+		errs = append(errs, err)
 		out = append(out, DiskError{Member: id, Corrupt: errors.Is(err, durable.ErrCorrupt),
 			Quota: errors.Is(err, durable.ErrQuota), Err: err.Error()})
+	}
+	for i, err := range errs {
+		out[i].Quota = out[i].Quota || (full && errors.Is(err, durable.ErrNoAnswer))
 	}
 	return out
 }
