@@ -104,13 +104,12 @@ func chromiumOptions(exe, profile string) []chromedp.ExecAllocatorOption {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		// Each test's tab is a window of its own, at the same place and
-		// size as the others. Without these (chromedp's and Puppeteer's
-		// defaults, which this allocator does not inherit), a tab that was
-		// visible and focused now and then stopped getting animation
-		// frames for good while the machine sat idle (the page's refresh
-		// loop, the waits' polling and the axe scan run on frames): tests
-		// ran out of time at random places. The browser's window occlusion
-		// and backgrounding are off, as in a tab a person is looking at.
+		// size as the others: with chromedp's and Puppeteer's defaults
+		// (which this allocator does not inherit), none is throttled or
+		// backgrounded as a hidden window. They did not end a rarer fault:
+		// now and then a visible, focused tab gets no animation frame
+		// again, on an idle machine (seen after axe scans; diagnose logs
+		// it).
 		chromedp.Flag("disable-backgrounding-occluded-windows", true),
 		chromedp.Flag("disable-renderer-backgrounding", true),
 		chromedp.Flag("disable-background-timer-throttling", true),
