@@ -18,12 +18,7 @@ import (
 func TestNoAnswerAfterAFullDiskIsTheFullDisk(t *testing.T) {
 	defer func(d time.Duration) { durable.CallTimeout = d }(durable.CallTimeout)
 	durable.CallTimeout = 100 * time.Millisecond
-	disk := durable.NewMemDisk()
-	db := durable.NewMemory(disk)
-	c := newTestCluster(t, diskConfig(db, 1))
-	l := waitLeader(t, c, 1000)
-	writeKeys(t, c, "k", 20, 10)
-	diskAgreed(t, c)
+	c, disk, l := storedCluster(t)
 
 	disk.SetQuota(disk.Used() + 2000)
 	tickUntil(t, c, 300, "a member down on the full disk", func() bool {

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/etcd-play/etcd-play/node/durable"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -15,12 +14,7 @@ import (
 // refused: it is down); once there is room, a restart brings it back and
 // it no longer serves from the kept store. Power loss ends the kept store.
 func TestFullDiskServesSerializableReads(t *testing.T) {
-	disk := durable.NewMemDisk()
-	db := durable.NewMemory(disk)
-	c := newTestCluster(t, diskConfig(db, 1))
-	l := waitLeader(t, c, 1000)
-	writeKeys(t, c, "k", 20, 10)
-	diskAgreed(t, c)
+	c, disk, l := storedCluster(t)
 
 	disk.SetQuota(disk.Used() + 2000)
 	for i := 0; i < 200; i++ {

@@ -16,12 +16,7 @@ import (
 func TestDiskThatNeverAnswers(t *testing.T) {
 	defer func(d time.Duration) { durable.CallTimeout = d }(durable.CallTimeout)
 	durable.CallTimeout = 100 * time.Millisecond
-	disk := durable.NewMemDisk()
-	db := durable.NewMemory(disk)
-	c := newTestCluster(t, diskConfig(db, 1))
-	l := waitLeader(t, c, 1000)
-	writeKeys(t, c, "k", 20, 10)
-	diskAgreed(t, c)
+	c, disk, l := storedCluster(t)
 
 	disk.Stall()
 	cl := c.Do(l, put("stalled", "v"))

@@ -17,6 +17,19 @@ func diskConfig(db *durable.DB, epoch uint64) Config {
 }
 
 // diskAgreed converges the cluster and returns its common revision and hash.
+// storedCluster starts a cluster on a fresh memory disk, elects a leader
+// and stores keys k00000..k00019 on every member; it returns the cluster,
+// its disk (to fill or stall) and the leader.
+func storedCluster(t *testing.T) (*Cluster, *durable.MemDisk, uint64) {
+	t.Helper()
+	disk := durable.NewMemDisk()
+	c := newTestCluster(t, diskConfig(durable.NewMemory(disk), 1))
+	l := waitLeader(t, c, 1000)
+	writeKeys(t, c, "k", 20, 10)
+	diskAgreed(t, c)
+	return c, disk, l
+}
+
 func diskAgreed(t *testing.T, c *Cluster) (int64, uint32) {
 	t.Helper()
 	st := converge(t, c, 3000)
