@@ -270,7 +270,7 @@ func New(cfg Config) (*Cluster, error) {
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
 		c.members[id] = m
-		c.advanceElection(id, m) // storage.go
+		c.advanceElection(m) // storage.go
 	}
 	if len(c.loading) > 0 {
 		c.emit(Event{Kind: "fault", Text: loadingText(c.ids[:quorum], c.loading, cfg.LoadRestAfterTicks)})

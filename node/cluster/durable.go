@@ -51,9 +51,6 @@ type disk struct {
 	st      *durable.RaftStorage // nil while err is a corruption
 	err     error                // why st is nil
 	lastErr error                // the last failed write (ErrQuota, ErrKilled, ...); nil after a restart
-	// resumed: the first open found stored raft state (a reload), so New
-	// fast-forwards the member's election clock (advanceElection).
-	resumed bool
 }
 
 var (
@@ -87,8 +84,6 @@ func (d *disk) open() error {
 		return err
 	}
 	d.st, d.err = st, nil
-	last, _ := st.LastIndex()
-	d.resumed = last > 0
 	return nil
 }
 

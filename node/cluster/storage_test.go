@@ -83,8 +83,8 @@ func TestDiskKillRestartAndReload(t *testing.T) {
 	c2, _ := reload(t, c, db, disk, 2)
 	waitLeader(t, c2, 1000)
 	// Members loaded from storage fast-forward their election clocks
-	// (etcd's initial election tick advance): the first campaign starts
-	// within ElectionTicks (10) ticks, not after 10 to 20.
+	// (etcd's initial election tick advance, TestNewAdvancesElectionClocks):
+	// the first campaign starts within 2..11 ticks, not after 10 to 20.
 	if es := eventsOf(c2, "election"); len(es) == 0 || es[0].Tick >= 10 {
 		t.Fatalf("first election after reload: %+v, want one before tick 10", es)
 	}
