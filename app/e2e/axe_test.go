@@ -51,7 +51,8 @@ type axeViolation struct {
 // rendered, and axe's colour-contrast rule skips what is not rendered. It
 // resolves to the violations, each rule's nodes merged and de-duplicated.
 const axeRun = `(async () => {
-	const frame = () => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+	` + nextFrameJS + `
+	const frame = () => new Promise(r => nextFrame(() => nextFrame(r)));
 	const opts = {resultTypes: ['violations']};
 	const all = new Map();
 	const add = (res) => {

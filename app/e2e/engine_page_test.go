@@ -102,7 +102,7 @@ func (tb *tab) waitAcrossLoad(expr, what string) {
 	tb.t.Helper()
 	for {
 		var ok bool
-		err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, chromedp.WithPollingTimeout(0)))
+		err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, pollEvery, chromedp.WithPollingTimeout(0)))
 		if err == nil {
 			return
 		}

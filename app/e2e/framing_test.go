@@ -187,7 +187,7 @@ func (tb *tab) waitWithin(d time.Duration, expr string, failure func() string) {
 	ctx, cancel := context.WithTimeout(tb.ctx, d)
 	defer cancel()
 	var ok bool
-	if err := chromedp.Run(ctx, chromedp.Poll(expr, &ok, chromedp.WithPollingTimeout(0))); err != nil {
+	if err := chromedp.Run(ctx, chromedp.Poll(expr, &ok, pollEvery, chromedp.WithPollingTimeout(0))); err != nil {
 		tb.t.Fatalf("%s (after %v: %v)", failure(), d, err)
 	}
 }

@@ -237,12 +237,19 @@ func (tb *tab) run(actions ...chromedp.Action) {
 	}
 }
 
+// pollEvery makes chromedp.Poll evaluate its expression on a 16 ms timer
+// instead of chromedp's default, every animation frame: a tab whose
+// compositor stopped sending frames (seen in headless Chromium, after axe
+// scans) never ran a frame-polled wait again, while its timers, and the
+// page's refresh (waitFrame's fallback), went on.
+var pollEvery = chromedp.WithPollingInterval(16 * time.Millisecond)
+
 // waitJS waits until the JavaScript expression is truthy (polled every
-// animation frame), failing the test with what it waited for on timeout.
+// 16 ms), failing the test with what it waited for on timeout.
 func (tb *tab) waitJS(expr, what string) {
 	tb.t.Helper()
 	var ok bool
-	if err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, chromedp.WithPollingTimeout(0))); err != nil {
+	if err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, pollEvery, chromedp.WithPollingTimeout(0))); err != nil {
 		tb.diagnose()
 		tb.t.Fatalf("waiting for %s: %v (expression %s)", what, err, expr)
 	}
@@ -254,6 +261,10 @@ func (tb *tab) eval(expr string, out any) {
 	tb.run(chromedp.Evaluate(expr, out))
 }
 
+// nextFrameJS defines nextFrame(f) in page JavaScript: f runs at the next
+// animation frame, or after 100 ms if none comes (see pollEvery).
+const nextFrameJS = `const nextFrame = (f) => { let ran = false; const go = () => { if (!ran) { ran = true; f(); } }; requestAnimationFrame(go); setTimeout(go, 100); };`
+
 // click performs a real mouse click on the first element matching sel.
 // It first scrolls the element to the middle of the viewport and waits
 // until its box stayed put for two animation frames: panels off screen
@@ -264,6 +275,7 @@ func (tb *tab) click(sel string) {
 	tb.t.Helper()
 	var settled bool
 	tb.run(chromedp.Evaluate(fmt.Sprintf(`new Promise(done => {
+		`+nextFrameJS+`
 		const e = document.querySelector(%q);
 		if (!e) return done(false);
 		e.scrollIntoView({block: "center", inline: "center"});
@@ -273,9 +285,9 @@ func (tb *tab) click(sel string) {
 			same = k === last ? same + 1 : 0;
 			last = k;
 			if (same >= 2 || ++frames > 120) return done(same >= 2);
-			requestAnimationFrame(look);
+			nextFrame(look);
 		};
-		requestAnimationFrame(look);
+		nextFrame(look);
 	})`, sel), &settled, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
 	if !settled {
 		tb.t.Logf("click %s: its box was still moving after 120 frames (or it is missing)", sel)

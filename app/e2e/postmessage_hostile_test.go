@@ -85,7 +85,7 @@ func (h hostilePage) answer(id string) (event, bool) {
 	h.t.Helper()
 	cond := fmt.Sprintf(`window.playgroundEvents.some(m => m.type === "result" && m.id === %q)`, id)
 	var ok bool
-	if err := chromedp.Run(h.ctx, chromedp.Poll(cond, &ok, chromedp.WithPollingTimeout(answerWithin))); err != nil {
+	if err := chromedp.Run(h.ctx, chromedp.Poll(cond, &ok, pollEvery, chromedp.WithPollingTimeout(answerWithin))); err != nil {
 		return event{}, false
 	}
 	return h.result(id), true

@@ -24,7 +24,7 @@ func (tb *tab) within(d time.Duration, expr, what string) time.Duration {
 	tb.t.Helper()
 	t0 := time.Now()
 	var ok bool
-	if err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, chromedp.WithPollingTimeout(d))); err != nil {
+	if err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, pollEvery, chromedp.WithPollingTimeout(d))); err != nil {
 		var state string
 		tb.eval(`JSON.stringify({notice: (document.querySelector('[data-notice]')||{dataset:{}}).dataset.notice,
 			lost: (document.querySelector('.storage-lost')||{}).textContent,
@@ -222,7 +222,7 @@ func (tb *tab) waitReloaded(what string) {
 	for i := 0; ; i++ {
 		var ok bool
 		err := chromedp.Run(tb.ctx, chromedp.Poll(`window.__beforeReset !== true && document.querySelector('.playground[data-ready="true"]') !== null`,
-			&ok, chromedp.WithPollingTimeout(0)))
+			&ok, pollEvery, chromedp.WithPollingTimeout(0)))
 		if err == nil {
 			return
 		}

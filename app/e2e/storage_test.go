@@ -34,7 +34,7 @@ func (tb *tab) resetCluster() {
 	for i := 0; ; i++ {
 		var gone bool
 		err := chromedp.Run(tb.ctx, chromedp.Poll(`window.__beforeReset !== true && document.querySelector('.playground[data-ready="true"]') !== null`,
-			&gone, chromedp.WithPollingTimeout(0)))
+			&gone, pollEvery, chromedp.WithPollingTimeout(0)))
 		if err == nil {
 			break
 		}

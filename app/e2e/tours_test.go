@@ -107,7 +107,7 @@ func (tb *tab) doTourStep(tr *tour.Tour, step int) {
 	var state string
 	tb.run(chromedp.Poll(`(() => { const d = document.querySelector('[data-action="tour-do"]');
 		if (d && !d.disabled) return "do";
-		return document.querySelector('[data-step-done="true"]') !== null ? "done" : false; })()`, &state, chromedp.WithPollingTimeout(0)))
+		return document.querySelector('[data-step-done="true"]') !== null ? "done" : false; })()`, &state, pollEvery, chromedp.WithPollingTimeout(0)))
 	switch {
 	case state == "do" && len(tr.Steps[step-1].Do) > 0:
 		tb.click(`[data-action="tour-do"]`)
@@ -170,7 +170,7 @@ func (tb *tab) tourBackTo(tr *tour.Tour, to int, want stepStart) {
 	same := fmt.Sprintf(`document.querySelector('[data-action="play"]') !== null && +document.querySelector('[data-now]').dataset.now === %d && JSON.stringify(%s) === %q`,
 		want.tick, timelineCards, mustJSON(want.cards))
 	var ok bool
-	err := chromedp.Run(tb.ctx, chromedp.Poll(same, &ok, chromedp.WithPollingTimeout(20*time.Second)))
+	err := chromedp.Run(tb.ctx, chromedp.Poll(same, &ok, pollEvery, chromedp.WithPollingTimeout(20*time.Second)))
 	if err == nil {
 		return
 	}
@@ -193,7 +193,7 @@ func (tb *tab) pausePage() {
 			return
 		}
 		tb.clickAction("pause", 0)
-		if err := chromedp.Run(tb.ctx, chromedp.Poll(paused, &ok, chromedp.WithPollingTimeout(20*time.Second))); err == nil {
+		if err := chromedp.Run(tb.ctx, chromedp.Poll(paused, &ok, pollEvery, chromedp.WithPollingTimeout(20*time.Second))); err == nil {
 			return
 		}
 		var shows string
@@ -211,7 +211,7 @@ func (tb *tab) pausePage() {
 func (tb *tab) waitTour(expr, what string) {
 	tb.t.Helper()
 	var ok bool
-	if err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, chromedp.WithPollingTimeout(90*time.Second))); err == nil {
+	if err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, pollEvery, chromedp.WithPollingTimeout(90*time.Second))); err == nil {
 		return
 	}
 	var shows string
