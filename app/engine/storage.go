@@ -97,8 +97,10 @@ type Storage interface {
 type Stoppable interface{ Stopped() error }
 
 // The default cluster: five members, seed 1, 20 ticks per second (with
-// the default election timeout of 10 ticks an election takes 0.5 to 1 s,
-// close to etcd's defaults of a 100 ms heartbeat and 1 s election timeout).
+// the default election timeout of 10 ticks an election after a leader's
+// loss takes 0.5 to 1 s, close to etcd's defaults of a 100 ms heartbeat and
+// 1 s election timeout; the first, at boot, 0.1 to 0.55 s, as a booting
+// member advances its election clock 8 ticks).
 const (
 	DefaultMembers = 5
 	DefaultSeed    = 1
