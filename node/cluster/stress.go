@@ -352,3 +352,20 @@ func (r *StressRun) rewind() {
 	r.stopped, r.inflight, r.rewound = true, 0, ErrRewound
 	r.mu.Unlock()
 }
+
+// MaxRateRunning reports whether a MaxRate stress run is in progress (a
+// benchmark: as fast as it goes). The engine defers its background
+// work meanwhile (the timeline's catch-up replay).
+func (c *Cluster) MaxRateRunning() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range c.stress {
+		r.mu.Lock()
+		on := r.cfg.MaxRate && (r.inflight > 0 || !r.stopped && r.issued < r.cfg.Count)
+		r.mu.Unlock()
+		if on {
+			return true
+		}
+	}
+	return false
+}

@@ -343,7 +343,10 @@ func (t *timeline) advance(ctx context.Context, b *branch, tick uint64, stop tim
 // catchUp moves the shadow along the current branch in the background, a
 // slice of catchUpSlice every catchUpEvery (at most a fifth of the
 // engine's thread), so that checkpoints exist up to about the live tick
-// before the first seek needs them. It ends when stop closes.
+// before the first seek needs them. While a MaxRate stress run (the
+// Benchmark panel) is in progress it waits, leaving the thread to the
+// run, and catches up after it (a seek meanwhile replays what it needs).
+// It ends when stop closes.
 func (t *timeline) catchUp(stop <-chan struct{}) {
 	for {
 		select {
@@ -351,18 +354,31 @@ func (t *timeline) catchUp(stop <-chan struct{}) {
 			return
 		case <-time.After(catchUpEvery):
 		}
-		t.mu.Lock()
-		if t.recorded {
-			t.sync()
-			b := t.branches[t.cur]
-			if t.shadow == nil || t.shadow.Now() < b.end {
-				if _, err := t.advance(context.Background(), b, b.end, time.Now().Add(catchUpSlice)); err != nil {
-					t.notice = "Recording the run's checkpoints failed (" + err.Error() + "): going back replays from the start."
-				}
-			}
-		}
-		t.mu.Unlock()
+		t.catchUpSlice()
 	}
+}
+
+// catchUpSlice is one slice of catchUp: it moves the shadow toward the
+// current branch's end for at most catchUpSlice, unless a MaxRate stress
+// run is in progress. It reports whether it worked.
+func (t *timeline) catchUpSlice() bool {
+	if t.live.MaxRateRunning() {
+		return false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.recorded {
+		return false
+	}
+	t.sync()
+	b := t.branches[t.cur]
+	if t.shadow != nil && t.shadow.Now() >= b.end {
+		return false
+	}
+	if _, err := t.advance(context.Background(), b, b.end, time.Now().Add(catchUpSlice)); err != nil {
+		t.notice = "Recording the run's checkpoints failed (" + err.Error() + "): going back replays from the start."
+	}
+	return true
 }
 
 // The background catch-up's pace (catchUp).
