@@ -220,6 +220,11 @@ type Cluster struct {
 	// spare is the previous tick's queue, emptied, for reuse (owned by
 	// Tick; only touched with c.mu held).
 	spare []action
+	// The hold (hold.go): while holding, actions queued from outside
+	// the script wait in held (with their drops) until the hold ends.
+	holding, scripting bool
+	held               []action
+	heldDropped        []func()
 
 	events eventRing
 }
@@ -495,7 +500,7 @@ type action struct {
 // that are actions call it (see ActionKinds).
 func (c *Cluster) enqueue(rec Action, f func()) {
 	c.qmu.Lock()
-	c.queue = append(c.queue, action{f: f, rec: rec})
+	c.push(action{f: f, rec: rec}, nil)
 	c.qmu.Unlock()
 }
 
@@ -503,7 +508,7 @@ func (c *Cluster) enqueue(rec Action, f func()) {
 // (as enqueue(func() { c.submit(call) }), without allocating a closure).
 func (c *Cluster) enqueueCall(call *Call) {
 	c.qmu.Lock()
-	c.queue = append(c.queue, action{call: call})
+	c.push(action{call: call}, nil)
 	c.qmu.Unlock()
 }
 

@@ -140,7 +140,6 @@ func (c *Cluster) rewound(call *Call) {
 // Restore drops f from the queue (drop ends the handle f would start).
 func (c *Cluster) enqueueDroppable(f, drop func()) {
 	c.qmu.Lock()
-	c.queue = append(c.queue, action{f: f})
-	c.dropped = append(c.dropped, drop)
+	c.push(action{f: f}, drop)
 	c.qmu.Unlock()
 }

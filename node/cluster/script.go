@@ -64,6 +64,7 @@ func (c *Cluster) runScript() {
 		}
 		c.script = c.script[1:]
 	}
+	c.scripting = len(due) > 0 // its actions pass a hold (hold.go)
 	c.qmu.Unlock()
 	for _, a := range due {
 		// An action that failed when recorded was not recorded, so
@@ -71,6 +72,7 @@ func (c *Cluster) runScript() {
 		_ = c.Apply(a)
 	}
 	c.qmu.Lock()
+	c.scripting = false
 	c.scriptQueued = len(c.queue)
 	c.qmu.Unlock()
 }

@@ -126,8 +126,7 @@ func (c *Cluster) Stress(cfg StressConfig) *StressRun {
 	defer c.qmu.Unlock()
 	c.stressByNum = append(c.stressByNum, run)
 	run.seq = len(c.stressByNum)
-	c.dropped = append(c.dropped, run.rewind)
-	c.queue = append(c.queue, action{rec: Action{Kind: KindStress, ID: uint64(run.seq), Stress: &rec}, f: func() {
+	c.push(action{rec: Action{Kind: KindStress, ID: uint64(run.seq), Stress: &rec}, f: func() {
 		run.rng = mrand.NewPCG(uint64(c.cfg.Seed), uint64(run.seq))
 		run.mu.Lock()
 		run.startTick = c.now
@@ -144,7 +143,7 @@ func (c *Cluster) Stress(cfg StressConfig) *StressRun {
 		c.emit(Event{Kind: "stress", Member: cfg.Member, Text: fmt.Sprintf(
 			"stress run %d: %d puts %s %s, %d-byte values",
 			run.seq, cfg.Count, rate, keys, cfg.ValueSize)})
-	}})
+	}}, run.rewind)
 	return run
 }
 

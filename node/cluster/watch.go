@@ -97,9 +97,8 @@ func (c *Cluster) Watch(member uint64, req WatchRequest) (*Watch, error) {
 		c.watchByNum = map[uint64]*Watch{}
 	}
 	c.watchByNum[w.num] = w
-	c.dropped = append(c.dropped, func() { w.end(ErrRewound) })
-	c.queue = append(c.queue, action{rec: Action{Kind: KindWatch, Member: member, ID: w.num, Watch: &rec},
-		f: func() { c.watches = append(c.watches, w) }})
+	c.push(action{rec: Action{Kind: KindWatch, Member: member, ID: w.num, Watch: &rec},
+		f: func() { c.watches = append(c.watches, w) }}, func() { w.end(ErrRewound) })
 	return w, nil
 }
 

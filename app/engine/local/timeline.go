@@ -233,6 +233,10 @@ func (t *timeline) seekLocked(ctx context.Context, b *branch, tick uint64) error
 	if err := t.live.Restore(src); err != nil {
 		return err
 	}
+	// What reaches the engine while it replays applies at tick, after
+	// the replay (cluster.Hold).
+	release := t.live.Hold()
+	defer release()
 	var rest []cluster.Action
 	for _, a := range b.actions {
 		if a.Tick >= from {
