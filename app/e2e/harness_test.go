@@ -241,10 +241,7 @@ func (tb *tab) run(actions ...chromedp.Action) {
 // instead of chromedp's default, every animation frame: a tab whose
 // compositor stopped sending frames (seen in headless Chromium, after axe
 // scans) never ran a frame-polled wait again, while its timers went on.
-// The page's own refresh still waits for frames: a fallback timer there
-// made TestTours fail 2 runs in 4 (Back showed a tick without an action
-// replayed before it; a request that reaches the engine while a seek
-// replays ends the replayed future early).
+// The page's own refresh still waits for frames.
 var pollEvery = chromedp.WithPollingInterval(16 * time.Millisecond)
 
 // waitJS waits until the JavaScript expression is truthy (polled every
