@@ -38,15 +38,17 @@ func (tb *tab) restartAllRecovers(acked []string, key string) recovery {
 	tb.t.Helper()
 	t1 := time.Now()
 	tb.clickAction("restart-all", 0)
-	l := tb.waitLeader()
+	tb.waitLeader()
 	var r recovery
 	r.leader = time.Since(t1)
 	// Restart all starts the members that are down; the leader may be
-	// the one from before the click, and a restarted member answers "no
-	// leader" until it hears from one: the put below is for a cluster
-	// whose every member is up and follows that leader.
-	tb.waitJS(fmt.Sprintf(`[...document.querySelectorAll('.card[data-member]')].every(c => c.dataset.state !== "down" && c.dataset.leader === "%d")`, l.Member),
-		fmt.Sprintf("every member up and following leader %d", l.Member))
+	// the one from before the click or a new one, and a restarted member
+	// answers "no leader" until it hears from one: the put below is for a
+	// cluster whose every member is up and follows one leader.
+	tb.waitJS(`(() => { const cs = [...document.querySelectorAll('.card[data-member]')]; const l = cs.find(c => c.dataset.state === "leader");
+		return l !== undefined && cs.every(c => c.dataset.state !== "down" && c.dataset.leader === l.dataset.member); })()`,
+		"every member up and following one leader")
+	l := tb.waitLeader()
 	if status, out := tb.consoleRun("put " + key + " yes"); status != "ok" {
 		tb.t.Fatalf("a put once storage worked again and every member restarted: %s", out)
 	}
