@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/etcd-play/etcd-play/node/durable"
 	"github.com/etcd-play/etcd-play/node/mvcc"
 )
 
@@ -16,8 +14,7 @@ import (
 // says the storage is full, and each answers serializable reads from what
 // it applied; once there is room, Restart all brings the cluster back.
 func TestNoAnswerAfterAFullDiskIsTheFullDisk(t *testing.T) {
-	defer func(d time.Duration) { durable.CallTimeout = d }(durable.CallTimeout)
-	durable.CallTimeout = 100 * time.Millisecond
+	shortCallTimeout(t)
 	c, disk, l := storedCluster(t)
 
 	disk.SetQuota(disk.Used() + 2000)

@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/etcd-play/etcd-play/node/durable"
 )
 
 // A disk that stops answering (a transaction that neither completes nor
@@ -14,8 +12,7 @@ import (
 // DiskErrors says why; once the disk answers again, restarting the members
 // brings the cluster back with its acknowledged writes.
 func TestDiskThatNeverAnswers(t *testing.T) {
-	defer func(d time.Duration) { durable.CallTimeout = d }(durable.CallTimeout)
-	durable.CallTimeout = 100 * time.Millisecond
+	shortCallTimeout(t)
 	c, disk, l := storedCluster(t)
 
 	disk.Stall()

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/etcd-play/etcd-play/node/durable"
 )
@@ -17,6 +18,14 @@ func diskConfig(db *durable.DB, epoch uint64) Config {
 }
 
 // diskAgreed converges the cluster and returns its common revision and hash.
+// shortCallTimeout makes a storage call that gets no answer fail after
+// 100 ms (durable.CallTimeout) for the rest of the test.
+func shortCallTimeout(t *testing.T) {
+	d := durable.CallTimeout
+	durable.CallTimeout = 100 * time.Millisecond
+	t.Cleanup(func() { durable.CallTimeout = d })
+}
+
 // storedCluster starts a cluster on a fresh memory disk, elects a leader
 // and stores keys k00000..k00019 on every member; it returns the cluster,
 // its disk (to fill or stall) and the leader.

@@ -216,7 +216,7 @@ func (c *Cluster) stressTick() {
 // to answer, and reports whether it ended. Called with c.mu held.
 func (c *Cluster) stressFinished(r *StressRun) bool {
 	r.mu.Lock()
-	end := r.inflight == 0 && (r.stopped || r.issued == r.cfg.Count)
+	end := r.ended()
 	logged := r.logged
 	r.logged = r.logged || end
 	r.mu.Unlock()
@@ -227,6 +227,12 @@ func (c *Cluster) stressFinished(r *StressRun) bool {
 			r.seq, p.OK, p.Failed, p.P50, p.P99)})
 	}
 	return end
+}
+
+// ended reports whether r has nothing left to issue or to answer. r.mu
+// held.
+func (r *StressRun) ended() bool {
+	return r.inflight == 0 && (r.stopped || r.issued == r.cfg.Count)
 }
 
 // stressKey names key number n (see StressConfig).
@@ -360,7 +366,7 @@ func (c *Cluster) MaxRateRunning() bool {
 	defer c.mu.Unlock()
 	for _, r := range c.stress {
 		r.mu.Lock()
-		on := r.cfg.MaxRate && (r.inflight > 0 || !r.stopped && r.issued < r.cfg.Count)
+		on := r.cfg.MaxRate && !r.ended()
 		r.mu.Unlock()
 		if on {
 			return true
