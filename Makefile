@@ -103,11 +103,18 @@ build-b: wasm
 # at the version its package-lock.json pins (npm ci, when node_modules is
 # missing; needs node and npm).
 AXEDIR := app/e2e/testdata/axe
+# e2erun runs a browser test command, its output shown as it comes and kept;
+# when it fails, app/e2e/testdata/failures.awk then repeats each failed
+# test's last logged lines (CI keeps only a log's tail).
+define e2erun
+d=$$(mktemp -d) && { $(1); echo $$? > $$d/rc; } 2>&1 | tee $$d/log; \
+	s=$$(cat $$d/rc); [ "$$s" = 0 ] || awk -f app/e2e/testdata/failures.awk $$d/log; rm -rf $$d; exit $$s
+endef
 test-browser: build build-b
 	@[ -f $(AXEDIR)/node_modules/axe-core/axe.min.js ] || { \
 		command -v npm >/dev/null || { echo "npm is missing: install Node.js and npm (apt-get install npm; see .ci/run)" >&2; exit 1; }; \
 		echo "cd $(AXEDIR) && npm ci"; cd $(AXEDIR) && npm ci --no-audit --no-fund; }
-	ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BUILD_B=$(BUILDB) ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 45m -v ./app/e2e/
+	$(call e2erun,ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BUILD_B=$(BUILDB) ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 45m -v ./app/e2e/)
 
 # A representative set of the browser tests against `serve -engine=native`
 # (the page's cluster runs on the server, over a WebSocket): each test gets
@@ -116,7 +123,7 @@ test-browser: build build-b
 # (a whole tour with Back at every step, a deep link) are among them. ~3.5 min.
 NATIVE_TESTS := ^(TestPageLoads|TestKillLeaderNewLeader|TestPutViaFollowerGetFromAnother|TestIsolateLeaderWriteHeal|TestKillAllRestartAll|TestLinkCutByClickAndKeyboard|TestConsole|TestTransferLeadership|TestSplitMinorityMajority|TestTimeControls|TestWriteKeyEnterKeepsValue|TestIdlePageLogsNoErrors|TestTourLeaderFailure|TestTourDeepLink)$$
 test-browser-native: build
-	ETCDPLAY_ENGINE=native ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 10m -run '$(NATIVE_TESTS)' -v ./app/e2e/
+	$(call e2erun,ETCDPLAY_ENGINE=native ETCDPLAY_BUILD=$(CURDIR)/build ETCDPLAY_BASE="$(BASE)" $(GO) test -tags browser -count=1 -timeout 10m -run '$(NATIVE_TESTS)' -v ./app/e2e/)
 
 WASMBROWSERTEST := $(or $(shell $(GO) env GOBIN),$(shell $(GO) env GOPATH)/bin)/wasmbrowsertest
 IDBPATH := $(CURDIR)/node/durable/testdata:$(PATH)

@@ -17,7 +17,6 @@ func diskConfig(db *durable.DB, epoch uint64) Config {
 	return Config{Members: 3, Seed: 7, SnapshotCount: 20, CatchUpCount: 10, Epoch: epoch, NewStorage: OnDisk(db)}
 }
 
-// diskAgreed converges the cluster and returns its common revision and hash.
 // shortCallTimeout makes a storage call that gets no answer fail after
 // 100 ms (durable.CallTimeout) for the rest of the test.
 func shortCallTimeout(t *testing.T) {
@@ -39,6 +38,7 @@ func storedCluster(t *testing.T) (*Cluster, *durable.MemDisk, uint64) {
 	return c, disk, l
 }
 
+// diskAgreed converges the cluster and returns its common revision and hash.
 func diskAgreed(t *testing.T, c *Cluster) (int64, uint32) {
 	t.Helper()
 	st := converge(t, c, 3000)
