@@ -240,8 +240,8 @@ func (tb *tab) run(actions ...chromedp.Action) {
 // pollEvery makes chromedp.Poll evaluate its expression on a 16 ms timer
 // instead of chromedp's default, every animation frame: a tab whose
 // compositor stopped sending frames (seen in headless Chromium, after axe
-// scans) never ran a frame-polled wait again, while its timers went on.
-// The page's own refresh still waits for frames.
+// scans) never ran a frame-polled wait again, while its timers went on
+// (and so did the page's refresh, at waitFrame's fallback pace).
 var pollEvery = chromedp.WithPollingInterval(16 * time.Millisecond)
 
 // waitJS waits until the JavaScript expression is truthy (polled every
