@@ -21,7 +21,20 @@ import (
 // Actions queued in c for the next tick are dropped (their calls answered
 // ErrRewound), and from's queued calls (copies) are queued instead. from
 // must be copyable (see Clone); on error c is unchanged.
-func (c *Cluster) Restore(from *Cluster) error {
+func (c *Cluster) Restore(from *Cluster) error { return c.restore(from, false) }
+
+// RestoreHeld is Restore that also starts a hold (hold.go) at the same
+// instant, under the queue's lock: no outside action can reach the
+// restored cluster's queue between the two. It returns the function that
+// ends the hold; on error c is unchanged and nothing is held.
+func (c *Cluster) RestoreHeld(from *Cluster) (release func(), err error) {
+	if err := c.restore(from, true); err != nil {
+		return nil, err
+	}
+	return c.unhold, nil
+}
+
+func (c *Cluster) restore(from *Cluster, hold bool) error {
 	if from == nil || from == c {
 		return errors.New("cluster: restore needs another cluster to restore from")
 	}
@@ -95,6 +108,7 @@ func (c *Cluster) Restore(from *Cluster) error {
 	}
 
 	deepcopy.Move(c, n, "mu", "qmu")
+	c.holding = c.holding || hold
 	c.shareClientLog(from)
 	c.qmu.Unlock()
 	c.rewire()

@@ -230,12 +230,12 @@ func (t *timeline) seekLocked(ctx context.Context, b *branch, tick uint64) error
 		}
 		src, from = t.shadow, tick
 	}
-	if err := t.live.Restore(src); err != nil {
+	// What reaches the engine while it replays applies at tick, after
+	// the replay (cluster.RestoreHeld: held from the restore on).
+	release, err := t.live.RestoreHeld(src)
+	if err != nil {
 		return err
 	}
-	// What reaches the engine while it replays applies at tick, after
-	// the replay (cluster.Hold).
-	release := t.live.Hold()
 	defer release()
 	var rest []cluster.Action
 	for _, a := range b.actions {
