@@ -67,7 +67,14 @@ func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 	p.storage.starting, p.storage.elsewhere, p.storage.failure, p.storage.resetErr = true, false, nil, ""
 	newEngine := p.opts.NewEngineAs
 	ctx.Async(func() {
-		eng, err := newEngine(mode)
+		start := func() (engine.Engine, error) { return newEngine(mode) }
+		var eng engine.Engine
+		var err error
+		if mode == engine.StartShared {
+			eng, err = startShared(start) // storage_resume.go
+		} else {
+			eng, err = start()
+		}
 		ctx.Dispatch(func(ctx app.Context) {
 			p.storage.starting = false
 			var failure *engine.StorageFailure
@@ -87,6 +94,7 @@ func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 				p.eng = eng
 				p.startRefresh(ctx)
 				p.startStoragePoll(ctx)
+				markHeld(p.storage.has && p.storage.view.Medium == "indexeddb")
 				p.openSharedLink(ctx) // timeline_panel.go
 			}
 			if why := p.startProblem(); why != "" {
@@ -118,7 +126,12 @@ func (p *playground) startStoragePoll(ctx app.Context) {
 				continue
 			}
 			prev = v
-			ctx.Dispatch(func(ctx app.Context) { p.storage.view = v })
+			ctx.Dispatch(func(ctx app.Context) {
+				p.storage.view = v
+				if v.Lost { // another tab took the cluster over
+					markHeld(false)
+				}
+			})
 		}
 	})
 }

@@ -18,7 +18,8 @@ import (
 // machine says whether the page hung, was starved, or waited for something
 // that never came: how long the page took to answer a trivial evaluation,
 // whether an animation frame came within 2 s, the page's hooks (ready,
-// engine, notice, leader, tick), and the processes using the most CPU.
+// engine, notice, storage notices, a lost engine, the loader), and the
+// processes using the most CPU.
 // It attaches to the tab anew, without the test's deadline, for at most
 // ~20 s.
 func (tb *tab) diagnose() {
@@ -51,6 +52,9 @@ func (tb *tab) diagnose() {
 				paused: document.querySelector('[data-action="play"]') !== null,
 				cards: [...document.querySelectorAll('.card[data-member]')].map(c => c.dataset.member + ':' + c.dataset.state).join(' '),
 				notice: n ? (n.dataset.notice || '').slice(0, 200) : null,
+				storage: [...document.querySelectorAll('.storage')].map(e => JSON.stringify({...e.dataset}) + ' ' + e.textContent.slice(0, 160)).join(' | '),
+				engineLost: (document.querySelector('.engine-lost') || {textContent: null}).textContent,
+				loader: (document.getElementById('app-wasm-loader-label') || {textContent: null}).textContent,
 				msgs: document.querySelectorAll('.msg').length,
 				elements: document.getElementsByTagName('*').length,
 				heapMB: performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1048576) : null,
