@@ -18,6 +18,12 @@ import (
 // resumeRetry for up to resumeWait ("Opening the cluster's storage…" stays
 // on screen) before it offers the choice. A tab that never held it, such
 // as a second tab, gets the choice at once.
+//
+// An embedded page never gets here: its engine runs a separate cluster in
+// memory when the lock is held (local.Start), and says so. Waiting there
+// would cost a docs page that embeds the playground twice: after a reload
+// either frame may take the lock first, and the other would wait the
+// whole resumeWait before going on in memory.
 
 // heldKey is the sessionStorage item: "1" while this tab holds, or last
 // held, the stored cluster.
