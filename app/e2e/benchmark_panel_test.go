@@ -20,14 +20,19 @@ import (
 // chosen speed; the page with the report passes axe-core. It prints the
 // figures (a BENCH line), with the main thread's longest gap during the run
 // as TestStressResponsiveness measures it; it asserts no speed.
-// BENCH_STORAGE=memory runs it on a cluster in memory (storage=memory).
+// BENCH_STORAGE=memory runs it on a cluster in memory (storage=memory);
+// ETCDPLAY_WORKER_PROFILE profiles the engine worker meanwhile.
 func TestBenchmarkPanel(t *testing.T) {
-	tb := newTab(t, 3*time.Minute)
+	freshNativeSite(t)
+	tb := blankTab(t, 3*time.Minute)
 	storage := "indexeddb"
 	if os.Getenv("BENCH_STORAGE") == "memory" {
+		// Straight to the page in memory: one page, one engine worker.
 		storage = "memory"
 		tb.run(chromedp.Navigate(siteURL + "?storage=memory"))
 		tb.waitJS(`document.querySelector('.durability[data-storage="memory"]') !== null`, "the page in memory")
+	} else {
+		tb.open()
 	}
 	tb.waitLeader()
 	puts := 10000
@@ -63,11 +68,20 @@ func TestBenchmarkPanel(t *testing.T) {
 	}
 
 	tb.eval(benchProbe, new(bool)) // the main thread's longest gap meanwhile (bench_test.go)
+	// ETCDPLAY_WORKER_PROFILE=path: a CPU profile of the engine worker
+	// during the run (make profile-bench).
+	var wp *workerProfile
+	if path := os.Getenv("ETCDPLAY_WORKER_PROFILE"); path != "" {
+		wp = tb.startWorkerProfile()
+	}
 	t0 := time.Now()
 	tb.clickAction("bench-start", 0)
 	tb.waitJS(`(() => { const r = document.querySelector('.bench-report'); return r !== null && r.dataset.benchDone === "true"; })()`,
 		"the benchmark's report")
 	wall := time.Since(t0)
+	if wp != nil {
+		wp.finish(os.Getenv("ETCDPLAY_WORKER_PROFILE"), fmt.Sprintf("engine worker, Benchmark panel, %d puts, storage=%s, %.3f s from the click to the report\n", puts, storage, wall.Seconds()))
+	}
 	var m struct{ MaxGap, LongTaskMax float64 }
 	tb.eval(benchCollect, &m)
 	var r struct{ BenchRps, BenchTotal, BenchPuts string }

@@ -12,12 +12,12 @@ import (
 // one with the same actions before the same ticks.
 //
 // Pacing: while playing, the driver runs the ticks that are due, working at
-// most workSlice before it waits (waitFor: a Go timer natively, a browser
-// timer under js/wasm, so the page's single thread goes back to the
-// browser). If the timer's callback ran more than lateAfter before the
-// driver got the thread back, other goroutines spent that browser task, so
-// it waits for a fresh one (up to 4 times) rather than adding a work slice
-// to theirs. When it falls behind by more than maxLag it drops the backlog
+// most workSlice before it waits (waitFor: a Go timer natively; under
+// js/wasm a browser timer, or with ticks already due a fresh browser task,
+// so that the thread's event loop runs in between). If the timer's (or
+// task's) callback ran more than lateAfter before the driver got the
+// thread back, other goroutines spent that browser task, so it waits for
+// a fresh one (up to 4 times) rather than adding a work slice to theirs. When it falls behind by more than maxLag it drops the backlog
 // rather than rushing. With a task clock (SetTaskClock: in the browser,
 // how long the current browser task has run, whoever ran in it) it also
 // stops ticking once the task has run workSlice, so that its slice and
@@ -39,7 +39,6 @@ type Driver struct {
 
 const (
 	workSlice = 8 * time.Millisecond
-	minSleep  = time.Millisecond
 	lateAfter = 4 * time.Millisecond
 	// maxSpentRounds bounds how many rounds in a row the task clock may
 	// leave without a tick although ticks are due: the driver never

@@ -4,6 +4,10 @@ package cluster
 
 import "time"
 
+// minSleep is the shortest wait between two work slices: natively a
+// driver behind schedule still sleeps a millisecond between slices.
+const minSleep = time.Millisecond
+
 // waitFor blocks until d has passed or wake fires, or returns a Step
 // request that arrived first. Natively a Go timer is all it takes, and a
 // wait is never late.

@@ -25,6 +25,7 @@ func BenchmarkPanelStress(b *testing.B) {
 			b.Fatal(err)
 		}
 		defer eng.(*durableEngine).driver.Close()
+		defer eng.(*durableEngine).stopTimeline()
 		eng.SetSpeed(engine.MaxSpeed)
 		eng.Play()
 		for !allKnowLeader(eng.Status()) {
