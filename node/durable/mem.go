@@ -21,11 +21,25 @@ type MemDisk struct {
 	stall chan struct{} // non-nil while stalled; closed by Release
 }
 
-// memItem is one stored record. Invariant: rec is never modified once
-// stored (reads hand out copies).
+// memItem is one stored record: either rec, its stored form (a record
+// written as one, opPutRecord), or val, the value a put wrote, whose
+// record a read encodes (record). A put thus costs a copy of its value,
+// not a checksum over it: in memory nothing can corrupt the bytes between
+// the write and the read, and reads (a restart) are rare next to writes.
+// Invariant: exactly one of rec, val is non-nil (an empty value is a
+// non-nil empty slice); neither is modified once stored (reads hand out
+// fresh records).
 type memItem struct {
-	ns       string
-	key, rec []byte
+	ns            string
+	key, rec, val []byte
+}
+
+// record returns the stored form of it, in a slice of its own.
+func (it memItem) record() []byte {
+	if it.rec != nil {
+		return clone(it.rec)
+	}
+	return encodeRecord(it.ns, it.key, it.val)
 }
 
 func memLess(a, b memItem) bool {
@@ -35,7 +49,15 @@ func memLess(a, b memItem) bool {
 	return bytes.Compare(a.key, b.key) < 0
 }
 
-func itemSize(it memItem) int64 { return int64(len(it.ns) + len(it.key) + len(it.rec)) }
+// itemSize is the bytes SetQuota counts for it: namespace, key and the
+// record's length (the same whether the record is encoded yet or not).
+func itemSize(it memItem) int64 {
+	n := len(it.rec)
+	if it.rec == nil {
+		n = recordSize(len(it.key), len(it.val))
+	}
+	return int64(len(it.ns) + len(it.key) + n)
+}
 
 // NewMemDisk returns an empty, unlimited disk.
 func NewMemDisk() *MemDisk {
@@ -133,7 +155,7 @@ func (m *memBackend) write(ns string, ops []op, killed <-chan struct{}, issued f
 	for _, o := range ops {
 		switch o.kind {
 		case opPut:
-			set(memItem{ns: ns, key: o.key, rec: encodeRecord(ns, o.key, o.value)})
+			set(memItem{ns: ns, key: o.key, val: append(make([]byte, 0, len(o.value)), o.value...)})
 		case opPutRecord:
 			set(memItem{ns: ns, key: o.key, rec: clone(o.value)})
 		case opDeleteRange:
@@ -183,7 +205,7 @@ func (m *memBackend) get(ns string, key []byte) ([]byte, error) {
 	if !ok {
 		return nil, ErrNotFound
 	}
-	return clone(it.rec), nil
+	return it.record(), nil
 }
 
 func (m *memBackend) scan(ns string, start, end []byte, fn func(rec []byte) error) error {
@@ -199,7 +221,7 @@ func (m *memBackend) scan(ns string, start, end []byte, fn func(rec []byte) erro
 		if it.ns != ns || (end != nil && bytes.Compare(it.key, end) >= 0) {
 			return false
 		}
-		err = fn(clone(it.rec))
+		err = fn(it.record())
 		return err == nil
 	})
 	return err

@@ -30,6 +30,21 @@ func checksum(ns string, body []byte) uint32 {
 	return crc32.Update(c, castagnoli, body)
 }
 
+// recordSize is the length of the record of a klen-byte key and a
+// vlen-byte value (the invariant above).
+func recordSize(klen, vlen int) int {
+	return 4 + uvarintLen(uint64(klen)) + uvarintLen(uint64(vlen)) + klen + vlen
+}
+
+// uvarintLen is the length of binary.AppendUvarint's encoding of v.
+func uvarintLen(v uint64) int {
+	n := 1
+	for ; v >= 0x80; v >>= 7 {
+		n++
+	}
+	return n
+}
+
 // encodeRecord returns the stored form of (key, value) in namespace ns, in
 // a slice of its own.
 func encodeRecord(ns string, key, value []byte) []byte {

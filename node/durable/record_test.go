@@ -65,3 +65,15 @@ func FuzzDecodeRecord(f *testing.F) {
 		}
 	})
 }
+
+// TestRecordSize: recordSize gives the length encodeRecord produces, at
+// every varint length boundary of key and value.
+func TestRecordSize(t *testing.T) {
+	for _, k := range []int{0, 1, 127, 128, 16383, 16384} {
+		for _, v := range []int{0, 1, 127, 128, 16383, 16384, 2097151, 2097152} {
+			if got, want := recordSize(k, v), len(encodeRecord("ns", make([]byte, k), make([]byte, v))); got != want {
+				t.Errorf("recordSize(%d, %d) = %d, encodeRecord gives %d bytes", k, v, got, want)
+			}
+		}
+	}
+}
