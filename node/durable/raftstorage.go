@@ -84,6 +84,9 @@ type RaftStorage struct {
 	// logSincePart is the log bytes stored since the last snapshot part
 	// (snapshotFreeBytes paces the parts by it).
 	logSincePart int
+	// recentLog is the log bytes of the recent Saves, each Save's weight
+	// shrinking by an eighth per later Save (loaded).
+	recentLog int
 }
 
 // maxKeptBuffer bounds a buffer RaftStorage keeps for reuse: a larger one
