@@ -6,6 +6,7 @@
 #   make build  generate the static site into build/ (BASE sets the URL prefix; URL the deployed
 #               site's absolute URL for its link preview tags, none when empty)
 #   make bench  the benchmarks whose figures the issues report
+#   make bench-etcd  real etcd's put throughput (5 members), to compare with the Benchmark panel
 
 GO      ?= go
 BASE    ?= /etcd-play
@@ -208,6 +209,40 @@ etcdctl-golden:
 		$(GO) mod tidy && $(GO) build -o ../etcd . && $(GO) build -o ../etcdctl go.etcd.io/etcd/etcdctl/v3
 	$(GO) run ./app/etcdctl/internal/golden/record -etcd $(GOLDENDIR)/etcd -etcdctl $(GOLDENDIR)/etcdctl \
 		-transcript app/etcdctl/testdata/golden/transcript.txt -out app/etcdctl/testdata/golden/recorded.txt
+
+# Real etcd's put throughput, the figure to set beside the playground's
+# Benchmark panel: ETCD_BENCH_RUNS rounds (default 3) of one run on a tmpfs
+# (storage=tmpfs) then one on a disk, where fsync costs what it costs
+# (storage=disk), each a fresh 5-member cluster on 127.0.0.1 taking
+# ETCD_BENCH_TOTAL puts (default 100000) of 256-byte values to random 8-byte
+# keys from 100 clients over 100 connections; one BENCH line a run
+# (app/site/internal/etcdbench). etcd $(ETCD_GOLDEN) is built as for
+# etcdctl-golden (unless GOLDENDIR has it). etcd's benchmark tool
+# (go.etcd.io/etcd/v3) is not on the module proxy for that release, so the
+# load generator is etcdbench itself, built in a throwaway module against
+# client/v3 $(ETCD_GOLDEN). ~3 min on 2 cores (~1 min more the first time).
+ETCD_BENCH_TOTAL ?= 100000
+ETCD_BENCH_RUNS ?= 3
+ETCD_BENCH_TMPFS ?= /dev/shm
+ETCD_BENCH_DISK ?= /var/tmp
+.PHONY: bench-etcd
+bench-etcd:
+	test -x $(GOLDENDIR)/etcd || { mkdir -p $(GOLDENDIR)/etcd-src && cd $(GOLDENDIR)/etcd-src && \
+		printf 'module etcdgolden\n\ngo 1.26\n' > go.mod && \
+		printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' > main.go && \
+		$(GO) get go.etcd.io/etcd/server/v3@$(ETCD_GOLDEN) && $(GO) mod tidy && $(GO) build -o ../etcd .; }
+	mkdir -p $(GOLDENDIR)/bench-src
+	cp app/site/internal/etcdbench/main.go $(GOLDENDIR)/bench-src/main.go
+	cd $(GOLDENDIR)/bench-src && printf 'module etcdbench\n\ngo 1.26\n' > go.mod && \
+		$(GO) get go.etcd.io/etcd/client/v3@$(ETCD_GOLDEN) go.etcd.io/etcd/pkg/v3@$(ETCD_GOLDEN) && \
+		$(GO) mod tidy && $(GO) build -o ../benchmark .
+	for i in $$(seq $(ETCD_BENCH_RUNS)); do \
+		for s in tmpfs=$(ETCD_BENCH_TMPFS) disk=$(ETCD_BENCH_DISK); do \
+			$(GO) run ./app/site/internal/etcdbench -etcd $(GOLDENDIR)/etcd -benchmark $(GOLDENDIR)/benchmark \
+				-dir $${s#*=} -label $${s%%=*} -total $(ETCD_BENCH_TOTAL) \
+				-clients 100 -conns 100 -val-size 256 -key-size 8 || exit 1; \
+		done; \
+	done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./node/...
