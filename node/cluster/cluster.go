@@ -69,9 +69,19 @@ type Config struct {
 	// invariant checks). It must not call back into the cluster, nor write
 	// into e.Data (shared by every member's log: node/entrydata.go).
 	OnApply func(member uint64, e raftpb.Entry)
+	// ConcurrentRounds runs every live member's round of a tick on a
+	// goroutine of its own even on one thread (under js/wasm; with more
+	// than one, rounds run in parallel anyway). A member whose Save waits
+	// on the browser (IndexedDB) then lets the next one run: the members'
+	// writes are in flight together instead of one after the other. It
+	// changes nothing a tick does: each round only touches its own member
+	// and effects slot, and the effects are applied in member order after
+	// all rounds ended.
+	ConcurrentRounds bool
 	// Yield, if set, is called during Tick before each member's round
-	// when the rounds run one after the other (always under js/wasm), with
-	// the cluster's lock held. The page passes one that hands the browser's
+	// when the rounds run one after the other (always under js/wasm unless
+	// ConcurrentRounds) or concurrently on one thread, with the cluster's
+	// lock held. The page passes one that hands the browser's
 	// thread back when the current browser task has run long enough, so
 	// that a tick's members spread over several tasks. It must not call
 	// into the cluster, and it changes nothing a tick does (the run stays
@@ -249,7 +259,7 @@ func New(cfg Config) (*Cluster, error) {
 		events:         newEventRing(cfg.EventLog),
 		effects:        make([][]effect, cfg.Members),
 		rounds:         make([]round, cfg.Members),
-		parallel:       runtime.GOMAXPROCS(0) > 1,
+		parallel:       runtime.GOMAXPROCS(0) > 1 || cfg.ConcurrentRounds,
 	}
 	for i := 1; i <= cfg.Members; i++ {
 		c.ids = append(c.ids, uint64(i))
@@ -293,7 +303,11 @@ func New(cfg Config) (*Cluster, error) {
 // setWork makes c.work, the loop of Tick's workers.
 func (c *Cluster) setWork() {
 	c.work = func() {
+		oneThread := c.cfg.Yield != nil && runtime.GOMAXPROCS(0) == 1
 		for i := int(c.next.Add(1)) - 1; i < len(c.rounds); i = int(c.next.Add(1)) - 1 {
+			if oneThread && c.rounds[i].m != nil {
+				c.cfg.Yield()
+			}
 			c.rounds[i].run()
 		}
 	}
@@ -404,7 +418,11 @@ func (c *Cluster) Tick() {
 		// member does not matter, as each member only touches its own
 		// round and effects slot.
 		c.next.Store(0)
-		for range min(runtime.GOMAXPROCS(0), live) - 1 {
+		workers := runtime.GOMAXPROCS(0)
+		if c.cfg.ConcurrentRounds {
+			workers = live // on one thread: a goroutine per round
+		}
+		for range min(workers, live) - 1 {
 			c.workers.Go(c.work)
 		}
 		c.work()

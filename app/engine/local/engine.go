@@ -61,8 +61,9 @@ const (
 )
 
 // withPageCompaction sets the page's auto-compaction and hash checkpoints
-// on a config that chose none, and its yield between members' rounds
-// (yieldLongTask).
+// on a config that chose none, its yield between members' rounds
+// (yieldLongTask), and members' rounds on goroutines of their own
+// (cluster.Config.ConcurrentRounds).
 func withPageCompaction(cfg cluster.Config) cluster.Config {
 	if cfg.AutoCompactionRetention == 0 {
 		cfg.AutoCompactionRetention, cfg.AutoCompactionTicks = PageCompactionRetention, PageCompactionTicks
@@ -73,6 +74,9 @@ func withPageCompaction(cfg cluster.Config) cluster.Config {
 	if cfg.Yield == nil {
 		cfg.Yield = yieldLongTask
 	}
+	// IndexedDB's writes wait on the browser: the five members' Saves of a
+	// tick are then in flight together.
+	cfg.ConcurrentRounds = true
 	return cfg
 }
 
