@@ -3,6 +3,8 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -230,5 +232,27 @@ func TestValueID(t *testing.T) {
 	id := valueID([]byte(long))
 	if len(id) > 64 || id == valueID([]byte(long+"w")) || valueID([]byte("short")) != "short" {
 		t.Fatalf("valueID(4 KiB) = %q", id)
+	}
+}
+
+// TestValueIDFormat: valueID names a long value as fmt and hash/fnv would
+// ("%s… (%d bytes, #%016x)" of its first 16 bytes, its length and its
+// FNV-1a 64), and a short one by itself.
+func TestValueIDFormat(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := 0; n < 200; n++ {
+		v := make([]byte, r.IntN(5000))
+		for i := range v {
+			v[i] = byte(r.UintN(256))
+		}
+		want := string(v)
+		if len(v) > 24 {
+			h := fnv.New64a()
+			h.Write(v)
+			want = fmt.Sprintf("%s… (%d bytes, #%016x)", v[:16], len(v), h.Sum64())
+		}
+		if got := valueID(v); got != want {
+			t.Fatalf("valueID of %d bytes = %q, want %q", len(v), got, want)
+		}
 	}
 }
