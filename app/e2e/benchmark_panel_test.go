@@ -21,7 +21,8 @@ import (
 // figures (a BENCH line), with the main thread's longest gap during the run
 // as TestStressResponsiveness measures it; it asserts no speed.
 // BENCH_STORAGE=memory runs it on a cluster in memory (storage=memory);
-// ETCDPLAY_WORKER_PROFILE profiles the engine worker meanwhile.
+// ETCDPLAY_WORKER_PROFILE profiles the engine worker meanwhile,
+// ETCDPLAY_PAGE_PROFILE the page's main thread.
 func TestBenchmarkPanel(t *testing.T) {
 	freshNativeSite(t)
 	tb := blankTab(t, 3*time.Minute)
@@ -74,11 +75,22 @@ func TestBenchmarkPanel(t *testing.T) {
 	if path := os.Getenv("ETCDPLAY_WORKER_PROFILE"); path != "" {
 		wp = tb.startWorkerProfile()
 	}
+	// ETCDPLAY_PAGE_PROFILE=path: the same of the page's main thread.
+	pagePath := os.Getenv("ETCDPLAY_PAGE_PROFILE")
+	if pagePath != "" {
+		tb.startCPUProfile()
+	}
 	t0 := time.Now()
 	tb.clickAction("bench-start", 0)
 	tb.waitJS(`(() => { const r = document.querySelector('.bench-report'); return r !== null && r.dataset.benchDone === "true"; })()`,
 		"the benchmark's report")
 	wall := time.Since(t0)
+	if pagePath != "" {
+		p := tb.stopCPUProfile()
+		if err := os.WriteFile(pagePath, []byte(fmt.Sprintf("page main thread, Benchmark panel, %d puts, storage=%s\n", puts, storage)+functionTimes(p, 60)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if wp != nil {
 		wp.finish(os.Getenv("ETCDPLAY_WORKER_PROFILE"), fmt.Sprintf("engine worker, Benchmark panel, %d puts, storage=%s, %.3f s from the click to the report\n", puts, storage, wall.Seconds()))
 	}
