@@ -219,8 +219,8 @@ etcdctl-golden:
 # (app/site/internal/etcdbench). etcd $(ETCD_GOLDEN) is built as for
 # etcdctl-golden (unless GOLDENDIR has it). etcd's benchmark tool
 # (go.etcd.io/etcd/v3) is not on the module proxy for that release, so the
-# load generator is etcdbench itself, built in a throwaway module against
-# client/v3 $(ETCD_GOLDEN). ~3 min on 2 cores (~1 min more the first time).
+# load generator is its stand-in etcdbench/putload, built in a throwaway
+# module against client/v3 $(ETCD_GOLDEN). ~3 min on 2 cores (~1 min more the first time).
 ETCD_BENCH_TOTAL ?= 100000
 ETCD_BENCH_RUNS ?= 3
 ETCD_BENCH_TMPFS ?= /dev/shm
@@ -232,7 +232,7 @@ bench-etcd:
 		printf 'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n' > main.go && \
 		$(GO) get go.etcd.io/etcd/server/v3@$(ETCD_GOLDEN) && $(GO) mod tidy && $(GO) build -o ../etcd .; }
 	mkdir -p $(GOLDENDIR)/bench-src
-	cp app/site/internal/etcdbench/main.go $(GOLDENDIR)/bench-src/main.go
+	cp app/site/internal/etcdbench/putload/main.go $(GOLDENDIR)/bench-src/main.go
 	cd $(GOLDENDIR)/bench-src && printf 'module etcdbench\n\ngo 1.26\n' > go.mod && \
 		$(GO) get go.etcd.io/etcd/client/v3@$(ETCD_GOLDEN) go.etcd.io/etcd/pkg/v3@$(ETCD_GOLDEN) && \
 		$(GO) mod tidy && $(GO) build -o ../benchmark .

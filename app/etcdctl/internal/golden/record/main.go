@@ -30,7 +30,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -42,6 +41,7 @@ import (
 	"time"
 
 	"github.com/etcd-play/etcd-play/app/etcdctl/internal/golden"
+	"github.com/etcd-play/etcd-play/app/internal/etcdproc"
 )
 
 const members = 5
@@ -76,11 +76,11 @@ func run(etcdBin, ctlBin, transcriptPath, outPath string) error {
 	if err != nil {
 		return err
 	}
-	c, err := startCluster(etcdBin)
+	c, err := etcdproc.Start(etcdBin, "", "golden", members)
 	if err != nil {
 		return err
 	}
-	defer c.stop()
+	defer c.Stop()
 	r := &recorder{ctl: ctlAbs, c: c}
 	if err := r.leadFromFirst(); err != nil {
 		return err
@@ -122,95 +122,6 @@ func run(etcdBin, ctlBin, transcriptPath, outPath string) error {
 	return nil
 }
 
-// cluster is the running etcd members.
-type cluster struct {
-	dir          string
-	procs        []*exec.Cmd
-	client, peer []string // URLs, by member index
-}
-
-func freePorts(n int) ([]int, error) {
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	var ports []int
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
-}
-
-func startCluster(etcdBin string) (*cluster, error) {
-	dir, err := os.MkdirTemp("", "etcd-golden-")
-	if err != nil {
-		return nil, err
-	}
-	c := &cluster{dir: dir}
-	ports, err := freePorts(2 * members)
-	if err != nil {
-		return nil, err
-	}
-	var initial []string
-	for i := range members {
-		c.client = append(c.client, fmt.Sprintf("http://127.0.0.1:%d", ports[2*i]))
-		c.peer = append(c.peer, fmt.Sprintf("http://127.0.0.1:%d", ports[2*i+1]))
-		initial = append(initial, fmt.Sprintf("etcd-%d=%s", i+1, c.peer[i]))
-	}
-	token := fmt.Sprintf("etcd-play-golden-%d", time.Now().UnixNano())
-	for i := range members {
-		name := fmt.Sprintf("etcd-%d", i+1)
-		logf, err := os.Create(filepath.Join(dir, name+".log"))
-		if err != nil {
-			c.stop()
-			return nil, err
-		}
-		p := exec.Command(etcdBin, "--name", name, "--data-dir", filepath.Join(dir, name),
-			"--listen-client-urls", c.client[i], "--advertise-client-urls", c.client[i],
-			"--listen-peer-urls", c.peer[i], "--initial-advertise-peer-urls", c.peer[i],
-			"--initial-cluster", strings.Join(initial, ","), "--initial-cluster-token", token,
-			"--initial-cluster-state", "new")
-		p.Stdout, p.Stderr = logf, logf
-		if err := p.Start(); err != nil {
-			c.stop()
-			return nil, err
-		}
-		c.procs = append(c.procs, p)
-	}
-	for i := range members {
-		if err := poll(30*time.Second, "etcd-"+strconv.Itoa(i+1)+" healthy", func() bool {
-			resp, err := http.Get(c.client[i] + "/health")
-			if err != nil {
-				return false
-			}
-			b, _ := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			return resp.StatusCode == 200 && bytes.Contains(b, []byte(`"health":"true"`))
-		}); err != nil {
-			c.stop()
-			return nil, fmt.Errorf("%w (logs in %s)", err, dir)
-		}
-	}
-	return c, nil
-}
-
-func (c *cluster) stop() {
-	for _, p := range c.procs {
-		p.Process.Signal(os.Interrupt)
-	}
-	for _, p := range c.procs {
-		p.Wait()
-	}
-	os.RemoveAll(c.dir)
-}
-
 // poll calls cond every 20 ms until it holds or d passed.
 func poll(d time.Duration, what string, cond func() bool) error {
 	deadline := time.Now().Add(d)
@@ -225,7 +136,7 @@ func poll(d time.Duration, what string, cond func() bool) error {
 
 type recorder struct {
 	ctl   string
-	c     *cluster
+	c     *etcdproc.Cluster
 	id    golden.Identity
 	lease string // the latest granted lease (hex)
 }
@@ -237,7 +148,7 @@ func (r *recorder) leadFromFirst() error {
 	err := poll(30*time.Second, "a leader", func() bool {
 		leader, ids = 0, nil
 		for i := range members {
-			res, err := r.exec("--endpoints="+r.c.client[i]+" endpoint status -w json", nil)
+			res, err := r.exec("--endpoints="+r.c.Client[i]+" endpoint status -w json", nil)
 			if err != nil || !res.OK() {
 				return false
 			}
@@ -262,7 +173,7 @@ func (r *recorder) leadFromFirst() error {
 	}
 	for i, id := range ids {
 		if id == leader {
-			res, err := r.exec(fmt.Sprintf("--endpoints=%s move-leader %x", r.c.client[i], ids[0]), nil)
+			res, err := r.exec(fmt.Sprintf("--endpoints=%s move-leader %x", r.c.Client[i], ids[0]), nil)
 			if err != nil {
 				return err
 			}
@@ -292,7 +203,7 @@ func (r *recorder) prepare(line string) (ran, args string, member int) {
 		return ""
 	})
 	if !endpointsRE.MatchString(ran) {
-		return ran, "--endpoints=" + r.c.client[0] + " " + ran, 0
+		return ran, "--endpoints=" + r.c.Client[0] + " " + ran, 0
 	}
 	member = -1
 	args = endpointsRE.ReplaceAllStringFunc(ran, func(m string) string {
@@ -305,7 +216,7 @@ func (r *recorder) prepare(line string) (ran, args string, member int) {
 			if member < 0 {
 				member = n - 1
 			}
-			return r.c.client[n-1]
+			return r.c.Client[n-1]
 		})
 		return "--endpoints" + sub[1] + v
 	})
@@ -452,7 +363,7 @@ const watchSent = `grpc_server_msg_sent_total{grpc_method="Watch",grpc_service="
 
 // watchers reads the member's watchSent counter from its /metrics.
 func (r *recorder) watchers(member int) (int, error) {
-	resp, err := http.Get(r.c.client[member] + "/metrics")
+	resp, err := http.Get(r.c.Client[member] + "/metrics")
 	if err != nil {
 		return 0, err
 	}
