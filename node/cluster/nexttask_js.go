@@ -37,6 +37,7 @@ var tasks struct {
 	init    sync.Once
 	mu      sync.Mutex
 	port    js.Value // the MessageChannel's port1; undefined without one
+	port2   js.Value // its other end, which receives: held here too, so that the browser never collects it
 	wake    js.Func  // port2's onmessage, or the fallback timer's callback
 	waiting []chan time.Time
 }
@@ -60,7 +61,7 @@ func initTasks() {
 	}
 	ch := mc.New()
 	ch.Get("port2").Set("onmessage", tasks.wake)
-	tasks.port = ch.Get("port1")
+	tasks.port, tasks.port2 = ch.Get("port1"), ch.Get("port2")
 	// Under Node a port with a listener keeps the process alive after the
 	// program ends (tests under Node would never exit); browsers have no
 	// unref.
