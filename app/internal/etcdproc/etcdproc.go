@@ -1,5 +1,3 @@
-//go:build !js
-
 // Package etcdproc runs a real etcd cluster on 127.0.0.1 from an etcd
 // binary, for the tools that hold the playground against etcd itself: the
 // golden etcdctl transcripts (app/etcdctl/internal/golden/record) and the
