@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"github.com/etcd-play/etcd-play/node"
+	"github.com/etcd-play/etcd-play/node/mvcc"
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
@@ -97,6 +99,13 @@ func (p *playground) readLeases(ctx app.Context) {
 				row := leaseRow{id: id}
 				r, err := eng.Call(cctx, member, node.Op{LeaseTimeToLive: id, LeaseKeys: true})
 				switch {
+				case errors.Is(err, mvcc.ErrLeaseNotFound), err == nil && r.LeaseTimeToLive != nil && r.LeaseTimeToLive.TTL < 0:
+					// Revoked between the list and this read (the
+					// relist at a countdown's end races the leader's
+					// revoke): the lease is gone, so is its row. Listed
+					// with an error, it stayed, and no countdown was
+					// left to list again.
+					continue
 				case err != nil:
 					row.err = err.Error()
 				case r.LeaseTimeToLive != nil:
