@@ -86,6 +86,26 @@ func (p *playground) panelKey(k panelKind) string {
 	return b.String()
 }
 
+// livePanel reports whether a panel shows the cluster as it is now and is
+// redrawn in a refresh's first frame: the member cards and the cluster
+// view. The others wait for its second frame (startRefresh).
+func livePanel(k panelKind) bool { return k == panelCards || k == panelView }
+
+// newPanel returns the panel of kind k for the root's render. While
+// p.livePhase (between a refresh's two frames) a panel that is not live
+// keeps the key it was last drawn with, so that go-app leaves it as it is
+// (a panel whose own handler ran redraws all the same: go-app updates the
+// component a handler ran in whatever its fields).
 func (p *playground) newPanel(k panelKind) *panel {
-	return &panel{P: p, Kind: k, Key: p.panelKey(k)}
+	if p.livePhase && !livePanel(k) {
+		if key, ok := p.drawnKeys[k]; ok {
+			return &panel{P: p, Kind: k, Key: key}
+		}
+	}
+	key := p.panelKey(k)
+	if p.drawnKeys == nil {
+		p.drawnKeys = make(map[panelKind]string)
+	}
+	p.drawnKeys[k] = key
+	return &panel{P: p, Kind: k, Key: key}
 }

@@ -102,6 +102,12 @@ type playground struct {
 	eventsAt  time.Time          // when the log was last updated (refresh.go, logEvery)
 	chart     chartState
 
+	// livePhase is true between a refresh's first and second frame: the
+	// root then redraws only the live panels (panel_keys.go); drawnKeys
+	// holds the key each panel was last drawn with.
+	livePhase bool
+	drawnKeys map[panelKind]string
+
 	speed  float64 // ticks per second the driver was last set to (the speed control shows it)
 	client uint64  // member the write panel and console talk to (0: the first member)
 	notice string  // outcome of the last control action, announced politely

@@ -8,9 +8,10 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// refreshPeriod is the shortest interval between two polls of the live view
-// (20 Hz).
-const refreshPeriod = 50 * time.Millisecond
+// refreshPeriod is the shortest interval between two polls of the live view:
+// a little under two frames at 60 Hz, so that the cards can follow every
+// other frame (30 Hz; a refresh takes two, see startRefresh).
+const refreshPeriod = 30 * time.Millisecond
 
 // maxEvents bounds the events the page keeps for its log.
 const maxEvents = 400
@@ -180,26 +181,29 @@ func (s *stressSlot) current() (engine.StressRun, uint64) {
 // dispatches the result to the UI goroutine. It polls at most once per
 // refreshPeriod, and backs off when a poll is expensive: the next poll waits
 // at least twice as long as the last one took, so polling never takes more
-// than a third of the page's thread. It never has more than one update in
-// flight: after dispatching one it waits until the UI goroutine applied it,
-// so a slow frame never queues a backlog of updates. Once the update is
-// applied it polls again at once if the period has passed (the next update
-// is then drawn at the next frame: one update per frame when frames are
-// slower than the period, as under a heavy stress, where waiting for a frame
-// before each poll halved the refresh rate), else it waits on animation
-// frames (waitFrame) until it has.
+// than a third of the page's thread.
+//
+// Each refresh is drawn in two frames, so that no one task of the page
+// redraws everything: the first redraws the live panels (the member cards
+// and the cluster view: livePanel), the second, after an animation frame,
+// the panels whose content changed since they were last drawn (playground
+// livePhase). It never has more than one refresh in flight: it polls again
+// only after the second frame was rendered, so a slow frame never queues a
+// backlog of updates; at once if the period has passed (one refresh per two
+// frames when frames are slower than the period, as under a heavy stress),
+// else it waits on animation frames (waitFrame) until it has.
 func (p *playground) startRefresh(ctx app.Context) {
 	eng, slot, msgs := p.eng, p.stressAt, &p.msgs
 	ctx.Async(func() {
 		var (
-			after   uint64 // last event Seq fetched
-			rewinds uint64 // the timeline's Rewinds when after was set
-			prev    map[linkKey]uint64
-			known   map[uint64]knownMember
-			meter   tickMeter
-			applied = make(chan struct{}, 1)
-			last    time.Time
-			period  = refreshPeriod
+			after    uint64 // last event Seq fetched
+			rewinds  uint64 // the timeline's Rewinds when after was set
+			prev     map[linkKey]uint64
+			known    map[uint64]knownMember
+			meter    tickMeter
+			rendered = make(chan struct{}, 1)
+			last     time.Time
+			period   = refreshPeriod
 		)
 		for {
 			for time.Since(last) < period {
@@ -260,19 +264,37 @@ func (p *playground) startRefresh(ctx app.Context) {
 					p.events, p.newEvents = nil, nil
 				}
 				p.apply(v, evs, start)
+				p.livePhase = true
 				p.benchSettle(ctx)        // bench_panel.go
 				p.mvccAfterRefresh(ctx)   // mvcc_history.go
 				p.leasesAfterRefresh(ctx) // lease_panel.go
 				p.tourAfterRefresh(ctx)   // tour_player.go
-				applied <- struct{}{}
+				ctx.Defer(func(app.Context) { rendered <- struct{}{} })
 			})
-			select {
-			case <-applied:
-			case <-ctx.Done():
+			if !waitRendered(ctx, rendered) || !waitFrame(ctx) {
+				return
+			}
+			ctx.Dispatch(func(ctx app.Context) {
+				p.livePhase = false
+				ctx.Defer(func(app.Context) { rendered <- struct{}{} })
+			})
+			if !waitRendered(ctx, rendered) {
 				return
 			}
 		}
 	})
+}
+
+// waitRendered waits until the frame that drew the refresh's last dispatch
+// was rendered: go-app runs a Defer after the update cycle in which it was
+// queued. False when ctx ended first.
+func waitRendered(ctx app.Context, rendered <-chan struct{}) bool {
+	select {
+	case <-rendered:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 // apply installs one refresh. UI goroutine.
