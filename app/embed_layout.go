@@ -38,7 +38,7 @@ func (p *playground) renderEmbed() app.UI {
 		case !p.page.shows(pn.kind):
 		case pn.kind == panelView:
 			// The view keeps the hash indicator under it, in one cell.
-			view = app.Div().Class("embed-view").Body(p.newPanel(pn.kind), p.renderHashIndicator())
+			view = app.Div().Class("embed-view").Body(p.newPanel(pn.kind), p.newPanel(panelHash))
 		default:
 			side = append(side, p.newPanel(pn.kind))
 		}

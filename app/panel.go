@@ -38,6 +38,12 @@ const (
 	panelWatches
 	panelTimeline
 	panelCheck
+	// Parts of the page around the panels proper, panels all the same so
+	// that a refresh redraws each of them once (in the frame of its tier,
+	// livePanel), not with every render of the root.
+	panelHeader
+	panelHash
+	panelDurability
 )
 
 func (c *panel) Render() app.UI {
@@ -77,6 +83,12 @@ func (c *panel) Render() app.UI {
 		return p.renderTimelinePanel() // timeline_panel.go
 	case panelCheck:
 		return p.renderCheckPanel() // lincheck_panel.go
+	case panelHeader:
+		return p.renderHeader() // playground.go
+	case panelHash:
+		return p.renderHashIndicator() // hash_indicator.go
+	case panelDurability:
+		return p.renderDurability() // storage_panel.go
 	}
 	return app.Div()
 }

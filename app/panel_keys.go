@@ -76,6 +76,21 @@ func (p *playground) panelKey(k panelKind) string {
 		fmt.Fprint(&b, p.consoleRev) // not the input: the field holds it (console.go)
 	case panelChart:
 		fmt.Fprint(&b, len(p.chart.samples), p.chart.last.UnixNano())
+	case panelHeader:
+		// The time controls (the clock, the achieved rate as shown) and
+		// the loading mark; the rest is fixed or redrawn by its own
+		// handlers (the speed choice, the tour menu).
+		fmt.Fprintf(&b, "%t|%d|%t|%g|%.1f", p.mounted, v.now, v.paused, p.speed, v.tickRate)
+	case panelHash:
+		// Every member's revision and hashes, and the tick it shows:
+		// different with every refresh of a running cluster.
+		b.WriteString(itoa(p.refreshes))
+	case panelDurability:
+		s := &p.storage
+		fmt.Fprint(&b, s.has, s.view, s.confirmReset, s.resetting, s.resetErr, p.page.Memory, "|")
+		for _, m := range v.members {
+			fmt.Fprint(&b, m.ID, m.Name, m.Up(), ";")
+		}
 	case panelLog:
 		var last uint64
 		if n := len(p.events); n > 0 {
@@ -87,9 +102,12 @@ func (p *playground) panelKey(k panelKind) string {
 }
 
 // livePanel reports whether a panel shows the cluster as it is now and is
-// redrawn in a refresh's first frame: the member cards and the cluster
-// view. The others wait for its second frame (startRefresh).
-func livePanel(k panelKind) bool { return k == panelCards || k == panelView }
+// redrawn in a refresh's first frame: the member cards, the cluster view,
+// the hash indicator and the header's clock. The others wait for its second
+// frame (startRefresh).
+func livePanel(k panelKind) bool {
+	return k == panelCards || k == panelView || k == panelHeader || k == panelHash
+}
 
 // newPanel returns the panel of kind k for the root's render. While
 // p.livePhase (between a refresh's two frames) a panel that is not live

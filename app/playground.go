@@ -162,7 +162,7 @@ func (p *playground) Render() app.UI {
 		DataSet("protocol", engine.Version).
 		Body(
 			p.renderSkipLink(),
-			p.renderHeader(),
+			p.newPanel(panelHeader),
 			app.If(p.engErr != "", func() app.UI {
 				return app.P().Class("error").Role("alert").Text("The cluster could not start: " + p.engErr)
 			}),
@@ -172,14 +172,14 @@ func (p *playground) Render() app.UI {
 				app.Section().ID(clusterID).TabIndex(-1).Class("cluster").Aria("label", "cluster").Body(
 					p.renderTour(), // tour_panel.go: while a tour is open
 					p.newPanel(panelView),
-					p.renderHashIndicator(),
+					p.newPanel(panelHash), // hash_indicator.go
 					p.newPanel(panelCards),
 					p.newPanel(panelTimeline), // timeline_panel.go
 					&logView{P: p},            // log_view.go
 				),
 				app.Section().Class("side").Aria("label", "controls").Body(
 					p.newPanel(panelFaults),
-					p.renderDurability(), // storage_panel.go
+					p.newPanel(panelDurability), // storage_panel.go
 					p.newPanel(panelLinks),
 					p.newPanel(panelSettings), // settings_panel.go
 					p.newPanel(panelStress),

@@ -5,6 +5,7 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -164,9 +165,22 @@ func stressResponsiveness(t *testing.T, name string, largest bool, watches int) 
 	} else {
 		tasks = trace.stopTasks(tb)
 	}
-	var taskWall, taskCPU float64
+	var taskWall, taskCPU, busyCPU float64
+	var walls []float64
 	for _, t := range tasks {
 		taskWall, taskCPU = max(taskWall, t.Dur/1000), max(taskCPU, t.CPU/1000)
+		busyCPU += t.CPU / 1000
+		walls = append(walls, t.Dur/1000)
+	}
+	// The spread of the tasks' lengths, and the thread's CPU time per
+	// second of the run: figures that one rare task does not decide, to
+	// compare two builds on.
+	slices.Sort(walls)
+	pct := func(q float64) float64 {
+		if len(walls) == 0 {
+			return 0
+		}
+		return walls[min(len(walls)-1, int(q*float64(len(walls))))]
 	}
 	var prof *profiler.Profile
 	if profile != "" {
@@ -202,8 +216,8 @@ func stressResponsiveness(t *testing.T, name string, largest bool, watches int) 
 	t.Logf("gaps over 30 ms [ms since the probe started, gap ms], %d of them 50 ms or more: %v (the stress was clicked at %.0f ms)", over50, m.Gaps, clickAt)
 	t.Logf("stress: speed %s ticks/s, %s puts/tick, %s puts over %s keys, %s-byte values: ok %s failed %s p50 %s p99 %s ticks, %.1f s wall (%.0f puts/s); converged at revision %d",
 		opts.Speed, opts.Rate, opts.Count, opts.Keys, opts.Size, pr.OK, pr.Failed, pr.P50, pr.P99, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), c.Revision)
-	fmt.Printf("BENCH config=%s watches=%d keys=%s value-bytes=%s main-thread-gap-ms=%.1f gap-after-click-window-ms=%.1f longtask-max-ms=%.1f longtasks=%d task-max-ms=%.1f task-max-cpu-ms=%.1f card-refresh-hz=%.1f page-refresh-hz=%.1f stress-puts=%s stress-seconds=%.1f puts-per-sec=%.0f engine=%q\n",
-		name, watches, opts.Keys, opts.Size, m.MaxGap, m.MaxLate, m.LongTaskMax, m.LongTasks, taskWall, taskCPU, m.CardHz, m.RefreshHz, pr.Done, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), where)
+	fmt.Printf("BENCH config=%s watches=%d keys=%s value-bytes=%s main-thread-gap-ms=%.1f gap-after-click-window-ms=%.1f longtask-max-ms=%.1f longtasks=%d task-max-ms=%.1f task-max-cpu-ms=%.1f card-refresh-hz=%.1f page-refresh-hz=%.1f task-p99-ms=%.1f task-p999-ms=%.1f busy-cpu-ms-per-s=%.0f stress-puts=%s stress-seconds=%.1f puts-per-sec=%.0f engine=%q\n",
+		name, watches, opts.Keys, opts.Size, m.MaxGap, m.MaxLate, m.LongTaskMax, m.LongTasks, taskWall, taskCPU, m.CardHz, m.RefreshHz, pct(0.99), pct(0.999), busyCPU/m.Secs, pr.Done, elapsed.Seconds(), atof(pr.Done)/elapsed.Seconds(), where)
 	if prof != nil {
 		// One file per config: ETCDPLAY_PROFILE=/tmp/p.txt writes
 		// /tmp/p.txt.largest (and .cpuprofile) for the largest config.
