@@ -183,15 +183,15 @@ func (s *stressSlot) current() (engine.StressRun, uint64) {
 // at least twice as long as the last one took, so polling never takes more
 // than a third of the page's thread.
 //
-// Each refresh is drawn in two frames, so that no one task of the page
-// redraws everything: the first redraws the live panels (the member cards
-// and the cluster view: livePanel), the second, after an animation frame,
-// the panels whose content changed since they were last drawn (playground
-// livePhase). It never has more than one refresh in flight: it polls again
-// only after the second frame was rendered, so a slow frame never queues a
-// backlog of updates; at once if the period has passed (one refresh per two
-// frames when frames are slower than the period, as under a heavy stress),
-// else it waits on animation frames (waitFrame) until it has.
+// Each refresh is drawn in two of go-app's frames (two tasks of the page,
+// with the browser's own work free to run between them), so that no one
+// task redraws everything: the first redraws the live panels (the member
+// cards, the cluster view, the clock: livePanel), the second the panels
+// whose content changed since they were last drawn (playground livePhase).
+// It never has more than one refresh in flight: it polls again only after
+// the second frame was rendered, so a slow frame never queues a backlog of
+// updates; at once if the period has passed, else it waits on animation
+// frames (waitFrame) until it has.
 func (p *playground) startRefresh(ctx app.Context) {
 	eng, slot, msgs := p.eng, p.stressAt, &p.msgs
 	ctx.Async(func() {
@@ -271,7 +271,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 				p.tourAfterRefresh(ctx)   // tour_player.go
 				ctx.Defer(func(app.Context) { rendered <- struct{}{} })
 			})
-			if !waitRendered(ctx, rendered) || !waitFrame(ctx) {
+			if !waitRendered(ctx, rendered) {
 				return
 			}
 			ctx.Dispatch(func(ctx app.Context) {
