@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -35,6 +36,8 @@ func main() {
 	if worker.InWorker() {
 		serveInWorker() // never returns
 	}
+	// The page's collector: see app's pagegc.go.
+	debug.SetGCPercent(400)
 	app.Route("/", func() app.Composer {
 		return ui.New(ui.Options{Version: ui.SiteVersion(version), WasmVersion: version, NewEngineAs: newEngine, Speed: speed})
 	})

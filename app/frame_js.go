@@ -52,3 +52,23 @@ func waitFrame(ctx context.Context) bool {
 // frameFallbackMs is how long waitFrame waits for a frame on a visible
 // page: six frames at 60 Hz.
 const frameFallbackMs = 100
+
+// waitTask blocks until a browser task of its own runs (a zero timeout: the
+// refresh loop's own tasks are not nested timers, so it is not clamped)
+// and reports whether it came (false: ctx ended first).
+func waitTask(ctx context.Context) bool {
+	fired := make(chan struct{})
+	cb := js.FuncOf(func(js.Value, []js.Value) any {
+		close(fired)
+		return nil
+	})
+	defer cb.Release()
+	id := js.Global().Call("setTimeout", cb, 0)
+	select {
+	case <-fired:
+		return true
+	case <-ctx.Done():
+		js.Global().Call("clearTimeout", id)
+		return false
+	}
+}

@@ -19,3 +19,7 @@ func waitFrame(ctx context.Context) bool {
 		return false
 	}
 }
+
+// waitTask stands in for a browser task of its own natively: it returns at
+// once unless ctx ended.
+func waitTask(ctx context.Context) bool { return ctx.Err() == nil }

@@ -202,6 +202,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 			known    map[uint64]knownMember
 			meter    tickMeter
 			rendered = make(chan struct{}, 1)
+			gc       pageGC // pagegc.go
 			last     time.Time
 			period   = refreshPeriod
 		)
@@ -278,7 +279,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 				p.livePhase = false
 				ctx.Defer(func(app.Context) { rendered <- struct{}{} })
 			})
-			if !waitRendered(ctx, rendered) {
+			if !waitRendered(ctx, rendered) || !gc.collectBetweenRefreshes(ctx) {
 				return
 			}
 		}
