@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"syscall/js"
+	"time"
 )
 
 // waitFrame blocks until the browser's next animation frame and reports
@@ -70,5 +71,33 @@ func waitTask(ctx context.Context) bool {
 	case <-ctx.Done():
 		js.Global().Call("clearTimeout", id)
 		return false
+	}
+}
+
+// waitUntil blocks until t, and on a hidden page until it is visible again
+// (browsers pause animation frames there: waitFrame waits for the next),
+// and reports whether it got there (false: ctx ended first). While the page
+// is visible it waits with a timer, not for animation frames: a refresh
+// period a little under two frames would otherwise round up to two or
+// three of them, as frames come late under load.
+func waitUntil(ctx context.Context, t time.Time) bool {
+	for {
+		d := time.Until(t)
+		if doc := js.Global().Get("document"); doc.Truthy() && doc.Get("visibilityState").String() != "visible" {
+			if !waitFrame(ctx) {
+				return false
+			}
+			continue
+		}
+		if d <= 0 {
+			return true
+		}
+		tm := time.NewTimer(d)
+		select {
+		case <-tm.C:
+		case <-ctx.Done():
+			tm.Stop()
+			return false
+		}
 	}
 }

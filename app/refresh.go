@@ -183,15 +183,16 @@ func (s *stressSlot) current() (engine.StressRun, uint64) {
 // at least twice as long as the last one took, so polling never takes more
 // than a third of the page's thread.
 //
-// Each refresh is drawn in two of go-app's frames (two tasks of the page,
-// with the browser's own work free to run between them), so that no one
-// task redraws everything: the first redraws the live panels (the member
-// cards, the cluster view, the clock: livePanel), the second the panels
-// whose content changed since they were last drawn (playground livePhase).
-// It never has more than one refresh in flight: it polls again only after
-// the second frame was rendered, so a slow frame never queues a backlog of
-// updates; at once if the period has passed, else it waits on animation
-// frames (waitFrame) until it has.
+// A refresh redraws the live panels (the member cards, the cluster view,
+// the clock: livePanel) in one of go-app's frames; every other refresh
+// then redraws, in a second frame (a task of its own, with the browser's
+// work free to run in between), the other panels whose content changed
+// since they were last drawn (playground livePhase). So no one task
+// redraws everything, and the live panels follow the cluster at the
+// refresh rate while the others follow at half of it. It never has more
+// than one refresh in flight: it polls again only after its last frame was
+// rendered, so a slow frame never queues a backlog of updates; at once if
+// the period has passed, else it waits until it has (waitUntil).
 func (p *playground) startRefresh(ctx app.Context) {
 	eng, slot, msgs := p.eng, p.stressAt, &p.msgs
 	ctx.Async(func() {
@@ -203,14 +204,13 @@ func (p *playground) startRefresh(ctx app.Context) {
 			meter    tickMeter
 			rendered = make(chan struct{}, 1)
 			gc       pageGC // pagegc.go
+			slowDue  bool   // this refresh draws the slow panels too
 			last     time.Time
 			period   = refreshPeriod
 		)
 		for {
-			for time.Since(last) < period {
-				if !waitFrame(ctx) {
-					return
-				}
+			if !waitUntil(ctx, last.Add(period)) {
+				return
 			}
 			start := time.Now()
 			v := liveView{members: eng.Status(), links: eng.Links(), now: eng.Now(), paused: eng.Paused()}
@@ -275,11 +275,16 @@ func (p *playground) startRefresh(ctx app.Context) {
 			if !waitRendered(ctx, rendered) {
 				return
 			}
-			ctx.Dispatch(func(ctx app.Context) {
-				p.livePhase = false
-				ctx.Defer(func(app.Context) { rendered <- struct{}{} })
-			})
-			if !waitRendered(ctx, rendered) || !gc.collectBetweenRefreshes(ctx) {
+			if slowDue = !slowDue; slowDue {
+				ctx.Dispatch(func(ctx app.Context) {
+					p.livePhase = false
+					ctx.Defer(func(app.Context) { rendered <- struct{}{} })
+				})
+				if !waitRendered(ctx, rendered) {
+					return
+				}
+			}
+			if !gc.collectBetweenRefreshes(ctx) {
 				return
 			}
 		}
