@@ -114,7 +114,7 @@ func (p *playground) startBench(ctx app.Context) {
 	ctx.Async(func() {
 		eng.SetSpeed(engine.MaxSpeed)
 		eng.Play()
-		n := slot.set(eng.Stress(cfg))
+		n := slot.setBench(eng.Stress(cfg))
 		ctx.Dispatch(func(ctx app.Context) {
 			p.bench.run, p.bench.starting = n, false
 		})
