@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"runtime"
-	"runtime/metrics"
 )
 
 // The page's Go collector runs between refreshes, not in them. Under a
@@ -23,22 +22,19 @@ const pageGCEvery = 8 << 20
 // pageGC tracks the allocations since the last collection. Refresh
 // goroutine only.
 type pageGC struct {
-	sample [1]metrics.Sample
-	last   uint64 // cumulative bytes allocated at the last collection
+	last uint64 // cumulative bytes allocated at the last collection
 }
 
 // collectBetweenRefreshes collects if pageGCEvery bytes were allocated
 // since the last time it did, in a browser task of its own; false when ctx
 // ended first.
 func (g *pageGC) collectBetweenRefreshes(ctx context.Context) bool {
-	if g.sample[0].Name == "" {
-		g.sample[0].Name = "/gc/heap/allocs:bytes"
-	}
-	metrics.Read(g.sample[:])
-	if g.sample[0].Value.Kind() != metrics.KindUint64 {
-		return true
-	}
-	allocs := g.sample[0].Value.Uint64()
+	// ReadMemStats stops the world: on the page's one thread, a pass
+	// over a heap of a few megabytes (runtime/metrics would add to the
+	// wasm's size for the same figure).
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	allocs := ms.TotalAlloc
 	if allocs-g.last < pageGCEvery {
 		return true
 	}
