@@ -8,16 +8,20 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// refreshPeriod is the shortest interval between two polls of the live view:
-// a little under two frames at 60 Hz, so that the cards can follow every
-// other frame (30 Hz; a refresh takes two, see startRefresh).
-const refreshPeriod = 30 * time.Millisecond
+// refreshPeriod is the shortest interval between two polls of the live view
+// (40 Hz at most; a refresh takes one or two of go-app's frames, see
+// startRefresh). With engine.UpdateWindow 2, measured under the heaviest
+// stress against 30 ms and a window of 1: 30.3-31.6 refreshes a second
+// instead of 26.8-28.0, the cards 23.2-26.0 Hz instead of 22.5-24.0
+// (TestStressResponsiveness, defaults, 3 interleaved pairs). Either alone
+// changed nothing measurable.
+const refreshPeriod = 25 * time.Millisecond
 
 // benchRefreshPeriod is the shortest interval between two polls while the
 // Benchmark panel's run runs: the page then shows a run's progress, and
 // the engine's share of the machine is the figure the person asked for.
-// Measured with TestBenchmarkPanel (100,000 puts in memory): at the
-// refreshPeriod the page took the engine's CPU time on a 2-core machine
+// Measured with TestBenchmarkPanel (100,000 puts in memory): polling every
+// 30 ms the page took the engine's CPU time on a 2-core machine
 // (27-30k puts/s against 30-38k with the page of before, which polled every
 // 50 ms).
 const benchRefreshPeriod = 50 * time.Millisecond

@@ -54,7 +54,7 @@ type view struct {
 	watches  map[uint64]*clientWatch // open watches by number (client_watch.go)
 	settings Settings
 	restart  []uint64      // members still restarting to take settings
-	unacked  bool          // an update arrived that no read acknowledged yet
+	unacked  int           // updates that arrived since the last read (at most UpdateWindow)
 	updated  chan struct{} // closed (and replaced) on every update
 	updates  uint64        // updates received
 
@@ -387,7 +387,7 @@ func (c *Client) apply(u *Update) {
 		v.verdict = u.Verdict
 	}
 	v.speed = u.Speed
-	v.unacked = true
+	v.unacked++
 	v.updates++
 	c.notifyLocked()
 }
@@ -397,17 +397,19 @@ func (c *Client) notifyLocked() {
 	c.v.updated = make(chan struct{})
 }
 
-// read returns f's result over the view, acknowledging an unread update.
+// read returns f's result over the view, acknowledging the updates that
+// arrived since the last read (one ack each).
 func readView[T any](c *Client, f func(v *view) T) T {
 	c.mu.Lock()
 	out := f(&c.v)
-	ack := c.v.unacked && c.conn != nil
-	c.v.unacked = false
+	acks := c.v.unacked
+	c.v.unacked = 0
 	conn := c.conn
 	c.mu.Unlock()
-	if ack {
+	for ; acks > 0 && conn != nil; acks-- {
 		if err := conn.Send(ackFrame); err != nil {
 			c.lost(conn, err)
+			break
 		}
 	}
 	return out

@@ -203,6 +203,15 @@ type Update struct {
 	Speed float64
 }
 
+// UpdateWindow is how many updates the engine sends ahead of the page's
+// acknowledgements: the page acknowledges each update when it reads its
+// view (once per refresh), and the engine then sends the next. With two,
+// one is taken while the page draws, so a refresh finds an update taken
+// since the last one more often. Updates that arrive between two reads are
+// merged (Client.apply), so the page's work stays one refresh at a time,
+// and nothing queues beyond the window.
+const UpdateWindow = 2
+
 // MaxUpdateEvents bounds the events one update carries.
 const MaxUpdateEvents = 1000
 

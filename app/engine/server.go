@@ -33,7 +33,7 @@ func Serve(ctx context.Context, c Conn, o ServerOptions) error {
 	defer cancel()
 	defer c.Close()
 	s := &server{conn: c, o: o, ctx: ctx, calls: map[uint64]context.CancelFunc{},
-		runs: map[uint64]*serverRun{}, credit: make(chan struct{}, 1), started: make(chan struct{})}
+		runs: map[uint64]*serverRun{}, credit: make(chan struct{}, UpdateWindow), started: make(chan struct{})}
 	defer s.cancelWatches()
 	b, err := c.Recv(ctx)
 	if err != nil {
@@ -51,7 +51,9 @@ func Serve(ctx context.Context, c Conn, o ServerOptions) error {
 	if err := c.Send(encodeWelcome(w)); err != nil || w.Refused != "" {
 		return errors.Join(err, ErrVersion)
 	}
-	s.credit <- struct{}{}
+	for range UpdateWindow {
+		s.credit <- struct{}{}
+	}
 	go s.pushUpdates()
 	for {
 		b, err := c.Recv(ctx)
@@ -99,7 +101,7 @@ type server struct {
 	// ResetStored (their Reset runs on this side).
 	failures map[string]*StorageFailure
 
-	credit chan struct{} // buffered(1): the client acknowledged the last update
+	credit chan struct{} // buffered(UpdateWindow): updates the server may send before the next ack
 
 	watches map[uint64]*serverWatch // open watches by number (server_watch.go)
 	// showMessages is how many messages in flight each update carries
