@@ -114,7 +114,7 @@ func (p *playground) startBench(ctx app.Context) {
 	ctx.Async(func() {
 		eng.SetSpeed(engine.MaxSpeed)
 		eng.Play()
-		n := slot.setBench(eng.Stress(cfg))
+		n := slot.set(eng.Stress(cfg), true)
 		ctx.Dispatch(func(ctx app.Context) {
 			p.bench.run, p.bench.starting = n, false
 		})
@@ -127,7 +127,7 @@ func (p *playground) stopBench(ctx app.Context) {
 	slot, run := p.stressAt, p.bench.run
 	ctx = p.lasting(ctx) // see lasting
 	ctx.Async(func() {
-		if r, n := slot.current(); r != nil && n == run {
+		if r, n, _ := slot.current(); r != nil && n == run {
 			r.Stop()
 		}
 	})

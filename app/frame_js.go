@@ -54,26 +54,6 @@ func waitFrame(ctx context.Context) bool {
 // page: six frames at 60 Hz.
 const frameFallbackMs = 100
 
-// waitTask blocks until a browser task of its own runs (a zero timeout: the
-// refresh loop's own tasks are not nested timers, so it is not clamped)
-// and reports whether it came (false: ctx ended first).
-func waitTask(ctx context.Context) bool {
-	fired := make(chan struct{})
-	cb := js.FuncOf(func(js.Value, []js.Value) any {
-		close(fired)
-		return nil
-	})
-	defer cb.Release()
-	id := js.Global().Call("setTimeout", cb, 0)
-	select {
-	case <-fired:
-		return true
-	case <-ctx.Done():
-		js.Global().Call("clearTimeout", id)
-		return false
-	}
-}
-
 // waitUntil blocks until t, and on a hidden page until it is visible again
 // (browsers pause animation frames there: waitFrame waits for the next),
 // and reports whether it got there (false: ctx ended first). While the page

@@ -20,10 +20,6 @@ func waitFrame(ctx context.Context) bool {
 	}
 }
 
-// waitTask stands in for a browser task of its own natively: it returns at
-// once unless ctx ended.
-func waitTask(ctx context.Context) bool { return ctx.Err() == nil }
-
 // waitUntil blocks until t natively (tests) and reports whether it got
 // there (false: ctx ended first).
 func waitUntil(ctx context.Context, t time.Time) bool {

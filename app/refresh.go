@@ -170,17 +170,9 @@ type stressSlot struct {
 	bench bool   // run is the Benchmark panel's
 }
 
-// set installs r as the current run and returns its number (1, 2, ...).
-func (s *stressSlot) set(r engine.StressRun) uint64 {
-	return s.setKind(r, false)
-}
-
-// setBench installs the Benchmark panel's run r, as set does.
-func (s *stressSlot) setBench(r engine.StressRun) uint64 {
-	return s.setKind(r, true)
-}
-
-func (s *stressSlot) setKind(r engine.StressRun, bench bool) uint64 {
+// set installs r as the current run (bench: the Benchmark panel's) and
+// returns its number (1, 2, ...).
+func (s *stressSlot) set(r engine.StressRun, bench bool) uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.run, s.bench = r, bench
@@ -188,24 +180,17 @@ func (s *stressSlot) setKind(r engine.StressRun, bench bool) uint64 {
 	return s.gen
 }
 
-// benchRunning reports whether the current run is a benchmark's that the
-// last progress polled (p) says is running.
-func (s *stressSlot) benchRunning(p engine.StressProgress) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.bench && p.Running
-}
-
 func (s *stressSlot) get() engine.StressRun {
-	r, _ := s.current()
+	r, _, _ := s.current()
 	return r
 }
 
-// current returns the current run and its number.
-func (s *stressSlot) current() (engine.StressRun, uint64) {
+// current returns the current run, its number and whether it is the
+// Benchmark panel's.
+func (s *stressSlot) current() (r engine.StressRun, n uint64, bench bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.run, s.gen
+	return s.run, s.gen, s.bench
 }
 
 // startRefresh starts the one goroutine that polls the engine and
@@ -286,12 +271,14 @@ func (p *playground) startRefresh(ctx app.Context) {
 				}
 			}
 			prev = cur
-			if r, gen := slot.current(); r != nil {
+			benchOn := false
+			if r, gen, bench := slot.current(); r != nil {
 				v.stress, v.stressOn, v.stressOf = r.Progress(), true, gen
+				benchOn = bench && v.stress.Running
 			}
 			last = start
 			period = max(refreshPeriod, 2*time.Since(start))
-			if v.stressOn && slot.benchRunning(v.stress) {
+			if benchOn {
 				period = max(period, benchRefreshPeriod)
 			}
 			ctx.Dispatch(func(ctx app.Context) {

@@ -101,7 +101,7 @@ func (p *playground) startStress(ctx app.Context, cfg engine.StressConfig) {
 	p.notice, p.stress.label, p.stress.run = label, label, 0
 	ctx = p.lasting(ctx) // see lasting
 	ctx.Async(func() {
-		n := slot.set(eng.Stress(cfg))
+		n := slot.set(eng.Stress(cfg), false)
 		ctx.Dispatch(func(ctx app.Context) {
 			if p.stress.label == label {
 				p.stress.run = n // the newest run answered last
