@@ -64,17 +64,20 @@ test-wasm:
 #
 # It builds with a copy of go.mod that replaces github.com/golang/protobuf by
 # node/internal/protoshim (see its package doc: raftpb and mvccpb only register
-# with it; the real one costs 0.65 MB of gzipped wasm) and
+# with it; the real one costs 0.65 MB of gzipped wasm),
 # github.com/gogo/protobuf by node/internal/gogoshim (raftpb calls only its
-# Equal; see its package doc). Native builds and every other test use go.mod
-# as it is.
-# (The copy lives in a fresh temporary directory: builds may run at once.)
+# Equal; see its package doc), and go-app by a copy of it without its server
+# half, which imports net/http (app/site/internal/clientonly writes it; 0.4 MB
+# of gzipped wasm). Native builds and every other test use go.mod as it is.
+# (The copies live in a fresh temporary directory: builds may run at once.)
 # The same app.wasm runs the page and, in a Web Worker, the engine
 # (app/engine/worker); it is built with the stock Go runtime.
 define wasmbuild
 d=$$(mktemp -d) && cp go.mod go.sum $$d/ && \
+	$(GO) run ./app/site/internal/clientonly -out $$d/go-app && \
 	echo 'replace github.com/golang/protobuf => $(CURDIR)/node/internal/protoshim' >> $$d/go.mod && \
 	echo 'replace github.com/gogo/protobuf => $(CURDIR)/node/internal/gogoshim' >> $$d/go.mod && \
+	echo "replace github.com/maxence-charriere/go-app/v10 => $$d/go-app" >> $$d/go.mod && \
 	GOOS=js GOARCH=wasm $(GO) build -modfile=$$d/go.mod $(1); s=$$?; rm -rf $$d; exit $$s
 endef
 wasm:

@@ -10,26 +10,24 @@ import (
 	"syscall/js"
 
 	"github.com/etcd-play/etcd-play/app/engine"
+	"github.com/etcd-play/etcd-play/app/engine/internal/framequeue"
 )
 
 // conn is an engine.Conn over a postMessage port: the page's Worker object
 // (Dial) or the worker's own global scope (Listen).
 //
-// JS event handlers (onEvent) only append to queue and wake Recv: they never
-// block. The queue is unbounded; the protocol's client paces its frames.
+// JS event handlers (on) only push to queue or end it: they never block.
 type conn struct {
 	port js.Value // has postMessage; its events feed the queue
 	// closeHook runs once on Close, before the handlers are released
 	// (terminate the worker, or tell the page).
 	closeHook func()
+	queue     *framequeue.Queue
 
 	mu     sync.Mutex
-	queue  [][]byte      // frames received, not yet returned by Recv
-	err    error         // why the conn ended (nil while open); set once
-	closed bool          // Close was called
-	wake   chan struct{} // cap 1: something was queued or err was set
-	funcs  []js.Func     // the event handlers, released on Close
-	remove []func()      // removes the handlers from port
+	closed bool      // Close was called
+	funcs  []js.Func // the event handlers, released on Close
+	remove []func()  // removes the handlers from port
 }
 
 var _ engine.Conn = (*conn)(nil)
@@ -40,7 +38,7 @@ var (
 )
 
 func newConn(port js.Value) *conn {
-	return &conn{port: port, wake: make(chan struct{}, 1)}
+	return &conn{port: port, queue: framequeue.New()}
 }
 
 // on adds handle as port's listener for the event type name.
@@ -62,12 +60,7 @@ func (c *conn) onMessage(data js.Value) {
 		u8 := jsUint8Array.New(data)
 		b := make([]byte, u8.Length())
 		js.CopyBytesToGo(b, u8)
-		c.mu.Lock()
-		if c.err == nil {
-			c.queue = append(c.queue, b)
-		}
-		c.mu.Unlock()
-		c.signal()
+		c.queue.Push(b)
 		return
 	}
 	c.fail(controlError(data))
@@ -107,32 +100,18 @@ func describe(v js.Value) string {
 
 // fail ends the conn with err unless it already ended. Frames queued
 // before stay readable. Safe in a JS event handler.
-func (c *conn) fail(err error) {
-	c.mu.Lock()
-	if c.err == nil {
-		c.err = err
-	}
-	c.mu.Unlock()
-	c.signal()
-}
-
-func (c *conn) signal() {
-	select {
-	case c.wake <- struct{}{}:
-	default:
-	}
-}
+func (c *conn) fail(err error) { c.queue.End(err) }
 
 // Send posts a copy of b as one transferred ArrayBuffer.
 func (c *conn) Send(b []byte) (err error) {
 	c.mu.Lock()
-	closed, cerr := c.closed, c.err
+	closed := c.closed
 	c.mu.Unlock()
 	if closed {
 		return ErrClosed
 	}
-	if cerr != nil {
-		return cerr
+	if err := c.queue.Err(); err != nil {
+		return err
 	}
 	u8 := jsUint8Array.New(len(b))
 	js.CopyBytesToJS(u8, b)
@@ -147,32 +126,15 @@ func (c *conn) Send(b []byte) (err error) {
 }
 
 // Recv returns the next frame, or why the conn ended once every frame
-// received before that is read.
+// received before that is read; ErrClosed after Close.
 func (c *conn) Recv(ctx context.Context) ([]byte, error) {
-	for {
-		c.mu.Lock()
-		if c.closed {
-			c.mu.Unlock()
-			return nil, ErrClosed
-		}
-		if len(c.queue) > 0 {
-			b := c.queue[0]
-			c.queue[0] = nil
-			c.queue = c.queue[1:]
-			c.mu.Unlock()
-			return b, nil
-		}
-		err := c.err
-		c.mu.Unlock()
-		if err != nil {
-			return nil, err
-		}
-		select {
-		case <-c.wake:
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
+	c.mu.Lock()
+	closed := c.closed
+	c.mu.Unlock()
+	if closed {
+		return nil, ErrClosed
 	}
+	return c.queue.Recv(ctx)
 }
 
 // Close runs the close hook and stops listening. Idempotent.
@@ -183,12 +145,9 @@ func (c *conn) Close() error {
 		return nil
 	}
 	c.closed = true
-	c.queue = nil
-	if c.err == nil {
-		c.err = ErrClosed
-	}
 	c.mu.Unlock()
-	c.signal()
+	c.queue.Discard()
+	c.queue.End(ErrClosed)
 	if c.closeHook != nil {
 		c.closeHook()
 	}

@@ -1,3 +1,5 @@
+//go:build !js
+
 package wsconn
 
 import (
@@ -12,7 +14,7 @@ import (
 // Dial opens a WebSocket to the engine at url (ws:// or wss://; EngineURL
 // gives the page's) and returns it as an engine.Conn. ctx bounds the
 // handshake only; the connection lives until Close or until either side
-// ends it. It works natively and under js/wasm (the browser's WebSocket).
+// ends it. (In the browser: dial_js.go.)
 // Frames from the engine may be up to DialMaxFrame bytes.
 func Dial(ctx context.Context, url string) (engine.Conn, error) {
 	ws, resp, err := websocket.Dial(ctx, url, nil)
