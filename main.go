@@ -38,8 +38,19 @@ func main() {
 	}
 	// The page's collector: see app's pagegc.go.
 	debug.SetGCPercent(400)
+	var pre *ui.Prestarted
+	if app.IsClient {
+		// The engine starts its cluster while go-app builds the page:
+		// the first start is sent before the first render, once the
+		// engine answered the handshake (or connectWait passed).
+		pre = ui.Prestart(newEngine)
+		select {
+		case <-connected:
+		case <-time.After(connectWait):
+		}
+	}
 	app.Route("/", func() app.Composer {
-		return ui.New(ui.Options{Version: ui.SiteVersion(version), WasmVersion: version, NewEngineAs: newEngine, Speed: speed})
+		return ui.New(ui.Options{Version: ui.SiteVersion(version), WasmVersion: version, NewEngineAs: newEngine, Prestarted: pre, Speed: speed})
 	})
 	// In the browser this runs the app and never returns; natively it
 	// returns at once.
@@ -75,12 +86,23 @@ func newEngine(mode engine.StartMode) (engine.Engine, error) {
 var (
 	clientMu sync.Mutex
 	client   *engine.Client
+	// connected is closed when the first dial ended, connected or not.
+	connected   = make(chan struct{})
+	connectOnce sync.Once
 )
+
+// connectWait bounds how long the page delays its first render for the
+// engine's handshake, so that its first start is on its way while the page
+// renders (the worker compiles the same wasm as the page, so it is usually
+// ready about when the page is). Past it the page renders and the start
+// follows the handshake.
+const connectWait = 300 * time.Millisecond
 
 // connectEngine returns the page's one client, dialling it the first time.
 func connectEngine() (*engine.Client, error) {
 	clientMu.Lock()
 	defer clientMu.Unlock()
+	defer connectOnce.Do(func() { close(connected) })
 	if client != nil {
 		return client, nil
 	}

@@ -63,6 +63,9 @@ type Options struct {
 	// NewEngineAs, if set, is used instead of NewEngine: it opens the
 	// cluster's storage as mode says (storage.go), in a goroutine.
 	NewEngineAs func(mode engine.StartMode) (engine.Engine, error)
+	// Prestarted, if set, is NewEngineAs's first StartShared start, begun
+	// before the page mounted (Prestart); OnMount takes it.
+	Prestarted *Prestarted
 	// Speed is the initial tick rate (ticks per second) NewEngine's driver
 	// runs at; the time controls show it.
 	Speed float64

@@ -71,7 +71,10 @@ func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 		var eng engine.Engine
 		var err error
 		if mode == engine.StartShared {
-			eng, err = startShared(start) // storage_resume.go
+			var ok bool
+			if eng, err, ok = p.opts.Prestarted.take(); !ok { // prestart.go
+				eng, err = startShared(start) // storage_resume.go
+			}
 		} else {
 			eng, err = start()
 		}
