@@ -78,6 +78,7 @@ func New(opts Options) app.Composer {
 	}
 	return &playground{
 		opts:     opts,
+		deferred: app.IsClient,
 		speed:    opts.Speed,
 		stressAt: &stressSlot{},
 		write:    writeForm{consistency: "l"},
@@ -93,9 +94,17 @@ type playground struct {
 	app.Compo
 	opts Options
 
-	mounted bool          // OnMount ran: the wasm has taken over the pre-rendered page
-	eng     engine.Engine // nil until OnMount built it, or when building failed
-	engErr  string
+	mounted bool // OnMount ran: the wasm has taken over the pre-rendered page
+	// deferred: the side, client and history sections are left empty.
+	// In the browser the page mounts without them, so that its first
+	// render (go-app builds the whole DOM anew) and the engine's first
+	// start, which share the machine's cores, finish sooner; they are
+	// built in the frame after the first refresh drew the cluster
+	// (refresh.go), or at once when the engine does not start
+	// (startEngine). data-ready waits for them.
+	deferred bool
+	eng      engine.Engine // nil until OnMount built it, or when building failed
+	engErr   string
 
 	// Live view, replaced by each refresh (refresh.go).
 	view      liveView
@@ -159,7 +168,7 @@ func (p *playground) Render() app.UI {
 	}
 	return app.Div().
 		Class("playground").
-		DataSet("ready", p.mounted).
+		DataSet("ready", p.mounted && !p.deferred).
 		DataSet("refreshes", p.refreshes).
 		DataSet("engine", p.engineKind()).
 		DataSet("protocol", engine.Version).
@@ -180,7 +189,7 @@ func (p *playground) Render() app.UI {
 					p.newPanel(panelTimeline), // timeline_panel.go
 					&logView{P: p},            // log_view.go
 				),
-				app.Section().Class("side").Aria("label", "controls").Body(
+				app.Section().Class("side").Aria("label", "controls").Body(p.unlessDeferred(
 					p.newPanel(panelFaults),
 					p.newPanel(panelDurability), // storage_panel.go
 					p.newPanel(panelLinks),
@@ -188,21 +197,29 @@ func (p *playground) Render() app.UI {
 					p.newPanel(panelStress),
 					p.newPanel(panelCheck), // lincheck_panel.go
 					p.newPanel(panelBench),
-				),
-				app.Section().Class("client").Aria("label", "client").Body(
+				)...),
+				app.Section().Class("client").Aria("label", "client").Body(p.unlessDeferred(
 					p.newPanel(panelWrite),
 					p.newPanel(panelConsole),
 					p.newPanel(panelRevisions),
 					p.newPanel(panelMVCC),
 					p.newPanel(panelWatches),
 					p.newPanel(panelLeases),
-				),
-				app.Section().Class("history").Aria("label", "history").Body(
+				)...),
+				app.Section().Class("history").Aria("label", "history").Body(p.unlessDeferred(
 					p.newPanel(panelChart),
 					p.newPanel(panelLog),
-				),
+				)...),
 			),
 		)
+}
+
+// unlessDeferred is a deferred section's body: nothing while p.deferred.
+func (p *playground) unlessDeferred(elems ...app.UI) []app.UI {
+	if p.deferred {
+		return nil
+	}
+	return elems
 }
 
 // layout is the page's main element: inert (no control can be used or

@@ -299,6 +299,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 			if slowDue = !slowDue; slowDue {
 				ctx.Dispatch(func(ctx app.Context) {
 					p.livePhase = false
+					p.deferred = false // the first refresh is drawn: build the rest (playground.go)
 					ctx.Defer(func(app.Context) { rendered <- struct{}{} })
 				})
 				if !waitRendered(ctx, rendered) {

@@ -88,3 +88,62 @@ func TestRenderBeforeMount(t *testing.T) {
 		t.Errorf("pre-rendered page: %.300s", html)
 	}
 }
+
+// A deferred page (the browser's first render) leaves the side, client and
+// history sections empty and is not ready; once the deferral ends they are
+// built and data-ready is set.
+func TestDeferredSectionsAndReady(t *testing.T) {
+	p := populated()
+	p.deferred = true
+	e := app.NewTestEngine()
+	if err := e.Load(p); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	html := app.HTMLString(p)
+	// go-app writes a true data-* value as a bare attribute.
+	ready := func(html string) bool {
+		return strings.Contains(html, `data-ready `) || strings.Contains(html, `data-ready>`) || strings.Contains(html, `data-ready="true"`)
+	}
+	if ready(html) {
+		t.Error("deferred page is ready")
+	}
+	later := []string{`class="bench-status`, `class="console-form`, `class="series`}
+	for _, absent := range later {
+		if strings.Contains(html, absent) {
+			t.Errorf("deferred page has %s", absent)
+		}
+	}
+	if !strings.Contains(html, `data-member="1"`) {
+		t.Error("deferred page lacks the cluster's cards")
+	}
+	p = populated()
+	p.deferred = false
+	e = app.NewTestEngine()
+	if err := e.Load(p); err != nil {
+		t.Fatal(err)
+	}
+	e.ConsumeAll()
+	html = app.HTMLString(p)
+	if !ready(html) {
+		t.Errorf("page not ready once the deferral ended: %.300s", html)
+	}
+	for _, present := range later {
+		if !strings.Contains(html, present) {
+			t.Errorf("page lacks %s once the deferral ended", present)
+		}
+	}
+	n := 0
+	for _, cls := range []string{`class="side"`, `class="client"`, `class="history"`} {
+		i := strings.Index(html, cls)
+		if i < 0 {
+			t.Fatalf("no section %s", cls)
+		}
+		if !strings.HasPrefix(html[i+len(cls):], "></section>") {
+			n++
+		}
+	}
+	if n != 3 {
+		t.Errorf("%d of 3 sections built after the deferral", n)
+	}
+}

@@ -57,7 +57,7 @@ func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 		}
 		eng, err := p.opts.NewEngine()
 		if err != nil {
-			p.engErr = err.Error()
+			p.engErr, p.deferred = err.Error(), false
 			return
 		}
 		p.eng = eng
@@ -80,6 +80,9 @@ func (p *playground) startEngine(ctx app.Context, mode engine.StartMode) {
 		}
 		ctx.Dispatch(func(ctx app.Context) {
 			p.storage.starting = false
+			if err != nil {
+				p.deferred = false // no refresh will build the deferred sections
+			}
 			var failure *engine.StorageFailure
 			switch {
 			case errors.Is(err, engine.ErrOpenElsewhere):
