@@ -12,13 +12,15 @@ import (
 	"time"
 )
 
-// Figures, not assertions (the targets are 3.5 MB gzipped and a leader
-// within 1.5 s): app.wasm's size raw and gzipped, and the time from
+// Figures: app.wasm's size raw and gzipped, and the time from
 // navigation to the first elected leader in headless Chromium on a local
 // server, cold (a fresh browser context: empty HTTP cache, no worker) and
 // warm (reloaded: the worker serves the wasm from its cache). The time is
 // performance.now() (milliseconds since navigation start) read when the
-// test saw a leader card, polled every animation frame.
+// test saw a leader card, polled every animation frame. The times are
+// figures only (the targets, 1.0 s cold and 0.5 s warm, are benchmarks);
+// the size is deterministic, so its budget is checked: at most
+// wasmGzipBudget bytes gzipped.
 func TestLoadFigures(t *testing.T) {
 	wasm, err := os.ReadFile(filepath.Join(buildDir(), "web", "app.wasm"))
 	if err != nil {
@@ -38,6 +40,13 @@ func TestLoadFigures(t *testing.T) {
 	tb.waitLeader()
 	var warm float64
 	tb.eval(`performance.now()`, &warm)
+	if gz.Len() > wasmGzipBudget {
+		t.Errorf("app.wasm is %d bytes gzipped, over the budget of %d (issue 13: 3.5 MB)", gz.Len(), wasmGzipBudget)
+	}
 	fmt.Printf("BENCH app-wasm-bytes=%d app-wasm-gzip9-bytes=%d first-leader-cold-ms=%.0f first-leader-warm-ms=%.0f\n",
 		len(wasm), gz.Len(), cold, warm)
 }
+
+// wasmGzipBudget is the page's wasm size budget, gzipped at the best
+// compression (bytes).
+const wasmGzipBudget = 3_500_000
