@@ -113,9 +113,12 @@ func livePanel(k panelKind) bool {
 // p.livePhase (between a refresh's two frames) a panel that is not live
 // keeps the key it was last drawn with, so that go-app leaves it as it is
 // (a panel whose own handler ran redraws all the same: go-app updates the
-// component a handler ran in whatever its fields).
+// component a handler ran in whatever its fields). The first refresh
+// (p.deferred) draws only the cards and the header in its first frame: the
+// leader shows sooner after a load, and the view and the hash indicator
+// follow in the second.
 func (p *playground) newPanel(k panelKind) *panel {
-	if p.livePhase && !livePanel(k) {
+	if p.livePhase && (!livePanel(k) || p.deferred && k != panelCards && k != panelHeader) {
 		if key, ok := p.drawnKeys[k]; ok {
 			return &panel{P: p, Kind: k, Key: key}
 		}

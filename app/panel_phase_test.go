@@ -36,3 +36,33 @@ func TestLivePhaseHoldsTheSlowPanels(t *testing.T) {
 		t.Errorf("second frame: the revisions panel got key %q, want its current %q", got, p.panelKey(panelRevisions))
 	}
 }
+
+// The first refresh after a load (deferred) draws only the cards and the
+// header in its first frame; the view and the hash indicator, live panels
+// otherwise, wait for its second.
+func TestFirstRefreshDrawsTheCardsFirst(t *testing.T) {
+	p := New(Options{}).(*playground)
+	p.deferred = true
+	drawn := map[panelKind]string{}
+	for _, k := range []panelKind{panelCards, panelHeader, panelView, panelHash} {
+		drawn[k] = p.newPanel(k).Key // the mount: no cluster yet
+	}
+	p.apply(liveView{now: 3, members: []engine.MemberView{{ID: 1, Name: "etcd-1", State: "leader", Revision: 1, Hash: 7, HashRevision: 1}}}, nil, p.eventsAt)
+	p.livePhase = true
+	for _, k := range []panelKind{panelView, panelHash} {
+		if got := p.newPanel(k).Key; got != drawn[k] {
+			t.Errorf("first frame: panel %d got key %q, want the drawn %q", k, got, drawn[k])
+		}
+	}
+	for _, k := range []panelKind{panelCards, panelHeader} {
+		if got := p.newPanel(k).Key; got == drawn[k] {
+			t.Errorf("first frame: panel %d kept its drawn key %q", k, got)
+		}
+	}
+	p.livePhase, p.deferred = false, false // the second frame
+	for _, k := range []panelKind{panelView, panelHash} {
+		if got := p.newPanel(k).Key; got == drawn[k] || got != p.panelKey(k) {
+			t.Errorf("second frame: panel %d got key %q, want its current %q", k, got, p.panelKey(k))
+		}
+	}
+}

@@ -101,7 +101,8 @@ type playground struct {
 	// start, which share the machine's cores, finish sooner; they are
 	// built in the frame after the first refresh drew the cluster
 	// (refresh.go), or at once when the engine does not start
-	// (startEngine). data-ready waits for them.
+	// (startEngine). data-ready waits for them. That first refresh's
+	// first frame draws only the cards and the header (newPanel).
 	deferred bool
 	eng      engine.Engine // nil until OnMount built it, or when building failed
 	engErr   string
