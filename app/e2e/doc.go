@@ -20,4 +20,7 @@
 // summarized per bucket and function over the tasks longer than 25 ms
 // (profsummary_test.go). TestSummarizeSavedProfile re-summarizes a saved
 // one (ETCDPLAY_PROFILE_IN=path.<config>.cpuprofile).
+//
+// Where the time to the first leader goes after a load: ETCDPLAY_BENCH_LOAD=N
+// with -run TestLoadPhases (N fresh browser contexts, cold and warm).
 package e2e

@@ -289,7 +289,10 @@ func TestTourPlayerAxe(t *testing.T) {
 func TestTourPlayerOpening(t *testing.T) {
 	origin := tourOrigin(t, nil)
 	tb := blankTab(t, 3*time.Minute)
-	tb.goTo(siteURL + "?members=3&tour-url=" + url.QueryEscape(origin+"/test-leader.tour") + "&allow=" + url.QueryEscape(origin))
+	// Not goTo: this first document may reload itself before it is ready
+	// (data-ready waits for the first refresh, and the tour's fetch can
+	// come first).
+	tb.run(chromedp.Navigate(siteURL + "?members=3&tour-url=" + url.QueryEscape(origin+"/test-leader.tour") + "&allow=" + url.QueryEscape(origin)))
 	tb.waitAcrossNavigation(`location.search.includes("members=5") && document.querySelector('[data-tour="test-leader"]') !== null && document.querySelectorAll('.card[data-member]').length === 5`,
 		"the page reloaded with the tour's members=5")
 
