@@ -104,21 +104,12 @@ func parseUsers(fset *token.FileSet, dir string) ([]file, error) {
 		if err != nil {
 			return nil, err
 		}
-		if imports(f, cutImport) {
+		if importName(f, cutImport) != "" {
 			files = append(files, file{name, f})
 		}
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
 	return files, nil
-}
-
-func imports(f *ast.File, path string) bool {
-	for _, is := range f.Imports {
-		if p, _ := strconv.Unquote(is.Path.Value); p == path {
-			return true
-		}
-	}
-	return false
 }
 
 // cutDecls removes, from files, every top-level declaration that uses
@@ -197,14 +188,20 @@ func cutDecls(fset *token.FileSet, files []file) []string {
 // importName is the name f refers to path by ("" if it does not import it).
 func importName(f *ast.File, path string) string {
 	for _, is := range f.Imports {
-		if p, _ := strconv.Unquote(is.Path.Value); p == path {
-			if is.Name != nil {
-				return is.Name.Name
-			}
-			return path[strings.LastIndex(path, "/")+1:]
+		if p, name := importedAs(is); p == path {
+			return name
 		}
 	}
 	return ""
+}
+
+// importedAs is an import's path and the name the file refers to it by.
+func importedAs(is *ast.ImportSpec) (path, name string) {
+	path, _ = strconv.Unquote(is.Path.Value)
+	if is.Name != nil {
+		return path, is.Name.Name
+	}
+	return path, path[strings.LastIndex(path, "/")+1:]
 }
 
 // receiverType is a method's receiver's type name.
@@ -277,12 +274,7 @@ func dropUnusedImports(f *ast.File) {
 		specs := gd.Specs[:0]
 		for _, s := range gd.Specs {
 			is := s.(*ast.ImportSpec)
-			p, _ := strconv.Unquote(is.Path.Value)
-			name := p[strings.LastIndex(p, "/")+1:]
-			if is.Name != nil {
-				name = is.Name.Name
-			}
-			if name == "_" || name == "." || used[name] {
+			if _, name := importedAs(is); name == "_" || name == "." || used[name] {
 				specs = append(specs, s)
 				kept = append(kept, is)
 			}
