@@ -11,8 +11,8 @@ import (
 
 // Client talks to one engine over a Conn: it shakes hands, sends
 // requests, and keeps the latest pushed Update for the Engine it returns
-// from Start, whose reads (Status, Links, Events, Now, Storage) are local
-// copies. A read after an update arrived acknowledges it, so the engine
+// from Start, whose reads (Status, Links, Events, Now, Paused, Stopped,
+// Storage) are local copies. A read after an update arrived acknowledges it, so the engine
 // builds the next update only once the page has read the last: at most
 // one per page refresh.
 //

@@ -214,3 +214,26 @@ func freshNow(t *testing.T, c *engine.Client, eng engine.Engine) uint64 {
 	}
 	return eng.Now()
 }
+
+// Polling Paused alone keeps the updates coming: once the updates the
+// engine may send unacknowledged (UpdateWindow) are all taken before the
+// pause, only Paused's own acknowledgements bring the one that says so.
+// (CI once timed out in TestClientDrivesARealCluster waiting this way.)
+func TestPausedAloneAcknowledges(t *testing.T) {
+	c, _ := serve(t, "v1", local.Start)
+	eng, err := c.Start(context.Background(), engine.StartRequest{Members: 3, Seed: 3, Speed: 200})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng.Now() // acknowledges whatever came with the start
+	// Take the whole window without reading: the engine sends no more.
+	first, _ := c.Updates()
+	waitView(t, "a full window of updates", func() bool {
+		n, _ := c.Updates()
+		return n >= first+engine.UpdateWindow
+	})
+	eng.Pause()
+	waitView(t, "an update saying paused", eng.Paused)
+	eng.Play()
+	waitView(t, "an update saying playing", func() bool { return !eng.Paused() })
+}

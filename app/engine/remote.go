@@ -227,18 +227,17 @@ func (r *remote) Step() { r.do(&Request{Op: OpStep}) }
 
 func (r *remote) SetSpeed(tps float64) { r.c.post(&Request{Op: OpSetSpeed, P: tps}) }
 
+// Paused reads the pushed view, acknowledging its updates as every read
+// does: a caller that polls only Paused still gets the update that says
+// the pause (or the play) took effect.
 func (r *remote) Paused() bool {
-	r.c.mu.Lock()
-	defer r.c.mu.Unlock()
-	return r.c.v.paused || r.c.v.stopped
+	return readView(r.c, func(v *view) bool { return v.paused || v.stopped })
 }
 
 // Stopped implements Stoppable: ErrStopped once another tab took the
 // cluster over.
 func (r *remote) Stopped() error {
-	r.c.mu.Lock()
-	defer r.c.mu.Unlock()
-	if r.c.v.stopped {
+	if readView(r.c, func(v *view) bool { return v.stopped }) {
 		return ErrStopped
 	}
 	return nil
