@@ -267,3 +267,36 @@ func BenchmarkIDBMemberRestart100k(b *testing.B) {
 	}
 	benchMemberRestart(b, st, 100000)
 }
+
+// BenchmarkIDBTickOfFiveMembers: five members' Writes of N entries issued
+// together, as a tick's rounds save concurrently (cluster.Config's
+// ConcurrentRounds); ns/op is per tick.
+func BenchmarkIDBTickOfFiveMembers(b *testing.B) {
+	for _, n := range []int{1, 64} {
+		b.Run(fmt.Sprintf("N=%d", n), func(b *testing.B) {
+			db := benchDB(b, "bench-tick", IDBOptions{})
+			var nss [5]*Namespace
+			for i := range nss {
+				nss[i] = mustOpenB(b, db, fmt.Sprintf("member-%d", i+1))
+			}
+			next := uint64(0)
+			errs := make(chan error, len(nss))
+			for b.Loop() {
+				for _, ns := range nss {
+					var bt Batch
+					for i := 0; i < n; i++ {
+						bt.Put(idx(next+uint64(i)), entryValue)
+					}
+					go func() { errs <- ns.Write(&bt) }()
+				}
+				next += uint64(n)
+				for range nss {
+					if err := <-errs; err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ticks/s")
+		})
+	}
+}

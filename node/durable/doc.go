@@ -5,7 +5,9 @@
 //
 //   - Backend media (unexported interface backend): an in-memory medium
 //     (mem.go, used natively, in tests and as the fallback when IndexedDB is
-//     missing) and IndexedDB (idb_js.go, browser only).
+//     missing) and IndexedDB (idb_js.go, browser only), where the writes
+//     of several namespaces issued at the same moment share one
+//     transaction (idb_group_js.go).
 //   - DB and Namespace (db.go): one DB per medium, one Namespace per member.
 //     A Namespace holds ordered binary keys; it is written by atomic batches
 //     and read by Get and Scan. Every record carries a CRC-32C checksum that

@@ -113,6 +113,8 @@ type idbBackend struct {
 	// garbage collector's work).
 	recMu sync.Mutex
 	rec   []byte
+
+	group idbGroup // writes gathered into one transaction (idb_group_js.go)
 }
 
 // errLost is returned by every call after the connection was given up.
@@ -244,100 +246,6 @@ func idbRange(ns string, start, end []byte) js.Value {
 
 // txResult is what a transaction's complete or abort handler sends.
 type txResult struct{ err error }
-
-func (b *idbBackend) write(ns string, ops []op, killed <-chan struct{}, issued func()) error {
-	if b.lost.Load() {
-		return errLost
-	}
-	if b.silent.Load() {
-		return noAnswerBecause(fmt.Sprintf("write in %q not tried: an earlier write got no answer within %v", ns, CallTimeout))
-	}
-	db, err := b.conn(true)
-	if err != nil {
-		return fmt.Errorf("durable: indexeddb write to %q: %w", ns, err)
-	}
-	done := make(chan txResult, 1) // buffered: handlers never block
-	var tx js.Value
-	var oncomplete, onabort js.Func
-	err = jsTry(func() {
-		tx = db.Call("transaction", idbStore, "readwrite", b.txOpts)
-		oncomplete = js.FuncOf(func(this js.Value, args []js.Value) any {
-			done <- txResult{}
-			return nil
-		})
-		onabort = js.FuncOf(func(this js.Value, args []js.Value) any {
-			done <- txResult{domError("transaction", tx.Get("error"))}
-			return nil
-		})
-		tx.Set("oncomplete", oncomplete)
-		tx.Set("onabort", onabort)
-		store := tx.Call("objectStore", idbStore)
-		for _, o := range ops {
-			switch o.kind {
-			case opPut:
-				store.Call("put", b.recordToJS(ns, o.key, o.value), idbKey(ns, o.key))
-			case opPutRecord:
-				store.Call("put", bytesToJS(o.value), idbKey(ns, o.key))
-			case opDeleteRange:
-				store.Call("delete", idbRange(ns, o.key, o.end))
-			}
-		}
-	})
-	if err != nil {
-		// A synchronous throw (closed connection, bad key): nothing is
-		// committed if we abort now, before returning to the event loop.
-		if tx.Truthy() {
-			jsTry(func() { tx.Call("abort") })
-			<-done // the abort event (handlers were set before any request)
-			oncomplete.Release()
-			onabort.Release()
-		}
-		return fmt.Errorf("durable: indexeddb write to %q: %w", ns, err)
-	}
-	release := true // false once given up: a late event must still find its handler
-	defer func() {
-		if release {
-			oncomplete.Release()
-			onabort.Release()
-		}
-	}()
-	if issued != nil {
-		issued()
-	}
-	timer := time.NewTimer(CallTimeout)
-	defer timer.Stop()
-	select {
-	case r := <-done:
-		b.full.Store(errors.Is(r.err, ErrQuota))
-		return r.err
-	case <-timer.C:
-		// Neither complete nor abort: try to abort it, and give it a
-		// moment to settle; if it still says nothing its outcome is
-		// unknown (ErrNoAnswer says so).
-		jsTry(func() { tx.Call("abort") })
-		grace := time.NewTimer(time.Second)
-		defer grace.Stop()
-		select {
-		case r := <-done:
-			if r.err == nil {
-				return nil // it committed after all
-			}
-			b.silent.Store(true)
-			return fmt.Errorf("%w (then aborted: %v)", noAnswer("write", ns), r.err)
-		case <-grace.C:
-			release = false
-			b.silent.Store(true)
-			return noAnswer("write", ns)
-		}
-	case <-killed:
-		// Power loss: abort unless it already committed (abort then throws
-		// InvalidStateError and "complete" is on its way). Either way wait
-		// for the transaction to settle before reporting.
-		jsTry(func() { tx.Call("abort") })
-		<-done
-		return ErrKilled
-	}
-}
 
 func (b *idbBackend) get(ns string, key []byte) ([]byte, error) {
 	if b.lost.Load() {
