@@ -53,6 +53,7 @@ type Config struct {
 	RequestTimeoutTicks int // default 5*ElectionTicks (and follows it when settings change)
 	// NewStorage creates member id's durable storage once, at New; nil
 	// means in-memory (node.MemoryStorage). Kill keeps it, Restart reuses it.
+	// New may call it for several members at once (each, cluster.go).
 	NewStorage func(id uint64) (node.Storage, error)
 	// Epoch must differ between runs that reopen the same durable storage
 	// (page reloads): it keeps request IDs of the earlier run from
@@ -266,26 +267,34 @@ func New(cfg Config) (*Cluster, error) {
 	}
 	c.setWork()
 	quorum := len(c.ids)/2 + 1 // LoadQuorumFirst starts members 1..quorum (loading.go)
-	for _, id := range c.ids {
-		st, err := c.newStorage(id)
-		if err != nil {
-			return nil, fmt.Errorf("cluster: storage for member %d: %w", id, err)
+	sts, errs := each(c.parallel, c.ids, c.newStorage)
+	var now []uint64 // the members started now
+	for i, id := range c.ids {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("cluster: storage for member %d: %w", id, errs[i])
 		}
-		c.storages[id] = st
+		c.storages[id] = sts[i]
 		c.net.AddMember(id)
 		if cfg.LoadQuorumFirst && len(c.ids) > 1 && int(id) > quorum {
 			c.deferLoad(id)
 			continue
 		}
-		m, err := c.startMember(id)
-		if err != nil {
+		now = append(now, id)
+	}
+	mcs := make(map[uint64]node.Config, len(now))
+	for _, id := range now {
+		mcs[id] = c.memberConfig(id)
+	}
+	ms, errs := each(c.parallel, now, func(id uint64) (*node.Member, error) { return node.New(mcs[id], c.storages[id]) })
+	for i, id := range now {
+		if err := errs[i]; err != nil {
 			if c.refused(id, err) {
 				continue // corrupt storage: the member stays down (storage.go)
 			}
 			return nil, fmt.Errorf("cluster: %w", err)
 		}
-		c.members[id] = m
-		c.advanceElection(m) // storage.go
+		c.members[id] = ms[i]
+		c.advanceElection(ms[i]) // storage.go
 	}
 	if len(c.loading) > 0 {
 		c.emit(Event{Kind: "fault", Text: loadingText(c.ids[:quorum], c.loading, cfg.LoadRestAfterTicks)})
@@ -323,6 +332,12 @@ func (c *Cluster) newStorage(id uint64) (node.Storage, error) {
 // startMember builds member id from its storage alone. Called with c.mu
 // held (or before the cluster is shared).
 func (c *Cluster) startMember(id uint64) (*node.Member, error) {
+	return node.New(c.memberConfig(id), c.storages[id])
+}
+
+// memberConfig is member id's node.Config for its next start (a new
+// incarnation). Called with c.mu held (or before the cluster is shared).
+func (c *Cluster) memberConfig(id uint64) node.Config {
 	inc := c.incarnation[id]
 	c.incarnation[id] = inc + 1
 	mc := node.Config{
@@ -345,7 +360,27 @@ func (c *Cluster) startMember(id uint64) (*node.Member, error) {
 		HashEvery:           c.cfg.HashCheckpointEvery,
 	}
 	c.callbacks(id, &mc)
-	return node.New(mc, c.storages[id])
+	return mc
+}
+
+// each returns f of every id, in ids' order. parallel (Cluster.parallel):
+// each on a goroutine of its own, so that calls waiting on the browser's
+// storage (a member's first reads, its bootstrap Save) wait together and
+// their writes share a transaction. f must touch only id's own state.
+func each[T any](parallel bool, ids []uint64, f func(id uint64) (T, error)) ([]T, []error) {
+	out, errs := make([]T, len(ids)), make([]error, len(ids))
+	if !parallel || len(ids) < 2 {
+		for i, id := range ids {
+			out[i], errs[i] = f(id)
+		}
+		return out, errs
+	}
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() { out[i], errs[i] = f(id) })
+	}
+	wg.Wait()
+	return out, errs
 }
 
 // callbacks sets member id's Send, OnEvent, OnOverwrite and OnApply in mc:

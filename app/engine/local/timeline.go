@@ -347,16 +347,19 @@ func (t *timeline) advance(ctx context.Context, b *branch, tick uint64, stop tim
 // catchUp moves the shadow along the current branch in the background, a
 // slice of catchUpSlice every catchUpEvery (at most a fifth of the
 // engine's thread), so that checkpoints exist up to about the live tick
-// before the first seek needs them. While a MaxRate stress run (the
-// Benchmark panel) is in progress it waits, leaving the thread to the
-// run, and catches up after it (a seek meanwhile replays what it needs).
-// It ends when stop closes.
+// before the first seek needs them. Its first slice comes catchUpFirst
+// after the start: that slice builds the shadow cluster, which takes
+// longer than a slice (five members started), and a fresh page waits for
+// its first leader meanwhile. While a MaxRate stress run (the Benchmark
+// panel) is in progress it waits, leaving the thread to the run, and
+// catches up after it (a seek meanwhile replays what it needs). It ends
+// when stop closes.
 func (t *timeline) catchUp(stop <-chan struct{}) {
-	for {
+	for wait := catchUpFirst; ; wait = catchUpEvery {
 		select {
 		case <-stop:
 			return
-		case <-time.After(catchUpEvery):
+		case <-time.After(wait):
 		}
 		t.catchUpSlice()
 	}
@@ -388,6 +391,7 @@ func (t *timeline) catchUpSlice() bool {
 // The background catch-up's pace (catchUp).
 const (
 	catchUpEvery = 40 * time.Millisecond
+	catchUpFirst = time.Second
 	catchUpSlice = 10 * time.Millisecond
 )
 
