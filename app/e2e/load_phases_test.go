@@ -20,7 +20,10 @@ import (
 // navigation started) the page's load reached each step that decides its
 // first leader:
 //   - wasm-fetched: app.wasm's response ended (resource timing, read at the end);
-//   - page-compiled: the page's WebAssembly.instantiateStreaming resolved;
+//   - page-compiled: the page's wasm instantiated (go-app's loader calls
+//     WebAssembly.instantiateStreaming, and the page's head script
+//     earlyWasmScript answers it with WebAssembly.instantiate of the
+//     module it compiled: the first of the two to resolve);
 //   - hello-sent, start-sent: the page's first and second frames to its
 //     engine worker (the protocol's handshake, then the first start);
 //   - hello-answered, started: the worker's first and second frames back;
@@ -31,6 +34,8 @@ const loadPhasesProbe = `(() => {
   const mark = (n) => { if (!(n in m)) m[n] = Math.round(performance.now()); };
   const is = WebAssembly.instantiateStreaming;
   WebAssembly.instantiateStreaming = function (...a) { return is.apply(this, a).then((r) => { mark('page-compiled'); return r; }); };
+  const ii = WebAssembly.instantiate;
+  WebAssembly.instantiate = function (...a) { return ii.apply(this, a).then((r) => { mark('page-compiled'); return r; }); };
   const W = window.Worker;
   window.Worker = function (...a) {
     const w = new W(...a); let n = 0;

@@ -87,7 +87,8 @@ func serveNativeUntil(ctx context.Context, ln net.Listener, site siteFiles, buil
 // WebSocket endpoint, whose every connection serve answers.
 func nativeSite(site siteFiles, serve func(ctx context.Context, c engine.Conn)) http.Handler {
 	h := handler("", site)
-	h.RawHeaders = []string{sandboxScript, messagesScriptTag("", site.version)} // no engine worker: the page's engine is this server
+	// No engine worker: the page's engine is this server.
+	h.RawHeaders = []string{sandboxScript, earlyWasmScript("", site.version), messagesScriptTag("", site.version)}
 	h.Env = map[string]string{wsconn.EnvEngine: wsconn.EngineNative, wsconn.EnvEngineURL: wsconn.EndpointPath("")}
 	// Another version than the worker's site of the same wasm: the service
 	// worker keys its cache (app.js, which carries the environment) by it,

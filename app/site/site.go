@@ -109,9 +109,11 @@ func handler(base string, site siteFiles) *app.Handler {
 		// frame; sandbox.go). Then the engine's worker starts from the
 		// page's head, before the page's wasm loaded (the two compile at
 		// once).
-		// Last, deferred: the script that draws the raft messages in
-		// flight (app/messages_view.go).
-		RawHeaders: []string{sandboxScript, worker.EarlyStartScript(base, site.version), messagesScriptTag(base, site.version)},
+		// Then the page's own wasm is fetched and compiled from the head
+		// too (earlywasm.go). Last, deferred: the script that draws the
+		// raft messages in flight (app/messages_view.go).
+		RawHeaders: []string{sandboxScript, worker.EarlyStartScript(base, site.version), earlyWasmScript(base, site.version),
+			messagesScriptTag(base, site.version)},
 	}
 	if base != "" {
 		h.Resources = app.PrefixedLocation(base)
