@@ -20,6 +20,15 @@
 //
 // Control messages (posted to the page as plain objects; every protocol
 // frame is an ArrayBuffer, so the two never mix):
+//   {etcdplayWorker: "progress", url, loaded}
+//     how many bytes of the wasm at url arrived so far, while it
+//     downloads, for the page's loader (earlyWasmScript; the page takes
+//     both only for its own wasm's URL); the protocol connection skips it.
+//   {etcdplayWorker: "module", url, module}
+//     the compiled wasm (a WebAssembly.Module) of url, posted once it
+//     compiled and before it runs: the page's head script instantiates it
+//     instead of compiling the same wasm a second time (app/site's
+//     earlyWasmScript); the page's protocol connection skips it.
 //   {etcdplayWorker: "exit", code, reason}
 //     the Go program is over: it did not load (code -1, reason says why),
 //     it exited (code: its exit code; a panic or fatal error exits with 2,
@@ -85,6 +94,34 @@
     return text.length > 4096 ? text.slice(0, 4096) + "…" : text.trimEnd();
   };
 
+  // countBytes returns resp with the same body, and posts to the page how
+  // many of its bytes arrived so far ({etcdplayWorker: "progress",
+  // loaded}: every 1% of its Content-Length, or 256 KiB without one), for
+  // the page's loader to show.
+  const countBytes = (resp) => {
+    if (!resp.body || typeof resp.body.tee !== "function") {
+      return resp;
+    }
+    const [compile, count] = resp.body.tee();
+    const total = parseInt(resp.headers.get("Content-Length") || "0", 10);
+    const step = total > 0 ? Math.max(1, Math.floor(total / 100)) : 256 * 1024;
+    (async () => {
+      const reader = count.getReader();
+      let loaded = 0, posted = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        loaded += value.byteLength;
+        if (loaded - posted >= step) {
+          posted = loaded;
+          self.postMessage({ etcdplayWorker: "progress", url: wasmURL.href, loaded: loaded });
+        }
+      }
+      if (loaded > posted) self.postMessage({ etcdplayWorker: "progress", url: wasmURL.href, loaded: loaded });
+    })().catch(() => {});
+    return new Response(compile, { status: resp.status, statusText: resp.statusText, headers: resp.headers });
+  };
+
   (async () => {
     const go = new Go();
     let exitCode = null;
@@ -93,11 +130,18 @@
     };
     let instance;
     try {
-      const resp = await fetch(wasmURL.href);
+      let resp = await fetch(wasmURL.href);
       if (!resp.ok) {
         throw new Error("HTTP " + resp.status + " " + resp.statusText);
       }
-      instance = (await WebAssembly.instantiateStreaming(resp, go.importObject)).instance;
+      resp = countBytes(resp);
+      const compiled = await WebAssembly.instantiateStreaming(resp, go.importObject);
+      instance = compiled.instance;
+      try {
+        self.postMessage({ etcdplayWorker: "module", url: wasmURL.href, module: compiled.module });
+      } catch (err) {
+        // A browser that cannot post a module: the page compiles its own.
+      }
     } catch (err) {
       report(-1, "loading " + wasmURL.href + ": " + err);
       return;

@@ -53,7 +53,8 @@ func (c *conn) on(name string, handle func(ev js.Value)) {
 }
 
 // onMessage handles one message's data: a frame (ArrayBuffer) is queued;
-// a control message or anything else ends the conn. Runs in a JS event
+// the bootstrap's progress and module are skipped; a control message or anything else
+// ends the conn. Runs in a JS event
 // handler: must not block.
 func (c *conn) onMessage(data js.Value) {
 	if data.InstanceOf(jsArrayBuffer) {
@@ -62,6 +63,11 @@ func (c *conn) onMessage(data js.Value) {
 		js.CopyBytesToGo(b, u8)
 		c.queue.Push(b)
 		return
+	}
+	if data.Type() == js.TypeObject {
+		if k := data.Get(controlKey); k.Equal(js.ValueOf(controlModule)) || k.Equal(js.ValueOf(controlProgress)) {
+			return // for the page's head script, not the protocol
+		}
 	}
 	c.fail(controlError(data))
 }

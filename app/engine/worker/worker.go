@@ -11,7 +11,11 @@
 // copy on the way: the sender's bytes are copied once into a fresh
 // ArrayBuffer, which moves to the receiver). Anything that is not an
 // ArrayBuffer is a control message from the bootstrap or the Go side
-// ({etcdplayWorker: "exit" | "close", ...}, see web/engine-worker.js).
+// ({etcdplayWorker: "exit" | "close" | "progress" | "module", ...}, see
+// web/engine-worker.js); the page's conn ignores "progress" and "module",
+// which are for the page's head script (the wasm's download progress, and
+// the compiled wasm, so that the page does not compile the same wasm
+// again: app/site's earlyWasmScript).
 //
 // Failure: every way the worker can end reaches the page's Recv as an
 // error wrapping ErrWorkerCrashed (the worker's error event, a failed
@@ -44,9 +48,11 @@ var (
 
 // The control messages' names, shared with web/engine-worker.js.
 const (
-	controlKey   = "etcdplayWorker" // the field naming a control message
-	controlExit  = "exit"           // {code, reason}: the Go program is over
-	controlClose = "close"          // the worker's Go side closed its end
+	controlKey      = "etcdplayWorker" // the field naming a control message
+	controlExit     = "exit"           // {code, reason}: the Go program is over
+	controlClose    = "close"          // the worker's Go side closed its end
+	controlModule   = "module"         // {module}: the bootstrap's compiled wasm, for the page
+	controlProgress = "progress"       // {loaded}: bytes of the wasm downloaded so far, for the page
 	// inboxName is the global where the bootstrap keeps the MessageEvents
 	// that arrived before Listen.
 	inboxName = "etcdplayWorkerInbox"
