@@ -13,7 +13,8 @@ import (
 // app/site's tests check the two are the same), sends it one frame that is
 // no valid protocol message, and yields the first thing it answers:
 // {kind: "frame"}, {kind: "exit", code, reason} (the bootstrap's control
-// message), {kind: "error", message} (the Worker's error event) or
+// message; its download progress and module, for a page's loader, are
+// skipped), {kind: "error", message} (the Worker's error event) or
 // {kind: "silent"} after 30 s; ms is the time to that answer.
 const startEngineWorkerJS = `(async () => {
   const keys = await caches.keys().then((names) => Promise.all(names.map((n) => caches.open(n).then((c) => c.keys())))).then((l) => l.flat());
@@ -24,7 +25,11 @@ const startEngineWorkerJS = `(async () => {
   const start = performance.now();
   const w = new Worker(url);
   const answer = await new Promise((resolve) => {
-    w.onmessage = (e) => resolve(e.data instanceof ArrayBuffer ? {kind: "frame"} : {kind: "exit", code: e.data.code, reason: e.data.reason});
+    w.onmessage = (e) => {
+      if (e.data instanceof ArrayBuffer) resolve({kind: "frame"});
+      else if (e.data.etcdplayWorker === "progress" || e.data.etcdplayWorker === "module") return; // for a page's loader
+      else resolve({kind: "exit", code: e.data.code, reason: e.data.reason});
+    };
     w.onerror = (e) => resolve({kind: "error", message: e.message || "(no message: the script did not load)"});
     setTimeout(() => resolve({kind: "silent"}), 30000);
     const junk = new Uint8Array([0xde, 0xad, 0xbe, 0xef]).buffer;
