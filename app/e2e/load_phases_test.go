@@ -19,14 +19,17 @@ import (
 // records, in window.__phases, when (performance.now(), ms since the
 // navigation started) the page's load reached each step that decides its
 // first leader:
-//   - wasm-fetched: app.wasm's response ended (resource timing, read at the end);
+//   - wasm-fetched: app.wasm's response ended (resource timing, read at the
+//     end; absent when the page took the engine worker's module and
+//     fetched none);
 //   - page-compiled: the page's wasm instantiated (go-app's loader calls
 //     WebAssembly.instantiateStreaming, and the page's head script
 //     earlyWasmScript answers it with WebAssembly.instantiate of the
 //     module it compiled: the first of the two to resolve);
 //   - hello-sent, start-sent: the page's first and second frames to its
 //     engine worker (the protocol's handshake, then the first start);
-//   - hello-answered, started: the worker's first and second frames back;
+//   - hello-answered, started: the worker's first and second frames back
+//     (frames only: its progress and module messages are not counted);
 //   - card, leader: a member card, and a leader's card, in the page (polled
 //     every animation frame).
 const loadPhasesProbe = `(() => {
@@ -39,7 +42,7 @@ const loadPhasesProbe = `(() => {
   const W = window.Worker;
   window.Worker = function (...a) {
     const w = new W(...a); let n = 0;
-    w.addEventListener('message', () => { n++; mark(['hello-answered', 'started'][n - 1] || 'update'); });
+    w.addEventListener('message', (e) => { if (!(e.data instanceof ArrayBuffer)) return; n++; mark(['hello-answered', 'started'][n - 1] || 'update'); });
     return w;
   };
   window.Worker.prototype = W.prototype;
