@@ -141,10 +141,18 @@ func TestClusterEngineCompact(t *testing.T) {
 	put := c.Do(1, cluster.Op{Put: putReq("k", "v")})
 	tickUntil(t, c, "put answer", func() bool { return done(put.Done()) })
 	compacted := make(chan error, 1)
+	before := c.HistoryLen()
 	go func() { _, err := e.Compact(ctx, 3, 2); compacted <- err }()
-	for i := 0; ; i++ {
+	// Ticks count from the one that took the compaction (it is then in
+	// the history): the goroutine calling Compact may be scheduled after
+	// many of the test's ticks on a busy machine.
+	submitted, deadline := false, time.Now().Add(10*time.Second)
+	for i := 0; ; {
 		if i == 1000 {
-			t.Fatal("no answer to the compaction after 1000 ticks")
+			t.Fatal("no answer to the compaction 1000 ticks after it was taken")
+		}
+		if !submitted && time.Now().After(deadline) {
+			t.Fatal("the compaction was not submitted within 10 s")
 		}
 		select {
 		case err := <-compacted:
@@ -159,6 +167,11 @@ func TestClusterEngineCompact(t *testing.T) {
 			return
 		default:
 			c.Tick()
+			if submitted {
+				i++
+			} else {
+				submitted = c.HistoryLen() > before
+			}
 		}
 	}
 }
