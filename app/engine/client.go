@@ -12,9 +12,9 @@ import (
 // Client talks to one engine over a Conn: it shakes hands, sends
 // requests, and keeps the latest pushed Update for the Engine it returns
 // from Start, whose reads (Status, Links, Events, Now, Paused, Stopped,
-// Storage) are local copies. A read after an update arrived acknowledges it, so the engine
-// builds the next update only once the page has read the last: at most
-// one per page refresh.
+// Storage) are local copies. A read after an update arrived acknowledges
+// it, so the engine builds the next update only once the page has read the
+// last: at most one per page refresh.
 //
 // Connection loss: calls in flight and new calls fail with
 // ErrDisconnected, Connection reports the cause, and the view keeps its

@@ -26,10 +26,11 @@ const moduleWait = 5 * time.Second
 // page ({etcdplayWorker: "module"}, web/engine-worker.js): the page takes
 // it rather than compiling it a second time beside the worker on the same
 // cores, if it is the page's own wasm (the same URL: a worker of another
-// deploy runs another wasm, which the page's version check then refuses). Where no worker was started (the browser has none), the script
-// fetches and compiles the wasm itself; so it does when the worker ends
-// before posting a module, or has posted none moduleWait after it started
-// (a worker script of another deploy).
+// deploy runs another wasm, which the page's version check then refuses).
+// Where no worker was started (the browser has none), the script fetches
+// and compiles the wasm itself; so it does when the worker ends before
+// posting a module, or has posted none moduleWait after it started (a
+// worker script of another deploy).
 //
 // The script hands its module to go-app's loader: the loader's first fetch
 // of app.wasm gets a stand-in response whose body grows with the real

@@ -157,9 +157,12 @@ func (n *Namespace) Write(b *Batch) error {
 	return err
 }
 
-func (n *Namespace) isKilled() bool {
+func (n *Namespace) isKilled() bool { return isClosed(n.killed) }
+
+// isClosed reports whether ch is closed (a Namespace's killed channel).
+func isClosed(ch <-chan struct{}) bool {
 	select {
-	case <-n.killed:
+	case <-ch:
 		return true
 	default:
 		return false

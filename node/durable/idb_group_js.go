@@ -38,15 +38,6 @@ type idbWrite struct {
 	done   chan error // buffered: the write's outcome, sent once
 }
 
-func (w *idbWrite) isKilled() bool {
-	select {
-	case <-w.killed:
-		return true
-	default:
-		return false
-	}
-}
-
 // idbGroup gathers the writes issued together.
 type idbGroup struct {
 	mu        sync.Mutex
@@ -93,7 +84,7 @@ func (b *idbBackend) commit(ws []*idbWrite) {
 	for len(ws) > 0 {
 		live := ws[:0]
 		for _, w := range ws {
-			if w.isKilled() {
+			if isClosed(w.killed) {
 				w.done <- ErrKilled // never issued
 			} else {
 				live = append(live, w)

@@ -53,9 +53,9 @@ func (c *conn) on(name string, handle func(ev js.Value)) {
 }
 
 // onMessage handles one message's data: a frame (ArrayBuffer) is queued;
-// the bootstrap's progress and module are skipped; a control message or anything else
-// ends the conn. Runs in a JS event
-// handler: must not block.
+// the bootstrap's progress and module are skipped; another control
+// message or anything else ends the conn. Runs in a JS event handler: must
+// not block.
 func (c *conn) onMessage(data js.Value) {
 	if data.InstanceOf(jsArrayBuffer) {
 		u8 := jsUint8Array.New(data)
@@ -64,15 +64,14 @@ func (c *conn) onMessage(data js.Value) {
 		c.queue.Push(b)
 		return
 	}
-	if data.Type() == js.TypeObject {
-		if k := data.Get(controlKey); k.Equal(js.ValueOf(controlModule)) || k.Equal(js.ValueOf(controlProgress)) {
-			return // for the page's head script, not the protocol
-		}
+	if err := controlError(data); err != nil {
+		c.fail(err)
 	}
-	c.fail(controlError(data))
 }
 
-// controlError is the error a non-frame message means.
+// controlError is the error a non-frame message means: nil for the
+// bootstrap's progress and module, which are for the page's head script,
+// not the protocol.
 func controlError(data js.Value) error {
 	if data.Type() != js.TypeObject || data.Get(controlKey).Type() != js.TypeString {
 		return fmt.Errorf("%w: a %s, neither a frame (ArrayBuffer) nor a control message", ErrUnreadable, describe(data))
@@ -89,6 +88,8 @@ func controlError(data js.Value) error {
 		return crashed(code, reason)
 	case controlClose:
 		return ErrPeerClosed
+	case controlProgress, controlModule:
+		return nil
 	default:
 		return fmt.Errorf("%w: an unknown control message %q", ErrUnreadable, kind)
 	}
