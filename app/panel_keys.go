@@ -101,24 +101,86 @@ func (p *playground) panelKey(k panelKind) string {
 	return b.String()
 }
 
-// livePanel reports whether a panel shows the cluster as it is now and is
-// redrawn in a refresh's first frame: the member cards, the cluster view,
-// the hash indicator and the header's clock. The others wait for its second
-// frame (startRefresh).
-func livePanel(k panelKind) bool {
-	return k == panelCards || k == panelView || k == panelHeader || k == panelHash
+// framePart is which panels a render of the root draws with their current
+// keys; the others keep the key they were last drawn with, so that go-app
+// leaves them as they are (a panel whose own handler ran redraws all the
+// same: go-app updates the component a handler ran in whatever its
+// fields). Set by the refresh loop (startRefresh) for each of its frames.
+type framePart uint8
+
+const (
+	// frameAll: every panel. A render the refresh loop did not ask for,
+	// and a slow cluster's second frame.
+	frameAll framePart = iota
+	// frameLive: a refresh's first frame, the live panels (livePanel).
+	frameLive
+	// frameView: a fast cluster's second frame, every other time: the live
+	// panels, the cluster view and the hash indicator.
+	frameView
+	// frameRest: a fast cluster's second frame, the other times: every
+	// panel but the view and the hash indicator.
+	frameRest
+)
+
+// viewDemoted reports whether the cluster view and the hash indicator are
+// left out of a refresh's first frame: while the cluster runs faster than
+// messages are drawn moving (msgMaxSpeed), the view shows the links'
+// traffic rather than each message, and both change with every refresh.
+// Drawn every other second frame they follow at a quarter of the refresh
+// rate (about 8 Hz), which keeps the first frame, the one that draws the
+// cards, small.
+func (p *playground) viewDemoted() bool { return !slowEnough(p.view.paused, p.speed) }
+
+// secondFrame returns the part a refresh's second frame draws: everything
+// on a slow cluster and for the first refresh after a load (which builds
+// the deferred sections), else the view and the rest by turns. UI
+// goroutine.
+func (p *playground) secondFrame() framePart {
+	if p.deferred || !p.viewDemoted() {
+		return frameAll
+	}
+	if p.viewTurn = !p.viewTurn; p.viewTurn {
+		return frameView
+	}
+	return frameRest
 }
 
-// newPanel returns the panel of kind k for the root's render. While
-// p.livePhase (between a refresh's two frames) a panel that is not live
-// keeps the key it was last drawn with, so that go-app leaves it as it is
-// (a panel whose own handler ran redraws all the same: go-app updates the
-// component a handler ran in whatever its fields). The first refresh
-// (p.deferred) draws only the cards and the header in its first frame: the
-// leader shows sooner after a load, and the view and the hash indicator
-// follow in the second.
+// livePanel reports whether a panel shows the cluster as it is now and is
+// redrawn in a refresh's first frame: the member cards and the header's
+// clock, and unless viewDemoted the cluster view and the hash indicator.
+// The others wait for a second frame (startRefresh).
+func (p *playground) livePanel(k panelKind) bool {
+	switch k {
+	case panelCards, panelHeader:
+		return true
+	case panelView, panelHash:
+		return !p.viewDemoted()
+	}
+	return false
+}
+
+// draws reports whether the current frame part draws panel k with its
+// current key. The first refresh (p.deferred) draws only the cards and the
+// header in its first frame: the leader shows sooner after a load, and the
+// view and the hash indicator follow in the second.
+func (p *playground) draws(k panelKind) bool {
+	viewPart := k == panelView || k == panelHash
+	switch p.frame {
+	case frameLive:
+		return p.livePanel(k) && (!p.deferred || k == panelCards || k == panelHeader)
+	case frameView:
+		return p.livePanel(k) || viewPart
+	case frameRest:
+		return !viewPart
+	}
+	return true
+}
+
+// newPanel returns the panel of kind k for the root's render: with its
+// current key if the frame part draws it, else with the key it was last
+// drawn with.
 func (p *playground) newPanel(k panelKind) *panel {
-	if p.livePhase && (!livePanel(k) || p.deferred && k != panelCards && k != panelHeader) {
+	if !p.draws(k) {
 		if key, ok := p.drawnKeys[k]; ok {
 			return &panel{P: p, Kind: k, Key: key}
 		}

@@ -115,10 +115,13 @@ type playground struct {
 	eventsAt  time.Time          // when the log was last updated (refresh.go, logEvery)
 	chart     chartState
 
-	// livePhase is true between a refresh's first and second frame: the
-	// root then redraws only the live panels (panel_keys.go); drawnKeys
-	// holds the key each panel was last drawn with.
-	livePhase bool
+	// frame is which panels the root redraws with their current keys
+	// (panel_keys.go): the refresh loop sets it for each of its frames, and
+	// it stays until the next one; drawnKeys holds the key each panel was
+	// last drawn with. viewTurn alternates a fast cluster's second frames
+	// between the view and the other slow panels (secondFrame).
+	frame     framePart
+	viewTurn  bool
 	drawnKeys map[panelKind]string
 
 	speed  float64 // ticks per second the driver was last set to (the speed control shows it)

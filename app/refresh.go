@@ -199,13 +199,15 @@ func (s *stressSlot) current() (r engine.StressRun, n uint64, bench bool) {
 // at least twice as long as the last one took, so polling never takes more
 // than a third of the page's thread.
 //
-// A refresh redraws the live panels (the member cards, the cluster view,
-// the clock: livePanel) in one of go-app's frames; every other refresh
-// then redraws, in a second frame (a task of its own, with the browser's
-// work free to run in between), the other panels whose content changed
-// since they were last drawn (playground livePhase). So no one task
-// redraws everything, and the live panels follow the cluster at the
-// refresh rate while the others follow at half of it. It never has more
+// A refresh redraws the live panels (the member cards, the clock, and on a
+// slow cluster the cluster view and the hash indicator: livePanel) in one
+// of go-app's frames; every other refresh then redraws, in a second frame
+// (a task of its own, with the browser's work free to run in between), the
+// other panels whose content changed since they were last drawn
+// (playground frame). On a fast cluster those second frames take turns:
+// the view and the hash indicator, then the rest (secondFrame). So no one
+// task redraws everything, and the cards follow the cluster at the refresh
+// rate while the others follow at a half or a quarter of it. It never has more
 // than one refresh in flight: it polls again only after its last frame was
 // rendered, so a slow frame never queues a backlog of updates; at once if
 // the period has passed, else it waits until it has (waitUntil).
@@ -286,7 +288,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 					p.events, p.newEvents = nil, nil
 				}
 				p.apply(v, evs, start)
-				p.livePhase = true
+				p.frame = frameLive
 				p.benchSettle(ctx)        // bench_panel.go
 				p.mvccAfterRefresh(ctx)   // mvcc_history.go
 				p.leasesAfterRefresh(ctx) // lease_panel.go
@@ -298,8 +300,8 @@ func (p *playground) startRefresh(ctx app.Context) {
 			}
 			if slowDue = !slowDue; slowDue {
 				ctx.Dispatch(func(ctx app.Context) {
-					p.livePhase = false
-					p.deferred = false // the first refresh is drawn: build the rest (playground.go)
+					p.frame = p.secondFrame() // panel_keys.go
+					p.deferred = false        // the first refresh is drawn: build the rest (playground.go)
 					ctx.Defer(func(app.Context) { rendered <- struct{}{} })
 				})
 				if !waitRendered(ctx, rendered) {
