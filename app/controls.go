@@ -35,19 +35,7 @@ func (p *playground) renderTimeControls() app.UI {
 			Aria("label", "Step 1 tick (pauses)").
 			OnClick(p.onAct("step", func(e engine.Engine) error { e.Step(); return nil })),
 		app.Label().For("speed").Text("Speed"),
-		app.Select().ID("speed").DataSet("action", "speed").
-			OnChange(func(ctx app.Context, e app.Event) {
-				s, err := strconv.ParseFloat(inputValue(ctx), 64)
-				if err != nil || s <= 0 {
-					return
-				}
-				p.speed = s
-				p.act(ctx, fmt.Sprintf("speed %g ticks/s", s), func(e engine.Engine) error { e.SetSpeed(s); return nil })
-			}).
-			Body(app.Range(speeds).Slice(func(i int) app.UI {
-				s := speeds[i]
-				return app.Option().Value(fmt.Sprint(s)).Selected(s == p.speed).Text(fmt.Sprintf("%g ticks/s", s))
-			})),
+		&speedSelect{P: p, Speed: p.speed},
 		p.renderAchievedRate(),
 		app.Span().Class("clock").DataSet("now", p.view.now).Text(fmt.Sprintf("tick %d", p.view.now)),
 		app.If(paused, func() app.UI { return app.Span().Class("paused").Text("paused") }),
@@ -164,4 +152,30 @@ func (p *playground) renderClusterControls() app.UI {
 		),
 		p.renderNotice(),
 	)
+}
+
+// speedSelect is the speed control, a component of its own: the header
+// redraws with every tick (its clock), the control only when the speed
+// changes. P never changes.
+type speedSelect struct {
+	app.Compo
+	P     *playground
+	Speed float64 // ticks per second, selected
+}
+
+func (c *speedSelect) Render() app.UI {
+	p := c.P
+	return app.Select().ID("speed").DataSet("action", "speed").
+		OnChange(func(ctx app.Context, e app.Event) {
+			s, err := strconv.ParseFloat(inputValue(ctx), 64)
+			if err != nil || s <= 0 {
+				return
+			}
+			p.speed = s
+			p.act(ctx, fmt.Sprintf("speed %g ticks/s", s), func(e engine.Engine) error { e.SetSpeed(s); return nil })
+		}).
+		Body(app.Range(speeds).Slice(func(i int) app.UI {
+			s := speeds[i]
+			return app.Option().Value(fmt.Sprint(s)).Selected(s == c.Speed).Text(fmt.Sprintf("%g ticks/s", s))
+		}))
 }

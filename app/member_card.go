@@ -93,29 +93,10 @@ func (p *playground) renderCard(m engine.MemberView) app.UI {
 			unknown = true
 		}
 	}
-	field := func(name, value string) app.UI {
-		return app.Div().Class("field").Body(fieldName(name), app.Dd().Text(value))
-	}
-	// storeField is a field only a running member knows.
-	storeField := func(name, value string) app.UI {
-		switch {
-		case unknown:
-			return app.Div().Class("field unknown").Body(fieldName(name), app.Dd().Aria("label", "unknown").Text("—"))
-		case stale:
-			return app.Div().Class("field stale").Body(fieldName(name),
-				app.Dd().Title("last known value, seen at tick "+knownAt).Text(value))
-		}
-		return field(name, value)
-	}
-
 	isolated := p.view.isolated(id)
-	net, netLabel := "isolate", "Isolate"
-	if isolated {
-		net, netLabel = "rejoin", "Rejoin"
-	}
-	act, actLabel, actClass := "kill", "Kill", "power danger"
-	if down {
-		act, actLabel, actClass = "restart", "Restart", "power"
+	var progress []string
+	for _, fp := range m.Progress {
+		progress = append(progress, fmt.Sprintf("%s: match %d, next %d, %s", p.view.name(fp.ID), fp.Match, fp.Next, fp.State))
 	}
 	return app.Article().
 		Class("card state-"+m.State).
@@ -137,10 +118,10 @@ func (p *playground) renderCard(m engine.MemberView) app.UI {
 		DataSet("stale", down).
 		DataSet("known-at", knownAt).
 		Body(
-			app.Header().Body(
-				app.H3().Text(name),
-				app.Span().Class("badge state-"+m.State).Title(stateHelp[m.State]).Text(stateLabel(m.State)),
-			),
+			// The card's parts are components of their own, each holding
+			// only what it shows: go-app redraws a part only when that
+			// changed (a tick changes the timers; a write the fields).
+			&cardHead{Name: name, State: m.State},
 			// Every child is always there (hidden when it has nothing to
 			// say): go-app matches children by position, and a child that
 			// came and went would make it replace the actions below, and
@@ -148,63 +129,142 @@ func (p *playground) renderCard(m engine.MemberView) app.UI {
 			app.P().Class("down-note").Hidden(!down).Text(downNote(m.State, stale, knownAt)),
 			app.P().Class("isolated-note").Hidden(!isolated).
 				Text(map[bool]string{true: "Isolated: every link to and from it is cut.", false: ""}[isolated]),
-			app.Dl().Body(
-				field("term", itoa(m.Term)),
-				field("leader", leader),
-				field("commit", itoa(m.Commit)),
-				storeField("applied", itoa(shown.Applied)),
-				storeField("revision", fmt.Sprint(shown.Revision)),
-				storeField("compact rev", fmt.Sprint(shown.CompactRevision)),
-				storeField("keys", fmt.Sprint(shown.Keys)),
-				storeField("hash", hashText(shown.Hash)),
-				field("snapshot", itoa(m.SnapshotIndex)),
-				field("log", fmt.Sprintf("%d..%d", m.CompactedIndex+1, m.LastIndex)),
-				storeField("store", humanBytes(shown.StoreBytes)),
-			),
-			p.renderTimers(m), // member_timers.go
-			app.Ul().Class("progress-list").Aria("label", "replication progress").Hidden(len(m.Progress) == 0).Body(
-				app.Range(m.Progress).Slice(func(i int) app.UI {
-					fp := m.Progress[i]
-					return app.Li().Text(fmt.Sprintf("%s: match %d, next %d, %s", p.view.name(fp.ID), fp.Match, fp.Next, fp.State))
-				}),
-			),
-			app.Div().Class("card-actions").Body(
-				// One button that turns from Kill into Restart and back, in
-				// place: a keyboard user who pressed it keeps focus on it.
-				app.Button().Type("button").Class(actClass).
-					DataSet("action", act).DataSet("member", id).
-					Aria("label", actLabel+" "+name).Text(actLabel).
-					OnClick(p.onAct(act+" "+name, func(e engine.Engine) error {
-						if act == "restart" {
-							return e.Restart(id)
-						}
-						return e.Kill(id)
-					})),
-				// Isolate turns into Rejoin, in place, while every link of
-				// the member is cut: how to undo it is where it was done.
-				app.Button().Type("button").
-					DataSet("action", net).DataSet("member", id).
-					Aria("label", netLabel+" "+name).Text(netLabel).
-					OnClick(p.onAct(net+" "+name, func(e engine.Engine) error {
-						if net == "rejoin" {
-							for _, other := range e.Members() {
-								if other != id {
-									e.HealLink(id, other)
-									e.HealLink(other, id)
-								}
-							}
-							return nil
-						}
-						e.Isolate(id)
-						return nil
-					})),
-				app.Button().Type("button").
-					DataSet("action", "transfer").DataSet("member", id).
-					Disabled(down || m.State == "leader").
-					Aria("label", "Make leader: "+name).Title("transfer leadership to "+name).Text("Make leader").
-					OnClick(p.onAct("transfer leadership to "+name, func(e engine.Engine) error { return e.TransferLeadership(id) })),
-			),
+			&cardFields{
+				Term: itoa(m.Term), Leader: leader, Commit: itoa(m.Commit),
+				Applied: itoa(shown.Applied), Revision: fmt.Sprint(shown.Revision),
+				CompactRev: fmt.Sprint(shown.CompactRevision), Keys: fmt.Sprint(shown.Keys),
+				Hash: hashText(shown.Hash), Snapshot: itoa(m.SnapshotIndex),
+				Log:   fmt.Sprintf("%d..%d", m.CompactedIndex+1, m.LastIndex),
+				Store: humanBytes(shown.StoreBytes), Stale: stale, Unknown: unknown, KnownAt: knownAt,
+			},
+			p.newCardTimers(m), // member_timers.go
+			&cardProgress{Lines: progress},
+			&cardActions{P: p, ID: id, Name: name, Down: down, Isolated: isolated, Leader: m.State == "leader"},
 		)
+}
+
+// cardHead is a card's heading: the member's name and its state's badge.
+type cardHead struct {
+	app.Compo
+	Name, State string
+}
+
+func (c *cardHead) Render() app.UI {
+	return app.Header().Body(
+		app.H3().Text(c.Name),
+		app.Span().Class("badge state-"+c.State).Title(stateHelp[c.State]).Text(stateLabel(c.State)),
+	)
+}
+
+// cardFields is a card's list of status fields, as shown. The store's
+// fields (applied to store) are a running member's: stale, they are the
+// last known ones, seen at tick KnownAt; unknown, a dash.
+type cardFields struct {
+	app.Compo
+	Term, Leader, Commit, Applied, Revision, CompactRev, Keys, Hash, Snapshot, Log, Store string
+	Stale, Unknown                                                                        bool
+	KnownAt                                                                               string
+}
+
+func (c *cardFields) Render() app.UI {
+	field := func(name, value string) app.UI {
+		return app.Div().Class("field").Body(fieldName(name), app.Dd().Text(value))
+	}
+	// storeField is a field only a running member knows.
+	storeField := func(name, value string) app.UI {
+		switch {
+		case c.Unknown:
+			return app.Div().Class("field unknown").Body(fieldName(name), app.Dd().Aria("label", "unknown").Text("—"))
+		case c.Stale:
+			return app.Div().Class("field stale").Body(fieldName(name),
+				app.Dd().Title("last known value, seen at tick "+c.KnownAt).Text(value))
+		}
+		return field(name, value)
+	}
+	return app.Dl().Body(
+		field("term", c.Term),
+		field("leader", c.Leader),
+		field("commit", c.Commit),
+		storeField("applied", c.Applied),
+		storeField("revision", c.Revision),
+		storeField("compact rev", c.CompactRev),
+		storeField("keys", c.Keys),
+		storeField("hash", c.Hash),
+		field("snapshot", c.Snapshot),
+		field("log", c.Log),
+		storeField("store", c.Store),
+	)
+}
+
+// cardProgress is the leader's view of each follower's replication, a
+// line each (hidden on other members).
+type cardProgress struct {
+	app.Compo
+	Lines []string
+}
+
+func (c *cardProgress) Render() app.UI {
+	return app.Ul().Class("progress-list").Aria("label", "replication progress").Hidden(len(c.Lines) == 0).Body(
+		app.Range(c.Lines).Slice(func(i int) app.UI { return app.Li().Text(c.Lines[i]) }),
+	)
+}
+
+// cardActions is a card's buttons: Kill or Restart, Isolate or Rejoin,
+// Make leader. P never changes.
+type cardActions struct {
+	app.Compo
+	P                      *playground
+	ID                     uint64
+	Name                   string
+	Down, Isolated, Leader bool
+}
+
+func (c *cardActions) Render() app.UI {
+	p, id, name, down := c.P, c.ID, c.Name, c.Down
+	net, netLabel := "isolate", "Isolate"
+	if c.Isolated {
+		net, netLabel = "rejoin", "Rejoin"
+	}
+	act, actLabel, actClass := "kill", "Kill", "power danger"
+	if down {
+		act, actLabel, actClass = "restart", "Restart", "power"
+	}
+	return app.Div().Class("card-actions").Body(
+		// One button that turns from Kill into Restart and back, in
+		// place: a keyboard user who pressed it keeps focus on it.
+		app.Button().Type("button").Class(actClass).
+			DataSet("action", act).DataSet("member", id).
+			Aria("label", actLabel+" "+name).Text(actLabel).
+			OnClick(p.onAct(act+" "+name, func(e engine.Engine) error {
+				if act == "restart" {
+					return e.Restart(id)
+				}
+				return e.Kill(id)
+			})),
+		// Isolate turns into Rejoin, in place, while every link of
+		// the member is cut: how to undo it is where it was done.
+		app.Button().Type("button").
+			DataSet("action", net).DataSet("member", id).
+			Aria("label", netLabel+" "+name).Text(netLabel).
+			OnClick(p.onAct(net+" "+name, func(e engine.Engine) error {
+				if net == "rejoin" {
+					for _, other := range e.Members() {
+						if other != id {
+							e.HealLink(id, other)
+							e.HealLink(other, id)
+						}
+					}
+					return nil
+				}
+				e.Isolate(id)
+				return nil
+			})),
+		app.Button().Type("button").
+			DataSet("action", "transfer").DataSet("member", id).
+			Disabled(down || c.Leader).
+			Aria("label", "Make leader: "+name).Title("transfer leadership to "+name).Text("Make leader").
+			OnClick(p.onAct("transfer leadership to "+name, func(e engine.Engine) error { return e.TransferLeadership(id) })),
+	)
 }
 
 // fieldHelp explains each card field in a tooltip, for a newcomer.

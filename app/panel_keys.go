@@ -115,20 +115,20 @@ const (
 	// frameLive: a refresh's first frame, the live panels (livePanel).
 	frameLive
 	// frameView: a fast cluster's second frame, every other time: the live
-	// panels, the cluster view and the hash indicator.
+	// panels and the cluster view.
 	frameView
 	// frameRest: a fast cluster's second frame, the other times: every
-	// panel but the view and the hash indicator.
+	// panel but the cluster view.
 	frameRest
 )
 
-// viewDemoted reports whether the cluster view and the hash indicator are
-// left out of a refresh's first frame: while the cluster runs faster than
-// messages are drawn moving (msgMaxSpeed), the view shows the links'
-// traffic rather than each message, and both change with every refresh.
-// Drawn every other second frame they follow at a quarter of the refresh
-// rate (about 8 Hz), which keeps the first frame, the one that draws the
-// cards, small.
+// viewDemoted reports whether the cluster view is left out of a refresh's
+// first frame: while the cluster runs faster than messages are drawn moving
+// (msgMaxSpeed), the view shows the links' traffic rather than each
+// message, and it changes with every refresh. Drawn every other second
+// frame it follows at a quarter of the refresh rate (about 8 Hz), which
+// keeps the first frame, the one that draws the cards, small. The hash
+// indicator stays with the cards: it names the members they show.
 func (p *playground) viewDemoted() bool { return !slowEnough(p.view.paused, p.speed) }
 
 // secondFrame returns the part a refresh's second frame draws: everything
@@ -146,14 +146,14 @@ func (p *playground) secondFrame() framePart {
 }
 
 // livePanel reports whether a panel shows the cluster as it is now and is
-// redrawn in a refresh's first frame: the member cards and the header's
-// clock, and unless viewDemoted the cluster view and the hash indicator.
+// redrawn in a refresh's first frame: the member cards, the hash indicator
+// and the header's clock, and unless viewDemoted the cluster view.
 // The others wait for a second frame (startRefresh).
 func (p *playground) livePanel(k panelKind) bool {
 	switch k {
-	case panelCards, panelHeader:
+	case panelCards, panelHeader, panelHash:
 		return true
-	case panelView, panelHash:
+	case panelView:
 		return !p.viewDemoted()
 	}
 	return false
@@ -164,14 +164,13 @@ func (p *playground) livePanel(k panelKind) bool {
 // header in its first frame: the leader shows sooner after a load, and the
 // view and the hash indicator follow in the second.
 func (p *playground) draws(k panelKind) bool {
-	viewPart := k == panelView || k == panelHash
 	switch p.frame {
 	case frameLive:
 		return p.livePanel(k) && (!p.deferred || k == panelCards || k == panelHeader)
 	case frameView:
-		return p.livePanel(k) || viewPart
+		return p.livePanel(k) || k == panelView
 	case frameRest:
-		return !viewPart
+		return k != panelView
 	}
 	return true
 }

@@ -274,9 +274,34 @@ func (p *playground) renderHeader() app.UI {
 			return app.Span().Class("loading").Text("starting…")
 		}),
 		p.renderTimeControls(),
-		p.renderIntro(),
-		p.renderTourMenu(), // tour_panel.go
+		// The intro and the tour menu never change: components without
+		// fields, which go-app leaves alone when the header redraws for
+		// its clock.
+		&fixedPart{P: p, Kind: fixedIntro},
+		&fixedPart{P: p, Kind: fixedTourMenu}, // tour_panel.go
 	)
+}
+
+// fixedPart is a part of the page that shows nothing that changes. P never
+// changes.
+type fixedPart struct {
+	app.Compo
+	P    *playground
+	Kind fixedKind
+}
+
+type fixedKind int
+
+const (
+	fixedIntro fixedKind = iota
+	fixedTourMenu
+)
+
+func (c *fixedPart) Render() app.UI {
+	if c.Kind == fixedTourMenu {
+		return c.P.renderTourMenu()
+	}
+	return c.P.renderIntro()
 }
 
 // renderIntro is the line under the title: what the page is, where to

@@ -2,6 +2,8 @@ package app
 
 import (
 	"github.com/etcd-play/etcd-play/app/engine"
+	"reflect"
+	"slices"
 	"sync"
 	"time"
 
@@ -91,6 +93,30 @@ type liveView struct {
 	// engine that does not report it): the speed control follows it
 	// (speed_follow.go).
 	speed float64
+
+	at time.Time // when the refresh goroutine polled it
+}
+
+// refreshHeartbeat is the longest the page goes without a refresh while
+// the cluster shows nothing new (paused, or between two slow ticks): a
+// refresh that would draw what is drawn already is skipped, which on a
+// cluster at the default speed (20 ticks a second, polled 30-40 times) is
+// about every other one.
+const refreshHeartbeat = 250 * time.Millisecond
+
+// sameCluster reports whether v shows the engine's state as w does: the
+// same members, links, clock, messages, connection, settings, timeline,
+// check and stress progress (what the refresh goroutine derives from them
+// aside). Refresh goroutine.
+func (v *liveView) sameCluster(w *liveView) bool {
+	sameErr := (v.conn == nil) == (w.conn == nil) && (v.conn == nil || v.conn.Error() == w.conn.Error())
+	return sameErr && v.now == w.now && v.paused == w.paused && v.msgTotal == w.msgTotal &&
+		v.settable == w.settable && v.hasVerdict == w.hasVerdict && v.speed == w.speed &&
+		v.stressOn == w.stressOn && v.stressOf == w.stressOf && v.stress == w.stress &&
+		slices.Equal(v.restarting, w.restarting) &&
+		reflect.DeepEqual(v.members, w.members) && reflect.DeepEqual(v.links, w.links) &&
+		reflect.DeepEqual(v.messages, w.messages) && reflect.DeepEqual(v.settings, w.settings) &&
+		reflect.DeepEqual(v.timeline, w.timeline) && reflect.DeepEqual(v.verdict, w.verdict)
 }
 
 // knownMember is a member's status as last seen while it was up.
@@ -221,8 +247,9 @@ func (p *playground) startRefresh(ctx app.Context) {
 			known    map[uint64]knownMember
 			meter    tickMeter
 			rendered = make(chan struct{}, 1)
-			gc       pageGC // pagegc.go
-			slowDue  bool   // this refresh draws the slow panels too
+			gc       pageGC   // pagegc.go
+			slowDue  bool     // this refresh draws the slow panels too
+			shown    liveView // the last refresh dispatched
 			last     time.Time
 			period   = refreshPeriod
 		)
@@ -260,9 +287,19 @@ func (p *playground) startRefresh(ctx app.Context) {
 			if n := len(evs); n > 0 {
 				after = evs[n-1].Seq
 			}
+			v.tickRate = meter.observe(v.now, start)
+			// Nothing new since the refresh drawn last: no redraw, unless
+			// that was refreshHeartbeat ago (the achieved rate, the
+			// runner of a tour and other pollers follow the wall clock).
+			if len(evs) == 0 && !reset && v.sameCluster(&shown) && start.Sub(shown.at) < refreshHeartbeat {
+				last = start
+				period = max(refreshPeriod, 2*time.Since(start))
+				continue
+			}
 			known = remember(known, v.members, v.now)
 			v.known = known
-			v.tickRate = meter.observe(v.now, start)
+			v.at = start
+			shown = v
 			v.activity = make(map[linkKey]uint64, len(v.links))
 			cur := make(map[linkKey]uint64, len(v.links))
 			for _, l := range v.links {

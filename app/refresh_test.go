@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"testing"
 	"time"
@@ -42,5 +43,49 @@ func TestEventLogUpdatesAtMostEveryLogEvery(t *testing.T) {
 	p.apply(liveView{}, nil, t0.Add(3*logEvery))
 	if got := shown(); len(got) != 3 {
 		t.Fatalf("nothing new: log shows %v", got)
+	}
+}
+
+// A refresh is skipped only when the engine shows nothing new: any change
+// of what a panel draws from the view makes sameCluster false.
+func TestSameClusterSeesEveryChange(t *testing.T) {
+	base := func() liveView {
+		return liveView{
+			members:  []engine.MemberView{{ID: 1, Name: "etcd-1", State: "leader", Term: 2, Progress: []engine.FollowerProgress{{ID: 2, Match: 3}}}},
+			links:    []engine.LinkView{{From: 1, To: 2, Delivered: 5}},
+			now:      10,
+			messages: []engine.MessageView{{ID: 1}},
+			msgTotal: 1,
+		}
+	}
+	a, b := base(), base()
+	if !a.sameCluster(&b) {
+		t.Fatal("two copies of one view differ")
+	}
+	b.at, b.tickRate, b.known, b.activity = time.Now(), 12, map[uint64]knownMember{1: {}}, map[linkKey]uint64{{1, 2}: 3}
+	if !a.sameCluster(&b) {
+		t.Error("what the refresh goroutine derives made the views differ")
+	}
+	for name, change := range map[string]func(*liveView){
+		"clock":      func(v *liveView) { v.now++ },
+		"paused":     func(v *liveView) { v.paused = true },
+		"member":     func(v *liveView) { v.members[0].Term++ },
+		"progress":   func(v *liveView) { v.members[0].Progress[0].Match++ },
+		"link":       func(v *liveView) { v.links[0].Delivered++ },
+		"message":    func(v *liveView) { v.messages[0].ID++ },
+		"messages":   func(v *liveView) { v.msgTotal++ },
+		"connection": func(v *liveView) { v.conn = errors.New("disconnected") },
+		"stress":     func(v *liveView) { v.stressOn, v.stress.Done = true, 1 },
+		"run":        func(v *liveView) { v.stressOf++ },
+		"timeline":   func(v *liveView) { v.timeline.Rewinds++ },
+		"verdict":    func(v *liveView) { v.hasVerdict = true },
+		"speed":      func(v *liveView) { v.speed = 5 },
+		"restarting": func(v *liveView) { v.restarting = []uint64{1} },
+	} {
+		c := base()
+		change(&c)
+		if a.sameCluster(&c) {
+			t.Errorf("a change of the %s went unseen", name)
+		}
 	}
 }
