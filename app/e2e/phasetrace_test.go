@@ -11,7 +11,8 @@ import (
 )
 
 // phaseTrace records what the renderer's main thread spent its time on,
-// by Chromium's own names for its work (devtools.timeline: UpdateLayoutTree
+// by Chromium's own names for its work (toplevel: the thread's tasks,
+// ThreadControllerImpl::RunTask; devtools.timeline: UpdateLayoutTree
 // is style, Layout, Paint, PrePaint, FunctionCall is JavaScript and wasm,
 // ...): what a CPU profile lumps together as "(program)". A diagnostic for
 // benchmarks (see TestMessageAnimationBench's ETCDPLAY_PHASES).
@@ -19,7 +20,7 @@ type phaseTrace struct{ *chromeTrace }
 
 func (tb *tab) startPhaseTrace() *phaseTrace {
 	tb.t.Helper()
-	return &phaseTrace{tb.startTrace([]string{"devtools.timeline"}, func(e traceEvent) bool { return e.Ph == "X" })}
+	return &phaseTrace{tb.startTrace([]string{"devtools.timeline", "toplevel"}, func(e traceEvent) bool { return e.Ph == "X" })}
 }
 
 // stop ends the trace and summarizes the page's renderer main thread's
