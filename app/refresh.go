@@ -225,15 +225,17 @@ func (s *stressSlot) current() (r engine.StressRun, n uint64, bench bool) {
 // at least twice as long as the last one took, so polling never takes more
 // than a third of the page's thread.
 //
-// A refresh redraws the live panels (the member cards, the clock, and on a
-// slow cluster the cluster view and the hash indicator: livePanel) in one
-// of go-app's frames; every other refresh then redraws, in a second frame
-// (a task of its own, with the browser's work free to run in between), the
+// A refresh redraws the live panels (the member cards, the hash indicator,
+// the clock, and on a slow cluster the cluster view: livePanel) in one of
+// go-app's frames; every other refresh then redraws, in a second frame (a
+// task of its own, with the browser's work free to run in between), the
 // other panels whose content changed since they were last drawn
 // (playground frame). On a fast cluster those second frames take turns:
-// the view and the hash indicator, then the rest (secondFrame). So no one
-// task redraws everything, and the cards follow the cluster at the refresh
-// rate while the others follow at a half or a quarter of it. It never has more
+// the view, then the rest (secondFrame). So no one task redraws
+// everything, and the cards follow the cluster at the refresh rate while
+// the others follow at a half or a quarter of it. A poll that finds the
+// cluster as the last refresh showed it draws nothing (sameCluster), for
+// at most refreshHeartbeat. It never has more
 // than one refresh in flight: it polls again only after its last frame was
 // rendered, so a slow frame never queues a backlog of updates; at once if
 // the period has passed, else it waits until it has (waitUntil).
@@ -287,13 +289,21 @@ func (p *playground) startRefresh(ctx app.Context) {
 			if n := len(evs); n > 0 {
 				after = evs[n-1].Seq
 			}
+			benchOn := false
+			if r, gen, bench := slot.current(); r != nil {
+				v.stress, v.stressOn, v.stressOf = r.Progress(), true, gen
+				benchOn = bench && v.stress.Running
+			}
 			v.tickRate = meter.observe(v.now, start)
+			last = start
+			period = max(refreshPeriod, 2*time.Since(start))
+			if benchOn {
+				period = max(period, benchRefreshPeriod)
+			}
 			// Nothing new since the refresh drawn last: no redraw, unless
 			// that was refreshHeartbeat ago (the achieved rate, the
 			// runner of a tour and other pollers follow the wall clock).
 			if len(evs) == 0 && !reset && v.sameCluster(&shown) && start.Sub(shown.at) < refreshHeartbeat {
-				last = start
-				period = max(refreshPeriod, 2*time.Since(start))
 				continue
 			}
 			known = remember(known, v.members, v.now)
@@ -310,16 +320,6 @@ func (p *playground) startRefresh(ctx app.Context) {
 				}
 			}
 			prev = cur
-			benchOn := false
-			if r, gen, bench := slot.current(); r != nil {
-				v.stress, v.stressOn, v.stressOf = r.Progress(), true, gen
-				benchOn = bench && v.stress.Running
-			}
-			last = start
-			period = max(refreshPeriod, 2*time.Since(start))
-			if benchOn {
-				period = max(period, benchRefreshPeriod)
-			}
 			ctx.Dispatch(func(ctx app.Context) {
 				if reset {
 					p.events, p.newEvents = nil, nil
