@@ -107,12 +107,16 @@ const refreshHeartbeat = 250 * time.Millisecond
 // sameCluster reports whether v shows the engine's state as w does: the
 // same members, links, clock, messages, connection, settings, timeline,
 // check and stress progress (what the refresh goroutine derives from them
-// aside). Refresh goroutine.
+// aside, and the run's wall-clock seconds per tick, which the engine
+// measures anew for every update: a run's rate shows at the next refresh
+// that draws). Refresh goroutine.
 func (v *liveView) sameCluster(w *liveView) bool {
 	sameErr := (v.conn == nil) == (w.conn == nil) && (v.conn == nil || v.conn.Error() == w.conn.Error())
+	vs, ws := v.stress, w.stress
+	vs.TickSeconds, ws.TickSeconds = 0, 0
 	return sameErr && v.now == w.now && v.paused == w.paused && v.msgTotal == w.msgTotal &&
 		v.settable == w.settable && v.hasVerdict == w.hasVerdict && v.speed == w.speed &&
-		v.stressOn == w.stressOn && v.stressOf == w.stressOf && v.stress == w.stress &&
+		v.stressOn == w.stressOn && v.stressOf == w.stressOf && vs == ws &&
 		slices.Equal(v.restarting, w.restarting) &&
 		reflect.DeepEqual(v.members, w.members) && reflect.DeepEqual(v.links, w.links) &&
 		reflect.DeepEqual(v.messages, w.messages) && reflect.DeepEqual(v.settings, w.settings) &&

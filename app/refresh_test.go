@@ -66,6 +66,12 @@ func TestSameClusterSeesEveryChange(t *testing.T) {
 	if !a.sameCluster(&b) {
 		t.Error("what the refresh goroutine derives made the views differ")
 	}
+	// The engine measures a run's seconds per tick anew for every update:
+	// that alone is not a change worth a redraw.
+	b.stress.TickSeconds = 0.02
+	if !a.sameCluster(&b) {
+		t.Error("a new measure of the run's seconds per tick made the views differ")
+	}
 	for name, change := range map[string]func(*liveView){
 		"clock":      func(v *liveView) { v.now++ },
 		"paused":     func(v *liveView) { v.paused = true },
