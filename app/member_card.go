@@ -157,8 +157,9 @@ func (c *cardHead) Render() app.UI {
 }
 
 // cardFields is a card's list of status fields, as shown. The store's
-// fields (applied to store) are a running member's: stale, they are the
-// last known ones, seen at tick KnownAt; unknown, a dash.
+// fields (applied, revision, compact rev, keys, hash, store) are a running
+// member's: Stale, they are the last known ones, seen at tick KnownAt;
+// Unknown, a dash.
 type cardFields struct {
 	app.Compo
 	Term, Leader, Commit, Applied, Revision, CompactRev, Keys, Hash, Snapshot, Log, Store string

@@ -73,20 +73,23 @@ func TestSameClusterSeesEveryChange(t *testing.T) {
 		t.Error("a new measure of the run's seconds per tick made the views differ")
 	}
 	for name, change := range map[string]func(*liveView){
-		"clock":      func(v *liveView) { v.now++ },
-		"paused":     func(v *liveView) { v.paused = true },
-		"member":     func(v *liveView) { v.members[0].Term++ },
-		"progress":   func(v *liveView) { v.members[0].Progress[0].Match++ },
-		"link":       func(v *liveView) { v.links[0].Delivered++ },
-		"message":    func(v *liveView) { v.messages[0].ID++ },
-		"messages":   func(v *liveView) { v.msgTotal++ },
-		"connection": func(v *liveView) { v.conn = errors.New("disconnected") },
-		"stress":     func(v *liveView) { v.stressOn, v.stress.Done = true, 1 },
-		"run":        func(v *liveView) { v.stressOf++ },
-		"timeline":   func(v *liveView) { v.timeline.Rewinds++ },
-		"verdict":    func(v *liveView) { v.hasVerdict = true },
-		"speed":      func(v *liveView) { v.speed = 5 },
-		"restarting": func(v *liveView) { v.restarting = []uint64{1} },
+		"clock":             func(v *liveView) { v.now++ },
+		"paused":            func(v *liveView) { v.paused = true },
+		"member":            func(v *liveView) { v.members[0].Term++ },
+		"follower progress": func(v *liveView) { v.members[0].Progress[0].Match++ },
+		"link":              func(v *liveView) { v.links[0].Delivered++ },
+		"message":           func(v *liveView) { v.messages[0].ID++ },
+		"messages":          func(v *liveView) { v.msgTotal++ },
+		"connection":        func(v *liveView) { v.conn = errors.New("disconnected") },
+		"stress run":        func(v *liveView) { v.stressOn = true },
+		"progress of a run": func(v *liveView) { v.stress.Done = 1 },
+		"settings":          func(v *liveView) { v.settings.PreVote = true },
+		"settable":          func(v *liveView) { v.settable = true },
+		"run":               func(v *liveView) { v.stressOf++ },
+		"timeline":          func(v *liveView) { v.timeline.Rewinds++ },
+		"verdict":           func(v *liveView) { v.hasVerdict = true },
+		"speed":             func(v *liveView) { v.speed = 5 },
+		"restarting":        func(v *liveView) { v.restarting = []uint64{1} },
 	} {
 		c := base()
 		change(&c)

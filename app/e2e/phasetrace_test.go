@@ -69,10 +69,13 @@ func (tr *phaseTrace) stop(tb *tab, n int) string {
 		tops[len(tops)-1].cpu[e.Name] += e.TDur
 		stack = append(stack, e)
 	}
-	var recalcs, elems int
-	var maxElems int
+	// Style recalculations, and layout's extent: how many layout objects
+	// each layout had dirty and walked, in all and at most.
+	var recalcs, elems, maxElems int
+	var layouts, dirty, objects, maxObjects int
 	for _, e := range evs {
-		if e.Name == "UpdateLayoutTree" {
+		switch e.Name {
+		case "UpdateLayoutTree":
 			var a struct {
 				ElementCount int `json:"elementCount"`
 			}
@@ -80,13 +83,7 @@ func (tr *phaseTrace) stop(tb *tab, n int) string {
 			recalcs++
 			elems += a.ElementCount
 			maxElems = max(maxElems, a.ElementCount)
-		}
-	}
-	// Layout's extent: how many layout objects each layout had dirty and
-	// walked, on average and at most.
-	var layouts, dirty, objects, maxObjects int
-	for _, e := range evs {
-		if e.Name == "Layout" {
+		case "Layout":
 			var a struct {
 				BeginData struct {
 					DirtyObjects int `json:"dirtyObjects"`
