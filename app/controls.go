@@ -71,7 +71,9 @@ func (p *playground) renderAchievedRate() app.UI {
 // renderNotice shows the outcome of the last control action. Only its news
 // is a live region (noticeParts): a screen reader hears that a stress run
 // started or finished, not each step of its progress. data-notice holds
-// the whole text.
+// the whole text; it is absent while there is none (go-app leaves out an
+// attribute whose value is empty), so automation reads it as
+// `el?.dataset.notice ?? ''`.
 func (p *playground) renderNotice() app.UI {
 	news, detail := p.noticeParts()
 	sep := ""

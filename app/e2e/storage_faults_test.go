@@ -101,7 +101,7 @@ func TestStorageStoppedTabAnswersAtOnce(t *testing.T) {
 	}{{"restart", l.Member, "restart "}, {"kill-all", 0, "kill all"}, {"restart-all", 0, "restart all"},
 		{"stress", 0, "stress "}, {"kill-all-power", 0, "power loss"}} {
 		tb.clickAction(c.action, c.member)
-		d = tb.within(answerAt, fmt.Sprintf(`(() => { const n = document.querySelector('[data-notice]').dataset.notice;
+		d = tb.within(answerAt, fmt.Sprintf(`(() => { const n = (document.querySelector('[data-notice]')?.dataset.notice ?? '');
 			return n.startsWith(%q) && n.%s; })()`, c.label, stoppedErr), c.action+" to answer with the stopped error")
 		t.Logf("%s answered in %v", c.action, d.Round(time.Millisecond))
 	}
