@@ -73,7 +73,7 @@ func (p *playground) renderAchievedRate() app.UI {
 // started or finished, not each step of its progress. data-notice holds
 // the whole text; it is absent while there is none (go-app leaves out an
 // attribute whose value is empty), so automation reads it as
-// `el?.dataset.notice ?? ''`.
+// el?.dataset.notice, or the empty string when el is null.
 func (p *playground) renderNotice() app.UI {
 	news, detail := p.noticeParts()
 	sep := ""
