@@ -72,8 +72,8 @@ func (p *playground) renderAchievedRate() app.UI {
 // is a live region (noticeParts): a screen reader hears that a stress run
 // started or finished, not each step of its progress. data-notice holds
 // the whole text; it is absent while there is none (go-app leaves out an
-// attribute whose value is empty), so automation reads it as
-// el?.dataset.notice, or the empty string when el is null.
+// attribute whose value is empty), so automation reads a missing
+// attribute as an empty notice.
 func (p *playground) renderNotice() app.UI {
 	news, detail := p.noticeParts()
 	sep := ""
