@@ -137,6 +137,9 @@
       resp = countBytes(resp);
       const compiled = await WebAssembly.instantiateStreaming(resp, go.importObject);
       instance = compiled.instance;
+      // A hook for tests' memory figures: the engine's wasm memory (its
+      // buffer's byteLength only grows, so it is the most ever used).
+      self.etcdplayMemory = instance.exports.mem;
       try {
         self.postMessage({ etcdplayWorker: "module", url: wasmURL.href, module: compiled.module });
       } catch (err) {

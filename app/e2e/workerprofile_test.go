@@ -29,16 +29,28 @@ type workerProfile struct {
 	stop func()
 }
 
-// startWorkerProfile attaches to the engine worker of the only page of
-// this build open in the browser (the test runs alone: with two tabs'
-// workers it fails rather than guess). It polls the browser's targets
-// until one worker remains (a target list has no event to wait on).
+// startWorkerProfile starts V8's sampling profiler in the engine worker
+// (workerTarget).
 func (tb *tab) startWorkerProfile() *workerProfile {
+	tb.t.Helper()
+	ctx, cancel := tb.workerTarget()
+	if err := chromedp.Run(ctx, profiler.Enable(), profiler.SetSamplingInterval(profileSampleMicros), profiler.Start()); err != nil {
+		cancel()
+		tb.t.Fatalf("starting the worker's profiler: %v", err)
+	}
+	return &workerProfile{tb: tb, ctx: ctx, stop: cancel}
+}
+
+// workerTarget attaches to the engine worker of the only page of this
+// build open in the browser (the test runs alone: with two tabs' workers
+// it fails rather than guess) and returns a context that runs actions in
+// the worker's own target; cancel detaches. It polls the browser's
+// targets until one worker remains (a target list has no event to wait
+// on; a navigation's old worker ends soon after the new one starts).
+func (tb *tab) workerTarget() (context.Context, context.CancelFunc) {
 	tb.t.Helper()
 	bc := chromedp.FromContext(browserCtx)
 	var ids []target.ID
-	// A navigation's old worker ends soon after the new one starts: wait
-	// for one to remain.
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		infos, err := target.GetTargets().Do(cdp.WithExecutor(browserCtx, bc.Browser))
 		if err != nil {
@@ -58,12 +70,22 @@ func (tb *tab) startWorkerProfile() *workerProfile {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	ctx, cancel := chromedp.NewContext(browserCtx, chromedp.WithTargetID(ids[0]))
-	if err := chromedp.Run(ctx, profiler.Enable(), profiler.SetSamplingInterval(profileSampleMicros), profiler.Start()); err != nil {
-		cancel()
-		tb.t.Fatalf("starting the worker's profiler: %v", err)
+	return chromedp.NewContext(browserCtx, chromedp.WithTargetID(ids[0]))
+}
+
+// workerMemoryMiB is the size of the engine worker's wasm memory in MiB
+// (the worker's etcdplayMemory hook, engine-worker.js): the most the Go
+// heap, its stacks and the runtime's other memory ever took together,
+// since a wasm memory only grows.
+func (tb *tab) workerMemoryMiB() float64 {
+	tb.t.Helper()
+	ctx, cancel := tb.workerTarget()
+	defer cancel()
+	var n float64
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`self.etcdplayMemory.buffer.byteLength`, &n)); err != nil {
+		tb.t.Fatalf("reading the worker's memory size: %v", err)
 	}
-	return &workerProfile{tb: tb, ctx: ctx, stop: cancel}
+	return n / (1 << 20)
 }
 
 // finish stops the profiler and writes the profile and its summary.
