@@ -58,6 +58,7 @@ func (tb *tab) diagnose() {
 				msgs: document.querySelectorAll('.msg').length,
 				elements: document.getElementsByTagName('*').length,
 				heapMB: performance.memory ? Math.round(performance.memory.usedJSHeapSize / 1048576) : null,
+				waitErr: window.__etcdplayWaitErr || null, // waitJS's last TypeError
 			};
 			let fired = false;
 			requestAnimationFrame(() => { fired = true; s.frameMs = Math.round(performance.now() - t0); done(JSON.stringify(s)); });

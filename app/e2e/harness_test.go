@@ -246,13 +246,27 @@ var pollEvery = chromedp.WithPollingInterval(16 * time.Millisecond)
 
 // waitJS waits until the JavaScript expression is truthy (polled every
 // 16 ms), failing the test with what it waited for on timeout.
+// A TypeError counts as "not yet" (waitable): an expression reading an
+// element that the page has not drawn yet, or redraws without a hook
+// whose value is empty (go-app leaves out empty attributes), fails with
+// one until it is there, and a poll between two of the page's frames
+// must not fail the test (CI failed one so). The last such error is kept
+// in the page's window.__etcdplayWaitErr, which diagnose prints: a wait
+// for an element that never comes ends at the test's deadline saying so.
+// Any other exception fails the wait at once.
 func (tb *tab) waitJS(expr, what string) {
 	tb.t.Helper()
-	var ok bool
-	if err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, pollEvery, chromedp.WithPollingTimeout(0))); err != nil {
+	if err := tb.pollJS(tb.ctx, expr); err != nil {
 		tb.diagnose()
 		tb.t.Fatalf("waiting for %s: %v (expression %s)", what, err, expr)
 	}
+}
+
+// pollJS is waitJS's wait, under ctx, returning its error.
+func (tb *tab) pollJS(ctx context.Context, expr string) error {
+	var ok bool
+	waitable := `(() => { try { return (` + expr + `); } catch (e) { if (!(e instanceof TypeError)) throw e; window.__etcdplayWaitErr = String(e); return false; } })()`
+	return chromedp.Run(ctx, chromedp.Poll(waitable, &ok, pollEvery, chromedp.WithPollingTimeout(0)))
 }
 
 // eval evaluates a JavaScript expression into out.
