@@ -19,6 +19,9 @@ import (
 //     block bookkeeping (used, live) is copied, so compaction's accounting
 //     stays exact in both;
 //   - the btrees' ordering functions, which capture nothing.
+//
+// It leaves out the incremental hash's multiplication table (curHash.mt),
+// which the copy builds anew when it needs one.
 func init() {
 	deepcopy.Type(reflect.TypeFor[btree.LessFunc[leaseTTL]](), deepcopy.Share)
 	deepcopy.Type(reflect.TypeFor[btree.LessFunc[*keyIndex]](), deepcopy.Share)
@@ -26,4 +29,5 @@ func init() {
 	deepcopy.Field(reflect.TypeFor[storedValue](), "p", deepcopy.Share)
 	deepcopy.Field(reflect.TypeFor[arenaBlock](), "buf", deepcopy.Share)
 	deepcopy.Field(reflect.TypeFor[valueArena](), "cur", deepcopy.Zero)
+	deepcopy.Field(reflect.TypeFor[curHash](), "mt", deepcopy.Zero) // a 16 KiB cache, rebuilt on demand
 }

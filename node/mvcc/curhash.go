@@ -65,15 +65,20 @@ type curHash struct {
 	cacheHash uint32
 
 	buf []byte // scratch for one entry's hashed bytes
+
+	// mt multiplies by the pow consecutive entries' segments share, in
+	// S's fold and in a block (foldSeg, crcmul_table.go); nil until the
+	// first fold, and in a copy.
+	mt *mulTables
 }
 
 // reset forgets everything: the log was replaced.
-func (c *curHash) reset() { *c = curHash{buf: c.buf[:0]} }
+func (c *curHash) reset() { *c = curHash{buf: c.buf[:0], mt: c.mt} }
 
 // rebase forgets the tree and S but keeps segs, which the caller (Compact)
 // has filtered exactly as the log: the next sum rebuilds from them.
 func (c *curHash) rebase() {
-	*c = curHash{segs: c.segs, powLen: c.powLen, powVal: c.powVal, buf: c.buf[:0]}
+	*c = curHash{segs: c.segs, powLen: c.powLen, powVal: c.powVal, buf: c.buf[:0], mt: c.mt}
 }
 
 // segOf returns the segment of log entry i, computing (and keeping) the
@@ -111,7 +116,7 @@ func (c *curHash) block(log *revlog, b int) crcSeg {
 	seg := emptySeg
 	for i, end := b*hashBlock, min((b+1)*hashBlock, c.pLen); i < end; i++ {
 		if e := log.at(i); covers(e) {
-			seg = seg.cat(c.segOf(log, i))
+			seg = c.foldSeg(seg, c.segOf(log, i))
 		}
 	}
 	return seg
@@ -191,7 +196,7 @@ func (c *curHash) sum(s *Store) (uint32, bool) {
 	}
 	c.refresh(&s.log)
 	for n := s.log.len(); c.sEnd < n; c.sEnd++ {
-		c.sSeg = c.sSeg.cat(c.segOf(&s.log, c.sEnd))
+		c.sSeg = c.foldSeg(c.sSeg, c.segOf(&s.log, c.sEnd))
 	}
 	p := c.tree[1]
 	r := mulCRC(keyReg, p.pow) ^ p.reg
