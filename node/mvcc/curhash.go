@@ -66,9 +66,9 @@ type curHash struct {
 
 	buf []byte // scratch for one entry's hashed bytes
 
-	// mt multiplies by the pow consecutive entries' segments share, in
-	// S's fold and in a block (foldSeg, crcmul_table.go); nil until the
-	// first fold, and in a copy.
+	// mt holds multiplication tables for the pows consecutive entries'
+	// segments share, for S's fold and a block's (foldSeg,
+	// crcmul_table.go); nil until the first fold, and in a copy.
 	mt *mulTables
 }
 
