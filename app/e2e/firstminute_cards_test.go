@@ -187,9 +187,9 @@ func TestStressNoticeFollowsTheRun(t *testing.T) {
 	}
 	tb.clickAction("stress", 0)
 	tb.waitJS(`(() => { const r = document.querySelector('.stress-result'); return r !== null && r.dataset.running === "true" && +r.dataset.done > 0 &&
-		(document.querySelector('[data-notice]')?.dataset.notice ?? '') !== ""; })()`, "the run to be under way")
+		document.querySelector('[data-notice]').dataset.notice !== ""; })()`, "the run to be under way")
 	var mid struct{ Notice, Done, Total string }
-	tb.eval(`({notice: (document.querySelector('[data-notice]')?.dataset.notice ?? ''), done: document.querySelector('.stress-result').dataset.done,
+	tb.eval(`({notice: document.querySelector('[data-notice]').dataset.notice, done: document.querySelector('.stress-result').dataset.done,
 		total: document.querySelector('.stress-result').dataset.total})`, &mid)
 	t.Logf("while running (%s of %s): notice %q", mid.Done, mid.Total, mid.Notice)
 	if mid.Done != mid.Total && (strings.Contains(mid.Notice, "done") || !strings.Contains(mid.Notice, "running")) {
@@ -205,7 +205,7 @@ func TestStressNoticeFollowsTheRun(t *testing.T) {
 		t.Errorf("the live region changed from %q to %q with the run's progress: a screen reader announces every step", live1, live2)
 	}
 	tb.waitJS(`document.querySelector('.stress-result').dataset.running === "false"`, "the run to finish")
-	tb.waitJS(`(document.querySelector('[data-notice]')?.dataset.notice ?? '').includes('done')`, "the notice to say done once the run is done")
+	tb.waitJS(`document.querySelector('[data-notice]').dataset.notice.includes('done')`, "the notice to say done once the run is done")
 
 	// Stop: the notice says where the run stopped, not that stopping is done.
 	// The second run is long (2,000 puts: 100 s at 20 ticks a second) so
@@ -216,9 +216,9 @@ func TestStressNoticeFollowsTheRun(t *testing.T) {
 	tb.waitJS(`(() => { const r = document.querySelector('.stress-result'); return r.dataset.running === "true" && +r.dataset.done > 0 && +r.dataset.done < 2000; })()`, "the second run to be under way")
 	tb.clickAction("stress-stop", 0)
 	tb.waitJS(`document.querySelector('.stress-result').dataset.running === "false"`, "the run to stop")
-	tb.waitJS(`!(document.querySelector('[data-notice]')?.dataset.notice ?? '').includes('running')`, "the notice to change after Stop")
+	tb.waitJS(`!document.querySelector('[data-notice]').dataset.notice.includes('running')`, "the notice to change after Stop")
 	var stopped string
-	tb.eval(`(document.querySelector('[data-notice]')?.dataset.notice ?? '')`, &stopped)
+	tb.eval(`document.querySelector('[data-notice]').dataset.notice`, &stopped)
 	t.Logf("after Stop: notice %q", stopped)
 	if !strings.Contains(stopped, "stopped, at ") {
 		t.Errorf("after Stop the notice says %q; want where the run stopped", stopped)
@@ -317,7 +317,7 @@ func TestKillKeepsFocusOnCard(t *testing.T) {
 	tb.run(focusAndEnter(kill))
 	tb.waitJS(`(document.querySelector('[data-notice]')?.dataset.notice ?? '') !== ''`, "Enter on Kill to act")
 	var notice string
-	tb.eval(`(document.querySelector('[data-notice]')?.dataset.notice ?? '')`, &notice)
+	tb.eval(`document.querySelector('[data-notice]').dataset.notice`, &notice)
 	t.Logf("notice after Enter on Kill: %q", notice)
 	tb.waitCard(victim, `c.state === "down"`)
 	tb.waitJS(fmt.Sprintf(`document.querySelector('[data-action="restart"][data-member="%d"]') !== null`, victim), "the Restart button")

@@ -256,17 +256,19 @@ var pollEvery = chromedp.WithPollingInterval(16 * time.Millisecond)
 // Any other exception fails the wait at once.
 func (tb *tab) waitJS(expr, what string) {
 	tb.t.Helper()
-	if err := tb.pollJS(tb.ctx, expr); err != nil {
+	if err := tb.pollJS(expr, 0); err != nil {
 		tb.diagnose()
 		tb.t.Fatalf("waiting for %s: %v (expression %s)", what, err, expr)
 	}
 }
 
-// pollJS is waitJS's wait, under ctx, returning its error.
-func (tb *tab) pollJS(ctx context.Context, expr string) error {
+// pollJS is waitJS's wait, returning its error: it polls expr until it
+// is truthy, counting a TypeError as not yet, for at most timeout (0: until
+// the test's deadline). within (storage_faults_test.go) bounds it.
+func (tb *tab) pollJS(expr string, timeout time.Duration) error {
 	var ok bool
 	waitable := `(() => { try { return (` + expr + `); } catch (e) { if (!(e instanceof TypeError)) throw e; window.__etcdplayWaitErr = String(e); return false; } })()`
-	return chromedp.Run(ctx, chromedp.Poll(waitable, &ok, pollEvery, chromedp.WithPollingTimeout(0)))
+	return chromedp.Run(tb.ctx, chromedp.Poll(waitable, &ok, pollEvery, chromedp.WithPollingTimeout(timeout)))
 }
 
 // eval evaluates a JavaScript expression into out.

@@ -154,7 +154,7 @@ func TestDroppedVoteChangesElection(t *testing.T) {
 	tb.waitJS(`document.querySelector('.view .msg[data-msg-type]') !== null`, "messages drawn while paused")
 	killAt := tb.now()
 	tb.clickAction("kill", l.Member)
-	tb.waitJS(fmt.Sprintf(`(document.querySelector('[data-notice]')?.dataset.notice ?? '').startsWith('kill etcd-%d: done')`, l.Member), "the kill queued")
+	tb.waitJS(fmt.Sprintf(`document.querySelector('[data-notice]').dataset.notice.startsWith('kill etcd-%d: done')`, l.Member), "the kill queued")
 	var votes []drawnMsg
 	now := killAt
 	for len(votes) == 0 {
@@ -172,7 +172,7 @@ func TestDroppedVoteChangesElection(t *testing.T) {
 	dropAt := now
 	for _, v := range votes {
 		tb.click(fmt.Sprintf(`.view .msg[data-msg-id="%d"]`, v.ID))
-		tb.waitJS(fmt.Sprintf(`(document.querySelector('[data-notice]')?.dataset.notice ?? '').startsWith('drop %s %d→%d: done')`, v.Type, v.From, v.To),
+		tb.waitJS(fmt.Sprintf(`document.querySelector('[data-notice]').dataset.notice.startsWith('drop %s %d→%d: done')`, v.Type, v.From, v.To),
 			fmt.Sprintf("the drop of %+v sent", v))
 	}
 	end := dropAt + 60
@@ -228,7 +228,7 @@ func TestMessageAnimationBench(t *testing.T) {
 			tb.choose("#link-from", strconv.Itoa(from))
 			tb.choose("#link-to", strconv.Itoa(to))
 			tb.clickAction("set-link", 0)
-			tb.waitJS(fmt.Sprintf(`(document.querySelector('[data-notice]')?.dataset.notice ?? '').startsWith('link %d→%d: done')`, from, to), "the delay set")
+			tb.waitJS(fmt.Sprintf(`document.querySelector('[data-notice]').dataset.notice.startsWith('link %d→%d: done')`, from, to), "the delay set")
 		}
 	}
 	tb.typeInto("#stress-rate", "25")
@@ -322,7 +322,7 @@ func TestAxeMessages(t *testing.T) {
 	tb.clickAction("pause", 0)
 	tb.waitJS(`document.querySelector('[data-action="play"]') !== null`, "the Play button (paused)")
 	tb.clickAction("kill", l.Member)
-	tb.waitJS(fmt.Sprintf(`(document.querySelector('[data-notice]')?.dataset.notice ?? '').startsWith('kill etcd-%d: done')`, l.Member), "the kill queued")
+	tb.waitJS(fmt.Sprintf(`document.querySelector('[data-notice]').dataset.notice.startsWith('kill etcd-%d: done')`, l.Member), "the kill queued")
 	tb.step(tb.now() + 1) // the kill happens at the next tick
 	tb.waitCard(l.Member, `c.state === "down"`)
 	for now := tb.now(); ; {

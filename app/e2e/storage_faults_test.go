@@ -23,8 +23,7 @@ import (
 func (tb *tab) within(d time.Duration, expr, what string) time.Duration {
 	tb.t.Helper()
 	t0 := time.Now()
-	var ok bool
-	if err := chromedp.Run(tb.ctx, chromedp.Poll(expr, &ok, pollEvery, chromedp.WithPollingTimeout(d))); err != nil {
+	if err := tb.pollJS(expr, d); err != nil {
 		var state string
 		tb.eval(`JSON.stringify({notice: (document.querySelector('[data-notice]')||{dataset:{}}).dataset.notice,
 			lost: (document.querySelector('.storage-lost')||{}).textContent,
@@ -101,7 +100,7 @@ func TestStorageStoppedTabAnswersAtOnce(t *testing.T) {
 	}{{"restart", l.Member, "restart "}, {"kill-all", 0, "kill all"}, {"restart-all", 0, "restart all"},
 		{"stress", 0, "stress "}, {"kill-all-power", 0, "power loss"}} {
 		tb.clickAction(c.action, c.member)
-		d = tb.within(answerAt, fmt.Sprintf(`(() => { const n = (document.querySelector('[data-notice]')?.dataset.notice ?? '');
+		d = tb.within(answerAt, fmt.Sprintf(`(() => { const n = document.querySelector('[data-notice]').dataset.notice;
 			return n.startsWith(%q) && n.%s; })()`, c.label, stoppedErr), c.action+" to answer with the stopped error")
 		t.Logf("%s answered in %v", c.action, d.Round(time.Millisecond))
 	}

@@ -107,7 +107,7 @@ func TestTimelineShareLink(t *testing.T) {
 	var id string
 	tb.eval(`document.querySelector('.view .msg[data-msg-type]').dataset.msgId`, &id)
 	tb.click(fmt.Sprintf(`.view .msg[data-msg-id="%s"]`, id))
-	tb.waitJS(`(document.querySelector('[data-notice]')?.dataset.notice ?? '').startsWith('drop ')`, "the drop sent")
+	tb.waitJS(`document.querySelector('[data-notice]').dataset.notice.startsWith('drop ')`, "the drop sent")
 	tb.clickAction("step", 0)
 	tb.clickAction("play", 0)
 	if r := tb.write("put", f, "share/c", "3", false); r.Status != "ok" {

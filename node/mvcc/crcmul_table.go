@@ -4,7 +4,7 @@ package mvcc
 // tables: a·m is the xor of each byte of a, in place, times m
 // (multiplication mod P is linear in a). A product costs four lookups
 // against mulCRC's sixteen-entry table built per call and its eight
-// steps. Building one costs 31 mulX and 992 xors: the register bit of x^i
+// steps. Building one costs 31 mulX and 988 xors: the register bit of x^i
 // times m is m·x^i, each the last one times x.
 type mulTable struct {
 	m uint32 // the factor; 0: not built (a pow is never 0)
