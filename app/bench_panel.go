@@ -39,26 +39,56 @@ var benchCounts = []int{1000, 10000, 100000}
 
 // benchWindows are the puts in flight per member the panel offers
 // (etcd's --clients, per member).
-var benchWindows = []int{1, 4, 16, 64, 256}
+var benchWindows = []int{1, 4, 16, 64, 256, 1024}
 
-// The panel's defaults and its value size bound. The default window is
-// the page's, not the engine's (cluster.DefaultOutstanding, 64, measured
-// on the bare engine): on the page every tick also pays fixed costs (the
-// driver yields to the browser between members' rounds, the refresh polls),
-// so more puts per tick go further. Measured with TestBenchmarkPanel
-// (10,000 puts, 1,000 keys, 256-byte values, headless Chromium on a
-// loaded 2-core machine), two runs of each, alternating: 64 in flight per
-// member 3,180 and 1,749 puts/s, 256 in flight 4,413 and 2,372, with no
-// consistent difference in the main thread's longest gap.
+// The panel's defaults and its bounds. The default window is the page's,
+// not the engine's (cluster.DefaultOutstanding, 64, measured on the bare
+// engine): on the page every tick also pays fixed costs (the driver yields
+// to the browser between members' rounds, the refresh polls, and on
+// IndexedDB the tick's one transaction, which the worker waits for), so
+// more puts per tick go further. Measured with TestBenchmarkPanel (100,000
+// puts, 1,000 keys, 256-byte values, headless Chromium on a 2-core
+// machine), interleaved, three runs each: on IndexedDB 256 in flight per
+// member 16,534 / 17,111 / 19,685 puts/s, 512 21,469 / 21,609 / 22,929,
+// 1,024 22,776 / 27,104 / 27,483; in memory, where the worker is busy all
+// the time, 256 and 1,024 did the same (33,524 / 35,374 and 33,752 /
+// 36,120). The cost is memory: the worker held 273-300 MiB after the
+// 1,024 runs, 118-134 after the 256 ones (the history the members keep,
+// below).
 //
-// A full window answers up to 5 x 256 puts a tick, so the history the
+// A full window answers up to 5 x window puts a tick, so the history the
 // page's auto-compaction keeps (20 ticks' puts beyond its retention, see
-// app/engine/local) can reach ~27,000 revisions: benchMaxValueSize keeps
-// that under ~28 MB per member.
+// app/engine/local) can reach 1,000 + 100 x window revisions per member:
+// benchMaxHistoryBytes bounds window x value bytes (a refused combination
+// says so) and benchMaxValueSize a value alone, which keeps each member's
+// values under about 27 MB at any window (26,600 revisions of 1,024 bytes
+// at 256 in flight, 103,400 of 256 bytes at 1,024).
 const (
-	benchDefaultWindow = 256
-	benchMaxValueSize  = 1024
+	benchDefaultWindow   = 1024
+	benchMaxValueSize    = 1024
+	benchMaxHistoryBytes = 256 * 1024
 )
+
+// comboErr says why the form's window and value size may not run
+// together ("" when they may).
+func (f benchForm) comboErr() string {
+	if f.window*f.valueSize <= benchMaxHistoryBytes {
+		return ""
+	}
+	return fmt.Sprintf("%s in flight per member with %s-byte values would keep too much history in memory: "+
+		"at %s in flight, values of at most %s bytes (in flight × value bytes ≤ %s)",
+		groupDigits(f.window), groupDigits(f.valueSize), groupDigits(f.window),
+		groupDigits(benchMaxHistoryBytes/f.window), groupDigits(benchMaxHistoryBytes))
+}
+
+// errText is the form's error as the panel shows it: a field's own first,
+// else the combination's.
+func (f benchForm) errText() string {
+	if f.err != "" {
+		return f.err
+	}
+	return f.comboErr()
+}
 
 // benchForm holds the Benchmark panel's inputs and its last run.
 type benchForm struct {
@@ -299,14 +329,14 @@ func (p *playground) renderBenchPanel() app.UI {
 		app.Div().Class("row").Body(
 			app.Button().Type("button").DataSet("action", "bench-start").Disabled(busy).Text("Run benchmark").
 				OnClick(func(ctx app.Context, e app.Event) {
-					if p.bench.err == "" {
+					if p.bench.errText() == "" {
 						p.startBench(ctx)
 					}
 				}),
 			app.Button().Type("button").DataSet("action", "bench-stop").Disabled(!ok || !pr.Running).Text("Stop").
 				OnClick(func(ctx app.Context, e app.Event) { p.stopBench(ctx) }),
 		),
-		app.If(f.err != "", func() app.UI { return app.P().Class("error").Role("alert").Text(f.err) }),
+		app.If(f.errText() != "", func() app.UI { return app.P().Class("error").Role("alert").Text(f.errText()) }),
 		app.P().Class("bench-status").Role("status").Aria("live", "polite").Text(benchAnnouncement(pr, ok)),
 		app.If(ok || f.starting, func() app.UI { return renderBenchReport(pr, ok) }),
 	)

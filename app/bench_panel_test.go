@@ -171,3 +171,47 @@ func TestBenchEnded(t *testing.T) {
 		}
 	}
 }
+
+// The window and the value size bound each other (benchMaxHistoryBytes):
+// the defaults run; a value too large for the window is refused with an
+// alert that says how large a value may be at that window (Run's handler
+// starts nothing while errText is not empty).
+func TestBenchWindowBoundsValues(t *testing.T) {
+	f := newBenchForm()
+	if f.window != 1024 || f.valueSize != 256 || f.errText() != "" {
+		t.Fatalf("defaults %+v: error %q", f, f.errText())
+	}
+	for _, c := range []struct {
+		window, size int
+		want         string // "" none
+	}{
+		{1024, 256, ""},
+		{1024, 257, "at 1,024 in flight, values of at most 256 bytes"},
+		{256, 1024, ""},
+		{1024, 1024, "1,024 in flight per member with 1,024-byte values"},
+		{64, benchMaxValueSize, ""},
+	} {
+		f := benchForm{count: 1000, keys: 10, window: c.window, valueSize: c.size}
+		got := f.errText()
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("window %d, %d-byte values: error %q, want one containing %q", c.window, c.size, got, c.want)
+		}
+	}
+	// Every offered window runs with some value size.
+	for _, w := range benchWindows {
+		if (benchForm{window: w, valueSize: 1}).comboErr() != "" {
+			t.Errorf("window %d refuses even 1-byte values", w)
+		}
+	}
+	p := populated()
+	p.bench.window, p.bench.valueSize = 1024, 1000
+	html := renderHTML(t, p)
+	if !strings.Contains(html, `role="alert"`) || !strings.Contains(html, "values of at most 256 bytes") {
+		t.Fatalf("no alert for 1,024 in flight with 1,000-byte values:\n%s", html)
+	}
+	// A field's own error comes first.
+	p.bench.err = "value bytes must be a whole number from 1 to 1024"
+	if got := p.bench.errText(); got != p.bench.err {
+		t.Errorf("errText %q, want the field's %q", got, p.bench.err)
+	}
+}

@@ -184,7 +184,7 @@ func TestLogViewRenderCost(t *testing.T) {
 	// Fill the log with the Benchmark panel (the view hidden): 100,000
 	// puts a run while more are missing, then 10,000 a run, until the
 	// index passes target.
-	tb.choose("#bench-window", "256") // the most puts in flight: the fastest fill
+	tb.choose("#bench-window", "1024") // the most puts in flight (with the default 256-byte values): the fastest fill
 	for runs := 0; tb.leaderApplied() < target; runs++ {
 		size := "100000"
 		if target-tb.leaderApplied() <= 100000 {

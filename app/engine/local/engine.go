@@ -46,8 +46,8 @@ var (
 // puts per tick × ticks (at the stress panel's fixed maximum, 100 per tick:
 // 3,000 revisions; a full-speed run answers at most 5 × its window of puts
 // in flight per member a tick: 7,400 at cluster.DefaultOutstanding, 64,
-// the stress panel's; 26,600 at the Benchmark panel's largest, 256)
-// however long the session runs.
+// the stress panel's; 103,400 at the Benchmark panel's largest, 1,024,
+// whose values it bounds to 256 bytes) however long the session runs.
 //
 // PageHashCheckpointEvery: the members' stores record their HashKV every
 // that many revisions, so that the cards compare members at different
