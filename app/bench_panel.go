@@ -43,18 +43,20 @@ var benchWindows = []int{1, 4, 16, 64, 256, 1024}
 
 // The panel's defaults and its bounds. The default window is the page's,
 // not the engine's (cluster.DefaultOutstanding, 64, measured on the bare
-// engine): on the page every tick also pays fixed costs (the driver yields
-// to the browser between members' rounds, the refresh polls, and on
-// IndexedDB the tick's one transaction, which the worker waits for), so
-// more puts per tick go further. Measured with TestBenchmarkPanel (100,000
-// puts, 1,000 keys, 256-byte values, headless Chromium on a 2-core
-// machine), interleaved, three runs each: on IndexedDB 256 in flight per
-// member 16,534 / 17,111 / 19,685 puts/s, 512 21,469 / 21,609 / 22,929,
-// 1,024 22,776 / 27,104 / 27,483; in memory, where the worker is busy all
-// the time, 256 and 1,024 did the same (33,524 / 35,374 and 33,752 /
-// 36,120). The cost is memory: the worker held 273-300 MiB after the
-// 1,024 runs, 118-134 after the 256 ones (the history the members keep,
-// below).
+// engine), and the storage's: on the page every tick also pays fixed costs
+// (the driver yields to the browser between members' rounds, the refresh
+// polls, and on IndexedDB the tick's one transaction, which the worker
+// waits for), so more puts per tick go further. Measured with
+// TestBenchmarkPanel (100,000 puts, 1,000 keys, 256-byte values, headless
+// Chromium on a 2-core machine), interleaved, three runs each: on
+// IndexedDB 256 in flight per member 16,534 / 17,111 / 19,685 puts/s, 512
+// 21,469 / 21,609 / 22,929, 1,024 22,776 / 27,104 / 27,483; in memory,
+// where the worker is busy all the time, 256 and 1,024 did the same
+// (33,524 / 35,374 and 33,752 / 36,120 puts/s). The cost is memory: the
+// worker grew to 245-326 MiB on IndexedDB at 1,024 (116-140 at 256), and
+// in memory to 356-544 MiB (214-242 at 256), where the members' raft logs
+// are in memory too. So 1,024 on IndexedDB and 256 in memory, until the
+// person chooses (benchForm.window 0: the storage's default).
 //
 // A full window answers up to 5 x window puts a tick, so the history the
 // page's auto-compaction keeps (20 ticks' puts beyond its retention, see
@@ -64,13 +66,31 @@ var benchWindows = []int{1, 4, 16, 64, 256, 1024}
 // values under about 27 MB at any window (26,600 revisions of 1,024 bytes
 // at 256 in flight, 103,400 of 256 bytes at 1,024).
 const (
-	benchDefaultWindow   = 1024
+	benchWindowIndexedDB = 1024
+	benchWindowMemory    = 256
 	benchMaxValueSize    = 1024
 	benchMaxHistoryBytes = 256 * 1024
 )
 
+// resolved returns f with its window set: the one the person chose, or
+// the default for the storage (persistent: the members' data is in
+// IndexedDB; false also while the page does not know yet).
+func (f benchForm) resolved(persistent bool) benchForm {
+	if f.window == 0 {
+		f.window = benchWindowMemory
+		if persistent {
+			f.window = benchWindowIndexedDB
+		}
+	}
+	return f
+}
+
+// benchPersistent reports whether the page's cluster keeps its data in
+// IndexedDB, as far as the page knows (the storage section's view).
+func (p *playground) benchPersistent() bool { return p.storage.has && p.storage.view.Persistent }
+
 // comboErr says why the form's window and value size may not run
-// together ("" when they may).
+// together ("" when they may). f is resolved.
 func (f benchForm) comboErr() string {
 	if f.window*f.valueSize <= benchMaxHistoryBytes {
 		return ""
@@ -82,7 +102,7 @@ func (f benchForm) comboErr() string {
 }
 
 // errText is the form's error as the panel shows it: a field's own first,
-// else the combination's.
+// else the combination's. f is resolved.
 func (f benchForm) errText() string {
 	if f.err != "" {
 		return f.err
@@ -108,7 +128,7 @@ type benchForm struct {
 }
 
 func newBenchForm() benchForm {
-	return benchForm{count: 10000, valueSize: 256, keys: 1000, window: benchDefaultWindow}
+	return benchForm{count: 10000, valueSize: 256, keys: 1000} // window: the storage's default
 }
 
 // benchCurrent returns the benchmark's progress while the refresh shows
@@ -123,7 +143,7 @@ func (p *playground) benchCurrent() (engine.StressProgress, bool) {
 
 // startBench starts a benchmark run at the fastest speed. UI goroutine.
 func (p *playground) startBench(ctx app.Context) {
-	f := p.bench
+	f := p.bench.resolved(p.benchPersistent())
 	label := fmt.Sprintf("benchmark %d puts", f.count)
 	if p.unavailable(label) {
 		return
@@ -283,7 +303,7 @@ func benchAnnouncement(pr engine.StressProgress, ok bool) string {
 }
 
 func (p *playground) renderBenchPanel() app.UI {
-	f := p.bench
+	f := p.bench.resolved(p.benchPersistent())
 	pr, ok := p.benchCurrent()
 	busy := f.starting || (p.view.stressOn && p.view.stress.Running)
 	choice := func(id, label string, value int, options []int, set func(int)) app.UI {
@@ -329,7 +349,7 @@ func (p *playground) renderBenchPanel() app.UI {
 		app.Div().Class("row").Body(
 			app.Button().Type("button").DataSet("action", "bench-start").Disabled(busy).Text("Run benchmark").
 				OnClick(func(ctx app.Context, e app.Event) {
-					if p.bench.errText() == "" {
+					if p.bench.resolved(p.benchPersistent()).errText() == "" {
 						p.startBench(ctx)
 					}
 				}),

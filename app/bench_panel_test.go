@@ -177,9 +177,17 @@ func TestBenchEnded(t *testing.T) {
 // alert that says how large a value may be at that window (Run's handler
 // starts nothing while errText is not empty).
 func TestBenchWindowBoundsValues(t *testing.T) {
-	f := newBenchForm()
-	if f.window != 1024 || f.valueSize != 256 || f.errText() != "" {
-		t.Fatalf("defaults %+v: error %q", f, f.errText())
+	// The default window is the storage's; a chosen one stays.
+	for _, c := range []struct {
+		persistent bool
+		chosen     int
+		want       int
+	}{{true, 0, 1024}, {false, 0, 256}, {true, 16, 16}, {false, 1024, 1024}} {
+		f := newBenchForm()
+		f.window = c.chosen
+		if r := f.resolved(c.persistent); r.window != c.want || r.valueSize != 256 || r.errText() != "" {
+			t.Errorf("persistent %t, chosen %d: resolved %+v, error %q; want window %d, no error", c.persistent, c.chosen, r, r.errText(), c.want)
+		}
 	}
 	for _, c := range []struct {
 		window, size int
@@ -203,15 +211,40 @@ func TestBenchWindowBoundsValues(t *testing.T) {
 			t.Errorf("window %d refuses even 1-byte values", w)
 		}
 	}
+	// On IndexedDB the panel offers 1,024 by default, and refuses
+	// 1,000-byte values with it; in memory, 256 takes them.
 	p := populated()
-	p.bench.window, p.bench.valueSize = 1024, 1000
+	p.storage.has, p.storage.view.Persistent = true, true
+	p.bench.valueSize = 1000
 	html := renderHTML(t, p)
+	if tag := tagWith(windowSelect(html), `value="1024"`); !strings.Contains(tag, "selected") {
+		t.Errorf("on IndexedDB the window's selected option is not 1,024: %s", tag)
+	}
 	if !strings.Contains(html, `role="alert"`) || !strings.Contains(html, "values of at most 256 bytes") {
 		t.Fatalf("no alert for 1,024 in flight with 1,000-byte values:\n%s", html)
+	}
+	p = populated()
+	p.bench.valueSize = 1000
+	html = renderHTML(t, p)
+	if tag := tagWith(windowSelect(html), `value="256"`); !strings.Contains(tag, "selected") || strings.Contains(html, `role="alert"`) {
+		t.Errorf("in memory: 256 not selected (%s), or an alert for 1,000-byte values", tag)
 	}
 	// A field's own error comes first.
 	p.bench.err = "value bytes must be a whole number from 1 to 1024"
 	if got := p.bench.errText(); got != p.bench.err {
 		t.Errorf("errText %q, want the field's %q", got, p.bench.err)
 	}
+}
+
+// windowSelect is the Benchmark panel's window select in html, or "".
+func windowSelect(html string) string {
+	i := strings.Index(html, `id="bench-window"`)
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(html[i:], "</select>")
+	if j < 0 {
+		return ""
+	}
+	return html[i : i+j]
 }

@@ -49,7 +49,7 @@ func (p *playground) panelKey(k panelKind) string {
 		fmt.Fprint(&b, p.stress, v.stress, v.stressOn, len(v.members))
 	case panelBench:
 		pr, ok := p.benchCurrent()
-		fmt.Fprint(&b, p.bench, ok, v.stressOn && v.stress.Running, "|")
+		fmt.Fprint(&b, p.bench, p.benchPersistent(), ok, v.stressOn && v.stress.Running, "|")
 		if ok {
 			fmt.Fprint(&b, pr)
 		}
