@@ -74,7 +74,7 @@ const (
 
 // resolved returns f with its window set: the one the person chose, or
 // the default for the storage (persistent: the members' data is in
-// IndexedDB; false also while the page does not know yet).
+// IndexedDB, benchPersistent).
 func (f benchForm) resolved(persistent bool) benchForm {
 	if f.window == 0 {
 		f.window = benchWindowMemory
@@ -86,8 +86,14 @@ func (f benchForm) resolved(persistent bool) benchForm {
 }
 
 // benchPersistent reports whether the page's cluster keeps its data in
-// IndexedDB, as far as the page knows (the storage section's view).
-func (p *playground) benchPersistent() bool { return p.storage.has && p.storage.view.Persistent }
+// IndexedDB, as far as the page knows: not when the link asked for memory
+// (storage=memory) or the storage section's view says otherwise (an
+// in-memory fallback); else yes, IndexedDB being the default, so that the
+// pre-rendered page and the first render already show the window the
+// running page keeps.
+func (p *playground) benchPersistent() bool {
+	return !p.page.Memory && !(p.storage.has && !p.storage.view.Persistent)
+}
 
 // comboErr says why the form's window and value size may not run
 // together ("" when they may). f is resolved.

@@ -211,9 +211,13 @@ func TestBenchWindowBoundsValues(t *testing.T) {
 			t.Errorf("window %d refuses even 1-byte values", w)
 		}
 	}
-	// On IndexedDB the panel offers 1,024 by default, and refuses
-	// 1,000-byte values with it; in memory, 256 takes them.
+	// On IndexedDB (and before the page knows its storage: the default)
+	// the panel offers 1,024 by default, and refuses 1,000-byte values
+	// with it; in memory (asked for, or a fallback), 256 takes them.
 	p := populated()
+	if !p.benchPersistent() {
+		t.Fatal("a page that knows nothing of its storage yet takes it for IndexedDB (the default)")
+	}
 	p.storage.has, p.storage.view.Persistent = true, true
 	p.bench.valueSize = 1000
 	html := renderHTML(t, p)
@@ -223,11 +227,17 @@ func TestBenchWindowBoundsValues(t *testing.T) {
 	if !strings.Contains(html, `role="alert"`) || !strings.Contains(html, "values of at most 256 bytes") {
 		t.Fatalf("no alert for 1,024 in flight with 1,000-byte values:\n%s", html)
 	}
-	p = populated()
-	p.bench.valueSize = 1000
-	html = renderHTML(t, p)
-	if tag := tagWith(windowSelect(html), `value="256"`); !strings.Contains(tag, "selected") || strings.Contains(html, `role="alert"`) {
-		t.Errorf("in memory: 256 not selected (%s), or an alert for 1,000-byte values", tag)
+	for _, memory := range []func(p *playground){
+		func(p *playground) { p.page.Memory = true },                                   // storage=memory
+		func(p *playground) { p.storage.has, p.storage.view.Persistent = true, false }, // a fallback
+	} {
+		p = populated()
+		memory(p)
+		p.bench.valueSize = 1000
+		html = renderHTML(t, p)
+		if tag := tagWith(windowSelect(html), `value="256"`); !strings.Contains(tag, "selected") || strings.Contains(html, `role="alert"`) {
+			t.Errorf("in memory: 256 not selected (%s), or an alert for 1,000-byte values", tag)
+		}
 	}
 	// A field's own error comes first.
 	p.bench.err = "value bytes must be a whole number from 1 to 1024"
