@@ -118,6 +118,8 @@ func (f benchForm) errText() string {
 
 // benchForm holds the Benchmark panel's inputs and its last run.
 type benchForm struct {
+	// window 0 is the storage's default (resolved); the others are
+	// what the person chose.
 	count, valueSize, keys, window int
 	err                            string
 
