@@ -53,8 +53,8 @@ var benchWindows = []int{1, 4, 16, 64, 256, 1024}
 // 21,469 / 21,609 / 22,929, 1,024 22,776 / 27,104 / 27,483; in memory,
 // where the worker is busy all the time, 256 and 1,024 did the same
 // (33,524 / 35,374 and 33,752 / 36,120 puts/s). The cost is memory: the
-// worker grew to 245-326 MiB on IndexedDB at 1,024 (116-140 at 256), and
-// in memory to 356-544 MiB (214-242 at 256), where the members' raft logs
+// worker grew to 245-326 MiB on IndexedDB at 1,024 (113-140 at 256), and
+// in memory to 356-544 MiB (177-242 at 256), where the members' raft logs
 // are in memory too. So 1,024 on IndexedDB and 256 in memory, until the
 // person chooses (benchForm.window 0: the storage's default).
 //
@@ -94,6 +94,10 @@ func (f benchForm) resolved(persistent bool) benchForm {
 func (p *playground) benchPersistent() bool {
 	return !p.page.Memory && !(p.storage.has && !p.storage.view.Persistent)
 }
+
+// benchResolved is the form as the panel shows and runs it: its window
+// resolved for the page's storage.
+func (p *playground) benchResolved() benchForm { return p.bench.resolved(p.benchPersistent()) }
 
 // comboErr says why the form's window and value size may not run
 // together ("" when they may). f is resolved.
@@ -151,7 +155,7 @@ func (p *playground) benchCurrent() (engine.StressProgress, bool) {
 
 // startBench starts a benchmark run at the fastest speed. UI goroutine.
 func (p *playground) startBench(ctx app.Context) {
-	f := p.bench.resolved(p.benchPersistent())
+	f := p.benchResolved()
 	label := fmt.Sprintf("benchmark %d puts", f.count)
 	if p.unavailable(label) {
 		return
@@ -311,7 +315,7 @@ func benchAnnouncement(pr engine.StressProgress, ok bool) string {
 }
 
 func (p *playground) renderBenchPanel() app.UI {
-	f := p.bench.resolved(p.benchPersistent())
+	f := p.benchResolved()
 	pr, ok := p.benchCurrent()
 	busy := f.starting || (p.view.stressOn && p.view.stress.Running)
 	choice := func(id, label string, value int, options []int, set func(int)) app.UI {
@@ -357,7 +361,7 @@ func (p *playground) renderBenchPanel() app.UI {
 		app.Div().Class("row").Body(
 			app.Button().Type("button").DataSet("action", "bench-start").Disabled(busy).Text("Run benchmark").
 				OnClick(func(ctx app.Context, e app.Event) {
-					if p.bench.resolved(p.benchPersistent()).errText() == "" {
+					if p.benchResolved().errText() == "" {
 						p.startBench(ctx)
 					}
 				}),
