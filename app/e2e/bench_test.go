@@ -130,6 +130,13 @@ func stressResponsiveness(t *testing.T, name string, largest bool, watches int) 
 	if profile != "" {
 		tb.startCPUProfile()
 	}
+	// ETCDPLAY_WORKER_PROFILE=path: a CPU profile of the engine worker
+	// during the stress, written to path.<config> (run it with a
+	// profiling build: make build-prof).
+	var wp *workerProfile
+	if path := os.Getenv("ETCDPLAY_WORKER_PROFILE"); path != "" {
+		wp = tb.startWorkerProfile()
+	}
 	// The trace starts first: starting it costs the page's thread, which
 	// is the measurement's cost, not the page's.
 	// ETCDPLAY_PHASES=1 traces what the main thread's time went to by
@@ -152,6 +159,9 @@ func stressResponsiveness(t *testing.T, name string, largest bool, watches int) 
 		"the stress run to start")
 	tb.waitJS(`document.querySelector('.stress-result').dataset.running === "false"`, "the stress run to finish")
 	elapsed := time.Since(t0)
+	if wp != nil {
+		wp.finish(os.Getenv("ETCDPLAY_WORKER_PROFILE")+"."+name, fmt.Sprintf("engine worker, stress %s, %.3f s from the click to the end\n", name, elapsed.Seconds()))
+	}
 
 	var m struct {
 		MaxGap, MaxLate, LongTaskMax, Secs, CardHz, RefreshHz float64

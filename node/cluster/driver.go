@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -31,6 +32,11 @@ type Driver struct {
 	tps       float64
 	closed    bool
 	taskClock func() (time.Duration, bool)
+
+	// behind is how many work slices in a row ended with ticks still
+	// due (0 while paused): the driver's goroutine writes it, Behind
+	// reads it.
+	behind atomic.Int32
 
 	wake  chan struct{}      // buffered(1): state changed
 	steps chan chan struct{} // Step requests, answered when the tick ran
@@ -113,6 +119,17 @@ func (d *Driver) Paused() bool {
 	return d.paused
 }
 
+// Behind reports whether the cluster cannot keep the speed it is driven
+// at: the last behindRounds work slices all ended with ticks still due
+// (its thread, or its storage, is the bottleneck). False while paused.
+// Background work on the same thread (the timeline's catch-up) waits
+// meanwhile rather than slow the run further. Safe from any goroutine.
+func (d *Driver) Behind() bool { return d.behind.Load() >= behindRounds }
+
+// behindRounds is how many work slices in a row must end with ticks due
+// for Behind: one can end so whenever the task clock cut it short.
+const behindRounds = 3
+
 // Step pauses the driver (if playing) and runs exactly one tick, returning
 // when that tick has run. After Close it does nothing.
 func (d *Driver) Step() {
@@ -158,6 +175,7 @@ func (d *Driver) run() {
 		}
 		if paused {
 			next = time.Time{}
+			d.behind.Store(0)
 			select {
 			case <-d.wake:
 			case done := <-d.steps:
@@ -192,6 +210,11 @@ func (d *Driver) run() {
 			spentRounds++
 		} else {
 			spentRounds = 0
+		}
+		if now.Before(next) {
+			d.behind.Store(0)
+		} else if b := d.behind.Load(); b < behindRounds {
+			d.behind.Store(b + 1)
 		}
 		wait := max(time.Until(next), minSleep)
 		for i := 0; i < 4; i++ {

@@ -442,3 +442,51 @@ func TestDriverPauseStopsTheSlice(t *testing.T) {
 		t.Fatalf("%d rounds ran after the pause (at round %d), want at most %d", got-pauseAt.Load(), pauseAt.Load(), 2*members)
 	}
 }
+
+// Behind says whether the cluster keeps the driver's speed: true when
+// ticks stay due slice after slice (each round made slow here, driven at
+// the highest speed), false once the speed is one the cluster keeps, and
+// false while paused.
+func TestDriverBehind(t *testing.T) {
+	c := newTestCluster(t, Config{Seed: 8, Yield: func() { time.Sleep(time.Millisecond) }})
+	d := NewDriver(c, MaxTicksPerSecond)
+	defer d.Close()
+	if d.Behind() {
+		t.Fatal("a paused new driver is behind")
+	}
+	waitFor := func(want bool, what string) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for d.Behind() != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("Behind() stayed %v for 30 s (tick %d): %s", !want, c.Now(), what)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	d.Play()
+	waitFor(true, "driven at the highest speed, a tick of slow rounds")
+	d.SetSpeed(10) // a tick every 100 ms; one takes a few
+	waitFor(false, "at 10 ticks a second")
+	n := c.Now()
+	waitForTick(t, c, n+3)
+	if d.Behind() {
+		t.Fatalf("behind at 10 ticks a second, tick %d", c.Now())
+	}
+	d.SetSpeed(MaxTicksPerSecond)
+	waitFor(true, "back at the highest speed")
+	d.Pause()
+	waitFor(false, "paused")
+}
+
+// waitForTick waits (at most 30 s) until c reaches tick n.
+func waitForTick(t *testing.T, c *Cluster, n uint64) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for c.Now() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("the cluster reached tick %d in 30 s, want %d", c.Now(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}

@@ -2,8 +2,10 @@ package local
 
 import (
 	"testing"
+	"time"
 
 	"github.com/etcd-play/etcd-play/app/engine"
+	"github.com/etcd-play/etcd-play/node/cluster"
 )
 
 // shadowAt is the timeline's replay cluster's tick (0 before it exists).
@@ -47,5 +49,53 @@ func TestCatchUpWaitsForMaxRateRun(t *testing.T) {
 	}
 	if got := shadowAt(e.tl); got != end {
 		t.Fatalf("after the run the shadow reached tick %d, want %d", got, end)
+	}
+}
+
+// The catch-up also waits while the live cluster's driver is behind its
+// speed (a stress heavier than the engine's thread), and works again once
+// the driver keeps up. A driver over a cluster whose rounds are slow,
+// played at the highest speed, stands in for the engine's own.
+func TestCatchUpWaitsWhileTheDriverIsBehind(t *testing.T) {
+	e := newRecordedEngine(t, 4)
+	e.stopTimeline() // the test runs the catch-up's slices itself
+	stepTo(t, e, 40)
+	slow, err := cluster.New(cluster.Config{Members: 3, Seed: 4, Yield: func() { time.Sleep(time.Millisecond) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := cluster.NewDriver(slow, cluster.MaxTicksPerSecond)
+	t.Cleanup(d.Close)
+	e.tl.mu.Lock()
+	own := e.tl.driver
+	e.tl.driver = d
+	e.tl.mu.Unlock()
+	t.Cleanup(func() { e.tl.mu.Lock(); e.tl.driver = own; e.tl.mu.Unlock() })
+	until := func(want bool) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for d.Behind() != want {
+			if time.Now().After(deadline) {
+				t.Fatalf("the driver's Behind() stayed %v for 30 s", !want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	d.Play()
+	until(true)
+	before := shadowAt(e.tl)
+	if e.tl.catchUpSlice() || shadowAt(e.tl) != before {
+		t.Fatalf("the catch-up worked while the driver was behind: shadow at tick %d, then %d", before, shadowAt(e.tl))
+	}
+	d.Pause()
+	until(false)
+	end := e.Now()
+	for i := 0; i < 10000 && shadowAt(e.tl) < end; i++ {
+		if !e.tl.catchUpSlice() {
+			t.Fatalf("the catch-up did not work once the driver kept up (shadow at tick %d of %d)", shadowAt(e.tl), end)
+		}
+	}
+	if got := shadowAt(e.tl); got != end {
+		t.Fatalf("the shadow reached tick %d, want %d", got, end)
 	}
 }

@@ -352,8 +352,10 @@ func (t *timeline) advance(ctx context.Context, b *branch, tick uint64, stop tim
 // longer than a slice (five members started), and a fresh page waits for
 // its first leader meanwhile. While a MaxRate stress run (the Benchmark
 // panel) is in progress it waits, leaving the thread to the run, and
-// catches up after it (a seek meanwhile replays what it needs). It ends
-// when stop closes.
+// catches up after it (a seek meanwhile replays what it needs); so it
+// does while the live cluster cannot keep its speed (Driver.Behind: a
+// stress heavier than the engine's thread), whose run it would slow
+// further. It ends when stop closes.
 func (t *timeline) catchUp(stop <-chan struct{}) {
 	for wait := catchUpFirst; ; wait = catchUpEvery {
 		select {
@@ -367,9 +369,10 @@ func (t *timeline) catchUp(stop <-chan struct{}) {
 
 // catchUpSlice is one slice of catchUp: it moves the shadow toward the
 // current branch's end for at most catchUpSlice, unless a MaxRate stress
-// run is in progress. It reports whether it worked.
+// run is in progress or the live cluster is behind its speed. It reports
+// whether it worked.
 func (t *timeline) catchUpSlice() bool {
-	if t.live.MaxRateRunning() {
+	if t.live.MaxRateRunning() || (t.driver != nil && t.driver.Behind()) {
 		return false
 	}
 	t.mu.Lock()
