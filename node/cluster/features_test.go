@@ -456,20 +456,14 @@ func TestDriverBehind(t *testing.T) {
 	}
 	waitFor := func(want bool, what string) {
 		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for d.Behind() != want {
-			if time.Now().After(deadline) {
-				t.Fatalf("Behind() stayed %v for 30 s (tick %d): %s", !want, c.Now(), what)
-			}
-			time.Sleep(time.Millisecond)
-		}
+		pollUntil(t, func() bool { return d.Behind() == want }, fmt.Sprintf("Behind() to be %v %s", want, what))
 	}
 	d.Play()
 	waitFor(true, "driven at the highest speed, a tick of slow rounds")
 	d.SetSpeed(10) // a tick every 100 ms; one takes a few
 	waitFor(false, "at 10 ticks a second")
 	n := c.Now()
-	waitForTick(t, c, n+3)
+	pollUntil(t, func() bool { return c.Now() >= n+3 }, "three more ticks at 10 ticks a second")
 	if d.Behind() {
 		t.Fatalf("behind at 10 ticks a second, tick %d", c.Now())
 	}
@@ -479,13 +473,14 @@ func TestDriverBehind(t *testing.T) {
 	waitFor(false, "paused")
 }
 
-// waitForTick waits (at most 30 s) until c reaches tick n.
-func waitForTick(t *testing.T, c *Cluster, n uint64) {
+// pollUntil checks cond every millisecond until it holds, failing after
+// 30 s (what: the condition, for the failure).
+func pollUntil(t *testing.T, cond func() bool, what string) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	for c.Now() < n {
+	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("the cluster reached tick %d in 30 s, want %d", c.Now(), n)
+			t.Fatalf("waited 30 s for %s", what)
 		}
 		time.Sleep(time.Millisecond)
 	}

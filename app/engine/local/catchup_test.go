@@ -18,6 +18,20 @@ func shadowAt(tl *timeline) uint64 {
 	return tl.shadow.Now()
 }
 
+// catchUpTo runs the catch-up's slices until the shadow reaches tick end,
+// failing if a slice does no work first (when: the test's moment).
+func catchUpTo(t *testing.T, tl *timeline, end uint64, when string) {
+	t.Helper()
+	for i := 0; i < 10000 && shadowAt(tl) < end; i++ {
+		if !tl.catchUpSlice() {
+			t.Fatalf("the catch-up did not work %s (shadow at tick %d of %d)", when, shadowAt(tl), end)
+		}
+	}
+	if got := shadowAt(tl); got != end {
+		t.Fatalf("%s the shadow reached tick %d, want %d", when, got, end)
+	}
+}
+
 // The timeline's background catch-up leaves the thread to a MaxRate
 // stress run (the Benchmark panel) and catches up once it ended.
 func TestCatchUpWaitsForMaxRateRun(t *testing.T) {
@@ -41,15 +55,7 @@ func TestCatchUpWaitsForMaxRateRun(t *testing.T) {
 	if p := run.Progress(); p.Running || p.OK != 3000 || e.Cluster.MaxRateRunning() {
 		t.Fatalf("the run did not end well: %+v (MaxRate running: %v)", p, e.Cluster.MaxRateRunning())
 	}
-	end := e.Now()
-	for i := 0; i < 10000 && shadowAt(e.tl) < end; i++ {
-		if !e.tl.catchUpSlice() {
-			t.Fatalf("the catch-up did not work after the run (shadow at tick %d of %d)", shadowAt(e.tl), end)
-		}
-	}
-	if got := shadowAt(e.tl); got != end {
-		t.Fatalf("after the run the shadow reached tick %d, want %d", got, end)
-	}
+	catchUpTo(t, e.tl, e.Now(), "after the run")
 }
 
 // The catch-up also waits while the live cluster's driver is behind its
@@ -71,31 +77,13 @@ func TestCatchUpWaitsWhileTheDriverIsBehind(t *testing.T) {
 	e.tl.driver = d
 	e.tl.mu.Unlock()
 	t.Cleanup(func() { e.tl.mu.Lock(); e.tl.driver = own; e.tl.mu.Unlock() })
-	until := func(want bool) {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for d.Behind() != want {
-			if time.Now().After(deadline) {
-				t.Fatalf("the driver's Behind() stayed %v for 30 s", !want)
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}
 	d.Play()
-	until(true)
+	waitFor(t, "the slow driver to be behind", d.Behind)
 	before := shadowAt(e.tl)
 	if e.tl.catchUpSlice() || shadowAt(e.tl) != before {
 		t.Fatalf("the catch-up worked while the driver was behind: shadow at tick %d, then %d", before, shadowAt(e.tl))
 	}
 	d.Pause()
-	until(false)
-	end := e.Now()
-	for i := 0; i < 10000 && shadowAt(e.tl) < end; i++ {
-		if !e.tl.catchUpSlice() {
-			t.Fatalf("the catch-up did not work once the driver kept up (shadow at tick %d of %d)", shadowAt(e.tl), end)
-		}
-	}
-	if got := shadowAt(e.tl); got != end {
-		t.Fatalf("the shadow reached tick %d, want %d", got, end)
-	}
+	waitFor(t, "the paused driver not to be behind", func() bool { return !d.Behind() })
+	catchUpTo(t, e.tl, e.Now(), "once the driver kept up")
 }

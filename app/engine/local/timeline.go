@@ -372,7 +372,7 @@ func (t *timeline) catchUp(stop <-chan struct{}) {
 // run is in progress or the live cluster is behind its speed. It reports
 // whether it worked.
 func (t *timeline) catchUpSlice() bool {
-	if t.live.MaxRateRunning() || (t.driver != nil && t.driver.Behind()) {
+	if t.live.MaxRateRunning() || t.driver.Behind() {
 		return false
 	}
 	t.mu.Lock()
