@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"strings"
 
@@ -48,7 +47,7 @@ func logMatches(filter string, ev engine.EventView) bool {
 }
 
 // logWindow picks the events to render, oldest first: the last maxLogRows
-// matching ones, with the window's start moving in steps of maxLogRows/2.
+// matching ones.
 func logWindow(events []engine.EventView, match func(engine.EventView) bool) []engine.EventView {
 	var rows []engine.EventView
 	for _, ev := range events {
@@ -57,18 +56,25 @@ func logWindow(events []engine.EventView, match func(engine.EventView) bool) []e
 		}
 	}
 	if over := len(rows) - maxLogRows; over > 0 {
-		step := maxLogRows / 2
-		start := (over + step - 1) / step * step
-		rows = rows[start:]
+		rows = rows[over:]
 	}
 	return rows
 }
 
-func (p *playground) renderEventLog() app.UI {
+// logRowsShown returns the events the log shows under its filters, oldest
+// first.
+func (p *playground) logRowsShown() []engine.EventView {
 	text := strings.ToLower(p.logText)
-	rows := logWindow(p.events, func(ev engine.EventView) bool {
+	return logWindow(p.events, func(ev engine.EventView) bool {
 		return logMatches(p.logKind, ev) && (text == "" || strings.Contains(strings.ToLower(ev.Text), text))
 	})
+}
+
+func (p *playground) renderEventLog() app.UI {
+	var rows []engine.EventView
+	if !domLogRows {
+		rows = p.logRowsShown()
+	}
 	return app.Section().Class("panel events").Aria("labelledby", "events-h").Body(
 		app.Div().Class("panel-head").Body(
 			app.H2().ID("events-h").Text("Events"),
@@ -78,7 +84,10 @@ func (p *playground) renderEventLog() app.UI {
 			app.Span().Class("field-inline").Body(
 				app.Label().For("log-kind").Text("show"),
 				app.Select().ID("log-kind").
-					OnChange(func(ctx app.Context, e app.Event) { p.logKind = inputValue(ctx) }).
+					OnChange(func(ctx app.Context, e app.Event) {
+						p.logKind = inputValue(ctx)
+						ctx.Defer(func(app.Context) { p.syncLogRows() })
+					}).
 					Body(app.Range(logKinds).Slice(func(i int) app.UI {
 						k := logKinds[i]
 						return app.Option().Value(k.value).Selected(k.value == p.logKind).Text(k.label)
@@ -87,24 +96,20 @@ func (p *playground) renderEventLog() app.UI {
 			app.Span().Class("field-inline grow").Body(
 				app.Label().For("log-text").Text("containing"),
 				app.Input().ID("log-text").Type("search").Value(p.logText).
-					OnInput(func(ctx app.Context, e app.Event) { p.logText = inputValue(ctx) }),
+					OnInput(func(ctx app.Context, e app.Event) {
+						p.logText = inputValue(ctx)
+						ctx.Defer(func(app.Context) { p.syncLogRows() })
+					}),
 			),
 		),
 		// The list scrolls: tabindex 0 lets a keyboard reach and scroll it.
-		app.Ol().Class("log").TabIndex(0).Aria("label", "events, newest first").Body(
+		// On the page its rows are logRows' (event_rows.go).
+		app.Ol().ID(logRowsID).Class("log").TabIndex(0).Aria("label", "events, newest first").Body(
 			app.Range(rows).Slice(func(i int) app.UI {
-				ev := rows[len(rows)-1-i] // newest first
-				who := ""
-				if ev.Member != 0 {
-					who = p.view.name(ev.Member) + " · "
-				}
-				cls := "ev kind-" + ev.Kind
-				if ev.Kind == "client" && !ev.OK {
-					cls += " failed"
-				}
-				return app.Li().Class(cls).DataSet("kind", ev.Kind).Body(
-					app.Span().Class("when").Text(fmt.Sprintf("tick %d", ev.Tick)),
-					app.Span().Class("what").Text(who+ev.Text),
+				r := p.logRow(rows[len(rows)-1-i]) // newest first
+				return app.Li().Class(r.Class).DataSet("kind", r.Kind).Body(
+					app.Span().Class("when").Text(r.When),
+					app.Span().Class("what").Text(r.What),
 				)
 			}),
 		),

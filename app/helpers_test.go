@@ -8,32 +8,22 @@ import (
 	"time"
 )
 
-func TestLogWindowAppendsAndShiftsInSteps(t *testing.T) {
+func TestLogWindowKeepsTheNewestRows(t *testing.T) {
 	var evs []engine.EventView
 	for i := 1; i <= 300; i++ {
 		evs = append(evs, engine.EventView{Seq: uint64(i), Kind: []string{"fault", "client"}[i%2]})
 	}
 	all := func(engine.EventView) bool { return true }
-	if got := logWindow(evs[:maxLogRows], all); len(got) != maxLogRows || got[0].Seq != 1 {
-		t.Fatalf("a full window keeps every event: %d from %d", len(got), got[0].Seq)
-	}
-	// One event past full: the start jumps half a window, so the next
-	// maxLogRows/2 - 1 events only append.
-	got := logWindow(evs[:maxLogRows+1], all)
-	if len(got) != maxLogRows+1-maxLogRows/2 || got[0].Seq != uint64(maxLogRows/2+1) {
-		t.Fatalf("after one more: %d rows from %d", len(got), got[0].Seq)
-	}
-	next := logWindow(evs[:maxLogRows+maxLogRows/2], all)
-	if next[0].Seq != got[0].Seq {
-		t.Fatalf("the window start moved from %d to %d before half a window passed", got[0].Seq, next[0].Seq)
-	}
 	for n := 1; n <= 300; n++ {
 		w := logWindow(evs[:n], all)
-		if len(w) > maxLogRows || w[len(w)-1].Seq != uint64(n) {
-			t.Fatalf("%d events: window of %d ending at %d", n, len(w), w[len(w)-1].Seq)
+		if len(w) != min(n, maxLogRows) || w[len(w)-1].Seq != uint64(n) || w[0].Seq != uint64(n-len(w)+1) {
+			t.Fatalf("%d events: window of %d from %d to %d", n, len(w), w[0].Seq, w[len(w)-1].Seq)
 		}
 	}
 	faults := logWindow(evs, func(ev engine.EventView) bool { return logMatches("fault", ev) })
+	if len(faults) != maxLogRows {
+		t.Fatalf("%d fault rows; want %d", len(faults), maxLogRows)
+	}
 	for _, ev := range faults {
 		if ev.Kind != "fault" {
 			t.Fatalf("filter let %q through", ev.Kind)

@@ -92,8 +92,10 @@ func (p *playground) panelKey(k panelKind) string {
 			fmt.Fprint(&b, m.ID, m.Name, m.Up(), ";")
 		}
 	case panelLog:
+		// On the page the rows are not go-app's (event_rows.go): only
+		// the filters redraw the panel.
 		var last uint64
-		if n := len(p.events); n > 0 {
+		if n := len(p.events); n > 0 && !domLogRows {
 			last = p.events[n-1].Seq
 		}
 		fmt.Fprint(&b, last, p.logKind, "\x00", p.logText)

@@ -113,6 +113,8 @@ type playground struct {
 	events    []engine.EventView // what the event log shows, oldest first
 	newEvents []engine.EventView // events fetched since, shown at the next log update
 	eventsAt  time.Time          // when the log was last updated (refresh.go, logEvery)
+	eventsGen uint64             // times events started over (a rewind): event_rows.go
+	logRows   logRows            // the log's rows on the page (event_rows_js.go)
 	chart     chartState
 
 	// frame is which panels the root redraws with their current keys

@@ -32,11 +32,12 @@ const benchRefreshPeriod = 50 * time.Millisecond
 const maxEvents = 400
 
 // logEvery is the shortest interval between two updates of the event log.
-// The log lists the newest event first and go-app diffs children by
-// position, so each update rewrites every row (up to maxLogRows): under a
-// heavy stress, snapshot events arrive dozens of times a second, and
-// updating the log on every refresh was the page's largest DOM churn
-// (2,700 of 8,600 mutations in a 20,000-put run, measured in Chromium).
+// Under a heavy stress snapshot events arrive dozens of times a second;
+// when go-app drew the log (newest first, its children diffed by
+// position) each update rewrote every row, and updating it on every
+// refresh was the page's largest DOM churn (2,700 of 8,600 mutations in a
+// 20,000-put run, measured in Chromium). The page now writes only the new
+// rows (event_rows.go).
 const logEvery = 500 * time.Millisecond
 
 // linkKey names a directed link.
@@ -327,6 +328,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 			ctx.Dispatch(func(ctx app.Context) {
 				if reset {
 					p.events, p.newEvents = nil, nil
+					p.eventsGen++
 				}
 				p.apply(v, evs, start)
 				p.frame = frameLive
@@ -334,7 +336,10 @@ func (p *playground) startRefresh(ctx app.Context) {
 				p.mvccAfterRefresh(ctx)   // mvcc_history.go
 				p.leasesAfterRefresh(ctx) // lease_panel.go
 				p.tourAfterRefresh(ctx)   // tour_player.go
-				ctx.Defer(func(app.Context) { rendered <- struct{}{} })
+				ctx.Defer(func(app.Context) {
+					p.syncLogRows() // event_rows.go
+					rendered <- struct{}{}
+				})
 			})
 			if !waitRendered(ctx, rendered) {
 				return
@@ -343,7 +348,10 @@ func (p *playground) startRefresh(ctx app.Context) {
 				ctx.Dispatch(func(ctx app.Context) {
 					p.frame = p.secondFrame() // panel_keys.go
 					p.deferred = false        // the first refresh is drawn: build the rest (playground.go)
-					ctx.Defer(func(app.Context) { rendered <- struct{}{} })
+					ctx.Defer(func(app.Context) {
+						p.syncLogRows() // the log's list may be new
+						rendered <- struct{}{}
+					})
 				})
 				if !waitRendered(ctx, rendered) {
 					return
