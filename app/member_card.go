@@ -79,68 +79,49 @@ func (p *playground) renderCard(m engine.MemberView) app.UI {
 	if m.Leader != 0 {
 		leader = p.view.name(m.Leader)
 	}
-
-	// What the store fields show: m's own values while the member is up,
-	// else the last ones seen while it was up (stale), else nothing.
-	shown, stale, unknown, knownAt := m, false, false, ""
+	_, stale, unknown, knownAt := p.view.cardShown(m)
 	if down {
 		leader = "—"
-		if k, ok := p.view.known[id]; ok {
-			stale, knownAt = true, itoa(k.At)
-			shown.Applied, shown.Revision, shown.CompactRevision = k.Applied, k.Revision, k.CompactRevision
-			shown.Keys, shown.Hash, shown.HashRevision, shown.StoreBytes = k.Keys, k.Hash, k.HashRevision, k.StoreBytes
-		} else {
-			unknown = true
-		}
 	}
 	isolated := p.view.isolated(id)
-	var progress []string
-	for _, fp := range m.Progress {
-		progress = append(progress, fmt.Sprintf("%s: match %d, next %d, %s", p.view.name(fp.ID), fp.Match, fp.Next, fp.State))
-	}
-	return app.Article().
+	bs := p.cardBinds(m) // card_binds.go
+	card := app.Article().
 		Class("card state-"+m.State).
 		Aria("label", name+" "+m.State).
 		DataSet("member", id).
 		DataSet("state", m.State).
 		DataSet("term", m.Term).
 		DataSet("leader", m.Leader).
-		DataSet("revision", shown.Revision).
-		DataSet("keys", shown.Keys).
-		DataSet("hash", shown.Hash).
-		DataSet("hash-revision", shown.HashRevision).
-		DataSet("compact-revision", shown.CompactRevision).
-		DataSet("applied", shown.Applied).
-		DataSet("commit", m.Commit).
-		DataSet("last-index", m.LastIndex).
-		DataSet("snapshot-index", m.SnapshotIndex).
-		DataSet("compacted-index", m.CompactedIndex).
 		DataSet("stale", down).
-		DataSet("known-at", knownAt).
-		Body(
-			// The card's parts are components of their own, each holding
-			// only what it shows: go-app redraws a part only when that
-			// changed (a tick changes the timers; a write the fields).
-			&cardHead{Name: name, State: m.State},
-			// Every child is always there (hidden when it has nothing to
-			// say): go-app matches children by position, and a child that
-			// came and went would make it replace the actions below, and
-			// drop the keyboard focus of a Kill that was just pressed.
-			app.P().Class("down-note").Hidden(!down).Text(downNote(m.State, stale, knownAt)),
-			app.P().Class("isolated-note").Hidden(!isolated).
-				Text(map[bool]string{true: "Isolated: every link to and from it is cut.", false: ""}[isolated]),
-			&cardFields{
-				Term: itoa(m.Term), Leader: leader, Commit: itoa(m.Commit),
-				Applied: itoa(shown.Applied), Revision: fmt.Sprint(shown.Revision),
-				CompactRev: fmt.Sprint(shown.CompactRevision), Keys: fmt.Sprint(shown.Keys),
-				Hash: hashText(shown.Hash), Snapshot: itoa(m.SnapshotIndex),
-				Log:   fmt.Sprintf("%d..%d", m.CompactedIndex+1, m.LastIndex),
-				Store: humanBytes(shown.StoreBytes), Stale: stale, Unknown: unknown, KnownAt: knownAt,
-			},
-			p.newCardTimers(m), // member_timers.go
-			&cardProgress{Lines: progress},
-			&cardActions{P: p, ID: id, Name: name, Down: down, Isolated: isolated, Leader: m.State == "leader"},
-		)
+		DataSet("known-at", knownAt)
+	for _, b := range bs {
+		if b.el == "card" {
+			card = card.Attr(b.attr, b.value)
+		}
+	}
+	return card.Body(
+		// The card's parts are components of their own, each holding
+		// only what it shows: go-app redraws a part only when that
+		// changed (a tick changes the timers; a write the fields).
+		&cardHead{Name: name, State: m.State},
+		// Every child is always there (hidden when it has nothing to
+		// say): go-app matches children by position, and a child that
+		// came and went would make it replace the actions below, and
+		// drop the keyboard focus of a Kill that was just pressed.
+		app.P().Class("down-note").Hidden(!down).Text(downNote(m.State, stale, knownAt)),
+		app.P().Class("isolated-note").Hidden(!isolated).
+			Text(map[bool]string{true: "Isolated: every link to and from it is cut.", false: ""}[isolated]),
+		&cardFields{
+			Term: itoa(m.Term), Leader: leader,
+			Commit: bs.get("commit", ""), Applied: bs.get("applied", ""), Revision: bs.get("revision", ""),
+			CompactRev: bs.get("compact-rev", ""), Keys: bs.get("keys", ""), Hash: bs.get("hash", ""),
+			Snapshot: bs.get("snapshot", ""), Log: bs.get("log", ""), Store: bs.get("store", ""),
+			Stale: stale, Unknown: unknown, KnownAt: knownAt,
+		},
+		p.newCardTimers(m, bs), // member_timers.go
+		&cardProgress{Lines: p.progressLines(m)},
+		&cardActions{P: p, ID: id, Name: name, Down: down, Isolated: isolated, Leader: m.State == "leader"},
+	)
 }
 
 // cardHead is a card's heading: the member's name and its state's badge.
@@ -168,32 +149,34 @@ type cardFields struct {
 }
 
 func (c *cardFields) Render() app.UI {
-	field := func(name, value string) app.UI {
-		return app.Div().Class("field").Body(fieldName(name), app.Dd().Text(value))
+	// Each value's dd has a data-bind: on the page the refresh writes it
+	// (card_binds.go).
+	field := func(name, bind, value string) app.UI {
+		return app.Div().Class("field").Body(fieldName(name), app.Dd().DataSet("bind", bind).Text(value))
 	}
 	// storeField is a field only a running member knows.
-	storeField := func(name, value string) app.UI {
+	storeField := func(name, bind, value string) app.UI {
 		switch {
 		case c.Unknown:
-			return app.Div().Class("field unknown").Body(fieldName(name), app.Dd().Aria("label", "unknown").Text("—"))
+			return app.Div().Class("field unknown").Body(fieldName(name), app.Dd().DataSet("bind", bind).Aria("label", "unknown").Text(value))
 		case c.Stale:
 			return app.Div().Class("field stale").Body(fieldName(name),
-				app.Dd().Title("last known value, seen at tick "+c.KnownAt).Text(value))
+				app.Dd().DataSet("bind", bind).Title("last known value, seen at tick "+c.KnownAt).Text(value))
 		}
-		return field(name, value)
+		return field(name, bind, value)
 	}
 	return app.Dl().Body(
-		field("term", c.Term),
-		field("leader", c.Leader),
-		field("commit", c.Commit),
-		storeField("applied", c.Applied),
-		storeField("revision", c.Revision),
-		storeField("compact rev", c.CompactRev),
-		storeField("keys", c.Keys),
-		storeField("hash", c.Hash),
-		field("snapshot", c.Snapshot),
-		field("log", c.Log),
-		storeField("store", c.Store),
+		app.Div().Class("field").Body(fieldName("term"), app.Dd().Text(c.Term)),
+		app.Div().Class("field").Body(fieldName("leader"), app.Dd().Text(c.Leader)),
+		field("commit", "commit", c.Commit),
+		storeField("applied", "applied", c.Applied),
+		storeField("revision", "revision", c.Revision),
+		storeField("compact rev", "compact-rev", c.CompactRev),
+		storeField("keys", "keys", c.Keys),
+		storeField("hash", "hash", c.Hash),
+		field("snapshot", "snapshot", c.Snapshot),
+		field("log", "log", c.Log),
+		storeField("store", "store", c.Store),
 	)
 }
 
@@ -206,7 +189,7 @@ type cardProgress struct {
 
 func (c *cardProgress) Render() app.UI {
 	return app.Ul().Class("progress-list").Aria("label", "replication progress").Hidden(len(c.Lines) == 0).Body(
-		app.Range(c.Lines).Slice(func(i int) app.UI { return app.Li().Text(c.Lines[i]) }),
+		app.Range(c.Lines).Slice(func(i int) app.UI { return app.Li().DataSet("bind", "progress-"+itoa(uint64(i))).Text(c.Lines[i]) }),
 	)
 }
 

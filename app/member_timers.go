@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/etcd-play/etcd-play/app/engine"
 
@@ -20,48 +21,65 @@ import (
 // matches children by position).
 type cardTimers struct {
 	app.Compo
-	Up, Leader, Campaign                 bool
-	ElectionElapsed, ElectionTimeout     int
-	HeartbeatElapsed, HeartbeatTimeout   int
-	VotesGranted, VotesRejected, Members int
+	Up, Leader, Campaign bool
+	Binds                binds // the card's (timerBinds' among them)
 }
 
-// newCardTimers returns member m's timers as its card shows them.
-func (p *playground) newCardTimers(m engine.MemberView) *cardTimers {
+// newCardTimers returns member m's timers as its card shows them; bs are
+// the card's binds.
+func (p *playground) newCardTimers(m engine.MemberView, bs binds) *cardTimers {
 	return &cardTimers{
 		Up: m.Up(), Leader: m.State == "leader", Campaign: m.State == "candidate" || m.State == "pre-candidate",
-		ElectionElapsed: m.ElectionElapsed, ElectionTimeout: m.ElectionTimeout,
-		HeartbeatElapsed: m.HeartbeatElapsed, HeartbeatTimeout: m.HeartbeatTimeout,
-		VotesGranted: m.VotesGranted, VotesRejected: m.VotesRejected, Members: len(p.view.members),
+		Binds: bs,
+	}
+}
+
+// timerBinds returns the values member m's timers show (card_binds.go).
+func (p *playground) timerBinds(m engine.MemberView) binds {
+	et, ht := max(m.ElectionTimeout, 1), max(m.HeartbeatTimeout, 1)
+	return binds{
+		{"timers", "data-election-elapsed", strconv.Itoa(m.ElectionElapsed)},
+		{"timers", "data-election-timeout", strconv.Itoa(m.ElectionTimeout)},
+		{"timers", "data-heartbeat-elapsed", strconv.Itoa(m.HeartbeatElapsed)},
+		{"timers", "data-votes-granted", strconv.Itoa(m.VotesGranted)},
+		{"timers", "data-votes-rejected", strconv.Itoa(m.VotesRejected)},
+		{"election-bar", "max", strconv.Itoa(et)},
+		{"election-bar", ".value", strconv.Itoa(min(m.ElectionElapsed, et))},
+		{"election-bar", "aria-label", fmt.Sprintf("election timer %d of %d ticks", m.ElectionElapsed, m.ElectionTimeout)},
+		{"election-text", "", strconv.Itoa(m.ElectionElapsed) + "/" + strconv.Itoa(m.ElectionTimeout)},
+		{"heartbeat-bar", "max", strconv.Itoa(ht)},
+		{"heartbeat-bar", ".value", strconv.Itoa(min(m.HeartbeatElapsed, ht))},
+		{"heartbeat-bar", "aria-label", fmt.Sprintf("heartbeat timer %d of %d ticks", m.HeartbeatElapsed, m.HeartbeatTimeout)},
+		{"heartbeat-text", "", strconv.Itoa(m.HeartbeatElapsed) + "/" + strconv.Itoa(m.HeartbeatTimeout)},
+		{"votes", "", fmt.Sprintf("votes: %d granted, %d rejected, of %d members", m.VotesGranted, m.VotesRejected, len(p.view.members))},
 	}
 }
 
 func (c *cardTimers) Render() app.UI {
-	up, leader, campaign := c.Up, c.Leader, c.Campaign
-	electionText := fmt.Sprintf("election timer %d of %d ticks", c.ElectionElapsed, c.ElectionTimeout)
-	heartbeatText := fmt.Sprintf("heartbeat timer %d of %d ticks", c.HeartbeatElapsed, c.HeartbeatTimeout)
-	votesText := fmt.Sprintf("votes: %d granted, %d rejected, of %d members", c.VotesGranted, c.VotesRejected, c.Members)
-	return app.Div().Class("timers").Hidden(!up).
-		DataSet("election-elapsed", c.ElectionElapsed).
-		DataSet("election-timeout", c.ElectionTimeout).
-		DataSet("heartbeat-elapsed", c.HeartbeatElapsed).
-		DataSet("votes-granted", c.VotesGranted).
-		DataSet("votes-rejected", c.VotesRejected).
-		Body(
-			app.Div().Class("timer election").Hidden(!up || leader).
-				Title("ticks since it last heard from a leader (or started an election); at the timeout, randomized per election, it campaigns").
-				Body(
-					app.Span().Text("election"),
-					app.Progress().Max(max(c.ElectionTimeout, 1)).Value(min(c.ElectionElapsed, max(c.ElectionTimeout, 1))).Aria("label", electionText),
-					app.Span().Text(fmt.Sprintf("%d/%d", c.ElectionElapsed, c.ElectionTimeout)),
-				),
-			app.Div().Class("timer heartbeat").Hidden(!up || !leader).
-				Title("ticks since the leader's last heartbeat round; at the interval it sends the next").
-				Body(
-					app.Span().Text("heartbeat"),
-					app.Progress().Max(max(c.HeartbeatTimeout, 1)).Value(min(c.HeartbeatElapsed, max(c.HeartbeatTimeout, 1))).Aria("label", heartbeatText),
-					app.Span().Text(fmt.Sprintf("%d/%d", c.HeartbeatElapsed, c.HeartbeatTimeout)),
-				),
-			app.Div().Class("timer votes").Hidden(!up || !campaign).Text(votesText),
-		)
+	up, leader, campaign, b := c.Up, c.Leader, c.Campaign, c.Binds
+	div := app.Div().Class("timers").Hidden(!up).DataSet("bind", "timers")
+	for _, x := range b {
+		if x.el == "timers" {
+			div = div.Attr(x.attr, x.value)
+		}
+	}
+	return div.Body(
+		app.Div().Class("timer election").Hidden(!up || leader).
+			Title("ticks since it last heard from a leader (or started an election); at the timeout, randomized per election, it campaigns").
+			Body(
+				app.Span().Text("election"),
+				app.Progress().DataSet("bind", "election-bar").Max(b.get("election-bar", "max")).Value(b.get("election-bar", ".value")).
+					Aria("label", b.get("election-bar", "aria-label")),
+				app.Span().DataSet("bind", "election-text").Text(b.get("election-text", "")),
+			),
+		app.Div().Class("timer heartbeat").Hidden(!up || !leader).
+			Title("ticks since the leader's last heartbeat round; at the interval it sends the next").
+			Body(
+				app.Span().Text("heartbeat"),
+				app.Progress().DataSet("bind", "heartbeat-bar").Max(b.get("heartbeat-bar", "max")).Value(b.get("heartbeat-bar", ".value")).
+					Aria("label", b.get("heartbeat-bar", "aria-label")),
+				app.Span().DataSet("bind", "heartbeat-text").Text(b.get("heartbeat-text", "")),
+			),
+		app.Div().Class("timer votes").DataSet("bind", "votes").Hidden(!up || !campaign).Text(b.get("votes", "")),
+	)
 }

@@ -29,12 +29,15 @@ func (p *playground) panelKey(k panelKind) string {
 			fmt.Fprint(&b, "|counts", p.msgs.countsRev)
 		}
 	case panelCards:
-		fmt.Fprint(&b, v.members)
-		for _, m := range v.members {
-			if k, ok := v.known[m.ID]; !m.Up() && ok {
-				fmt.Fprint(&b, k.At, ";") // a down card shows its last known values
+		// On the page the refresh writes the cards' binds itself
+		// (card_binds.go): only their shape redraws the panel.
+		p.cardsShapeKey(&b)
+		if !domBinds {
+			for _, m := range v.members {
+				for _, x := range p.cardBinds(m) {
+					fmt.Fprint(&b, x.value, ";")
+				}
 			}
-			fmt.Fprint(&b, v.isolated(m.ID), ";")
 		}
 	case panelFaults:
 		fmt.Fprint(&b, p.noticeText(), v.leader() == 0, len(v.members))

@@ -337,6 +337,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 				p.leasesAfterRefresh(ctx) // lease_panel.go
 				p.tourAfterRefresh(ctx)   // tour_player.go
 				ctx.Defer(func(app.Context) {
+					p.syncCards()   // card_binds.go
 					p.syncLogRows() // event_rows.go
 					rendered <- struct{}{}
 				})
@@ -349,6 +350,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 					p.frame = p.secondFrame() // panel_keys.go
 					p.deferred = false        // the first refresh is drawn: build the rest (playground.go)
 					ctx.Defer(func(app.Context) {
+						p.syncCards()
 						p.syncLogRows() // the log's list may be new
 						rendered <- struct{}{}
 					})
