@@ -64,22 +64,21 @@ func (c *cardTimers) Render() app.UI {
 		}
 	}
 	return div.Body(
-		app.Div().Class("timer election").Hidden(!up || leader).
-			Title("ticks since it last heard from a leader (or started an election); at the timeout, randomized per election, it campaigns").
-			Body(
-				app.Span().Text("election"),
-				app.Progress().DataSet("bind", "election-bar").Max(b.get("election-bar", "max")).Value(b.get("election-bar", ".value")).
-					Aria("label", b.get("election-bar", "aria-label")),
-				app.Span().DataSet("bind", "election-text").Text(b.get("election-text", "")),
-			),
-		app.Div().Class("timer heartbeat").Hidden(!up || !leader).
-			Title("ticks since the leader's last heartbeat round; at the interval it sends the next").
-			Body(
-				app.Span().Text("heartbeat"),
-				app.Progress().DataSet("bind", "heartbeat-bar").Max(b.get("heartbeat-bar", "max")).Value(b.get("heartbeat-bar", ".value")).
-					Aria("label", b.get("heartbeat-bar", "aria-label")),
-				app.Span().DataSet("bind", "heartbeat-text").Text(b.get("heartbeat-text", "")),
-			),
+		timerBar(b, "election", !up || leader,
+			"ticks since it last heard from a leader (or started an election); at the timeout, randomized per election, it campaigns"),
+		timerBar(b, "heartbeat", !up || !leader,
+			"ticks since the leader's last heartbeat round; at the interval it sends the next"),
 		app.Div().Class("timer votes").DataSet("bind", "votes").Hidden(!up || !campaign).Text(b.get("votes", "")),
+	)
+}
+
+// timerBar is one of a card's timers ("election", "heartbeat"): its name,
+// its bar and its ticks as text, from the card's binds.
+func timerBar(b binds, name string, hidden bool, title string) app.UI {
+	bar := name + "-bar"
+	return app.Div().Class("timer "+name).Hidden(hidden).Title(title).Body(
+		app.Span().Text(name),
+		app.Progress().DataSet("bind", bar).Max(b.get(bar, "max")).Value(b.get(bar, ".value")).Aria("label", b.get(bar, "aria-label")),
+		app.Span().DataSet("bind", name+"-text").Text(b.get(name+"-text", "")),
 	)
 }
