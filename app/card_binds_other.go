@@ -5,8 +5,9 @@ package app
 // Natively (tests) go-app draws every value of the cards (card_binds.go).
 const domBinds = false
 
-// cardBinder holds nothing natively.
+// cardBinder does nothing natively: go-app draws the values.
 type cardBinder struct{}
 
-// syncCards does nothing natively: go-app drew the values.
-func (p *playground) syncCards() {}
+func (b *cardBinder) drawn(string, *liveView) {}
+
+func (b *cardBinder) between(*liveView) {}

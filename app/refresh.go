@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"reflect"
 	"slices"
@@ -243,7 +244,9 @@ func (s *stressSlot) current() (r engine.StressRun, n uint64, bench bool) {
 // at most refreshHeartbeat. It never has more
 // than one refresh in flight: it polls again only after its last frame was
 // rendered, so a slow frame never queues a backlog of updates; at once if
-// the period has passed, else it waits until it has (waitUntil).
+// the period has passed, else it waits until it has (waitUntil). While it
+// waits for a frame the member cards' values still follow the cluster at
+// the polling rate (waitRendered).
 func (p *playground) startRefresh(ctx app.Context) {
 	eng, slot, msgs := p.eng, p.stressAt, &p.msgs
 	ctx.Async(func() {
@@ -253,13 +256,25 @@ func (p *playground) startRefresh(ctx app.Context) {
 			prev     map[linkKey]uint64
 			known    map[uint64]knownMember
 			meter    tickMeter
-			rendered = make(chan struct{}, 1)
-			gc       pageGC   // pagegc.go
-			slowDue  bool     // this refresh draws the slow panels too
-			shown    liveView // the last refresh dispatched
+			rendered = make(chan string, 1) // the cards' shape drawn (card_binds.go)
+			binder   cardBinder
+			cardsAt  time.Time // when the binder last wrote, or polled to
+			gc       pageGC    // pagegc.go
+			slowDue  bool      // this refresh draws the slow panels too
+			shown    liveView  // the last refresh dispatched
 			last     time.Time
 			period   = refreshPeriod
 		)
+		// between writes what the cards show, polled anew, while the
+		// loop waits for one of go-app's frames (waitRendered); nil
+		// where go-app draws every value (natively).
+		var between func()
+		if domBinds {
+			between = func() {
+				bv := liveView{members: eng.Status(), links: eng.Links(), known: known}
+				binder.between(&bv)
+			}
+		}
 		for {
 			if !waitUntil(ctx, last.Add(period)) {
 				return
@@ -337,12 +352,12 @@ func (p *playground) startRefresh(ctx app.Context) {
 				p.leasesAfterRefresh(ctx) // lease_panel.go
 				p.tourAfterRefresh(ctx)   // tour_player.go
 				ctx.Defer(func(app.Context) {
-					p.syncCards()   // card_binds.go
 					p.syncLogRows() // event_rows.go
-					rendered <- struct{}{}
+					rendered <- p.drawnKeys[panelCards]
 				})
 			})
-			if !waitRendered(ctx, rendered) {
+			drawn := func(shape string) { binder.drawn(shape, &v) }
+			if !waitRendered(ctx, rendered, drawn, between, &cardsAt) {
 				return
 			}
 			if slowDue = !slowDue; slowDue {
@@ -350,12 +365,11 @@ func (p *playground) startRefresh(ctx app.Context) {
 					p.frame = p.secondFrame() // panel_keys.go
 					p.deferred = false        // the first refresh is drawn: build the rest (playground.go)
 					ctx.Defer(func(app.Context) {
-						p.syncCards()
 						p.syncLogRows() // the log's list may be new
-						rendered <- struct{}{}
+						rendered <- p.drawnKeys[panelCards]
 					})
 				})
-				if !waitRendered(ctx, rendered) {
+				if !waitRendered(ctx, rendered, drawn, between, &cardsAt) {
 					return
 				}
 			}
@@ -368,13 +382,38 @@ func (p *playground) startRefresh(ctx app.Context) {
 
 // waitRendered waits until the frame that drew the refresh's last dispatch
 // was rendered: go-app runs a Defer after the update cycle in which it was
-// queued. False when ctx ended first.
-func waitRendered(ctx app.Context, rendered <-chan struct{}) bool {
-	select {
-	case <-rendered:
-		return true
-	case <-ctx.Done():
-		return false
+// queued, which sends the cards' shape it drew, and waitRendered hands it
+// to drawn (the binder writes the cards' values of the view drawn:
+// card_binds.go). Meanwhile, once refreshPeriod passed since the cards
+// were last written or polled (*cardsAt), it calls between (if not nil),
+// and again each refreshPeriod: go-app's frames come at their own pace
+// (go-app waits a frame period after a dispatch, then renders), the cards
+// at the polling rate. False when ctx ended first.
+func waitRendered(ctx context.Context, rendered <-chan string, drawn func(shape string), between func(), cardsAt *time.Time) bool {
+	for {
+		var tick <-chan time.Time
+		var t *time.Timer
+		if between != nil {
+			t = time.NewTimer(time.Until(cardsAt.Add(refreshPeriod)))
+			tick = t.C
+		}
+		select {
+		case shape := <-rendered:
+			if t != nil {
+				t.Stop()
+			}
+			drawn(shape)
+			*cardsAt = time.Now()
+			return true
+		case <-ctx.Done():
+			if t != nil {
+				t.Stop()
+			}
+			return false
+		case <-tick:
+			*cardsAt = time.Now()
+			between()
+		}
 	}
 }
 
