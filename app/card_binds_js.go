@@ -17,19 +17,28 @@ type cardBinder struct {
 	els   map[uint64]map[string]js.Value // member -> data-bind -> element ("card": the card)
 	texts map[uint64]map[string]js.Value // member -> data-bind -> the element's only child, a text node
 	last  map[uint64]map[[2]string]string
+	// ahead: between wrote a view polled after the refresh's, which the
+	// cards show rather than the refresh's own (they never go back).
+	ahead bool
 }
 
+// polled is called when the refresh loop polled a new view.
+func (b *cardBinder) polled() { b.ahead = false }
+
 // drawn is called after each frame of a refresh, with the cards' shape
-// go-app drew in it and the view it drew: it finds the elements again if
-// the shape changed, then writes what differs from what they show. After
-// a redraw of the shape it writes every value: go-app drew the values it
-// knew, and may have left alone one the binder had changed since.
+// go-app drew in it and the view it drew: it writes what differs from
+// what the cards show, unless they show a newer view already (ahead).
+// After a redraw of the shape it finds the elements again and writes
+// every value of v: go-app drew the values it knew (v's), and may have
+// left alone one the binder had changed since.
 func (b *cardBinder) drawn(shape string, v *liveView) {
 	if shape != b.shape || b.els == nil {
 		if !b.find() {
 			return
 		}
 		b.shape = shape
+	} else if b.ahead {
+		return
 	}
 	b.write(v)
 }
@@ -48,6 +57,7 @@ func (b *cardBinder) between(v *liveView) {
 		return
 	}
 	b.write(v)
+	b.ahead = true
 }
 
 // write writes the values of view v that differ from what the cards

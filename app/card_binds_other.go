@@ -11,3 +11,5 @@ type cardBinder struct{}
 func (b *cardBinder) drawn(string, *liveView) {}
 
 func (b *cardBinder) between(*liveView) {}
+
+func (b *cardBinder) polled() {}

@@ -281,6 +281,7 @@ func (p *playground) startRefresh(ctx app.Context) {
 			}
 			start := time.Now()
 			v := liveView{members: eng.Status(), links: eng.Links(), now: eng.Now(), paused: eng.Paused()}
+			binder.polled()
 			v.messages, v.msgTotal = eng.Messages(int(msgs.want.Load()))
 			if r, ok := eng.(engine.Remote); ok {
 				v.conn = r.Connection()
