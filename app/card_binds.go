@@ -56,9 +56,9 @@ func (v liveView) cardShown(m engine.MemberView) (shown engine.MemberView, stale
 	return shown, true, false, itoa(k.At)
 }
 
-// cardBinds returns member m's values as its card shows them in view v.
-func cardBinds(v *liveView, m engine.MemberView) binds {
-	shown, _, unknown, _ := v.cardShown(m)
+// cardBinds returns member m's values as its card shows them.
+func (p *playground) cardBinds(m engine.MemberView) binds {
+	shown, _, unknown, _ := p.view.cardShown(m)
 	storeText := func(s string) string {
 		if unknown {
 			return "—"
@@ -86,8 +86,8 @@ func cardBinds(v *liveView, m engine.MemberView) binds {
 		{"log", "", itoa(m.CompactedIndex+1) + ".." + itoa(m.LastIndex)},
 		{"store", "", storeText(humanBytes(shown.StoreBytes))},
 	}
-	bs = append(bs, timerBinds(v, m)...) // member_timers.go
-	for i, line := range progressLines(v, m) {
+	bs = append(bs, p.timerBinds(m)...) // member_timers.go
+	for i, line := range p.progressLines(m) {
 		bs = append(bs, bind{"progress-" + itoa(uint64(i)), "", line})
 	}
 	return bs
@@ -97,18 +97,18 @@ func cardBinds(v *liveView, m engine.MemberView) binds {
 func i64(n int64) string { return strconv.FormatInt(n, 10) }
 
 // progressLines is a leader's replication progress, a line per follower.
-func progressLines(v *liveView, m engine.MemberView) []string {
+func (p *playground) progressLines(m engine.MemberView) []string {
 	var lines []string
 	for _, fp := range m.Progress {
-		lines = append(lines, v.name(fp.ID)+": match "+itoa(fp.Match)+", next "+itoa(fp.Next)+", "+fp.State)
+		lines = append(lines, p.view.name(fp.ID)+": match "+itoa(fp.Match)+", next "+itoa(fp.Next)+", "+fp.State)
 	}
 	return lines
 }
 
-// cardsShapeKey summarises what the cards show of view v apart from their
-// binds: on the page go-app draws them again only when it changes (it is
-// their panel's key there).
-func cardsShapeKey(b *strings.Builder, v *liveView) {
+// cardsShapeKey summarises what the cards show apart from their binds:
+// on the page go-app draws them again only when it changes.
+func (p *playground) cardsShapeKey(b *strings.Builder) {
+	v := p.view
 	for _, m := range v.members {
 		_, stale, unknown, knownAt := v.cardShown(m)
 		fmt.Fprint(b, m.ID, m.Name, m.State, m.Term, m.Leader, v.name(m.Leader), stale, unknown, knownAt,

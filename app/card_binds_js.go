@@ -2,7 +2,6 @@ package app
 
 import (
 	"strconv"
-	"strings"
 	"syscall/js"
 )
 
@@ -10,60 +9,30 @@ import (
 // their shape by go-app (card_binds.go).
 const domBinds = true
 
-// cardBinder writes the cards' binds into the page. The refresh loop's
-// own (startRefresh): refresh goroutine only.
+// cardBinder is what the page's cards show of their binds, and where.
+// UI goroutine.
 type cardBinder struct {
-	shape string                         // the cards' shape the elements were found for (their panel's key as drawn)
+	shape string                         // the cards panel's key when the elements were found
 	els   map[uint64]map[string]js.Value // member -> data-bind -> element ("card": the card)
 	texts map[uint64]map[string]js.Value // member -> data-bind -> the element's only child, a text node
 	last  map[uint64]map[[2]string]string
-	// ahead: between wrote a view polled after the refresh's, which the
-	// cards show rather than the refresh's own (they never go back).
-	ahead bool
 }
 
-// polled is called when the refresh loop polled a new view.
-func (b *cardBinder) polled() { b.ahead = false }
-
-// drawn is called after each frame of a refresh, with the cards' shape
-// go-app drew in it and the view it drew: it writes what differs from
-// what the cards show, unless they show a newer view already (ahead).
-// After a redraw of the shape it finds the elements again and writes
-// every value of v: go-app drew the values it knew (v's), and may have
-// left alone one the binder had changed since.
-func (b *cardBinder) drawn(shape string, v *liveView) {
-	if shape != b.shape || b.els == nil {
+// syncCards writes into the cards the values of the page's view that
+// differ from what they show: called after each refresh's frames (go-app's
+// Defer, once the cards are drawn). After go-app drew the cards' shape
+// anew (their panel's key changed) it finds their elements again and
+// writes every value: go-app drew the values it knew, and may have left
+// alone one that the binder had changed since. UI goroutine.
+func (p *playground) syncCards() {
+	b := &p.cardBinder
+	if shape, ok := p.drawnKeys[panelCards]; !ok || shape != b.shape || b.els == nil {
 		if !b.find() {
 			return
 		}
 		b.shape = shape
-	} else if b.ahead {
-		return
 	}
-	b.write(v)
-}
-
-// between writes view v's values while the refresh loop waits for
-// go-app's frame, so that the cards follow the cluster at the polling
-// rate rather than go-app's: only if the cards drawn have v's shape (else
-// go-app draws the new shape first).
-func (b *cardBinder) between(v *liveView) {
-	if b.els == nil {
-		return
-	}
-	var sb strings.Builder
-	cardsShapeKey(&sb, v)
-	if sb.String() != b.shape {
-		return
-	}
-	b.write(v)
-	b.ahead = true
-}
-
-// write writes the values of view v that differ from what the cards
-// show.
-func (b *cardBinder) write(v *liveView) {
-	for _, m := range v.members {
+	for _, m := range p.view.members {
 		els := b.els[m.ID]
 		if els == nil {
 			continue
@@ -73,7 +42,7 @@ func (b *cardBinder) write(v *liveView) {
 			last = make(map[[2]string]string)
 			b.last[m.ID] = last
 		}
-		for _, x := range cardBinds(v, m) {
+		for _, x := range p.cardBinds(m) {
 			k := [2]string{x.el, x.attr}
 			if v, ok := last[k]; ok && v == x.value {
 				continue

@@ -5,11 +5,8 @@ package app
 // Natively (tests) go-app draws every value of the cards (card_binds.go).
 const domBinds = false
 
-// cardBinder does nothing natively: go-app draws the values.
+// cardBinder holds nothing natively.
 type cardBinder struct{}
 
-func (b *cardBinder) drawn(string, *liveView) {}
-
-func (b *cardBinder) between(*liveView) {}
-
-func (b *cardBinder) polled() {}
+// syncCards does nothing natively: go-app drew the values.
+func (p *playground) syncCards() {}

@@ -63,7 +63,7 @@ func TestCardBindsMatchRender(t *testing.T) {
 		for c := card.FirstChild; c != nil; c = c.NextSibling {
 			find(c)
 		}
-		bs := cardBinds(&p.view, m)
+		bs := p.cardBinds(m)
 		if strings.Contains(fmtBinds(bs), "progress-") != (len(m.Progress) > 0) {
 			t.Errorf("member %d: progress binds %v for %d followers", m.ID, bs, len(m.Progress))
 		}

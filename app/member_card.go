@@ -84,7 +84,7 @@ func (p *playground) renderCard(m engine.MemberView) app.UI {
 		leader = "—"
 	}
 	isolated := p.view.isolated(id)
-	bs := cardBinds(&p.view, m) // card_binds.go
+	bs := p.cardBinds(m) // card_binds.go
 	card := app.Article().
 		Class("card state-"+m.State).
 		Aria("label", name+" "+m.State).
@@ -119,7 +119,7 @@ func (p *playground) renderCard(m engine.MemberView) app.UI {
 			Stale: stale, Unknown: unknown, KnownAt: knownAt,
 		},
 		p.newCardTimers(m, bs), // member_timers.go
-		&cardProgress{Lines: progressLines(&p.view, m)},
+		&cardProgress{Lines: p.progressLines(m)},
 		&cardActions{P: p, ID: id, Name: name, Down: down, Isolated: isolated, Leader: m.State == "leader"},
 	)
 }

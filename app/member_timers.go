@@ -35,7 +35,7 @@ func (p *playground) newCardTimers(m engine.MemberView, bs binds) *cardTimers {
 }
 
 // timerBinds returns the values member m's timers show (card_binds.go).
-func timerBinds(v *liveView, m engine.MemberView) binds {
+func (p *playground) timerBinds(m engine.MemberView) binds {
 	et, ht := max(m.ElectionTimeout, 1), max(m.HeartbeatTimeout, 1)
 	return binds{
 		{"timers", "data-election-elapsed", strconv.Itoa(m.ElectionElapsed)},
@@ -51,7 +51,7 @@ func timerBinds(v *liveView, m engine.MemberView) binds {
 		{"heartbeat-bar", ".value", strconv.Itoa(min(m.HeartbeatElapsed, ht))},
 		{"heartbeat-bar", "aria-label", fmt.Sprintf("heartbeat timer %d of %d ticks", m.HeartbeatElapsed, m.HeartbeatTimeout)},
 		{"heartbeat-text", "", strconv.Itoa(m.HeartbeatElapsed) + "/" + strconv.Itoa(m.HeartbeatTimeout)},
-		{"votes", "", fmt.Sprintf("votes: %d granted, %d rejected, of %d members", m.VotesGranted, m.VotesRejected, len(v.members))},
+		{"votes", "", fmt.Sprintf("votes: %d granted, %d rejected, of %d members", m.VotesGranted, m.VotesRejected, len(p.view.members))},
 	}
 }
 

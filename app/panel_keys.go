@@ -31,10 +31,10 @@ func (p *playground) panelKey(k panelKind) string {
 	case panelCards:
 		// On the page the refresh writes the cards' binds itself
 		// (card_binds.go): only their shape redraws the panel.
-		cardsShapeKey(&b, &v)
+		p.cardsShapeKey(&b)
 		if !domBinds {
 			for _, m := range v.members {
-				for _, x := range cardBinds(&v, m) {
+				for _, x := range p.cardBinds(m) {
 					fmt.Fprint(&b, x.value, ";")
 				}
 			}

@@ -115,7 +115,9 @@ type playground struct {
 	eventsAt  time.Time          // when the log was last updated (refresh.go, logEvery)
 	eventsGen uint64             // times events started over (a rewind): event_rows.go
 	logRows   logRows            // the log's rows on the page (event_rows_js.go)
-	chart     chartState
+
+	cardBinder cardBinder // the cards' values on the page (card_binds_js.go)
+	chart      chartState
 
 	// frame is which panels the root redraws with their current keys
 	// (panel_keys.go): the refresh loop sets it for each of its frames, and

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"context"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"reflect"
 	"slices"
@@ -244,9 +243,7 @@ func (s *stressSlot) current() (r engine.StressRun, n uint64, bench bool) {
 // at most refreshHeartbeat. It never has more
 // than one refresh in flight: it polls again only after its last frame was
 // rendered, so a slow frame never queues a backlog of updates; at once if
-// the period has passed, else it waits until it has (waitUntil). While it
-// waits for a frame the member cards' values still follow the cluster at
-// the polling rate (waitRendered).
+// the period has passed, else it waits until it has (waitUntil).
 func (p *playground) startRefresh(ctx app.Context) {
 	eng, slot, msgs := p.eng, p.stressAt, &p.msgs
 	ctx.Async(func() {
@@ -256,32 +253,19 @@ func (p *playground) startRefresh(ctx app.Context) {
 			prev     map[linkKey]uint64
 			known    map[uint64]knownMember
 			meter    tickMeter
-			rendered = make(chan string, 1) // the cards' shape drawn (card_binds.go)
-			binder   cardBinder
-			cardsAt  time.Time // when the binder last wrote, or polled to
-			gc       pageGC    // pagegc.go
-			slowDue  bool      // this refresh draws the slow panels too
-			shown    liveView  // the last refresh dispatched
+			rendered = make(chan struct{}, 1)
+			gc       pageGC   // pagegc.go
+			slowDue  bool     // this refresh draws the slow panels too
+			shown    liveView // the last refresh dispatched
 			last     time.Time
 			period   = refreshPeriod
 		)
-		// between writes what the cards show, polled anew, while the
-		// loop waits for one of go-app's frames (waitRendered); nil
-		// where go-app draws every value (natively).
-		var between func()
-		if domBinds {
-			between = func() {
-				bv := liveView{members: eng.Status(), links: eng.Links(), known: known}
-				binder.between(&bv)
-			}
-		}
 		for {
 			if !waitUntil(ctx, last.Add(period)) {
 				return
 			}
 			start := time.Now()
 			v := liveView{members: eng.Status(), links: eng.Links(), now: eng.Now(), paused: eng.Paused()}
-			binder.polled()
 			v.messages, v.msgTotal = eng.Messages(int(msgs.want.Load()))
 			if r, ok := eng.(engine.Remote); ok {
 				v.conn = r.Connection()
@@ -353,12 +337,12 @@ func (p *playground) startRefresh(ctx app.Context) {
 				p.leasesAfterRefresh(ctx) // lease_panel.go
 				p.tourAfterRefresh(ctx)   // tour_player.go
 				ctx.Defer(func(app.Context) {
+					p.syncCards()   // card_binds.go
 					p.syncLogRows() // event_rows.go
-					rendered <- p.drawnKeys[panelCards]
+					rendered <- struct{}{}
 				})
 			})
-			drawn := func(shape string) { binder.drawn(shape, &v) }
-			if !waitRendered(ctx, rendered, drawn, between, &cardsAt) {
+			if !waitRendered(ctx, rendered) {
 				return
 			}
 			if slowDue = !slowDue; slowDue {
@@ -366,11 +350,12 @@ func (p *playground) startRefresh(ctx app.Context) {
 					p.frame = p.secondFrame() // panel_keys.go
 					p.deferred = false        // the first refresh is drawn: build the rest (playground.go)
 					ctx.Defer(func(app.Context) {
+						p.syncCards()
 						p.syncLogRows() // the log's list may be new
-						rendered <- p.drawnKeys[panelCards]
+						rendered <- struct{}{}
 					})
 				})
-				if !waitRendered(ctx, rendered, drawn, between, &cardsAt) {
+				if !waitRendered(ctx, rendered) {
 					return
 				}
 			}
@@ -383,38 +368,13 @@ func (p *playground) startRefresh(ctx app.Context) {
 
 // waitRendered waits until the frame that drew the refresh's last dispatch
 // was rendered: go-app runs a Defer after the update cycle in which it was
-// queued, which sends the cards' shape it drew, and waitRendered hands it
-// to drawn (the binder writes the cards' values of the view drawn:
-// card_binds.go). Meanwhile, once refreshPeriod passed since the cards
-// were last written or polled (*cardsAt), it calls between (if not nil),
-// and again each refreshPeriod: go-app's frames come at their own pace
-// (go-app waits a frame period after a dispatch, then renders), the cards
-// at the polling rate. False when ctx ended first.
-func waitRendered(ctx context.Context, rendered <-chan string, drawn func(shape string), between func(), cardsAt *time.Time) bool {
-	for {
-		var tick <-chan time.Time
-		var t *time.Timer
-		if between != nil {
-			t = time.NewTimer(time.Until(cardsAt.Add(refreshPeriod)))
-			tick = t.C
-		}
-		select {
-		case shape := <-rendered:
-			if t != nil {
-				t.Stop()
-			}
-			drawn(shape)
-			*cardsAt = time.Now()
-			return true
-		case <-ctx.Done():
-			if t != nil {
-				t.Stop()
-			}
-			return false
-		case <-tick:
-			*cardsAt = time.Now()
-			between()
-		}
+// queued. False when ctx ended first.
+func waitRendered(ctx app.Context, rendered <-chan struct{}) bool {
+	select {
+	case <-rendered:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 

@@ -1,11 +1,9 @@
 package app
 
 import (
-	"context"
 	"errors"
 	"github.com/etcd-play/etcd-play/app/engine"
 	"testing"
-	"testing/synctest"
 	"time"
 )
 
@@ -99,52 +97,4 @@ func TestSameClusterSeesEveryChange(t *testing.T) {
 			t.Errorf("a change of the %s went unseen", name)
 		}
 	}
-}
-
-// While go-app's frame is pending, waitRendered writes the cards each
-// refreshPeriod after their last write (between), then hands the shape
-// drawn to drawn; without between it only waits; it gives up when the
-// page's context ends. Virtual time (synctest).
-func TestWaitRenderedWritesTheCardsMeanwhile(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		rendered := make(chan string, 1)
-		var betweens int
-		var drawn string
-		cardsAt := time.Now()
-		go func() {
-			time.Sleep(3*refreshPeriod + refreshPeriod/2) // a slow frame
-			rendered <- "shape"
-		}()
-		ok := waitRendered(t.Context(), rendered, func(s string) { drawn = s }, func() { betweens++ }, &cardsAt)
-		if !ok || drawn != "shape" || betweens != 3 {
-			t.Fatalf("slow frame: ok %t, drawn %q, %d writes between; want true, shape, 3", ok, drawn, betweens)
-		}
-		if !cardsAt.Equal(time.Now()) {
-			t.Fatalf("the cards' write time %v is not the frame's %v", cardsAt, time.Now())
-		}
-		// A frame sooner than refreshPeriod after the last write: none between.
-		go func() {
-			time.Sleep(refreshPeriod / 2)
-			rendered <- "next"
-		}()
-		betweens = 0
-		if !waitRendered(t.Context(), rendered, func(s string) { drawn = s }, func() { betweens++ }, &cardsAt) || drawn != "next" || betweens != 0 {
-			t.Fatalf("quick frame: drawn %q, %d writes between", drawn, betweens)
-		}
-		go func() {
-			time.Sleep(5 * refreshPeriod)
-			rendered <- "plain"
-		}()
-		if !waitRendered(t.Context(), rendered, func(s string) { drawn = s }, nil, &cardsAt) || drawn != "plain" {
-			t.Fatalf("without between: drawn %q", drawn)
-		}
-		ctx, cancel := context.WithCancel(t.Context())
-		go func() {
-			time.Sleep(refreshPeriod)
-			cancel()
-		}()
-		if waitRendered(ctx, rendered, func(string) { t.Fatal("drawn without a frame") }, func() {}, &cardsAt) {
-			t.Fatal("waitRendered went on after the context ended")
-		}
-	})
 }

@@ -8,12 +8,11 @@ import (
 )
 
 // Under the heaviest stress the controls allow, a running member's card
-// never shows an older state than it showed before: its applied index
-// and revision only grow. The cards are written both after go-app's
-// frames and, while a frame is late, from a newer poll of the cluster
-// (card_binds.go); a frame's write must not take them back to the
-// older view it drew. Every change of the cards' attributes is recorded
-// with a MutationObserver.
+// never shows an older state than it showed before: its applied index,
+// commit and revision only grow. go-app draws a card's shape and the
+// refresh writes its values (card_binds.go): neither may take the card
+// back to an older view. Every change of the cards' attributes is
+// recorded with a MutationObserver.
 func TestCardValuesNeverGoBack(t *testing.T) {
 	tb := newTab(t, 3*time.Minute)
 	tb.waitLeader()
