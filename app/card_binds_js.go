@@ -16,6 +16,7 @@ type cardBinder struct {
 	els   map[uint64]map[string]js.Value // member -> data-bind -> element ("card": the card)
 	texts map[uint64]map[string]js.Value // member -> data-bind -> the element's only child, a text node
 	last  map[uint64]map[[2]string]string
+	wrote uint64 // the page's refreshes when it last wrote (p.view changes only with a refresh)
 }
 
 // syncCards writes into the cards the values of the page's view that
@@ -23,7 +24,9 @@ type cardBinder struct {
 // Defer, once the cards are drawn). After go-app drew the cards' shape
 // anew (their panel's key changed) it finds their elements again and
 // writes every value: go-app drew the values it knew, and may have left
-// alone one that the binder had changed since. UI goroutine.
+// alone one that the binder had changed since. A refresh's second frame
+// shows the view its first one did: with the shape unchanged there is
+// nothing to write. UI goroutine.
 func (p *playground) syncCards() {
 	b := &p.cardBinder
 	if shape, ok := p.drawnKeys[panelCards]; !ok || shape != b.shape || b.els == nil {
@@ -31,7 +34,10 @@ func (p *playground) syncCards() {
 			return
 		}
 		b.shape = shape
+	} else if b.wrote == p.refreshes {
+		return
 	}
+	b.wrote = p.refreshes
 	for _, m := range p.view.members {
 		els := b.els[m.ID]
 		if els == nil {
